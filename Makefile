@@ -1,0 +1,40 @@
+# Two commands: `make run` (install, migrate, seed, serve on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export DATABASE_URL ?= sqlite:///salary.db
+
+.PHONY: run test install lint typecheck bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/salary-api migrate
+	$(BIN)/salary-api seed
+	$(BIN)/salary-api serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check app seed tests migrations bench
+	$(BIN)/ruff format --check app seed tests migrations bench
+
+typecheck: install
+	$(BIN)/mypy app seed
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) salary.db .pytest_cache .mypy_cache .ruff_cache

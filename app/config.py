@@ -1,0 +1,33 @@
+"""Process configuration, read from the environment (prefix ``SALARY_API_``; ``DATABASE_URL`` also works)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("salary.db")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SALARY_API_", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        validation_alias=AliasChoices("SALARY_API_DATABASE_URL", "DATABASE_URL"),
+    )
+    default_occupation: str = "29-2072"
+    # How often each process checks the database for a new data version (seconds).
+    refresh_interval: float = 5.0
+    cache_max_age: int = 3600
+    cache_stale_while_revalidate: int = 86400
+    cors_max_age: int = 86400
+    public_base_url: str = ""
+    max_body_bytes: int = 1_000_000
+    admin_token: str | None = None
+    rate_limit_per_minute: int = 6000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,49 @@
+"""Request dependencies and the query parameters several routes share."""
+
+from typing import Annotated
+
+from fastapi import Query, Request
+
+from app.errors import ServiceUnavailable
+from app.query import DEFAULT_LIMIT, MAX_LIMIT
+from app.store import Snapshot
+
+
+def get_snapshot(request: Request) -> Snapshot:
+    """The current in-memory data; 503 while no data could be loaded."""
+    store = request.app.state.store
+    snapshot = store.snapshot
+    if snapshot is None:
+        if store.database_ok is False:
+            store.refresh()
+            snapshot = store.snapshot
+        if snapshot is None:
+            raise ServiceUnavailable(
+                "Wage data are not available yet: the database is unreachable or not seeded. "
+                "Retry shortly; /readyz reports readiness."
+            )
+    return snapshot
+
+
+OccupationParam = Annotated[
+    str,
+    Query(
+        description="SOC code of the occupation (see /occupations)",
+        pattern=r"^\d{2}-\d{4}$",
+        max_length=7,
+    ),
+]
+ReleaseParam = Annotated[
+    str | None,
+    Query(description="Pin one data release by key (see /sources); default: newest release per area", max_length=80),
+]
+SortParam = Annotated[
+    str | None,
+    Query(description="Sort fields, comma-separated; prefix '-' for descending. Nulls sort last.", max_length=200),
+]
+LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (max {MAX_LIMIT})")]
+OffsetParam = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]
+FormatParam = Annotated[
+    str | None, Query(pattern="^(json|csv)$", description="Response format: json (default) or csv")
+]
+DEFAULT_PAGE = DEFAULT_LIMIT

@@ -1,0 +1,58 @@
+"""One error hierarchy and one error shape: ``{"error": {"status", "type", "message", "details"}}``."""
+
+from typing import Any
+
+
+class AppError(Exception):
+    status_code = 500
+    error_type = "internal_error"
+
+    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+    def to_dict(self) -> dict[str, Any]:
+        return error_body(self.status_code, self.error_type, self.message, self.details)
+
+
+class InvalidQuery(AppError):
+    status_code = 400
+    error_type = "invalid_query"
+
+
+class InvalidInput(AppError):
+    """Well-formed but unacceptable input (unknown codes, contradictions): 422."""
+
+    status_code = 422
+    error_type = "invalid_input"
+
+
+class NotFound(AppError):
+    status_code = 404
+    error_type = "not_found"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    error_type = "unauthorized"
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    error_type = "payload_too_large"
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    error_type = "service_unavailable"
+
+
+class ImportFailed(AppError):
+    status_code = 422
+    error_type = "import_failed"
+
+
+def error_body(status: int, error_type: str, message: str, details: list[dict[str, Any]] | None = None) -> dict:
+    """The single error shape every 4xx and 5xx uses."""
+    return {"error": {"status": status, "type": error_type, "message": message, "details": details or []}}

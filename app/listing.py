@@ -1,0 +1,101 @@
+"""Turns a list of in-memory items into a sorted page of JSON, or into streamed CSV."""
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
+
+from app.query import SortKey, apply_sort, page_links, parse_sort
+
+JSON_MEDIA = "application/json"
+
+
+def json_response(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """Serialise with orjson (fast, and it rejects NaN/inf by turning them into null)."""
+    return Response(orjson.dumps(body), status_code=status_code, media_type=JSON_MEDIA, headers=headers)
+
+
+def wants_csv(request: Request, fmt: str | None) -> bool:
+    """CSV when ``format=csv`` or the Accept header prefers text/csv."""
+    if fmt is not None:
+        return fmt == "csv"
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
+
+
+def flatten(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested dicts become ``a_b`` columns; lists become ';'-joined codes or values."""
+    flat: dict[str, Any] = {}
+    for key, value in item.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}_"))
+        elif isinstance(value, list):
+            flat[name] = ";".join(str(v["code"]) if isinstance(v, dict) else str(v) for v in value)
+        else:
+            flat[name] = value
+    return flat
+
+
+def csv_columns(items: list[dict[str, Any]], template: dict[str, Any] | None) -> list[str]:
+    """Column order of the first item (or a template when there are none), plus any later extras."""
+    columns: list[str] = list(flatten(template).keys()) if template else []
+    for item in items:
+        for col in flatten(item):
+            if col not in columns:
+                columns.append(col)
+    return columns
+
+
+def _csv_stream(items: list[dict[str, Any]], columns: list[str]) -> Iterator[str]:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for n, item in enumerate(items, 1):
+        writer.writerow(flatten(item))
+        if n % 500 == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def csv_response(items: list[dict[str, Any]], *, filename: str, template: dict[str, Any] | None = None) -> Response:
+    """All matching rows as CSV, streamed, with a filename that names the resource and release."""
+    columns = csv_columns(items, template)
+    return StreamingResponse(
+        _csv_stream(items, columns),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def list_response(
+    request: Request,
+    *,
+    items: list[dict[str, Any]],
+    sort: str | None,
+    sort_keys: dict[str, SortKey],
+    limit: int,
+    offset: int,
+    envelope: dict[str, Any],
+    provenance: Any,
+    csv_name: str | None,
+    fields: list[str] | None = None,
+) -> Response:
+    """Sort, then either stream every row as CSV or return one JSON page with provenance."""
+    spec = parse_sort(sort, sort_keys)
+    ordered = apply_sort(items, spec, sort_keys) if spec else list(items)
+    prov = provenance(ordered)
+    if fields:
+        ordered = [{k: i[k] for k in fields if k in i} for i in ordered]
+    if csv_name is not None:
+        return csv_response(ordered, filename=csv_name)
+    page = ordered[offset : offset + limit]
+    body = {**envelope, **prov, **page_links(request, total=len(ordered), limit=limit, offset=offset)}
+    body["items"] = page
+    return json_response(body)

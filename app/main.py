@@ -1,0 +1,116 @@
+"""Application factory: settings, the in-memory store, exception handlers and routers."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import AppError, error_body
+from app.health.router import router as health_router
+from app.listing import json_response
+from app.query import reject_unknown_params
+from app.reference.router import router as reference_router
+from app.store import Store
+from app.wages.router import router as wages_router
+
+log = logging.getLogger("salary_api")
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    details = []
+    parts = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
+        where = ".".join(loc) or "request"
+        msg = err.get("msg", "invalid value")
+        got = err.get("input")
+        details.append({"parameter": where, "problem": msg, "value": _short(got)})
+        parts.append(f"{where}: {msg}" + ("" if got is None or isinstance(got, dict | list) else f" (got {_short(got)})"))
+    return "Invalid request. " + "; ".join(parts[:5]) + ".", details[:20]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error leaves in the one error shape, without stack traces."""
+
+    @app.exception_handler(AppError)
+    async def app_error(_request: Request, exc: AppError) -> Response:
+        return json_response(exc.to_dict(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
+        message, details = _validation_message(exc)
+        return json_response(error_body(422, "invalid_input", message, details), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            message = f"No such path: {request.url.path[:100]}. See /docs for the available endpoints."
+            error_type = "not_found"
+        elif exc.status_code == 405:
+            message = f"Method {request.method} is not allowed on {request.url.path[:100]}."
+            error_type = "method_not_allowed"
+        else:
+            message, error_type = str(exc.detail), "http_error"
+        return json_response(
+            error_body(exc.status_code, error_type, message), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", exc_info=exc)
+        return json_response(
+            error_body(500, "internal_error", "Internal error; it has been logged."), status_code=500
+        )
+
+
+async def _refresh_loop(store: Store, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        await asyncio.to_thread(store.refresh)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; data are loaded into memory at start-up and refreshed on a new data version."""
+    settings = settings or get_settings()
+    store = Store(make_engine(settings.database_url))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(store.refresh)
+        task = asyncio.create_task(_refresh_loop(store, settings.refresh_interval))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            store.engine.dispose()
+
+    app = FastAPI(
+        title="Medical billing and coding salary API",
+        version="0.1.0",
+        summary="Wage percentiles, state and metro wages, pay by experience and explainable estimates "
+        "for Medical Records Specialists (SOC 29-2072), every figure traced to its source.",
+        lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_params)],
+    )
+    app.state.settings = settings
+    app.state.store = store
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(wages_router)
+    app.include_router(reference_router)
+    return app

@@ -1,0 +1,106 @@
+"""Sorting, paging and strict query-parameter checking shared by every list endpoint."""
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from app.errors import InvalidQuery
+
+SortKey = Callable[[dict[str, Any]], Any]
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+
+
+def parse_sort(sort: str | None, allowed: dict[str, SortKey]) -> list[tuple[str, bool]]:
+    """Parse ``sort=-median,name`` into [(field, descending)], rejecting unknown or repeated fields."""
+    if sort is None or sort == "":
+        return []
+    spec: list[tuple[str, bool]] = []
+    for raw in sort.split(","):
+        part = raw.strip()
+        desc = part.startswith("-")
+        name = part[1:] if desc or part.startswith("+") else part
+        if name not in allowed:
+            shown = part if len(part) <= 40 else part[:40] + "..."
+            raise InvalidQuery(
+                f"Cannot sort by {shown!r}. Allowed sort fields: {', '.join(allowed)}; "
+                "prefix a field with '-' for descending, separate several with commas.",
+                details=[{"parameter": "sort", "value": shown, "allowed": list(allowed)}],
+            )
+        if any(name == seen for seen, _ in spec):
+            raise InvalidQuery(
+                f"Sort field {name!r} is given twice.", details=[{"parameter": "sort", "value": name}]
+            )
+        spec.append((name, desc))
+    return spec
+
+
+def apply_sort(items: Sequence[dict[str, Any]], spec: list[tuple[str, bool]], keys: dict[str, SortKey]) -> list:
+    """Stable multi-key sort; nulls go last whichever the direction."""
+    result = list(items)
+    for name, desc in reversed(spec):
+        key = keys[name]
+        present = [i for i in result if key(i) is not None]
+        missing = [i for i in result if key(i) is None]
+        present.sort(key=key, reverse=desc)
+        result = present + missing
+    return result
+
+
+def page_links(request: Request, *, total: int, limit: int, offset: int) -> dict[str, Any]:
+    """``total``, ``limit``, ``offset`` and a ``next`` link that keeps every other parameter."""
+    next_url = None
+    if offset + limit < total:
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+        params.append(("offset", str(offset + limit)))
+        next_url = f"{request.url.path}?{urlencode(params)}"
+    return {"total": total, "limit": limit, "offset": offset, "next": next_url}
+
+
+_ALLOWED: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _query_params(dependant: Dependant) -> Iterator[Any]:
+    yield from dependant.query_params
+    for sub in dependant.dependencies:
+        yield from _query_params(sub)
+
+
+def _route_params(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
+    cached = _ALLOWED.get(id(route))
+    if cached is None:
+        params = list(_query_params(route.dependant))
+        names = frozenset(p.alias for p in params)
+        multi = frozenset(
+            p.alias for p in params if getattr(p.field_info, "json_schema_extra", None) == {"multi": True}
+        )
+        cached = (names, multi)
+        _ALLOWED[id(route)] = cached
+    return cached
+
+
+async def reject_unknown_params(request: Request) -> None:
+    """Unknown or repeated query parameters are errors, never silently ignored."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    allowed, multi = _route_params(route)
+    seen: set[str] = set()
+    for key, _value in request.query_params.multi_items():
+        if key not in allowed:
+            shown = key if len(key) <= 40 else key[:40] + "..."
+            raise InvalidQuery(
+                f"Unknown query parameter {shown!r}. Allowed parameters here: "
+                f"{', '.join(sorted(allowed)) or 'none'}.",
+                details=[{"parameter": shown, "allowed": sorted(allowed)}],
+            )
+        if key in seen and key not in multi:
+            raise InvalidQuery(
+                f"Query parameter {key!r} is given more than once; give it once.",
+                details=[{"parameter": key}],
+            )
+        seen.add(key)

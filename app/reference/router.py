@@ -1,0 +1,147 @@
+"""Reference routes: experience levels, pay factors, certifications, sources, occupations."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from app.deps import DEFAULT_PAGE, FormatParam, LimitParam, OffsetParam, SortParam, get_snapshot
+from app.listing import list_response, wants_csv
+from app.reference import service
+from app.reference.schemas import CertificationPage, ExperiencePage, FactorPage, OccupationPage, SourcePage
+from app.schemas import ERROR_RESPONSES
+from app.store import Snapshot
+
+router = APIRouter(tags=["reference"], responses=ERROR_RESPONSES)
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+CSV_CONTENT = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+def _keys(*names: str) -> dict[str, Any]:
+    return {n: (lambda i, n=n: i[n]) for n in names}
+
+
+@router.get("/experience", response_model=ExperiencePage, responses=CSV_CONTENT)
+def list_experience(
+    request: Request,
+    snapshot: SnapshotDep,
+    years: Annotated[int | None, Query(ge=0, le=60, description="Return the level that covers N years")] = None,
+    sort: SortParam = None,
+    limit: LimitParam = DEFAULT_PAGE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+) -> Response:
+    """Pay by experience level (entry, mid, senior) with years, hourly and annual ranges."""
+    items = service.experience_levels(snapshot, years=years)
+    return list_response(
+        request,
+        items=items,
+        sort=sort,
+        sort_keys={
+            **_keys("key", "name", "years_min"),
+            "hourly_low": lambda i: i["hourly"]["low"],
+            "annual_low": lambda i: i["annual"]["low"],
+        },
+        limit=limit,
+        offset=offset,
+        envelope={},
+        provenance=lambda its: service.release_provenance(snapshot, items=its),
+        csv_name="experience.csv" if wants_csv(request, format) else None,
+    )
+
+
+@router.get("/factors", response_model=FactorPage, responses=CSV_CONTENT)
+def list_factors(
+    request: Request,
+    snapshot: SnapshotDep,
+    sort: SortParam = None,
+    limit: LimitParam = DEFAULT_PAGE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+) -> Response:
+    """Pay factors: what each source says moves pay, with a number only where the source gives one."""
+    return list_response(
+        request,
+        items=service.pay_factors(snapshot),
+        sort=sort,
+        sort_keys=_keys("key", "factor", "kind", "source"),
+        limit=limit,
+        offset=offset,
+        envelope={},
+        provenance=lambda its: service.release_provenance(snapshot, items=its),
+        csv_name="factors.csv" if wants_csv(request, format) else None,
+    )
+
+
+@router.get("/certifications", response_model=CertificationPage, responses=CSV_CONTENT)
+def list_certifications(
+    request: Request,
+    snapshot: SnapshotDep,
+    sort: SortParam = None,
+    limit: LimitParam = DEFAULT_PAGE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+) -> Response:
+    """Coding certifications, their issuing body and what each covers."""
+    article = [snapshot.release_by_key["article"]["id"]] if "article" in snapshot.release_by_key else []
+    return list_response(
+        request,
+        items=service.certifications(snapshot),
+        sort=sort,
+        sort_keys=_keys("code", "name", "issuer"),
+        limit=limit,
+        offset=offset,
+        envelope={},
+        provenance=lambda _its: {
+            "data_version": snapshot.version,
+            "releases": [snapshot.release_public(i) for i in article],
+            "sources": snapshot.sources_for_releases(article),
+        },
+        csv_name="certifications.csv" if wants_csv(request, format) else None,
+    )
+
+
+@router.get("/sources", response_model=SourcePage, responses=CSV_CONTENT)
+def list_sources(
+    request: Request,
+    snapshot: SnapshotDep,
+    sort: SortParam = None,
+    limit: LimitParam = DEFAULT_PAGE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+) -> Response:
+    """Every source and its data releases (with file checksum and row counts for imports)."""
+    return list_response(
+        request,
+        items=service.sources(snapshot),
+        sort=sort,
+        sort_keys=_keys("key", "publisher", "kind", "title"),
+        limit=limit,
+        offset=offset,
+        envelope={},
+        provenance=lambda _its: {"data_version": snapshot.version},
+        csv_name="sources.csv" if wants_csv(request, format) else None,
+    )
+
+
+@router.get("/occupations", response_model=OccupationPage, responses=CSV_CONTENT)
+def list_occupations(
+    request: Request,
+    snapshot: SnapshotDep,
+    sort: SortParam = None,
+    limit: LimitParam = DEFAULT_PAGE,
+    offset: OffsetParam = 0,
+    format: FormatParam = None,
+) -> Response:
+    """Occupations (SOC code, title, aliases such as 'medical coder') and the releases holding their wages."""
+    return list_response(
+        request,
+        items=service.occupations(snapshot),
+        sort=sort,
+        sort_keys={"code": lambda i: i["soc_code"], "soc_code": lambda i: i["soc_code"], "name": lambda i: i["title"]},
+        limit=limit,
+        offset=offset,
+        envelope={},
+        provenance=lambda _its: {"data_version": snapshot.version},
+        csv_name="occupations.csv" if wants_csv(request, format) else None,
+    )

@@ -1,0 +1,102 @@
+"""Public response models for reference lists: experience levels, certifications, sources, occupations."""
+
+from pydantic import BaseModel, Field
+
+from app.schemas import Page, Provenance
+
+
+class Range(BaseModel):
+    low: float
+    high: float
+    high_open: bool = Field(description="True when the top is open-ended, as in the article's '$45.00+'")
+    derived: bool
+
+
+class ExperienceItem(BaseModel):
+    key: str
+    name: str
+    years_min: int
+    years_max: int | None = Field(description="null for the open-ended top level (10+ years)")
+    hourly: Range
+    annual: Range
+    characteristics: str
+    release: str
+    citation: str
+
+
+class ExperiencePage(Page, Provenance):
+    items: list[ExperienceItem]
+
+
+class CertificationItem(BaseModel):
+    code: str
+    name: str
+    issuer: str | None = Field(description="null where the source does not name the issuing body")
+    covers: str
+    citation: str
+
+
+class CertificationPage(Page, Provenance):
+    items: list[CertificationItem]
+
+
+class ReleaseInfo(BaseModel):
+    key: str
+    label: str
+    period: str | None
+    via: str | None
+    origin: str
+    file_name: str | None
+    checksum: str | None
+    row_count: int | None
+    rows_loaded: int | None
+    loaded_at: str | None
+
+
+class SourceItem(BaseModel):
+    key: str
+    publisher: str | None
+    title: str
+    kind: str
+    period: str | None
+    url: str | None
+    releases: list[ReleaseInfo]
+
+
+class SourcePage(Page):
+    data_version: int
+    items: list[SourceItem]
+
+
+class OccupationItem(BaseModel):
+    soc_code: str
+    title: str
+    aliases: list[str]
+    releases: list[str]
+
+
+class OccupationPage(Page):
+    data_version: int
+    items: list[OccupationItem]
+
+
+class FactorItem(BaseModel):
+    key: str
+    factor: str
+    value: str
+    compared_to: str | None
+    kind: str = Field(description="percent | amount | qualitative | illustration")
+    pct_low: float | None
+    pct_high: float | None
+    amount_low: float | None
+    amount_high: float | None
+    amount_unit: str | None
+    amount_open: bool
+    description: str
+    release: str
+    source: str
+    citation: str
+
+
+class FactorPage(Page, Provenance):
+    items: list[FactorItem]

@@ -1,0 +1,107 @@
+"""Public response models for wage figures by area."""
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.schemas import Figure, OccupationRef, Page, Provenance, ReleaseRef
+
+
+class Wages(BaseModel):
+    p10: Figure | None
+    p25: Figure | None
+    median: Figure | None
+    p75: Figure | None
+    p90: Figure | None
+    mean: Figure | None
+
+
+class Employment(BaseModel):
+    employment: float | None
+    employment_rse: float | None
+    jobs_per_1000: float | None
+    location_quotient: float | None
+    mean_wage_rse: float | None
+    pct_total: float | None
+    pct_reporting: float | None
+
+
+class MetroRef(BaseModel):
+    code: str
+    name: str
+
+
+class AreaWages(BaseModel):
+    code: str
+    name: str
+    area_type: str
+    release: str | None = Field(description="Key of the release these figures come from")
+    tier: str | None = Field(description="top_paying or lower_paying, where the source names one")
+    rank: int | None
+    tier_citation: str | None
+    tier_release: str | None
+    wages: Wages
+    employment: Employment | None
+    usps: str | None = None
+    fips: str | None = None
+    metros: list[MetroRef] | None = None
+    principal_states: list[str] | None = None
+
+
+class AreaPage(Page, Provenance):
+    occupation: OccupationRef
+    items: list[AreaWages]
+
+
+class AreaDetail(Provenance):
+    occupation: OccupationRef
+    item: AreaWages
+
+
+class AreaRef(BaseModel):
+    area_type: str
+    code: str
+    name: str
+
+
+class Percentiles(BaseModel):
+    p10: Figure | None
+    p25: Figure | None
+    median: Figure | None
+    p75: Figure | None
+    p90: Figure | None
+
+
+class PercentilesResponse(Provenance):
+    occupation: OccupationRef
+    area: AreaRef
+    release: ReleaseRef
+    percentiles: Percentiles
+    mean: Figure | None
+
+
+class BenchmarkItem(BaseModel):
+    source: str
+    publisher: str | None
+    release: str
+    as_of: str | None = Field(description="The period the source gives, or null when it gives none")
+    job_title: str
+    statistic: str
+    unit: str = Field(description="The unit the source published: hourly or annual")
+    hourly: float | None
+    annual: float | None
+    hourly_low: float | None
+    hourly_high: float | None
+    annual_low: float | None
+    annual_high: float | None
+    hourly_derived: bool
+    annual_derived: bool
+    citation: str
+
+
+class BenchmarkPage(Page, Provenance):
+    occupation: OccupationRef
+    items: list[BenchmarkItem]
+
+
+JSONDict = dict[str, Any]

@@ -1,0 +1,246 @@
+"""Wage figures by area, read from the in-memory Snapshot."""
+
+from typing import Any
+
+from app.errors import InvalidInput, NotFound
+from app.store import HOURS_PER_YEAR, OccupationView, Snapshot
+
+PERCENTILES = ("p10", "p25", "median", "p75", "p90")
+WAGE_FIELDS = ("mean", "median", "p10", "p25", "p75", "p90")
+
+
+def _stat_key(stat: str) -> Any:
+    def key(item: dict[str, Any]) -> Any:
+        fig = item["wages"][stat]
+        if fig is None:
+            return None
+        return fig["annual"] if fig["annual"] is not None else fig["hourly"]
+
+    return key
+
+
+AREA_SORT_KEYS: dict[str, Any] = {
+    "name": lambda i: i["name"],
+    "code": lambda i: i["code"],
+    "rank": lambda i: i["rank"],
+    "tier": lambda i: i["tier"],
+    **{stat: _stat_key(stat) for stat in WAGE_FIELDS},
+    "employment": lambda i: (i["employment"] or {}).get("employment"),
+}
+
+
+def resolve_occupation(snapshot: Snapshot, *, code: str) -> int:
+    """Occupation id for a SOC code, or a 404 that lists the occupations with data."""
+    occ = snapshot.occupation_by_code.get(code)
+    if occ is None:
+        known = sorted(snapshot.occupation_by_code)
+        raise NotFound(
+            f"No data for occupation {code!r}. Occupations with data: {', '.join(known)} (see /occupations).",
+            details=[{"parameter": "occupation", "value": code, "allowed": known}],
+        )
+    return int(occ["id"])
+
+
+def resolve_release(snapshot: Snapshot, *, key: str | None) -> str | None:
+    """Validate a ``release=`` pin; None means newest release per area."""
+    if key is None:
+        return None
+    if key not in snapshot.release_by_key:
+        known = sorted(snapshot.release_by_key)
+        raise NotFound(
+            f"Unknown release {key!r}. Releases: {', '.join(known)} (see /sources).",
+            details=[{"parameter": "release", "value": key, "allowed": known}],
+        )
+    return key
+
+
+def occupation_view(snapshot: Snapshot, *, occupation: str, release: str | None) -> OccupationView:
+    """The figures of one occupation as of one release choice."""
+    occupation_id = resolve_occupation(snapshot, code=occupation)
+    return snapshot.view(occupation_id, resolve_release(snapshot, key=release))
+
+
+def provenance(snapshot: Snapshot, *, release_keys: list[str]) -> dict[str, Any]:
+    """Data version, releases and sources behind a response."""
+    ids = [snapshot.release_by_key[k]["id"] for k in release_keys]
+    return {
+        "data_version": snapshot.version,
+        "releases": [snapshot.release_public(i) for i in ids],
+        "sources": snapshot.sources_for_releases(ids),
+    }
+
+
+def _known_state(snapshot: Snapshot, code: str) -> dict[str, Any]:
+    area = snapshot.states_by_code.get(code.upper())
+    if area is None:
+        raise InvalidInput(
+            f"Unknown state {code!r}. Use a USPS code: {', '.join(sorted(snapshot.states_by_code))}.",
+            details=[{"parameter": "state", "value": code, "allowed": sorted(snapshot.states_by_code)}],
+        )
+    return area
+
+
+def _known_metro(snapshot: Snapshot, code: str) -> dict[str, Any]:
+    area = snapshot.metros_by_code.get(code)
+    if area is None:
+        known = sorted(snapshot.metros_by_code)
+        raise InvalidInput(
+            f"Unknown metro {code!r}. Use a CBSA code such as {', '.join(known[:10])} (see /metros).",
+            details=[{"parameter": "metro", "value": code, "allowed": known}],
+        )
+    return area
+
+
+def _describe_available(rec: dict[str, Any] | None) -> tuple[list[str], str]:
+    if rec is None:
+        return [], "no figures at all"
+    have = [stat for stat in WAGE_FIELDS if rec["wages"][stat] is not None]
+    parts = []
+    for stat in have:
+        fig = rec["wages"][stat]
+        parts.append(f"{stat} (annual {fig['annual']}, hourly {fig['hourly']})")
+    if rec["tier"]:
+        parts.append(f"tier {rec['tier']}" + (f" rank {rec['rank']}" if rec["rank"] else ""))
+    return have, ", ".join(parts) if parts else "no figures at all"
+
+
+def percentiles(
+    snapshot: Snapshot, *, occupation: str, release: str | None, state: str | None, metro: str | None
+) -> dict[str, Any]:
+    """Percentile wages for the nation, a state or a metro; 404 naming what is available otherwise."""
+    if state is not None and metro is not None:
+        raise InvalidInput(
+            "Give either state or metro, not both.", details=[{"parameter": "state,metro", "problem": "conflict"}]
+        )
+    view = occupation_view(snapshot, occupation=occupation, release=release)
+    if state is not None:
+        area = _known_state(snapshot, state)
+        key, path = f"{area['area_type']}:{area['code']}", f"/states/{area['code']}"
+    elif metro is not None:
+        area = _known_metro(snapshot, metro)
+        key, path = f"{area['area_type']}:{area['code']}", f"/metros/{area['code']}"
+    else:
+        area = snapshot.area_by_key["national:US"]
+        key, path = "national:US", "/percentiles"
+    rec = view.by_key.get(key)
+    if rec is None or all(rec["wages"][p] is None for p in PERCENTILES):
+        have, described = _describe_available(rec)
+        raise NotFound(
+            f"No percentile wages for {area['name']} ({area['code']}) in "
+            f"{'release ' + release if release else 'any release'}. Available for it: {described}."
+            + (f" See {path}." if have or (rec and rec['tier']) else ""),
+            details=[{"area": area["code"], "available": have, "see": path if rec else None}],
+        )
+    return {
+        "occupation": view.occupation,
+        "area": {"area_type": area["area_type"], "code": area["code"], "name": area["name"]},
+        "release": snapshot.release_public(snapshot.release_by_key[rec["release"]]["id"]),
+        "percentiles": {p: rec["wages"][p] for p in PERCENTILES},
+        "mean": rec["wages"]["mean"],
+        **provenance(snapshot, release_keys=[rec["release"]]),
+    }
+
+
+def _used_releases(items: list[dict[str, Any]]) -> list[str]:
+    keys: list[str] = []
+    for i in items:
+        for key in (i["release"], i["tier_release"]):
+            if key and key not in keys:
+                keys.append(key)
+    return keys
+
+
+def list_states(snapshot: Snapshot, *, occupation: str, release: str | None) -> tuple[dict, list[dict]]:
+    """States and territories with figures or a tier, and the envelope that names their provenance."""
+    view = occupation_view(snapshot, occupation=occupation, release=release)
+    return {"occupation": view.occupation}, view.states
+
+
+def list_metros(snapshot: Snapshot, *, occupation: str, release: str | None) -> tuple[dict, list[dict]]:
+    """Metro and nonmetro areas with figures."""
+    view = occupation_view(snapshot, occupation=occupation, release=release)
+    return {"occupation": view.occupation}, view.metros
+
+
+def list_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Provenance for a page of area items, including tier releases."""
+    return provenance(snapshot, release_keys=_used_releases(items))
+
+
+def get_area(
+    snapshot: Snapshot, *, occupation: str, release: str | None, kind: str, code: str
+) -> dict[str, Any]:
+    """One state or metro with its figures; 404 that says what exists when it has none."""
+    view = occupation_view(snapshot, occupation=occupation, release=release)
+    if kind == "state":
+        area = snapshot.states_by_code.get(code.upper())
+        listing = "/states"
+    else:
+        area = snapshot.metros_by_code.get(code)
+        listing = "/metros"
+    if area is None:
+        raise NotFound(
+            f"Unknown {kind} code {code[:40]!r}. See {listing} for the {kind}s with figures.",
+            details=[{"parameter": "code", "value": code[:40], "see": listing}],
+        )
+    rec = view.by_key.get(f"{area['area_type']}:{area['code']}")
+    if rec is None:
+        with_data = [i["code"] for i in (view.states if kind == "state" else view.metros)]
+        raise NotFound(
+            f"{area['name']} ({area['code']}) is a known {kind}, but no release holds figures for it"
+            f"{' in release ' + release if release else ''}. {kind.capitalize()}s with figures: "
+            f"{', '.join(with_data)}.",
+            details=[{"code": area["code"], "available": [], "with_figures": with_data}],
+        )
+    return {"occupation": view.occupation, "item": rec, **list_provenance(snapshot, items=[rec])}
+
+
+BENCHMARK_SORT_KEYS: dict[str, Any] = {
+    "source": lambda i: i["source"],
+    "statistic": lambda i: i["statistic"],
+    "annual": lambda i: i["annual"] if i["annual"] is not None else i["annual_low"],
+    "hourly": lambda i: i["hourly"] if i["hourly"] is not None else i["hourly_low"],
+}
+
+
+def _both_units(value: float | None, unit: str) -> tuple[float | None, float | None]:
+    if value is None:
+        return None, None
+    if unit == "hourly":
+        return value, round(value * HOURS_PER_YEAR, 2)
+    return round(value / HOURS_PER_YEAR, 2), value
+
+
+def benchmarks(snapshot: Snapshot, *, occupation: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Other sources' national figures, each in the unit published plus the derived other unit."""
+    occupation_id = resolve_occupation(snapshot, code=occupation)
+    items = []
+    for b in snapshot.benchmarks:
+        if b["occupation_id"] != occupation_id:
+            continue
+        release = snapshot.releases[b["release_id"]]
+        source = snapshot.sources[release["source_id"]]
+        hourly, annual = _both_units(b["value"], b["unit"])
+        hourly_low, annual_low = _both_units(b["range_low"], b["unit"])
+        hourly_high, annual_high = _both_units(b["range_high"], b["unit"])
+        items.append(
+            {
+                "source": source["key"],
+                "publisher": source["publisher"],
+                "release": release["key"],
+                "as_of": release["period"],
+                "job_title": b["job_title"],
+                "statistic": b["statistic"],
+                "unit": b["unit"],
+                "hourly": hourly,
+                "annual": annual,
+                "hourly_low": hourly_low,
+                "hourly_high": hourly_high,
+                "annual_low": annual_low,
+                "annual_high": annual_high,
+                "hourly_derived": b["unit"] == "annual",
+                "annual_derived": b["unit"] == "hourly",
+                "citation": b["citation"],
+            }
+        )
+    return {"occupation": snapshot.occupation_public(occupation_id)}, items

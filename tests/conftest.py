@@ -1,0 +1,119 @@
+"""Shared fixtures: databases built by the real migrations and seed, on SQLite and on PostgreSQL."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.cli import run_migrations
+from app.config import Settings
+from app.db import make_engine, normalise_url
+from app.main import create_app
+from seed.load import seed_database
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+def _postgres_admin_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
+        pytest.skip("PostgreSQL tests skipped: TEST_DATABASE_URL is not set")
+    url = normalise_url(url)
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001
+        message = f"PostgreSQL at TEST_DATABASE_URL is unreachable: {type(exc).__name__}"
+        if os.environ.get("REQUIRE_POSTGRES") or os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def create_postgres_database() -> tuple[str, str]:
+    """A new, empty database on the test server; returns (its URL, the admin URL)."""
+    admin_url = _postgres_admin_url()
+    name = f"salary_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), admin_url
+
+
+def drop_postgres_database(url: str, admin_url: str) -> None:
+    name = make_url(url).database
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the backend named by the test's ``backend`` parameter."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    url, admin_url = create_postgres_database()
+    try:
+        yield url
+    finally:
+        drop_postgres_database(url, admin_url)
+
+
+def build_database(url: str) -> str:
+    """Migrate to head and seed, as `make run` does."""
+    run_migrations(url)
+    engine = make_engine(url)
+    seed_database(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database built by the real migrations and seed; shared read-only by the HTTP tests."""
+    if request.param == "sqlite":
+        yield build_database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'seeded.db'}")
+        return
+    url, admin_url = create_postgres_database()
+    try:
+        yield build_database(url)
+    finally:
+        drop_postgres_database(url, admin_url)
+
+
+@pytest.fixture
+def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated and seeded database a test may change; parametrize with ``backend``."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        yield build_database(f"sqlite:///{tmp_path / 'fresh.db'}")
+        return
+    url, admin_url = create_postgres_database()
+    try:
+        yield build_database(url)
+    finally:
+        drop_postgres_database(url, admin_url)
+
+
+def make_client(url: str, **settings: object) -> TestClient:
+    return TestClient(create_app(Settings(database_url=url, **settings)))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def client(seeded_database: str) -> Iterator[TestClient]:
+    """The app, started with its lifespan, over the seeded database."""
+    with make_client(seeded_database) as c:
+        yield c
