@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import AppError, error_body
+from app.estimate.router import router as estimate_router
 from app.health.router import router as health_router
 from app.listing import json_response
 from app.query import reject_unknown_params
@@ -113,4 +114,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(wages_router)
     app.include_router(reference_router)
+    app.include_router(estimate_router)
     return app

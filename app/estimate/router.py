@@ -1,0 +1,5 @@
+"""/estimate routes (to be filled)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["estimate"])
