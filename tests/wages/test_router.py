@@ -1,0 +1,147 @@
+"""Wage read endpoints over HTTP: sorting, paging, CSV, area look-ups and their 404s."""
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+# Top-paying states by the article's mean annual wage, highest first.
+MEAN_DESC = ["DC", "NJ", "MD", "CA", "MA"]
+LOWER_PAYING = {"MS", "AL", "AR", "WV", "OK"}
+
+
+def codes(resp) -> list[str]:
+    assert resp.status_code == 200, resp.text
+    return [i["code"] for i in resp.json()["items"]]
+
+
+def test_states_sort_by_mean_descending_nulls_last(client: TestClient):
+    got = codes(client.get("/states?sort=-mean"))
+    assert got[:5] == MEAN_DESC
+    assert set(got[5:]) == LOWER_PAYING
+
+
+def test_states_sort_by_mean_ascending_nulls_still_last(client: TestClient):
+    got = codes(client.get("/states?sort=mean"))
+    assert got[:5] == list(reversed(MEAN_DESC))
+    assert set(got[5:]) == LOWER_PAYING
+
+
+def test_states_sort_by_median_works_when_all_medians_are_null(client: TestClient):
+    # The article gives no state medians: every state sorts as null, in the default (name) order.
+    body = client.get("/states?sort=median").json()
+    assert body["total"] == 10
+    assert all(i["wages"]["median"] is None for i in body["items"])
+    names = [i["name"] for i in body["items"]]
+    assert names == sorted(names)
+
+
+def test_multi_key_sort(client: TestClient):
+    # tier ascending ("lower_paying" < "top_paying"), then name descending inside each tier.
+    got = codes(client.get("/states?sort=tier,-name"))
+    assert got[:5] == ["WV", "OK", "MS", "AR", "AL"]
+    assert got[5:] == ["NJ", "MA", "MD", "DC", "CA"]  # New Jersey, Massachusetts, Maryland, ...
+
+
+def test_paging_total_and_next(client: TestClient):
+    first = client.get("/states?sort=-mean&limit=2").json()
+    assert first["total"] == 10 and [i["code"] for i in first["items"]] == ["DC", "NJ"]
+    assert first["next"] == "/states?sort=-mean&limit=2&offset=2"
+    second = client.get(first["next"]).json()
+    assert [i["code"] for i in second["items"]] == ["MD", "CA"]
+    last = client.get("/states?sort=-mean&limit=2&offset=8").json()
+    assert last["next"] is None and len(last["items"]) == 2
+
+
+def test_state_lists_its_metros(client: TestClient):
+    nj = client.get("/states/NJ").json()["item"]
+    assert [m["code"] for m in nj["metros"]] == ["45940"]
+    # MD has no metro of its own but lies in Washington-Arlington-Alexandria.
+    assert [m["code"] for m in client.get("/states/MD").json()["item"]["metros"]] == ["47900"]
+
+
+def test_state_code_is_case_insensitive(client: TestClient):
+    assert client.get("/states/nj").json()["item"]["code"] == "NJ"
+
+
+def test_known_state_without_figures_is_404_saying_what_exists(client: TestClient):
+    r = client.get("/states/TX")
+    assert r.status_code == 404
+    msg = r.json()["error"]["message"]
+    assert "Texas" in msg and "DC" in msg
+
+
+def test_unknown_state_is_404(client: TestClient):
+    r = client.get("/states/ZZ")
+    assert r.status_code == 404 and "ZZ" in r.json()["error"]["message"]
+
+
+def test_percentiles_for_state_without_percentiles_names_what_is_available(client: TestClient):
+    r = client.get("/percentiles?state=NJ")
+    assert r.status_code == 404
+    err = r.json()["error"]
+    assert err["details"][0]["available"] == ["mean"]
+    assert "69380" in err["message"] and "/states/NJ" in err["message"]
+
+
+def test_percentiles_for_metro_without_percentiles(client: TestClient):
+    r = client.get("/percentiles?metro=41940")
+    assert r.status_code == 404 and r.json()["error"]["details"][0]["available"] == ["mean"]
+
+
+def test_percentiles_unknown_state_is_422(client: TestClient):
+    r = client.get("/percentiles?state=ZZ")
+    assert r.status_code == 422 and "ZZ" in r.json()["error"]["message"]
+
+
+def test_metros_sorted(client: TestClient):
+    assert codes(client.get("/metros?sort=-mean")) == ["41940", "45940", "47900"]
+
+
+def test_release_pin(client: TestClient):
+    body = client.get("/percentiles?release=bls-oews-2023-05-article").json()
+    assert body["percentiles"]["median"]["annual"] == 48780
+    r = client.get("/percentiles?release=no-such-release")
+    assert r.status_code == 404 and "bls-oews-2023-05-article" in r.json()["error"]["message"]
+
+
+def test_unknown_occupation(client: TestClient):
+    r = client.get("/states?occupation=11-1011")
+    assert r.status_code == 404 and "29-2072" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("how", ["format", "accept"])
+def test_states_csv(client: TestClient, how: str):
+    if how == "format":
+        r = client.get("/states?sort=-mean&format=csv")
+    else:
+        r = client.get("/states?sort=-mean", headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "bls-oews-2023-05-article" in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert [row["code"] for row in rows[:5]] == MEAN_DESC
+    assert rows[0]["wages_mean_annual"] == "75690.0" and rows[0]["wages_mean_hourly_derived"] == "True"
+    assert len(rows) == 10  # every matching row, not one page
+
+
+def test_benchmarks_name_their_sources(client: TestClient):
+    body = client.get("/benchmarks?sort=-annual").json()
+    assert {s["key"] for s in body["sources"]} >= {"salary_com", "payscale", "glassdoor", "article"}
+    assert body["items"][0]["statistic"] == "average_total_pay"  # Glassdoor $56,926 is the largest
+
+
+@pytest.mark.parametrize(("years", "level"), [(0, "entry"), (2, "entry"), (3, "mid"), (9, "mid"), (10, "senior"), (40, "senior")])
+def test_experience_years(client: TestClient, years: int, level: str):
+    items = client.get(f"/experience?years={years}").json()["items"]
+    assert [i["key"] for i in items] == [level]
+
+
+def test_sources_and_occupations(client: TestClient):
+    sources = {s["key"]: s for s in client.get("/sources").json()["items"]}
+    assert sources["bls"]["kind"] == "official_statistics"
+    assert sources["aapc"]["kind"] == "member_survey"
+    assert sources["salary_com"]["period"] == "late 2023"
+    assert "bls-oews-2023-05-article" in [r["key"] for r in sources["bls"]["releases"]]
+    occ = client.get("/occupations").json()["items"]
+    assert occ[0]["soc_code"] == "29-2072" and "medical coder" in occ[0]["aliases"]
