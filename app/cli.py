@@ -10,7 +10,11 @@ from rich.console import Console
 from app.config import get_settings
 from app.db import make_engine, normalise_url
 
-cli = typer.Typer(pretty_exceptions_enable=False, help="Salary data API for medical records specialists (SOC 29-2072).", no_args_is_help=True)
+cli = typer.Typer(
+    pretty_exceptions_enable=False,
+    help="Salary data API for medical records specialists (SOC 29-2072).",
+    no_args_is_help=True,
+)
 console = Console(stderr=True)
 
 
@@ -68,7 +72,12 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        "app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
         access_log=False,
     )
 

@@ -25,7 +25,9 @@ class Settings(BaseSettings):
     public_base_url: str = ""
     max_body_bytes: int = 1_000_000
     admin_token: str | None = None
+    # Per client address; 0 turns the limit off (for load tests from one address).
     rate_limit_per_minute: int = 6000
+    request_timeout: float = 10.0
 
 
 @lru_cache

@@ -35,11 +35,17 @@ OccupationParam = Annotated[
 ]
 ReleaseParam = Annotated[
     str | None,
-    Query(description="Pin one data release by key (see /sources); default: newest release per area", max_length=80),
+    Query(
+        description="Pin one data release by key (see /sources); default: newest release per area",
+        max_length=80,
+    ),
 ]
 SortParam = Annotated[
     str | None,
-    Query(description="Sort fields, comma-separated; prefix '-' for descending. Nulls sort last.", max_length=200),
+    Query(
+        description="Sort fields, comma-separated; prefix '-' for descending. Nulls sort last.",
+        max_length=200,
+    ),
 ]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (max {MAX_LIMIT})")]
 OffsetParam = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]

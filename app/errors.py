@@ -53,6 +53,8 @@ class ImportFailed(AppError):
     error_type = "import_failed"
 
 
-def error_body(status: int, error_type: str, message: str, details: list[dict[str, Any]] | None = None) -> dict:
+def error_body(
+    status: int, error_type: str, message: str, details: list[dict[str, Any]] | None = None
+) -> dict:
     """The single error shape every 4xx and 5xx uses."""
     return {"error": {"status": status, "type": error_type, "message": message, "details": details or []}}

@@ -64,7 +64,9 @@ def _csv_stream(items: list[dict[str, Any]], columns: list[str]) -> Iterator[str
     yield buf.getvalue()
 
 
-def csv_response(items: list[dict[str, Any]], *, filename: str, template: dict[str, Any] | None = None) -> Response:
+def csv_response(
+    items: list[dict[str, Any]], *, filename: str, template: dict[str, Any] | None = None
+) -> Response:
     """All matching rows as CSV, streamed, with a filename that names the resource and release."""
     columns = csv_columns(items, template)
     return StreamingResponse(

@@ -8,11 +8,13 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.edge import EdgeMiddleware
 from app.errors import AppError, error_body
 from app.estimate.router import router as estimate_router
 from app.health.router import router as health_router
@@ -39,7 +41,10 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
         msg = err.get("msg", "invalid value")
         got = err.get("input")
         details.append({"parameter": where, "problem": msg, "value": _short(got)})
-        parts.append(f"{where}: {msg}" + ("" if got is None or isinstance(got, dict | list) else f" (got {_short(got)})"))
+        parts.append(
+            f"{where}: {msg}"
+            + ("" if got is None or isinstance(got, dict | list) else f" (got {_short(got)})")
+        )
     return "Invalid request. " + "; ".join(parts[:5]) + ".", details[:20]
 
 
@@ -111,6 +116,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)
+    app.add_middleware(
+        EdgeMiddleware,
+        store=store,
+        max_age=settings.cache_max_age,
+        stale_while_revalidate=settings.cache_stale_while_revalidate,
+        max_body_bytes=settings.max_body_bytes,
+        rate_limit_per_minute=settings.rate_limit_per_minute,
+        request_timeout=settings.request_timeout,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match", "Authorization"],
+        expose_headers=["ETag", "X-Data-Version", "X-Data-Stale", "Content-Disposition", "Retry-After"],
+        max_age=settings.cors_max_age,
+    )
     app.include_router(health_router)
     app.include_router(wages_router)
     app.include_router(reference_router)

@@ -39,7 +39,9 @@ def parse_sort(sort: str | None, allowed: dict[str, SortKey]) -> list[tuple[str,
     return spec
 
 
-def apply_sort(items: Sequence[dict[str, Any]], spec: list[tuple[str, bool]], keys: dict[str, SortKey]) -> list:
+def apply_sort(
+    items: Sequence[dict[str, Any]], spec: list[tuple[str, bool]], keys: dict[str, SortKey]
+) -> list:
     """Stable multi-key sort; nulls go last whichever the direction."""
     result = list(items)
     for name, desc in reversed(spec):
@@ -57,6 +59,8 @@ def page_links(request: Request, *, total: int, limit: int, offset: int) -> dict
     if offset + limit < total:
         params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
         params.append(("offset", str(offset + limit)))
+        # Canonical (sorted) order: the same page has the same bytes whatever order the caller used.
+        params.sort(key=lambda kv: kv[0])
         next_url = f"{request.url.path}?{urlencode(params)}"
     return {"total": total, "limit": limit, "offset": offset, "next": next_url}
 

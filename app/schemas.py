@@ -10,7 +10,9 @@ class Figure(BaseModel):
     annual: float | None = Field(description="USD per year")
     hourly_derived: bool = Field(description="True when hourly was computed as annual / 2080, not published")
     annual_derived: bool = Field(description="True when annual was computed as hourly x 2080, not published")
-    hourly_capped: bool = Field(description="True when the value is BLS's top code: the wage is at or above it")
+    hourly_capped: bool = Field(
+        description="True when the value is BLS's top code: the wage is at or above it"
+    )
     annual_capped: bool
     citation: str = Field(description="The sentence or file row this figure came from")
 

@@ -67,18 +67,26 @@ class Snapshot:
         self.release_by_key = {r["key"]: r for r in tables["release"]}
         self.occupations = {o["id"]: {**o, "aliases": json.loads(o["aliases"])} for o in tables["occupation"]}
         self.occupation_by_code = {o["soc_code"]: o for o in self.occupations.values()}
-        self.areas = {a["id"]: {**a, "principal_states": json.loads(a["principal_states"])} for a in tables["area"]}
+        self.areas = {
+            a["id"]: {**a, "principal_states": json.loads(a["principal_states"])} for a in tables["area"]
+        }
         self.area_by_key = {f"{a['area_type']}:{a['code']}": a for a in self.areas.values()}
         self.states_by_code = {
             a["code"]: a for a in self.areas.values() if a["area_type"] in ("state", "territory")
         }
-        self.metros_by_code = {a["code"]: a for a in self.areas.values() if a["area_type"] in ("metro", "nonmetro")}
+        self.metros_by_code = {
+            a["code"]: a for a in self.areas.values() if a["area_type"] in ("metro", "nonmetro")
+        }
         # (occupation_id, release_id, area_id) -> {statistic: row}
         self.wages: dict[tuple[int, int, int], dict[str, dict[str, Any]]] = {}
         for w in tables["wage_stat"]:
             self.wages.setdefault((w["occupation_id"], w["release_id"], w["area_id"]), {})[w["statistic"]] = w
-        self.employment = {(e["occupation_id"], e["release_id"], e["area_id"]): e for e in tables["area_employment"]}
-        self.rankings = {(r["occupation_id"], r["release_id"], r["area_id"]): r for r in tables["area_ranking"]}
+        self.employment = {
+            (e["occupation_id"], e["release_id"], e["area_id"]): e for e in tables["area_employment"]
+        }
+        self.rankings = {
+            (r["occupation_id"], r["release_id"], r["area_id"]): r for r in tables["area_ranking"]
+        }
         self.experience = sorted(tables["experience_level"], key=lambda e: e["years_min"])
         self.factors = tables["pay_factor"]
         self.certifications = tables["certification"]

@@ -136,13 +136,17 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
         }
         occupations = {
             o["soc_code"]: upsert(
-                Occupation, {"soc_code": o["soc_code"]}, {"title": o["title"], "aliases": json.dumps(o["aliases"])}
+                Occupation,
+                {"soc_code": o["soc_code"]},
+                {"title": o["title"], "aliases": json.dumps(o["aliases"])},
             )
             for o in data["occupation"]
         }
         areas: dict[str, Area] = {
             "national": upsert(
-                Area, {"area_type": "national", "code": "US"}, {"name": "United States", "fips": None, "usps": None}
+                Area,
+                {"area_type": "national", "code": "US"},
+                {"name": "United States", "fips": None, "usps": None},
             )
         }
         for a in load_reference_areas():
@@ -256,7 +260,12 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
             upsert(
                 Certification,
                 {"code": c["code"]},
-                {"name": c["name"], "issuer": c.get("issuer"), "covers": c["covers"], "citation": c["citation"]},
+                {
+                    "name": c["name"],
+                    "issuer": c.get("issuer"),
+                    "covers": c["covers"],
+                    "citation": c["citation"],
+                },
             )
         if report.changed or session.get(DataVersion, 1) is None:
             bump_data_version(session)

@@ -82,7 +82,9 @@ def build_database(url: str) -> str:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def seeded_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def seeded_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A database built by the real migrations and seed; shared read-only by the HTTP tests."""
     if request.param == "sqlite":
         yield build_database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'seeded.db'}")

@@ -33,8 +33,26 @@ EXPERIENCE = [
 
 # (source, statistic, unit, value, low, high, job title, as of)
 BENCHMARKS = [
-    ("salary_com", "median", "annual", 49002, None, None, "Medical Billing and Coding Specialist", "late 2023"),
-    ("salary_com", "typical_range", "annual", None, 45618, 53607, "Medical Billing and Coding Specialist", "late 2023"),
+    (
+        "salary_com",
+        "median",
+        "annual",
+        49002,
+        None,
+        None,
+        "Medical Billing and Coding Specialist",
+        "late 2023",
+    ),
+    (
+        "salary_com",
+        "typical_range",
+        "annual",
+        None,
+        45618,
+        53607,
+        "Medical Billing and Coding Specialist",
+        "late 2023",
+    ),
     ("payscale", "average", "hourly", 22.01, None, None, "Medical Coder", None),
     ("payscale", "reported_range", "hourly", None, 16.50, 32.00, "Medical Coder", None),
     ("glassdoor", "average_total_pay", "annual", 56926, None, None, "Medical Coder", None),
@@ -70,7 +88,9 @@ def _source_keys(body: dict) -> set[str]:
 
 
 @pytest.mark.parametrize(("statistic", "hourly", "annual"), NATIONAL)
-def test_national_percentiles_exact_with_source(client: TestClient, statistic: str, hourly: float, annual: int):
+def test_national_percentiles_exact_with_source(
+    client: TestClient, statistic: str, hourly: float, annual: int
+):
     body = client.get("/percentiles").json()
     fig = body["percentiles"][statistic]
     assert (fig["hourly"], fig["annual"]) == (hourly, annual)
@@ -126,7 +146,9 @@ def test_experience_levels_exact(client: TestClient, key, ymin, ymax, hlo, hhi, 
     assert f"${alo:,}" in level["citation"]
 
 
-@pytest.mark.parametrize(("source", "statistic", "unit", "value", "low", "high", "title", "as_of"), BENCHMARKS)
+@pytest.mark.parametrize(
+    ("source", "statistic", "unit", "value", "low", "high", "title", "as_of"), BENCHMARKS
+)
 def test_benchmarks_exact(client: TestClient, source, statistic, unit, value, low, high, title, as_of):
     items = client.get("/benchmarks").json()["items"]
     (item,) = [i for i in items if i["source"] == source and i["statistic"] == statistic]
@@ -152,7 +174,13 @@ def test_pay_factors_exact(client: TestClient, key, plo, phi, alo, ahi, source, 
 def test_qualitative_factors_carry_no_number(client: TestClient):
     items = client.get("/factors").json()["items"]
     qualitative = [i for i in items if i["kind"] == "qualitative"]
-    assert {i["value"] for i in qualitative} >= {"hospital", "government", "surgical", "auditing", "risk_adjustment"}
+    assert {i["value"] for i in qualitative} >= {
+        "hospital",
+        "government",
+        "surgical",
+        "auditing",
+        "risk_adjustment",
+    }
     for i in qualitative:
         assert (i["pct_low"], i["pct_high"], i["amount_low"], i["amount_high"]) == (None, None, None, None)
 

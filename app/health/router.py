@@ -40,5 +40,7 @@ def readyz(request: Request) -> Response:
     if not store.database_ok:
         raise ServiceUnavailable(f"Database unreachable ({store.last_error}).")
     if snapshot is None or not snapshot.seeded:
-        raise ServiceUnavailable("Database reachable but not seeded: run `salary-api migrate` and `salary-api seed`.")
+        raise ServiceUnavailable(
+            "Database reachable but not seeded: run `salary-api migrate` and `salary-api seed`."
+        )
     return json_response({"status": "ready", "data_version": snapshot.version, "database": "ok"})

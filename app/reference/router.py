@@ -25,7 +25,9 @@ def _keys(*names: str) -> dict[str, Any]:
 def list_experience(
     request: Request,
     snapshot: SnapshotDep,
-    years: Annotated[int | None, Query(ge=0, le=60, description="Return the level that covers N years")] = None,
+    years: Annotated[
+        int | None, Query(ge=0, le=60, description="Return the level that covers N years")
+    ] = None,
     sort: SortParam = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
@@ -138,7 +140,11 @@ def list_occupations(
         request,
         items=service.occupations(snapshot),
         sort=sort,
-        sort_keys={"code": lambda i: i["soc_code"], "soc_code": lambda i: i["soc_code"], "name": lambda i: i["title"]},
+        sort_keys={
+            "code": lambda i: i["soc_code"],
+            "soc_code": lambda i: i["soc_code"],
+            "name": lambda i: i["title"],
+        },
         limit=limit,
         offset=offset,
         envelope={},

@@ -28,7 +28,9 @@ def experience_levels(snapshot: Snapshot, *, years: int | None) -> list[dict[str
     ]
     if years is None:
         return items
-    match = [i for i in items if i["years_min"] <= years and (i["years_max"] is None or years <= i["years_max"])]
+    match = [
+        i for i in items if i["years_min"] <= years and (i["years_max"] is None or years <= i["years_max"])
+    ]
     if not match:
         raise NotFound(
             f"No experience level covers {years} years.",
@@ -39,7 +41,9 @@ def experience_levels(snapshot: Snapshot, *, years: int | None) -> list[dict[str
 
 def certifications(snapshot: Snapshot) -> list[dict[str, Any]]:
     """Certifications with their issuing body and what each covers."""
-    return [{k: c[k] for k in ("code", "name", "issuer", "covers", "citation")} for c in snapshot.certifications]
+    return [
+        {k: c[k] for k in ("code", "name", "issuer", "covers", "citation")} for c in snapshot.certifications
+    ]
 
 
 def pay_factors(snapshot: Snapshot) -> list[dict[str, Any]]:
@@ -52,8 +56,18 @@ def pay_factors(snapshot: Snapshot) -> list[dict[str, Any]]:
                 **{
                     k: f[k]
                     for k in (
-                        "key", "factor", "value", "compared_to", "kind", "pct_low", "pct_high",
-                        "amount_low", "amount_high", "amount_unit", "amount_open", "description",
+                        "key",
+                        "factor",
+                        "value",
+                        "compared_to",
+                        "kind",
+                        "pct_low",
+                        "pct_high",
+                        "amount_low",
+                        "amount_high",
+                        "amount_unit",
+                        "amount_open",
+                        "description",
                     )
                 },
                 "release": release["key"],
@@ -107,4 +121,3 @@ def release_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> di
         "releases": [snapshot.release_public(i) for i in ids],
         "sources": snapshot.sources_for_releases(ids),
     }
-

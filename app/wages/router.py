@@ -82,8 +82,15 @@ def list_states(
 ) -> Response:
     """States, DC and territories that have figures or a tier, with their metros; sortable and pageable."""
     return _area_list(
-        request, snapshot, kind="state", occupation=occupation, release=release, sort=sort,
-        limit=limit, offset=offset, fmt=format,
+        request,
+        snapshot,
+        kind="state",
+        occupation=occupation,
+        release=release,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        fmt=format,
     )
 
 
@@ -112,8 +119,15 @@ def list_metros(
 ) -> Response:
     """Metropolitan and nonmetropolitan areas that have figures; sortable and pageable."""
     return _area_list(
-        request, snapshot, kind="metro", occupation=occupation, release=release, sort=sort,
-        limit=limit, offset=offset, fmt=format,
+        request,
+        snapshot,
+        kind="metro",
+        occupation=occupation,
+        release=release,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        fmt=format,
     )
 
 
@@ -139,7 +153,7 @@ def list_benchmarks(
     offset: OffsetParam = 0,
     format: FormatParam = None,
 ) -> Response:
-    """Other sources' national figures (Salary.com, Payscale, Glassdoor), each with its job title and as-of."""
+    """National figures from Salary.com, Payscale and Glassdoor, each with its job title and as-of."""
     envelope, items = service.benchmarks(snapshot, occupation=occupation)
     return list_response(
         request,

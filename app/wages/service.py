@@ -110,7 +110,8 @@ def percentiles(
     """Percentile wages for the nation, a state or a metro; 404 naming what is available otherwise."""
     if state is not None and metro is not None:
         raise InvalidInput(
-            "Give either state or metro, not both.", details=[{"parameter": "state,metro", "problem": "conflict"}]
+            "Give either state or metro, not both.",
+            details=[{"parameter": "state,metro", "problem": "conflict"}],
         )
     view = occupation_view(snapshot, occupation=occupation, release=release)
     if state is not None:
@@ -128,7 +129,7 @@ def percentiles(
         raise NotFound(
             f"No percentile wages for {area['name']} ({area['code']}) in "
             f"{'release ' + release if release else 'any release'}. Available for it: {described}."
-            + (f" See {path}." if have or (rec and rec['tier']) else ""),
+            + (f" See {path}." if have or (rec and rec["tier"]) else ""),
             details=[{"area": area["code"], "available": have, "see": path if rec else None}],
         )
     return {

@@ -47,7 +47,7 @@ def test_multi_key_sort(client: TestClient):
 def test_paging_total_and_next(client: TestClient):
     first = client.get("/states?sort=-mean&limit=2").json()
     assert first["total"] == 10 and [i["code"] for i in first["items"]] == ["DC", "NJ"]
-    assert first["next"] == "/states?sort=-mean&limit=2&offset=2"
+    assert first["next"] == "/states?limit=2&offset=2&sort=-mean"
     second = client.get(first["next"]).json()
     assert [i["code"] for i in second["items"]] == ["MD", "CA"]
     last = client.get("/states?sort=-mean&limit=2&offset=8").json()
@@ -131,7 +131,9 @@ def test_benchmarks_name_their_sources(client: TestClient):
     assert body["items"][0]["statistic"] == "average_total_pay"  # Glassdoor $56,926 is the largest
 
 
-@pytest.mark.parametrize(("years", "level"), [(0, "entry"), (2, "entry"), (3, "mid"), (9, "mid"), (10, "senior"), (40, "senior")])
+@pytest.mark.parametrize(
+    ("years", "level"), [(0, "entry"), (2, "entry"), (3, "mid"), (9, "mid"), (10, "senior"), (40, "senior")]
+)
 def test_experience_years(client: TestClient, years: int, level: str):
     items = client.get(f"/experience?years={years}").json()["items"]
     assert [i["key"] for i in items] == [level]

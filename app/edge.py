@@ -1,0 +1,315 @@
+"""Pure-ASGI edge in front of the router: body-size cap, per-client rate limit, request timeout, the
+response cache with strong ETags and 304s, caching and security headers.
+
+Cached GETs never reach FastAPI's routing and validation, which alone would hold a handler to about a third
+of what this machine can serve. The cache key is the method, the canonical URL (sorted query), the
+representation (JSON or CSV) and the data version, so a new release empties it by construction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+
+from app.errors import error_body
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+UNCACHED_PATHS = frozenset(
+    {"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
+)
+MAX_CACHED_BODY = 2_000_000
+HTML_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "script-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors *"
+)
+
+
+def canonical_query(query_string: bytes) -> str:
+    """Query parameters sorted by name (stable within a name), re-encoded: the cache and ETag key."""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    return urlencode(sorted(pairs, key=lambda kv: kv[0]))
+
+
+def wants_csv_header(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            return b"text/csv" in value
+    return False
+
+
+def header(scope: Scope, wanted: bytes) -> bytes | None:
+    for name, value in scope["headers"]:
+        if name == wanted:
+            return value
+    return None
+
+
+class CachedResponse:
+    __slots__ = ("status", "headers", "body", "etag")
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.etag = etag
+
+
+class TokenBuckets:
+    """Per-client token buckets; a bounded dict so a flood of addresses cannot grow it without limit."""
+
+    def __init__(self, per_minute: int, max_clients: int = 100_000) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = float(max(per_minute // 6, 1))  # a burst of ten seconds' worth
+        self.max_clients = max_clients
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def take(self, client: str, now: float) -> float:
+        """0 when allowed, else the seconds until a token is available."""
+        tokens, last = self.buckets.pop(client, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            self.buckets[client] = (tokens - 1, now)
+            wait = 0.0
+        else:
+            self.buckets[client] = (tokens, now)
+            wait = (1 - tokens) / self.rate
+        if len(self.buckets) > self.max_clients:
+            self.buckets.popitem(last=False)
+        return wait
+
+
+class EdgeMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        store: Any,
+        max_age: int,
+        stale_while_revalidate: int,
+        max_body_bytes: int,
+        rate_limit_per_minute: int,
+        request_timeout: float,
+        max_entries: int = 20_000,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.cache_control = (
+            f"public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}".encode()
+        )
+        self.max_body_bytes = max_body_bytes
+        self.buckets = TokenBuckets(rate_limit_per_minute) if rate_limit_per_minute > 0 else None
+        self.request_timeout = request_timeout
+        self.max_entries = max_entries
+        self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.buckets is not None:
+            client = scope.get("client")
+            wait = self.buckets.take(client[0] if client else "-", time.monotonic())
+            if wait > 0:
+                retry = str(max(1, math.ceil(wait)))
+                await self._error(
+                    send,
+                    429,
+                    "rate_limited",
+                    f"Too many requests from this client; retry after {retry} s.",
+                    extra=[(b"retry-after", retry.encode())],
+                )
+                return
+        method = scope["method"]
+        if method in ("GET", "HEAD") and scope["path"] not in UNCACHED_PATHS:
+            await self._cached_get(scope, receive, send)
+            return
+        await self._guarded(scope, self._limit_body(scope, receive), send)
+
+    # ------------------------------------------------------------------ requests with bodies
+    def _limit_body(self, scope: Scope, receive: Receive) -> Receive:
+        limit = self.max_body_bytes
+        declared = header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            scope["state"] = {**scope.get("state", {}), "body_too_large": True}
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge
+            return message
+
+        return limited
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("state", {}).get("body_too_large"):
+            await self._error(send, 413, "payload_too_large", self._too_large_message())
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = list(message.get("headers", [])) + self._security_headers(message)
+            await send(message)
+
+        try:
+            async with asyncio.timeout(self.request_timeout):
+                await self.app(scope, receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await self._error(send, 413, "payload_too_large", self._too_large_message())
+        except TimeoutError:
+            if not started:
+                await self._error(
+                    send, 503, "timeout", "The request took too long and was stopped; retry later."
+                )
+
+    def _too_large_message(self) -> str:
+        return f"Request body too large; the limit is {self.max_body_bytes} bytes."
+
+    # ------------------------------------------------------------------ cached GETs
+    async def _cached_get(self, scope: Scope, receive: Receive, send: Send) -> None:
+        snapshot = self.store.snapshot
+        if snapshot is None:
+            await self._guarded(scope, receive, send)
+            return
+        query = canonical_query(scope["query_string"])
+        csv_variant = wants_csv_header(scope)
+        key = (scope["path"], query, csv_variant, snapshot.version)
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = await self._fill(scope, receive, send, key, query, csv_variant)
+            if entry is None:
+                return
+        else:
+            self.cache.move_to_end(key)
+        await self._send_cached(scope, send, entry)
+
+    async def _fill(
+        self, scope: Scope, receive: Receive, send: Send, key: tuple, query: str, csv_variant: bool
+    ) -> CachedResponse | None:
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+        passthrough = False
+
+        async def capture(message: Message) -> None:
+            nonlocal status, headers, passthrough
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                if status != 200:
+                    passthrough = True
+                    message["headers"] = headers + self._security_headers(message)
+                    await send(message)
+            elif message["type"] == "http.response.body":
+                if passthrough:
+                    await send(message)
+                else:
+                    chunks.append(message.get("body", b""))
+
+        get_scope = {**scope, "method": "GET"}
+        await self._guarded(get_scope, receive, capture)
+        if passthrough or status == 0:
+            return None
+        body = b"".join(chunks)
+        tag = hashlib.blake2b(
+            f"{key[3]}|{scope['path']}?{query}|{'csv' if csv_variant else 'json'}".encode(), digest_size=16
+        ).hexdigest()
+        etag = f'"{tag}"'.encode()
+        headers = [(k, v) for k, v in headers if k not in (b"content-length",)]
+        headers += [
+            (b"etag", etag),
+            (b"cache-control", self.cache_control),
+            (b"vary", b"Accept"),
+            (b"x-data-version", str(key[3]).encode()),
+        ]
+        headers += self._security_headers({"headers": headers})
+        entry = CachedResponse(200, headers, body, etag)
+        if len(body) <= MAX_CACHED_BODY:
+            self.cache[key] = entry
+            if len(self.cache) > self.max_entries:
+                self.cache.popitem(last=False)
+        return entry
+
+    async def _send_cached(self, scope: Scope, send: Send, entry: CachedResponse) -> None:
+        extra: list[tuple[bytes, bytes]] = []
+        if not self.store.database_ok:
+            extra.append((b"x-data-stale", b"database unreachable; serving the last loaded data"))
+        inm = header(scope, b"if-none-match")
+        if inm is not None and (inm.strip() == b"*" or entry.etag in [t.strip() for t in inm.split(b",")]):
+            keep = [
+                (k, v)
+                for k, v in entry.headers
+                if k in (b"etag", b"cache-control", b"vary", b"x-data-version")
+            ]
+            await send({"type": "http.response.start", "status": 304, "headers": keep + extra})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        body = b"" if scope["method"] == "HEAD" else entry.body
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": entry.headers + extra + [(b"content-length", str(len(entry.body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _security_headers(message: Message) -> list[tuple[bytes, bytes]]:
+        existing = {k for k, _ in message.get("headers", [])}
+        out = []
+        if b"x-content-type-options" not in existing:
+            out.append((b"x-content-type-options", b"nosniff"))
+        content_type = next((v for k, v in message.get("headers", []) if k == b"content-type"), b"")
+        if content_type.startswith(b"text/html") and b"content-security-policy" not in existing:
+            out.append((b"content-security-policy", HTML_CSP.encode()))
+        return out
+
+    async def _error(
+        self,
+        send: Send,
+        status: int,
+        error_type: str,
+        message: str,
+        extra: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        body = orjson.dumps(error_body(status, error_type, message))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    *(extra or []),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class BodyTooLarge(Exception):
+    """Raised from receive() when a body grows past the cap."""

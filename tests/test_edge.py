@@ -1,0 +1,113 @@
+"""HTTP caching (strong ETag, 304, Cache-Control, Vary), CORS, security headers, limits, and the in-memory
+read model refreshing itself when the database's data version moves."""
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from app.db import make_engine
+from tests.conftest import make_client
+
+
+def test_etag_and_304(client: TestClient):
+    first = client.get("/states?sort=-mean")
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert first.headers["cache-control"].startswith("public, max-age=")
+    assert "stale-while-revalidate=" in first.headers["cache-control"]
+    assert "Accept" in first.headers["vary"]
+    again = client.get("/states?sort=-mean", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    other = client.get("/states?sort=-mean", headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200 and other.json() == first.json()
+
+
+def test_etag_is_canonical_over_parameter_order(client: TestClient):
+    a = client.get("/states?sort=-mean&limit=3")
+    b = client.get("/states?limit=3&sort=-mean")
+    assert a.headers["etag"] == b.headers["etag"] and a.content == b.content
+
+
+def test_etag_differs_by_representation_and_request(client: TestClient):
+    json_tag = client.get("/states").headers["etag"]
+    csv_tag = client.get("/states", headers={"Accept": "text/csv"}).headers["etag"]
+    sorted_tag = client.get("/states?sort=name").headers["etag"]
+    assert len({json_tag, csv_tag, sorted_tag}) == 3
+
+
+def test_errors_are_not_cached_publicly(client: TestClient):
+    r = client.get("/states?sort=bogus")
+    assert r.status_code == 400 and "etag" not in r.headers
+    assert "public" not in r.headers.get("cache-control", "")
+
+
+def test_cors_simple_get_and_preflight(client: TestClient):
+    r = client.get("/percentiles", headers={"Origin": "https://jobs.example"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "ETag" in r.headers["access-control-expose-headers"]
+    pre = client.options(
+        "/estimate",
+        headers={
+            "Origin": "https://college.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
+    assert pre.status_code == 200
+    assert pre.headers["access-control-allow-origin"] == "*"
+    assert int(pre.headers["access-control-max-age"]) >= 600
+
+
+def test_security_headers(client: TestClient):
+    for path in ("/percentiles", "/states?sort=bogus", "/no/such"):
+        assert client.get(path).headers["x-content-type-options"] == "nosniff"
+
+
+def test_head_has_headers_but_no_body(client: TestClient):
+    r = client.head("/percentiles")
+    assert r.status_code == 200 and r.content == b"" and r.headers["etag"]
+
+
+def test_body_size_cap(seeded_database: str):
+    with make_client(seeded_database, max_body_bytes=1000) as c:
+        r = c.post(
+            "/estimate", content=b"[" + b"1," * 2000 + b"1]", headers={"Content-Type": "application/json"}
+        )
+        assert r.status_code == 413
+        assert r.json()["error"]["type"] == "payload_too_large" and "1000" in r.json()["error"]["message"]
+
+
+def test_rate_limit_answers_429_with_retry_after(seeded_database: str):
+    with make_client(seeded_database, rate_limit_per_minute=60) as c:
+        statuses = [c.get("/healthz").status_code for _ in range(15)]
+        assert statuses[:10] == [200] * 10  # a burst of ten seconds' worth (60/min -> 10)
+        assert 429 in statuses
+        r = c.get("/healthz")
+        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+        assert r.json()["error"]["type"] == "rate_limited"
+
+
+@pytest.mark.parametrize("fresh_database", ["sqlite", "postgres"], indirect=True)
+def test_new_data_version_is_picked_up_without_restart(fresh_database: str):
+    with make_client(fresh_database, refresh_interval=0.1) as c:
+        before = c.get("/states/NJ")
+        assert before.json()["item"]["wages"]["mean"]["annual"] == 69380
+        engine = make_engine(fresh_database)
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE wage_stat SET annual = 70000 WHERE annual = 69380 AND statistic = 'mean'")
+            )
+            conn.execute(text("UPDATE data_version SET version = version + 1"))
+        engine.dispose()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            after = c.get("/states/NJ")
+            if after.json()["item"]["wages"]["mean"]["annual"] == 70000:
+                break
+            time.sleep(0.1)
+        assert after.json()["item"]["wages"]["mean"]["annual"] == 70000
+        assert after.headers["etag"] != before.headers["etag"]
+        assert int(after.headers["x-data-version"]) == int(before.headers["x-data-version"]) + 1
