@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -27,13 +27,15 @@ def wants_csv(request: Request, fmt: str | None) -> bool:
     return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
 
 
-def flatten(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten(item: dict[str, Any], prefix: str = "", parents: set[str] | None = None) -> dict[str, Any]:
     """Nested dicts become ``a_b`` columns; lists become ';'-joined codes or values."""
     flat: dict[str, Any] = {}
     for key, value in item.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(flatten(value, f"{name}_"))
+            if parents is not None:
+                parents.add(name)
+            flat.update(flatten(value, f"{name}_", parents))
         elif isinstance(value, list):
             flat[name] = ";".join(str(v["code"]) if isinstance(v, dict) else str(v) for v in value)
         else:
@@ -43,12 +45,14 @@ def flatten(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def csv_columns(items: list[dict[str, Any]], template: dict[str, Any] | None) -> list[str]:
     """Column order of the first item (or a template when there are none), plus any later extras."""
-    columns: list[str] = list(flatten(template).keys()) if template else []
+    parents: set[str] = set()
+    columns: list[str] = list(flatten(template, "", parents).keys()) if template else []
     for item in items:
-        for col in flatten(item):
+        for col in flatten(item, "", parents):
             if col not in columns:
                 columns.append(col)
-    return columns
+    # A field that is null in one row and an object in another becomes the object's columns only.
+    return [c for c in columns if c not in parents]
 
 
 def _csv_stream(items: list[dict[str, Any]], columns: list[str]) -> Iterator[str]:
@@ -87,16 +91,19 @@ def list_response(
     envelope: dict[str, Any],
     provenance: Any,
     csv_name: str | None,
-    fields: list[str] | None = None,
+    project: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    csv_template: dict[str, Any] | None = None,
 ) -> Response:
     """Sort, then either stream every row as CSV or return one JSON page with provenance."""
     spec = parse_sort(sort, sort_keys)
     ordered = apply_sort(items, spec, sort_keys) if spec else list(items)
     prov = provenance(ordered)
-    if fields:
-        ordered = [{k: i[k] for k in fields if k in i} for i in ordered]
+    if project is not None:
+        ordered = project(ordered)
     if csv_name is not None:
-        return csv_response(ordered, filename=csv_name)
+        if csv_template is not None and project is not None:
+            csv_template = project([csv_template])[0]
+        return csv_response(ordered, filename=csv_name, template=csv_template)
     page = ordered[offset : offset + limit]
     body = {**envelope, **prov, **page_links(request, total=len(ordered), limit=limit, offset=offset)}
     body["items"] = page

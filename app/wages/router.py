@@ -39,6 +39,48 @@ def get_percentiles(
     return json_response(body)
 
 
+BoundParam = Annotated[str | None, Query(max_length=40, description="USD a year (annual statistic)")]
+
+
+class AreaFilters:
+    """Filters shared by /states and /metros: min_/max_ per statistic, tier, name substring, fields."""
+
+    def __init__(
+        self,
+        min_mean: BoundParam = None,
+        max_mean: BoundParam = None,
+        min_median: BoundParam = None,
+        max_median: BoundParam = None,
+        min_p10: BoundParam = None,
+        max_p10: BoundParam = None,
+        min_p25: BoundParam = None,
+        max_p25: BoundParam = None,
+        min_p75: BoundParam = None,
+        max_p75: BoundParam = None,
+        min_p90: BoundParam = None,
+        max_p90: BoundParam = None,
+        tier: Annotated[str | None, Query(max_length=40, description="top_paying | lower_paying")] = None,
+        q: Annotated[str | None, Query(max_length=100, description="Case-insensitive name substring")] = None,
+        fields: Annotated[
+            str | None, Query(max_length=300, description="Comma-separated fields to return")
+        ] = None,
+    ) -> None:
+        raw = locals()
+        self.bounds = {
+            stat: (
+                service.parse_bound(f"min_{stat}", raw[f"min_{stat}"]),
+                service.parse_bound(f"max_{stat}", raw[f"max_{stat}"]),
+            )
+            for stat in service.WAGE_FIELDS
+        }
+        self.tier = tier
+        self.q = q
+        self.fields = service.parse_fields(fields)
+
+
+FiltersDep = Annotated[AreaFilters, Depends()]
+
+
 def _area_list(
     request: Request,
     snapshot: Snapshot,
@@ -50,9 +92,15 @@ def _area_list(
     limit: int,
     offset: int,
     fmt: str | None,
+    filters: AreaFilters,
+    state: str | None = None,
 ) -> Response:
     lister = service.list_states if kind == "state" else service.list_metros
     envelope, items = lister(snapshot, occupation=occupation, release=release)
+    items = service.filter_areas(
+        snapshot, items, bounds=filters.bounds, tier=filters.tier, state=state, q=filters.q
+    )
+    fields = filters.fields
     csv_name = None
     if wants_csv(request, fmt):
         csv_name = f"{kind}s_{occupation}_{release or snapshot.newest_release_key or 'none'}.csv"
@@ -66,6 +114,8 @@ def _area_list(
         envelope=envelope,
         provenance=lambda page: service.list_provenance(snapshot, items=page),
         csv_name=csv_name,
+        project=(lambda its: service.project(its, fields)) if fields else None,
+        csv_template=service.AREA_CSV_TEMPLATE,
     )
 
 
@@ -73,6 +123,7 @@ def _area_list(
 def list_states(
     request: Request,
     snapshot: SnapshotDep,
+    filters: FiltersDep,
     occupation: OccupationParam = "29-2072",
     release: ReleaseParam = None,
     sort: SortParam = None,
@@ -80,10 +131,11 @@ def list_states(
     offset: OffsetParam = 0,
     format: FormatParam = None,
 ) -> Response:
-    """States, DC and territories that have figures or a tier, with their metros; sortable and pageable."""
+    """States, DC and territories that have figures or a tier, with their metros; filter, sort, page, CSV."""
     return _area_list(
         request,
         snapshot,
+        filters=filters,
         kind="state",
         occupation=occupation,
         release=release,
@@ -110,17 +162,21 @@ def get_state(
 def list_metros(
     request: Request,
     snapshot: SnapshotDep,
+    filters: FiltersDep,
     occupation: OccupationParam = "29-2072",
     release: ReleaseParam = None,
     sort: SortParam = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
+    state: Annotated[str | None, Query(max_length=40, description="Only metros lying in this state")] = None,
 ) -> Response:
-    """Metropolitan and nonmetropolitan areas that have figures; sortable and pageable."""
+    """Metropolitan and nonmetropolitan areas that have figures; filter, sort, page, CSV."""
     return _area_list(
         request,
         snapshot,
+        filters=filters,
+        state=state,
         kind="metro",
         occupation=occupation,
         release=release,

@@ -1,8 +1,9 @@
 """Wage figures by area, read from the in-memory Snapshot."""
 
+import math
 from typing import Any
 
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, InvalidQuery, NotFound
 from app.store import HOURS_PER_YEAR, OccupationView, Snapshot
 
 PERCENTILES = ("p10", "p25", "median", "p75", "p90")
@@ -245,3 +246,134 @@ def benchmarks(snapshot: Snapshot, *, occupation: str) -> tuple[dict[str, Any], 
             }
         )
     return {"occupation": snapshot.occupation_public(occupation_id)}, items
+
+
+TIERS = ("top_paying", "lower_paying")
+AREA_FIELDS = (
+    "code",
+    "name",
+    "area_type",
+    "release",
+    "tier",
+    "rank",
+    "tier_citation",
+    "tier_release",
+    "wages",
+    "employment",
+    "usps",
+    "fips",
+    "metros",
+    "principal_states",
+)
+
+
+def parse_bound(name: str, raw: str | None) -> float | None:
+    """A finite, non-negative number for a ``min_*``/``max_*`` filter, or a 400 naming the filter."""
+    if raw is None:
+        return None
+    try:
+        value = float(raw.replace(",", ""))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise InvalidQuery(
+            f"Filter {name} must be a non-negative number of US dollars a year, got {raw[:40]!r}.",
+            details=[{"parameter": name, "value": raw[:40]}],
+        )
+    return value
+
+
+def filter_areas(
+    snapshot: Snapshot,
+    items: list[dict[str, Any]],
+    *,
+    bounds: dict[str, tuple[float | None, float | None]],
+    tier: str | None,
+    state: str | None,
+    q: str | None,
+) -> list[dict[str, Any]]:
+    """Keep the areas whose annual statistics lie within the bounds and that match tier, state and name."""
+    if tier is not None and tier not in TIERS:
+        raise InvalidQuery(
+            f"Filter tier must be one of {', '.join(TIERS)}; got {tier[:40]!r}.",
+            details=[{"parameter": "tier", "allowed": list(TIERS)}],
+        )
+    if state is not None:
+        state = _known_state_query(snapshot, state)
+    for stat, (low, high) in bounds.items():
+        if low is not None and high is not None and low > high:
+            raise InvalidQuery(
+                f"Filter min_{stat} ({low:g}) is greater than max_{stat} ({high:g}).",
+                details=[{"parameter": f"min_{stat},max_{stat}", "problem": "empty range"}],
+            )
+    needle = q.casefold() if q else None
+    active = [
+        (stat, low, high) for stat, (low, high) in bounds.items() if low is not None or high is not None
+    ]
+    out = []
+    for item in items:
+        if tier is not None and item["tier"] != tier:
+            continue
+        if state is not None and state not in item.get("principal_states", []):
+            continue
+        if needle is not None and needle not in item["name"].casefold():
+            continue
+        keep = True
+        for stat, low, high in active:
+            value = _stat_key(stat)(item)
+            if value is None or (low is not None and value < low) or (high is not None and value > high):
+                keep = False
+                break
+        if keep:
+            out.append(item)
+    return out
+
+
+def _known_state_query(snapshot: Snapshot, code: str) -> str:
+    if code.upper() not in snapshot.states_by_code:
+        raise InvalidQuery(
+            f"Filter state must be a USPS code such as NJ; got {code[:40]!r}.",
+            details=[{"parameter": "state", "allowed": sorted(snapshot.states_by_code)}],
+        )
+    return code.upper()
+
+
+def parse_fields(raw: str | None) -> list[str] | None:
+    """Validate ``fields=code,name,median``: item keys, or statistic names that pick one figure."""
+    if raw is None:
+        return None
+    fields = [f.strip() for f in raw.split(",") if f.strip()]
+    allowed = list(AREA_FIELDS) + list(WAGE_FIELDS)
+    bad = [f for f in fields if f not in allowed]
+    if bad or not fields:
+        raise InvalidQuery(
+            f"Unknown field {(bad or [''])[0][:40]!r} in fields. Allowed: {', '.join(allowed)}.",
+            details=[{"parameter": "fields", "allowed": allowed}],
+        )
+    return fields
+
+
+_FIGURE_TEMPLATE = dict.fromkeys(
+    ("hourly", "annual", "hourly_derived", "annual_derived", "hourly_capped", "annual_capped", "citation")
+)
+_EMPLOYMENT_TEMPLATE = dict.fromkeys(
+    (
+        "employment",
+        "employment_rse",
+        "jobs_per_1000",
+        "location_quotient",
+        "mean_wage_rse",
+        "pct_total",
+        "pct_reporting",
+    )
+)
+AREA_CSV_TEMPLATE: dict[str, Any] = {
+    **dict.fromkeys(AREA_FIELDS),
+    "wages": {stat: _FIGURE_TEMPLATE for stat in ("p10", "p25", "median", "p75", "p90", "mean")},
+    "employment": _EMPLOYMENT_TEMPLATE,
+}
+
+
+def project(items: list[dict[str, Any]], fields: list[str]) -> list[dict[str, Any]]:
+    """Only the chosen fields; a statistic name yields that figure."""
+    return [{f: (i["wages"][f] if f in WAGE_FIELDS else i.get(f)) for f in fields} for i in items]

@@ -147,3 +147,57 @@ def test_sources_and_occupations(client: TestClient):
     assert "bls-oews-2023-05-article" in [r["key"] for r in sources["bls"]["releases"]]
     occ = client.get("/occupations").json()["items"]
     assert occ[0]["soc_code"] == "29-2072" and "medical coder" in occ[0]["aliases"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("min_mean=63000", ["DC", "NJ", "MD"]),  # 75,690 69,380 63,660 are >= 63,000
+        ("max_mean=62000", ["CA", "MA"]),  # 61,500 and 60,280
+        ("min_mean=61500&max_mean=69380", ["NJ", "MD", "CA"]),  # bounds are inclusive
+        ("tier=lower_paying", ["AL", "AR", "MS", "OK", "WV"]),
+        ("q=new", ["NJ"]),
+        ("q=COLUMBIA", ["DC"]),
+        ("min_median=1", []),  # no state median in the article: nulls never pass a bound
+    ],
+)
+def test_state_filters(client: TestClient, query: str, expected: list[str]):
+    got = codes(client.get(f"/states?{query}&sort=-mean,code"))
+    assert got == expected
+
+
+def test_metro_state_filter(client: TestClient):
+    assert codes(client.get("/metros?state=VA")) == ["47900"]
+    assert codes(client.get("/metros?state=ca")) == ["41940"]
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("min_mean=abc", "min_mean"),
+        ("max_p90=-5", "max_p90"),
+        ("min_mean=inf", "min_mean"),
+        ("min_mean=70000&max_mean=60000", "min_mean"),
+        ("tier=middle", "tier"),
+        ("fields=code,salary", "fields"),
+    ],
+)
+def test_invalid_filters_are_400_naming_them(client: TestClient, query: str, named: str):
+    r = client.get(f"/states?{query}")
+    assert r.status_code == 400
+    assert named in r.json()["error"]["message"]
+
+
+def test_metro_state_filter_unknown_is_400(client: TestClient):
+    r = client.get("/metros?state=ZZ")
+    assert r.status_code == 400 and "state" in r.json()["error"]["message"]
+
+
+def test_fields_projection_json_and_csv(client: TestClient):
+    body = client.get("/states?fields=code,mean&sort=-mean&limit=1").json()
+    assert (
+        body["items"] == [{"code": "DC", "mean": body["items"][0]["mean"]}]
+        and body["items"][0]["mean"]["annual"] == 75690
+    )
+    header = client.get("/states?fields=code,name,mean&format=csv").text.splitlines()[0]
+    assert header.split(",")[:3] == ["code", "name", "mean_hourly"]
