@@ -17,6 +17,7 @@ from app.db import make_engine
 from app.edge import EdgeMiddleware
 from app.errors import AppError, error_body
 from app.estimate.router import router as estimate_router
+from app.export.router import router as export_router
 from app.health.router import router as health_router
 from app.listing import json_response
 from app.query import reject_unknown_params
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.export_cache = {}
     install_error_handlers(app)
     app.add_middleware(
         EdgeMiddleware,
@@ -137,4 +139,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(wages_router)
     app.include_router(reference_router)
     app.include_router(estimate_router)
+    app.include_router(export_router)
     return app
