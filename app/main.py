@@ -12,11 +12,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.charts.router import router as charts_router
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.edge import EdgeMiddleware
+from app.embed.router import router as embed_router
 from app.errors import AppError, error_body
 from app.estimate.router import router as estimate_router
+from app.explorer.router import router as explorer_router
 from app.export.router import router as export_router
 from app.health.router import router as health_router
 from app.listing import json_response
@@ -140,4 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reference_router)
     app.include_router(estimate_router)
     app.include_router(export_router)
+    app.include_router(embed_router)
+    app.include_router(charts_router)
+    app.include_router(explorer_router)
     return app

@@ -1,0 +1,5 @@
+"""embed routes (to be filled)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["embed"])

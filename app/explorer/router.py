@@ -1,0 +1,5 @@
+"""explorer routes (to be filled)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["explorer"])
