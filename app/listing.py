@@ -27,6 +27,12 @@ def wants_csv(request: Request, fmt: str | None) -> bool:
     return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
 
 
+def _list_token(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("code") or value.get("key") or orjson.dumps(value).decode())
+    return str(value)
+
+
 def flatten(item: dict[str, Any], prefix: str = "", parents: set[str] | None = None) -> dict[str, Any]:
     """Nested dicts become ``a_b`` columns; lists become ';'-joined codes or values."""
     flat: dict[str, Any] = {}
@@ -37,7 +43,7 @@ def flatten(item: dict[str, Any], prefix: str = "", parents: set[str] | None = N
                 parents.add(name)
             flat.update(flatten(value, f"{name}_", parents))
         elif isinstance(value, list):
-            flat[name] = ";".join(str(v["code"]) if isinstance(v, dict) else str(v) for v in value)
+            flat[name] = ";".join(_list_token(v) for v in value)
         else:
             flat[name] = value
     return flat

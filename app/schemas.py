@@ -66,8 +66,11 @@ class ErrorResponse(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not Modified: the If-None-Match ETag still matches (no body)"},
     400: {"model": ErrorResponse, "description": "Invalid query (unknown parameter, bad sort field, ...)"},
     404: {"model": ErrorResponse, "description": "Not found"},
     422: {"model": ErrorResponse, "description": "Invalid input"},
+    413: {"model": ErrorResponse, "description": "Request body too large"},
+    429: {"model": ErrorResponse, "description": "Rate limit exceeded; see Retry-After"},
     503: {"model": ErrorResponse, "description": "Data not available (database unreachable or not seeded)"},
 }
