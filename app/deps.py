@@ -15,7 +15,7 @@ def get_snapshot(request: Request) -> Snapshot:
     snapshot = store.snapshot
     if snapshot is None:
         if store.database_ok is False:
-            store.refresh()
+            store.refresh_if_due()
             snapshot = store.snapshot
         if snapshot is None:
             raise ServiceUnavailable(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -296,10 +297,18 @@ class Store:
         self.last_error: str | None = None
         self.database_ok = False
         self._lock = threading.Lock()
+        self._last_attempt = 0.0
+
+    def refresh_if_due(self, min_interval: float = 1.0) -> None:
+        """Retry loading at most once per ``min_interval`` seconds while the database is down."""
+        now = time.monotonic()
+        if now - self._last_attempt >= min_interval:
+            self.refresh()
 
     def refresh(self, *, force: bool = False) -> bool:
         """Reload if the database's data version differs from ours; returns True when a reload happened."""
         with self._lock:
+            self._last_attempt = time.monotonic()
             try:
                 version = read_data_version(self.engine)
                 self.database_ok = True

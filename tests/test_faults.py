@@ -1,0 +1,131 @@
+"""Faults against a real PostgreSQL reached through a local TCP proxy the test opens and closes:
+the database unreachable at start, and lost while serving."""
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.conftest import make_client
+
+pytestmark = pytest.mark.postgres
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:<port> to the PostgreSQL server; stop() drops the listener and every connection."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.server: asyncio.AbstractServer | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(Exception):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        with contextlib.suppress(Exception):
+            writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self.writers |= {writer, up_writer}
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+    async def _start(self) -> None:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+
+    async def _stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+            self.server = None
+        for w in list(self.writers):
+            with contextlib.suppress(Exception):
+                w.transport.abort()
+        self.writers.clear()
+
+    def start(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(5)
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(5)
+
+    def close(self) -> None:
+        self.stop()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()
+
+
+def _wait_for(predicate, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("fresh_database", ["postgres"], indirect=True)
+def test_unreachable_at_start_then_recovers_without_restart(fresh_database: str):
+    url = make_url(fresh_database)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    try:
+        via_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        with make_client(via_proxy, refresh_interval=0.2) as c:
+            ready = c.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["error"]["type"] == "service_unavailable"
+            data = c.get("/percentiles")
+            assert data.status_code == 503 and set(data.json()["error"]) == {
+                "status",
+                "type",
+                "message",
+                "details",
+            }
+            assert c.get("/healthz").status_code == 200
+
+            proxy.start()
+            assert _wait_for(lambda: c.get("/readyz").status_code == 200)
+            body = c.get("/percentiles").json()
+            assert body["percentiles"]["median"]["annual"] == 48780
+    finally:
+        proxy.close()
+
+
+@pytest.mark.parametrize("fresh_database", ["postgres"], indirect=True)
+def test_database_lost_while_serving_keeps_serving_memory_and_says_so(fresh_database: str):
+    url = make_url(fresh_database)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    try:
+        proxy.start()
+        via_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        with make_client(via_proxy, refresh_interval=0.2) as c:
+            warm = c.get("/states?sort=-mean")
+            assert warm.status_code == 200 and "x-data-stale" not in warm.headers
+
+            proxy.stop()
+            assert _wait_for(lambda: c.get("/readyz").status_code == 503)
+            cached = c.get("/states?sort=-mean")
+            assert cached.status_code == 200 and cached.json() == warm.json()
+            assert "database unreachable" in cached.headers["x-data-stale"]
+            # Not cached before, still answered from the in-memory snapshot.
+            fresh = c.get("/states/NJ")
+            assert fresh.status_code == 200 and fresh.json()["item"]["wages"]["mean"]["annual"] == 69380
+            assert "x-data-stale" in fresh.headers
+
+            proxy.start()
+            assert _wait_for(lambda: c.get("/readyz").status_code == 200)
+            assert "x-data-stale" not in c.get("/states?sort=-mean").headers
+    finally:
+        proxy.close()
