@@ -38,6 +38,11 @@ class Unauthorized(AppError):
     error_type = "unauthorized"
 
 
+class Forbidden(AppError):
+    status_code = 403
+    error_type = "forbidden"
+
+
 class PayloadTooLarge(AppError):
     status_code = 413
     error_type = "payload_too_large"

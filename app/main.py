@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.admin.router import router as admin_router
 from app.charts.router import router as charts_router
 from app.config import Settings, get_settings
 from app.db import make_engine
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=settings.cors_max_age,
     )
     app.include_router(health_router)
+    app.include_router(admin_router)
     app.include_router(wages_router)
     app.include_router(reference_router)
     app.include_router(estimate_router)
