@@ -1,5 +1,7 @@
 """Every kind of error leaves in the same JSON shape, with a human message and no internals."""
 
+from urllib.parse import unquote
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -30,7 +32,7 @@ CASES = [
 ]
 
 
-def assert_error_shape(resp, status: int, error_type: str) -> None:
+def assert_error_shape(resp, status: int, error_type: str, sent: str = "") -> None:
     assert resp.status_code == status, resp.text
     assert resp.headers["content-type"].startswith("application/json")
     body = resp.json()
@@ -40,8 +42,9 @@ def assert_error_shape(resp, status: int, error_type: str) -> None:
     assert err["status"] == status and err["type"] == error_type
     assert isinstance(err["message"], str) and 10 < len(err["message"]) < 2000
     assert isinstance(err["details"], list)
-    for leak in ("Traceback", 'File "', "sqlalchemy", "SELECT ", "/work/", ".py"):
-        assert leak not in resp.text
+    for leak in ("Traceback", 'File "', "sqlalchemy", "psycopg", "SELECT ", "/work/", ".py"):
+        if leak not in unquote(sent):  # echoing the caller's own (truncated) input is fine
+            assert leak not in resp.text
 
 
 @pytest.mark.parametrize(("path", "status", "error_type"), CASES)

@@ -1,0 +1,63 @@
+"""Hostile and absurd input: always a 4xx in the standard error shape, never a 500, work bounded."""
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.test_error_shape import assert_error_shape
+
+TEN_KB = "x" * 10_240
+
+CASES = [
+    # absurd numbers
+    ("/experience?years=-1", 422, "invalid_input"),
+    ("/experience?years=1e309", 422, "invalid_input"),
+    ("/experience?years=NaN", 422, "invalid_input"),
+    ("/experience?years=99999999999999999999999", 422, "invalid_input"),
+    ("/states?limit=1000000000", 422, "invalid_input"),
+    ("/states?offset=99999999999999999999", 422, "invalid_input"),
+    ("/states?min_mean=1e309", 400, "invalid_query"),
+    ("/states?max_median=NaN", 400, "invalid_query"),
+    ("/states?min_p10=-Infinity", 400, "invalid_query"),
+    # long strings, Unicode, NUL bytes
+    (f"/states?q={TEN_KB}", 422, "invalid_input"),
+    (f"/states?sort={TEN_KB}", 422, "invalid_input"),
+    (f"/states/{TEN_KB}", 422, "invalid_input"),
+    (f"/states?{TEN_KB}=1", 400, "invalid_query"),
+    ("/states/%E2%98%83", 404, "not_found"),
+    ("/metros/%F0%9F%8F%99", 404, "not_found"),
+    ("/states?tier=%E2%98%83", 400, "invalid_query"),
+    ("/states?q=%00", 200, None),
+    ("/states/N%00J", 404, "not_found"),
+    ("/percentiles?state=N%00", 422, "invalid_input"),
+    # SQL-looking text
+    ("/states?sort=name%3B%20DROP%20TABLE%20wage_stat", 400, "invalid_query"),
+    ("/states?sort=-mean%20--", 400, "invalid_query"),
+    ("/states?tier=top_paying'%20OR%20'1'%3D'1", 400, "invalid_query"),
+    ("/states?q='%20OR%201%3D1%20--", 200, None),
+    ("/states/NJ'%20OR%20'1'%3D'1", 404, "not_found"),
+    ("/metros/1%20UNION%20SELECT%20*", 404, "not_found"),
+    ("/states?release=x'%3B%20DELETE%20FROM%20release", 404, "not_found"),
+    # repeated parameters
+    ("/states?sort=name&sort=-mean", 400, "invalid_query"),
+    ("/experience?years=1&years=2", 400, "invalid_query"),
+]
+
+
+@pytest.mark.parametrize(("path", "status", "error_type"), CASES)
+def test_bad_input_is_a_clean_4xx(client: TestClient, path: str, status: int, error_type: str | None):
+    started = time.perf_counter()
+    r = client.get(path)
+    elapsed = time.perf_counter() - started
+    if error_type is None:
+        # Harmless text in a free-text filter is just text: it matches nothing.
+        assert r.status_code == 200 and r.json()["items"] == []
+    else:
+        assert_error_shape(r, status, error_type, sent=path)
+    assert elapsed < 5  # bounded work; a generous bound, not a performance assertion
+
+
+def test_sql_text_changed_nothing(client: TestClient):
+    client.get("/states?sort=name%3B%20DROP%20TABLE%20wage_stat")
+    assert client.get("/percentiles").json()["percentiles"]["median"]["annual"] == 48780
