@@ -76,7 +76,9 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             message, error_type = str(exc.detail), "http_error"
         return json_response(
-            error_body(exc.status_code, error_type, message), status_code=exc.status_code, headers=exc.headers
+            error_body(exc.status_code, error_type, message),
+            status_code=exc.status_code,
+            headers=dict(exc.headers or {}),
         )
 
     @app.exception_handler(Exception)

@@ -14,7 +14,9 @@ from app.store import Snapshot
 
 router = APIRouter(tags=["reference"], responses=ERROR_RESPONSES)
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
-CSV_CONTENT = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+CSV_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
 
 
 def _keys(*names: str) -> dict[str, Any]:
