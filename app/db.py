@@ -2,8 +2,8 @@
 
 from collections.abc import Iterator
 
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 NAMING_CONVENTION = {
@@ -27,7 +27,7 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys on and a busy timeout, PostgreSQL a short connect timeout."""
+    """An engine: SQLite with foreign keys and a busy timeout, PostgreSQL with a short connect timeout."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -42,6 +42,16 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 3}
     )
+
+
+# Serialises migrate / seed / import across processes and replicas sharing one PostgreSQL.
+WRITER_LOCK_ID = 29_2072
+
+
+def lock_writers(connection: Connection) -> None:
+    """Take the writers' advisory lock for this transaction on PostgreSQL (SQLite locks the file itself)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITER_LOCK_ID})
 
 
 def session_scope(engine: Engine) -> Iterator[Session]:

@@ -4,7 +4,7 @@ from alembic import context
 
 from app import models  # noqa: F401  (registers the tables on the metadata)
 from app.config import get_settings
-from app.db import make_engine, metadata
+from app.db import lock_writers, make_engine, metadata
 
 config = context.config
 
@@ -32,6 +32,7 @@ def run_migrations_online() -> None:
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=metadata, render_as_batch=True)
         with context.begin_transaction():
+            lock_writers(conn)
             context.run_migrations()
     engine.dispose()
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
+from app.db import lock_writers
 from app.models import (
     Area,
     AreaRanking,
@@ -104,6 +105,7 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
     data = data if data is not None else load_seed_file()
     report = SeedReport()
     with Session(engine) as session:
+        lock_writers(session.connection())
         upsert = _Upserter(session, report)
         sources = {
             s["key"]: upsert(

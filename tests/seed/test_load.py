@@ -1,5 +1,10 @@
 """The seed loader is idempotent and marks derived values."""
 
+import os
+import shlex
+import subprocess
+import sys
+
 import pytest
 from sqlmodel import Session, select
 
@@ -48,3 +53,25 @@ def test_state_hourly_is_derived_and_national_is_not(fresh_database: str):
     # 75,690 / 2080 = 36.389 -> 36.39
     dc = [r for r in means if r.annual == 75690]
     assert dc[0].hourly == 36.39
+
+
+@pytest.mark.parametrize("empty_database", ["postgres"], indirect=True)
+def test_concurrent_migrate_and_seed_from_several_replicas(empty_database: str):
+    # Three replicas starting at once, as separate processes, each running `migrate` then `seed`.
+    env = {**os.environ, "DATABASE_URL": empty_database}
+    cmd = [sys.executable, "-m", "app.cli"]
+    script = f"{shlex.join([*cmd, 'migrate'])} && {shlex.join([*cmd, 'seed'])}"
+    procs = [
+        subprocess.Popen(
+            ["sh", "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    assert sum("seed changed" in out for out in outputs) == 1  # exactly one replica loaded the data
+    engine = make_engine(empty_database)
+    with Session(engine) as s:
+        assert s.get(DataVersion, 1).version == 1
+        assert len(s.exec(select(WageStat)).all()) == 13
+    engine.dispose()
