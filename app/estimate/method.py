@@ -1,0 +1,626 @@
+"""The estimate method, one pure function: a profile and the sources' figures in, a range with every step out.
+
+No HTTP, no database: `service.py` turns a Snapshot into the plain inputs below. See docs/estimate-method.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+CENT = Decimal("0.01")
+# Ratio preference: same statistic first (median, then mean); the mixed ratio only when nothing else exists.
+LOCATION_RATIOS = (("median", "median"), ("mean", "mean"), ("mean", "median"), ("median", "mean"))
+
+
+class EstimateConflict(ValueError):
+    """Inputs that contradict each other (e.g. years=1 with level=senior)."""
+
+    def __init__(self, message: str, *, details: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Cited:
+    """Where a figure comes from: source key, release key and the sentence it rests on."""
+
+    source: str
+    release: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """One experience band (hourly); the first band by years is the starting band."""
+
+    key: str
+    name: str
+    years_min: int
+    years_max: int | None
+    hourly_low: float
+    hourly_high: float
+    open_top: bool
+    cited: Cited
+
+
+@dataclass(frozen=True)
+class NationalBase:
+    """National p25 / median / p75 hourly: the base when neither years nor level is given."""
+
+    p25: float
+    median: float
+    p75: float
+    cited: Cited
+
+
+@dataclass(frozen=True)
+class Pct:
+    """A percentage difference a source states, e.g. 10-20% for inpatient vs outpatient."""
+
+    low: float
+    high: float
+    description: str
+    cited: Cited
+
+
+@dataclass(frozen=True)
+class Remark:
+    """A factor a source describes only in words (or a figure we deliberately do not apply)."""
+
+    description: str
+    cited: Cited
+
+
+@dataclass(frozen=True)
+class Stat:
+    """One wage statistic of an area in one release."""
+
+    hourly: float | None
+    annual: float | None
+    citation: str
+
+
+@dataclass(frozen=True)
+class Area:
+    """A known state or metro with its figures and the national figures of the same release."""
+
+    area_type: str
+    code: str
+    name: str
+    release: str | None = None
+    source: str | None = None
+    stats: Mapping[str, Stat] = field(default_factory=dict)
+    national: Mapping[str, Stat] = field(default_factory=dict)
+    principal_states: tuple[str, ...] = ()
+    tier: str | None = None
+    tier_note: Cited | None = None
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every figure the method reads, all taken from the data (nothing is hard-coded here)."""
+
+    bands: tuple[Band, ...]
+    national_base: NationalBase | None
+    certification_premium: Pct | None
+    associate: Pct | None
+    inpatient: Pct | None
+    additional_pay: float | None
+    additional_pay_cited: Cited | None
+    # factor key (e.g. "setting_hospital", "education_bachelor") -> words only
+    remarks: Mapping[str, Remark] = field(default_factory=dict)
+    # certification code -> what the article says about it
+    certifications: Mapping[str, Remark] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the caller told us. certifications: None = unknown, () = none, else the codes."""
+
+    years: int | None = None
+    level: str | None = None
+    certifications: tuple[str, ...] | None = None
+    education: str | None = None
+    specialty: str | None = None
+    setting: str | None = None
+    state: Area | None = None
+    metro: Area | None = None
+    hours_per_year: int = 2080
+    retirement_match_pct: float | None = None
+
+
+def _dec(value: float | int | Decimal) -> Decimal:
+    """The decimal the figure was printed as (17.85, not the binary float nearest to it)."""
+    return value if isinstance(value, Decimal) else Decimal(repr(value))
+
+
+def _cents(value: float | Decimal) -> Decimal:
+    return _dec(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _money(value: Decimal) -> float:
+    return float(value)
+
+
+def _note(factor: str, value: Any, message: str, cited: Cited | None) -> dict[str, Any]:
+    return {
+        "factor": factor,
+        "input": value,
+        "message": message,
+        "source": cited.source if cited else None,
+        "release": cited.release if cited else None,
+        "citation": cited.citation if cited else None,
+    }
+
+
+def _adjustment(
+    factor: str, value: Any, low: Decimal, high: Decimal, explanation: str, cited: Cited
+) -> dict[str, Any]:
+    return {
+        "factor": factor,
+        "input": value,
+        "multiplier_low": low,
+        "multiplier_mid": (low + high) / 2,
+        "multiplier_high": high,
+        "explanation": explanation,
+        "source": cited.source,
+        "release": cited.release,
+        "citation": cited.citation,
+    }
+
+
+def pick_band(bands: tuple[Band, ...], *, years: int | None, level: str | None) -> Band | None:
+    """The band for the given years and/or level; None when neither is given; conflicts raise."""
+    by_years = None
+    if years is not None:
+        by_years = next(
+            (b for b in bands if b.years_min <= years and (b.years_max is None or years <= b.years_max)), None
+        )
+        if by_years is None:
+            raise EstimateConflict(
+                f"No experience band covers {years} years.",
+                details=[{"parameter": "years", "value": years, "levels": [b.key for b in bands]}],
+            )
+    by_level = None
+    if level is not None:
+        by_level = next((b for b in bands if b.key == level), None)
+        if by_level is None:
+            raise EstimateConflict(
+                f"Unknown level {level!r}. Allowed: {', '.join(b.key for b in bands)}.",
+                details=[{"parameter": "level", "value": level, "allowed": [b.key for b in bands]}],
+            )
+    if by_years is not None and by_level is not None and by_years.key != by_level.key:
+        span = (
+            f"{by_level.years_min}-{by_level.years_max}"
+            if by_level.years_max is not None
+            else (f"{by_level.years_min}+")
+        )
+        raise EstimateConflict(
+            f"years={years} and level={level} contradict each other: {years} years is the {by_years.key} "
+            f"band, while {level} covers {span} years. Give one of them, or make them agree.",
+            details=[
+                {"parameter": "years,level", "years": years, "level": level, "years_band": by_years.key}
+            ],
+        )
+    return by_years or by_level
+
+
+def location_ratio(area: Area) -> tuple[Decimal, str, str, str, str] | None:
+    """(ratio, area stat, national stat, unit, citation) within one release; None without figures."""
+    for area_stat, nat_stat in LOCATION_RATIOS:
+        a, n = area.stats.get(area_stat), area.national.get(nat_stat)
+        if a is None or n is None:
+            continue
+        for unit in ("annual", "hourly"):
+            av, nv = getattr(a, unit), getattr(n, unit)
+            if av is not None and nv:
+                citation = a.citation if a.citation == n.citation else f"{a.citation} / {n.citation}"
+                return _dec(av) / _dec(nv), area_stat, nat_stat, unit, citation
+    return None
+
+
+def _check_location(profile: Profile) -> None:
+    state, metro = profile.state, profile.metro
+    if state is not None and metro is not None and state.code not in metro.principal_states:
+        raise EstimateConflict(
+            f"Metro {metro.code} ({metro.name}) lies in {', '.join(metro.principal_states) or 'no state'}, "
+            f"not in state {state.code}. Give a metro inside the state, or only one of them.",
+            details=[
+                {
+                    "parameter": "state,metro",
+                    "state": state.code,
+                    "metro": metro.code,
+                    "metro_states": list(metro.principal_states),
+                }
+            ],
+        )
+
+
+def _location(profile: Profile) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The most specific area with figures gives the adjustment; the others get notes."""
+    notes: list[dict[str, Any]] = []
+    adjustment = None
+    for area in (profile.metro, profile.state):
+        if area is None:
+            continue
+        param = "metro" if area is profile.metro else "state"
+        if adjustment is not None:
+            notes.append(
+                _note(
+                    param,
+                    area.code,
+                    f"{area.name} is not applied on top of the metro: the metro's own figures already place "
+                    "the wage, and applying both would count location twice.",
+                    None,
+                )
+            )
+            continue
+        found = location_ratio(area)
+        if found is None:
+            tier = ""
+            if area.tier == "lower_paying":
+                tier = (
+                    " The source lists it among the lower-paying states but gives no figure, so no "
+                    "percentage is applied."
+                )
+            notes.append(
+                _note(
+                    param,
+                    area.code,
+                    f"{area.name} is a known {area.area_type} without wage figures in the data; no location "
+                    f"adjustment is applied for it.{tier}",
+                    area.tier_note,
+                )
+            )
+            continue
+        ratio, a_stat, n_stat, unit, citation = found
+        explanation = (
+            f"{area.name} {a_stat} {unit} wage / national {n_stat} {unit} wage, both from release "
+            f"{area.release}."
+        )
+        if a_stat != n_stat:
+            explanation += (
+                " The release holds no same-statistic pair, so this mixes an area mean with the national "
+                "median; wage distributions are right-skewed (mean above median), so this likely overstates "
+                "the area's premium. An imported release with a national mean replaces it automatically."
+            )
+        cited = Cited(area.source or "", area.release or "", citation)
+        adjustment = _adjustment(param, area.code, ratio, ratio, explanation, cited)
+    return adjustment, notes
+
+
+def _certification(
+    profile: Profile, sources: Sources, band: Band | None
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    premium = sources.certification_premium
+    cited = premium.cited if premium else None
+    certs = profile.certifications
+    if band is None:
+        if certs is None:
+            return None, []
+        return None, [
+            _note(
+                "certifications",
+                "none" if certs == () else ",".join(certs),
+                "The national percentile base covers certified and non-certified coders together, so the "
+                "certification premium cannot be applied to it without knowing the mix; give years or level "
+                "for a band-based estimate.",
+                cited,
+            )
+        ]
+    if certs is None:
+        pct = f" (about {premium.low:g}% on average)" if premium else ""
+        return None, [
+            _note(
+                "certifications",
+                None,
+                "Certification not given: the experience bands describe certified coders, so no adjustment "
+                f"is applied. Non-certified coders earn less{pct}; pass certifications=none to apply it.",
+                cited,
+            )
+        ]
+    if certs == ():
+        if premium is None:
+            return None, [_note("certifications", "none", "No certification premium in the data.", None)]
+        # Widen honestly: the low end takes the larger cut.
+        low, high = 1 / (1 + _dec(premium.high) / 100), 1 / (1 + _dec(premium.low) / 100)
+        return (
+            _adjustment(
+                "certifications",
+                "none",
+                low,
+                high,
+                "The bands describe certified coders; certified coders earn on average "
+                f"{premium.low:g}% more, so the range is divided by {1 + premium.low / 100:g}.",
+                premium.cited,
+            ),
+            [],
+        )
+    notes = [
+        _note(
+            "certifications",
+            ",".join(certs),
+            "The experience bands already describe certified coders, so no certification premium is added.",
+            cited,
+        )
+    ]
+    for code in certs:
+        remark = sources.certifications.get(code)
+        if remark is not None:
+            notes.append(
+                _note(
+                    "certifications",
+                    code,
+                    f"{code}: {remark.description} The source gives no percentage for it, so none is "
+                    "applied.",
+                    remark.cited,
+                )
+            )
+    return None, notes
+
+
+def _education(
+    profile: Profile, sources: Sources, band: Band | None
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    edu = profile.education
+    if edu is None:
+        return None, []
+    if edu == "associate":
+        assoc = sources.associate
+        if assoc is None:
+            return None, [_note("education", edu, "No figure for an associate's degree in the data.", None)]
+        if band is not None and band == sources.bands[0]:
+            return (
+                _adjustment(
+                    "education",
+                    edu,
+                    1 + _dec(assoc.low) / 100,
+                    1 + _dec(assoc.high) / 100,
+                    f"An associate's degree brings a {assoc.low:g}-{assoc.high:g}% higher starting salary "
+                    f"than a certificate; applied to the starting ({band.key}) band only.",
+                    assoc.cited,
+                ),
+                [],
+            )
+        where = "the national percentile base" if band is None else f"the {band.key} band"
+        return None, [
+            _note(
+                "education",
+                edu,
+                f"The {assoc.low:g}-{assoc.high:g}% premium of an associate's degree is about the starting "
+                f"salary; the source gives no figure for {where}, so none is applied.",
+                assoc.cited,
+            )
+        ]
+    key = f"education_{edu}"
+    remark = sources.remarks.get(key)
+    if edu == "certificate":
+        message = (
+            "A certificate is the baseline: the bands describe certificate holders (the fastest and most "
+            "common route), so no adjustment is applied."
+        )
+    else:
+        message = (
+            f"{remark.description if remark else 'A bachelor leads to management roles, a different job.'} "
+            "The coder's wage is not raised for it: the sources give no figure for a coder with a bachelor's."
+        )
+    return None, [_note("education", edu, message, remark.cited if remark else None)]
+
+
+def _specialty(
+    profile: Profile, sources: Sources, band: Band | None
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    spec = profile.specialty
+    if spec is None:
+        return None, []
+    inpatient = sources.inpatient
+    if spec in ("inpatient", "outpatient"):
+        cited = inpatient.cited if inpatient else None
+        if band is None:
+            return None, [
+                _note(
+                    "specialty",
+                    spec,
+                    "The national percentile base mixes inpatient and outpatient coders, so the "
+                    "inpatient/outpatient difference is not applied to it; give years or level for a "
+                    "band-based estimate.",
+                    cited,
+                )
+            ]
+        if spec == "outpatient" or inpatient is None:
+            return None, [
+                _note(
+                    "specialty",
+                    spec,
+                    "Outpatient is the baseline: the bands describe mostly outpatient and physician-office "
+                    "coding, so no adjustment is applied."
+                    if spec == "outpatient"
+                    else "No inpatient figure in the data; no adjustment applied.",
+                    cited,
+                )
+            ]
+        return (
+            _adjustment(
+                "specialty",
+                spec,
+                1 + _dec(inpatient.low) / 100,
+                1 + _dec(inpatient.high) / 100,
+                f"Inpatient coders earn {inpatient.low:g}-{inpatient.high:g}% more than outpatient coders, "
+                "the bands' baseline.",
+                inpatient.cited,
+            ),
+            [],
+        )
+    return None, [_words("specialty", spec, sources.remarks.get(f"specialty_{spec}"))]
+
+
+def _words(factor: str, value: str, remark: Remark | None) -> dict[str, Any]:
+    text = remark.description if remark else f"The sources describe {value} only in words."
+    return _note(factor, value, f"{text} No adjustment is applied.", remark.cited if remark else None)
+
+
+def _setting(profile: Profile, sources: Sources) -> list[dict[str, Any]]:
+    if profile.setting is None:
+        return []
+    return [_words("setting", profile.setting, sources.remarks.get(f"setting_{profile.setting}"))]
+
+
+def _range(hourly: tuple[Decimal, Decimal, Decimal], hours: int, open_top: bool) -> dict[str, Any]:
+    h = [_cents(v) for v in hourly]
+    return {
+        "hourly": {"low": _money(h[0]), "mid": _money(h[1]), "high": _money(h[2]), "open_top": open_top},
+        "annual": {
+            "low": _money(h[0] * hours),
+            "mid": _money(h[1] * hours),
+            "high": _money(h[2] * hours),
+            "open_top": open_top,
+        },
+    }
+
+
+def _base(sources: Sources, band: Band | None) -> tuple[tuple[Decimal, Decimal, Decimal], dict[str, Any]]:
+    if band is not None:
+        low, high = _dec(band.hourly_low), _dec(band.hourly_high)
+        mid = (low + high) / 2
+        return (low, mid, high), {
+            "kind": "experience_band",
+            "hourly_low": band.hourly_low,
+            "hourly_mid": float(mid),
+            "hourly_high": band.hourly_high,
+            "open_top": band.open_top,
+            "source": band.cited.source,
+            "release": band.cited.release,
+            "citation": band.cited.citation,
+        }
+    nb = sources.national_base
+    if nb is None:
+        raise EstimateConflict(
+            "No national percentiles in the data to base an estimate on; give years or level.",
+            details=[{"parameter": "years,level", "problem": "required without national percentiles"}],
+        )
+    return (_dec(nb.p25), _dec(nb.median), _dec(nb.p75)), {
+        "kind": "national_percentiles",
+        "hourly_low": nb.p25,
+        "hourly_mid": nb.median,
+        "hourly_high": nb.p75,
+        "open_top": False,
+        "source": nb.cited.source,
+        "release": nb.cited.release,
+        "citation": nb.cited.citation,
+    }
+
+
+def _compute(profile: Profile, sources: Sources) -> dict[str, Any]:
+    band = pick_band(sources.bands, years=profile.years, level=profile.level)
+    base, base_info = _base(sources, band)
+    adjustments: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    for adj, extra in (
+        _certification(profile, sources, band),
+        _education(profile, sources, band),
+        _specialty(profile, sources, band),
+        _location(profile),
+    ):
+        if adj is not None:
+            adjustments.append(adj)
+        notes.extend(extra)
+    notes.extend(_setting(profile, sources))
+    low, mid, high = base
+    for adj in adjustments:
+        low *= adj["multiplier_low"]
+        mid *= adj["multiplier_mid"]
+        high *= adj["multiplier_high"]
+    open_top = band is not None and band.open_top
+    if band is not None and band.open_top:
+        notes.insert(
+            0,
+            _note(
+                "level",
+                band.key,
+                f"The {band.name} band has an open top (${band.hourly_high:.2f}+ an hour in the source): "
+                "the high end is where the top starts, not a maximum.",
+                band.cited,
+            ),
+        )
+    return {
+        "level": None
+        if band is None
+        else {"key": band.key, "name": band.name, "years_min": band.years_min, "years_max": band.years_max},
+        "base": base_info,
+        **_range((low, mid, high), profile.hours_per_year, open_top),
+        "open_top": open_top,
+        "adjustments": [
+            {**a, **{k: float(a[k]) for k in ("multiplier_low", "multiplier_mid", "multiplier_high")}}
+            for a in adjustments
+        ],
+        "notes": notes,
+    }
+
+
+def _total_compensation(profile: Profile, sources: Sources, annual: Mapping[str, float]) -> dict[str, Any]:
+    add = sources.additional_pay
+    cited = sources.additional_pay_cited
+    components: list[dict[str, Any]] = []
+    totals = {k: _cents(annual[k]) for k in ("low", "mid", "high")}
+    if add is not None and cited is not None:
+        amount = _cents(add)
+        components.append(
+            {
+                "component": "additional_pay",
+                "label": "National average additional pay (cash bonuses, profit sharing) from Glassdoor; a "
+                "national average for all medical coders, not scaled to this profile.",
+                "low": _money(amount),
+                "mid": _money(amount),
+                "high": _money(amount),
+                "source": cited.source,
+                "release": cited.release,
+                "citation": cited.citation,
+            }
+        )
+        totals = {k: v + amount for k, v in totals.items()}
+    if profile.retirement_match_pct is not None:
+        pct = Decimal(repr(float(profile.retirement_match_pct)))
+        shown = f"{float(pct):g}"
+        match = {k: _cents(_cents(annual[k]) * pct / 100) for k in ("low", "mid", "high")}
+        remark = sources.remarks.get("retirement_match_example")
+        components.append(
+            {
+                "component": "retirement_match",
+                "label": f"Employer retirement match of {shown}% of base salary, assuming you contribute "
+                "enough to receive the full match.",
+                **{k: _money(v) for k, v in match.items()},
+                "source": remark.cited.source if remark else None,
+                "release": remark.cited.release if remark else None,
+                "citation": remark.cited.citation if remark else None,
+            }
+        )
+        totals = {k: totals[k] + match[k] for k in totals}
+    return {
+        "base_annual": {k: _money(_cents(annual[k])) for k in ("low", "mid", "high")},
+        "components": components,
+        **{k: _money(v) for k, v in totals.items()},
+        "open_top": bool(annual.get("open_top")),
+    }
+
+
+def estimate(profile: Profile, sources: Sources) -> dict[str, Any]:
+    """The estimate for one profile: range, adjustments, notes, total compensation and progression."""
+    _check_location(profile)
+    result = _compute(profile, sources)
+    result["total_compensation"] = _total_compensation(profile, sources, result["annual"])
+    result["progression"] = []
+    for band in sources.bands:
+        step = _compute(replace(profile, years=None, level=band.key), sources)
+        result["progression"].append(
+            {
+                "level": step["level"],
+                "hourly": step["hourly"],
+                "annual": step["annual"],
+                "open_top": step["open_top"],
+            }
+        )
+    return result

@@ -1,0 +1,299 @@
+"""Turns the in-memory Snapshot into the estimate method's plain inputs, and its answer into a response."""
+
+import threading
+import weakref
+from dataclasses import replace
+from typing import Any
+
+from app.errors import InvalidInput, NotFound
+from app.estimate.method import (
+    Area,
+    Band,
+    Cited,
+    EstimateConflict,
+    NationalBase,
+    Pct,
+    Profile,
+    Remark,
+    Sources,
+    Stat,
+    estimate,
+)
+from app.store import Snapshot
+
+DEFAULT_OCCUPATION = "29-2072"
+MAX_PROFILES = 100
+
+
+def _cited(snapshot: Snapshot, release_id: int, citation: str) -> Cited:
+    release = snapshot.releases[release_id]
+    return Cited(snapshot.sources[release["source_id"]]["key"], release["key"], citation)
+
+
+def _pct(snapshot: Snapshot, row: dict[str, Any] | None) -> Pct | None:
+    if row is None or row["kind"] != "percent" or row["pct_low"] is None:
+        return None
+    high = row["pct_high"] if row["pct_high"] is not None else row["pct_low"]
+    return Pct(row["pct_low"], high, row["description"], _cited(snapshot, row["release_id"], row["citation"]))
+
+
+def _national_base(snapshot: Snapshot, occupation_id: int) -> NationalBase | None:
+    national = snapshot.view(occupation_id, None).national
+    if national is None:
+        return None
+    wages = national["wages"]
+    figs = [wages.get(s) for s in ("p25", "median", "p75")]
+    if any(f is None or f["hourly"] is None for f in figs):
+        return None
+    release = snapshot.release_by_key[national["release"]]
+    citation = " / ".join(dict.fromkeys(f["citation"] for f in figs))  # type: ignore[index]
+    return NationalBase(
+        figs[0]["hourly"],  # type: ignore[index]
+        figs[1]["hourly"],  # type: ignore[index]
+        figs[2]["hourly"],  # type: ignore[index]
+        _cited(snapshot, release["id"], citation),
+    )
+
+
+# Weak keys: a replaced snapshot is freed with its cached inputs.
+_SOURCES: weakref.WeakKeyDictionary[Snapshot, dict[int, Sources]] = weakref.WeakKeyDictionary()
+_SOURCES_LOCK = threading.Lock()
+
+
+def method_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
+    """Every figure the method needs, built once per snapshot (snapshots are immutable)."""
+    with _SOURCES_LOCK:
+        cached = _SOURCES.get(snapshot, {}).get(occupation_id)
+    if cached is None:
+        cached = _build_sources(snapshot, occupation_id)
+        with _SOURCES_LOCK:
+            _SOURCES.setdefault(snapshot, {})[occupation_id] = cached
+    return cached
+
+
+def _build_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
+    factors = {f["key"]: f for f in snapshot.factors}
+    bands = tuple(
+        Band(
+            e["key"],
+            e["name"],
+            e["years_min"],
+            e["years_max"],
+            e["hourly_low"],
+            e["hourly_high"],
+            bool(e["hourly_high_open"]),
+            _cited(snapshot, e["release_id"], e["citation"]),
+        )
+        for e in snapshot.experience
+    )
+    remarks = {
+        key: Remark(row["description"], _cited(snapshot, row["release_id"], row["citation"]))
+        for key, row in factors.items()
+    }
+    # Certifications carry no release of their own: their sentences are the article's.
+    article = snapshot.release_by_key.get("article")
+    certs = {}
+    if article is not None:
+        certs = {
+            c["code"]: Remark(c["covers"], _cited(snapshot, article["id"], c["citation"]))
+            for c in snapshot.certifications
+        }
+    extra = next(
+        (
+            b
+            for b in snapshot.benchmarks
+            if b["occupation_id"] == occupation_id and b["statistic"] == "average_additional_pay"
+        ),
+        None,
+    )
+    return Sources(
+        bands=bands,
+        national_base=_national_base(snapshot, occupation_id),
+        certification_premium=_pct(snapshot, factors.get("certification_premium")),
+        associate=_pct(snapshot, factors.get("education_associate")),
+        inpatient=_pct(snapshot, factors.get("specialty_inpatient")),
+        additional_pay=extra["value"] if extra else None,
+        additional_pay_cited=_cited(snapshot, extra["release_id"], extra["citation"]) if extra else None,
+        remarks=remarks,
+        certifications=certs,
+    )
+
+
+def _stats(rows: dict[str, Any]) -> dict[str, Stat]:
+    return {k: Stat(v["hourly"], v["annual"], v["citation"]) for k, v in rows.items() if v is not None}
+
+
+def _area(snapshot: Snapshot, occupation_id: int, area: dict[str, Any]) -> Area:
+    rec = snapshot.view(occupation_id, None).by_key.get(f"{area['area_type']}:{area['code']}")
+    base = Area(
+        area["area_type"], area["code"], area["name"], principal_states=tuple(area["principal_states"] or ())
+    )
+    if rec is None:
+        return base
+    tier_note = None
+    if rec["tier"]:
+        tier_release = snapshot.release_by_key[rec["tier_release"]]
+        tier_note = _cited(snapshot, tier_release["id"], rec["tier_citation"])
+    if rec["release"] is None:
+        return replace(base, tier=rec["tier"], tier_note=tier_note)
+    release = snapshot.release_by_key[rec["release"]]
+    national_id = snapshot.area_by_key["national:US"]["id"]
+    # National figures of the same release, so the ratio never mixes releases.
+    national = snapshot.wages.get((occupation_id, release["id"], national_id), {})
+    return replace(
+        base,
+        release=release["key"],
+        source=snapshot.sources[release["source_id"]]["key"],
+        stats=_stats(rec["wages"]),
+        national=_stats(national),
+        tier=rec["tier"],
+        tier_note=tier_note,
+    )
+
+
+def _state(snapshot: Snapshot, occupation_id: int, code: str) -> Area:
+    area = snapshot.states_by_code.get(code.upper())
+    if area is None:
+        known = sorted(snapshot.states_by_code)
+        raise InvalidInput(
+            f"Unknown state {code!r}. Use a USPS code: {', '.join(known)}.",
+            details=[{"parameter": "state", "value": code, "allowed": known}],
+        )
+    return _area(snapshot, occupation_id, area)
+
+
+def _metro(snapshot: Snapshot, occupation_id: int, code: str) -> Area:
+    area = snapshot.metros_by_code.get(code)
+    if area is None:
+        known = sorted(snapshot.metros_by_code)
+        raise InvalidInput(
+            f"Unknown metro {code!r}. Use a CBSA code such as {', '.join(known[:10])} (see /metros).",
+            details=[{"parameter": "metro", "value": code, "allowed": known}],
+        )
+    return _area(snapshot, occupation_id, area)
+
+
+def parse_certifications(snapshot: Snapshot, *, value: str | list[str] | None) -> tuple[str, ...] | None:
+    """None = unknown, () = none, else the validated codes; unknown, repeated or none-plus-codes are a 422."""
+    if value is None:
+        return None
+    parts = [p.strip() for p in (value.split(",") if isinstance(value, str) else value)]
+    known = [c["code"] for c in snapshot.certifications]
+    allowed = [*known, "none"]
+    if not parts or any(not p for p in parts):
+        raise InvalidInput(
+            "certifications is empty or has an empty entry. Give comma-separated codes "
+            f"({', '.join(known)}) or 'none'; leave it out when unknown.",
+            details=[{"parameter": "certifications", "value": value, "allowed": allowed}],
+        )
+    lowered = [p.lower() for p in parts]
+    if "none" in lowered:
+        if len(parts) > 1:
+            raise InvalidInput(
+                "certifications cannot be 'none' and list codes at the same time.",
+                details=[{"parameter": "certifications", "value": value, "problem": "conflict"}],
+            )
+        return ()
+    by_upper = {c.upper(): c for c in known}
+    unknown = [p for p in parts if p.upper() not in by_upper]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown certification code(s): {', '.join(unknown)}. Allowed: {', '.join(allowed)} "
+            "(see /certifications).",
+            details=[{"parameter": "certifications", "value": unknown, "allowed": allowed}],
+        )
+    codes = [by_upper[p.upper()] for p in parts]
+    if len(set(codes)) != len(codes):
+        raise InvalidInput(
+            "A certification code is given twice; give each once.",
+            details=[{"parameter": "certifications", "value": value}],
+        )
+    return tuple(codes)
+
+
+def _occupation_id(snapshot: Snapshot) -> int:
+    occ = snapshot.occupation_by_code.get(DEFAULT_OCCUPATION)
+    if occ is None:
+        raise NotFound(f"No data for occupation {DEFAULT_OCCUPATION} (see /occupations).")
+    return int(occ["id"])
+
+
+def _provenance(snapshot: Snapshot, result: dict[str, Any]) -> dict[str, Any]:
+    keys: list[str] = [result["base"]["release"]]
+    for item in (*result["adjustments"], *result["notes"], *result["total_compensation"]["components"]):
+        if item["release"]:
+            keys.append(item["release"])
+    ids = [snapshot.release_by_key[k]["id"] for k in dict.fromkeys(keys)]
+    return {
+        "data_version": snapshot.version,
+        "releases": [snapshot.release_public(i) for i in ids],
+        "sources": snapshot.sources_for_releases(ids),
+    }
+
+
+def estimate_one(
+    snapshot: Snapshot,
+    *,
+    years: int | None = None,
+    level: str | None = None,
+    certifications: str | list[str] | None = None,
+    education: str | None = None,
+    state: str | None = None,
+    metro: str | None = None,
+    setting: str | None = None,
+    specialty: str | None = None,
+    hours_per_year: int = 2080,
+    retirement_match_pct: float | None = None,
+) -> dict[str, Any]:
+    """One explained estimate; unknown codes and contradictions are a 422."""
+    occupation_id = _occupation_id(snapshot)
+    certs = parse_certifications(snapshot, value=certifications)
+    state_area = _state(snapshot, occupation_id, state) if state is not None else None
+    metro_area = _metro(snapshot, occupation_id, metro) if metro is not None else None
+    profile = Profile(
+        years=years,
+        level=level,
+        certifications=certs,
+        education=education,
+        specialty=specialty,
+        setting=setting,
+        state=state_area,
+        metro=metro_area,
+        hours_per_year=hours_per_year,
+        retirement_match_pct=retirement_match_pct,
+    )
+    try:
+        result = estimate(profile, method_sources(snapshot, occupation_id))
+    except EstimateConflict as exc:
+        raise InvalidInput(exc.message, details=exc.details) from exc
+    echo = {
+        "years": years,
+        "level": level,
+        "certifications": None if certs is None else (list(certs) or ["none"]),
+        "education": education,
+        "state": state_area.code if state_area else None,
+        "metro": metro_area.code if metro_area else None,
+        "setting": setting,
+        "specialty": specialty,
+        "hours_per_year": hours_per_year,
+        "retirement_match_pct": retirement_match_pct,
+    }
+    return {
+        "occupation": snapshot.occupation_public(occupation_id),
+        "profile": echo,
+        **result,
+        **_provenance(snapshot, result),
+    }
+
+
+def estimate_many(snapshot: Snapshot, *, profiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Estimates in the order given; an invalid profile fails the request and names its index."""
+    results = []
+    for index, fields in enumerate(profiles):
+        try:
+            results.append(estimate_one(snapshot, **fields))
+        except InvalidInput as exc:
+            raise InvalidInput(
+                f"Profile {index}: {exc.message}", details=[{"index": index, **d} for d in exc.details]
+            ) from exc
+    return results

@@ -1,0 +1,426 @@
+"""Unit tests of the pure estimate method, with inputs typed from the article and results worked by hand."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.estimate.method import (
+    Area,
+    Band,
+    Cited,
+    EstimateConflict,
+    NationalBase,
+    Pct,
+    Profile,
+    Remark,
+    Sources,
+    Stat,
+    estimate,
+    location_ratio,
+)
+
+ARTICLE = Cited("article", "article", "article sentence")
+BLS = Cited("bls", "bls-oews-2023-05-article", "bls sentence")
+AAPC = Cited("aapc", "aapc-survey-article", "aapc sentence")
+GLASSDOOR = Cited("glassdoor", "glassdoor-article", "glassdoor sentence")
+BLS_RELEASE = "bls-oews-2023-05-article"
+
+# The article's figures, as printed.
+SOURCES = Sources(
+    bands=(
+        Band("entry", "Entry-Level", 0, 2, 17.0, 22.0, False, ARTICLE),
+        Band("mid", "Mid-Career", 3, 9, 23.0, 30.0, False, ARTICLE),
+        Band("senior", "Senior/Experienced", 10, None, 31.0, 45.0, True, ARTICLE),
+    ),
+    national_base=NationalBase(18.91, 23.45, 30.82, BLS),
+    certification_premium=Pct(29, 29, "certified earn 29% more", AAPC),
+    associate=Pct(5, 10, "associate 5-10% higher starting salary", ARTICLE),
+    inpatient=Pct(10, 20, "inpatient 10-20% more than outpatient", ARTICLE),
+    additional_pay=3584.0,
+    additional_pay_cited=GLASSDOOR,
+    remarks={
+        "setting_hospital": Remark("Large hospital systems are often the highest-paying employers.", ARTICLE),
+        "setting_government": Remark("Government base might sometimes lag slightly.", ARTICLE),
+        "specialty_surgical": Remark("Surgical coders are highly sought after.", ARTICLE),
+        "education_bachelor": Remark("Management roles often exceed $100,000: a different job.", ARTICLE),
+        "education_certificate": Remark("Slightly lower starting salary than a degree.", ARTICLE),
+        "retirement_match_example": Remark("Match up to 5% of salary.", ARTICLE),
+    },
+    certifications={
+        "CPC": Remark("Outpatient gold standard.", ARTICLE),
+        "CCS": Remark("Inpatient.", ARTICLE),
+    },
+)
+KNOWN_SOURCES = {"article", "bls", "aapc", "glassdoor", "payscale", "salary_com"}
+
+NATIONAL = {"median": Stat(23.45, 48780.0, "national median")}
+DC = Area(
+    "state", "DC", "District of Columbia", BLS_RELEASE, "bls", {"mean": Stat(None, 75690.0, "dc")}, NATIONAL
+)
+NJ = Area("state", "NJ", "New Jersey", BLS_RELEASE, "bls", {"mean": Stat(None, 69380.0, "nj")}, NATIONAL)
+TRENTON = Area(
+    "metro", "45940", "Trenton, NJ", BLS_RELEASE, "bls", {"mean": Stat(None, 75000.0, "t")}, NATIONAL, ("NJ",)
+)
+WASHINGTON = Area(
+    "metro",
+    "47900",
+    "Washington-Arlington-Alexandria, DC-VA-MD-WV",
+    BLS_RELEASE,
+    "bls",
+    {"mean": Stat(None, 70270.0, "w")},
+    NATIONAL,
+    ("DC", "VA", "MD", "WV"),
+)
+MS = Area("state", "MS", "Mississippi", tier="lower_paying", tier_note=BLS)  # known, no figures
+TX = Area("state", "TX", "Texas")  # known, nothing at all
+
+
+def hourly(result: dict) -> tuple[float, float, float]:
+    return result["hourly"]["low"], result["hourly"]["mid"], result["hourly"]["high"]
+
+
+def annual(result: dict) -> tuple[float, float, float]:
+    return result["annual"]["low"], result["annual"]["mid"], result["annual"]["high"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected_hourly", "expected_annual"),
+    [
+        pytest.param(
+            # Entry band 17-22, mid at the centre (17 + 22) / 2 = 19.50; annual = hourly x 2080:
+            # 17 x 2080 = 35,360; 19.5 x 2080 = 40,560; 22 x 2080 = 45,760.
+            Profile(years=1),
+            (17.00, 19.50, 22.00),
+            (35360.00, 40560.00, 45760.00),
+            id="entry-plain",
+        ),
+        pytest.param(
+            # Mid band 23-30 (centre 26.5) divided by 1.29 for certifications=none:
+            # 23 / 1.29 = 17.8294 -> 17.83; 26.5 / 1.29 = 20.5426 -> 20.54; 30 / 1.29 = 23.2558 -> 23.26.
+            # 17.83 x 2080 = 37,086.40; 20.54 x 2080 = 42,723.20; 23.26 x 2080 = 48,380.80.
+            Profile(level="mid", certifications=()),
+            (17.83, 20.54, 23.26),
+            (37086.40, 42723.20, 48380.80),
+            id="mid-not-certified",
+        ),
+        pytest.param(
+            # Associate's degree on the entry band: low x 1.05, high x 1.10, mid x (1.05 + 1.10) / 2 = 1.075.
+            # 17 x 1.05 = 17.85; 19.5 x 1.075 = 20.9625 -> 20.96; 22 x 1.10 = 24.20.
+            # 17.85 x 2080 = 37,128; 20.96 x 2080 = 43,596.80; 24.2 x 2080 = 50,336.
+            Profile(years=0, education="associate"),
+            (17.85, 20.96, 24.20),
+            (37128.00, 43596.80, 50336.00),
+            id="entry-associate",
+        ),
+        pytest.param(
+            # Inpatient on the mid band: x 1.10 / x 1.15 / x 1.20.
+            # 23 x 1.1 = 25.30; 26.5 x 1.15 = 30.475 -> 30.48 (half up); 30 x 1.2 = 36.00.
+            # 25.3 x 2080 = 52,624; 30.48 x 2080 = 63,398.40; 36 x 2080 = 74,880.
+            Profile(years=5, specialty="inpatient"),
+            (25.30, 30.48, 36.00),
+            (52624.00, 63398.40, 74880.00),
+            id="mid-inpatient",
+        ),
+        pytest.param(
+            # DC: state mean 75,690 / national median 48,780 = 1.551660516...
+            # 23 x 1.55166 = 35.688 -> 35.69; 26.5 x 1.55166 = 41.119 -> 41.12;
+            # 30 x 1.55166 = 46.5498 -> 46.55.
+            # 35.69 x 2080 = 74,235.20; 41.12 x 2080 = 85,529.60; 46.55 x 2080 = 96,824.
+            Profile(level="mid", state=DC),
+            (35.69, 41.12, 46.55),
+            (74235.20, 85529.60, 96824.00),
+            id="mid-dc",
+        ),
+        pytest.param(
+            # Neither years nor level: national p25 / median / p75 = 18.91 / 23.45 / 30.82.
+            # 18.91 x 2080 = 39,332.80; 23.45 x 2080 = 48,776; 30.82 x 2080 = 64,105.60.
+            Profile(),
+            (18.91, 23.45, 30.82),
+            (39332.80, 48776.00, 64105.60),
+            id="national-base",
+        ),
+        pytest.param(
+            # Senior 31-45+ (centre 38) at 1,000 hours: 31,000 / 38,000 / 45,000.
+            Profile(level="senior", hours_per_year=1000),
+            (31.00, 38.00, 45.00),
+            (31000.00, 38000.00, 45000.00),
+            id="senior-part-time",
+        ),
+    ],
+)
+def test_exact_figures(profile: Profile, expected_hourly: tuple, expected_annual: tuple) -> None:
+    result = estimate(profile, SOURCES)
+    assert hourly(result) == expected_hourly
+    assert annual(result) == expected_annual
+
+
+def test_adjustments_in_order_with_their_multipliers() -> None:
+    # certification, education, specialty, location: the order the method documents.
+    result = estimate(
+        Profile(years=1, certifications=(), education="associate", specialty="inpatient", state=NJ), SOURCES
+    )
+    factors = [a["factor"] for a in result["adjustments"]]
+    assert factors == ["certifications", "education", "specialty", "state"]
+    cert, edu, spec, loc = result["adjustments"]
+    assert cert["multiplier_low"] == cert["multiplier_high"] == pytest.approx(1 / 1.29)
+    assert (edu["multiplier_low"], edu["multiplier_mid"], edu["multiplier_high"]) == (1.05, 1.075, 1.1)
+    assert (spec["multiplier_low"], spec["multiplier_high"]) == (1.1, 1.2)
+    # 69,380 / 48,780 = 1.42230...
+    assert loc["multiplier_low"] == pytest.approx(69380 / 48780)
+    assert (cert["source"], edu["source"], loc["source"]) == ("aapc", "article", "bls")
+    assert loc["release"] == BLS_RELEASE
+    # 17 / 1.29 = 13.17829; x 1.05 = 13.83721; x 1.1 = 15.22093; x 1.4223042 = 21.6489 -> 21.65
+    assert result["hourly"]["low"] == 21.65
+
+
+def test_senior_top_is_open_and_said_so() -> None:
+    result = estimate(Profile(years=12), SOURCES)
+    assert result["level"]["key"] == "senior"
+    assert result["open_top"] is True
+    assert result["hourly"]["open_top"] is True and result["annual"]["open_top"] is True
+    assert any(n["factor"] == "level" and "$45.00+" in n["message"] for n in result["notes"])
+
+
+def test_total_compensation_adds_glassdoor_and_match() -> None:
+    # Senior at 1,000 h: base 31,000 / 38,000 / 45,000; + 3,584 Glassdoor additional pay;
+    # + 5% match: 1,550 / 1,900 / 2,250. Totals: 36,134 / 43,484 / 50,834.
+    result = estimate(Profile(level="senior", hours_per_year=1000, retirement_match_pct=5), SOURCES)
+    total = result["total_compensation"]
+    assert (total["low"], total["mid"], total["high"]) == (36134.0, 43484.0, 50834.0)
+    extra, match = total["components"]
+    assert (
+        extra["component"] == "additional_pay" and extra["mid"] == 3584.0 and extra["source"] == "glassdoor"
+    )
+    assert "national average" in extra["label"]
+    assert (match["low"], match["mid"], match["high"]) == (1550.0, 1900.0, 2250.0)
+
+
+def test_total_compensation_without_match_has_only_additional_pay() -> None:
+    # National base mid 48,776 + 3,584 = 52,360.
+    total = estimate(Profile(), SOURCES)["total_compensation"]
+    assert [c["component"] for c in total["components"]] == ["additional_pay"]
+    assert total["mid"] == 52360.0
+
+
+def test_progression_is_entry_mid_senior_for_the_same_profile() -> None:
+    # Associate applies to the entry step only; the 29% cut applies to every step.
+    result = estimate(Profile(years=20, certifications=(), education="associate"), SOURCES)
+    steps = result["progression"]
+    assert [s["level"]["key"] for s in steps] == ["entry", "mid", "senior"]
+    # entry low: 17 / 1.29 x 1.05 = 13.8372 -> 13.84; mid: 23 / 1.29 = 17.829 -> 17.83;
+    # senior: 31 / 1.29 = 24.031 -> 24.03
+    assert [s["hourly"]["low"] for s in steps] == [13.84, 17.83, 24.03]
+    assert steps[2]["open_top"] is True
+    assert steps[2]["hourly"] == result["hourly"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "factor", "phrase"),
+    [
+        (Profile(years=1), "certifications", "pass certifications=none"),
+        (Profile(years=1, certifications=("CPC", "CCS")), "certifications", "already describe certified"),
+        (Profile(years=5, education="associate"), "education", "starting salary"),
+        (Profile(years=5, education="bachelor"), "education", "different job"),
+        (Profile(years=5, education="certificate"), "education", "baseline"),
+        (Profile(years=5, specialty="outpatient"), "specialty", "baseline"),
+        (Profile(years=5, specialty="surgical"), "specialty", "No adjustment is applied"),
+        (Profile(years=5, setting="hospital"), "setting", "highest-paying"),
+        (Profile(years=5, setting="government"), "setting", "lag slightly"),
+        (Profile(years=5, state=MS), "state", "lower-paying"),
+        (Profile(years=5, state=TX), "state", "without wage figures"),
+        (Profile(specialty="inpatient"), "specialty", "mixes inpatient and outpatient"),
+        (Profile(certifications=()), "certifications", "certified and non-certified"),
+        (Profile(years=5, state=NJ, metro=TRENTON), "state", "count location twice"),
+    ],
+)
+def test_words_only_inputs_give_a_note_and_no_number(profile: Profile, factor: str, phrase: str) -> None:
+    result = estimate(profile, SOURCES)
+    assert factor not in [a["factor"] for a in result["adjustments"]]
+    assert any(n["factor"] == factor and phrase in n["message"] for n in result["notes"]), result["notes"]
+
+
+def test_metro_figures_win_over_the_state() -> None:
+    # Trenton mean 75,000 / national median 48,780 = 1.53752; mid band low 23 x 1.53752 = 35.363 -> 35.36
+    result = estimate(Profile(years=5, state=NJ, metro=TRENTON), SOURCES)
+    assert [a["factor"] for a in result["adjustments"]] == ["metro"]
+    assert result["hourly"]["low"] == 35.36
+
+
+def test_metro_without_figures_falls_back_to_the_state() -> None:
+    empty_metro = Area("metro", "12345", "Somewhere, NJ", principal_states=("NJ",))
+    result = estimate(Profile(years=5, state=NJ, metro=empty_metro), SOURCES)
+    assert [a["factor"] for a in result["adjustments"]] == ["state"]
+    assert any(n["factor"] == "metro" for n in result["notes"])
+
+
+@pytest.mark.parametrize(
+    ("stats", "national", "expected_ratio", "pair"),
+    [
+        # Same statistic preferred: median/median = 66,000 / 48,000 = 1.375, even though means exist.
+        (
+            {"mean": Stat(None, 70000.0, "a"), "median": Stat(None, 66000.0, "a")},
+            {"mean": Stat(None, 50000.0, "n"), "median": Stat(None, 48000.0, "n")},
+            Decimal("1.375"),
+            ("median", "median"),
+        ),
+        # Only means on both sides: 60,000 / 50,000 = 1.2.
+        (
+            {"mean": Stat(None, 60000.0, "a")},
+            {"mean": Stat(None, 50000.0, "n")},
+            Decimal("1.2"),
+            ("mean", "mean"),
+        ),
+        # The article's case: area mean / national median = 75,690 / 48,780.
+        (
+            {"mean": Stat(None, 75690.0, "a")},
+            NATIONAL,
+            Decimal(75690) / Decimal(48780),
+            ("mean", "median"),
+        ),
+        # Hourly only: 30 / 24 = 1.25.
+        (
+            {"median": Stat(30.0, None, "a")},
+            {"median": Stat(24.0, None, "n")},
+            Decimal("1.25"),
+            ("median", "median"),
+        ),
+    ],
+)
+def test_location_ratio_prefers_the_same_statistic(
+    stats: dict, national: dict, expected_ratio: Decimal, pair: tuple[str, str]
+) -> None:
+    area = Area("state", "XX", "Somewhere", "r", "bls", stats, national)
+    found = location_ratio(area)
+    assert found is not None
+    assert found[0] == expected_ratio
+    assert found[1:3] == pair
+
+
+def test_mixed_statistic_ratio_is_flagged() -> None:
+    adj = estimate(Profile(years=5, state=DC), SOURCES)["adjustments"][0]
+    assert (
+        "mean" in adj["explanation"] and "median" in adj["explanation"] and "overstates" in adj["explanation"]
+    )
+
+
+def test_area_without_national_figures_in_its_release_gets_no_ratio() -> None:
+    lonely = Area("state", "XX", "Somewhere", "r", "bls", {"mean": Stat(None, 60000.0, "a")}, {})
+    assert location_ratio(lonely) is None
+
+
+@pytest.mark.parametrize(
+    ("profile", "phrase"),
+    [
+        (Profile(years=1, level="senior"), "contradict"),
+        (Profile(years=10, level="mid"), "contradict"),
+        (Profile(state=NJ, metro=WASHINGTON), "not in state NJ"),
+        (Profile(state=DC, metro=TRENTON), "not in state DC"),
+    ],
+)
+def test_contradictions_raise(profile: Profile, phrase: str) -> None:
+    with pytest.raises(EstimateConflict, match=phrase):
+        estimate(profile, SOURCES)
+
+
+def test_years_and_level_that_agree_are_fine() -> None:
+    assert estimate(Profile(years=10, level="senior"), SOURCES)["level"]["key"] == "senior"
+    assert (
+        estimate(Profile(state=DC, metro=WASHINGTON, years=3), SOURCES)["adjustments"][0]["factor"] == "metro"
+    )
+
+
+# ---------------------------------------------------------------- properties
+
+CERTS = st.sampled_from([None, (), ("CPC",), ("CPC", "CCS")])
+EDUCATION = st.sampled_from([None, "certificate", "associate", "bachelor"])
+SPECIALTY = st.sampled_from([None, "outpatient", "inpatient", "surgical", "auditing", "risk_adjustment"])
+SETTING = st.sampled_from(
+    [None, "hospital", "physician_office", "billing_company", "government", "freelance"]
+)
+STATE = st.sampled_from([None, DC, NJ, MS, TX])
+HOURS = st.integers(min_value=1, max_value=4000)
+MATCH = st.one_of(st.none(), st.floats(min_value=0, max_value=10, allow_nan=False))
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> Profile:
+    state = draw(STATE)
+    metro = draw(st.sampled_from([None, TRENTON])) if state is NJ else None
+    return Profile(
+        years=draw(st.one_of(st.none(), st.integers(0, 50))),
+        certifications=draw(CERTS),
+        education=draw(EDUCATION),
+        specialty=draw(SPECIALTY),
+        setting=draw(SETTING),
+        state=state,
+        metro=metro,
+        hours_per_year=draw(HOURS),
+        retirement_match_pct=draw(MATCH),
+    )
+
+
+def _not_below(a: dict, b: dict) -> bool:
+    return all(a[unit][k] >= b[unit][k] for unit in ("hourly", "annual") for k in ("low", "mid", "high"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles(), st.integers(0, 50), st.integers(0, 50))
+def test_more_years_never_lowers_the_estimate(profile: Profile, y1: int, y2: int) -> None:
+    fewer, more = sorted((y1, y2))
+    low = estimate(Profile(**{**profile.__dict__, "years": fewer}), SOURCES)
+    high = estimate(Profile(**{**profile.__dict__, "years": more}), SOURCES)
+    assert _not_below(high, low)
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles(), st.sampled_from([None, ("CPC",), ("CCS", "CPC")]))
+def test_certified_or_unknown_is_never_below_none(profile: Profile, certs: tuple | None) -> None:
+    none = estimate(Profile(**{**profile.__dict__, "certifications": ()}), SOURCES)
+    other = estimate(Profile(**{**profile.__dict__, "certifications": certs}), SOURCES)
+    assert _not_below(other, none)
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles(), st.integers(0, 50))
+def test_inpatient_beats_outpatient_on_every_band(profile: Profile, years: int) -> None:
+    base = {**profile.__dict__, "years": years}
+    inpatient = estimate(Profile(**{**base, "specialty": "inpatient"}), SOURCES)
+    outpatient = estimate(Profile(**{**base, "specialty": "outpatient"}), SOURCES)
+    for unit in ("hourly", "annual"):
+        for k in ("low", "mid", "high"):
+            assert inpatient[unit][k] > outpatient[unit][k]
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles())
+def test_dc_beats_national(profile: Profile) -> None:
+    national = estimate(Profile(**{**profile.__dict__, "state": None, "metro": None}), SOURCES)
+    dc = estimate(Profile(**{**profile.__dict__, "state": DC, "metro": None}), SOURCES)
+    for unit in ("hourly", "annual"):
+        for k in ("low", "mid", "high"):
+            assert dc[unit][k] > national[unit][k]
+
+
+@settings(max_examples=300, deadline=None)
+@given(profiles())
+def test_hourly_times_hours_is_annual_to_the_cent(profile: Profile) -> None:
+    result = estimate(profile, SOURCES)
+    for rng in [result, *result["progression"]]:
+        for k in ("low", "mid", "high"):
+            hourly_cents = Decimal(repr(rng["hourly"][k]))
+            assert hourly_cents == hourly_cents.quantize(Decimal("0.01"))
+            assert hourly_cents * profile.hours_per_year == Decimal(repr(rng["annual"][k]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles())
+def test_every_adjustment_and_note_names_a_known_source(profile: Profile) -> None:
+    result = estimate(profile, SOURCES)
+    for item in result["adjustments"]:
+        assert item["source"] in KNOWN_SOURCES and item["release"] and item["citation"]
+    for item in result["notes"]:
+        assert item["source"] is None or item["source"] in KNOWN_SOURCES
+    for item in result["total_compensation"]["components"]:
+        assert item["source"] in KNOWN_SOURCES
