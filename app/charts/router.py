@@ -1,5 +1,61 @@
-"""charts routes (to be filled)."""
+"""Charts as SVG: the percentile distribution and states by wage, usable in a report or an <img>."""
 
-from fastapi import APIRouter
+from typing import Annotated, Any, Literal
 
-router = APIRouter(tags=["charts"])
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from app.charts import render, service
+from app.deps import OccupationParam, ReleaseParam, get_snapshot
+from app.schemas import ERROR_RESPONSES
+from app.store import Snapshot
+
+router = APIRouter(tags=["charts"], responses=ERROR_RESPONSES)
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+SVG_MEDIA = "image/svg+xml"
+SVG_CONTENT: dict[int | str, dict[str, Any]] = {200: {"content": {SVG_MEDIA: {"schema": {"type": "string"}}}}}
+# An SVG opened on its own is a document: no script may run in it, whatever it contains.
+SVG_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "Cross-Origin-Resource-Policy": "cross-origin",
+}
+UnitParam = Annotated[Literal["annual", "hourly"], Query(description="annual (default) or hourly wages")]
+
+
+def _svg(body: str) -> Response:
+    return Response(body, media_type=SVG_MEDIA, headers=SVG_HEADERS)
+
+
+@router.get("/charts/percentiles.svg", response_class=Response, responses=SVG_CONTENT)
+def percentiles_chart(
+    snapshot: SnapshotDep,
+    occupation: OccupationParam = "29-2072",
+    release: ReleaseParam = None,
+    state: Annotated[str | None, Query(description="USPS state code", max_length=2, min_length=2)] = None,
+    metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
+    unit: UnitParam = "annual",
+) -> Response:
+    """Bar chart of p10, p25, median, p75 and p90 for the nation, a state or a metro (as /percentiles)."""
+    chart = service.percentiles_chart(
+        snapshot, occupation=occupation, release=release, state=state, metro=metro, unit=unit
+    )
+    return _svg(render.percentiles_svg(chart))
+
+
+@router.get("/charts/states.svg", response_class=Response, responses=SVG_CONTENT)
+def states_chart(
+    snapshot: SnapshotDep,
+    occupation: OccupationParam = "29-2072",
+    release: ReleaseParam = None,
+    sort: Annotated[
+        str,
+        Query(
+            max_length=200,
+            description="Order of the bars (as /states); the first wage statistic in it is the one charted",
+        ),
+    ] = "-mean",
+    unit: UnitParam = "annual",
+) -> Response:
+    """Horizontal bar chart of the states that have the charted statistic, ordered like /states?sort=."""
+    chart = service.states_chart(snapshot, occupation=occupation, release=release, sort=sort, unit=unit)
+    return _svg(render.states_svg(chart))

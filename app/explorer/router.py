@@ -1,5 +1,64 @@
-"""explorer routes (to be filled)."""
+"""The explorer page at /: pick a profile, see the estimate and its explanation, percentiles and states."""
 
-from fastapi import APIRouter
+from pathlib import Path
+from typing import Annotated
 
-router = APIRouter(tags=["explorer"])
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, Response
+
+from app.deps import OccupationParam, get_snapshot
+from app.explorer import render, service
+from app.schemas import ERROR_RESPONSES
+from app.store import Snapshot
+
+router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES)
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+EXPLORER_JS = (Path(__file__).resolve().parent.parent / "static" / "explorer.js").read_text(encoding="utf-8")
+FormValue = Annotated[str | None, Query(max_length=200, description="As in /estimate; empty means not given")]
+
+
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def explorer_page(
+    snapshot: SnapshotDep,
+    occupation: OccupationParam = "29-2072",
+    years: FormValue = None,
+    level: FormValue = None,
+    certifications: FormValue = None,
+    education: FormValue = None,
+    state: FormValue = None,
+    metro: FormValue = None,
+    setting: FormValue = None,
+    specialty: FormValue = None,
+    hours_per_year: FormValue = None,
+    retirement_match_pct: FormValue = None,
+    sort: Annotated[str | None, Query(max_length=200, description="States table order, as /states")] = None,
+) -> Response:
+    """The explorer: a profile form, the explained estimate, percentile range, states table and charts."""
+    raw = {
+        "years": years,
+        "level": level,
+        "certifications": certifications,
+        "education": education,
+        "state": state,
+        "metro": metro,
+        "setting": setting,
+        "specialty": specialty,
+        "hours_per_year": hours_per_year,
+        "retirement_match_pct": retirement_match_pct,
+    }
+    view = service.explorer_view(snapshot, occupation=occupation, raw_profile=raw, sort=sort)
+    return HTMLResponse(render.page(view))
+
+
+@router.get(
+    "/explorer.js",
+    response_class=Response,
+    responses={200: {"content": {"text/javascript": {"schema": {"type": "string"}}}}},
+)
+def explorer_js() -> Response:
+    """The explorer page's script: updates the results in place when an input changes."""
+    return Response(EXPLORER_JS, media_type="text/javascript; charset=utf-8")

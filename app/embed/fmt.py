@@ -1,0 +1,65 @@
+"""Formatting shared by the HTML card, the SVG charts and the explorer page: money, source lines, escaping."""
+
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+from typing import Any
+
+__all__ = ["escape", "hourly", "annual", "money_range", "source_line", "area_label"]
+
+
+def _rounded(value: float, places: str) -> Decimal:
+    # Half-up on the printed decimal, as the browser's Intl.NumberFormat does, so page and API agree.
+    return Decimal(repr(float(value))).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def hourly(value: float | None, *, open_top: bool = False) -> str:
+    """'$23.45' (or '$45.00+' for an open top); an em dash when missing."""
+    if value is None:
+        return "\u2014"
+    return f"${_rounded(value, '0.01'):,}" + ("+" if open_top else "")
+
+
+def annual(value: float | None, *, open_top: bool = False) -> str:
+    """'$48,780' to the whole dollar (or '$93,600+'); an em dash when missing."""
+    if value is None:
+        return "\u2014"
+    return f"${_rounded(value, '1'):,}" + ("+" if open_top else "")
+
+
+def money_range(rng: dict[str, Any], *, unit: str) -> str:
+    """'$23.00 – $30.00' from a low/mid/high range with open_top."""
+    fmt = hourly if unit == "hourly" else annual
+    return f"{fmt(rng['low'])} \u2013 {fmt(rng['high'], open_top=bool(rng.get('open_top')))}"
+
+
+def source_line(releases: list[dict[str, Any]], sources: list[dict[str, Any]]) -> str:
+    """'Source: BLS OEWS, May 2023 (as quoted in the article); <article>' from a response's provenance."""
+    titles = {s["key"]: s["title"] for s in sources}
+    parts: list[str] = []
+    # Official statistics first, the article's own analysis last.
+    for release in sorted(releases, key=lambda r: r["source"] == "article"):
+        text = titles.get("article", release["label"]) if release["source"] == "article" else release["label"]
+        if text not in parts:
+            parts.append(text)
+    if not parts:
+        return "Source: not stated"
+    return "Source: " + "; ".join(parts)
+
+
+def area_label(snapshot: Any, *, state: str | None, metro: str | None) -> str:
+    """The most specific area of a profile, by name; 'United States' without one."""
+    if metro:
+        area = snapshot.metros_by_code.get(metro)
+        if area is not None:
+            return str(area["name"])
+    if state:
+        area = snapshot.states_by_code.get(state.upper())
+        if area is not None:
+            return str(area["name"])
+    return "United States"
+
+
+def range_source_line(estimate: dict[str, Any]) -> str:
+    """The source line for an estimate's range: the releases of its base and adjustments only."""
+    used = {estimate["base"]["release"], *(a["release"] for a in estimate["adjustments"])}
+    return source_line([r for r in estimate["releases"] if r["key"] in used], estimate["sources"])

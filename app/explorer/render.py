@@ -1,0 +1,346 @@
+"""HTML of the explorer page. Server-rendered, so it works without JavaScript; /explorer.js then updates the
+results in place when an input changes. No external scripts, fonts or styles."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from app.embed import fmt
+from app.embed.fmt import escape
+
+SORTABLE = (
+    ("name", "State"),
+    ("rank", "Rank"),
+    ("tier", "Tier"),
+    ("mean", "Mean (annual)"),
+    ("median", "Median (annual)"),
+    ("p10", "10th pct"),
+    ("p90", "90th pct"),
+)
+
+CSS = """
+:root{color-scheme:light;--fg:#1b1f24;--muted:#4a5058;--line:#d0d7de;--accent:#1f6feb;--bg2:#f6f8fa}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--fg)}
+header,main{max-width:1120px;margin:0 auto;padding:0 20px}
+header{padding-top:18px}
+h1{font-size:24px;margin:0 0 4px}
+h2{font-size:19px;margin:0 0 10px}
+h3{font-size:15px;margin:14px 0 6px}
+.lede,.muted,.source{color:var(--muted)}
+.source{font-size:13px}
+.layout{display:grid;grid-template-columns:300px 1fr;gap:24px;align-items:start}
+@media (max-width:820px){.layout{grid-template-columns:1fr}}
+form{background:var(--bg2);border:1px solid var(--line);border-radius:10px;padding:14px;
+  position:sticky;top:10px}
+fieldset{border:0;margin:0;padding:0}
+legend{font-weight:650;margin-bottom:6px}
+label{display:block;font-size:13px;font-weight:600;margin:8px 0 2px}
+select,input{width:100%;font:inherit;padding:5px 6px;border:1px solid #8c959f;border-radius:6px;
+  background:#fff;color:var(--fg)}
+button{margin-top:12px;font:inherit;padding:6px 12px;border-radius:6px;border:1px solid var(--accent);
+  background:var(--accent);color:#fff;cursor:pointer}
+section.panel{border:1px solid var(--line);border-radius:10px;padding:14px 16px;margin-bottom:18px}
+.figs{display:flex;flex-wrap:wrap;gap:4px 28px;margin:6px 0}
+.figs strong{font-size:24px}
+.bar{position:relative;height:14px;border-radius:7px;background:#e3e7ed;margin:12px 0 4px;max-width:560px}
+.bar .fill{position:absolute;top:0;bottom:0;border-radius:7px;background:var(--accent)}
+.bar .mid{position:absolute;top:-4px;width:4px;height:22px;margin-left:-2px;background:#0b2a5b;
+  border-radius:2px}
+.scale{display:flex;justify-content:space-between;max-width:560px;font-size:13px;color:var(--muted)}
+table{border-collapse:collapse;width:100%;font-size:14px;margin:6px 0}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th a{color:inherit;text-decoration:none}
+th a:hover,th a:focus{text-decoration:underline}
+th[aria-sort] a::after{content:" \\25B2";font-size:11px}
+th[aria-sort=descending] a::after{content:" \\25BC"}
+.error{border-color:#b42318;background:#fff4f2}
+.error p{color:#8a1c12;margin:0}
+img.chart{max-width:100%;height:auto;border:1px solid var(--line);border-radius:8px;margin-top:8px}
+ul.notes{padding-left:18px;margin:4px 0}
+ul.notes li{margin-bottom:4px}
+.busy{opacity:.6;transition:opacity .2s}
+a{color:#0550ae}
+.status{min-height:1.4em;font-size:13px;color:var(--muted)}
+"""
+
+
+def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | None) -> str:
+    out = [f'<option value="">{escape(empty)}</option>'] if empty is not None else []
+    for item in items:
+        attrs = f' value="{escape(item["code"])}"'
+        if selected is not None and item["code"].upper() == selected.upper():
+            attrs += " selected"
+        if "states" in item:
+            attrs += f' data-states="{escape(" ".join(item["states"]))}"'
+        out.append(f"<option{attrs}>{escape(item['label'])}</option>")
+    return "".join(out)
+
+
+def _words(values: list[str]) -> list[dict[str, str]]:
+    return [{"code": v, "label": v.replace("_", " ")} for v in values]
+
+
+def _field(name: str, label: str, control: str, hint: str = "") -> str:
+    hint_html = f' <span class="muted">({escape(hint)})</span>' if hint else ""
+    return f'<label for="f-{name}">{escape(label)}{hint_html}</label>{control}'
+
+
+def _select(name: str, items: list[dict[str, Any]], selected: str | None, empty: str | None) -> str:
+    return f'<select id="f-{name}" name="{name}">{_options(items, selected, empty=empty)}</select>'
+
+
+def _number(name: str, value: str | None, *, low: float, high: float, step: str = "1") -> str:
+    shown = escape(value or "")
+    return (
+        f'<input id="f-{name}" name="{name}" type="number" min="{low:g}" max="{high:g}" step="{step}" '
+        f'value="{shown}" inputmode="decimal">'
+    )
+
+
+def form(view: dict[str, Any]) -> str:
+    c, raw = view["choices"], view["raw"]
+    certs = [{"code": "none", "label": "None (not certified)"}, *c["certifications"]]
+    return (
+        '<form id="profile" method="get" action="/" aria-describedby="form-help">'
+        "<fieldset><legend>Profile</legend>"
+        '<p id="form-help" class="muted" style="margin:0;font-size:13px">Results update as you change a '
+        "value. Leave a field empty when it is unknown.</p>"
+        + _field(
+            "occupation",
+            "Occupation",
+            _select("occupation", c["occupations"], view["occupation"], None),
+        )
+        + _field("state", "State", _select("state", c["states"], raw.get("state"), "National (any state)"))
+        + _field("metro", "Metro area", _select("metro", c["metros"], raw.get("metro"), "Any metro area"))
+        + _field("years", "Years of experience", _number("years", raw.get("years"), low=0, high=50), "0-50")
+        + _field("level", "Or experience level", _select("level", c["levels"], raw.get("level"), "Not given"))
+        + _field(
+            "certifications",
+            "Certification",
+            _select("certifications", certs, raw.get("certifications"), "Not given (unknown)"),
+        )
+        + _field(
+            "education",
+            "Education",
+            _select("education", _words(c["education"]), raw.get("education"), "Not given"),
+        )
+        + _field(
+            "specialty",
+            "Specialty",
+            _select("specialty", _words(c["specialty"]), raw.get("specialty"), "Not given"),
+        )
+        + _field(
+            "setting", "Setting", _select("setting", _words(c["setting"]), raw.get("setting"), "Not given")
+        )
+        + _field(
+            "hours_per_year",
+            "Paid hours a year",
+            _number("hours_per_year", raw.get("hours_per_year"), low=1, high=4000),
+            "default 2080",
+        )
+        + _field(
+            "retirement_match_pct",
+            "Retirement match, %",
+            _number("retirement_match_pct", raw.get("retirement_match_pct"), low=0, high=10, step="0.5"),
+            "optional",
+        )
+        + f'<input type="hidden" name="sort" id="f-sort" value="{escape(view["sort"])}">'
+        + '<button type="submit">Update</button>'
+        '<p class="status" id="status" role="status" aria-live="polite"></p>'
+        "</fieldset></form>"
+    )
+
+
+def _money(fig: dict[str, Any] | None, unit: str) -> str:
+    if fig is None:
+        return "\u2014"
+    return fmt.annual(fig["annual"]) if unit == "annual" else fmt.hourly(fig["hourly"])
+
+
+def _cite(item: dict[str, Any]) -> str:
+    if item["source"] == item["release"]:
+        return f"source: {item['source']}"
+    return f"source: {item['source']}, release {item['release']}"
+
+
+def estimate_panel(view: dict[str, Any]) -> str:
+    if view["error"]:
+        return (
+            '<section class="panel error" id="estimate" aria-labelledby="estimate-h">'
+            '<h2 id="estimate-h">Estimate</h2>'
+            f'<p class="estimate-error">{escape(view["error"])}</p></section>'
+        )
+    est, card = view["estimate"], view["card"]
+    rows = "".join(
+        "<tr>"
+        f"<td>{escape(a['factor'])}</td><td>{escape(str(a['input']))}</td>"
+        f'<td class="num">\u00d7{a["multiplier_low"]:.4f}</td>'
+        f'<td class="num">\u00d7{a["multiplier_high"]:.4f}</td>'
+        f'<td>{escape(a["explanation"])}<br><span class="source">{escape(a["source"])}, '
+        f"{escape(a['release'])}: \u201c{escape(a['citation'][:240])}\u201d</span></td>"
+        "</tr>"
+        for a in est["adjustments"]
+    )
+    adjustments = (
+        '<table><thead><tr><th>Factor</th><th>Input</th><th class="num">Low \u00d7</th>'
+        f'<th class="num">High \u00d7</th><th>Why</th></tr></thead><tbody>{rows}</tbody></table>'
+        if rows
+        else '<p class="muted">No adjustment applied.</p>'
+    )
+    notes = "".join(f"<li>{escape(n['message'])}</li>" for n in est["notes"])
+    base = est["base"]
+    kind = "experience band" if base["kind"] == "experience_band" else "national 25th-75th percentile"
+    top = fmt.hourly(base["hourly_high"], open_top=base["open_top"])
+    base_text = (
+        f"Base: {kind} {fmt.hourly(base['hourly_low'])}\u2013{top} an hour, mid "
+        f"{fmt.hourly(base['hourly_mid'])} ({escape(_cite(base))})."
+    )
+    progression = "".join(
+        f"<tr><td>{escape(step['level']['name'])}</td>"
+        f'<td class="num">{escape(fmt.money_range(step["hourly"], unit="hourly"))}</td>'
+        f'<td class="num">{escape(fmt.money_range(step["annual"], unit="annual"))}</td></tr>'
+        for step in est["progression"]
+    )
+    total = est["total_compensation"]
+    total_text = (
+        f"Total compensation {fmt.annual(total['low'])} \u2013 "
+        f"{fmt.annual(total['high'], open_top=total['open_top'])} a year, including "
+        + "; ".join(escape(c["label"].rstrip(".")) for c in total["components"])
+        if total["components"]
+        else ""
+    )
+    h = est["hourly"]
+    return (
+        '<section class="panel" id="estimate" aria-labelledby="estimate-h">'
+        f'<h2 id="estimate-h">Estimate: {escape(card["area"])}</h2>'
+        f'<p class="muted" id="estimate-profile">{escape(card["profile"])}</p>'
+        '<div class="figs">'
+        f'<p><strong id="est-hourly" data-low="{h["low"]}" data-mid="{h["mid"]}" data-high="{h["high"]}">'
+        f"{escape(card['hourly_text'])}</strong> an hour</p>"
+        f'<p><strong id="est-annual" data-low="{est["annual"]["low"]}" data-high="{est["annual"]["high"]}">'
+        f"{escape(card['annual_text'])}</strong> a year</p></div>"
+        f'<div class="bar" role="img" aria-label="Range {escape(card["hourly_text"])} an hour, mid '
+        f'{escape(card["mid_hourly"])}"><span class="fill" style="left:0;right:0"></span>'
+        f'<span class="mid" style="left:{card["marker_pct"]}%"></span></div>'
+        f'<p class="scale" aria-hidden="true"><span>Low</span><span>Mid {escape(card["mid_hourly"])} '
+        f"({escape(card['mid_annual'])})</span><span>High</span></p>"
+        f"<h3>How it is estimated</h3><p>{base_text}</p>{adjustments}"
+        + (f'<h3>Notes</h3><ul class="notes">{notes}</ul>' if notes else "")
+        + (f"<p>{total_text}.</p>" if total_text else "")
+        + '<h3>Progression</h3><table><thead><tr><th>Level</th><th class="num">Hourly</th>'
+        f'<th class="num">Annual</th></tr></thead><tbody>{progression}</tbody></table>'
+        f'<p class="source">Range: {escape(card["source_line"])}. All sources used, including notes: '
+        f"{escape(card['all_sources'].removeprefix('Source: '))}. "
+        f'<a href="{escape(card["estimate_path"])}">This estimate as JSON</a></p></section>'
+    )
+
+
+def percentiles_panel(view: dict[str, Any]) -> str:
+    body = view["percentiles"]
+    pct = body["percentiles"]
+    cells = [
+        ("p10", "10th"),
+        ("p25", "25th"),
+        ("median", "Median"),
+        ("p75", "75th"),
+        ("p90", "90th"),
+    ]
+    head = "".join(f'<th class="num" scope="col">{label}</th>' for _, label in cells)
+    annual_row = "".join(f'<td class="num" data-key="{k}">{_money(pct[k], "annual")}</td>' for k, _ in cells)
+    hourly_row = "".join(f'<td class="num">{_money(pct[k], "hourly")}</td>' for k, _ in cells)
+    bar = ""
+    lo, mid, hi = pct["p10"], pct["median"], pct["p90"]
+    if lo and mid and hi and hi["annual"] > lo["annual"]:
+        marker = round((mid["annual"] - lo["annual"]) / (hi["annual"] - lo["annual"]) * 100, 1)
+        bar = (
+            f'<div class="bar" role="img" aria-label="10th to 90th percentile: {_money(lo, "annual")} to '
+            f'{_money(hi, "annual")} a year, median {_money(mid, "annual")}">'
+            '<span class="fill" style="left:0;right:0"></span>'
+            f'<span class="mid" style="left:{marker}%"></span>'
+            f'</div><p class="scale" aria-hidden="true"><span>10th {_money(lo, "annual")}</span>'
+            f"<span>Median {_money(mid, 'annual')}</span><span>90th {_money(hi, 'annual')}</span></p>"
+        )
+    query = urlencode([("occupation", view["occupation"])]) + (
+        f"&{body['chart_query']}" if body["chart_query"] else ""
+    )
+    note = f'<p class="muted">{escape(body["note"])}</p>' if body["note"] else ""
+    return (
+        '<section class="panel" id="percentiles" aria-labelledby="pct-h">'
+        f'<h2 id="pct-h">Percentile range: {escape(body["area"]["name"])}</h2>{note}{bar}'
+        f'<table><thead><tr><th scope="col">Wage</th>{head}</tr></thead><tbody>'
+        f'<tr><th scope="row">Annual</th>{annual_row}</tr><tr><th scope="row">Hourly</th>{hourly_row}</tr>'
+        f"</tbody></table>"
+        f'<p class="source">{escape(fmt.source_line(body["releases"], body["sources"]))}</p>'
+        f'<img class="chart" src="/charts/percentiles.svg?{escape(query)}" width="640" height="380" '
+        f'alt="Bar chart of the wage percentiles in {escape(body["area"]["name"])}; the same figures as the '
+        'table above."></section>'
+    )
+
+
+def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
+    pairs = [(k, v) for k, v in view["raw"].items() if v not in (None, "")]
+    pairs.append(("occupation", view["occupation"]))
+    pairs.append(("sort", f"-{field}" if descending else field))
+    return "/?" + urlencode(sorted(pairs))
+
+
+def states_panel(view: dict[str, Any]) -> str:
+    current = view["sort"].split(",")[0]
+    cur_field, cur_desc = current.lstrip("-+"), current.startswith("-")
+    heads = []
+    for field, label in SORTABLE:
+        numeric = field not in ("name", "tier")
+        if field == cur_field:
+            aria = f' aria-sort="{"descending" if cur_desc else "ascending"}"'
+            next_desc = not cur_desc
+        else:
+            aria = ""
+            next_desc = numeric and field != "rank"
+        key = f"{'-' if next_desc else ''}{field}"
+        heads.append(
+            f'<th scope="col"{aria}{" class=num" if numeric else ""}>'
+            f'<a href="{escape(_sort_href(view, field, next_desc))}" data-sort="{key}">'
+            f"{escape(label)}</a></th>"
+        )
+    rows = []
+    for item in view["states"]:
+        w = item["wages"]
+        rows.append(
+            f'<tr data-code="{escape(item["code"])}"><td>{escape(item["name"])}</td>'
+            f'<td class="num">{item["rank"] or ""}</td>'
+            f"<td>{escape((item['tier'] or '').replace('_', ' '))}</td>"
+            + "".join(
+                f'<td class="num">{_money(w[s], "annual")}</td>' for s in ("mean", "median", "p10", "p90")
+            )
+            + "</tr>"
+        )
+    chart_q = urlencode([("occupation", view["occupation"]), ("sort", view["chart_sort"])])
+    return (
+        '<section class="panel" id="states" aria-labelledby="states-h">'
+        f'<h2 id="states-h">States</h2><p class="muted">Sorted by <code id="states-sort">'
+        f"{escape(view['sort'])}</code>; choose a column heading to sort. Figures are annual.</p>"
+        f'<table id="states-table"><thead><tr>{"".join(heads)}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<p class="source">{escape(view["states_source"])}</p>'
+        f'<img class="chart" src="/charts/states.svg?{escape(chart_q)}" width="680" height="300" '
+        'alt="Bar chart of the states by wage; the same figures as the table above."></section>'
+    )
+
+
+def page(view: dict[str, Any]) -> str:
+    """The explorer page."""
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>Salary explorer: {escape(view['occupation_title'])}</title>"
+        f"<style>{CSS}</style></head><body>"
+        "<header><h1>Medical billing and coding salary explorer</h1>"
+        '<p class="lede">Estimates, percentiles and state wages for Medical Records Specialists '
+        "(SOC 29-2072), every figure with its source. The same data as the "
+        '<a href="/docs">JSON API</a>.</p></header>'
+        f'<main class="layout">{form(view)}'
+        f'<div id="results" aria-live="polite" data-data-version="{view["data_version"]}">'
+        f"{estimate_panel(view)}{percentiles_panel(view)}{states_panel(view)}</div></main>"
+        '<script src="/explorer.js" defer></script></body></html>'
+    )

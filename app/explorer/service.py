@@ -1,0 +1,141 @@
+"""What the explorer page shows: choices, the estimate for the chosen profile, percentiles and states."""
+
+from typing import Any, get_args
+
+from app.embed import fmt
+from app.embed import service as embed_service
+from app.errors import AppError, InvalidInput
+from app.estimate import service as estimate_service
+from app.estimate.schemas import HOURS_MAX, MATCH_MAX, YEARS_MAX, Education, Setting, Specialty
+from app.query import apply_sort, parse_sort
+from app.store import Snapshot
+from app.wages import service as wages
+
+DEFAULT_SORT = "-mean"
+TEXT_PARAMS = ("level", "certifications", "education", "state", "metro", "setting", "specialty")
+
+
+def _number(name: str, raw: str | None, *, low: float, high: float, integer: bool) -> float | int | None:
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value: float | int = int(raw) if integer else float(raw)
+    except ValueError:
+        value = float("nan")
+    if not (low <= value <= high):
+        kind = "a whole number" if integer else "a number"
+        raise InvalidInput(
+            f"{name} must be {kind} from {low:g} to {high:g}; got {raw[:40]!r}.",
+            details=[{"parameter": name, "value": raw[:40]}],
+        )
+    return value
+
+
+def parse_profile(raw: dict[str, str | None]) -> dict[str, Any]:
+    """Form values (empty = not given) into /estimate keyword arguments; a 422-style error when malformed."""
+    profile: dict[str, Any] = {k: (raw.get(k) or "").strip() or None for k in TEXT_PARAMS}
+    profile["years"] = _number("years", raw.get("years"), low=0, high=YEARS_MAX, integer=True)
+    hours = _number("hours_per_year", raw.get("hours_per_year"), low=1, high=HOURS_MAX, integer=True)
+    profile["hours_per_year"] = 2080 if hours is None else hours
+    profile["retirement_match_pct"] = _number(
+        "retirement_match_pct", raw.get("retirement_match_pct"), low=0, high=MATCH_MAX, integer=False
+    )
+    return profile
+
+
+def choices(snapshot: Snapshot) -> dict[str, Any]:
+    """Every value the form offers, from the data (areas, levels, certifications) and the /estimate schema."""
+    return {
+        "occupations": [
+            {"code": o["soc_code"], "label": f"{o['title']} ({o['soc_code']})"}
+            for o in sorted(snapshot.occupation_by_code.values(), key=lambda o: o["soc_code"])
+        ],
+        "states": [
+            {"code": a["code"], "label": a["name"]}
+            for a in sorted(snapshot.states_by_code.values(), key=lambda a: a["name"])
+        ],
+        "metros": [
+            {"code": a["code"], "label": a["name"], "states": list(a["principal_states"] or [])}
+            for a in sorted(snapshot.metros_by_code.values(), key=lambda a: a["name"])
+        ],
+        "levels": [
+            {
+                "code": e["key"],
+                "label": f"{e['name']} ({e['years_min']}"
+                + (f"\u2013{e['years_max']}" if e["years_max"] is not None else "+")
+                + " years)",
+            }
+            for e in snapshot.experience
+        ],
+        "certifications": [
+            {"code": c["code"], "label": f"{c['code']} \u2013 {c['name']}"} for c in snapshot.certifications
+        ],
+        "education": list(get_args(Education)),
+        "setting": list(get_args(Setting)),
+        "specialty": list(get_args(Specialty)),
+    }
+
+
+def _percentiles(snapshot: Snapshot, *, occupation: str, profile: dict[str, Any]) -> dict[str, Any]:
+    """Percentiles of the chosen area when it has them, else national ones with a note saying so."""
+    note = None
+    for state, metro in ((None, profile.get("metro")), (profile.get("state"), None)):
+        if state is None and metro is None:
+            continue
+        try:
+            body = wages.percentiles(snapshot, occupation=occupation, release=None, state=state, metro=metro)
+            return {**body, "note": None, "chart_query": f"metro={metro}" if metro else f"state={state}"}
+        except AppError:
+            name = fmt.area_label(snapshot, state=state, metro=metro)
+            note = note or f"No percentile figures for {name} in the data; national percentiles shown."
+    body = wages.percentiles(snapshot, occupation=occupation, release=None, state=None, metro=None)
+    return {**body, "note": note, "chart_query": ""}
+
+
+def explorer_view(
+    snapshot: Snapshot, *, occupation: str, raw_profile: dict[str, str | None], sort: str | None
+) -> dict[str, Any]:
+    """The whole page's data; a bad profile becomes a message on the page, not an error page."""
+    sort = sort or DEFAULT_SORT
+    spec = parse_sort(sort, wages.AREA_SORT_KEYS)
+    wages.resolve_occupation(snapshot, code=occupation)
+    estimate = error = None
+    profile: dict[str, Any] = {}
+    try:
+        profile = parse_profile(raw_profile)
+        estimate = estimate_service.estimate_one(snapshot, **profile)
+    except InvalidInput as exc:
+        error = exc.message
+    envelope, items = wages.list_states(snapshot, occupation=occupation, release=None)
+    states = apply_sort(items, spec, wages.AREA_SORT_KEYS)
+    states_prov = wages.list_provenance(snapshot, items=states)
+    chart_sort = sort if any(name in wages.WAGE_FIELDS for name, _ in spec) else DEFAULT_SORT
+    card = None
+    if estimate is not None:
+        card = {
+            "hourly_text": fmt.money_range(estimate["hourly"], unit="hourly"),
+            "annual_text": fmt.money_range(estimate["annual"], unit="annual"),
+            "mid_hourly": fmt.hourly(estimate["hourly"]["mid"]),
+            "mid_annual": fmt.annual(estimate["annual"]["mid"]),
+            "marker_pct": embed_service.marker_pct(estimate["hourly"]),
+            "area": fmt.area_label(snapshot, state=profile.get("state"), metro=profile.get("metro")),
+            "profile": embed_service.profile_label(estimate),
+            "source_line": fmt.range_source_line(estimate),
+            "all_sources": fmt.source_line(estimate["releases"], estimate["sources"]),
+            "estimate_path": "/estimate" + (f"?{q}" if (q := embed_service.estimate_query(profile)) else ""),
+        }
+    return {
+        "occupation": occupation,
+        "raw": raw_profile,
+        "sort": sort,
+        "chart_sort": chart_sort,
+        "choices": choices(snapshot),
+        "estimate": estimate,
+        "card": card,
+        "error": error,
+        "percentiles": _percentiles(snapshot, occupation=occupation, profile=profile),
+        "states": states,
+        "states_source": fmt.source_line(states_prov["releases"], states_prov["sources"]),
+        "occupation_title": envelope["occupation"]["title"],
+        "data_version": snapshot.version,
+    }

@@ -1,0 +1,213 @@
+"""Real-browser fixtures: the app under uvicorn on 127.0.0.1, a static host page on another port (another
+origin), and headless Chromium driven by Playwright."""
+
+import contextlib
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import build_database
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"browser tests need headless Chromium at {CHROMIUM} (Debian packages chromium, chromium-driver)"
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(reason + "; REQUIRE_BROWSER is set")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ApiServer:
+    """``python -m uvicorn app.main:create_app --factory`` in a subprocess, on a free port."""
+
+    def __init__(self, database_url: str, log_path: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SALARY_API_DATABASE_URL": database_url,
+            "SALARY_API_RATE_LIMIT_PER_MINUTE": "0",
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
+            + ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"uvicorn exited early; see {self.log.name}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base}/readyz", timeout=1.0).status_code == 200:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"uvicorn not ready after {timeout} s; see {self.log.name}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if not self.log.closed:
+            self.log.close()
+
+
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Test job board</title>
+<style>
+  /* Host styles that would wreck a widget that is not isolated. */
+  body {{ font-family: Georgia, serif; color: #333; margin: 16px; }}
+  p, strong, section {{ color: red !important; font-size: 30px; }}
+  .post {{ border: 1px solid #bbb; border-radius: 6px; padding: 10px; margin-bottom: 12px;
+           max-width: 460px; }}
+  .post h2 {{ font-size: 17px; margin: 0 0 6px; }}
+</style></head>
+<body>
+<h1>Medical coding jobs</h1>
+<div class="post"><h2>Medical coder, Newark NJ</h2>
+  <div id="w-nj" data-wage-range data-state="NJ" data-years="3">Wage range loading</div></div>
+<div class="post"><h2>Senior coder, Washington DC</h2>
+  <div id="w-dc" data-wage-range data-state="DC" data-level="senior" data-certifications="CPC"
+       data-theme="dark"></div></div>
+<div class="post"><h2>Remote coder (national)</h2>
+  <div id="w-us" data-wage-range data-compact="true"></div></div>
+<div class="post"><h2>Typo in the embed</h2>
+  <div id="w-bad" data-wage-range data-state="ZZ" data-fallback="Pay range not available"></div></div>
+<div class="post"><h2>As an iframe</h2>
+  <iframe id="frame" src="{api}/embed/wage-range?state=NJ&amp;years=3" title="Wage range for medical coders in
+  New Jersey" width="440" height="240" style="border:0"></iframe></div>
+<p id="host-ok">host script did not run</p>
+<script>document.getElementById("host-ok").textContent = "host script ran";</script>
+<script src="{api}/embed.js" async></script>
+</body></html>
+"""
+
+
+class StaticHost:
+    """A second origin: a threaded http.server serving the test host pages from a directory."""
+
+    def __init__(self, directory: Path) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+def write_host_page(directory: Path, api_base: str) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "index.html").write_text(HOST_PAGE.format(api=api_base), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def browser_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    require_chromium()
+    return build_database(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'seeded.db'}")
+
+
+@pytest.fixture(scope="session")
+def api(browser_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    server = ApiServer(browser_db, tmp_path_factory.mktemp("logs") / "uvicorn.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def host(api: ApiServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticHost]:
+    directory = tmp_path_factory.mktemp("host")
+    write_host_page(directory, api.base)
+    server = StaticHost(directory)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.page_errors = errors  # type: ignore[attr-defined]
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

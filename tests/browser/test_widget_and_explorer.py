@@ -1,0 +1,208 @@
+"""The widget on another origin (via /embed.js and an iframe), the explorer page, the fallback with the API
+stopped, and HTTP caching over real sockets: headless Chromium against uvicorn."""
+
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ApiServer, StaticHost, write_host_page
+
+pytestmark = pytest.mark.browser
+EN_DASH = "\u2013"
+
+
+def usd(value: float, places: str = "0.01") -> str:
+    return f"${Decimal(repr(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP):,}"
+
+
+def expected_ranges(body: dict) -> tuple[str, str]:
+    h, a = body["hourly"], body["annual"]
+    plus = "+" if body["open_top"] else ""
+    return (
+        f"{usd(h['low'])} {EN_DASH} {usd(h['high'])}{plus}",
+        f"{usd(a['low'], '1')} {EN_DASH} {usd(a['high'], '1')}{plus}",
+    )
+
+
+def estimate(api: ApiServer, query: str) -> dict:
+    r = httpx.get(f"{api.base}/estimate?{query}", timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_widget_on_another_origin_via_script_and_iframe(page, api: ApiServer, host: StaticHost, artifacts):
+    assert api.base != host.base  # two ports: two origins, so every API call is cross-origin (CORS)
+    cross_origin = []
+    page.on("request", lambda req: cross_origin.append(req.url) if req.url.startswith(api.base) else None)
+    page.goto(f"{host.base}/index.html")
+    for wid in ("w-nj", "w-dc", "w-us"):
+        page.wait_for_selector(f"#{wid}[data-wage-range-status=ready]", timeout=15_000)
+    page.wait_for_selector("#w-bad[data-wage-range-status=unavailable]", timeout=15_000)
+
+    for wid, query in (("w-nj", "state=NJ&years=3"), ("w-dc", "state=DC&level=senior&certifications=CPC")):
+        body = estimate(api, query)
+        hourly, annual = expected_ranges(body)
+        card = page.locator(f"#{wid} section.wr")
+        assert card.locator(".wr-hourly").inner_text() == hourly
+        assert card.locator(".wr-annual").inner_text() == annual
+        assert "BLS OEWS, May 2023" in card.locator(".wr-source").inner_text()
+        # The bar has a text equivalent with the same figures.
+        label = card.locator(".wr-bar").get_attribute("aria-label")
+        assert hourly in label and annual in label
+        # The host's `p, strong { color: red }` does not reach into the card.
+        color = card.locator(".wr-hourly").evaluate("el => getComputedStyle(el).color")
+        assert color != "rgb(255, 0, 0)"
+
+    nj = estimate(api, "state=NJ&years=3")
+    assert "New Jersey" in page.locator("#w-nj .wr-title").inner_text()
+    assert "Mid-Career" in page.locator("#w-nj .wr-profile").inner_text()
+    assert "wr-dark" in page.locator("#w-dc section.wr").get_attribute("class")
+    assert "wr-compact" in page.locator("#w-us section.wr").get_attribute("class")
+    national = estimate(api, "")
+    assert page.locator("#w-us .wr-hourly").inner_text() == expected_ranges(national)[0]
+    # The card's link points at the API, not at the host page.
+    assert page.locator("#w-nj .wr-source a").get_attribute("href").startswith(f"{api.base}/estimate?")
+
+    # Bad input: the div shows the host's fallback text, the page is untouched.
+    assert page.locator("#w-bad .wr-fallback").inner_text() == "Pay range not available"
+    assert page.locator("#host-ok").inner_text() == "host script ran"
+
+    frame = page.frame_locator("#frame")
+    frame.locator(".wr-hourly").wait_for(timeout=15_000)
+    assert frame.locator(".wr-hourly").inner_text() == expected_ranges(nj)[0]
+    assert frame.locator(".wr-annual").inner_text() == expected_ranges(nj)[1]
+    assert "BLS OEWS, May 2023" in frame.locator(".wr-source").inner_text()
+
+    assert any("/embed/wage-range?" in u for u in cross_origin)
+    assert page.page_errors == []
+    page.screenshot(path=str(artifacts / "widget-host-page.png"), full_page=True)
+    page.locator("#w-nj").screenshot(path=str(artifacts / "widget-card.png"))
+    page.locator("#frame").screenshot(path=str(artifacts / "widget-iframe.png"))
+
+
+def test_explorer_updates_the_estimate_when_an_input_changes(page, api: ApiServer, artifacts):
+    page.goto(f"{api.base}/")
+    national = estimate(api, "")
+    assert page.locator("#est-hourly").inner_text() == expected_ranges(national)[0]
+
+    page.select_option("#f-state", "NJ")
+    # (expect() polls without eval, which the page's CSP forbids.)
+    expect(page.locator("#estimate h2")).to_contain_text("New Jersey", timeout=15_000)
+    page.fill("#f-years", "3")
+    body = estimate(api, "state=NJ&years=3")
+    hourly, annual = expected_ranges(body)
+    expect(page.locator("#est-hourly")).to_have_text(hourly, timeout=15_000)
+    assert page.locator("#est-annual").inner_text() == annual
+    assert "years=3" in page.url and "state=NJ" in page.url
+    # The explanation lists the location adjustment with its source.
+    assert page.locator("#estimate table").first.inner_text().count("state") >= 1
+
+    # A metro outside the chosen state is not offered.
+    assert page.locator("#f-metro option[value='41940']").is_disabled()
+
+    # Sort the states table by name, then by mean (descending): the rows follow the API's order.
+    page.click("#states-table th >> text=State")
+    expect(page.locator("#states-sort")).to_have_text("name", timeout=15_000)
+    names = page.locator("#states-table tbody tr td:first-child").all_inner_texts()
+    assert names == sorted(names)
+    page.click("#states-table th >> text=Mean (annual)")
+    expect(page.locator("#states-sort")).to_have_text("-mean", timeout=15_000)
+    codes = [r.get_attribute("data-code") for r in page.locator("#states-table tbody tr").all()]
+    api_codes = [i["code"] for i in httpx.get(f"{api.base}/states?sort=-mean", timeout=10).json()["items"]]
+    assert codes == api_codes
+
+    # Both charts are real images.
+    for img in page.locator("img.chart").all():
+        img.scroll_into_view_if_needed()
+        assert img.evaluate("el => el.complete && el.naturalWidth > 0")
+    assert page.page_errors == []
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(artifacts / "explorer.png"), full_page=True)
+
+
+def test_widget_falls_back_when_the_api_is_down(browser, browser_db: str, tmp_path: Path, artifacts):
+    own_api = ApiServer(browser_db, tmp_path / "uvicorn.log")
+    write_host_page(tmp_path / "host", own_api.base)
+    host = StaticHost(tmp_path / "host")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{host.base}/index.html")
+        page.wait_for_selector("#w-nj[data-wage-range-status=ready]", timeout=15_000)
+
+        own_api.stop()
+        # New placeholders after the API went away (e.g. a job board loading more posts as one scrolls).
+        page.evaluate(
+            """() => {
+                const a = document.createElement('div');
+                a.id = 'late'; a.setAttribute('data-wage-range', ''); a.dataset.state = 'MD';
+                const b = document.createElement('div');
+                b.id = 'late-custom'; b.setAttribute('data-wage-range', ''); b.dataset.metro = '41940';
+                b.dataset.fallback = 'Salary data offline';
+                document.body.append(a, b);
+                window.SalaryWageRange.scan();
+            }"""
+        )
+        page.wait_for_selector("#late[data-wage-range-status=unavailable]", timeout=15_000)
+        page.wait_for_selector("#late-custom[data-wage-range-status=unavailable]", timeout=15_000)
+        assert page.locator("#late .wr-fallback").inner_text() == "Wage data are unavailable right now."
+        assert page.locator("#late-custom .wr-fallback").inner_text() == "Salary data offline"
+        # The cards already shown stay, and the host page still works.
+        assert page.locator("#w-nj .wr-hourly").is_visible()
+        assert page.locator("#host-ok").inner_text() == "host script ran"
+        assert errors == []
+        page.screenshot(path=str(artifacts / "widget-api-down.png"), full_page=True)
+
+        # A first visit while the API is down: embed.js itself cannot load; the host page is unaffected
+        # and shows its own placeholder text.
+        cold = browser.new_context()
+        try:
+            p2 = cold.new_page()
+            p2_errors: list[str] = []
+            p2.on("pageerror", lambda exc: p2_errors.append(str(exc)))
+            p2.goto(f"{host.base}/index.html")
+            assert p2.locator("#host-ok").inner_text() == "host script ran"
+            assert p2.locator("#w-nj").inner_text() == "Wage range loading"
+            assert p2_errors == []
+        finally:
+            cold.close()
+    finally:
+        context.close()
+        host.stop()
+        own_api.stop()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/embed/wage-range?state=NJ&years=3",
+        "/embed.js",
+        "/charts/percentiles.svg",
+        "/charts/states.svg?sort=-mean",
+        "/?state=NJ&years=3",
+    ],
+)
+def test_caching_headers_and_304_over_http(api: ApiServer, path: str):
+    with httpx.Client(base_url=api.base, timeout=10) as http:
+        first = http.get(path, headers={"Origin": "https://jobs.example"})
+        assert first.status_code == 200
+        etag = first.headers["etag"]
+        assert etag.startswith('"') and not etag.startswith("W/")
+        assert first.headers["cache-control"].startswith("public, max-age=")
+        assert "stale-while-revalidate=" in first.headers["cache-control"]
+        assert "Accept" in first.headers["vary"]
+        assert first.headers["access-control-allow-origin"] == "*"
+        assert first.headers["x-content-type-options"] == "nosniff"
+        again = http.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b""
+        assert again.headers["etag"] == etag
+        pre = http.options(
+            path.split("?")[0],
+            headers={"Origin": "https://jobs.example", "Access-Control-Request-Method": "GET"},
+        )
+        assert pre.status_code == 200 and int(pre.headers["access-control-max-age"]) > 0

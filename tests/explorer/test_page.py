@@ -1,0 +1,86 @@
+"""GET / (the explorer) over HTTP: server-rendered figures equal the JSON API's; no external resources."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+
+EN_DASH = "\u2013"
+
+
+def usd(value: float, places: str = "0.01") -> str:
+    return f"${Decimal(repr(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP):,}"
+
+
+def text_of(html: str, element_id: str) -> str:
+    m = re.search(rf'id="{element_id}"[^>]*>([^<]*)<', html)
+    assert m, element_id
+    return m.group(1)
+
+
+@pytest.mark.parametrize("query", ["", "state=NJ&years=3", "metro=47900&level=mid&certifications=none"])
+def test_estimate_on_the_page_matches_estimate_json(client: TestClient, query: str):
+    body = client.get(f"/estimate?{query}").json()
+    html = client.get(f"/?{query}").text
+    h, a = body["hourly"], body["annual"]
+    plus = "+" if body["open_top"] else ""
+    assert text_of(html, "est-hourly") == f"{usd(h['low'])} {EN_DASH} {usd(h['high'])}{plus}"
+    assert text_of(html, "est-annual") == f"{usd(a['low'], '1')} {EN_DASH} {usd(a['high'], '1')}{plus}"
+    for adj in body["adjustments"]:
+        assert adj["explanation"].replace("'", "&#x27;") in html
+    for note in body["notes"]:
+        assert note["message"].replace("'", "&#x27;").replace('"', "&quot;")[:60] in html
+    for step in body["progression"]:
+        assert usd(step["hourly"]["low"]) in html
+
+
+def test_percentiles_and_states_on_the_page(client: TestClient):
+    html = client.get("/").text
+    pct = client.get("/percentiles").json()["percentiles"]
+    for key, fig in pct.items():
+        assert f'data-key="{key}">{usd(fig["annual"], "1")}<' in html
+    states = client.get("/states?sort=-mean").json()["items"]
+    assert re.findall(r'<tr data-code="(\w+)">', html) == [s["code"] for s in states]
+    by_name = client.get("/?sort=name").text
+    assert re.findall(r'<tr data-code="(\w+)">', by_name) == sorted(
+        [s["code"] for s in states], key=lambda c: next(s["name"] for s in states if s["code"] == c)
+    )
+    assert 'aria-sort="ascending"' in by_name
+    assert 'src="/charts/percentiles.svg?occupation=29-2072"' in html
+    assert 'src="/charts/states.svg?occupation=29-2072&amp;sort=-mean"' in html
+
+
+def test_form_offers_every_choice_from_the_data(client: TestClient):
+    html = client.get("/").text
+    for code in ("NJ", "DC", "CA"):
+        assert f'value="{code}"' in html
+    for metro in client.get("/metros").json()["items"]:
+        assert f'value="{metro["code"]}"' in html
+    for cert in client.get("/certifications").json()["items"]:
+        assert f'value="{cert["code"]}"' in html
+    for level in ("entry", "mid", "senior"):
+        assert f'value="{level}"' in html
+    assert 'value="29-2072" selected' in html
+
+
+def test_bad_profile_is_explained_on_the_page(client: TestClient):
+    r = client.get("/?years=1&level=senior")
+    assert r.status_code == 200
+    assert "contradict each other" in text_of(r.text, "estimate") or "contradict each other" in r.text
+    assert "whole number" in client.get("/?years=abc").text
+    # An empty form (no JavaScript) is the national estimate, not an error.
+    empty = client.get("/?state=&metro=&years=&level=&certifications=&hours_per_year=&sort=-mean").text
+    assert 'id="est-hourly"' in empty
+    assert client.get("/?bogus=1").status_code == 400
+
+
+def test_page_is_self_contained_under_the_csp(client: TestClient):
+    r = client.get("/")
+    html = r.text
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/explorer.js" defer>']
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    js = client.get("/explorer.js")
+    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
+    assert "http" not in js.text.replace("history", "")
