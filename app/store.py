@@ -30,6 +30,15 @@ from app.models import (
 )
 
 HOURS_PER_YEAR = 2080
+EMPLOYMENT_FIELDS = (
+    "employment",
+    "employment_rse",
+    "jobs_per_1000",
+    "location_quotient",
+    "mean_wage_rse",
+    "pct_total",
+    "pct_reporting",
+)
 
 
 def _rows(conn: Any, model: type) -> list[dict[str, Any]]:
@@ -252,20 +261,7 @@ class Snapshot:
             "tier_citation": ranking["citation"] if ranking else None,
             "tier_release": self.releases[ranking_release]["key"] if ranking else None,
             "wages": wages,
-            "employment": None
-            if employment is None
-            else {
-                k: employment[k]
-                for k in (
-                    "employment",
-                    "employment_rse",
-                    "jobs_per_1000",
-                    "location_quotient",
-                    "mean_wage_rse",
-                    "pct_total",
-                    "pct_reporting",
-                )
-            },
+            "employment": None if employment is None else {k: employment[k] for k in EMPLOYMENT_FIELDS},
         }
         if area["area_type"] in ("state", "territory"):
             rec["usps"] = area["usps"]

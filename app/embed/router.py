@@ -8,19 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.deps import get_snapshot
 from app.embed import render, service
-from app.estimate.schemas import (
-    CERTS,
-    HOURS,
-    HOURS_MAX,
-    MATCH,
-    MATCH_MAX,
-    YEARS,
-    YEARS_MAX,
-    Education,
-    Level,
-    Setting,
-    Specialty,
-)
+from app.estimate.params import EstimateQuery
 from app.schemas import ERROR_RESPONSES
 from app.store import Snapshot
 
@@ -43,32 +31,12 @@ EMBED_HEADERS = {"Cross-Origin-Resource-Policy": "cross-origin"}
 )
 def wage_range_card(
     snapshot: SnapshotDep,
-    years: Annotated[int | None, Query(ge=0, le=YEARS_MAX, description=YEARS)] = None,
-    level: Annotated[Level | None, Query(description="entry, mid or senior (or give years)")] = None,
-    certifications: Annotated[str | None, Query(description=CERTS, max_length=200)] = None,
-    education: Annotated[Education | None, Query()] = None,
-    state: Annotated[str | None, Query(description="USPS state code", min_length=2, max_length=2)] = None,
-    metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
-    setting: Annotated[Setting | None, Query()] = None,
-    specialty: Annotated[Specialty | None, Query()] = None,
-    hours_per_year: Annotated[int, Query(ge=1, le=HOURS_MAX, description=HOURS)] = 2080,
-    retirement_match_pct: Annotated[float | None, Query(ge=0, le=MATCH_MAX, description=MATCH)] = None,
+    query: Annotated[EstimateQuery, Depends()],
     theme: Annotated[Literal["light", "dark"], Query(description="Colour scheme of the card")] = "light",
     compact: Annotated[bool, Query(description="A smaller card: figures, bar and source only")] = False,
 ) -> Response:
     """A small self-contained HTML card with the /estimate range for a profile, for an iframe or /embed.js."""
-    profile = {
-        "years": years,
-        "level": level,
-        "certifications": certifications,
-        "education": education,
-        "state": state,
-        "metro": metro,
-        "setting": setting,
-        "specialty": specialty,
-        "hours_per_year": hours_per_year,
-        "retirement_match_pct": retirement_match_pct,
-    }
+    profile = query.profile
     card = service.wage_card(snapshot, profile=profile, theme=theme, compact=compact)
     return HTMLResponse(
         render.card_page(card), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}

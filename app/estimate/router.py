@@ -2,28 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 from pydantic import Discriminator, Field, Tag
 
 from app.deps import get_snapshot
 from app.estimate import service
-from app.estimate.schemas import (
-    CERTS,
-    HOURS,
-    HOURS_MAX,
-    MATCH,
-    MATCH_MAX,
-    YEARS,
-    YEARS_MAX,
-    Education,
-    EstimateList,
-    EstimateRequest,
-    EstimateResponse,
-    Level,
-    Setting,
-    Specialty,
-)
+from app.estimate.params import EstimateQuery
+from app.estimate.schemas import EstimateList, EstimateRequest, EstimateResponse
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 from app.store import Snapshot
@@ -40,34 +26,9 @@ Payload = Annotated[
 
 
 @router.get("/estimate", response_model=EstimateResponse)
-def get_estimate(
-    snapshot: SnapshotDep,
-    years: Annotated[int | None, Query(ge=0, le=YEARS_MAX, description=YEARS)] = None,
-    level: Annotated[Level | None, Query(description="entry, mid or senior (or give years)")] = None,
-    certifications: Annotated[str | None, Query(description=CERTS, max_length=200)] = None,
-    education: Annotated[Education | None, Query()] = None,
-    state: Annotated[str | None, Query(description="USPS state code", min_length=2, max_length=2)] = None,
-    metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
-    setting: Annotated[Setting | None, Query()] = None,
-    specialty: Annotated[Specialty | None, Query()] = None,
-    hours_per_year: Annotated[int, Query(ge=1, le=HOURS_MAX, description=HOURS)] = 2080,
-    retirement_match_pct: Annotated[float | None, Query(ge=0, le=MATCH_MAX, description=MATCH)] = None,
-) -> Response:
+def get_estimate(snapshot: SnapshotDep, query: Annotated[EstimateQuery, Depends()]) -> Response:
     """Estimated hourly and annual range for one profile, with every adjustment, note and source."""
-    body = service.estimate_one(
-        snapshot,
-        years=years,
-        level=level,
-        certifications=certifications,
-        education=education,
-        state=state,
-        metro=metro,
-        setting=setting,
-        specialty=specialty,
-        hours_per_year=hours_per_year,
-        retirement_match_pct=retirement_match_pct,
-    )
-    return json_response(body)
+    return json_response(service.estimate_one(snapshot, **query.profile))
 
 
 @router.post(

@@ -4,7 +4,7 @@ import math
 from typing import Any
 
 from app.errors import InvalidInput, InvalidQuery, NotFound
-from app.store import HOURS_PER_YEAR, OccupationView, Snapshot
+from app.store import EMPLOYMENT_FIELDS, HOURS_PER_YEAR, OccupationView, Snapshot
 
 PERCENTILES = ("p10", "p25", "median", "p75", "p90")
 WAGE_FIELDS = ("mean", "median", "p10", "p25", "p75", "p90")
@@ -356,17 +356,7 @@ def parse_fields(raw: str | None) -> list[str] | None:
 _FIGURE_TEMPLATE = dict.fromkeys(
     ("hourly", "annual", "hourly_derived", "annual_derived", "hourly_capped", "annual_capped", "citation")
 )
-_EMPLOYMENT_TEMPLATE = dict.fromkeys(
-    (
-        "employment",
-        "employment_rse",
-        "jobs_per_1000",
-        "location_quotient",
-        "mean_wage_rse",
-        "pct_total",
-        "pct_reporting",
-    )
-)
+_EMPLOYMENT_TEMPLATE = dict.fromkeys(EMPLOYMENT_FIELDS)
 AREA_CSV_TEMPLATE: dict[str, Any] = {
     **dict.fromkeys(AREA_FIELDS),
     "wages": {stat: _FIGURE_TEMPLATE for stat in ("p10", "p25", "median", "p75", "p90", "mean")},
