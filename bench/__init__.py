@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.run` (HTTP against the floor), `python -m bench.import_bench`."""
