@@ -1,11 +1,15 @@
 """Operator CLI: ``salary-api serve | migrate | seed | import-oews | export``."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from alembic import command
 from alembic.config import Config
 from rich.console import Console
+from rich.progress import TaskID
 
 from app.config import get_settings
 from app.db import make_engine, normalise_url
@@ -80,6 +84,90 @@ def serve(
         log_level="warning",
         access_log=False,
     )
+
+
+@cli.command("import-oews")
+def import_oews_command(
+    file: Annotated[
+        Path, typer.Argument(help="OEWS download file: national, state, metro or all-data; CSV or XLSX")
+    ],
+    occupation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--occupation", "-o", help="SOC code to load, repeatable; default: every occupation in the file"
+        ),
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help='Reference period, e.g. "May 2023"; default: read from the file name')
+    ] = None,
+    groups: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Occupation levels, comma-separated: detailed (default), broad, minor, major, total, all"
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the release's figures if it came from a different file")
+    ] = False,
+) -> None:
+    """Import BLS OEWS estimates (cross-industry, all ownerships) as a release, in one transaction."""
+    from rich.markup import escape
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.errors import ImportFailed
+    from app.oews import import_oews
+
+    chosen = [g for value in groups or ["detailed"] for g in value.split(",")]
+    engine = make_engine(get_settings().database_url)
+    try:
+        with _import_progress() as progress:
+            report = import_oews(
+                engine,
+                path=file,
+                occupations=occupation,
+                period=period,
+                groups=chosen,
+                replace=replace,
+                progress=progress,
+            )
+    except ImportFailed as exc:
+        console.print(f"[red]import failed:[/red] {escape(exc.message)}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        console.print(f"[red]import failed:[/red] database error: {escape(reason)}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    summary = (
+        f"{escape(report.release_key)} {report.status}: {report.rows_read:,} rows read, "
+        f"{report.rows_selected:,} selected, {report.rows_loaded:,} loaded"
+    )
+    if report.data_version is not None:
+        summary += (
+            f" ({report.wage_figures:,} wage figures, {report.areas_created} new areas, "
+            f"{report.occupations_created} new occupations); data version {report.data_version}"
+        )
+    console.print(summary, soft_wrap=True)
+
+
+@contextmanager
+def _import_progress() -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A rich progress bar on a terminal; nothing when output is redirected."""
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    tasks: dict[str, TaskID] = {}
+    with Progress(console=console, transient=True) as bar:
+
+        def update(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total or None)
+            bar.update(tasks[phase], completed=done, total=total or None)
+
+        yield update
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     cache_max_age: int = 3600
     cache_stale_while_revalidate: int = 86400
     cors_max_age: int = 86400
+    # Upper bound on the memory the response cache may hold, per process.
+    cache_max_bytes: int = 64 * 1024 * 1024
     public_base_url: str = ""
     max_body_bytes: int = 1_000_000
     admin_token: str | None = None

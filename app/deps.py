@@ -1,5 +1,6 @@
 """Request dependencies and the query parameters several routes share."""
 
+import asyncio
 from typing import Annotated
 
 from fastapi import Query, Request
@@ -9,13 +10,13 @@ from app.query import DEFAULT_LIMIT, MAX_LIMIT
 from app.store import Snapshot
 
 
-def get_snapshot(request: Request) -> Snapshot:
+async def get_snapshot(request: Request) -> Snapshot:
     """The current in-memory data; 503 while no data could be loaded."""
     store = request.app.state.store
     snapshot = store.snapshot
     if snapshot is None:
         if store.database_ok is False:
-            store.refresh_if_due()
+            await asyncio.to_thread(store.refresh_if_due)
             snapshot = store.snapshot
         if snapshot is None:
             raise ServiceUnavailable(

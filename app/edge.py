@@ -31,6 +31,7 @@ UNCACHED_PATHS = frozenset(
     {"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
 )
 MAX_CACHED_BODY = 2_000_000
+STALE_HEADER = (b"x-data-stale", b"database unreachable; serving the last loaded data")
 HTML_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
     "script-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; "
@@ -59,13 +60,34 @@ def header(scope: Scope, wanted: bytes) -> bytes | None:
 
 
 class CachedResponse:
-    __slots__ = ("status", "headers", "body", "etag")
+    """A response ready to send: both header lists are built once, when the entry is filled."""
 
-    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes) -> None:
-        self.status = status
-        self.headers = headers
-        self.body = body
+    __slots__ = ("headers", "headers_304", "body", "etag", "size")
+
+    def __init__(self, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes) -> None:
         self.etag = etag
+        self.body = body
+        self.headers = headers + [(b"content-length", str(len(body)).encode())]
+        keep = (
+            b"etag",
+            b"cache-control",
+            b"vary",
+            b"x-data-version",
+            b"access-control-allow-origin",
+            b"access-control-expose-headers",
+        )
+        self.headers_304 = [(k, v) for k, v in headers if k in keep]
+        self.size = len(body) + 1024
+
+
+# Cached answers are public data: every origin may read them (preflights still go through CORSMiddleware).
+CORS_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (
+        b"access-control-expose-headers",
+        b"ETag, X-Data-Version, X-Data-Stale, Content-Disposition, Retry-After",
+    ),
+]
 
 
 class TokenBuckets:
@@ -103,7 +125,7 @@ class EdgeMiddleware:
         max_body_bytes: int,
         rate_limit_per_minute: int,
         request_timeout: float,
-        max_entries: int = 20_000,
+        max_cache_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         self.app = app
         self.store = store
@@ -113,7 +135,8 @@ class EdgeMiddleware:
         self.max_body_bytes = max_body_bytes
         self.buckets = TokenBuckets(rate_limit_per_minute) if rate_limit_per_minute > 0 else None
         self.request_timeout = request_timeout
-        self.max_entries = max_entries
+        self.max_cache_bytes = max_cache_bytes
+        self.cache_bytes = 0
         self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -192,17 +215,31 @@ class EdgeMiddleware:
         if snapshot is None:
             await self._guarded(scope, receive, send)
             return
-        query = canonical_query(scope["query_string"])
         csv_variant = wants_csv_header(scope)
-        key = (scope["path"], query, csv_variant, snapshot.version)
-        entry = self.cache.get(key)
+        # Looked up by the raw query first; canonicalised (sorted) only on a miss.
+        raw_key = (scope["path"], scope["query_string"], csv_variant, snapshot.version)
+        entry = self.cache.get(raw_key)
         if entry is None:
-            entry = await self._fill(scope, receive, send, key, query, csv_variant)
+            query = canonical_query(scope["query_string"])
+            key = (scope["path"], query, csv_variant, snapshot.version)
+            entry = self.cache.get(key)
             if entry is None:
-                return
+                entry = await self._fill(scope, receive, send, key, query, csv_variant)
+                if entry is None:
+                    return
+            self._remember(raw_key, entry)
         else:
-            self.cache.move_to_end(key)
+            self.cache.move_to_end(raw_key)
         await self._send_cached(scope, send, entry)
+
+    def _remember(self, key: tuple, entry: CachedResponse) -> None:
+        if entry.size > MAX_CACHED_BODY or key in self.cache:
+            return
+        self.cache[key] = entry
+        self.cache_bytes += entry.size
+        while self.cache_bytes > self.max_cache_bytes and self.cache:
+            _, evicted = self.cache.popitem(last=False)
+            self.cache_bytes -= evicted.size
 
     async def _fill(
         self, scope: Scope, receive: Receive, send: Send, key: tuple, query: str, csv_variant: bool
@@ -236,44 +273,30 @@ class EdgeMiddleware:
             f"{key[3]}|{scope['path']}?{query}|{'csv' if csv_variant else 'json'}".encode(), digest_size=16
         ).hexdigest()
         etag = f'"{tag}"'.encode()
-        headers = [(k, v) for k, v in headers if k not in (b"content-length",)]
+        dropped = (b"content-length", b"vary")
+        headers = [(k, v) for k, v in headers if k not in dropped and not k.startswith(b"access-control-")]
         headers += [
             (b"etag", etag),
             (b"cache-control", self.cache_control),
             (b"vary", b"Accept"),
             (b"x-data-version", str(key[3]).encode()),
+            *CORS_HEADERS,
         ]
         headers += self._security_headers({"headers": headers})
-        entry = CachedResponse(200, headers, body, etag)
-        if len(body) <= MAX_CACHED_BODY:
-            self.cache[key] = entry
-            if len(self.cache) > self.max_entries:
-                self.cache.popitem(last=False)
+        entry = CachedResponse(headers, body, etag)
+        self._remember(key, entry)
         return entry
 
     async def _send_cached(self, scope: Scope, send: Send, entry: CachedResponse) -> None:
-        extra: list[tuple[bytes, bytes]] = []
-        if not self.store.database_ok:
-            extra.append((b"x-data-stale", b"database unreachable; serving the last loaded data"))
+        stale = [] if self.store.database_ok else [STALE_HEADER]
         inm = header(scope, b"if-none-match")
         if inm is not None and (inm.strip() == b"*" or entry.etag in [t.strip() for t in inm.split(b",")]):
-            keep = [
-                (k, v)
-                for k, v in entry.headers
-                if k in (b"etag", b"cache-control", b"vary", b"x-data-version")
-            ]
-            await send({"type": "http.response.start", "status": 304, "headers": keep + extra})
+            await send({"type": "http.response.start", "status": 304, "headers": entry.headers_304 + stale})
             await send({"type": "http.response.body", "body": b""})
             return
-        body = b"" if scope["method"] == "HEAD" else entry.body
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": entry.headers + extra + [(b"content-length", str(len(entry.body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        headers = entry.headers + stale if stale else entry.headers
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body})
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
@@ -304,6 +327,7 @@ class EdgeMiddleware:
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
                     (b"x-content-type-options", b"nosniff"),
+                    *CORS_HEADERS,
                     *(extra or []),
                 ],
             }

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from app.admin.router import router as admin_router
 from app.charts.router import router as charts_router
@@ -95,6 +96,16 @@ async def _refresh_loop(store: Store, interval: float) -> None:
         await asyncio.to_thread(store.refresh)
 
 
+class SalaryAPI(FastAPI):
+    """FastAPI with the edge (response cache, limits) outside every other layer, so a cache hit costs
+    no routing, no validation and no per-request middleware."""
+
+    edge_options: dict[str, Any]
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return EdgeMiddleware(super().build_middleware_stack(), **self.edge_options)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; data are loaded into memory at start-up and refreshed on a new data version."""
     settings = settings or get_settings()
@@ -112,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await task
             store.engine.dispose()
 
-    app = FastAPI(
+    app = SalaryAPI(
         title="Medical billing and coding salary API",
         version="0.1.0",
         summary="Wage percentiles, state and metro wages, pay by experience and explainable estimates "
@@ -120,19 +131,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_params)],
     )
+    app.edge_options = {
+        "store": store,
+        "max_age": settings.cache_max_age,
+        "stale_while_revalidate": settings.cache_stale_while_revalidate,
+        "max_body_bytes": settings.max_body_bytes,
+        "rate_limit_per_minute": settings.rate_limit_per_minute,
+        "request_timeout": settings.request_timeout,
+        "max_cache_bytes": settings.cache_max_bytes,
+    }
     app.state.settings = settings
     app.state.store = store
     app.state.export_cache = {}
     install_error_handlers(app)
-    app.add_middleware(
-        EdgeMiddleware,
-        store=store,
-        max_age=settings.cache_max_age,
-        stale_while_revalidate=settings.cache_stale_while_revalidate,
-        max_body_bytes=settings.max_body_bytes,
-        rate_limit_per_minute=settings.rate_limit_per_minute,
-        request_timeout=settings.request_timeout,
-    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

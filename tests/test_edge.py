@@ -111,3 +111,19 @@ def test_new_data_version_is_picked_up_without_restart(fresh_database: str):
         assert after.json()["item"]["wages"]["mean"]["annual"] == 70000
         assert after.headers["etag"] != before.headers["etag"]
         assert int(after.headers["x-data-version"]) == int(before.headers["x-data-version"]) + 1
+
+
+def test_response_cache_is_bounded_in_bytes(seeded_database: str):
+    with make_client(seeded_database, cache_max_bytes=60_000) as c:
+        for years in range(40):
+            assert c.get(f"/experience?years={years % 40}&limit={years + 1}").status_code == 200
+        edge = c.app.middleware_stack
+        assert 0 < edge.cache_bytes <= 60_000
+        assert len(edge.cache) < 40
+
+
+def test_rate_limited_answer_is_readable_cross_origin(seeded_database: str):
+    with make_client(seeded_database, rate_limit_per_minute=6) as c:
+        statuses = [c.get("/healthz", headers={"Origin": "https://x.example"}) for _ in range(3)]
+        limited = statuses[-1]
+        assert limited.status_code == 429 and limited.headers["access-control-allow-origin"] == "*"

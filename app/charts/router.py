@@ -27,7 +27,7 @@ def _svg(body: str) -> Response:
 
 
 @router.get("/charts/percentiles.svg", response_class=Response, responses=SVG_CONTENT)
-def percentiles_chart(
+async def percentiles_chart(
     snapshot: SnapshotDep,
     occupation: OccupationParam = "29-2072",
     release: ReleaseParam = None,
@@ -43,7 +43,7 @@ def percentiles_chart(
 
 
 @router.get("/charts/states.svg", response_class=Response, responses=SVG_CONTENT)
-def states_chart(
+async def states_chart(
     snapshot: SnapshotDep,
     occupation: OccupationParam = "29-2072",
     release: ReleaseParam = None,

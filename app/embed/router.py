@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.deps import get_snapshot
 from app.embed import render, service
-from app.estimate.params import EstimateQuery
+from app.estimate.params import EstimateQuery, estimate_query
 from app.schemas import ERROR_RESPONSES
 from app.store import Snapshot
 
@@ -29,9 +29,9 @@ EMBED_HEADERS = {"Cross-Origin-Resource-Policy": "cross-origin"}
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
-def wage_range_card(
+async def wage_range_card(
     snapshot: SnapshotDep,
-    query: Annotated[EstimateQuery, Depends()],
+    query: Annotated[EstimateQuery, Depends(estimate_query)],
     theme: Annotated[Literal["light", "dark"], Query(description="Colour scheme of the card")] = "light",
     compact: Annotated[bool, Query(description="A smaller card: figures, bar and source only")] = False,
 ) -> Response:
@@ -48,6 +48,6 @@ def wage_range_card(
     response_class=Response,
     responses={200: {"content": {"text/javascript": {"schema": {"type": "string"}}}}},
 )
-def embed_js() -> Response:
+async def embed_js() -> Response:
     """The loader a page adds once: it fills every <div data-wage-range> with the card, via CORS."""
     return Response(EMBED_JS, media_type="text/javascript; charset=utf-8", headers=EMBED_HEADERS)

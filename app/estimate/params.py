@@ -22,20 +22,25 @@ from app.estimate.schemas import (
 class EstimateQuery:
     """A profile given as query parameters; ``profile`` holds them as keyword arguments for the service."""
 
-    def __init__(
-        self,
-        years: Annotated[int | None, Query(ge=0, le=YEARS_MAX, description=YEARS)] = None,
-        level: Annotated[Level | None, Query(description="entry, mid or senior (or give years)")] = None,
-        certifications: Annotated[str | None, Query(description=CERTS, max_length=200)] = None,
-        education: Annotated[Education | None, Query()] = None,
-        state: Annotated[str | None, Query(description="USPS state code", min_length=2, max_length=2)] = None,
-        metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
-        setting: Annotated[Setting | None, Query()] = None,
-        specialty: Annotated[Specialty | None, Query()] = None,
-        hours_per_year: Annotated[int, Query(ge=1, le=HOURS_MAX, description=HOURS)] = 2080,
-        retirement_match_pct: Annotated[float | None, Query(ge=0, le=MATCH_MAX, description=MATCH)] = None,
-    ) -> None:
-        self.profile: dict[str, Any] = {
+    def __init__(self, profile: dict[str, Any]) -> None:
+        self.profile = profile
+
+
+async def estimate_query(
+    years: Annotated[int | None, Query(ge=0, le=YEARS_MAX, description=YEARS)] = None,
+    level: Annotated[Level | None, Query(description="entry, mid or senior (or give years)")] = None,
+    certifications: Annotated[str | None, Query(description=CERTS, max_length=200)] = None,
+    education: Annotated[Education | None, Query()] = None,
+    state: Annotated[str | None, Query(description="USPS state code", min_length=2, max_length=2)] = None,
+    metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
+    setting: Annotated[Setting | None, Query()] = None,
+    specialty: Annotated[Specialty | None, Query()] = None,
+    hours_per_year: Annotated[int, Query(ge=1, le=HOURS_MAX, description=HOURS)] = 2080,
+    retirement_match_pct: Annotated[float | None, Query(ge=0, le=MATCH_MAX, description=MATCH)] = None,
+) -> EstimateQuery:
+    """Collect the profile (an async dependency: no thread-pool hop per request)."""
+    return EstimateQuery(
+        {
             "years": years,
             "level": level,
             "certifications": certifications,
@@ -47,3 +52,4 @@ class EstimateQuery:
             "hours_per_year": hours_per_year,
             "retirement_match_pct": retirement_match_pct,
         }
+    )

@@ -8,7 +8,7 @@ from pydantic import Discriminator, Field, Tag
 
 from app.deps import get_snapshot
 from app.estimate import service
-from app.estimate.params import EstimateQuery
+from app.estimate.params import EstimateQuery, estimate_query
 from app.estimate.schemas import EstimateList, EstimateRequest, EstimateResponse
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
@@ -26,7 +26,9 @@ Payload = Annotated[
 
 
 @router.get("/estimate", response_model=EstimateResponse)
-def get_estimate(snapshot: SnapshotDep, query: Annotated[EstimateQuery, Depends()]) -> Response:
+async def get_estimate(
+    snapshot: SnapshotDep, query: Annotated[EstimateQuery, Depends(estimate_query)]
+) -> Response:
     """Estimated hourly and annual range for one profile, with every adjustment, note and source."""
     return json_response(service.estimate_one(snapshot, **query.profile))
 

@@ -59,6 +59,6 @@ def explorer_page(
     response_class=Response,
     responses={200: {"content": {"text/javascript": {"schema": {"type": "string"}}}}},
 )
-def explorer_js() -> Response:
+async def explorer_js() -> Response:
     """The explorer page's script: updates the results in place when an input changes."""
     return Response(EXPLORER_JS, media_type="text/javascript; charset=utf-8")

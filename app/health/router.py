@@ -22,7 +22,7 @@ class Ready(BaseModel):
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> Response:
+async def healthz() -> Response:
     """The process is up (says nothing about the database)."""
     return json_response({"status": "ok"})
 

@@ -24,7 +24,7 @@ def _keys(*names: str) -> dict[str, Any]:
 
 
 @router.get("/experience", response_model=ExperiencePage, responses=CSV_CONTENT)
-def list_experience(
+async def list_experience(
     request: Request,
     snapshot: SnapshotDep,
     years: Annotated[
@@ -55,7 +55,7 @@ def list_experience(
 
 
 @router.get("/factors", response_model=FactorPage, responses=CSV_CONTENT)
-def list_factors(
+async def list_factors(
     request: Request,
     snapshot: SnapshotDep,
     sort: SortParam = None,
@@ -78,7 +78,7 @@ def list_factors(
 
 
 @router.get("/certifications", response_model=CertificationPage, responses=CSV_CONTENT)
-def list_certifications(
+async def list_certifications(
     request: Request,
     snapshot: SnapshotDep,
     sort: SortParam = None,
@@ -106,7 +106,7 @@ def list_certifications(
 
 
 @router.get("/sources", response_model=SourcePage, responses=CSV_CONTENT)
-def list_sources(
+async def list_sources(
     request: Request,
     snapshot: SnapshotDep,
     sort: SortParam = None,
@@ -129,7 +129,7 @@ def list_sources(
 
 
 @router.get("/occupations", response_model=OccupationPage, responses=CSV_CONTENT)
-def list_occupations(
+async def list_occupations(
     request: Request,
     snapshot: SnapshotDep,
     sort: SortParam = None,

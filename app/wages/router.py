@@ -27,7 +27,7 @@ CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
 
 
 @router.get("/percentiles", response_model=PercentilesResponse)
-def get_percentiles(
+async def get_percentiles(
     snapshot: SnapshotDep,
     occupation: OccupationParam = "29-2072",
     release: ReleaseParam = None,
@@ -43,42 +43,53 @@ BoundParam = Annotated[str | None, Query(max_length=40, description="USD a year 
 
 
 class AreaFilters:
-    """Filters shared by /states and /metros: min_/max_ per statistic, tier, name substring, fields."""
+    """Parsed filters shared by /states and /metros."""
 
     def __init__(
         self,
-        min_mean: BoundParam = None,
-        max_mean: BoundParam = None,
-        min_median: BoundParam = None,
-        max_median: BoundParam = None,
-        min_p10: BoundParam = None,
-        max_p10: BoundParam = None,
-        min_p25: BoundParam = None,
-        max_p25: BoundParam = None,
-        min_p75: BoundParam = None,
-        max_p75: BoundParam = None,
-        min_p90: BoundParam = None,
-        max_p90: BoundParam = None,
-        tier: Annotated[str | None, Query(max_length=40, description="top_paying | lower_paying")] = None,
-        q: Annotated[str | None, Query(max_length=100, description="Case-insensitive name substring")] = None,
-        fields: Annotated[
-            str | None, Query(max_length=300, description="Comma-separated fields to return")
-        ] = None,
+        bounds: dict[str, tuple[float | None, float | None]],
+        tier: str | None,
+        q: str | None,
+        fields: list[str] | None,
     ) -> None:
-        raw = locals()
-        self.bounds = {
-            stat: (
-                service.parse_bound(f"min_{stat}", raw[f"min_{stat}"]),
-                service.parse_bound(f"max_{stat}", raw[f"max_{stat}"]),
-            )
-            for stat in service.WAGE_FIELDS
-        }
+        self.bounds = bounds
         self.tier = tier
         self.q = q
-        self.fields = service.parse_fields(fields)
+        self.fields = fields
 
 
-FiltersDep = Annotated[AreaFilters, Depends()]
+async def area_filters(
+    min_mean: BoundParam = None,
+    max_mean: BoundParam = None,
+    min_median: BoundParam = None,
+    max_median: BoundParam = None,
+    min_p10: BoundParam = None,
+    max_p10: BoundParam = None,
+    min_p25: BoundParam = None,
+    max_p25: BoundParam = None,
+    min_p75: BoundParam = None,
+    max_p75: BoundParam = None,
+    min_p90: BoundParam = None,
+    max_p90: BoundParam = None,
+    tier: Annotated[str | None, Query(max_length=40, description="top_paying | lower_paying")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Case-insensitive name substring")] = None,
+    fields: Annotated[
+        str | None, Query(max_length=300, description="Comma-separated fields to return")
+    ] = None,
+) -> AreaFilters:
+    """min_/max_ per statistic, tier, name substring and fields (async: no thread-pool hop)."""
+    raw = locals()
+    bounds = {
+        stat: (
+            service.parse_bound(f"min_{stat}", raw[f"min_{stat}"]),
+            service.parse_bound(f"max_{stat}", raw[f"max_{stat}"]),
+        )
+        for stat in service.WAGE_FIELDS
+    }
+    return AreaFilters(bounds, tier, q, service.parse_fields(fields))
+
+
+FiltersDep = Annotated[AreaFilters, Depends(area_filters)]
 
 
 def _area_list(
@@ -120,7 +131,7 @@ def _area_list(
 
 
 @router.get("/states", response_model=AreaPage, responses={200: {"content": CSV_CONTENT}})
-def list_states(
+async def list_states(
     request: Request,
     snapshot: SnapshotDep,
     filters: FiltersDep,
@@ -147,7 +158,7 @@ def list_states(
 
 
 @router.get("/states/{code}", response_model=AreaDetail)
-def get_state(
+async def get_state(
     snapshot: SnapshotDep,
     code: Annotated[str, Path(description="USPS code, e.g. NJ", max_length=40)],
     occupation: OccupationParam = "29-2072",
@@ -159,7 +170,7 @@ def get_state(
 
 
 @router.get("/metros", response_model=AreaPage, responses={200: {"content": CSV_CONTENT}})
-def list_metros(
+async def list_metros(
     request: Request,
     snapshot: SnapshotDep,
     filters: FiltersDep,
@@ -188,7 +199,7 @@ def list_metros(
 
 
 @router.get("/metros/{code}", response_model=AreaDetail)
-def get_metro(
+async def get_metro(
     snapshot: SnapshotDep,
     code: Annotated[str, Path(description="CBSA code, e.g. 41940", max_length=40)],
     occupation: OccupationParam = "29-2072",
@@ -200,7 +211,7 @@ def get_metro(
 
 
 @router.get("/benchmarks", response_model=BenchmarkPage, responses={200: {"content": CSV_CONTENT}})
-def list_benchmarks(
+async def list_benchmarks(
     request: Request,
     snapshot: SnapshotDep,
     occupation: OccupationParam = "29-2072",
