@@ -13,19 +13,13 @@ import hashlib
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import error_body
-
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 UNCACHED_PATHS = frozenset(
     {"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
