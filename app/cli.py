@@ -170,6 +170,25 @@ def _import_progress() -> Iterator[Callable[[str, int, int | None], None] | None
         yield update
 
 
+@cli.command()
+def export(
+    output: Annotated[Path, typer.Argument(help="File to write, e.g. salary-data.zip or salary-data.db")],
+    format: Annotated[str, typer.Option(help="zip (one CSV per table) or sqlite")] = "zip",
+) -> None:
+    """Write the whole dataset, with its sources and citations, to one file (as GET /export does)."""
+    from app.export.service import EXPORT_FORMATS, export_dataset
+
+    if format not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    engine = make_engine(get_settings().database_url)
+    try:
+        version, body = export_dataset(engine, fmt=format)
+    finally:
+        engine.dispose()
+    output.write_bytes(body)
+    console.print(f"exported data version {version} to {output} ({len(body):,} bytes)")
+
+
 def main() -> None:
     cli()
 

@@ -40,3 +40,21 @@ def test_export_sqlite_is_a_queryable_database(client: TestClient, tmp_path: Pat
 def test_export_rejects_unknown_format(client: TestClient):
     r = client.get("/export?format=xlsx")
     assert r.status_code == 422 and r.json()["error"]["type"] == "invalid_input"
+
+
+def test_cli_export_writes_the_same_dataset(seeded_database: str, tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "data.zip"
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "export", str(out)],
+        env={**os.environ, "DATABASE_URL": seeded_database},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    names = set(zipfile.ZipFile(out).namelist())
+    assert {"source.csv", "release.csv", "wage_stat.csv", "README.txt"} <= names
