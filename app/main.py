@@ -109,7 +109,7 @@ class SalaryAPI(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; data are loaded into memory at start-up and refreshed on a new data version."""
     settings = settings or get_settings()
-    store = Store(make_engine(settings.database_url))
+    store = Store(make_engine(settings.database_url), preload=(settings.default_occupation,))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import metadata  # noqa: F401  (installs the naming convention before tables are declared)
@@ -60,7 +60,10 @@ class Area(SQLModel, table=True):
 
 class WageStat(SQLModel, table=True):
     __tablename__ = "wage_stat"
-    __table_args__ = (UniqueConstraint("release_id", "occupation_id", "area_id", "statistic"),)
+    __table_args__ = (
+        UniqueConstraint("release_id", "occupation_id", "area_id", "statistic"),
+        Index("ix_wage_stat_occupation_release", "occupation_id", "release_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     release_id: int = Field(foreign_key="release.id", index=True)
     occupation_id: int = Field(foreign_key="occupation.id")
@@ -78,7 +81,10 @@ class WageStat(SQLModel, table=True):
 
 class AreaEmployment(SQLModel, table=True):
     __tablename__ = "area_employment"
-    __table_args__ = (UniqueConstraint("release_id", "occupation_id", "area_id"),)
+    __table_args__ = (
+        UniqueConstraint("release_id", "occupation_id", "area_id"),
+        Index("ix_area_employment_occupation_release", "occupation_id", "release_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     release_id: int = Field(foreign_key="release.id", index=True)
     occupation_id: int = Field(foreign_key="occupation.id")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from app.errors import ServiceUnavailable
 from app.models import (
     STATISTICS,
     Area,
@@ -70,7 +71,9 @@ class OccupationView:
 class Snapshot:
     """Immutable copy of the database, indexed for the read endpoints."""
 
-    def __init__(self, version: int, tables: dict[str, list[dict[str, Any]]]) -> None:
+    def __init__(
+        self, version: int, tables: dict[str, list[dict[str, Any]]], engine: Engine | None = None
+    ) -> None:
         self.version = version
         self.sources = {s["id"]: s for s in tables["source"]}
         self.releases = {r["id"]: r for r in tables["release"]}
@@ -87,13 +90,13 @@ class Snapshot:
         self.metros_by_code = {
             a["code"]: a for a in self.areas.values() if a["area_type"] in ("metro", "nonmetro")
         }
-        # (occupation_id, release_id, area_id) -> {statistic: row}
-        self.wages: dict[tuple[int, int, int], dict[str, dict[str, Any]]] = {}
-        for w in tables["wage_stat"]:
-            self.wages.setdefault((w["occupation_id"], w["release_id"], w["area_id"]), {})[w["statistic"]] = w
-        self.employment = {
-            (e["occupation_id"], e["release_id"], e["area_id"]): e for e in tables["area_employment"]
-        }
+        # occupation_id -> releases holding its wages; figures load per occupation, on first use.
+        self.release_ids_by_occupation: dict[int, set[int]] = {}
+        for pair in tables["wage_pairs"]:
+            self.release_ids_by_occupation.setdefault(pair["occupation_id"], set()).add(pair["release_id"])
+        self._engine = engine
+        self._wages: dict[int, dict[tuple[int, int], dict[str, dict[str, Any]]]] = {}
+        self._employment: dict[int, dict[tuple[int, int], dict[str, Any]]] = {}
         self.rankings = {
             (r["occupation_id"], r["release_id"], r["area_id"]): r for r in tables["area_ranking"]
         }
@@ -103,17 +106,16 @@ class Snapshot:
         self.benchmarks = tables["benchmark"]
         self._views: dict[tuple[int, str | None], OccupationView] = {}
         self._lock = threading.Lock()
+        self._figures_lock = threading.Lock()
 
     @classmethod
-    def load(cls, engine: Engine) -> Snapshot:
-        """Read every table once, in one transaction."""
+    def load(cls, engine: Engine, preload: tuple[str, ...] = ("29-2072",)) -> Snapshot:
+        """Read the reference tables in one transaction, and the figures of the ``preload`` occupations."""
         models = {
             "source": Source,
             "release": Release,
             "occupation": Occupation,
             "area": Area,
-            "wage_stat": WageStat,
-            "area_employment": AreaEmployment,
             "area_ranking": AreaRanking,
             "experience_level": ExperienceLevel,
             "pay_factor": PayFactor,
@@ -123,7 +125,63 @@ class Snapshot:
         with engine.connect() as conn, conn.begin():
             row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
             tables = {name: _rows(conn, model) for name, model in models.items()}
-        return cls(0 if row is None else int(row[0]), tables)
+            wage_t = WageStat.__table__  # type: ignore[attr-defined]
+            tables["wage_pairs"] = [
+                dict(r._mapping)
+                for r in conn.execute(select(wage_t.c.occupation_id, wage_t.c.release_id).distinct())
+            ]
+        snapshot = cls(0 if row is None else int(row[0]), tables, engine)
+        for code in preload:
+            occ = snapshot.occupation_by_code.get(code)
+            if occ is not None:
+                snapshot.occupation_figures(occ["id"])
+        return snapshot
+
+    def occupation_figures(
+        self, occupation_id: int
+    ) -> tuple[dict[tuple[int, int], dict[str, dict[str, Any]]], dict[tuple[int, int], dict[str, Any]]]:
+        """Wage figures and employment of one occupation, keyed by (release, area); read once, then kept.
+
+        An all-data import holds ~800 occupations and a million figures; loading them all would cost a
+        gigabyte per process, so each occupation is read on its first request."""
+        wages = self._wages.get(occupation_id)
+        employment = self._employment.get(occupation_id)
+        if wages is not None and employment is not None:
+            return wages, employment
+        with self._figures_lock:
+            if occupation_id not in self._wages:
+                if self._engine is None:
+                    raise ServiceUnavailable("Figures for this occupation are not loaded.")
+                wage_t = WageStat.__table__  # type: ignore[attr-defined]
+                emp_t = AreaEmployment.__table__  # type: ignore[attr-defined]
+                try:
+                    with self._engine.connect() as conn, conn.begin():
+                        wage_rows = conn.execute(
+                            select(wage_t)
+                            .where(wage_t.c.occupation_id == occupation_id)
+                            .order_by(wage_t.c.id)
+                        ).all()
+                        emp_rows = conn.execute(
+                            select(emp_t).where(emp_t.c.occupation_id == occupation_id).order_by(emp_t.c.id)
+                        ).all()
+                except Exception:  # noqa: BLE001  database down: this occupation cannot be served yet
+                    raise ServiceUnavailable(
+                        "The figures of this occupation are not in memory yet and the database is "
+                        "unreachable; retry shortly."
+                    ) from None
+                by_area: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
+                for r in wage_rows:
+                    w = dict(r._mapping)
+                    by_area.setdefault((w["release_id"], w["area_id"]), {})[w["statistic"]] = w
+                self._employment[occupation_id] = {
+                    (e["release_id"], e["area_id"]): e for e in (dict(r._mapping) for r in emp_rows)
+                }
+                self._wages[occupation_id] = by_area
+        return self._wages[occupation_id], self._employment[occupation_id]
+
+    def stats(self, occupation_id: int, release_id: int, area_id: int) -> dict[str, dict[str, Any]]:
+        """{statistic: figure row} of one occupation, release and area (empty when there are none)."""
+        return self.occupation_figures(occupation_id)[0].get((release_id, area_id), {})
 
     @property
     def seeded(self) -> bool:
@@ -162,7 +220,10 @@ class Snapshot:
 
     def wage_release_order(self, occupation_id: int | None) -> list[int]:
         """Releases holding wage figures, best first: newest period, then official files over quotes."""
-        ids = {rid for (oid, rid, _aid) in self.wages if occupation_id is None or oid == occupation_id}
+        if occupation_id is None:
+            ids = set().union(*self.release_ids_by_occupation.values())
+        else:
+            ids = set(self.release_ids_by_occupation.get(occupation_id, ()))
 
         def rank(rid: int) -> tuple[Any, ...]:
             r = self.releases[rid]
@@ -194,10 +255,11 @@ class Snapshot:
         ]
         if release_key is not None:
             ranking_order = order
+        wages, _employment = self.occupation_figures(occupation_id)
         records: dict[int, dict[str, Any]] = {}
         used: list[int] = []
         for area in self.areas.values():
-            chosen = next((rid for rid in order if (occupation_id, rid, area["id"]) in self.wages), None)
+            chosen = next((rid for rid in order if (rid, area["id"]) in wages), None)
             ranking_release = next(
                 (rid for rid in ranking_order if (occupation_id, rid, area["id"]) in self.rankings), None
             )
@@ -244,9 +306,10 @@ class Snapshot:
     def _area_record(
         self, occupation_id: int, area: dict[str, Any], release_id: int | None, ranking_release: int | None
     ) -> dict[str, Any]:
-        stats = self.wages.get((occupation_id, release_id, area["id"]), {}) if release_id else {}
+        wages, employments = self.occupation_figures(occupation_id)
+        stats = wages.get((release_id, area["id"]), {}) if release_id else {}
         ranking = self.rankings.get((occupation_id, ranking_release, area["id"])) if ranking_release else None
-        employment = self.employment.get((occupation_id, release_id, area["id"])) if release_id else None
+        employment = employments.get((release_id, area["id"])) if release_id else None
         wages: dict[str, Any] = {}
         for stat in STATISTICS:
             w = stats.get(stat)
@@ -287,8 +350,9 @@ def figure(w: dict[str, Any]) -> dict[str, Any]:
 class Store:
     """Holds the current Snapshot for this process and swaps in a new one when the data version moves."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, preload: tuple[str, ...] = ("29-2072",)) -> None:
         self.engine = engine
+        self.preload = preload
         self.snapshot: Snapshot | None = None
         self.last_error: str | None = None
         self.database_ok = False
@@ -313,7 +377,7 @@ class Store:
                     return False
                 if not force and self.snapshot is not None and self.snapshot.version == version:
                     return False
-                self.snapshot = Snapshot.load(self.engine)
+                self.snapshot = Snapshot.load(self.engine, self.preload)
                 self.last_error = None
                 return True
             except Exception as exc:  # noqa: BLE001  any database failure keeps the last good snapshot

@@ -40,3 +40,17 @@ def test_upgrade_seed_downgrade_upgrade(empty_database: str):
     again = seed_database(engine)
     assert again.created == first.created
     engine.dispose()
+
+
+@pytest.mark.parametrize("empty_database", ["sqlite", "postgres"], indirect=True)
+def test_models_and_migrations_agree(empty_database: str):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from app.db import metadata
+
+    run_migrations(empty_database)
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    engine.dispose()

@@ -139,7 +139,7 @@ def _area(snapshot: Snapshot, occupation_id: int, area: dict[str, Any]) -> Area:
     release = snapshot.release_by_key[rec["release"]]
     national_id = snapshot.area_by_key["national:US"]["id"]
     # National figures of the same release, so the ratio never mixes releases.
-    national = snapshot.wages.get((occupation_id, release["id"], national_id), {})
+    national = snapshot.stats(occupation_id, release["id"], national_id)
     return replace(
         base,
         release=release["key"],
