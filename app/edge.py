@@ -132,6 +132,7 @@ class EdgeMiddleware:
         self.max_cache_bytes = max_cache_bytes
         self.cache_bytes = 0
         self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
+        self.inflight: dict[tuple, asyncio.Future[CachedResponse | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -218,13 +219,34 @@ class EdgeMiddleware:
             key = (scope["path"], query, csv_variant, snapshot.version)
             entry = self.cache.get(key)
             if entry is None:
-                entry = await self._fill(scope, receive, send, key, query, csv_variant)
+                entry = await self._fill_once(scope, receive, send, key, query, csv_variant)
                 if entry is None:
                     return
             self._remember(raw_key, entry)
         else:
             self.cache.move_to_end(raw_key)
         await self._send_cached(scope, send, entry)
+
+    async def _fill_once(
+        self, scope: Scope, receive: Receive, send: Send, key: tuple, query: str, csv_variant: bool
+    ) -> CachedResponse | None:
+        """Fill an entry, or wait for the request already filling it: a burst of identical misses (say
+        512 connections after a new release) costs one computation, not 512."""
+        pending = self.inflight.get(key)
+        if pending is not None:
+            entry = await asyncio.shield(pending)
+            if entry is not None:
+                return entry
+            return await self._fill(scope, receive, send, key, query, csv_variant)
+        future: asyncio.Future[CachedResponse | None] = asyncio.get_running_loop().create_future()
+        self.inflight[key] = future
+        entry = None
+        try:
+            entry = await self._fill(scope, receive, send, key, query, csv_variant)
+        finally:
+            del self.inflight[key]
+            future.set_result(entry)
+        return entry
 
     def _remember(self, key: tuple, entry: CachedResponse) -> None:
         if entry.size > MAX_CACHED_BODY or key in self.cache:

@@ -127,3 +127,48 @@ def test_rate_limited_answer_is_readable_cross_origin(seeded_database: str):
         statuses = [c.get("/healthz", headers={"Origin": "https://x.example"}) for _ in range(3)]
         limited = statuses[-1]
         assert limited.status_code == 429 and limited.headers["access-control-allow-origin"] == "*"
+
+
+def test_identical_concurrent_misses_are_computed_once():
+    import asyncio
+    from types import SimpleNamespace
+
+    import httpx
+
+    from app.edge import EdgeMiddleware
+
+    calls = 0
+
+    async def slow_downstream(scope, receive, send):
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)
+        body = b'{"ok": true}'
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    store = SimpleNamespace(snapshot=SimpleNamespace(version=7), database_ok=True)
+    edge = EdgeMiddleware(
+        slow_downstream,
+        store=store,
+        max_age=60,
+        stale_while_revalidate=60,
+        max_body_bytes=1000,
+        rate_limit_per_minute=0,
+        request_timeout=5,
+    )
+
+    async def burst():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edge), base_url="http://t") as c:
+            return await asyncio.gather(*(c.get("/estimate?years=3") for _ in range(50)))
+
+    responses = asyncio.run(burst())
+    assert [r.status_code for r in responses] == [200] * 50
+    assert len({r.headers["etag"] for r in responses}) == 1
+    assert calls == 1

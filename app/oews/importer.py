@@ -47,6 +47,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from app.db import lock_writers
 from app.errors import ImportFailed
 from app.models import Area, AreaEmployment, Occupation, Release, Source, WageStat
 from seed.load import bump_data_version
@@ -752,6 +753,8 @@ def _load(
     )
     with Session(engine) as session:
         conn = session.connection()
+        # Concurrent imports (and seeds) queue here instead of colliding on the release's unique key.
+        lock_writers(conn)
         existing = conn.execute(
             select(release_t.c.id, release_t.c.checksum, release_t.c.origin).where(release_t.c.key == key)
         ).first()
