@@ -13,6 +13,7 @@ import hashlib
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -120,6 +121,7 @@ class EdgeMiddleware:
         rate_limit_per_minute: int,
         request_timeout: float,
         max_cache_bytes: int = 64 * 1024 * 1024,
+        fast_routes: dict[str, Callable[[Any, bytes], bytes | None]] | None = None,
     ) -> None:
         self.app = app
         self.store = store
@@ -133,6 +135,8 @@ class EdgeMiddleware:
         self.cache_bytes = 0
         self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
         self.inflight: dict[tuple, asyncio.Future[CachedResponse | None]] = {}
+        # path -> (snapshot, raw query) -> JSON body, or None to defer to the full application.
+        self.fast_routes = fast_routes or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -280,8 +284,12 @@ class EdgeMiddleware:
                 else:
                     chunks.append(message.get("body", b""))
 
-        get_scope = {**scope, "method": "GET"}
-        await self._guarded(get_scope, receive, capture)
+        fast = self.fast_routes.get(scope["path"])
+        body_fast = fast(self.store.snapshot, scope["query_string"]) if fast and not csv_variant else None
+        if body_fast is not None:
+            status, headers, chunks = 200, [(b"content-type", b"application/json")], [body_fast]
+        else:
+            await self._guarded({**scope, "method": "GET"}, receive, capture)
         if passthrough or status == 0:
             return None
         body = b"".join(chunks)

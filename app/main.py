@@ -20,6 +20,7 @@ from app.db import make_engine
 from app.edge import EdgeMiddleware
 from app.embed.router import router as embed_router
 from app.errors import AppError, error_body
+from app.estimate.fast import estimate_body
 from app.estimate.router import router as estimate_router
 from app.explorer.router import router as explorer_router
 from app.export.router import router as export_router
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "rate_limit_per_minute": settings.rate_limit_per_minute,
         "request_timeout": settings.request_timeout,
         "max_cache_bytes": settings.cache_max_bytes,
+        "fast_routes": {"/estimate": estimate_body},
     }
     app.state.settings = settings
     app.state.store = store

@@ -306,8 +306,8 @@ class Snapshot:
     def _area_record(
         self, occupation_id: int, area: dict[str, Any], release_id: int | None, ranking_release: int | None
     ) -> dict[str, Any]:
-        wages, employments = self.occupation_figures(occupation_id)
-        stats = wages.get((release_id, area["id"]), {}) if release_id else {}
+        by_area, employments = self.occupation_figures(occupation_id)
+        stats = by_area.get((release_id, area["id"]), {}) if release_id else {}
         ranking = self.rankings.get((occupation_id, ranking_release, area["id"])) if ranking_release else None
         employment = employments.get((release_id, area["id"])) if release_id else None
         wages: dict[str, Any] = {}

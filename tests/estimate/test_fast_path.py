@@ -1,0 +1,62 @@
+"""The pure-ASGI GET /estimate path answers exactly what the FastAPI route answers, and defers every
+request it does not fully understand."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.estimate.fast import parse_profile
+
+PROFILES = [
+    {},
+    {"years": 0},
+    {"years": 4, "certifications": "CPC", "state": "NJ"},
+    {"level": "senior", "certifications": "none", "metro": "41940", "specialty": "inpatient"},
+    {"years": 12, "education": "associate", "setting": "government", "hours_per_year": 1500},
+    {"years": 1, "state": "ms", "retirement_match_pct": 4.5, "certifications": "CPC-A,CCS"},
+]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_fast_get_equals_the_validated_post(client: TestClient, profile: dict):
+    query = "&".join(f"{k}={v}" for k, v in profile.items())
+    fast = client.get(f"/estimate?{query}")
+    assert fast.status_code == 200
+    # POST always goes through FastAPI's validation and the same service.
+    assert fast.json() == client.post("/estimate", json=profile).json()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        b"years=1&years=2",
+        b"years=-1",
+        b"years=51",
+        b"years=1e1",
+        b"hours_per_year=0",
+        b"retirement_match_pct=10.5",
+        b"retirement_match_pct=nan",
+        b"level=expert",
+        b"state=NJX",
+        b"metro=abc",
+        b"colour=red",
+        b"certifications=",
+        b"years=%FF",
+        "state=N\u00e9".encode(),
+    ],
+)
+def test_anything_unusual_is_left_to_the_validated_route(query: bytes):
+    assert parse_profile(query) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/estimate?years=1&level=senior", 422),  # a contradiction: deferred, answered by the route
+        ("/estimate?certifications=XYZ", 422),
+        ("/estimate?years=1&years=2", 400),
+        ("/estimate?colour=red", 400),
+    ],
+)
+def test_deferred_requests_get_the_routes_errors(client: TestClient, path: str, status: int):
+    r = client.get(path)
+    assert r.status_code == status and set(r.json()["error"]) == {"status", "type", "message", "details"}
