@@ -117,3 +117,16 @@ def test_database_lost_midway_fails_cleanly_and_writes_nothing(fresh_database: s
     while time.monotonic() < deadline and counts(fresh_database) != before:
         time.sleep(0.2)  # the server rolls back the orphaned transaction when it sees the socket close
     assert counts(fresh_database) == before
+
+
+@pytest.mark.parametrize("fresh_database", ["postgres"], indirect=True)
+def test_two_concurrent_imports_of_one_file_load_it_once(fresh_database: str):
+    fixture = Path(__file__).parent / "fixtures" / "state_M2023_dl.csv"
+    before = counts(fresh_database)
+    procs = [start_import(fresh_database, fixture) for _ in range(2)]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert sum(" created" in out for out in outputs) == 1 and sum("unchanged" in out for out in outputs) == 1
+    after = counts(fresh_database)
+    assert after["release"] == before["release"] + 1
+    assert after["data_version"] == before["data_version"] + 1
