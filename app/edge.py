@@ -26,6 +26,7 @@ UNCACHED_PATHS = frozenset(
     {"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
 )
 MAX_CACHED_BODY = 2_000_000
+SEEN_ONCE_MAX = 200_000
 STALE_HEADER = (b"x-data-stale", b"database unreachable; serving the last loaded data")
 HTML_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -135,6 +136,7 @@ class EdgeMiddleware:
         self.cache_bytes = 0
         self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
         self.inflight: dict[tuple, asyncio.Future[CachedResponse | None]] = {}
+        self.seen_once: OrderedDict[int, None] = OrderedDict()
         # path -> (snapshot, raw query) -> JSON body, or None to defer to the full application.
         self.fast_routes = fast_routes or {}
 
@@ -255,6 +257,15 @@ class EdgeMiddleware:
     def _remember(self, key: tuple, entry: CachedResponse) -> None:
         if entry.size > MAX_CACHED_BODY or key in self.cache:
             return
+        # Admit a key on its second sighting: a stream of one-off queries (every /estimate different)
+        # must not evict the entries that are asked for again and again.
+        digest = hash(key)
+        if digest not in self.seen_once:
+            self.seen_once[digest] = None
+            if len(self.seen_once) > SEEN_ONCE_MAX:
+                self.seen_once.popitem(last=False)
+            return
+        del self.seen_once[digest]
         self.cache[key] = entry
         self.cache_bytes += entry.size
         while self.cache_bytes > self.max_cache_bytes and self.cache:

@@ -116,7 +116,8 @@ def test_new_data_version_is_picked_up_without_restart(fresh_database: str):
 def test_response_cache_is_bounded_in_bytes(seeded_database: str):
     with make_client(seeded_database, cache_max_bytes=60_000) as c:
         for years in range(40):
-            assert c.get(f"/experience?years={years % 40}&limit={years + 1}").status_code == 200
+            for _ in range(2):  # a key is admitted on its second request
+                assert c.get(f"/experience?years={years % 40}&limit={years + 1}").status_code == 200
         edge = c.app.middleware_stack
         assert 0 < edge.cache_bytes <= 60_000
         assert len(edge.cache) < 40
@@ -129,40 +130,44 @@ def test_rate_limited_answer_is_readable_cross_origin(seeded_database: str):
         assert limited.status_code == 429 and limited.headers["access-control-allow-origin"] == "*"
 
 
-def test_identical_concurrent_misses_are_computed_once():
+def counting_edge(**options):
+    """The real EdgeMiddleware in front of a stand-in downstream app that counts the requests reaching it."""
     import asyncio
+    from collections import Counter
     from types import SimpleNamespace
-
-    import httpx
 
     from app.edge import EdgeMiddleware
 
-    calls = 0
+    calls: Counter[str] = Counter()
 
     async def slow_downstream(scope, receive, send):
-        nonlocal calls
-        calls += 1
+        calls[scope["query_string"].decode()] += 1
         await asyncio.sleep(0.05)
-        body = b'{"ok": true}'
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"content-type", b"application/json")],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        start = {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json")],
+        }
+        await send(start)
+        await send({"type": "http.response.body", "body": b'{"ok": true}' + b" " * 1000})
 
     store = SimpleNamespace(snapshot=SimpleNamespace(version=7), database_ok=True)
-    edge = EdgeMiddleware(
-        slow_downstream,
-        store=store,
-        max_age=60,
-        stale_while_revalidate=60,
-        max_body_bytes=1000,
-        rate_limit_per_minute=0,
-        request_timeout=5,
-    )
+    defaults = {
+        "max_age": 60,
+        "stale_while_revalidate": 60,
+        "max_body_bytes": 1000,
+        "rate_limit_per_minute": 0,
+    }
+    edge = EdgeMiddleware(slow_downstream, store=store, request_timeout=5, **{**defaults, **options})
+    return edge, calls
+
+
+def test_identical_concurrent_misses_are_computed_once():
+    import asyncio
+
+    import httpx
+
+    edge, calls = counting_edge()
 
     async def burst():
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edge), base_url="http://t") as c:
@@ -171,4 +176,24 @@ def test_identical_concurrent_misses_are_computed_once():
     responses = asyncio.run(burst())
     assert [r.status_code for r in responses] == [200] * 50
     assert len({r.headers["etag"] for r in responses}) == 1
-    assert calls == 1
+    assert sum(calls.values()) == 1
+
+
+def test_one_off_queries_do_not_evict_repeated_ones():
+    import asyncio
+
+    import httpx
+
+    edge, calls = counting_edge(max_cache_bytes=20_000)  # room for about eight entries
+
+    async def traffic():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edge), base_url="http://t") as c:
+            for _ in range(3):
+                await c.get("/states?popular=1")
+            for n in range(100):
+                await c.get(f"/estimate?one_off={n}")
+            await c.get("/states?popular=1")
+
+    asyncio.run(traffic())
+    assert calls["popular=1"] == 2  # computed on its first two requests, then served from the cache
+    assert all(calls[f"one_off={n}"] == 1 for n in range(100))
