@@ -76,6 +76,12 @@ def install_error_handlers(app: FastAPI) -> None:
         elif exc.status_code == 405:
             message = f"Method {request.method} is not allowed on {request.url.path[:100]}."
             error_type = "method_not_allowed"
+        elif exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            message = (
+                "The request body could not be read as JSON (malformed, or nested too deeply). "
+                "Send one profile object, or a list of up to 100 profile objects."
+            )
+            error_type = "invalid_body"
         else:
             message, error_type = str(exc.detail), "http_error"
         return json_response(

@@ -61,3 +61,35 @@ def test_bad_input_is_a_clean_4xx(client: TestClient, path: str, status: int, er
 def test_sql_text_changed_nothing(client: TestClient):
     client.get("/states?sort=name%3B%20DROP%20TABLE%20wage_stat")
     assert client.get("/percentiles").json()["percentiles"]["median"]["annual"] == 48780
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"[" * 5000 + b"]" * 5000, 400),  # nested too deeply to parse
+        (b'{"years": ' + b"[" * 900 + b"]" * 900 + b"}", 422),
+        (b'{"years": 3, "years": 4}', 200),  # JSON's last-wins, as every parser does; still validated
+        (b'{"years": 1e309}', 422),
+        (b'{"years": NaN}', 422),
+        (b'{"state": "NJ\\u0000"}', 422),
+        (b"not json", 422),
+        (b"", 422),
+        (b"[" + b'{"years": 1},' * 100 + b'{"years": 2}]', 422),  # 101 profiles: over the limit of 100
+        (b'{"years": 3, "zip": "07001"}', 422),  # unknown field
+    ],
+)
+def test_hostile_estimate_bodies(client: TestClient, body: bytes, status: int):
+    r = client.post("/estimate", content=body, headers={"Content-Type": "application/json"})
+    if status == 200:
+        assert r.status_code == 200 and r.json()["level"]["key"] == "mid"
+    elif status == 400:
+        assert_error_shape(r, 400, "invalid_body")
+        assert "nested too deeply" in r.json()["error"]["message"]
+    else:
+        assert_error_shape(r, status, "invalid_input", sent=body.decode(errors="replace")[:200])
+
+
+def test_oversized_estimate_body_is_413(client: TestClient):
+    body = b'{"certifications": "' + b"C" * 2_000_000 + b'"}'
+    r = client.post("/estimate", content=body, headers={"Content-Type": "application/json"})
+    assert_error_shape(r, 413, "payload_too_large")
