@@ -20,6 +20,7 @@ from app.estimate.method import (
     estimate,
 )
 from app.store import Snapshot
+from app.wages import service as wages_service
 
 DEFAULT_OCCUPATION = "29-2072"
 MAX_PROFILES = 100
@@ -152,25 +153,11 @@ def _area(snapshot: Snapshot, occupation_id: int, area: dict[str, Any]) -> Area:
 
 
 def _state(snapshot: Snapshot, occupation_id: int, code: str) -> Area:
-    area = snapshot.states_by_code.get(code.upper())
-    if area is None:
-        known = sorted(snapshot.states_by_code)
-        raise InvalidInput(
-            f"Unknown state {code!r}. Use a USPS code: {', '.join(known)}.",
-            details=[{"parameter": "state", "value": code, "allowed": known}],
-        )
-    return _area(snapshot, occupation_id, area)
+    return _area(snapshot, occupation_id, wages_service.known_state(snapshot, code=code))
 
 
 def _metro(snapshot: Snapshot, occupation_id: int, code: str) -> Area:
-    area = snapshot.metros_by_code.get(code)
-    if area is None:
-        known = sorted(snapshot.metros_by_code)
-        raise InvalidInput(
-            f"Unknown metro {code!r}. Use a CBSA code such as {', '.join(known[:10])} (see /metros).",
-            details=[{"parameter": "metro", "value": code, "allowed": known}],
-        )
-    return _area(snapshot, occupation_id, area)
+    return _area(snapshot, occupation_id, wages_service.known_metro(snapshot, code=code))
 
 
 def parse_certifications(snapshot: Snapshot, *, value: str | list[str] | None) -> tuple[str, ...] | None:

@@ -71,7 +71,8 @@ def provenance(snapshot: Snapshot, *, release_keys: list[str]) -> dict[str, Any]
     }
 
 
-def _known_state(snapshot: Snapshot, code: str) -> dict[str, Any]:
+def known_state(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
+    """The state or territory with this USPS code, or a 422 that lists the codes."""
     area = snapshot.states_by_code.get(code.upper())
     if area is None:
         raise InvalidInput(
@@ -81,7 +82,8 @@ def _known_state(snapshot: Snapshot, code: str) -> dict[str, Any]:
     return area
 
 
-def _known_metro(snapshot: Snapshot, code: str) -> dict[str, Any]:
+def known_metro(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
+    """The metro or nonmetro area with this CBSA code, or a 422 that names some."""
     area = snapshot.metros_by_code.get(code)
     if area is None:
         known = sorted(snapshot.metros_by_code)
@@ -116,10 +118,10 @@ def percentiles(
         )
     view = occupation_view(snapshot, occupation=occupation, release=release)
     if state is not None:
-        area = _known_state(snapshot, state)
+        area = known_state(snapshot, code=state)
         key, path = f"{area['area_type']}:{area['code']}", f"/states/{area['code']}"
     elif metro is not None:
-        area = _known_metro(snapshot, metro)
+        area = known_metro(snapshot, code=metro)
         key, path = f"{area['area_type']}:{area['code']}", f"/metros/{area['code']}"
     else:
         area = snapshot.area_by_key["national:US"]
