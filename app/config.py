@@ -24,7 +24,6 @@ class Settings(BaseSettings):
     cors_max_age: int = 86400
     # Upper bound on the memory the response cache may hold, per process.
     cache_max_bytes: int = 64 * 1024 * 1024
-    public_base_url: str = ""
     max_body_bytes: int = 1_000_000
     admin_token: str | None = None
     # Per client address; 0 turns the limit off (for load tests from one address).

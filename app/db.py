@@ -1,10 +1,8 @@
-"""Engine construction, naming-convention metadata and the session dependency."""
-
-from collections.abc import Iterator
+"""Engine construction, naming-convention metadata and the writers' lock (reads never open a session)."""
 
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import SQLModel, create_engine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,9 +50,3 @@ def lock_writers(connection: Connection) -> None:
     """Take the writers' advisory lock for this transaction on PostgreSQL (SQLite locks the file itself)."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITER_LOCK_ID})
-
-
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """Yield one session; used by the CLI and the (rare) write paths, never by cached reads."""
-    with Session(engine) as session:
-        yield session

@@ -8,8 +8,6 @@ from sqlmodel import Field, SQLModel
 from app.db import metadata  # noqa: F401  (installs the naming convention before tables are declared)
 
 STATISTICS = ("p10", "p25", "median", "p75", "p90", "mean")
-SOURCE_KINDS = ("official_statistics", "salary_aggregator", "member_survey", "article")
-AREA_TYPES = ("national", "state", "territory", "metro", "nonmetro")
 
 
 class Source(SQLModel, table=True):

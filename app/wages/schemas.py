@@ -1,7 +1,5 @@
 """Public response models for wage figures by area."""
 
-from typing import Any
-
 from pydantic import BaseModel, Field
 
 from app.schemas import Figure, OccupationRef, Page, Provenance, ReleaseRef
@@ -102,6 +100,3 @@ class BenchmarkItem(BaseModel):
 class BenchmarkPage(Page, Provenance):
     occupation: OccupationRef
     items: list[BenchmarkItem]
-
-
-JSONDict = dict[str, Any]
