@@ -613,8 +613,10 @@ def estimate(profile: Profile, sources: Sources) -> dict[str, Any]:
     result = _compute(profile, sources)
     result["total_compensation"] = _total_compensation(profile, sources, result["annual"])
     result["progression"] = []
+    used = (result.get("level") or {}).get("key")
     for band in sources.bands:
-        step = _compute(replace(profile, years=None, level=band.key), sources)
+        # The profile's own band is the estimate just computed: the range depends on the band, not the years.
+        step = result if band.key == used else _compute(replace(profile, years=None, level=band.key), sources)
         result["progression"].append(
             {
                 "level": step["level"],

@@ -60,3 +60,14 @@ def test_anything_unusual_is_left_to_the_validated_route(query: bytes):
 def test_deferred_requests_get_the_routes_errors(client: TestClient, path: str, status: int):
     r = client.get(path)
     assert r.status_code == status and set(r.json()["error"]) == {"status", "type", "message", "details"}
+
+
+@pytest.mark.parametrize(
+    ("years", "level"), [(0, "entry"), (2, "entry"), (5, "mid"), (9, "mid"), (10, "senior")]
+)
+def test_progression_entry_of_own_band_equals_the_level_estimate(client: TestClient, years: int, level: str):
+    by_years = client.get(f"/estimate?years={years}&state=NJ&education=associate&certifications=none").json()
+    by_level = client.get(f"/estimate?level={level}&state=NJ&education=associate&certifications=none").json()
+    own = next(p for p in by_years["progression"] if p["level"]["key"] == level)
+    assert (own["hourly"], own["annual"]) == (by_level["hourly"], by_level["annual"])
+    assert (by_years["hourly"], by_years["annual"]) == (by_level["hourly"], by_level["annual"])
