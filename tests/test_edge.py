@@ -1,6 +1,7 @@
 """HTTP caching (strong ETag, 304, Cache-Control, Vary), CORS, security headers, limits, and the in-memory
 read model refreshing itself when the database's data version moves."""
 
+import asyncio
 import time
 
 import pytest
@@ -130,18 +131,8 @@ def test_rate_limited_answer_is_readable_cross_origin(seeded_database: str):
         assert limited.status_code == 429 and limited.headers["access-control-allow-origin"] == "*"
 
 
-def run_isolated(make_coroutine):
-    """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop on the main thread."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
-
-
 def counting_edge(**options):
     """The real EdgeMiddleware in front of a stand-in downstream app that counts the requests reaching it."""
-    import asyncio
     from collections import Counter
     from types import SimpleNamespace
 
@@ -172,8 +163,6 @@ def counting_edge(**options):
 
 
 def test_identical_concurrent_misses_are_computed_once():
-    import asyncio
-
     import httpx
 
     edge, calls = counting_edge()
@@ -182,14 +171,13 @@ def test_identical_concurrent_misses_are_computed_once():
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edge), base_url="http://t") as c:
             return await asyncio.gather(*(c.get("/estimate?years=3") for _ in range(50)))
 
-    responses = run_isolated(burst)
+    responses = asyncio.run(burst())
     assert [r.status_code for r in responses] == [200] * 50
     assert len({r.headers["etag"] for r in responses}) == 1
     assert sum(calls.values()) == 1
 
 
 def test_one_off_queries_do_not_evict_repeated_ones():
-
     import httpx
 
     edge, calls = counting_edge(max_cache_bytes=20_000)  # room for about eight entries
@@ -202,6 +190,6 @@ def test_one_off_queries_do_not_evict_repeated_ones():
                 await c.get(f"/estimate?one_off={n}")
             await c.get("/states?popular=1")
 
-    run_isolated(traffic)
+    asyncio.run(traffic())
     assert calls["popular=1"] == 2  # computed on its first two requests, then served from the cache
     assert all(calls[f"one_off={n}"] == 1 for n in range(100))

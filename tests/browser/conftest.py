@@ -181,7 +181,9 @@ def host(api: ApiServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
         server.stop()
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop on the main thread while it runs, which would
+# break asyncio.run() in every test collected after the browser tests.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     require_chromium()
     from playwright.sync_api import sync_playwright
