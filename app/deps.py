@@ -3,7 +3,7 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 
 from app.errors import ServiceUnavailable
 from app.query import DEFAULT_LIMIT, MAX_LIMIT
@@ -25,6 +25,8 @@ async def get_snapshot(request: Request) -> Snapshot:
             )
     return snapshot
 
+
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 
 OccupationParam = Annotated[
     str,

@@ -74,3 +74,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorResponse, "description": "Rate limit exceeded; see Retry-After"},
     503: {"model": ErrorResponse, "description": "Data not available (database unreachable or not seeded)"},
 }
+
+
+# A list endpoint's 200 may also be CSV (``format=csv`` or ``Accept: text/csv``).
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}

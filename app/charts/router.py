@@ -2,16 +2,14 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.charts import render, service
-from app.deps import OccupationParam, ReleaseParam, get_snapshot
+from app.deps import OccupationParam, ReleaseParam, SnapshotDep
 from app.schemas import ERROR_RESPONSES
-from app.store import Snapshot
 
 router = APIRouter(tags=["charts"], responses=ERROR_RESPONSES)
-SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 SVG_MEDIA = "image/svg+xml"
 SVG_CONTENT: dict[int | str, dict[str, Any]] = {200: {"content": {SVG_MEDIA: {"schema": {"type": "string"}}}}}
 # An SVG opened on its own is a document: no script may run in it, whatever it contains.

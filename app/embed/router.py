@@ -6,14 +6,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import get_snapshot
+from app.deps import SnapshotDep
 from app.embed import render, service
 from app.estimate.params import EstimateQuery, estimate_query
 from app.schemas import ERROR_RESPONSES
-from app.store import Snapshot
 
 router = APIRouter(tags=["embed"], responses=ERROR_RESPONSES)
-SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 
 EMBED_JS = (Path(__file__).resolve().parent.parent / "static" / "embed.js").read_text(encoding="utf-8")
 # The card has no script at all; it may be framed by any site.

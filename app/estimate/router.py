@@ -6,16 +6,14 @@ from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 from pydantic import Discriminator, Field, Tag
 
-from app.deps import get_snapshot
+from app.deps import SnapshotDep
 from app.estimate import service
 from app.estimate.params import EstimateQuery, estimate_query
 from app.estimate.schemas import EstimateList, EstimateRequest, EstimateResponse
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
-from app.store import Snapshot
 
 router = APIRouter(tags=["estimate"], responses=ERROR_RESPONSES)
-SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 ProfileList = Annotated[list[EstimateRequest], Field(min_length=1, max_length=service.MAX_PROFILES)]
 # A callable discriminator so a bad body reports the errors of its own shape only, not of both.
 Payload = Annotated[

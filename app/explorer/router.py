@@ -3,16 +3,14 @@
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import OccupationParam, get_snapshot
+from app.deps import OccupationParam, SnapshotDep
 from app.explorer import render, service
 from app.schemas import ERROR_RESPONSES
-from app.store import Snapshot
 
 router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES)
-SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 EXPLORER_JS = (Path(__file__).resolve().parent.parent / "static" / "explorer.js").read_text(encoding="utf-8")
 FormValue = Annotated[str | None, Query(max_length=200, description="As in /estimate; empty means not given")]
 

@@ -3,13 +3,12 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import get_snapshot
+from app.deps import SnapshotDep
 from app.export import service
 from app.schemas import ERROR_RESPONSES
-from app.store import Snapshot
 
 router = APIRouter(tags=["export"], responses=ERROR_RESPONSES)
 
@@ -26,7 +25,7 @@ SUFFIX = {"zip": "zip", "sqlite": "db"}
 )
 async def export(
     request: Request,
-    snapshot: Annotated[Snapshot, Depends(get_snapshot)],
+    snapshot: SnapshotDep,
     format: Annotated[
         str, Query(pattern="^(zip|sqlite)$", description="zip (one CSV per table) or sqlite")
     ] = "zip",

@@ -2,28 +2,23 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import DEFAULT_PAGE, FormatParam, LimitParam, OffsetParam, SortParam, get_snapshot
+from app.deps import DEFAULT_PAGE, FormatParam, LimitParam, OffsetParam, SnapshotDep, SortParam
 from app.listing import list_response, wants_csv
 from app.reference import service
 from app.reference.schemas import CertificationPage, ExperiencePage, FactorPage, OccupationPage, SourcePage
-from app.schemas import ERROR_RESPONSES
-from app.store import Snapshot
+from app.schemas import CSV_RESPONSE, ERROR_RESPONSES
 
 router = APIRouter(tags=["reference"], responses=ERROR_RESPONSES)
-SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
-CSV_CONTENT: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
-}
 
 
 def _keys(*names: str) -> dict[str, Any]:
     return {n: (lambda i, n=n: i[n]) for n in names}
 
 
-@router.get("/experience", response_model=ExperiencePage, responses=CSV_CONTENT)
+@router.get("/experience", response_model=ExperiencePage, responses=CSV_RESPONSE)
 async def list_experience(
     request: Request,
     snapshot: SnapshotDep,
@@ -54,7 +49,7 @@ async def list_experience(
     )
 
 
-@router.get("/factors", response_model=FactorPage, responses=CSV_CONTENT)
+@router.get("/factors", response_model=FactorPage, responses=CSV_RESPONSE)
 async def list_factors(
     request: Request,
     snapshot: SnapshotDep,
@@ -77,7 +72,7 @@ async def list_factors(
     )
 
 
-@router.get("/certifications", response_model=CertificationPage, responses=CSV_CONTENT)
+@router.get("/certifications", response_model=CertificationPage, responses=CSV_RESPONSE)
 async def list_certifications(
     request: Request,
     snapshot: SnapshotDep,
@@ -105,7 +100,7 @@ async def list_certifications(
     )
 
 
-@router.get("/sources", response_model=SourcePage, responses=CSV_CONTENT)
+@router.get("/sources", response_model=SourcePage, responses=CSV_RESPONSE)
 async def list_sources(
     request: Request,
     snapshot: SnapshotDep,
@@ -128,7 +123,7 @@ async def list_sources(
     )
 
 
-@router.get("/occupations", response_model=OccupationPage, responses=CSV_CONTENT)
+@router.get("/occupations", response_model=OccupationPage, responses=CSV_RESPONSE)
 async def list_occupations(
     request: Request,
     snapshot: SnapshotDep,

@@ -12,18 +12,16 @@ from app.deps import (
     OccupationParam,
     OffsetParam,
     ReleaseParam,
+    SnapshotDep,
     SortParam,
-    get_snapshot,
 )
 from app.listing import json_response, list_response, wants_csv
-from app.schemas import ERROR_RESPONSES
+from app.schemas import CSV_RESPONSE, ERROR_RESPONSES
 from app.store import Snapshot
 from app.wages import service
 from app.wages.schemas import AreaDetail, AreaPage, BenchmarkPage, PercentilesResponse
 
 router = APIRouter(tags=["wages"], responses=ERROR_RESPONSES)
-SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
-CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
 
 
 @router.get("/percentiles", response_model=PercentilesResponse)
@@ -130,7 +128,7 @@ def _area_list(
     )
 
 
-@router.get("/states", response_model=AreaPage, responses={200: {"content": CSV_CONTENT}})
+@router.get("/states", response_model=AreaPage, responses=CSV_RESPONSE)
 async def list_states(
     request: Request,
     snapshot: SnapshotDep,
@@ -169,7 +167,7 @@ async def get_state(
     return json_response(body)
 
 
-@router.get("/metros", response_model=AreaPage, responses={200: {"content": CSV_CONTENT}})
+@router.get("/metros", response_model=AreaPage, responses=CSV_RESPONSE)
 async def list_metros(
     request: Request,
     snapshot: SnapshotDep,
@@ -210,7 +208,7 @@ async def get_metro(
     return json_response(body)
 
 
-@router.get("/benchmarks", response_model=BenchmarkPage, responses={200: {"content": CSV_CONTENT}})
+@router.get("/benchmarks", response_model=BenchmarkPage, responses=CSV_RESPONSE)
 async def list_benchmarks(
     request: Request,
     snapshot: SnapshotDep,
