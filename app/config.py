@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Per client address; 0 turns the limit off (for load tests from one address).
     rate_limit_per_minute: int = 6000
     request_timeout: float = 10.0
+    # FastAPI's native OpenTelemetry (traces, metrics, logs through the global providers the operator
+    # configures). Off by default: even its "is a provider configured?" check runs on every request.
+    opentelemetry: bool = False
 
 
 @lru_cache

@@ -143,6 +143,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "for Medical Records Specialists (SOC 29-2072), every figure traced to its source.",
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_params)],
+        telemetry={
+            "tracing": settings.opentelemetry,
+            "metrics": settings.opentelemetry,
+            "logs": settings.opentelemetry,
+        },
     )
     app.edge_options = {
         "store": store,
