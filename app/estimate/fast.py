@@ -31,11 +31,22 @@ PARAMETERS = frozenset(
 def parse_profile(query_string: bytes) -> dict[str, Any] | None:
     """The profile when every parameter is known, given once and valid; otherwise None."""
     try:
-        pairs = parse_qsl(
-            query_string.decode("ascii"), keep_blank_values=True, strict_parsing=bool(query_string)
-        )
-    except (UnicodeDecodeError, ValueError):
+        text = query_string.decode("ascii")
+    except UnicodeDecodeError:
         return None
+    pairs: list[tuple[str, str]] = []
+    if "%" in text or "+" in text:
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True)
+        except ValueError:
+            return None
+    elif text:
+        # Nothing to unquote: a plain split is what parse_qsl would return, at a fraction of its cost.
+        for segment in text.split("&"):
+            key, equals, value = segment.partition("=")
+            if not equals:
+                return None
+            pairs.append((key, value))
     profile: dict[str, Any] = dict.fromkeys(PARAMETERS)
     profile["hours_per_year"] = 2080
     seen: set[str] = set()

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 CENT = Decimal("0.01")
+ONE = Decimal(1)
 # Ratio preference: same statistic first (median, then mean); the mixed ratio only when nothing else exists.
 LOCATION_RATIOS = (("median", "median"), ("mean", "mean"), ("mean", "median"), ("median", "mean"))
 
@@ -142,8 +143,17 @@ def _cents(value: float | Decimal) -> Decimal:
     return _dec(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _money(value: Decimal) -> float:
-    return float(value)
+# Money in whole cents (int) from here on: exact like Decimal, and a fraction of its cost per request.
+Cents = tuple[int, int, int]
+
+
+def _to_cents(value: float | Decimal) -> int:
+    return int(_cents(value) * 100)
+
+
+def _dollars(cents: int) -> float:
+    """The float nearest to cents / 100 (int / int is correctly rounded), e.g. 4189120 -> 41891.2."""
+    return cents / 100
 
 
 def _note(factor: str, value: Any, message: str, cited: Cited | None) -> dict[str, Any]:
@@ -469,16 +479,16 @@ def _setting(profile: Profile, sources: Sources) -> list[dict[str, Any]]:
     return [_words("setting", profile.setting, sources.remarks.get(f"setting_{profile.setting}"))]
 
 
-def _range(hourly: tuple[Decimal, Decimal, Decimal], hours: int, open_top: bool) -> dict[str, Any]:
-    h = [_cents(v) for v in hourly]
+def _hourly(cents: Cents, open_top: bool) -> dict[str, Any]:
+    return {"low": cents[0] / 100, "mid": cents[1] / 100, "high": cents[2] / 100, "open_top": open_top}
+
+
+def _annual(cents: Cents, hours: int, open_top: bool) -> dict[str, Any]:
     return {
-        "hourly": {"low": _money(h[0]), "mid": _money(h[1]), "high": _money(h[2]), "open_top": open_top},
-        "annual": {
-            "low": _money(h[0] * hours),
-            "mid": _money(h[1] * hours),
-            "high": _money(h[2] * hours),
-            "open_top": open_top,
-        },
+        "low": cents[0] * hours / 100,
+        "mid": cents[1] * hours / 100,
+        "high": cents[2] * hours / 100,
+        "open_top": open_top,
     }
 
 
@@ -514,7 +524,7 @@ def _base(sources: Sources, band: Band | None) -> tuple[tuple[Decimal, Decimal, 
     }
 
 
-def _compute(profile: Profile, sources: Sources) -> dict[str, Any]:
+def _compute(profile: Profile, sources: Sources) -> tuple[dict[str, Any], Cents]:
     band = pick_band(sources.bands, years=profile.years, level=profile.level)
     base, base_info = _base(sources, band)
     adjustments: list[dict[str, Any]] = []
@@ -546,12 +556,13 @@ def _compute(profile: Profile, sources: Sources) -> dict[str, Any]:
                 band.cited,
             ),
         )
-    return {
+    cents = (_to_cents(low), _to_cents(mid), _to_cents(high))
+    result = {
         "level": None
         if band is None
         else {"key": band.key, "name": band.name, "years_min": band.years_min, "years_max": band.years_max},
         "base": base_info,
-        **_range((low, mid, high), profile.hours_per_year, open_top),
+        "hourly": _hourly(cents, open_top),
         "open_top": open_top,
         "adjustments": [
             {**a, **{k: float(a[k]) for k in ("multiplier_low", "multiplier_mid", "multiplier_high")}}
@@ -559,40 +570,45 @@ def _compute(profile: Profile, sources: Sources) -> dict[str, Any]:
         ],
         "notes": notes,
     }
+    return result, cents
 
 
-def _total_compensation(profile: Profile, sources: Sources, annual: Mapping[str, float]) -> dict[str, Any]:
+def _total_compensation(
+    sources: Sources, annual: Cents, open_top: bool, match_pct: float | None
+) -> dict[str, Any]:
     add = sources.additional_pay
     cited = sources.additional_pay_cited
     components: list[dict[str, Any]] = []
-    totals = {k: _cents(annual[k]) for k in ("low", "mid", "high")}
+    base = dict(zip(("low", "mid", "high"), annual, strict=True))
+    totals = dict(base)
     if add is not None and cited is not None:
-        amount = _cents(add)
+        amount = _to_cents(add)
         components.append(
             {
                 "component": "additional_pay",
                 "label": "National average additional pay (cash bonuses, profit sharing) from Glassdoor; a "
                 "national average for all medical coders, not scaled to this profile.",
-                "low": _money(amount),
-                "mid": _money(amount),
-                "high": _money(amount),
+                "low": _dollars(amount),
+                "mid": _dollars(amount),
+                "high": _dollars(amount),
                 "source": cited.source,
                 "release": cited.release,
                 "citation": cited.citation,
             }
         )
         totals = {k: v + amount for k, v in totals.items()}
-    if profile.retirement_match_pct is not None:
-        pct = Decimal(repr(float(profile.retirement_match_pct)))
+    if match_pct is not None:
+        pct = Decimal(repr(float(match_pct)))
         shown = f"{float(pct):g}"
-        match = {k: _cents(_cents(annual[k]) * pct / 100) for k in ("low", "mid", "high")}
+        # cents * pct / 100, rounded half up to a whole cent (Decimal: exact, like the source's percent)
+        match = {k: int((v * pct / 100).quantize(ONE, rounding=ROUND_HALF_UP)) for k, v in base.items()}
         remark = sources.remarks.get("retirement_match_example")
         components.append(
             {
                 "component": "retirement_match",
                 "label": f"Employer retirement match of {shown}% of base salary, assuming you contribute "
                 "enough to receive the full match.",
-                **{k: _money(v) for k, v in match.items()},
+                **{k: _dollars(v) for k, v in match.items()},
                 "source": remark.cited.source if remark else None,
                 "release": remark.cited.release if remark else None,
                 "citation": remark.cited.citation if remark else None,
@@ -600,29 +616,84 @@ def _total_compensation(profile: Profile, sources: Sources, annual: Mapping[str,
         )
         totals = {k: totals[k] + match[k] for k in totals}
     return {
-        "base_annual": {k: _money(_cents(annual[k])) for k in ("low", "mid", "high")},
+        "base_annual": {k: _dollars(v) for k, v in base.items()},
         "components": components,
-        **{k: _money(v) for k, v in totals.items()},
-        "open_top": bool(annual.get("open_top")),
+        **{k: _dollars(v) for k, v in totals.items()},
+        "open_top": open_top,
+    }
+
+
+@dataclass(frozen=True)
+class Step:
+    """One band of the progression, without its annual figures."""
+
+    level: dict[str, Any] | None
+    hourly: dict[str, Any]
+    cents: Cents
+    open_top: bool
+
+
+@dataclass(frozen=True)
+class Core:
+    """The part of an estimate that does not depend on hours per year or the retirement match.
+
+    Its dicts end up inside every finished estimate built from it: treat them as read-only."""
+
+    result: dict[str, Any]
+    cents: Cents
+    progression: tuple[Step, ...]
+
+
+def estimate_core(profile: Profile, sources: Sources) -> Core:
+    """Band, base, adjustments, notes and hourly ranges (own and progression); hours and match are ignored."""
+    _check_location(profile)
+    result, cents = _compute(profile, sources)
+    used = (result["level"] or {}).get("key")
+    steps = []
+    for band in sources.bands:
+        # The profile's own band is the estimate just computed: the range depends on the band, not the years.
+        step, step_cents = (
+            (result, cents)
+            if band.key == used
+            else _compute(replace(profile, years=None, level=band.key), sources)
+        )
+        steps.append(Step(step["level"], step["hourly"], step_cents, step["open_top"]))
+    return Core(result, cents, tuple(steps))
+
+
+def finish_estimate(
+    core: Core, sources: Sources, *, hours_per_year: int, retirement_match_pct: float | None
+) -> dict[str, Any]:
+    """The full estimate from its core: annual ranges for the hours, total compensation and progression."""
+    annual = (core.cents[0] * hours_per_year, core.cents[1] * hours_per_year, core.cents[2] * hours_per_year)
+    own = core.result
+    open_top = own["open_top"]
+    return {
+        "level": own["level"],
+        "base": own["base"],
+        "hourly": own["hourly"],
+        "annual": _annual(core.cents, hours_per_year, open_top),
+        "open_top": open_top,
+        "adjustments": own["adjustments"],
+        "notes": own["notes"],
+        "total_compensation": _total_compensation(sources, annual, open_top, retirement_match_pct),
+        "progression": [
+            {
+                "level": step.level,
+                "hourly": step.hourly,
+                "annual": _annual(step.cents, hours_per_year, step.open_top),
+                "open_top": step.open_top,
+            }
+            for step in core.progression
+        ],
     }
 
 
 def estimate(profile: Profile, sources: Sources) -> dict[str, Any]:
     """The estimate for one profile: range, adjustments, notes, total compensation and progression."""
-    _check_location(profile)
-    result = _compute(profile, sources)
-    result["total_compensation"] = _total_compensation(profile, sources, result["annual"])
-    result["progression"] = []
-    used = (result.get("level") or {}).get("key")
-    for band in sources.bands:
-        # The profile's own band is the estimate just computed: the range depends on the band, not the years.
-        step = result if band.key == used else _compute(replace(profile, years=None, level=band.key), sources)
-        result["progression"].append(
-            {
-                "level": step["level"],
-                "hourly": step["hourly"],
-                "annual": step["annual"],
-                "open_top": step["open_top"],
-            }
-        )
-    return result
+    return finish_estimate(
+        estimate_core(profile, sources),
+        sources,
+        hours_per_year=profile.hours_per_year,
+        retirement_match_pct=profile.retirement_match_pct,
+    )

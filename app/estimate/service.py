@@ -2,7 +2,7 @@
 
 import threading
 import weakref
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.errors import InvalidInput, NotFound
@@ -10,6 +10,7 @@ from app.estimate.method import (
     Area,
     Band,
     Cited,
+    Core,
     EstimateConflict,
     NationalBase,
     Pct,
@@ -17,7 +18,9 @@ from app.estimate.method import (
     Remark,
     Sources,
     Stat,
-    estimate,
+    estimate_core,
+    finish_estimate,
+    pick_band,
 )
 from app.store import Snapshot
 from app.wages import service as wages_service
@@ -218,6 +221,63 @@ def _provenance(snapshot: Snapshot, result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass
+class _Prepared:
+    """A validated profile without years, hours and match: its estimate core and what the response echoes."""
+
+    core: Core
+    certifications: list[str] | None
+    state: str | None
+    metro: str | None
+    # keyed by "a retirement match was given": the only hours/match input that adds a source
+    provenance: dict[bool, dict[str, Any]] = field(default_factory=dict)
+
+
+# Per snapshot: (occupation id, band key, raw certifications, education, specialty, setting, state, metro)
+# -> _Prepared. Hours and match vary continuously and the core does not depend on them, so a stream of
+# distinct queries mostly reuses a few thousand cores. Only valid profiles are stored.
+_PREPARED: weakref.WeakKeyDictionary[Snapshot, dict[tuple[Any, ...], _Prepared]] = weakref.WeakKeyDictionary()
+_PREPARED_LOCK = threading.Lock()
+MAX_PREPARED = 1024
+
+
+def _prepare(
+    snapshot: Snapshot,
+    occupation_id: int,
+    band: Band | None,
+    *,
+    certifications: str | list[str] | None,
+    education: str | None,
+    state: str | None,
+    metro: str | None,
+    setting: str | None,
+    specialty: str | None,
+) -> _Prepared:
+    """Validate the hours-independent inputs and compute their core; 422 on unknown codes or conflicts."""
+    certs = parse_certifications(snapshot, value=certifications)
+    state_area = _state(snapshot, occupation_id, state) if state is not None else None
+    metro_area = _metro(snapshot, occupation_id, metro) if metro is not None else None
+    profile = Profile(
+        level=band.key if band else None,
+        certifications=certs,
+        education=education,
+        specialty=specialty,
+        setting=setting,
+        state=state_area,
+        metro=metro_area,
+    )
+    try:
+        core = estimate_core(profile, method_sources(snapshot, occupation_id))
+    except EstimateConflict as exc:
+        raise InvalidInput(exc.message, details=exc.details) from exc
+    return _Prepared(
+        core,
+        None if certs is None else (list(certs) or ["none"]),
+        state_area.code if state_area else None,
+        metro_area.code if metro_area else None,
+    )
+
+
 def estimate_one(
     snapshot: Snapshot,
     *,
@@ -234,32 +294,45 @@ def estimate_one(
 ) -> dict[str, Any]:
     """One explained estimate; unknown codes and contradictions are a 422."""
     occupation_id = _occupation_id(snapshot)
-    certs = parse_certifications(snapshot, value=certifications)
-    state_area = _state(snapshot, occupation_id, state) if state is not None else None
-    metro_area = _metro(snapshot, occupation_id, metro) if metro is not None else None
-    profile = Profile(
-        years=years,
-        level=level,
-        certifications=certs,
-        education=education,
-        specialty=specialty,
-        setting=setting,
-        state=state_area,
-        metro=metro_area,
-        hours_per_year=hours_per_year,
-        retirement_match_pct=retirement_match_pct,
-    )
+    sources = method_sources(snapshot, occupation_id)
     try:
-        result = estimate(profile, method_sources(snapshot, occupation_id))
+        band = pick_band(sources.bands, years=years, level=level)
     except EstimateConflict as exc:
         raise InvalidInput(exc.message, details=exc.details) from exc
+    certs_key = certifications if not isinstance(certifications, list) else tuple(certifications)
+    key = (occupation_id, band.key if band else None, certs_key, education, specialty, setting, state, metro)
+    prepared = _PREPARED.get(snapshot, {}).get(key)
+    if prepared is None:
+        prepared = _prepare(
+            snapshot,
+            occupation_id,
+            band,
+            certifications=certifications,
+            education=education,
+            state=state,
+            metro=metro,
+            setting=setting,
+            specialty=specialty,
+        )
+        with _PREPARED_LOCK:
+            memo = _PREPARED.setdefault(snapshot, {})
+            if len(memo) >= MAX_PREPARED:
+                memo.clear()
+            memo[key] = prepared
+    result = finish_estimate(
+        prepared.core, sources, hours_per_year=hours_per_year, retirement_match_pct=retirement_match_pct
+    )
+    match_given = retirement_match_pct is not None
+    provenance = prepared.provenance.get(match_given)
+    if provenance is None:
+        provenance = prepared.provenance[match_given] = _provenance(snapshot, result)
     echo = {
         "years": years,
         "level": level,
-        "certifications": None if certs is None else (list(certs) or ["none"]),
+        "certifications": prepared.certifications,
         "education": education,
-        "state": state_area.code if state_area else None,
-        "metro": metro_area.code if metro_area else None,
+        "state": prepared.state,
+        "metro": prepared.metro,
         "setting": setting,
         "specialty": specialty,
         "hours_per_year": hours_per_year,
@@ -269,7 +342,7 @@ def estimate_one(
         "occupation": snapshot.occupation_public(occupation_id),
         "profile": echo,
         **result,
-        **_provenance(snapshot, result),
+        **provenance,
     }
 
 

@@ -48,6 +48,38 @@ def test_anything_unusual_is_left_to_the_validated_route(query: bytes):
     assert parse_profile(query) is None
 
 
+@pytest.mark.parametrize("query", [b"years=1&", b"&years=1", b"years", b"years=1&&state=NJ", b"state=N%4"])
+def test_malformed_query_strings_are_left_to_the_validated_route(query: bytes):
+    assert parse_profile(query) is None
+
+
+@pytest.mark.parametrize(
+    ("escaped", "plain"),
+    [
+        (b"state=N%4A&certifications=CPC%2CCCS", b"state=NJ&certifications=CPC,CCS"),
+        (b"%79ears=3", b"years=3"),
+        (b"certifications=CPC+&years=2", b"certifications=CPC &years=2"),
+    ],
+)
+def test_escaped_queries_parse_like_plain_ones(escaped: bytes, plain: bytes):
+    assert parse_profile(escaped) == parse_profile(plain) is not None
+
+
+def test_no_query_is_the_default_profile():
+    assert parse_profile(b"") == {
+        "years": None,
+        "level": None,
+        "certifications": None,
+        "education": None,
+        "state": None,
+        "metro": None,
+        "setting": None,
+        "specialty": None,
+        "hours_per_year": 2080,
+        "retirement_match_pct": None,
+    }
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [

@@ -1,0 +1,74 @@
+"""The service reuses an estimate's hours-independent core across requests: reuse must never change an
+answer, whatever the hours, the match or the years within the band."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from app.db import make_engine
+from app.errors import InvalidInput
+from app.estimate import service
+from app.store import Snapshot
+
+PROFILES = [
+    {},
+    {"years": 3, "certifications": "CPC", "state": "NJ"},
+    {"level": "senior", "certifications": "none", "metro": "41940", "specialty": "inpatient"},
+    {"years": 0, "education": "associate", "certifications": "none", "state": "ms", "setting": "hospital"},
+    {"years": 7, "certifications": ["CPC", "CCS"], "state": "CA", "metro": "41940"},
+]
+# Same core, different finishing inputs; years only where the profile gives years (same band).
+VARIANTS = [
+    {"hours_per_year": 2080, "retirement_match_pct": None},
+    {"hours_per_year": 1, "retirement_match_pct": 4.5},
+    {"hours_per_year": 1500, "retirement_match_pct": 0.0},
+    {"hours_per_year": 3333, "retirement_match_pct": 9.999999},
+]
+
+
+def snapshot_of(url: str) -> Snapshot:
+    engine = make_engine(url)
+    try:
+        return Snapshot.load(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def warm(seeded_database: str) -> Iterator[Snapshot]:
+    yield snapshot_of(seeded_database)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_reused_core_answers_like_a_cold_start(seeded_database: str, warm: Snapshot, profile: dict) -> None:
+    asks = [{**profile, **variant} for variant in VARIANTS]
+    if "years" in profile:
+        asks.append({**profile, "years": profile["years"] + 1, "hours_per_year": 1234})
+    # All asked of one snapshot first, so every answer after the first reuses the core, and later answers
+    # would show up in earlier ones if they shared anything that changes.
+    answers = [service.estimate_one(warm, **ask) for ask in asks]
+    for ask, answer in zip(asks, answers, strict=True):
+        assert answer == service.estimate_one(snapshot_of(seeded_database), **ask), ask
+
+
+def test_annual_is_hourly_times_hours_for_odd_hours(warm: Snapshot) -> None:
+    answer = service.estimate_one(warm, years=4, state="NJ", hours_per_year=1999, retirement_match_pct=3.3)
+    for key in ("low", "mid", "high"):
+        hourly_cents = round(answer["hourly"][key] * 100)
+        assert round(answer["annual"][key] * 100) == hourly_cents * 1999
+        match = next(
+            c for c in answer["total_compensation"]["components"] if c["component"] == "retirement_match"
+        )
+        # 3.3% of the annual base, rounded half up to the cent, worked in integers
+        assert round(match[key] * 100) == (hourly_cents * 1999 * 33 + 500) // 1000
+
+
+def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> None:
+    service.estimate_one(warm, years=3, state="NJ", certifications="CPC")
+    for _ in range(2):
+        with pytest.raises(InvalidInput, match="lies in CA, not in state NJ"):
+            service.estimate_one(warm, years=3, state="NJ", certifications="CPC", metro="41940")
+        with pytest.raises(InvalidInput, match="Unknown certification"):
+            service.estimate_one(warm, years=3, state="NJ", certifications="CPC,XYZ")
+        with pytest.raises(InvalidInput, match="contradict"):
+            service.estimate_one(warm, years=3, level="senior", state="NJ", certifications="CPC")
