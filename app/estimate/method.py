@@ -11,7 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 CENT = Decimal("0.01")
-ONE = Decimal(1)
 # Ratio preference: same statistic first (median, then mean); the mixed ratio only when nothing else exists.
 LOCATION_RATIOS = (("median", "median"), ("mean", "mean"), ("mean", "median"), ("median", "mean"))
 
@@ -573,53 +572,66 @@ def _compute(profile: Profile, sources: Sources) -> tuple[dict[str, Any], Cents]
     return result, cents
 
 
+def _additional_pay(sources: Sources) -> tuple[dict[str, Any], int] | None:
+    """The flat additional-pay component and its amount in cents, or None without a figure."""
+    add, cited = sources.additional_pay, sources.additional_pay_cited
+    if add is None or cited is None:
+        return None
+    amount = _to_cents(add)
+    component = {
+        "component": "additional_pay",
+        "label": "National average additional pay (cash bonuses, profit sharing) from Glassdoor; a "
+        "national average for all medical coders, not scaled to this profile.",
+        "low": _dollars(amount),
+        "mid": _dollars(amount),
+        "high": _dollars(amount),
+        "source": cited.source,
+        "release": cited.release,
+        "citation": cited.citation,
+    }
+    return component, amount
+
+
+def _percent_of(cents: int, pct: tuple[int, int]) -> int:
+    """cents x pct / 100 rounded half up to a whole cent, in integers; pct = numerator / denominator."""
+    numerator, denominator = pct
+    return (cents * numerator + 50 * denominator) // (100 * denominator)
+
+
 def _total_compensation(
-    sources: Sources, annual: Cents, open_top: bool, match_pct: float | None
+    core: Core, sources: Sources, annual: Cents, match_pct: float | None
 ) -> dict[str, Any]:
-    add = sources.additional_pay
-    cited = sources.additional_pay_cited
     components: list[dict[str, Any]] = []
-    base = dict(zip(("low", "mid", "high"), annual, strict=True))
-    totals = dict(base)
-    if add is not None and cited is not None:
-        amount = _to_cents(add)
-        components.append(
-            {
-                "component": "additional_pay",
-                "label": "National average additional pay (cash bonuses, profit sharing) from Glassdoor; a "
-                "national average for all medical coders, not scaled to this profile.",
-                "low": _dollars(amount),
-                "mid": _dollars(amount),
-                "high": _dollars(amount),
-                "source": cited.source,
-                "release": cited.release,
-                "citation": cited.citation,
-            }
-        )
-        totals = {k: v + amount for k, v in totals.items()}
+    totals = list(annual)
+    if core.additional_pay is not None:
+        component, amount = core.additional_pay
+        components.append(component)
+        totals = [t + amount for t in totals]
     if match_pct is not None:
-        pct = Decimal(repr(float(match_pct)))
-        shown = f"{float(pct):g}"
-        # cents * pct / 100, rounded half up to a whole cent (Decimal: exact, like the source's percent)
-        match = {k: int((v * pct / 100).quantize(ONE, rounding=ROUND_HALF_UP)) for k, v in base.items()}
+        pct = Decimal(repr(float(match_pct)))  # the percent as written, e.g. 4.5, not its binary float
+        match = [_percent_of(a, pct.as_integer_ratio()) for a in annual]
         remark = sources.remarks.get("retirement_match_example")
         components.append(
             {
                 "component": "retirement_match",
-                "label": f"Employer retirement match of {shown}% of base salary, assuming you contribute "
-                "enough to receive the full match.",
-                **{k: _dollars(v) for k, v in match.items()},
+                "label": f"Employer retirement match of {float(pct):g}% of base salary, assuming you "
+                "contribute enough to receive the full match.",
+                "low": _dollars(match[0]),
+                "mid": _dollars(match[1]),
+                "high": _dollars(match[2]),
                 "source": remark.cited.source if remark else None,
                 "release": remark.cited.release if remark else None,
                 "citation": remark.cited.citation if remark else None,
             }
         )
-        totals = {k: totals[k] + match[k] for k in totals}
+        totals = [t + m for t, m in zip(totals, match, strict=True)]
     return {
-        "base_annual": {k: _dollars(v) for k, v in base.items()},
+        "base_annual": {"low": _dollars(annual[0]), "mid": _dollars(annual[1]), "high": _dollars(annual[2])},
         "components": components,
-        **{k: _dollars(v) for k, v in totals.items()},
-        "open_top": open_top,
+        "low": _dollars(totals[0]),
+        "mid": _dollars(totals[1]),
+        "high": _dollars(totals[2]),
+        "open_top": core.result["open_top"],
     }
 
 
@@ -642,6 +654,7 @@ class Core:
     result: dict[str, Any]
     cents: Cents
     progression: tuple[Step, ...]
+    additional_pay: tuple[dict[str, Any], int] | None
 
 
 def estimate_core(profile: Profile, sources: Sources) -> Core:
@@ -658,7 +671,7 @@ def estimate_core(profile: Profile, sources: Sources) -> Core:
             else _compute(replace(profile, years=None, level=band.key), sources)
         )
         steps.append(Step(step["level"], step["hourly"], step_cents, step["open_top"]))
-    return Core(result, cents, tuple(steps))
+    return Core(result, cents, tuple(steps), _additional_pay(sources))
 
 
 def finish_estimate(
@@ -676,7 +689,7 @@ def finish_estimate(
         "open_top": open_top,
         "adjustments": own["adjustments"],
         "notes": own["notes"],
-        "total_compensation": _total_compensation(sources, annual, open_top, retirement_match_pct),
+        "total_compensation": _total_compensation(core, sources, annual, retirement_match_pct),
         "progression": [
             {
                 "level": step.level,

@@ -1,7 +1,9 @@
 """The service reuses an estimate's hours-independent core across requests: reuse must never change an
 answer, whatever the hours, the match or the years within the band."""
 
+import math
 from collections.abc import Iterator
+from fractions import Fraction
 
 import pytest
 
@@ -51,16 +53,24 @@ def test_reused_core_answers_like_a_cold_start(seeded_database: str, warm: Snaps
         assert answer == service.estimate_one(snapshot_of(seeded_database), **ask), ask
 
 
-def test_annual_is_hourly_times_hours_for_odd_hours(warm: Snapshot) -> None:
-    answer = service.estimate_one(warm, years=4, state="NJ", hours_per_year=1999, retirement_match_pct=3.3)
+@pytest.mark.parametrize(
+    ("hours", "pct"), [(1999, "3.3"), (1, "50"), (2080, "4.5"), (1, "0.000001"), (3001, "12.5")]
+)
+def test_annual_and_match_to_the_cent(warm: Snapshot, hours: int, pct: str) -> None:
+    answer = service.estimate_one(
+        warm, years=4, state="NJ", hours_per_year=hours, retirement_match_pct=float(pct)
+    )
+    match = next(
+        c for c in answer["total_compensation"]["components"] if c["component"] == "retirement_match"
+    )
     for key in ("low", "mid", "high"):
         hourly_cents = round(answer["hourly"][key] * 100)
-        assert round(answer["annual"][key] * 100) == hourly_cents * 1999
-        match = next(
-            c for c in answer["total_compensation"]["components"] if c["component"] == "retirement_match"
+        annual_cents = hourly_cents * hours
+        assert round(answer["annual"][key] * 100) == annual_cents
+        # pct percent of the annual base, rounded half up to the cent
+        assert round(match[key] * 100) == math.floor(
+            Fraction(annual_cents) * Fraction(pct) / 100 + Fraction(1, 2)
         )
-        # 3.3% of the annual base, rounded half up to the cent, worked in integers
-        assert round(match[key] * 100) == (hourly_cents * 1999 * 33 + 500) // 1000
 
 
 def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> None:
