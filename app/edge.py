@@ -27,6 +27,7 @@ UNCACHED_PATHS = frozenset(
 MAX_CACHED_BODY = 2_000_000
 SEEN_ONCE_MAX = 200_000
 STALE_HEADER = (b"x-data-stale", b"database unreachable; serving the last loaded data")
+NOSNIFF = (b"x-content-type-options", b"nosniff")
 HTML_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
     "script-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; "
@@ -231,7 +232,8 @@ class EdgeMiddleware:
                 entry = await self._fill_once(scope, receive, send, key, query, csv_variant)
                 if entry is None:
                     return
-            self._remember(raw_key, entry)
+            if raw_key != key and key in self.cache:  # this spelling too, once the query is worth keeping
+                self._remember(raw_key, entry)
         else:
             self.cache.move_to_end(raw_key)
         await self._send_cached(scope, send, entry)
@@ -300,27 +302,32 @@ class EdgeMiddleware:
 
         fast = self.fast_routes.get(scope["path"])
         body_fast = fast(self.store.snapshot, scope["query_string"]) if fast and not csv_variant else None
-        if body_fast is not None:
-            status, headers, chunks = 200, [(b"content-type", b"application/json")], [body_fast]
-        else:
+        if body_fast is None:
             await self._guarded({**scope, "method": "GET"}, receive, capture)
-        if passthrough or status == 0:
-            return None
-        body = b"".join(chunks)
+            if passthrough or status == 0:
+                return None
         tag = hashlib.blake2b(
             f"{key[3]}|{scope['path']}?{query}|{'csv' if csv_variant else 'json'}".encode(), digest_size=16
         ).hexdigest()
         etag = f'"{tag}"'.encode()
-        dropped = (b"content-length", b"vary")
-        headers = [(k, v) for k, v in headers if k not in dropped and not k.startswith(b"access-control-")]
-        headers += [
+        cache_headers = [
             (b"etag", etag),
             (b"cache-control", self.cache_control),
             (b"vary", b"Accept"),
             (b"x-data-version", str(key[3]).encode()),
             *CORS_HEADERS,
         ]
-        headers += self._security_headers({"headers": headers})
+        if body_fast is not None:
+            body = body_fast
+            headers = [(b"content-type", b"application/json"), *cache_headers, NOSNIFF]
+        else:
+            body = b"".join(chunks)
+            dropped = (b"content-length", b"vary")
+            headers = [
+                (k, v) for k, v in headers if k not in dropped and not k.startswith(b"access-control-")
+            ]
+            headers += cache_headers
+            headers += self._security_headers({"headers": headers})
         entry = CachedResponse(headers, body, etag)
         self._remember(key, entry)
         return entry
@@ -342,7 +349,7 @@ class EdgeMiddleware:
         existing = {k for k, _ in message.get("headers", [])}
         out = []
         if b"x-content-type-options" not in existing:
-            out.append((b"x-content-type-options", b"nosniff"))
+            out.append(NOSNIFF)
         content_type = next((v for k, v in message.get("headers", []) if k == b"content-type"), b"")
         if content_type.startswith(b"text/html") and b"content-security-policy" not in existing:
             out.append((b"content-security-policy", HTML_CSP.encode()))
