@@ -3,10 +3,10 @@
 One command does all of it:
 
 1. builds a migrated and seeded SQLite database in a temporary directory;
-2. starts the real API (``app.main:create_app``) on 127.0.0.1 with production settings: uvicorn, uvloop and
-   httptools, one worker, access log off. ``SALARY_API_RATE_LIMIT_PER_MINUTE=0`` because every wrk
-   connection comes from one address and the per-client limit would answer 429s; that is the only
-   setting that differs from production;
+2. starts the real API (``app.main:create_app``) on 127.0.0.1 with production settings: uvicorn with the
+   asyncio loop and httptools, one worker, access log off. ``SALARY_API_RATE_LIMIT_PER_MINUTE=0``
+   because every wrk connection comes from one address and the per-client limit would answer 429s;
+   that is the only setting that differs from production;
 3. fetches the real responses and starts the floor (``bench/floor.py``), a bare ASGI app that returns the
    same bytes, under the same uvicorn settings;
 4. drives each endpoint, then the floor for the same endpoint, with wrk (2 threads, 64 connections);
@@ -195,20 +195,22 @@ class Server:
             self.proc.wait(timeout=10)
 
 
-def uvicorn_command(app: str, port: int, *, factory: bool) -> list[str]:
-    """Production settings: uvloop + httptools, one worker, access log off, warnings only."""
+def uvicorn_command(app: str, port: int, *, factory: bool, loop: str = "asyncio") -> list[str]:
+    """Production settings (as `salary-api serve`): asyncio loop, httptools, one worker, no access log."""
     cmd = [sys.executable, "-m", "uvicorn", app, "--host", HOST, "--port", str(port)]
-    cmd += ["--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log"]
+    cmd += ["--workers", "1", "--loop", loop, "--http", "httptools", "--no-access-log"]
     cmd += ["--log-level", "warning", "--lifespan", "on"]
     return cmd + (["--factory"] if factory else [])
 
 
-def start_server(name: str, app: str, env: dict[str, str], workdir: Path, *, factory: bool) -> Server:
+def start_server(
+    name: str, app: str, env: dict[str, str], workdir: Path, *, factory: bool, loop: str
+) -> Server:
     port = free_port()
     log_path = workdir / f"{name}.log"
     with open(log_path, "wb") as out:
         proc = subprocess.Popen(
-            uvicorn_command(app, port, factory=factory),
+            uvicorn_command(app, port, factory=factory, loop=loop),
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -526,6 +528,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="case keys to run: states percentiles revalidate estimate embed estimate_distinct",
     )
     p.add_argument("--no-stress", action="store_true")
+    p.add_argument(
+        "--loop",
+        choices=("asyncio", "uvloop"),
+        default="asyncio",
+        help="event loop of both servers: asyncio as in production; uvloop (pip install uvloop) to compare",
+    )
     p.add_argument("--results", type=Path, default=RESULTS)
     args = p.parse_args(argv)
     args.duration = args.duration or (2.0 if args.quick else 5.0)
@@ -586,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
             k: v for k, v in os.environ.items() if not k.startswith("SALARY_API_") and k != "DATABASE_URL"
         }
         api_env = {**base_env, "DATABASE_URL": url, "SALARY_API_RATE_LIMIT_PER_MINUTE": "0"}
-        api = start_server("api", "app.main:create_app", api_env, workdir, factory=True)
+        api = start_server("api", "app.main:create_app", api_env, workdir, factory=True, loop=args.loop)
         started.append(api)
         wait_ready(api, "/readyz")
         memory: dict[str, Any] = {"after_load": memory_kb(api.pid)}
@@ -689,7 +697,7 @@ def main(argv: list[str] | None = None) -> int:
         floor_file = workdir / "floor.json"
         floor_file.write_text(json.dumps({"responses": floor_responses, "not_modified": not_modified}))
         floor_env = {**base_env, "BENCH_FLOOR_FILE": str(floor_file)}
-        floor = start_server("floor", "bench.floor:app", floor_env, workdir, factory=False)
+        floor = start_server("floor", "bench.floor:app", floor_env, workdir, factory=False, loop=args.loop)
         started.append(floor)
         wait_ready(
             floor, "/percentiles" if "/percentiles" in floor_responses else next(iter(floor_responses), "/")
@@ -777,7 +785,7 @@ def main(argv: list[str] | None = None) -> int:
     machine_line = (
         f"Machine: {info['nproc']} CPU ({info['cpu']}), {mb(info['mem_total_kb'])} RAM, "
         f"Python {info['python']}, "
-        f"uvicorn {info['uvicorn']} (uvloop, httptools, 1 worker, access log off), {info['wrk']}, "
+        f"uvicorn {info['uvicorn']} ({args.loop} loop, httptools, 1 worker, access log off), {info['wrk']}, "
         f"{args.threads} threads on the same cores as the server. {args.connections} connections, best of "
         f"{args.repeat} runs of {args.duration:g} s after {args.warmup:g} s warm-up, API and floor "
         "alternating; "
@@ -821,7 +829,7 @@ def main(argv: list[str] | None = None) -> int:
                     "stress_duration_s": args.stress_duration,
                     "combos": args.combos,
                     "api_env": {"SALARY_API_RATE_LIMIT_PER_MINUTE": "0"},
-                    "server": uvicorn_command("app.main:create_app", 0, factory=True)[2:],
+                    "server": uvicorn_command("app.main:create_app", 0, factory=True, loop=args.loop)[2:],
                 },
                 "targets": {
                     "cached_ratio": CACHED_TARGET,
