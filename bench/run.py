@@ -51,6 +51,9 @@ HOST = "127.0.0.1"
 CACHED_TARGET = 0.5
 ESTIMATE_TARGET = 0.2
 P99_TARGET_MS = 10.0
+# One API process, seeded data: resident memory after loading, and peak over the whole bench.
+LOADED_TARGET_MB = 100
+PEAK_TARGET_MB = 200
 
 # The parameters of the varied /estimate and /embed/wage-range loads.
 YEARS = range(0, 51)
@@ -776,11 +779,20 @@ def main(argv: list[str] | None = None) -> int:
     head, body = table_rows(rows, stress)
     md = markdown_table(head, body)
     mem = {k: {n: mb(v) for n, v in m.items()} for k, m in memory.items()}
+    loaded_kb, peak_kb = memory["after_load"].get("VmRSS"), memory["after_runs"].get("VmHWM")
+    memory_ok = (
+        loaded_kb is not None
+        and peak_kb is not None
+        and loaded_kb <= LOADED_TARGET_MB * 1024
+        and peak_kb <= PEAK_TARGET_MB * 1024
+    )
     mem_line = (
         f"API process resident memory (one process, /proc/PID/status): after loading the data "
         f"{mem['after_load'].get('VmRSS')} (peak {mem['after_load'].get('VmHWM')}); after the "
         f"{args.connections}-connection runs peak {mem['after_64'].get('VmHWM')}; after all runs peak "
-        f"{mem['after_runs'].get('VmHWM')}, current {mem['after_runs'].get('VmRSS')}."
+        f"{mem['after_runs'].get('VmHWM')}, current {mem['after_runs'].get('VmRSS')}. Targets: at most "
+        f"{LOADED_TARGET_MB} MB after loading, at most {PEAK_TARGET_MB} MB peak: "
+        f"{'PASS' if memory_ok else 'FAIL'}."
     )
     machine_line = (
         f"Machine: {info['nproc']} CPU ({info['cpu']}), {mb(info['mem_total_kb'])} RAM, "
@@ -835,6 +847,8 @@ def main(argv: list[str] | None = None) -> int:
                     "cached_ratio": CACHED_TARGET,
                     "estimate_ratio": ESTIMATE_TARGET,
                     "p99_ms": P99_TARGET_MS,
+                    "loaded_mb": LOADED_TARGET_MB,
+                    "peak_mb": PEAK_TARGET_MB,
                 },
                 "rows": [
                     {
@@ -866,7 +880,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nresults: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     measured = [r for r in rows if r.api is not None]
     stress_ok = stress is None or (stress["run"].non_2xx_3xx == 0 and stress["run"].socket_error_total == 0)
-    return 0 if all(r.passed for r in measured) and stress_ok else 1
+    return 0 if all(r.passed for r in measured) and stress_ok and memory_ok else 1
 
 
 if __name__ == "__main__":

@@ -235,7 +235,8 @@ class _Prepared:
 
 # Per snapshot: (occupation id, band key, raw certifications, education, specialty, setting, state, metro)
 # -> _Prepared. Hours and match vary continuously and the core does not depend on them, so a stream of
-# distinct queries mostly reuses a few thousand cores. Only valid profiles are stored.
+# distinct queries mostly reuses cores already computed. Only valid profiles are stored; past the bound the
+# memo starts over (each entry is about 8 kB).
 _PREPARED: weakref.WeakKeyDictionary[Snapshot, dict[tuple[Any, ...], _Prepared]] = weakref.WeakKeyDictionary()
 _PREPARED_LOCK = threading.Lock()
 MAX_PREPARED = 1024
