@@ -182,6 +182,13 @@ def _adjustment(
     }
 
 
+def _premium(factor: str, value: Any, pct: Pct, explanation: str) -> dict[str, Any]:
+    """An adjustment of +low% to +high% that a source states."""
+    return _adjustment(
+        factor, value, 1 + _dec(pct.low) / 100, 1 + _dec(pct.high) / 100, explanation, pct.cited
+    )
+
+
 def pick_band(bands: tuple[Band, ...], *, years: int | None, level: str | None) -> Band | None:
     """The band for the given years and/or level; None when neither is given; conflicts raise."""
     by_years = None
@@ -384,14 +391,12 @@ def _education(
             return None, [_note("education", edu, "No figure for an associate's degree in the data.", None)]
         if band is not None and band == sources.bands[0]:
             return (
-                _adjustment(
+                _premium(
                     "education",
                     edu,
-                    1 + _dec(assoc.low) / 100,
-                    1 + _dec(assoc.high) / 100,
+                    assoc,
                     f"An associate's degree brings a {assoc.low:g}-{assoc.high:g}% higher starting salary "
                     f"than a certificate; applied to the starting ({band.key}) band only.",
-                    assoc.cited,
                 ),
                 [],
             )
@@ -453,14 +458,12 @@ def _specialty(
                 )
             ]
         return (
-            _adjustment(
+            _premium(
                 "specialty",
                 spec,
-                1 + _dec(inpatient.low) / 100,
-                1 + _dec(inpatient.high) / 100,
+                inpatient,
                 f"Inpatient coders earn {inpatient.low:g}-{inpatient.high:g}% more than outpatient coders, "
                 "the bands' baseline.",
-                inpatient.cited,
             ),
             [],
         )
