@@ -62,48 +62,39 @@ def dump(url: str) -> dict[str, list[dict[str, Any]]]:
         engine.dispose()
 
 
-def figures(url: str) -> dict[tuple[str, str, str, str, str], dict[str, Any]]:
-    """Wage figures keyed by (release key, SOC code, area type, area code, statistic)."""
+def _rows_with_their_keys(url: str, table: str) -> list[dict[str, Any]]:
+    """Every row of a per-release, per-occupation, per-area table, with release key, SOC code and area."""
     meta = MetaData()
     engine = make_engine(url)
     try:
-        meta.reflect(engine, only=["wage_stat", "area", "occupation", "release"])
-        w, a, o, r = (meta.tables[n] for n in ("wage_stat", "area", "occupation", "release"))
+        meta.reflect(engine, only=[table, "area", "occupation", "release"])
+        t, a, o, r = (meta.tables[n] for n in (table, "area", "occupation", "release"))
         query = (
-            select(w, r.c.key.label("release_key"), o.c.soc_code, a.c.area_type, a.c.code)
-            .join(r, r.c.id == w.c.release_id)
-            .join(o, o.c.id == w.c.occupation_id)
-            .join(a, a.c.id == w.c.area_id)
+            select(t, r.c.key.label("release_key"), o.c.soc_code, a.c.area_type, a.c.code)
+            .join(r, r.c.id == t.c.release_id)
+            .join(o, o.c.id == t.c.occupation_id)
+            .join(a, a.c.id == t.c.area_id)
         )
         with engine.connect() as conn:
-            return {
-                (m["release_key"], m["soc_code"], m["area_type"], m["code"], m["statistic"]): dict(m)
-                for m in (row._mapping for row in conn.execute(query))
-            }
+            return [dict(row._mapping) for row in conn.execute(query)]
     finally:
         engine.dispose()
+
+
+def figures(url: str) -> dict[tuple[str, str, str, str, str], dict[str, Any]]:
+    """Wage figures keyed by (release key, SOC code, area type, area code, statistic)."""
+    return {
+        (m["release_key"], m["soc_code"], m["area_type"], m["code"], m["statistic"]): m
+        for m in _rows_with_their_keys(url, "wage_stat")
+    }
 
 
 def employment(url: str) -> dict[tuple[str, str, str, str], dict[str, Any]]:
     """AreaEmployment rows keyed by (release key, SOC code, area type, area code)."""
-    meta = MetaData()
-    engine = make_engine(url)
-    try:
-        meta.reflect(engine, only=["area_employment", "area", "occupation", "release"])
-        e, a, o, r = (meta.tables[n] for n in ("area_employment", "area", "occupation", "release"))
-        query = (
-            select(e, r.c.key.label("release_key"), o.c.soc_code, a.c.area_type, a.c.code)
-            .join(r, r.c.id == e.c.release_id)
-            .join(o, o.c.id == e.c.occupation_id)
-            .join(a, a.c.id == e.c.area_id)
-        )
-        with engine.connect() as conn:
-            return {
-                (m["release_key"], m["soc_code"], m["area_type"], m["code"]): dict(m)
-                for m in (row._mapping for row in conn.execute(query))
-            }
-    finally:
-        engine.dispose()
+    return {
+        (m["release_key"], m["soc_code"], m["area_type"], m["code"]): m
+        for m in _rows_with_their_keys(url, "area_employment")
+    }
 
 
 def copy_fixture(name: str, directory: Path, *, as_name: str | None = None, edit: Any = None) -> Path:
