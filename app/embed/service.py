@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from app.embed import fmt
 from app.estimate import service as estimate_service
+from app.estimate.schemas import HOURS_DEFAULT
 from app.store import Snapshot
 
 ESTIMATE_PARAMS = (
@@ -26,7 +27,7 @@ def estimate_query(profile: dict[str, Any]) -> str:
     pairs = []
     for name in ESTIMATE_PARAMS:
         value = profile.get(name)
-        if value is None or (name == "hours_per_year" and value == 2080):
+        if value is None or (name == "hours_per_year" and value == HOURS_DEFAULT):
             continue
         pairs.append((name, str(value)))
     return urlencode(pairs)
@@ -56,7 +57,7 @@ def profile_label(estimate: dict[str, Any]) -> str:
     for key, label in (("education", "education"), ("specialty", "specialty"), ("setting", "setting")):
         if prof.get(key):
             parts.append(f"{label}: {str(prof[key]).replace('_', ' ')}")
-    if prof.get("hours_per_year") not in (None, 2080):
+    if prof.get("hours_per_year") not in (None, HOURS_DEFAULT):
         parts.append(f"{prof['hours_per_year']} hours a year")
     return " \u00b7 ".join(parts)
 

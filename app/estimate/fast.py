@@ -11,7 +11,16 @@ import orjson
 
 from app.errors import AppError
 from app.estimate import service
-from app.estimate.schemas import HOURS_MAX, MATCH_MAX, YEARS_MAX, Education, Level, Setting, Specialty
+from app.estimate.schemas import (
+    HOURS_DEFAULT,
+    HOURS_MAX,
+    MATCH_MAX,
+    YEARS_MAX,
+    Education,
+    Level,
+    Setting,
+    Specialty,
+)
 from app.store import Snapshot
 
 _INT = re.compile(r"\d{1,6}")
@@ -48,7 +57,7 @@ def parse_profile(query_string: bytes) -> dict[str, Any] | None:
                 return None
             pairs.append((key, value))
     profile: dict[str, Any] = dict.fromkeys(PARAMETERS)
-    profile["hours_per_year"] = 2080
+    profile["hours_per_year"] = HOURS_DEFAULT
     seen: set[str] = set()
     for key, value in pairs:
         if key not in PARAMETERS or key in seen:

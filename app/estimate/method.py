@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app.estimate.schemas import HOURS_DEFAULT
+
 CENT = Decimal("0.01")
 # Ratio preference: same statistic first (median, then mean); the mixed ratio only when nothing else exists.
 LOCATION_RATIOS = (("median", "median"), ("mean", "mean"), ("mean", "median"), ("median", "mean"))
@@ -129,7 +131,7 @@ class Profile:
     setting: str | None = None
     state: Area | None = None
     metro: Area | None = None
-    hours_per_year: int = 2080
+    hours_per_year: int = HOURS_DEFAULT
     retirement_match_pct: float | None = None
 
 

@@ -7,6 +7,7 @@ from fastapi import Query
 from app.estimate.schemas import (
     CERTS,
     HOURS,
+    HOURS_DEFAULT,
     HOURS_MAX,
     MATCH,
     MATCH_MAX,
@@ -35,7 +36,7 @@ async def estimate_query(
     metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
     setting: Annotated[Setting | None, Query()] = None,
     specialty: Annotated[Specialty | None, Query()] = None,
-    hours_per_year: Annotated[int, Query(ge=1, le=HOURS_MAX, description=HOURS)] = 2080,
+    hours_per_year: Annotated[int, Query(ge=1, le=HOURS_MAX, description=HOURS)] = HOURS_DEFAULT,
     retirement_match_pct: Annotated[float | None, Query(ge=0, le=MATCH_MAX, description=MATCH)] = None,
 ) -> EstimateQuery:
     """Collect the profile (an async dependency: no thread-pool hop per request)."""

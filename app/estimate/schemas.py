@@ -13,6 +13,7 @@ Specialty = Literal["outpatient", "inpatient", "surgical", "auditing", "risk_adj
 
 YEARS_MAX = 50
 HOURS_MAX = 4000
+HOURS_DEFAULT = 2080  # a full-time year, as BLS annualises hourly wages
 MATCH_MAX = 10
 YEARS = f"Years of experience (0-{YEARS_MAX}); picks the experience band"
 HOURS = f"Paid hours a year (1-{HOURS_MAX}); annual = hourly x hours"
@@ -36,7 +37,7 @@ class EstimateRequest(BaseModel):
     metro: str | None = Field(default=None, pattern=r"^\d{5,7}$", description="CBSA code")
     setting: Setting | None = None
     specialty: Specialty | None = None
-    hours_per_year: int = Field(default=2080, ge=1, le=HOURS_MAX, description=HOURS)
+    hours_per_year: int = Field(default=HOURS_DEFAULT, ge=1, le=HOURS_MAX, description=HOURS)
     retirement_match_pct: float | None = Field(default=None, ge=0, le=MATCH_MAX, description=MATCH)
 
 

@@ -22,6 +22,7 @@ from app.estimate.method import (
     finish_estimate,
     pick_band,
 )
+from app.estimate.schemas import HOURS_DEFAULT
 from app.store import Snapshot
 from app.wages import service as wages_service
 
@@ -290,7 +291,7 @@ def estimate_one(
     metro: str | None = None,
     setting: str | None = None,
     specialty: str | None = None,
-    hours_per_year: int = 2080,
+    hours_per_year: int = HOURS_DEFAULT,
     retirement_match_pct: float | None = None,
 ) -> dict[str, Any]:
     """One explained estimate; unknown codes and contradictions are a 422."""

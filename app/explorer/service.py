@@ -6,7 +6,7 @@ from app.embed import fmt
 from app.embed import service as embed_service
 from app.errors import AppError, InvalidInput
 from app.estimate import service as estimate_service
-from app.estimate.schemas import HOURS_MAX, MATCH_MAX, YEARS_MAX, Education, Setting, Specialty
+from app.estimate.schemas import HOURS_DEFAULT, HOURS_MAX, MATCH_MAX, YEARS_MAX, Education, Setting, Specialty
 from app.query import apply_sort, parse_sort
 from app.store import Snapshot
 from app.wages import service as wages
@@ -36,7 +36,7 @@ def parse_profile(raw: dict[str, str | None]) -> dict[str, Any]:
     profile: dict[str, Any] = {k: (raw.get(k) or "").strip() or None for k in TEXT_PARAMS}
     profile["years"] = _number("years", raw.get("years"), low=0, high=YEARS_MAX, integer=True)
     hours = _number("hours_per_year", raw.get("hours_per_year"), low=1, high=HOURS_MAX, integer=True)
-    profile["hours_per_year"] = 2080 if hours is None else hours
+    profile["hours_per_year"] = HOURS_DEFAULT if hours is None else hours
     profile["retirement_match_pct"] = _number(
         "retirement_match_pct", raw.get("retirement_match_pct"), low=0, high=MATCH_MAX, integer=False
     )
