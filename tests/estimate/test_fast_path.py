@@ -1,10 +1,11 @@
 """The pure-ASGI GET /estimate path answers exactly what the FastAPI route answers, and defers every
 request it does not fully understand."""
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from app.estimate.fast import parse_profile
+from app.estimate.fast import estimate_body, parse_profile
 
 PROFILES = [
     {},
@@ -103,3 +104,17 @@ def test_progression_entry_of_own_band_equals_the_level_estimate(client: TestCli
     own = next(p for p in by_years["progression"] if p["level"]["key"] == level)
     assert (own["hourly"], own["annual"]) == (by_level["hourly"], by_level["annual"])
     assert (by_years["hourly"], by_years["annual"]) == (by_level["hourly"], by_level["annual"])
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_valid_queries_are_answered_by_the_fast_path_itself(client: TestClient, profile: dict):
+    # Without this, a fast path that deferred everything would still pass every HTTP test (only slower).
+    query = "&".join(f"{k}={v}" for k, v in profile.items()).encode()
+    body = estimate_body(client.app.state.store.snapshot, query)
+    assert body is not None
+    assert orjson.loads(body) == client.post("/estimate", json=profile).json()
+
+
+@pytest.mark.parametrize("query", [b"years=1&level=senior", b"certifications=XYZ", b"colour=red"])
+def test_errors_are_left_to_the_route(client: TestClient, query: bytes):
+    assert estimate_body(client.app.state.store.snapshot, query) is None
