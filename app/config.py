@@ -7,6 +7,8 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("salary.db")
+# Medical Records Specialists: the occupation every route defaults to and every process preloads.
+DEFAULT_OCCUPATION = "29-2072"
 
 
 class Settings(BaseSettings):
@@ -16,7 +18,7 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
         validation_alias=AliasChoices("SALARY_API_DATABASE_URL", "DATABASE_URL"),
     )
-    default_occupation: str = "29-2072"
+    default_occupation: str = DEFAULT_OCCUPATION
     # How often each process checks the database for a new data version (seconds).
     refresh_interval: float = 5.0
     cache_max_age: int = 3600

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from app.config import DEFAULT_OCCUPATION
 from app.errors import ServiceUnavailable
 from app.query import DEFAULT_LIMIT, MAX_LIMIT
 from app.store import Snapshot
@@ -27,6 +28,16 @@ async def get_snapshot(request: Request) -> Snapshot:
 
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+
+
+async def occupation_in_memory(request: Request, snapshot: SnapshotDep) -> None:
+    """Read the requested occupation's figures in a worker thread on its first request, so the event
+    loop never waits on the database (routers that take ``occupation`` depend on this)."""
+    code = request.query_params.get("occupation", DEFAULT_OCCUPATION)
+    occupation = snapshot.occupation_by_code.get(code)
+    if occupation is not None and not snapshot.has_figures(occupation["id"]):
+        await asyncio.to_thread(snapshot.occupation_figures, occupation["id"])
+
 
 OccupationParam = Annotated[
     str,

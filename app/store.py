@@ -1,5 +1,6 @@
 """The in-memory read model: every GET is served from a Snapshot built at start-up and rebuilt when the
-database's data version changes. No ORM session is opened on the read path."""
+database's data version changes. The one database read after start-up is an occupation's figures on its
+first request (see ``Snapshot.occupation_figures``); it runs in a worker thread, never on the event loop."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from app.config import DEFAULT_OCCUPATION
 from app.errors import ServiceUnavailable
 from app.models import (
     STATISTICS,
@@ -109,7 +111,7 @@ class Snapshot:
         self._figures_lock = threading.Lock()
 
     @classmethod
-    def load(cls, engine: Engine, preload: tuple[str, ...] = ("29-2072",)) -> Snapshot:
+    def load(cls, engine: Engine, preload: tuple[str, ...] = (DEFAULT_OCCUPATION,)) -> Snapshot:
         """Read the reference tables in one transaction, and the figures of the ``preload`` occupations."""
         models = {
             "source": Source,
@@ -156,6 +158,10 @@ class Snapshot:
                 emp_t = AreaEmployment.__table__  # type: ignore[attr-defined]
                 try:
                     with self._engine.connect() as conn, conn.begin():
+                        version_row = conn.execute(
+                            select(DataVersion.__table__.c.version)  # type: ignore[attr-defined]
+                        ).first()
+                        version = 0 if version_row is None else int(version_row[0])
                         wage_rows = conn.execute(
                             select(wage_t)
                             .where(wage_t.c.occupation_id == occupation_id)
@@ -169,6 +175,13 @@ class Snapshot:
                         "The figures of this occupation are not in memory yet and the database is "
                         "unreachable; retry shortly."
                     ) from None
+                if version != self.version:
+                    # Figures of a newer release must not be served under this snapshot's version and
+                    # release tables; the store's next refresh (seconds away) loads them consistently.
+                    raise ServiceUnavailable(
+                        "The data changed since this process loaded them; it is reloading. Retry in a "
+                        "few seconds."
+                    )
                 by_area: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
                 for r in wage_rows:
                     w = dict(r._mapping)
@@ -178,6 +191,10 @@ class Snapshot:
                 }
                 self._wages[occupation_id] = by_area
         return self._wages[occupation_id], self._employment[occupation_id]
+
+    def has_figures(self, occupation_id: int) -> bool:
+        """Whether the occupation's figures are in memory (no database read needed to serve it)."""
+        return occupation_id in self._wages
 
     def stats(self, occupation_id: int, release_id: int, area_id: int) -> dict[str, dict[str, Any]]:
         """{statistic: figure row} of one occupation, release and area (empty when there are none)."""
@@ -350,7 +367,7 @@ def figure(w: dict[str, Any]) -> dict[str, Any]:
 class Store:
     """Holds the current Snapshot for this process and swaps in a new one when the data version moves."""
 
-    def __init__(self, engine: Engine, preload: tuple[str, ...] = ("29-2072",)) -> None:
+    def __init__(self, engine: Engine, preload: tuple[str, ...] = (DEFAULT_OCCUPATION,)) -> None:
         self.engine = engine
         self.preload = preload
         self.snapshot: Snapshot | None = None

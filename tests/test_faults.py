@@ -129,3 +129,28 @@ def test_database_lost_while_serving_keeps_serving_memory_and_says_so(fresh_data
             assert "x-data-stale" not in c.get("/states?sort=-mean").headers
     finally:
         proxy.close()
+
+
+@pytest.mark.parametrize("fresh_database", ["postgres"], indirect=True)
+def test_occupation_not_yet_in_memory_is_503_while_the_database_is_lost(fresh_database: str):
+    url = make_url(fresh_database)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    try:
+        proxy.start()
+        via_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        # Preload another occupation, so 29-2072's figures are read from the database on first use.
+        with make_client(via_proxy, default_occupation="00-0000", refresh_interval=0.2) as c:
+            assert c.get("/readyz").status_code == 200
+            proxy.stop()
+            assert _wait_for(lambda: c.get("/readyz").status_code == 503)
+            down = c.get("/states/NJ")
+            assert down.status_code == 503
+            assert down.json()["error"]["type"] == "service_unavailable"
+            assert "not in memory yet" in down.json()["error"]["message"]
+
+            proxy.start()
+            assert _wait_for(lambda: c.get("/readyz").status_code == 200)
+            back = c.get("/states/NJ")
+            assert back.status_code == 200 and back.json()["item"]["wages"]["mean"]["annual"] == 69380
+    finally:
+        proxy.close()

@@ -2,14 +2,14 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from app.charts import render, service
-from app.deps import OccupationParam, ReleaseParam, SnapshotDep
+from app.deps import DEFAULT_OCCUPATION, OccupationParam, ReleaseParam, SnapshotDep, occupation_in_memory
 from app.schemas import ERROR_RESPONSES
 
-router = APIRouter(tags=["charts"], responses=ERROR_RESPONSES)
+router = APIRouter(tags=["charts"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
 SVG_MEDIA = "image/svg+xml"
 SVG_CONTENT: dict[int | str, dict[str, Any]] = {200: {"content": {SVG_MEDIA: {"schema": {"type": "string"}}}}}
 # An SVG opened on its own is a document: no script may run in it, whatever it contains.
@@ -27,7 +27,7 @@ def _svg(body: str) -> Response:
 @router.get("/charts/percentiles.svg", response_class=Response, responses=SVG_CONTENT)
 async def percentiles_chart(
     snapshot: SnapshotDep,
-    occupation: OccupationParam = "29-2072",
+    occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
     state: Annotated[str | None, Query(description="USPS state code", max_length=2, min_length=2)] = None,
     metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
@@ -43,7 +43,7 @@ async def percentiles_chart(
 @router.get("/charts/states.svg", response_class=Response, responses=SVG_CONTENT)
 async def states_chart(
     snapshot: SnapshotDep,
-    occupation: OccupationParam = "29-2072",
+    occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
     sort: Annotated[
         str,

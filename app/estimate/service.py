@@ -5,6 +5,7 @@ import weakref
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.config import DEFAULT_OCCUPATION
 from app.errors import InvalidInput, NotFound
 from app.estimate.method import (
     Area,
@@ -26,7 +27,6 @@ from app.estimate.schemas import HOURS_DEFAULT
 from app.store import Snapshot
 from app.wages import service as wages_service
 
-DEFAULT_OCCUPATION = "29-2072"
 MAX_PROFILES = 100
 
 

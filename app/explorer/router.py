@@ -3,14 +3,14 @@
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import OccupationParam, SnapshotDep
+from app.deps import DEFAULT_OCCUPATION, OccupationParam, SnapshotDep, occupation_in_memory
 from app.explorer import render, service
 from app.schemas import ERROR_RESPONSES
 
-router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES)
+router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
 EXPLORER_JS = (Path(__file__).resolve().parent.parent / "static" / "explorer.js").read_text(encoding="utf-8")
 FormValue = Annotated[str | None, Query(max_length=200, description="As in /estimate; empty means not given")]
 
@@ -22,7 +22,7 @@ FormValue = Annotated[str | None, Query(max_length=200, description="As in /esti
 )
 def explorer_page(
     snapshot: SnapshotDep,
-    occupation: OccupationParam = "29-2072",
+    occupation: OccupationParam = DEFAULT_OCCUPATION,
     years: FormValue = None,
     level: FormValue = None,
     certifications: FormValue = None,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from app.deps import (
+    DEFAULT_OCCUPATION,
     DEFAULT_PAGE,
     FormatParam,
     LimitParam,
@@ -14,6 +15,7 @@ from app.deps import (
     ReleaseParam,
     SnapshotDep,
     SortParam,
+    occupation_in_memory,
 )
 from app.listing import json_response, list_response, wants_csv
 from app.schemas import CSV_RESPONSE, ERROR_RESPONSES
@@ -21,13 +23,13 @@ from app.store import Snapshot
 from app.wages import service
 from app.wages.schemas import AreaDetail, AreaPage, BenchmarkPage, PercentilesResponse
 
-router = APIRouter(tags=["wages"], responses=ERROR_RESPONSES)
+router = APIRouter(tags=["wages"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
 
 
 @router.get("/percentiles", response_model=PercentilesResponse)
 async def get_percentiles(
     snapshot: SnapshotDep,
-    occupation: OccupationParam = "29-2072",
+    occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
     state: Annotated[str | None, Query(description="USPS state code", max_length=2, min_length=2)] = None,
     metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
@@ -133,7 +135,7 @@ async def list_states(
     request: Request,
     snapshot: SnapshotDep,
     filters: FiltersDep,
-    occupation: OccupationParam = "29-2072",
+    occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
     sort: SortParam = None,
     limit: LimitParam = DEFAULT_PAGE,
@@ -159,7 +161,7 @@ async def list_states(
 async def get_state(
     snapshot: SnapshotDep,
     code: Annotated[str, Path(description="USPS code, e.g. NJ", max_length=40)],
-    occupation: OccupationParam = "29-2072",
+    occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
 ) -> Response:
     """One state's figures, tier or rank, and the metros inside it."""
@@ -172,7 +174,7 @@ async def list_metros(
     request: Request,
     snapshot: SnapshotDep,
     filters: FiltersDep,
-    occupation: OccupationParam = "29-2072",
+    occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
     sort: SortParam = None,
     limit: LimitParam = DEFAULT_PAGE,
@@ -200,7 +202,7 @@ async def list_metros(
 async def get_metro(
     snapshot: SnapshotDep,
     code: Annotated[str, Path(description="CBSA code, e.g. 41940", max_length=40)],
-    occupation: OccupationParam = "29-2072",
+    occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
 ) -> Response:
     """One metro area's figures and its principal states."""
@@ -212,7 +214,7 @@ async def get_metro(
 async def list_benchmarks(
     request: Request,
     snapshot: SnapshotDep,
-    occupation: OccupationParam = "29-2072",
+    occupation: OccupationParam = DEFAULT_OCCUPATION,
     sort: SortParam = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
