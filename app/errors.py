@@ -1,5 +1,6 @@
 """One error hierarchy and one error shape: ``{"error": {"status", "type", "message", "details"}}``."""
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -63,3 +64,25 @@ def error_body(
 ) -> dict:
     """The single error shape every 4xx and 5xx uses."""
     return {"error": {"status": status, "type": error_type, "message": message, "details": details or []}}
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
+    """A person-readable message and details from pydantic's validation errors."""
+    details = []
+    parts = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
+        where = ".".join(loc) or "request"
+        msg = err.get("msg", "invalid value")
+        got = err.get("input")
+        details.append({"parameter": where, "problem": msg, "value": _short(got)})
+        parts.append(
+            f"{where}: {msg}"
+            + ("" if got is None or isinstance(got, dict | list) else f" (got {_short(got)})")
+        )
+    return "Invalid request. " + "; ".join(parts[:5]) + ".", details[:20]

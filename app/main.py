@@ -20,7 +20,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.edge import EdgeMiddleware
 from app.embed.router import router as embed_router
-from app.errors import AppError, error_body
+from app.errors import AppError, error_body, validation_message
 from app.estimate.fast import estimate_body
 from app.estimate.router import router as estimate_router
 from app.explorer.router import router as explorer_router
@@ -35,27 +35,6 @@ from app.wages.router import router as wages_router
 log = logging.getLogger("salary_api")
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
-    details = []
-    parts = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
-        where = ".".join(loc) or "request"
-        msg = err.get("msg", "invalid value")
-        got = err.get("input")
-        details.append({"parameter": where, "problem": msg, "value": _short(got)})
-        parts.append(
-            f"{where}: {msg}"
-            + ("" if got is None or isinstance(got, dict | list) else f" (got {_short(got)})")
-        )
-    return "Invalid request. " + "; ".join(parts[:5]) + ".", details[:20]
-
-
 def install_error_handlers(app: FastAPI) -> None:
     """Every error leaves in the one error shape, without stack traces."""
 
@@ -65,7 +44,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
-        message, details = _validation_message(exc)
+        message, details = validation_message(exc.errors())
         return json_response(error_body(422, "invalid_input", message, details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

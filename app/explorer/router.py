@@ -20,7 +20,7 @@ FormValue = Annotated[str | None, Query(max_length=200, description="As in /esti
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
-def explorer_page(
+async def explorer_page(
     snapshot: SnapshotDep,
     occupation: OccupationParam = DEFAULT_OCCUPATION,
     years: FormValue = None,

@@ -2,45 +2,29 @@
 
 from typing import Any, get_args
 
+from pydantic import ValidationError
+
 from app.embed import fmt
 from app.embed import service as embed_service
-from app.errors import AppError, InvalidInput
+from app.errors import InvalidInput, NotFound, validation_message
 from app.estimate import service as estimate_service
-from app.estimate.schemas import HOURS_DEFAULT, HOURS_MAX, MATCH_MAX, YEARS_MAX, Education, Setting, Specialty
+from app.estimate.schemas import Education, EstimateRequest, Setting, Specialty
 from app.query import apply_sort, parse_sort
 from app.store import Snapshot
 from app.wages import service as wages
 
 DEFAULT_SORT = "-mean"
-TEXT_PARAMS = ("level", "certifications", "education", "state", "metro", "setting", "specialty")
-
-
-def _number(name: str, raw: str | None, *, low: float, high: float, integer: bool) -> float | int | None:
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        value: float | int = int(raw) if integer else float(raw)
-    except ValueError:
-        value = float("nan")
-    if not (low <= value <= high):
-        kind = "a whole number" if integer else "a number"
-        raise InvalidInput(
-            f"{name} must be {kind} from {low:g} to {high:g}; got {raw[:40]!r}.",
-            details=[{"parameter": name, "value": raw[:40]}],
-        )
-    return value
 
 
 def parse_profile(raw: dict[str, str | None]) -> dict[str, Any]:
-    """Form values (empty = not given) into /estimate keyword arguments; a 422-style error when malformed."""
-    profile: dict[str, Any] = {k: (raw.get(k) or "").strip() or None for k in TEXT_PARAMS}
-    profile["years"] = _number("years", raw.get("years"), low=0, high=YEARS_MAX, integer=True)
-    hours = _number("hours_per_year", raw.get("hours_per_year"), low=1, high=HOURS_MAX, integer=True)
-    profile["hours_per_year"] = HOURS_DEFAULT if hours is None else hours
-    profile["retirement_match_pct"] = _number(
-        "retirement_match_pct", raw.get("retirement_match_pct"), low=0, high=MATCH_MAX, integer=False
-    )
-    return profile
+    """Form values (empty = not given) into /estimate keyword arguments, checked by /estimate's own model."""
+    given = {name: value.strip() for name, value in raw.items() if value and value.strip()}
+    try:
+        # Not strict: form values are strings, so "3" must become 3 (as in a query string).
+        return EstimateRequest.model_validate(given, strict=False).model_dump()
+    except ValidationError as exc:
+        message, details = validation_message(exc.errors())
+        raise InvalidInput(message, details=details) from None
 
 
 def choices(snapshot: Snapshot) -> dict[str, Any]:
@@ -76,16 +60,16 @@ def choices(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def _percentiles(snapshot: Snapshot, *, occupation: str, profile: dict[str, Any]) -> dict[str, Any]:
-    """Percentiles of the chosen area when it has them, else national ones with a note saying so."""
+def _percentiles(snapshot: Snapshot, *, occupation: str, area: dict[str, Any]) -> dict[str, Any]:
+    """Percentiles of the chosen (checked) area when it has them, else national ones with a note saying so."""
     note = None
-    for state, metro in ((None, profile.get("metro")), (profile.get("state"), None)):
+    for state, metro in ((None, area.get("metro")), (area.get("state"), None)):
         if state is None and metro is None:
             continue
         try:
             body = wages.percentiles(snapshot, occupation=occupation, release=None, state=state, metro=metro)
             return {**body, "note": None, "chart_query": f"metro={metro}" if metro else f"state={state}"}
-        except AppError:
+        except NotFound:
             name = fmt.area_label(snapshot, state=state, metro=metro)
             note = note or f"No percentile figures for {name} in the data; national percentiles shown."
     body = wages.percentiles(snapshot, occupation=occupation, release=None, state=None, metro=None)
@@ -133,7 +117,10 @@ def explorer_view(
         "estimate": estimate,
         "card": card,
         "error": error,
-        "percentiles": _percentiles(snapshot, occupation=occupation, profile=profile),
+        # The estimate's echo holds the codes /estimate accepted; a rejected profile shows national figures.
+        "percentiles": _percentiles(
+            snapshot, occupation=occupation, area=estimate["profile"] if estimate else {}
+        ),
         "states": states,
         "states_source": fmt.source_line(states_prov["releases"], states_prov["sources"]),
         "occupation_title": envelope["occupation"]["title"],

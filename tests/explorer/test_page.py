@@ -64,11 +64,30 @@ def test_form_offers_every_choice_from_the_data(client: TestClient):
     assert 'value="29-2072" selected' in html
 
 
+def page_error(html: str) -> str:
+    found = re.search(r'<p class="estimate-error">(.*?)</p>', html, re.S)
+    return found.group(1) if found else ""
+
+
 def test_bad_profile_is_explained_on_the_page(client: TestClient):
     r = client.get("/?years=1&level=senior")
     assert r.status_code == 200
-    assert "contradict each other" in text_of(r.text, "estimate") or "contradict each other" in r.text
-    assert "whole number" in client.get("/?years=abc").text
+    assert "contradict each other" in page_error(r.text)
+    assert "years: Input should be a valid integer" in page_error(client.get("/?years=abc").text)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["education=phd", "setting=moon", "specialty=xyz", "years=3.5", "retirement_match_pct=nan", "state=zz"],
+)
+def test_the_page_rejects_what_estimate_rejects(client: TestClient, query: str):
+    api = client.get(f"/estimate?{query}")
+    assert api.status_code == 422
+    html = client.get(f"/?{query}").text
+    assert page_error(html), query
+    assert 'id="est-hourly"' not in html
+    # A rejected area is not reported as an area without figures.
+    assert "No percentile figures for" not in html
     # An empty form (no JavaScript) is the national estimate, not an error.
     empty = client.get("/?state=&metro=&years=&level=&certifications=&hours_per_year=&sort=-mean").text
     assert 'id="est-hourly"' in empty
