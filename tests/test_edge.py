@@ -193,3 +193,7 @@ def test_one_off_queries_do_not_evict_repeated_ones():
     asyncio.run(traffic())
     assert calls["popular=1"] == 2  # computed on its first two requests, then served from the cache
     assert all(calls[f"one_off={n}"] == 1 for n in range(100))
+    # A cache admitting on first sighting would also compute popular=1 twice (evicted, then recomputed);
+    # what tells them apart is that no one-off query ever took a place in the cache.
+    cached = {key[1].decode() if isinstance(key[1], bytes) else key[1] for key in edge.cache}
+    assert cached == {"popular=1"}  # its raw and canonical spellings
