@@ -81,8 +81,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        # Not uvloop: under 512 connections it served some requests seconds late (p99 1.9 s, max 4.5 s,
-        # against 30 ms and 55 ms here) for a few percent more throughput; see bench/README.md.
+        # Not uvloop: at 512 connections its p99 was seconds (the asyncio loop's: tens of ms), for about 10%
+        # more throughput; see "Why the asyncio loop" in bench/README.md for the measurements.
         loop="asyncio",
         http="httptools",
         log_level="warning",

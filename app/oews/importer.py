@@ -49,13 +49,12 @@ from sqlmodel import Session
 
 from app.db import lock_writers
 from app.errors import ImportFailed
-from app.models import Area, AreaEmployment, Occupation, Release, Source, WageStat
+from app.models import STATISTICS, Area, AreaEmployment, Occupation, Release, Source, WageStat
 from seed.load import bump_data_version
 
 Progress = Callable[[str, int, int | None], None]
 
 SOURCE_KEY = "bls"
-STATISTICS = ("p10", "p25", "median", "p75", "p90", "mean")
 WAGE_COLUMNS = (
     ("H_PCT10", "A_PCT10"),
     ("H_PCT25", "A_PCT25"),
@@ -359,6 +358,10 @@ class _AreaResolver:
             raise _CellError("AREA", f"{code!r} is not a numeric area code")
         if kind in ("state", "territory"):
             found = self.fips.get(code.zfill(2))
+            if found is None and not self.fips:
+                raise _CellError(
+                    "AREA", "the database holds no states or territories yet; run `salary-api seed` first"
+                )
             if found is None:
                 raise _CellError("AREA", f"{code!r} is not the FIPS code of a known state or territory")
             return found
@@ -816,10 +819,6 @@ def _load(
             area_type, code = parsed.areas[index]
             if (area_type, code) in area_ids:
                 continue
-            if area_type in ("state", "territory"):
-                raise ImportFailed(
-                    f"{name}: the reference area {code} is missing; run `salary-api seed` first."
-                )
             new_areas.append(
                 {
                     "area_type": area_type,

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 import app.oews.importer as importer
+from app.cli import run_migrations
 from app.errors import ImportFailed
 from tests.oews.conftest import (
     BOTH,
@@ -146,3 +147,11 @@ def test_bad_options(fresh_database: str) -> None:
     with pytest.raises(ImportFailed, match=r"no such file"):
         run_import(fresh_database, path.with_name("missing_M2023_dl.csv"))
     assert dump(fresh_database) == before
+
+
+def test_state_file_before_seeding_says_to_seed(empty_database: str) -> None:
+    run_migrations(empty_database)  # migrated, not seeded: no reference states yet
+    before = dump(empty_database)
+    with pytest.raises(ImportFailed, match=r"run `salary-api seed` first"):
+        run_import(empty_database, FIXTURES / STATE)
+    assert dump(empty_database) == before
