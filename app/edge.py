@@ -81,12 +81,10 @@ class CachedResponse:
 
 
 # Cached answers are public data: every origin may read them (preflights still go through CORSMiddleware).
+EXPOSED_HEADERS = ("ETag", "X-Data-Version", "X-Data-Stale", "Content-Disposition", "Retry-After")
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
-    (
-        b"access-control-expose-headers",
-        b"ETag, X-Data-Version, X-Data-Stale, Content-Disposition, Retry-After",
-    ),
+    (b"access-control-expose-headers", ", ".join(EXPOSED_HEADERS).encode()),
 ]
 
 

@@ -18,7 +18,7 @@ from app.admin.router import router as admin_router
 from app.charts.router import router as charts_router
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.edge import EdgeMiddleware
+from app.edge import EXPOSED_HEADERS, EdgeMiddleware
 from app.embed.router import router as embed_router
 from app.errors import AppError, error_body, validation_message
 from app.estimate.fast import estimate_body
@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Accept", "Content-Type", "If-None-Match", "Authorization"],
-        expose_headers=["ETag", "X-Data-Version", "X-Data-Stale", "Content-Disposition", "Retry-After"],
+        expose_headers=list(EXPOSED_HEADERS),
         max_age=settings.cors_max_age,
     )
     app.include_router(health_router)

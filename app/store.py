@@ -73,9 +73,7 @@ class OccupationView:
 class Snapshot:
     """Immutable copy of the database, indexed for the read endpoints."""
 
-    def __init__(
-        self, version: int, tables: dict[str, list[dict[str, Any]]], engine: Engine | None = None
-    ) -> None:
+    def __init__(self, version: int, tables: dict[str, list[dict[str, Any]]], engine: Engine) -> None:
         self.version = version
         self.sources = {s["id"]: s for s in tables["source"]}
         self.releases = {r["id"]: r for r in tables["release"]}
@@ -152,8 +150,6 @@ class Snapshot:
             return wages, employment
         with self._figures_lock:
             if occupation_id not in self._wages:
-                if self._engine is None:
-                    raise ServiceUnavailable("Figures for this occupation are not loaded.")
                 wage_t = WageStat.__table__  # type: ignore[attr-defined]
                 emp_t = AreaEmployment.__table__  # type: ignore[attr-defined]
                 try:

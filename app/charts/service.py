@@ -17,7 +17,6 @@ STAT_LABELS = {
     "p75": "75th percentile",
     "p90": "90th percentile",
 }
-UNITS = ("annual", "hourly")
 
 
 def percentiles_chart(
@@ -76,8 +75,11 @@ def states_chart(
     stat = _chart_stat(spec)
     envelope, items = wages.list_states(snapshot, occupation=occupation, release=release)
     ordered = apply_sort(items, spec, wages.AREA_SORT_KEYS)
-    shown = [i for i in ordered if i["wages"][stat] is not None and i["wages"][stat][unit] is not None]
-    missing = [i for i in ordered if i not in shown]
+    shown: list[dict[str, Any]] = []
+    missing: list[dict[str, Any]] = []
+    for item in ordered:
+        has_figure = item["wages"][stat] is not None and item["wages"][stat][unit] is not None
+        (shown if has_figure else missing).append(item)
     view = wages.occupation_view(snapshot, occupation=occupation, release=release)
     national = view.national["wages"][stat] if view.national else None
     reference = None

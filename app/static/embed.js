@@ -164,12 +164,12 @@
     );
   }
 
-  function scan(force) {
+  function scan() {
     try {
       var els = document.querySelectorAll("[data-wage-range]");
       for (var i = 0; i < els.length; i++) {
         var status = els[i].getAttribute(STATUS);
-        if (force || !status) fill(els[i]);
+        if (!status) fill(els[i]);
       }
     } catch (e) { warn("scan failed: " + e.message); }
   }
@@ -177,9 +177,9 @@
   window.SalaryWageRange = { scan: scan, base: base };
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { scan(false); });
+    document.addEventListener("DOMContentLoaded", function () { scan(); });
   } else {
-    scan(false);
+    scan();
   }
   // Job boards add posts as the reader scrolls: fill new placeholders as they appear.
   try {
@@ -188,7 +188,7 @@
       new MutationObserver(function () {
         if (queued) return;
         queued = true;
-        setTimeout(function () { queued = false; scan(false); }, 50);
+        setTimeout(function () { queued = false; scan(); }, 50);
       }).observe(document.documentElement, { childList: true, subtree: true });
     }
   } catch (e) { /* optional */ }
