@@ -4,6 +4,7 @@ results in place when an input changes. No external scripts, fonts or styles."""
 from typing import Any
 from urllib.parse import urlencode
 
+from app.config import DEFAULT_OCCUPATION
 from app.embed import fmt
 from app.embed.fmt import escape
 
@@ -336,8 +337,9 @@ def page(view: dict[str, Any]) -> str:
         f"<title>Salary explorer: {escape(view['occupation_title'])}</title>"
         f"<style>{CSS}</style></head><body>"
         "<header><h1>Medical billing and coding salary explorer</h1>"
-        '<p class="lede">Estimates, percentiles and state wages for Medical Records Specialists '
-        "(SOC 29-2072), every figure with its source. The same data as the "
+        f'<p class="lede">Percentiles and state wages for {escape(view["occupation_title"])} '
+        f"(SOC {escape(view['occupation'])}), an explained estimate for medical coders (SOC "
+        f"{DEFAULT_OCCUPATION}), every figure with its source. The same data as the "
         '<a href="/docs">JSON API</a>.</p></header>'
         f'<main class="layout">{form(view)}'
         f'<div id="results" aria-live="polite" data-data-version="{view["data_version"]}">'

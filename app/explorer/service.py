@@ -4,6 +4,7 @@ from typing import Any, get_args
 
 from pydantic import ValidationError
 
+from app.config import DEFAULT_OCCUPATION
 from app.embed import fmt
 from app.embed import service as embed_service
 from app.errors import InvalidInput, NotFound, validation_message
@@ -85,11 +86,19 @@ def explorer_view(
     wages.resolve_occupation(snapshot, code=occupation)
     estimate = error = None
     profile: dict[str, Any] = {}
-    try:
-        profile = parse_profile(raw_profile)
-        estimate = estimate_service.estimate_one(snapshot, **profile)
-    except InvalidInput as exc:
-        error = exc.message
+    if occupation != DEFAULT_OCCUPATION:
+        # The bands and premiums the method uses describe medical coders; nothing estimates other jobs.
+        error = (
+            f"Estimates exist for SOC {DEFAULT_OCCUPATION} only: the experience bands and premiums they use "
+            "come from sources about medical coders. The percentiles and state wages below are for "
+            f"SOC {occupation}."
+        )
+    else:
+        try:
+            profile = parse_profile(raw_profile)
+            estimate = estimate_service.estimate_one(snapshot, **profile)
+        except InvalidInput as exc:
+            error = exc.message
     envelope, items = wages.list_states(snapshot, occupation=occupation, release=None)
     states = apply_sort(items, spec, wages.AREA_SORT_KEYS)
     states_prov = wages.list_provenance(snapshot, items=states)

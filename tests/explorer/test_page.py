@@ -6,6 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import make_client
+from tests.oews.conftest import FIXTURES, run_import
+
 EN_DASH = "\u2013"
 
 
@@ -103,3 +106,18 @@ def test_page_is_self_contained_under_the_csp(client: TestClient):
     js = client.get("/explorer.js")
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
     assert "http" not in js.text.replace("history", "")
+
+
+NATIONAL = FIXTURES / "national_M2023_dl.csv"
+
+
+@pytest.mark.parametrize("fresh_database", ["sqlite"], indirect=True)
+def test_another_occupation_gets_its_figures_and_no_coder_estimate(fresh_database: str):
+    run_import(fresh_database, NATIONAL, occupations=["00-0000"], groups=["total"])
+    with make_client(fresh_database) as c:
+        html = c.get("/?occupation=00-0000&years=3").text
+        assert "All Occupations (SOC 00-0000)" in html
+        assert 'id="est-hourly"' not in html
+        assert "Estimates exist for SOC 29-2072 only" in page_error(html)
+        coder = c.get("/?occupation=29-2072&years=3").text
+        assert 'id="est-hourly"' in coder and not page_error(coder)
