@@ -70,6 +70,27 @@ def marker_pct(rng: dict[str, Any]) -> float:
     return round(max(0.0, min(100.0, (rng["mid"] - rng["low"]) / span * 100)), 1)
 
 
+def card_figures(snapshot: Snapshot, *, estimate: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
+    """The figures and texts a wage card shows for an estimate (the embed card and the explorer's card)."""
+    hourly, annual = estimate["hourly"], estimate["annual"]
+    return {
+        "area": fmt.area_label(
+            snapshot, state=estimate["profile"]["state"], metro=estimate["profile"]["metro"]
+        ),
+        "profile": profile_label(estimate),
+        "hourly": hourly,
+        "annual": annual,
+        "hourly_text": fmt.money_range(hourly, unit="hourly"),
+        "annual_text": fmt.money_range(annual, unit="annual"),
+        "mid_hourly_text": fmt.hourly(hourly["mid"]),
+        "mid_annual_text": fmt.annual(annual["mid"]),
+        "marker_pct": marker_pct(hourly),
+        "open_top": bool(estimate["open_top"]),
+        "source_line": fmt.range_source_line(estimate),
+        "estimate_path": "/estimate" + (f"?{q}" if (q := estimate_query(profile)) else ""),
+    }
+
+
 def wage_card(
     snapshot: Snapshot,
     *,
@@ -79,28 +100,13 @@ def wage_card(
 ) -> dict[str, Any]:
     """Everything the card shows, computed by the /estimate service in process (same figures as its JSON)."""
     est = estimate_service.estimate_one(snapshot, **profile)
-    occupation = est["occupation"]
-    area = fmt.area_label(snapshot, state=est["profile"]["state"], metro=est["profile"]["metro"])
-    hourly, annual = est["hourly"], est["annual"]
     return {
+        **card_figures(snapshot, estimate=est, profile=profile),
         "theme": theme,
         "compact": compact,
-        "occupation": occupation["title"],
-        "soc_code": occupation["soc_code"],
-        "area": area,
-        "profile": profile_label(est),
-        "hourly": hourly,
-        "annual": annual,
-        "hourly_text": fmt.money_range(hourly, unit="hourly"),
-        "annual_text": fmt.money_range(annual, unit="annual"),
-        "mid_hourly_text": fmt.hourly(hourly["mid"]),
-        "mid_annual_text": fmt.annual(annual["mid"]),
+        "occupation": est["occupation"]["title"],
         "mid_label": "Median"
         if est["base"]["kind"] == "national_percentiles" and not est["adjustments"]
         else "Mid",
-        "marker_pct": marker_pct(hourly),
-        "open_top": bool(est["open_top"]),
-        "source_line": fmt.range_source_line(est),
         "data_version": est["data_version"],
-        "estimate_path": "/estimate" + (f"?{q}" if (q := estimate_query(profile)) else ""),
     }

@@ -222,10 +222,10 @@ def estimate_panel(view: dict[str, Any]) -> str:
         f'<p><strong id="est-annual" data-low="{est["annual"]["low"]}" data-high="{est["annual"]["high"]}">'
         f"{escape(card['annual_text'])}</strong> a year</p></div>"
         f'<div class="bar" role="img" aria-label="Range {escape(card["hourly_text"])} an hour, mid '
-        f'{escape(card["mid_hourly"])}"><span class="fill" style="left:0;right:0"></span>'
+        f'{escape(card["mid_hourly_text"])}"><span class="fill" style="left:0;right:0"></span>'
         f'<span class="mid" style="left:{card["marker_pct"]}%"></span></div>'
-        f'<p class="scale" aria-hidden="true"><span>Low</span><span>Mid {escape(card["mid_hourly"])} '
-        f"({escape(card['mid_annual'])})</span><span>High</span></p>"
+        f'<p class="scale" aria-hidden="true"><span>Low</span><span>Mid {escape(card["mid_hourly_text"])} '
+        f"({escape(card['mid_annual_text'])})</span><span>High</span></p>"
         f"<h3>How it is estimated</h3><p>{base_text}</p>{adjustments}"
         + (f'<h3>Notes</h3><ul class="notes">{notes}</ul>' if notes else "")
         + (f"<p>{total_text}.</p>" if total_text else "")

@@ -106,16 +106,8 @@ def explorer_view(
     card = None
     if estimate is not None:
         card = {
-            "hourly_text": fmt.money_range(estimate["hourly"], unit="hourly"),
-            "annual_text": fmt.money_range(estimate["annual"], unit="annual"),
-            "mid_hourly": fmt.hourly(estimate["hourly"]["mid"]),
-            "mid_annual": fmt.annual(estimate["annual"]["mid"]),
-            "marker_pct": embed_service.marker_pct(estimate["hourly"]),
-            "area": fmt.area_label(snapshot, state=profile.get("state"), metro=profile.get("metro")),
-            "profile": embed_service.profile_label(estimate),
-            "source_line": fmt.range_source_line(estimate),
+            **embed_service.card_figures(snapshot, estimate=estimate, profile=profile),
             "all_sources": fmt.source_line(estimate["releases"], estimate["sources"]),
-            "estimate_path": "/estimate" + (f"?{q}" if (q := embed_service.estimate_query(profile)) else ""),
         }
     return {
         "occupation": occupation,
