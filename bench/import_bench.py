@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -167,14 +168,29 @@ def write_csv(path: Path, rows: int) -> int:
     return count
 
 
+def workbook_cell(column: str, value: str) -> Any:
+    """Numbers as numbers and codes as text, the way the official workbooks store them."""
+    if column.upper() == "AREA_TYPE":
+        return int(value)
+    if column.upper() in ("AREA", "NAICS", "OWN_CODE", "OCC_CODE") or not value:
+        return value or None
+    try:
+        return float(value.replace(",", ""))
+    except ValueError:
+        return value
+
+
 def write_xlsx(csv_path: Path, path: Path) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("All May 2023 data")
     with csv_path.open(newline="") as fh:
-        for row in csv.reader(fh):
-            sheet.append(row)
+        reader = csv.reader(fh)
+        header = next(reader)
+        sheet.append(header)
+        for row in reader:
+            sheet.append([workbook_cell(c, v) for c, v in zip(header, row, strict=True)])
     workbook.save(path)
 
 

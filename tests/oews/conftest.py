@@ -11,6 +11,7 @@ from sqlalchemy import MetaData, select
 
 from app.db import make_engine
 from app.oews import ImportReport, import_oews
+from bench.import_bench import workbook_cell
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BOTH = pytest.mark.parametrize("fresh_database", ["sqlite", "postgres"], indirect=True)
@@ -118,18 +119,6 @@ def drop_columns(*columns: str) -> Any:
     return edit
 
 
-def _cell(column: str, value: str) -> Any:
-    """Numbers as numbers and codes as text, the way the official workbooks store them."""
-    if column.upper() == "AREA_TYPE":
-        return int(value)
-    if column.upper() in ("AREA", "NAICS", "OWN_CODE", "OCC_CODE") or not value:
-        return value or None
-    try:
-        return float(value.replace(",", ""))
-    except ValueError:
-        return value
-
-
 def write_xlsx(csv_path: Path, target: Path) -> Path:
     """An XLSX workbook with the CSV's content, as BLS publishes it (one data sheet, then field notes)."""
     workbook = Workbook()
@@ -140,7 +129,7 @@ def write_xlsx(csv_path: Path, target: Path) -> Path:
         header = next(reader)
         sheet.append(header)
         for row in reader:
-            sheet.append([_cell(c, v) for c, v in zip(header, row, strict=True)])
+            sheet.append([workbook_cell(c, v) for c, v in zip(header, row, strict=True)])
     notes = workbook.create_sheet("Field Descriptions")
     notes.append(["Field", "Field Description"])
     notes.append(["area", "U.S. (99), state FIPS code, Metropolitan Statistical Area (MSA) code"])
