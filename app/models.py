@@ -1,9 +1,9 @@
 """Table models. Facts live in rows; every figure points at a release and carries its citation."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 from app.db import metadata  # noqa: F401  (installs the naming convention before tables are declared)
 
@@ -176,3 +176,15 @@ class DataVersion(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     updated_at: datetime | None = None
+
+
+def bump_data_version(session: Session) -> int:
+    """Increase the data version so every API process reloads its in-memory read model."""
+    row = session.get(DataVersion, 1)
+    if row is None:
+        row = DataVersion(id=1, version=0)
+        session.add(row)
+    row.version += 1
+    row.updated_at = datetime.now(UTC)
+    session.flush()
+    return row.version

@@ -4,7 +4,6 @@ import csv
 import json
 import tomllib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +23,15 @@ from app.models import (
     Release,
     Source,
     WageStat,
+    bump_data_version,
 )
+from app.oews import import_oews
 
 SEED_DIR = Path(__file__).parent
+# The official BLS figures shipped with the seed (see seed/oews/manifest.json and seed/extract.py).
+OFFICIAL_FILE = SEED_DIR / "oews" / "all_data_M_2025_extract.csv"
+OFFICIAL_RELEASE_KEY = "bls-oews-2025-05"
+OFFICIAL_RELEASE_LABEL = "BLS OEWS, May 2025 (official files; the seed's occupations, every area)"
 HOURS_PER_YEAR = 2080
 DEFAULT_OCCUPATION = "29-2072"
 
@@ -86,18 +91,6 @@ class _Upserter:
         else:
             self.report.unchanged += 1
         return row
-
-
-def bump_data_version(session: Session) -> int:
-    """Increase the data version so every API process reloads its in-memory read model."""
-    row = session.get(DataVersion, 1)
-    if row is None:
-        row = DataVersion(id=1, version=0)
-        session.add(row)
-    row.version += 1
-    row.updated_at = datetime.now(UTC)
-    session.flush()
-    return row.version
 
 
 def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedReport:
@@ -271,5 +264,16 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
             )
         if report.changed or session.get(DataVersion, 1) is None:
             bump_data_version(session)
+        official = import_oews(
+            engine,
+            path=OFFICIAL_FILE,
+            release_key=OFFICIAL_RELEASE_KEY,
+            release_label=OFFICIAL_RELEASE_LABEL,
+            origin="seed",
+            session=session,
+        )
+        if official.status != "unchanged":
+            report.created += official.rows_loaded
+            report.changed_tables.update({"WageStat", "AreaEmployment"})
         session.commit()
     return report

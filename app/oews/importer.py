@@ -35,7 +35,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from math import isfinite
@@ -49,8 +49,16 @@ from sqlmodel import Session
 
 from app.db import lock_writers
 from app.errors import ImportFailed
-from app.models import STATISTICS, Area, AreaEmployment, Occupation, Release, Source, WageStat
-from seed.load import bump_data_version
+from app.models import (
+    STATISTICS,
+    Area,
+    AreaEmployment,
+    Occupation,
+    Release,
+    Source,
+    WageStat,
+    bump_data_version,
+)
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -385,6 +393,16 @@ class _AreaResolver:
         )
 
 
+_TITLE_STATES = re.compile(r",\s*([A-Z]{2}(?:-[A-Z]{2})*)\s*$")
+
+
+def _principal_states(title: str, prim_state: str) -> list[str]:
+    """Every state a metro lies in: its title's suffix ("..., NY-NJ-PA"), else PRIM_STATE (primary only)."""
+    found = _TITLE_STATES.search(title)
+    text = found.group(1) if found else prim_state
+    return [s.strip() for s in text.split("-") if s.strip()]
+
+
 class _CellError(Exception):
     def __init__(self, column: str, message: str) -> None:
         super().__init__(message)
@@ -487,7 +505,7 @@ def _parse(
                     areas.append(resolved)
                     area_titles.append(title)
                     prim = _text(cells[i_prim]) if i_prim is not None else ""
-                    area_states.append([s.strip() for s in prim.split("-") if s.strip()])
+                    area_states.append(_principal_states(title, prim))
                 area_cells[area_key] = area_id
 
             industry_key = (
@@ -606,9 +624,9 @@ def _table(model: Any) -> Any:
     return model.__table__
 
 
-def _state_fips(engine: Engine) -> dict[str, tuple[str, str]]:
+def _state_fips(engine: Engine | Connection) -> dict[str, tuple[str, str]]:
     area = _table(Area)
-    with engine.connect() as conn:
+    with engine.connect() if isinstance(engine, Engine) else nullcontext(engine) as conn:
         rows = conn.execute(
             select(area.c.fips, area.c.area_type, area.c.code).where(
                 area.c.area_type.in_(("state", "territory")), area.c.fips.is_not(None)
@@ -678,8 +696,16 @@ def import_oews(
     groups: Sequence[str] = DEFAULT_GROUPS,
     replace: bool = False,
     progress: Progress | None = None,
+    release_key: str | None = None,
+    release_label: str | None = None,
+    origin: str = "import",
+    session: Session | None = None,
 ) -> ImportReport:
-    """Validate a whole OEWS file, then load its selected rows as one release in one transaction."""
+    """Validate a whole OEWS file, then load its selected rows as one release in one transaction.
+
+    The seed passes its own ``session`` (the load then joins its transaction), ``origin="seed"`` and a
+    release key of its own, so a later import of BLS's complete file of the same period is a release of
+    its own instead of a conflict."""
     name = path.name
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file.")
@@ -713,22 +739,30 @@ def import_oews(
         lines=lines,
         occupations=wanted,
         groups=chosen_groups,
-        fips=_state_fips(engine),
+        fips=_state_fips(session.connection() if session is not None else engine),
         progress=progress,
     )
-    return _load(
-        engine,
+    load = dict(
         parsed=parsed,
         name=name,
         checksum=checksum,
         period=resolved_period,
         replace=replace,
         progress=progress,
+        release_key=release_key,
+        release_label=release_label,
+        origin=origin,
     )
+    if session is not None:
+        return _load(session, **load)  # type: ignore[arg-type]
+    with Session(engine) as own:
+        report = _load(own, **load)  # type: ignore[arg-type]
+        own.commit()
+    return report
 
 
 def _load(
-    engine: Engine,
+    session: Session,
     *,
     parsed: _Parsed,
     name: str,
@@ -736,9 +770,12 @@ def _load(
     period: Period,
     replace: bool,
     progress: Progress | None,
+    release_key: str | None,
+    release_label: str | None,
+    origin: str,
 ) -> ImportReport:
-    key = f"bls-oews-{period.year:04d}-{period.month:02d}-{parsed.scope}"
-    label = f"BLS OEWS, {period.label} ({SCOPE_LABELS[parsed.scope]} file)"
+    key = release_key or f"bls-oews-{period.year:04d}-{period.month:02d}-{parsed.scope}"
+    label = release_label or f"BLS OEWS, {period.label} ({SCOPE_LABELS[parsed.scope]} file)"
     release_t, occupation_t, area_t = _table(Release), _table(Occupation), _table(Area)
     wage_t, employment_t = _table(WageStat), _table(AreaEmployment)
     report = ImportReport(
@@ -754,192 +791,185 @@ def _load(
         occupations_created=0,
         data_version=None,
     )
-    with Session(engine) as session:
-        conn = session.connection()
-        # Concurrent imports (and seeds) queue here instead of colliding on the release's unique key.
-        lock_writers(conn)
-        existing = conn.execute(
-            select(release_t.c.id, release_t.c.checksum, release_t.c.origin).where(release_t.c.key == key)
-        ).first()
-        present: set[tuple[int, int]] = set()
-        if existing is not None:
-            if existing.origin != "import":
-                raise ImportFailed(
-                    f"{name}: release {key} exists and was not imported; it cannot be changed."
-                )
-            if existing.checksum != checksum and not replace:
-                raise ImportFailed(
-                    f"{name}: release {key} was imported from a different file (sha256 {existing.checksum}); "
-                    "pass --replace to replace its figures."
-                )
-            if existing.checksum == checksum:
-                report.status = "extended"
-                present = {
-                    (r.occupation_id, r.area_id)
-                    for r in conn.execute(
-                        select(employment_t.c.occupation_id, employment_t.c.area_id).where(
-                            employment_t.c.release_id == existing.id
-                        )
+    conn = session.connection()
+    # Concurrent imports (and seeds) queue here instead of colliding on the release's unique key.
+    lock_writers(conn)
+    existing = conn.execute(
+        select(release_t.c.id, release_t.c.checksum, release_t.c.origin).where(release_t.c.key == key)
+    ).first()
+    present: set[tuple[int, int]] = set()
+    if existing is not None:
+        if existing.origin != origin:
+            raise ImportFailed(
+                f"{name}: release {key} exists and was loaded by {existing.origin}; it cannot be changed."
+            )
+        if existing.checksum != checksum and not replace:
+            raise ImportFailed(
+                f"{name}: release {key} was imported from a different file (sha256 {existing.checksum}); "
+                "pass --replace to replace its figures."
+            )
+        if existing.checksum == checksum:
+            report.status = "extended"
+            present = {
+                (r.occupation_id, r.area_id)
+                for r in conn.execute(
+                    select(employment_t.c.occupation_id, employment_t.c.area_id).where(
+                        employment_t.c.release_id == existing.id
                     )
-                }
-            else:
-                report.status = "replaced"
+                )
+            }
+        else:
+            report.status = "replaced"
 
-        occupation_ids: dict[str, int] = {
+    occupation_ids: dict[str, int] = {
+        code: oid for code, oid in conn.execute(select(occupation_t.c.soc_code, occupation_t.c.id))
+    }
+    area_ids: dict[tuple[str, str], int] = {
+        (t, c): i for i, t, c in conn.execute(select(area_t.c.id, area_t.c.area_type, area_t.c.code))
+    }
+    todo = [
+        s
+        for s in parsed.selected
+        if (occupation_ids.get(s.occupation), area_ids.get(parsed.areas[s.area])) not in present
+    ]
+    if not todo:
+        report.status = "unchanged"
+        return report
+
+    new_occupations = sorted({s.occupation for s in todo} - occupation_ids.keys())
+    if new_occupations:
+        conn.execute(
+            insert(occupation_t),
+            [{"soc_code": c, "title": parsed.occupation_titles[c], "aliases": "[]"} for c in new_occupations],
+        )
+        occupation_ids = {
             code: oid for code, oid in conn.execute(select(occupation_t.c.soc_code, occupation_t.c.id))
         }
-        area_ids: dict[tuple[str, str], int] = {
+        report.occupations_created = len(new_occupations)
+    needed_areas = {s.area for s in todo}
+    new_areas = []
+    for index in sorted(needed_areas):
+        area_type, code = parsed.areas[index]
+        if (area_type, code) in area_ids:
+            continue
+        new_areas.append(
+            {
+                "area_type": area_type,
+                "code": code,
+                "name": "United States" if area_type == "national" else parsed.area_titles[index],
+                "principal_states": json.dumps([] if area_type == "national" else parsed.area_states[index]),
+            }
+        )
+    if new_areas:
+        conn.execute(insert(area_t), new_areas)
+        area_ids = {
             (t, c): i for i, t, c in conn.execute(select(area_t.c.id, area_t.c.area_type, area_t.c.code))
         }
-        todo = [
-            s
-            for s in parsed.selected
-            if (occupation_ids.get(s.occupation), area_ids.get(parsed.areas[s.area])) not in present
-        ]
-        if not todo:
-            report.status = "unchanged"
-            return report
+        report.areas_created = len(new_areas)
 
-        new_occupations = sorted({s.occupation for s in todo} - occupation_ids.keys())
-        if new_occupations:
-            conn.execute(
-                insert(occupation_t),
-                [
-                    {"soc_code": c, "title": parsed.occupation_titles[c], "aliases": "[]"}
-                    for c in new_occupations
-                ],
-            )
-            occupation_ids = {
-                code: oid for code, oid in conn.execute(select(occupation_t.c.soc_code, occupation_t.c.id))
-            }
-            report.occupations_created = len(new_occupations)
-        needed_areas = {s.area for s in todo}
-        new_areas = []
-        for index in sorted(needed_areas):
-            area_type, code = parsed.areas[index]
-            if (area_type, code) in area_ids:
+    now = datetime.now(UTC)
+    if existing is None:
+        release_id = conn.execute(
+            insert(release_t)
+            .values(key=key, source_id=_source_id(conn), origin=origin, label=label)
+            .returning(release_t.c.id)
+        ).scalar_one()
+    else:
+        release_id = existing.id
+        if report.status == "replaced":
+            conn.execute(delete(wage_t).where(wage_t.c.release_id == release_id))
+            conn.execute(delete(employment_t).where(employment_t.c.release_id == release_id))
+
+    top_hourly, top_annual = period.top_codes
+    wage_rows: list[tuple[Any, ...]] = []
+    employment_rows: list[tuple[Any, ...]] = []
+    keyed = sorted(
+        ((occupation_ids[s.occupation], area_ids[parsed.areas[s.area]], s) for s in todo),
+        key=lambda item: (item[0], item[1]),
+    )
+    # In unique-key order the indexes grow at their right edge instead of splitting pages at random.
+    for occupation_id, area_id, s in keyed:
+        citation = f"BLS OEWS file {name}, row {s.row}: {s.area_title}, {s.occupation_title}"
+        for n, statistic in enumerate(STATISTICS):
+            hourly, annual = s.wages[2 * n], s.wages[2 * n + 1]
+            hourly_capped = hourly is _TOP
+            annual_capped = annual is _TOP
+            if hourly_capped:
+                hourly = top_hourly
+            if annual_capped:
+                annual = top_annual
+            if s.annual_only:
+                hourly, hourly_capped = None, False
+            if s.hourly_only:
+                annual, annual_capped = None, False
+            if hourly is None and annual is None:
                 continue
-            new_areas.append(
-                {
-                    "area_type": area_type,
-                    "code": code,
-                    "name": "United States" if area_type == "national" else parsed.area_titles[index],
-                    "principal_states": json.dumps(
-                        [] if area_type == "national" else parsed.area_states[index]
-                    ),
-                }
-            )
-        if new_areas:
-            conn.execute(insert(area_t), new_areas)
-            area_ids = {
-                (t, c): i for i, t, c in conn.execute(select(area_t.c.id, area_t.c.area_type, area_t.c.code))
-            }
-            report.areas_created = len(new_areas)
-
-        now = datetime.now(UTC)
-        if existing is None:
-            release_id = conn.execute(
-                insert(release_t)
-                .values(key=key, source_id=_source_id(conn), origin="import", label=label)
-                .returning(release_t.c.id)
-            ).scalar_one()
-        else:
-            release_id = existing.id
-            if report.status == "replaced":
-                conn.execute(delete(wage_t).where(wage_t.c.release_id == release_id))
-                conn.execute(delete(employment_t).where(employment_t.c.release_id == release_id))
-
-        top_hourly, top_annual = period.top_codes
-        wage_rows: list[tuple[Any, ...]] = []
-        employment_rows: list[tuple[Any, ...]] = []
-        keyed = sorted(
-            ((occupation_ids[s.occupation], area_ids[parsed.areas[s.area]], s) for s in todo),
-            key=lambda item: (item[0], item[1]),
-        )
-        # In unique-key order the indexes grow at their right edge instead of splitting pages at random.
-        for occupation_id, area_id, s in keyed:
-            citation = f"BLS OEWS file {name}, row {s.row}: {s.area_title}, {s.occupation_title}"
-            for n, statistic in enumerate(STATISTICS):
-                hourly, annual = s.wages[2 * n], s.wages[2 * n + 1]
-                hourly_capped = hourly is _TOP
-                annual_capped = annual is _TOP
-                if hourly_capped:
-                    hourly = top_hourly
-                if annual_capped:
-                    annual = top_annual
-                if s.annual_only:
-                    hourly, hourly_capped = None, False
-                if s.hourly_only:
-                    annual, annual_capped = None, False
-                if hourly is None and annual is None:
-                    continue
-                wage_rows.append(
-                    (
-                        release_id,
-                        occupation_id,
-                        area_id,
-                        statistic,
-                        hourly,
-                        annual,
-                        False,
-                        False,
-                        hourly_capped,
-                        annual_capped,
-                        citation,
-                    )
+            wage_rows.append(
+                (
+                    release_id,
+                    occupation_id,
+                    area_id,
+                    statistic,
+                    hourly,
+                    annual,
+                    False,
+                    False,
+                    hourly_capped,
+                    annual_capped,
+                    citation,
                 )
-            employment_rows.append(
-                (release_id, occupation_id, area_id, *s.employment, s.annual_only, s.hourly_only)
             )
-        _bulk_insert(
-            conn,
-            wage_t,
-            [
-                "release_id",
-                "occupation_id",
-                "area_id",
-                "statistic",
-                "hourly",
-                "annual",
-                "hourly_derived",
-                "annual_derived",
-                "hourly_capped",
-                "annual_capped",
-                "citation",
-            ],
-            wage_rows,
-            progress,
+        employment_rows.append(
+            (release_id, occupation_id, area_id, *s.employment, s.annual_only, s.hourly_only)
         )
-        _bulk_insert(
-            conn,
-            employment_t,
-            [
-                "release_id",
-                "occupation_id",
-                "area_id",
-                *parsed.employment_fields,
-                "annual_only",
-                "hourly_only",
-            ],
-            employment_rows,
-            progress,
+    _bulk_insert(
+        conn,
+        wage_t,
+        [
+            "release_id",
+            "occupation_id",
+            "area_id",
+            "statistic",
+            "hourly",
+            "annual",
+            "hourly_derived",
+            "annual_derived",
+            "hourly_capped",
+            "annual_capped",
+            "citation",
+        ],
+        wage_rows,
+        progress,
+    )
+    _bulk_insert(
+        conn,
+        employment_t,
+        [
+            "release_id",
+            "occupation_id",
+            "area_id",
+            *parsed.employment_fields,
+            "annual_only",
+            "hourly_only",
+        ],
+        employment_rows,
+        progress,
+    )
+    conn.execute(
+        update(release_t)
+        .where(release_t.c.id == release_id)
+        .values(
+            label=label,
+            period=period.label,
+            period_start=period.start,
+            file_name=name[:300],
+            checksum=checksum,
+            row_count=parsed.rows_read,
+            rows_loaded=len(present) + len(todo),
+            loaded_at=now,
         )
-        conn.execute(
-            update(release_t)
-            .where(release_t.c.id == release_id)
-            .values(
-                label=label,
-                period=period.label,
-                period_start=period.start,
-                file_name=name[:300],
-                checksum=checksum,
-                row_count=parsed.rows_read,
-                rows_loaded=len(present) + len(todo),
-                loaded_at=now,
-            )
-        )
-        report.rows_loaded = len(todo)
-        report.wage_figures = len(wage_rows)
-        report.data_version = bump_data_version(session)
-        session.commit()
+    )
+    report.rows_loaded = len(todo)
+    report.wage_figures = len(wage_rows)
+    report.data_version = bump_data_version(session)
     return report
