@@ -21,45 +21,11 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.cli import run_migrations
 from app.db import make_engine, normalise_url
 from app.oews import import_oews
-from seed.load import load_reference_areas, seed_database
-
-HEADER = [
-    "AREA",
-    "AREA_TITLE",
-    "AREA_TYPE",
-    "PRIM_STATE",
-    "NAICS",
-    "NAICS_TITLE",
-    "I_GROUP",
-    "OWN_CODE",
-    "OCC_CODE",
-    "OCC_TITLE",
-    "O_GROUP",
-    "TOT_EMP",
-    "EMP_PRSE",
-    "JOBS_1000",
-    "LOC_QUOTIENT",
-    "PCT_TOTAL",
-    "PCT_RPT",
-    "H_MEAN",
-    "A_MEAN",
-    "MEAN_PRSE",
-    "H_PCT10",
-    "H_PCT25",
-    "H_MEDIAN",
-    "H_PCT75",
-    "H_PCT90",
-    "A_PCT10",
-    "A_PCT25",
-    "A_MEDIAN",
-    "A_PCT75",
-    "A_PCT90",
-    "ANNUAL",
-    "HOURLY",
-]
+from bench.run import migrate_and_seed
+from seed.extract import LAYOUT
+from seed.load import load_reference_areas
 
 
 def _occupations() -> list[tuple[str, str, str]]:
@@ -161,7 +127,7 @@ def write_csv(path: Path, rows: int) -> int:
     count = 0
     with path.open("w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(HEADER)
+        writer.writerow(LAYOUT)
         for row in _rows(rows, rng):
             writer.writerow(row)
             count += 1
@@ -195,10 +161,10 @@ def write_xlsx(csv_path: Path, path: Path) -> None:
 
 
 @contextmanager
-def _postgres_database(admin_url: str) -> Iterator[str]:
-    """A scratch database next to TEST_DATABASE_URL, dropped afterwards."""
+def scratch_postgres(admin_url: str, prefix: str = "import_bench") -> Iterator[str]:
+    """A throwaway database on the server at ``admin_url`` (e.g. TEST_DATABASE_URL), dropped afterwards."""
     admin_url = normalise_url(admin_url)
-    name = f"import_bench_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -211,9 +177,8 @@ def _postgres_database(admin_url: str) -> Iterator[str]:
 
 
 def bench(url: str, path: Path, label: str) -> None:
-    run_migrations(url)
+    migrate_and_seed(url)
     engine = make_engine(url)
-    seed_database(engine)
     started = time.perf_counter()
     report = import_oews(engine, path=path)
     seconds = time.perf_counter() - started
@@ -247,7 +212,7 @@ def main() -> None:
         for file, kind in files:
             bench(f"sqlite:///{directory / f'bench-{kind}.db'}", file, f"sqlite, {kind}")
             if os.environ.get("TEST_DATABASE_URL"):
-                with _postgres_database(os.environ["TEST_DATABASE_URL"]) as url:
+                with scratch_postgres(os.environ["TEST_DATABASE_URL"]) as url:
                     bench(url, file, f"postgresql, {kind}")
 
 

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,6 +115,15 @@ def load_average() -> list[float]:
         return [float(x) for x in fh.read().split()[:3]]
 
 
+def busy_warning(load: list[float], info: dict[str, Any], who: str) -> None:
+    """Say so when other processes were busy at the start: the figures are then not fit to publish."""
+    if load[0] > (info["nproc"] or 1) * 0.5:
+        print(
+            f"\nWARNING: load average {load[0]:.2f} at the start on {info['nproc']} CPU: "
+            f"other processes compete with {who}; rerun on a quiet machine to publish them."
+        )
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as fh:
@@ -127,7 +136,10 @@ def machine() -> dict[str, Any]:
         for line in fh:
             if line.startswith("MemTotal:"):
                 mem_total = int(line.split()[1])
-    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
+    wrk = "not installed"
+    if shutil.which("wrk"):
+        done = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
+        wrk = (done.stdout or done.stderr).splitlines()[0].split(" Copyright")[0].strip()
     import uvicorn
 
     return {
@@ -136,7 +148,7 @@ def machine() -> dict[str, Any]:
         "mem_total_kb": mem_total,
         "python": platform.python_version(),
         "uvicorn": uvicorn.__version__,
-        "wrk": (wrk_version.stdout or wrk_version.stderr).splitlines()[0].split(" Copyright")[0].strip(),
+        "wrk": wrk,
         "kernel": platform.release(),
     }
 
@@ -477,15 +489,14 @@ def table_rows(rows: list[Row], stress: dict[str, Any] | None) -> tuple[list[str
     return head, body
 
 
-def plain_table(head: list[str], body: list[list[str]]) -> str:
+def plain_table(head: list[str], body: list[list[str]], numeric: set[int] | None = None) -> str:
+    """Columns padded to width; ``numeric`` ones (default: all but the first and last) right-aligned."""
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
-    last = len(head) - 1
+    right = set(range(1, len(head) - 1)) if numeric is None else numeric
 
     def fmt(r: list[str]) -> str:
         cells = zip(r, widths, strict=True)
-        return "  ".join(
-            c.ljust(w) if i in (0, last) else c.rjust(w) for i, (c, w) in enumerate(cells)
-        ).rstrip()
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(cells)).rstrip()
 
     return "\n".join([fmt(head), "  ".join("-" * w for w in widths), *(fmt(r) for r in body)])
 
@@ -501,6 +512,25 @@ def markdown_table(head: list[str], body: list[list[str]]) -> str:
 
 def mb(kb: int | None) -> str:
     return "-" if kb is None else f"{kb / 1024:.1f} MB"
+
+
+def write_results(directory: Path, kind: str, data: dict[str, Any], suffix: str = "") -> Path:
+    """Write ``data`` with its UTC time as ``directory/KIND-TIME[SUFFIX].json`` and print where."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = directory / f"{kind}-{stamp}{suffix}.json"
+    out.write_text(json.dumps({"when": stamp, **data}, indent=2) + "\n")
+    print(f"\nresults: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    return out
+
+
+def run_cli(main: Callable[[], int]) -> None:
+    """Exit with ``main()``'s status; on Ctrl-C or SIGTERM (servers already stopped) with 130."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        log("interrupted; servers stopped")
+        sys.exit(130)
 
 
 # ---------------------------------------------------------------------------------------------- main
@@ -546,19 +576,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def build_database(workdir: Path) -> str:
+def migrate_and_seed(url: str) -> None:
+    """Bring the database at ``url`` to the head migration and seed it, as `salary-api migrate && seed`."""
     from app.cli import run_migrations
     from app.db import make_engine
     from seed.load import seed_database
 
-    url = f"sqlite:///{workdir / 'bench.db'}"
     run_migrations(url)
     engine = make_engine(url)
     try:
         seed_database(engine)
     finally:
         engine.dispose()
+
+
+def build_database(workdir: Path) -> str:
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    migrate_and_seed(url)
     return url
+
+
+def server_env(database_url: str | None = None) -> dict[str, str]:
+    """This environment without SALARY_API_* settings; for the API, its database and no per-client limit."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SALARY_API_") and k != "DATABASE_URL"}
+    if database_url is None:
+        return base
+    return {**base, "DATABASE_URL": database_url, "SALARY_API_RATE_LIMIT_PER_MINUTE": "0"}
 
 
 @contextlib.contextmanager
@@ -593,11 +636,9 @@ def main(argv: list[str] | None = None) -> int:
         log("building a migrated and seeded SQLite database")
         url = build_database(workdir)
 
-        base_env = {
-            k: v for k, v in os.environ.items() if not k.startswith("SALARY_API_") and k != "DATABASE_URL"
-        }
-        api_env = {**base_env, "DATABASE_URL": url, "SALARY_API_RATE_LIMIT_PER_MINUTE": "0"}
-        api = start_server("api", "app.main:create_app", api_env, workdir, factory=True, loop=args.loop)
+        api = start_server(
+            "api", "app.main:create_app", server_env(url), workdir, factory=True, loop=args.loop
+        )
         started.append(api)
         wait_ready(api, "/readyz")
         memory: dict[str, Any] = {"after_load": memory_kb(api.pid)}
@@ -699,7 +740,7 @@ def main(argv: list[str] | None = None) -> int:
         # ---- the floor, same bytes, same server settings
         floor_file = workdir / "floor.json"
         floor_file.write_text(json.dumps({"responses": floor_responses, "not_modified": not_modified}))
-        floor_env = {**base_env, "BENCH_FLOOR_FILE": str(floor_file)}
+        floor_env = {**server_env(), "BENCH_FLOOR_FILE": str(floor_file)}
         floor = start_server("floor", "bench.floor:app", floor_env, workdir, factory=False, loop=args.loop)
         started.append(floor)
         wait_ready(
@@ -815,77 +856,63 @@ def main(argv: list[str] | None = None) -> int:
     print(mem_line)
     print()
     print(machine_line)
-    if load_start[0] > (info["nproc"] or 1) * 0.5:
-        print(
-            f"\nWARNING: load average {load_start[0]:.2f} at the start on {info['nproc']} CPU: "
-            "other processes compete with the server and wrk; rerun on a quiet machine to publish them."
-        )
+    busy_warning(load_start, info, "the server and wrk")
 
-    args.results.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = args.results / f"http-{stamp}{'-quick' if args.quick else ''}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "when": stamp,
-                "load_average": {"start": load_start, "end": load_after},
-                "command": command,
-                "machine": info,
-                "settings": {
-                    "connections": args.connections,
-                    "threads": args.threads,
-                    "duration_s": args.duration,
-                    "repeat": args.repeat,
-                    "warmup_s": args.warmup,
-                    "stress_connections": args.stress_connections,
-                    "stress_duration_s": args.stress_duration,
-                    "combos": args.combos,
-                    "api_env": {"SALARY_API_RATE_LIMIT_PER_MINUTE": "0"},
-                    "server": uvicorn_command("app.main:create_app", 0, factory=True, loop=args.loop)[2:],
-                },
-                "targets": {
-                    "cached_ratio": CACHED_TARGET,
-                    "estimate_ratio": ESTIMATE_TARGET,
-                    "p99_ms": P99_TARGET_MS,
-                    "loaded_mb": LOADED_TARGET_MB,
-                    "peak_mb": PEAK_TARGET_MB,
-                },
-                "rows": [
-                    {
-                        "key": r.key,
-                        "label": r.label,
-                        "target": r.target,
-                        "ratio": r.ratio,
-                        "passed": r.passed if r.api else None,
-                        "skip_reason": r.skip_reason,
-                        "paired_ratios": r.paired_ratios,
-                        "load_before": r.load_before,
-                        "api": asdict(r.api) if r.api else None,
-                        "floor": asdict(r.floor) if r.floor else None,
-                        "api_runs": [asdict(x) for x in r.api_runs],
-                        "floor_runs": [asdict(x) for x in r.floor_runs],
-                    }
-                    for r in rows
-                ],
-                "stress": None
-                if stress is None
-                else {k: asdict(v) if isinstance(v, WrkRun) else v for k, v in stress.items()},
-                "memory_kb": memory,
-                "markdown": md,
+    write_results(
+        args.results,
+        "http",
+        {
+            "load_average": {"start": load_start, "end": load_after},
+            "command": command,
+            "machine": info,
+            "settings": {
+                "connections": args.connections,
+                "threads": args.threads,
+                "duration_s": args.duration,
+                "repeat": args.repeat,
+                "warmup_s": args.warmup,
+                "stress_connections": args.stress_connections,
+                "stress_duration_s": args.stress_duration,
+                "combos": args.combos,
+                "api_env": {"SALARY_API_RATE_LIMIT_PER_MINUTE": "0"},
+                "server": uvicorn_command("app.main:create_app", 0, factory=True, loop=args.loop)[2:],
             },
-            indent=2,
-        )
-        + "\n"
+            "targets": {
+                "cached_ratio": CACHED_TARGET,
+                "estimate_ratio": ESTIMATE_TARGET,
+                "p99_ms": P99_TARGET_MS,
+                "loaded_mb": LOADED_TARGET_MB,
+                "peak_mb": PEAK_TARGET_MB,
+            },
+            "rows": [
+                {
+                    "key": r.key,
+                    "label": r.label,
+                    "target": r.target,
+                    "ratio": r.ratio,
+                    "passed": r.passed if r.api else None,
+                    "skip_reason": r.skip_reason,
+                    "paired_ratios": r.paired_ratios,
+                    "load_before": r.load_before,
+                    "api": asdict(r.api) if r.api else None,
+                    "floor": asdict(r.floor) if r.floor else None,
+                    "api_runs": [asdict(x) for x in r.api_runs],
+                    "floor_runs": [asdict(x) for x in r.floor_runs],
+                }
+                for r in rows
+            ],
+            "stress": None
+            if stress is None
+            else {k: asdict(v) if isinstance(v, WrkRun) else v for k, v in stress.items()},
+            "memory_kb": memory,
+            "markdown": md,
+        },
+        suffix="-quick" if args.quick else "",
     )
-    print(f"\nresults: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     measured = [r for r in rows if r.api is not None]
     stress_ok = stress is None or (stress["run"].non_2xx_3xx == 0 and stress["run"].socket_error_total == 0)
     return 0 if all(r.passed for r in measured) and stress_ok and memory_ok else 1
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        log("interrupted; servers stopped")
-        sys.exit(130)
+    run_cli(main)
