@@ -185,6 +185,13 @@ def timed_export(port: int, fmt: str, timeout: float) -> dict[str, Any]:
     }
 
 
+def error_type(body: str | None) -> str:
+    """The API's error type, e.g. " (timeout)", from an error body; empty when there is none."""
+    with contextlib.suppress(ValueError, TypeError, AttributeError, KeyError):
+        return f" ({json.loads(body or '')['error']['type']})"
+    return ""
+
+
 def served_version(port: int) -> int | None:
     got_conn = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
@@ -332,7 +339,12 @@ def bench_database(
                 Step(
                     label,
                     f"GET /export?format={fmt} (full release)",
-                    f"HTTP {got['status']} in {got['seconds']:.1f} s, {got['bytes'] / 1e6:.1f} MB"
+                    (
+                        f"HTTP {got['status']}{error_type(got['error'])}"
+                        if got["status"]
+                        else f"no response ({got['error']})"
+                    )
+                    + f" in {got['seconds']:.1f} s, {got['bytes'] / 1e6:.1f} MB"
                     + ("" if alive else "; the API process died"),
                     after,
                     f"200 in < {EXPORT_TARGET_S:.0f} s",
