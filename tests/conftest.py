@@ -118,7 +118,7 @@ def postgres_template() -> Iterator[str]:
 
 @pytest.fixture
 def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated and seeded database a test may change (a copy of one built once); parametrize ``backend``."""
+    """A migrated, seeded database a test may change (a copy of one built once); parametrize ``backend``."""
     backend = getattr(request, "param", "sqlite")
     if backend == "sqlite":
         path = tmp_path / "fresh.db"
