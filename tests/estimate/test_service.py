@@ -82,3 +82,19 @@ def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> 
             service.estimate_one(warm, years=3, state="NJ", certifications="CPC,XYZ")
         with pytest.raises(InvalidInput, match="contradict"):
             service.estimate_one(warm, years=3, level="senior", state="NJ", certifications="CPC")
+
+
+def test_method_sources_keeps_only_the_most_recent_occupations(
+    warm: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An LRU per snapshot: an all-data release has ~830 occupations, the memo holds MAX_SOURCES of them."""
+    monkeypatch.setattr(service, "MAX_SOURCES", 2)
+    ids = [o["id"] for o in warm.occupations.values()]
+    assert len(ids) >= 3
+    first = service.method_sources(warm, ids[0])
+    for occupation_id in ids[1:]:
+        service.method_sources(warm, occupation_id)
+    assert list(service._SOURCES[warm]) == ids[-2:]
+    # Rebuilt on demand, equal to the evicted one (snapshots are immutable).
+    assert service.method_sources(warm, ids[0]) == first
+    assert list(service._SOURCES[warm]) == [ids[-1], ids[0]]
