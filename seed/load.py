@@ -262,8 +262,6 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
                     "citation": c["citation"],
                 },
             )
-        if report.changed or session.get(DataVersion, 1) is None:
-            bump_data_version(session)
         official = import_oews(
             engine,
             path=OFFICIAL_FILE,
@@ -273,7 +271,10 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
             session=session,
         )
         if official.status != "unchanged":
+            # The importer moved the data version already; one change, one new version.
             report.created += official.rows_loaded
             report.changed_tables.update({"WageStat", "AreaEmployment"})
+        elif report.changed or session.get(DataVersion, 1) is None:
+            bump_data_version(session)
         session.commit()
     return report

@@ -1,6 +1,7 @@
 """Shared fixtures: databases built by the real migrations and seed, on SQLite and on PostgreSQL."""
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,13 +40,13 @@ def _postgres_admin_url() -> str:
     return url
 
 
-def create_postgres_database() -> tuple[str, str]:
-    """A new, empty database on the test server; returns (its URL, the admin URL)."""
+def create_postgres_database(template: str | None = None) -> tuple[str, str]:
+    """A new database on the server, empty or a copy of ``template``; returns (its URL, the admin URL)."""
     admin_url = _postgres_admin_url()
     name = f"salary_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     admin.dispose()
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False), admin_url
 
@@ -96,16 +97,38 @@ def seeded_database(
         drop_postgres_database(url, admin_url)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file built by the real migrations and seed, copied for each fresh database."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    build_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """One PostgreSQL database built by the real migrations and seed, the template of each fresh one."""
+    url, admin_url = create_postgres_database()
+    build_database(url)
+    try:
+        yield url
+    finally:
+        drop_postgres_database(url, admin_url)
+
+
 @pytest.fixture
 def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated and seeded database a test may change; parametrize with ``backend``."""
+    """A migrated, seeded database a test may change (a copy of one built once); parametrize ``backend``."""
     backend = getattr(request, "param", "sqlite")
     if backend == "sqlite":
-        yield build_database(f"sqlite:///{tmp_path / 'fresh.db'}")
+        path = tmp_path / "fresh.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
-    url, admin_url = create_postgres_database()
+    template = make_url(request.getfixturevalue("postgres_template")).database
+    url, admin_url = create_postgres_database(template=template)
     try:
-        yield build_database(url)
+        yield url
     finally:
         drop_postgres_database(url, admin_url)
 

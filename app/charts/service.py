@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.embed import fmt
-from app.errors import InvalidQuery
+from app.errors import InvalidQuery, NotFound
 from app.query import apply_sort, parse_sort
 from app.store import Snapshot
 from app.wages import service as wages
@@ -31,6 +31,8 @@ def percentiles_chart(
     """Bars for p10..p90 of one area, with the title, axis labels and source line of /percentiles."""
     body = wages.percentiles(snapshot, occupation=occupation, release=release, state=state, metro=metro)
     occ, area = body["occupation"], body["area"]
+    if not body["wages_released"]:
+        raise NotFound(body["note"], details=[{"area": area["code"], "available": []}])
     bars = []
     for key, label in PERCENTILE_LABELS.items():
         fig = body["percentiles"][key]

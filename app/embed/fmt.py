@@ -61,5 +61,5 @@ def area_label(snapshot: Any, *, state: str | None, metro: str | None) -> str:
 
 def range_source_line(estimate: dict[str, Any]) -> str:
     """The source line for an estimate's range: the releases of its base and adjustments only."""
-    used = {estimate["base"]["release"], *(a["release"] for a in estimate["adjustments"])}
+    used = {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
     return source_line([r for r in estimate["releases"] if r["key"] in used], estimate["sources"])

@@ -39,7 +39,9 @@ def profile_label(estimate: dict[str, Any]) -> str:
     prof = estimate["profile"]
     parts = []
     if level is None:
-        parts.append("Any experience (national 25th-75th percentile)")
+        area = estimate["base"]["area"]
+        where = "national" if area is None or area["type"] == "national" else area["name"]
+        parts.append(f"Any experience ({where} 25th\u201375th percentile)")
     else:
         span = (
             f"{level['years_min']}\u2013{level['years_max']} years"
@@ -106,7 +108,7 @@ def wage_card(
         "compact": compact,
         "occupation": est["occupation"]["title"],
         "mid_label": "Median"
-        if est["base"]["kind"] == "national_percentiles" and not est["adjustments"]
+        if est["base"]["kind"] == "area_percentiles" and not est["adjustments"]
         else "Mid",
         "data_version": est["data_version"],
     }

@@ -13,8 +13,7 @@ from typing import Any
 from app.estimate.schemas import HOURS_DEFAULT
 
 CENT = Decimal("0.01")
-# Ratio preference: same statistic first (median, then mean); the mixed ratio only when nothing else exists.
-LOCATION_RATIOS = (("median", "median"), ("mean", "mean"), ("mean", "median"), ("median", "mean"))
+PERCENTILES = ("p25", "median", "p75")
 
 
 class EstimateConflict(ValueError):
@@ -50,16 +49,6 @@ class Band:
 
 
 @dataclass(frozen=True)
-class NationalBase:
-    """National p25 / median / p75 hourly: the base when neither years nor level is given."""
-
-    p25: float
-    median: float
-    p75: float
-    cited: Cited
-
-
-@dataclass(frozen=True)
 class Pct:
     """A percentage difference a source states, e.g. 10-20% for inpatient vs outpatient."""
 
@@ -79,16 +68,20 @@ class Remark:
 
 @dataclass(frozen=True)
 class Stat:
-    """One wage statistic of an area in one release."""
+    """One wage statistic of an area in one release, as published (None where the file gives no value)."""
 
     hourly: float | None
     annual: float | None
     citation: str
+    capped: bool = False
 
 
 @dataclass(frozen=True)
 class Area:
-    """A known state or metro with its figures and the national figures of the same release."""
+    """A known area with its figures of one release and the national figures of the same period.
+
+    ``national`` comes from the area's own release, or from another release of the same source and period
+    (``national_release``, e.g. a national file beside a state file); empty when there is none."""
 
     area_type: str
     code: str
@@ -100,6 +93,8 @@ class Area:
     principal_states: tuple[str, ...] = ()
     tier: str | None = None
     tier_note: Cited | None = None
+    national_release: str | None = None
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +102,8 @@ class Sources:
     """Every figure the method reads, all taken from the data (nothing is hard-coded here)."""
 
     bands: tuple[Band, ...]
-    national_base: NationalBase | None
+    # The national figures: their p25 / median / p75 are the base when neither years nor level is given.
+    national: Area | None
     certification_premium: Pct | None
     associate: Pct | None
     inpatient: Pct | None
@@ -169,7 +165,14 @@ def _note(factor: str, value: Any, message: str, cited: Cited | None) -> dict[st
 
 
 def _adjustment(
-    factor: str, value: Any, low: Decimal, high: Decimal, explanation: str, cited: Cited
+    factor: str,
+    value: Any,
+    low: Decimal,
+    high: Decimal,
+    explanation: str,
+    cited: Cited,
+    *,
+    releases: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     return {
         "factor": factor,
@@ -180,6 +183,7 @@ def _adjustment(
         "explanation": explanation,
         "source": cited.source,
         "release": cited.release,
+        "releases": list(releases or (cited.release,)),
         "citation": cited.citation,
     }
 
@@ -227,17 +231,17 @@ def pick_band(bands: tuple[Band, ...], *, years: int | None, level: str | None) 
     return by_years or by_level
 
 
-def location_ratio(area: Area) -> tuple[Decimal, str, str, str, str] | None:
-    """(ratio, area stat, national stat, unit, citation) within one release; None without figures."""
-    for area_stat, nat_stat in LOCATION_RATIOS:
-        a, n = area.stats.get(area_stat), area.national.get(nat_stat)
-        if a is None or n is None:
-            continue
-        for unit in ("annual", "hourly"):
-            av, nv = getattr(a, unit), getattr(n, unit)
-            if av is not None and nv:
-                citation = a.citation if a.citation == n.citation else f"{a.citation} / {n.citation}"
-                return _dec(av) / _dec(nv), area_stat, nat_stat, unit, citation
+def location_factor(area: Area) -> tuple[Decimal, str, Stat, Stat] | None:
+    """(area median / national median, unit, area median, national median); None without both medians.
+
+    Annual medians as published; hourly ones only where either annual median is not published."""
+    a, n = area.stats.get("median"), area.national.get("median")
+    if a is None or n is None:
+        return None
+    for unit in ("annual", "hourly"):
+        av, nv = getattr(a, unit), getattr(n, unit)
+        if av is not None and nv:
+            return _dec(av) / _dec(nv), unit, a, n
     return None
 
 
@@ -258,8 +262,42 @@ def _check_location(profile: Profile) -> None:
         )
 
 
+def _area_releases(area: Area) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(r for r in (area.release, area.national_release or area.release) if r))
+
+
+def _no_factor(param: str, area: Area) -> dict[str, Any]:
+    """The note for an area whose figures give no median ratio: no multiplier, and why."""
+    if area.release is None:
+        tier = ""
+        if area.tier == "lower_paying":
+            tier = (
+                " The source lists it among the lower-paying states but gives no figure, so no percentage is "
+                "applied."
+            )
+        return _note(
+            param,
+            area.code,
+            f"{area.name} is a known {area.area_type} without wage figures in the data; no location "
+            f"adjustment is applied for it.{tier}",
+            area.tier_note,
+        )
+    median = area.stats.get("median")
+    if median is None:
+        why = f"release {area.release} publishes no median wage for {area.name}"
+    elif "median" in area.national:
+        why = f"{area.name}'s median and the national median are published in no common unit"
+    else:
+        why = (
+            f"the data hold no national median of the same period ({area.period or 'unknown'}) as "
+            f"{area.name}'s figures in release {area.release}, and a ratio across periods would mix years"
+        )
+    cited = Cited(area.source or "", area.release, median.citation) if median else None
+    return _note(param, area.code, f"No location adjustment: {why}.", cited)
+
+
 def _location(profile: Profile) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """The most specific area with figures gives the adjustment; the others get notes."""
+    """For a band: the most specific area with a median ratio gives the adjustment; the others get notes."""
     notes: list[dict[str, Any]] = []
     adjustment = None
     for area in (profile.metro, profile.state):
@@ -277,37 +315,23 @@ def _location(profile: Profile) -> tuple[dict[str, Any] | None, list[dict[str, A
                 )
             )
             continue
-        found = location_ratio(area)
+        found = location_factor(area)
         if found is None:
-            tier = ""
-            if area.tier == "lower_paying":
-                tier = (
-                    " The source lists it among the lower-paying states but gives no figure, so no "
-                    "percentage is applied."
-                )
-            notes.append(
-                _note(
-                    param,
-                    area.code,
-                    f"{area.name} is a known {area.area_type} without wage figures in the data; no location "
-                    f"adjustment is applied for it.{tier}",
-                    area.tier_note,
-                )
-            )
+            notes.append(_no_factor(param, area))
             continue
-        ratio, a_stat, n_stat, unit, citation = found
-        explanation = (
-            f"{area.name} {a_stat} {unit} wage / national {n_stat} {unit} wage, both from release "
-            f"{area.release}."
+        ratio, unit, a, n = found
+        releases = _area_releases(area)
+        where = (
+            f"both from release {releases[0]}"
+            if len(releases) == 1
+            else f"from releases {' and '.join(releases)} (same source, same period {area.period})"
         )
-        if a_stat != n_stat:
-            explanation += (
-                " The release holds no same-statistic pair, so this mixes an area mean with the national "
-                "median; wage distributions are right-skewed (mean above median), so this likely overstates "
-                "the area's premium. An imported release with a national mean replaces it automatically."
-            )
-        cited = Cited(area.source or "", area.release or "", citation)
-        adjustment = _adjustment(param, area.code, ratio, ratio, explanation, cited)
+        explanation = (
+            f"{area.name} median {unit} wage {getattr(a, unit):,g} / national median {unit} wage "
+            f"{getattr(n, unit):,g} = {ratio:.6f}, {where}, as published."
+        )
+        cited = Cited(area.source or "", area.release or "", f"{a.citation} / {n.citation}")
+        adjustment = _adjustment(param, area.code, ratio, ratio, explanation, cited, releases=releases)
     return adjustment, notes
 
 
@@ -324,7 +348,7 @@ def _certification(
             _note(
                 "certifications",
                 "none" if certs == () else ",".join(certs),
-                "The national percentile base covers certified and non-certified coders together, so the "
+                "The area percentile base covers certified and non-certified coders together, so the "
                 "certification premium cannot be applied to it without knowing the mix; give years or level "
                 "for a band-based estimate.",
                 cited,
@@ -402,7 +426,7 @@ def _education(
                 ),
                 [],
             )
-        where = "the national percentile base" if band is None else f"the {band.key} band"
+        where = "the area percentile base" if band is None else f"the {band.key} band"
         return None, [
             _note(
                 "education",
@@ -441,7 +465,7 @@ def _specialty(
                 _note(
                     "specialty",
                     spec,
-                    "The national percentile base mixes inpatient and outpatient coders, so the "
+                    "The area percentile base mixes inpatient and outpatient coders, so the "
                     "inpatient/outpatient difference is not applied to it; give years or level for a "
                     "band-based estimate.",
                     cited,
@@ -487,57 +511,152 @@ def _hourly(cents: Cents, open_top: bool) -> dict[str, Any]:
     return {"low": cents[0] / 100, "mid": cents[1] / 100, "high": cents[2] / 100, "open_top": open_top}
 
 
-def _annual(cents: Cents, hours: int, open_top: bool) -> dict[str, Any]:
+def _per_year(cents: Cents, hours: int) -> Cents:
+    """Hourly cents x hours: annual cents, exactly."""
+    return cents[0] * hours, cents[1] * hours, cents[2] * hours
+
+
+def _annual(annual: Cents, open_top: bool, published: bool) -> dict[str, Any]:
     return {
-        "low": cents[0] * hours / 100,
-        "mid": cents[1] * hours / 100,
-        "high": cents[2] * hours / 100,
+        "low": _dollars(annual[0]),
+        "mid": _dollars(annual[1]),
+        "high": _dollars(annual[2]),
         "open_top": open_top,
+        "published": published,
     }
 
 
-def _base(sources: Sources, band: Band | None) -> tuple[tuple[Decimal, Decimal, Decimal], dict[str, Any]]:
-    if band is not None:
-        low, high = _dec(band.hourly_low), _dec(band.hourly_high)
-        mid = (low + high) / 2
-        return (low, mid, high), {
-            "kind": "experience_band",
-            "hourly_low": band.hourly_low,
-            "hourly_mid": float(mid),
-            "hourly_high": band.hourly_high,
-            "open_top": band.open_top,
-            "source": band.cited.source,
-            "release": band.cited.release,
-            "citation": band.cited.citation,
-        }
-    nb = sources.national_base
-    if nb is None:
+def _percentiles(area: Area | None) -> tuple[Stat, Stat, Stat] | None:
+    """The area's p25 / median / p75 when all three are published in one unit at least."""
+    if area is None:
+        return None
+    p25, median, p75 = (area.stats.get(s) for s in PERCENTILES)
+    if p25 is None or median is None or p75 is None:
+        return None
+    figs = (p25, median, p75)
+    if all(f.hourly is not None for f in figs) or all(f.annual is not None for f in figs):
+        return figs
+    return None
+
+
+def _percentile_area(profile: Profile, sources: Sources) -> tuple[Area | None, list[dict[str, Any]]]:
+    """The most specific given area with published percentiles, else the national ones; notes say which."""
+    notes: list[dict[str, Any]] = []
+    chosen = None
+    for param, area in (("metro", profile.metro), ("state", profile.state)):
+        if area is None:
+            continue
+        if chosen is not None:
+            notes.append(
+                _note(
+                    param,
+                    area.code,
+                    f"{area.name} is not applied: the base is {chosen.name}'s own percentiles, the more "
+                    "specific area.",
+                    None,
+                )
+            )
+        elif _percentiles(area) is None:
+            notes.append(
+                _note(
+                    param,
+                    area.code,
+                    f"The data hold no published 25th, 50th and 75th percentile wages for {area.name}, so a "
+                    "less specific area's percentiles are the base.",
+                    area.tier_note,
+                )
+            )
+        else:
+            chosen = area
+            notes.append(
+                _note(
+                    param,
+                    area.code,
+                    f"No years or level given: the base is {area.name}'s own 25th-75th percentile wages, as "
+                    "published. No location multiplier is applied on top: the area's own distribution "
+                    "already places the wage.",
+                    _percentile_cited(area),
+                )
+            )
+    return chosen or sources.national, notes
+
+
+def _percentile_cited(area: Area) -> Cited:
+    citation = " / ".join(dict.fromkeys(area.stats[s].citation for s in PERCENTILES))
+    return Cited(area.source or "", area.release or "", citation)
+
+
+def _band_base(band: Band) -> tuple[tuple[Decimal, Decimal, Decimal], dict[str, Any]]:
+    low, high = _dec(band.hourly_low), _dec(band.hourly_high)
+    mid = (low + high) / 2
+    return (low, mid, high), {
+        "kind": "experience_band",
+        "area": None,
+        "hourly_low": band.hourly_low,
+        "hourly_mid": float(mid),
+        "hourly_high": band.hourly_high,
+        "annual_low": None,
+        "annual_mid": None,
+        "annual_high": None,
+        "open_top": band.open_top,
+        "source": band.cited.source,
+        "release": band.cited.release,
+        "citation": band.cited.citation,
+    }
+
+
+def _percentile_base(
+    area: Area | None,
+) -> tuple[tuple[Decimal, Decimal, Decimal], Cents | None, dict[str, Any]]:
+    """(hourly p25 / median / p75, published annual cents or None, base info) of the area."""
+    figs = _percentiles(area)
+    if area is None or figs is None:
         raise EstimateConflict(
-            "No national percentiles in the data to base an estimate on; give years or level.",
-            details=[{"parameter": "years,level", "problem": "required without national percentiles"}],
+            "No published percentiles in the data to base an estimate on; give years or level.",
+            details=[{"parameter": "years,level", "problem": "required without published percentiles"}],
         )
-    return (_dec(nb.p25), _dec(nb.median), _dec(nb.p75)), {
-        "kind": "national_percentiles",
-        "hourly_low": nb.p25,
-        "hourly_mid": nb.median,
-        "hourly_high": nb.p75,
-        "open_top": False,
-        "source": nb.cited.source,
-        "release": nb.cited.release,
-        "citation": nb.cited.citation,
+    annual = None
+    if all(f.annual is not None for f in figs):
+        annual = tuple(_to_cents(f.annual) for f in figs)  # type: ignore[arg-type]
+    if all(f.hourly is not None for f in figs):
+        hourly = tuple(_dec(f.hourly) for f in figs)  # type: ignore[arg-type]
+    else:  # an annual-only occupation: the hourly range is derived at the default hours
+        hourly = tuple(_dec(f.annual) / HOURS_DEFAULT for f in figs)  # type: ignore[arg-type]
+    cited = _percentile_cited(area)
+    info = {
+        "kind": "area_percentiles",
+        "area": {"type": area.area_type, "code": area.code, "name": area.name},
+        "hourly_low": figs[0].hourly,
+        "hourly_mid": figs[1].hourly,
+        "hourly_high": figs[2].hourly,
+        "annual_low": figs[0].annual,
+        "annual_mid": figs[1].annual,
+        "annual_high": figs[2].annual,
+        "open_top": figs[2].capped,
+        "source": cited.source,
+        "release": cited.release,
+        "citation": cited.citation,
     }
+    return hourly, annual, info  # type: ignore[return-value]
 
 
-def _compute(profile: Profile, sources: Sources) -> tuple[dict[str, Any], Cents]:
+def _compute(profile: Profile, sources: Sources) -> tuple[dict[str, Any], Cents, Cents | None]:
     band = pick_band(sources.bands, years=profile.years, level=profile.level)
-    base, base_info = _base(sources, band)
+    annual: Cents | None = None
+    if band is None:
+        area, area_notes = _percentile_area(profile, sources)
+        base, annual, base_info = _percentile_base(area)
+        location_step: tuple[dict[str, Any] | None, list[dict[str, Any]]] = (None, area_notes)
+    else:
+        base, base_info = _band_base(band)
+        location_step = _location(profile)
     adjustments: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
     for adj, extra in (
         _certification(profile, sources, band),
         _education(profile, sources, band),
         _specialty(profile, sources, band),
-        _location(profile),
+        location_step,
     ):
         if adj is not None:
             adjustments.append(adj)
@@ -548,7 +667,7 @@ def _compute(profile: Profile, sources: Sources) -> tuple[dict[str, Any], Cents]
         low *= adj["multiplier_low"]
         mid *= adj["multiplier_mid"]
         high *= adj["multiplier_high"]
-    open_top = band is not None and band.open_top
+    open_top = bool(base_info["open_top"])
     if band is not None and band.open_top:
         notes.insert(
             0,
@@ -558,6 +677,16 @@ def _compute(profile: Profile, sources: Sources) -> tuple[dict[str, Any], Cents]
                 f"The {band.name} band has an open top (${band.hourly_high:.2f}+ an hour in the source): "
                 "the high end is where the top starts, not a maximum.",
                 band.cited,
+            ),
+        )
+    elif open_top:
+        notes.insert(
+            0,
+            _note(
+                "base",
+                None,
+                "The 75th percentile is BLS's top code: the wage is at or above it, not exactly it.",
+                Cited(base_info["source"], base_info["release"], base_info["citation"]),
             ),
         )
     cents = (_to_cents(low), _to_cents(mid), _to_cents(high))
@@ -574,7 +703,8 @@ def _compute(profile: Profile, sources: Sources) -> tuple[dict[str, Any], Cents]
         ],
         "notes": notes,
     }
-    return result, cents
+    # Published annual figures stand only for the published figures themselves, never for a product.
+    return result, cents, annual if not adjustments else None
 
 
 def _additional_pay(sources: Sources) -> tuple[dict[str, Any], int] | None:
@@ -654,52 +784,76 @@ class Step:
 class Core:
     """The part of an estimate that does not depend on hours per year or the retirement match.
 
-    Its dicts end up inside every finished estimate built from it: treat them as read-only."""
+    Its dicts end up inside every finished estimate built from it: treat them as read-only.
+    ``annual_cents``: BLS's published annual low / mid / high, when the range is exactly published figures."""
 
     result: dict[str, Any]
     cents: Cents
     progression: tuple[Step, ...]
     additional_pay: tuple[dict[str, Any], int] | None
+    annual_cents: Cents | None = None
 
 
 def estimate_core(profile: Profile, sources: Sources) -> Core:
     """Band, base, adjustments, notes and hourly ranges (own and progression); hours and match are ignored."""
     _check_location(profile)
-    result, cents = _compute(profile, sources)
+    result, cents, annual = _compute(profile, sources)
     used = (result["level"] or {}).get("key")
     steps = []
     for band in sources.bands:
         # The profile's own band is the estimate just computed: the range depends on the band, not the years.
-        step, step_cents = (
-            (result, cents)
+        step, step_cents, _ = (
+            (result, cents, None)
             if band.key == used
             else _compute(replace(profile, years=None, level=band.key), sources)
         )
         steps.append(Step(step["level"], step["hourly"], step_cents, step["open_top"]))
-    return Core(result, cents, tuple(steps), _additional_pay(sources))
+    return Core(result, cents, tuple(steps), _additional_pay(sources), annual)
+
+
+def _annual_note(core: Core, hours_per_year: int) -> dict[str, Any]:
+    """Why a percentile base's annual range is hourly x hours rather than BLS's published annual figures."""
+    base = core.result["base"]
+    cited = Cited(base["source"], base["release"], base["citation"])
+    if core.annual_cents is None:
+        message = f"BLS publishes no annual figures for this range: annual = hourly x {hours_per_year} hours."
+    else:
+        message = (
+            f"Annual = the published hourly figures x {hours_per_year} hours, derived: BLS's published "
+            f"annual figures assume {HOURS_DEFAULT} hours a year."
+        )
+    return _note("hours_per_year", hours_per_year, message, cited)
 
 
 def finish_estimate(
     core: Core, sources: Sources, *, hours_per_year: int, retirement_match_pct: float | None
 ) -> dict[str, Any]:
     """The full estimate from its core: annual ranges for the hours, total compensation and progression."""
-    annual = (core.cents[0] * hours_per_year, core.cents[1] * hours_per_year, core.cents[2] * hours_per_year)
     own = core.result
     open_top = own["open_top"]
+    published = core.annual_cents is not None and hours_per_year == HOURS_DEFAULT
+    annual: Cents = (
+        core.annual_cents  # type: ignore[assignment]
+        if published
+        else _per_year(core.cents, hours_per_year)
+    )
+    notes = own["notes"]
+    if own["base"]["kind"] == "area_percentiles" and not published:
+        notes = [*notes, _annual_note(core, hours_per_year)]
     return {
         "level": own["level"],
         "base": own["base"],
         "hourly": own["hourly"],
-        "annual": _annual(core.cents, hours_per_year, open_top),
+        "annual": _annual(annual, open_top, published),
         "open_top": open_top,
         "adjustments": own["adjustments"],
-        "notes": own["notes"],
+        "notes": notes,
         "total_compensation": _total_compensation(core, sources, annual, retirement_match_pct),
         "progression": [
             {
                 "level": step.level,
                 "hourly": step.hourly,
-                "annual": _annual(step.cents, hours_per_year, step.open_top),
+                "annual": _annual(_per_year(step.cents, hours_per_year), step.open_top, False),
                 "open_top": step.open_top,
             }
             for step in core.progression

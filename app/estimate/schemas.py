@@ -48,6 +48,19 @@ class MoneyRange(BaseModel):
     open_top: bool = Field(description="True for the senior band: the high end is where '$45.00+' starts")
 
 
+class AnnualRange(MoneyRange):
+    published: bool = Field(
+        description="True when these are BLS's published annual figures (a percentile base at 2080 hours); "
+        "false when annual = hourly x hours_per_year"
+    )
+
+
+class AreaRef(BaseModel):
+    type: str
+    code: str
+    name: str
+
+
 class LevelRef(BaseModel):
     key: str
     name: str
@@ -56,10 +69,17 @@ class LevelRef(BaseModel):
 
 
 class Base(BaseModel):
-    kind: str = Field(description="experience_band, or national_percentiles with no years/level")
-    hourly_low: float
-    hourly_mid: float
-    hourly_high: float
+    kind: str = Field(
+        description="experience_band, or area_percentiles with no years/level: the p25 / median / p75 of the "
+        "most specific area given (metro, else state, else national), as published"
+    )
+    area: AreaRef | None = Field(description="The area whose percentiles are the base; null for a band")
+    hourly_low: float | None
+    hourly_mid: float | None
+    hourly_high: float | None
+    annual_low: float | None = Field(description="Published annual p25 of an area_percentiles base")
+    annual_mid: float | None
+    annual_high: float | None
     open_top: bool
     source: str
     release: str
@@ -75,6 +95,10 @@ class Adjustment(BaseModel):
     explanation: str
     source: str
     release: str
+    releases: list[str] = Field(
+        description="Every release the figures come from (a location factor may pair a state file's release "
+        "with the national file's release of the same period)"
+    )
     citation: str
 
 
@@ -110,7 +134,7 @@ class TotalCompensation(BaseModel):
 class ProgressionStep(BaseModel):
     level: LevelRef
     hourly: MoneyRange
-    annual: MoneyRange
+    annual: AnnualRange
     open_top: bool
 
 
@@ -130,10 +154,13 @@ class Profile(BaseModel):
 class EstimateResponse(Provenance):
     occupation: OccupationRef
     profile: Profile
-    level: LevelRef | None = Field(description="The experience band used; null when the base is national")
+    level: LevelRef | None = Field(description="The experience band used; null for an area_percentiles base")
     base: Base
     hourly: MoneyRange
-    annual: MoneyRange = Field(description="hourly x hours_per_year, to the cent")
+    annual: AnnualRange = Field(
+        description="BLS's published annual figures for an area_percentiles base at the default hours; "
+        "otherwise hourly x hours_per_year, to the cent"
+    )
     open_top: bool
     adjustments: list[Adjustment]
     notes: list[Note] = Field(description="Inputs described only in words or not applicable here")

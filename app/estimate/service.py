@@ -2,6 +2,7 @@
 
 import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -13,7 +14,6 @@ from app.estimate.method import (
     Cited,
     Core,
     EstimateConflict,
-    NationalBase,
     Pct,
     Profile,
     Remark,
@@ -42,38 +42,36 @@ def _pct(snapshot: Snapshot, row: dict[str, Any] | None) -> Pct | None:
     return Pct(row["pct_low"], high, row["description"], _cited(snapshot, row["release_id"], row["citation"]))
 
 
-def _national_base(snapshot: Snapshot, occupation_id: int) -> NationalBase | None:
+def _national(snapshot: Snapshot, occupation_id: int) -> Area | None:
+    """The national figures of the newest release holding them (their percentiles: the no-experience base)."""
     national = snapshot.view(occupation_id, None).national
     if national is None:
         return None
-    wages = national["wages"]
-    figs = [wages.get(s) for s in ("p25", "median", "p75")]
-    if any(f is None or f["hourly"] is None for f in figs):
-        return None
-    release = snapshot.release_by_key[national["release"]]
-    citation = " / ".join(dict.fromkeys(f["citation"] for f in figs))  # type: ignore[index]
-    return NationalBase(
-        figs[0]["hourly"],  # type: ignore[index]
-        figs[1]["hourly"],  # type: ignore[index]
-        figs[2]["hourly"],  # type: ignore[index]
-        _cited(snapshot, release["id"], citation),
-    )
+    return _area(snapshot, occupation_id, snapshot.area_by_key["national:US"])
 
 
-# Weak keys: a replaced snapshot is freed with its cached inputs.
-_SOURCES: weakref.WeakKeyDictionary[Snapshot, dict[int, Sources]] = weakref.WeakKeyDictionary()
+# Per snapshot (weak keys: a replaced snapshot is freed with its inputs), an LRU of occupations: an all-data
+# release holds ~830 of them, and each Sources keeps its own copies of the figures.
+_SOURCES: weakref.WeakKeyDictionary[Snapshot, OrderedDict[int, Sources]] = weakref.WeakKeyDictionary()
 _SOURCES_LOCK = threading.Lock()
+MAX_SOURCES = 32
 
 
 def method_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
-    """Every figure the method needs, built once per snapshot (snapshots are immutable)."""
+    """Every figure the method needs, built once per snapshot and occupation (snapshots are immutable)."""
     with _SOURCES_LOCK:
-        cached = _SOURCES.get(snapshot, {}).get(occupation_id)
-    if cached is None:
-        cached = _build_sources(snapshot, occupation_id)
-        with _SOURCES_LOCK:
-            _SOURCES.setdefault(snapshot, {})[occupation_id] = cached
-    return cached
+        memo = _SOURCES.setdefault(snapshot, OrderedDict())
+        cached = memo.get(occupation_id)
+        if cached is not None:
+            memo.move_to_end(occupation_id)
+            return cached
+    built = _build_sources(snapshot, occupation_id)
+    with _SOURCES_LOCK:
+        memo[occupation_id] = built
+        memo.move_to_end(occupation_id)
+        while len(memo) > MAX_SOURCES:
+            memo.popitem(last=False)
+    return built
 
 
 def _build_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
@@ -113,7 +111,7 @@ def _build_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
     )
     return Sources(
         bands=bands,
-        national_base=_national_base(snapshot, occupation_id),
+        national=_national(snapshot, occupation_id),
         certification_premium=_pct(snapshot, factors.get("certification_premium")),
         associate=_pct(snapshot, factors.get("education_associate")),
         inpatient=_pct(snapshot, factors.get("specialty_inpatient")),
@@ -125,7 +123,39 @@ def _build_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
 
 
 def _stats(rows: dict[str, Any]) -> dict[str, Stat]:
-    return {k: Stat(v["hourly"], v["annual"], v["citation"]) for k, v in rows.items() if v is not None}
+    """Figures as published: a value our importer derived (annual from hourly or back) is left out."""
+    return {
+        k: Stat(
+            None if v["hourly_derived"] else v["hourly"],
+            None if v["annual_derived"] else v["annual"],
+            v["citation"],
+            bool(v["hourly_capped"] or v["annual_capped"]),
+        )
+        for k, v in rows.items()
+        if v is not None
+    }
+
+
+def _national_figures(
+    snapshot: Snapshot, occupation_id: int, release_id: int
+) -> tuple[str | None, dict[str, Stat]]:
+    """The national figures beside an area's release: its own, else those of another release of the same
+    source and period (e.g. a national file beside a state file), never another period's."""
+    national_id = snapshot.area_by_key["national:US"]["id"]
+    own = snapshot.stats(occupation_id, release_id, national_id)
+    if own.get("median"):
+        return snapshot.releases[release_id]["key"], _stats(own)
+    release = snapshot.releases[release_id]
+    if release["period_start"] is None:
+        return None, {}
+    for rid in snapshot.wage_release_order(occupation_id):
+        other = snapshot.releases[rid]
+        if (other["source_id"], other["period_start"]) != (release["source_id"], release["period_start"]):
+            continue
+        stats = snapshot.stats(occupation_id, rid, national_id)
+        if stats.get("median"):
+            return other["key"], _stats(stats)
+    return None, {}
 
 
 def _area(snapshot: Snapshot, occupation_id: int, area: dict[str, Any]) -> Area:
@@ -142,17 +172,17 @@ def _area(snapshot: Snapshot, occupation_id: int, area: dict[str, Any]) -> Area:
     if rec["release"] is None:
         return replace(base, tier=rec["tier"], tier_note=tier_note)
     release = snapshot.release_by_key[rec["release"]]
-    national_id = snapshot.area_by_key["national:US"]["id"]
-    # National figures of the same release, so the ratio never mixes releases.
-    national = snapshot.stats(occupation_id, release["id"], national_id)
+    national_release, national = _national_figures(snapshot, occupation_id, release["id"])
     return replace(
         base,
         release=release["key"],
         source=snapshot.sources[release["source_id"]]["key"],
         stats=_stats(rec["wages"]),
-        national=_stats(national),
+        national=national,
         tier=rec["tier"],
         tier_note=tier_note,
+        national_release=national_release,
+        period=release["period"],
     )
 
 
@@ -211,7 +241,9 @@ def _occupation_id(snapshot: Snapshot) -> int:
 
 def _provenance(snapshot: Snapshot, result: dict[str, Any]) -> dict[str, Any]:
     keys: list[str] = [result["base"]["release"]]
-    for item in (*result["adjustments"], *result["notes"], *result["total_compensation"]["components"]):
+    for adj in result["adjustments"]:
+        keys.extend(adj["releases"])
+    for item in (*result["notes"], *result["total_compensation"]["components"]):
         if item["release"]:
             keys.append(item["release"])
     ids = [snapshot.release_by_key[k]["id"] for k in dict.fromkeys(keys)]

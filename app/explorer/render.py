@@ -191,11 +191,20 @@ def estimate_panel(view: dict[str, Any]) -> str:
     )
     notes = "".join(f"<li>{escape(n['message'])}</li>" for n in est["notes"])
     base = est["base"]
-    kind = "experience band" if base["kind"] == "experience_band" else "national 25th-75th percentile"
     top = fmt.hourly(base["hourly_high"], open_top=base["open_top"])
+    if base["kind"] == "experience_band":
+        kind, annual_text = "experience band", ""
+    else:
+        kind = f"{base['area']['name']} 25th\u201375th percentile, as published,"
+        annual_text = (
+            f" ({fmt.annual(base['annual_low'])}\u2013{fmt.annual(base['annual_high'])} a year, mid "
+            f"{fmt.annual(base['annual_mid'])})"
+            if base["annual_low"] is not None
+            else ""
+        )
     base_text = (
         f"Base: {kind} {fmt.hourly(base['hourly_low'])}\u2013{top} an hour, mid "
-        f"{fmt.hourly(base['hourly_mid'])} ({escape(_cite(base))})."
+        f"{fmt.hourly(base['hourly_mid'])}{annual_text} ({escape(_cite(base))})."
     )
     progression = "".join(
         f"<tr><td>{escape(step['level']['name'])}</td>"

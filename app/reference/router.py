@@ -131,11 +131,21 @@ async def list_occupations(
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="Search titles, aliases and SOC codes, e.g. 'medical coder' or 'billing specialist'; "
+            "best matches first",
+            examples=["billing specialist"],
+        ),
+    ] = None,
 ) -> Response:
     """Occupations (SOC code, title, aliases such as 'medical coder') and the releases holding their wages."""
     return list_response(
         request,
-        items=service.occupations(snapshot),
+        items=service.occupations(snapshot, q=q),
         sort=sort,
         sort_keys={
             "code": lambda i: i["soc_code"],

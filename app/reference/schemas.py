@@ -73,6 +73,7 @@ class OccupationItem(BaseModel):
     title: str
     aliases: list[str]
     releases: list[str]
+    matched: str | None = Field(description="With q: the title, alias or SOC code that matched")
 
 
 class OccupationPage(Page):

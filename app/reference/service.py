@@ -1,5 +1,6 @@
 """Reference lists served from the Snapshot: experience levels, pay factors, certifications, sources."""
 
+import re
 from typing import Any
 
 from app.errors import NotFound
@@ -102,15 +103,52 @@ def sources(snapshot: Snapshot) -> list[dict[str, Any]]:
     return items
 
 
-def occupations(snapshot: Snapshot) -> list[dict[str, Any]]:
-    """Occupations with the releases that hold their wages."""
-    return [
-        {
-            **snapshot.occupation_public(o["id"]),
-            "releases": [snapshot.releases[r]["key"] for r in snapshot.wage_release_order(o["id"])],
-        }
-        for o in snapshot.occupations.values()
-    ]
+_WORD = re.compile(r"[a-z0-9]+")
+# Relevance of a match, best first: the whole name, every word starting a word, every word inside the name.
+_EXACT, _WORDS, _SUBSTRING = 0, 1, 2
+
+
+def _match(query: str, words: list[str], name: str) -> int | None:
+    lowered = name.lower()
+    if lowered == query:
+        return _EXACT
+    name_words = _WORD.findall(lowered)
+    if all(any(w.startswith(q) for w in name_words) for q in words):
+        return _WORDS
+    if all(q in lowered for q in words):
+        return _SUBSTRING
+    return None
+
+
+def occupations(snapshot: Snapshot, *, q: str | None = None) -> list[dict[str, Any]]:
+    """Occupations with the releases that hold their wages; with ``q`` only matches, best match first."""
+    items = []
+    query = " ".join(_WORD.findall(q.lower())) if q else ""
+    words = query.split()
+    code_query = re.sub(r"\D", "", q) if q else ""
+    for o in snapshot.occupations.values():
+        matched: tuple[int, str] | None = None
+        if q is not None:
+            if len(code_query) >= 2 and o["soc_code"].replace("-", "").startswith(code_query):
+                matched = (_EXACT if len(code_query) == 6 else _WORDS, f"SOC code {o['soc_code']}")
+            for kind, name in [("title", o["title"]), *(("alias", a) for a in o["aliases"])]:
+                rank = _match(query, words, name) if words else None
+                if rank is not None and (matched is None or rank < matched[0]):
+                    matched = (rank, f"{kind}: {name}")
+            if matched is None:
+                continue
+        items.append(
+            {
+                **snapshot.occupation_public(o["id"]),
+                "releases": [snapshot.releases[r]["key"] for r in snapshot.wage_release_order(o["id"])],
+                "matched": None if matched is None else matched[1],
+                "_rank": 0 if matched is None else matched[0],
+            }
+        )
+    items.sort(key=lambda i: i["_rank"])
+    for item in items:
+        del item["_rank"]
+    return items
 
 
 def release_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> dict[str, Any]:

@@ -39,6 +39,9 @@ class AreaWages(BaseModel):
     tier_citation: str | None
     tier_release: str | None
     wages: Wages
+    wages_released: bool = Field(
+        True, description="False when the source published employment for the area but withheld its wages"
+    )
     employment: Employment | None
     usps: str | None = None
     fips: str | None = None
@@ -76,6 +79,13 @@ class PercentilesResponse(Provenance):
     release: ReleaseRef
     percentiles: Percentiles
     mean: Figure | None
+    employment: Employment | None = Field(
+        description="Employment, its relative standard error and location quotient, as the release gives them"
+    )
+    wages_released: bool = Field(
+        description="False when the source published employment for the area but withheld its wages"
+    )
+    note: str | None = Field(description="Why figures are null, when they are")
 
 
 class BenchmarkItem(BaseModel):

@@ -127,7 +127,8 @@ def percentiles(
         area = snapshot.area_by_key["national:US"]
         key, path = "national:US", "/percentiles"
     rec = view.by_key.get(key)
-    if rec is None or all(rec["wages"][p] is None for p in PERCENTILES):
+    released = rec is None or rec.get("wages_released", True)
+    if rec is None or (released and all(rec["wages"][p] is None for p in PERCENTILES)):
         have, described = _describe_available(rec)
         raise NotFound(
             f"No percentile wages for {area['name']} ({area['code']}) in "
@@ -141,8 +142,19 @@ def percentiles(
         "release": snapshot.release_public(snapshot.release_by_key[rec["release"]]["id"]),
         "percentiles": {p: rec["wages"][p] for p in PERCENTILES},
         "mean": rec["wages"]["mean"],
+        "employment": rec["employment"],
+        "wages_released": released,
+        "note": None if released else wages_not_released(view.occupation["title"], area["name"]),
         **provenance(snapshot, release_keys=[rec["release"]]),
     }
+
+
+def wages_not_released(occupation: str, area: str) -> str:
+    """What to tell a reader when BLS published employment but no wages for an area."""
+    return (
+        f"BLS published employment for {occupation} in {area} but did not release its wage estimates "
+        "(OEWS footnote: estimate not released), so every wage figure is null."
+    )
 
 
 def _used_releases(items: list[dict[str, Any]]) -> list[str]:

@@ -48,7 +48,7 @@ def test_widget_on_another_origin_via_script_and_iframe(page, api: ApiServer, ho
         card = page.locator(f"#{wid} section.wr")
         assert card.locator(".wr-hourly").inner_text() == hourly
         assert card.locator(".wr-annual").inner_text() == annual
-        assert "BLS OEWS, May 2023" in card.locator(".wr-source").inner_text()
+        assert "BLS OEWS, May 2025" in card.locator(".wr-source").inner_text()
         # The bar has a text equivalent with the same figures.
         label = card.locator(".wr-bar").get_attribute("aria-label")
         assert hourly in label and annual in label
@@ -74,7 +74,7 @@ def test_widget_on_another_origin_via_script_and_iframe(page, api: ApiServer, ho
     frame.locator(".wr-hourly").wait_for(timeout=15_000)
     assert frame.locator(".wr-hourly").inner_text() == expected_ranges(nj)[0]
     assert frame.locator(".wr-annual").inner_text() == expected_ranges(nj)[1]
-    assert "BLS OEWS, May 2023" in frame.locator(".wr-source").inner_text()
+    assert "BLS OEWS, May 2025" in frame.locator(".wr-source").inner_text()
 
     assert any("/embed/wage-range?" in u for u in cross_origin)
     assert page.page_errors == []
@@ -87,6 +87,11 @@ def test_explorer_updates_the_estimate_when_an_input_changes(page, api: ApiServe
     page.goto(f"{api.base}/")
     national = estimate(api, "")
     assert page.locator("#est-hourly").inner_text() == expected_ranges(national)[0]
+
+    # Texas with no experience: its own published 25th-75th percentile (BLS May 2025, Texas row).
+    page.select_option("#f-state", "TX")
+    expect(page.locator("#est-annual")).to_have_text(f"$39,470 {EN_DASH} $63,970", timeout=15_000)
+    assert page.locator("#est-hourly").inner_text() == f"$18.98 {EN_DASH} $30.76"
 
     page.select_option("#f-state", "NJ")
     # (expect() polls without eval, which the page's CSP forbids.)

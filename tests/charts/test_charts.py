@@ -32,7 +32,9 @@ def test_percentiles_chart_matches_percentiles_json(client: TestClient, unit: st
     assert root.get("role") == "img"
     assert texts(root, "x-label") == ["Percentile"]
     assert texts(root, "y-label") == [f"{unit.capitalize()} wage (USD)"]
-    assert texts(root, "source") == ["Source: BLS OEWS, May 2023 (as quoted in the article)"]
+    assert texts(root, "source") == [
+        "Source: BLS OEWS, May 2025 (official files; the seed's occupations, every area)"
+    ]
     drawn = {b.get("data-key"): float(b.get("data-value")) for b in bars(root)}
     assert drawn == {k: v[unit] for k, v in body["percentiles"].items()}
     # Taller bar, higher value.
@@ -40,9 +42,9 @@ def test_percentiles_chart_matches_percentiles_json(client: TestClient, unit: st
     assert heights == sorted(heights)
     # The text equivalent names every figure.
     desc = root.find(f"{SVG}desc").text
-    assert "$48,780 a year" in desc and "$23.45 an hour" in desc
+    assert "$51,140 a year" in desc and "$24.59 an hour" in desc
     if unit == "annual":
-        assert "$48,780" in texts(root, "value")
+        assert "$51,140" in texts(root, "value")
 
 
 def test_states_chart_follows_states_sort(client: TestClient):
@@ -56,12 +58,20 @@ def test_states_chart_follows_states_sort(client: TestClient):
     assert "States by mean annual wage" in texts(root, "title")[0]
     assert texts(root, "x-label") == ["Mean annual wage (USD)"]
     assert texts(root, "y-label") == ["State"]
+    # The official figures, and the article's tiers beside them.
+    assert texts(root, "source")[0].startswith("Source: BLS OEWS, May 2025")
+    assert "May 2023 (as quoted in the article)" in texts(root, "source")[0]
+
+
+def test_states_chart_names_states_without_a_figure(client: TestClient):
+    pin = "release=bls-oews-2023-05-article"
+    items = client.get(f"/states?sort=-mean&{pin}").json()["items"]
+    root = parse(client.get(f"/charts/states.svg?sort=-mean&{pin}").text)
     assert texts(root, "source")[0].startswith("Source: BLS OEWS, May 2023")
     # States listed with a tier but no mean are named, not silently dropped.
     note = texts(root, "note")[0]
-    for i in items:
-        if i["wages"]["mean"] is None:
-            assert i["name"] in note
+    without = [i["name"] for i in items if i["wages"]["mean"] is None]
+    assert len(without) == 5 and all(name in note for name in without)
 
 
 def test_states_chart_ascending_and_hourly(client: TestClient):
@@ -90,7 +100,10 @@ def test_charts_are_inert_and_cacheable(client: TestClient):
     ("path", "status"),
     [
         ("/charts/states.svg?sort=bogus", 400),
-        ("/charts/percentiles.svg?state=NJ", 404),  # NJ has a mean but no percentiles; the 404 says so
+        # In the article NJ has a mean but no percentiles; the 404 says so.
+        ("/charts/percentiles.svg?state=NJ&release=bls-oews-2023-05-article", 404),
+        # Elmira, NY: BLS published employment but no wages.
+        ("/charts/percentiles.svg?metro=21300", 404),
         ("/charts/percentiles.svg?unit=weekly", 422),
         ("/charts/percentiles.svg?width=9", 400),
     ],

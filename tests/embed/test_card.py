@@ -2,6 +2,7 @@
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -49,10 +50,10 @@ def test_card_figures_match_the_estimate_json(client: TestClient, query: str):
     h = body["hourly"]
     assert left == pytest.approx((h["mid"] - h["low"]) / (h["high"] - h["low"]) * 100, abs=0.1)
     # The source line names every release the range rests on (base and adjustments), and no other.
-    source = re.search(r'<p class="wr-source">([^<]*)', html).group(1)
+    source = unescape(re.search(r'<p class="wr-source">([^<]*)', html).group(1))
     assert source.startswith("Source: ")
     article_title = next((x["title"] for x in body["sources"] if x["key"] == "article"), None)
-    used = {body["base"]["release"], *(adj["release"] for adj in body["adjustments"])}
+    used = {body["base"]["release"], *(r for adj in body["adjustments"] for r in adj["releases"])}
     for release in body["releases"]:
         named = article_title if release["source"] == "article" else release["label"]
         assert (named in source) == (release["key"] in used), (release["key"], source)
@@ -61,11 +62,21 @@ def test_card_figures_match_the_estimate_json(client: TestClient, query: str):
 def test_card_shows_area_profile_and_bls_source(client: TestClient):
     html = client.get("/embed/wage-range?state=NJ&years=3").text
     assert "New Jersey" in html and "Mid-Career, 3\u20139 years" in html
-    assert "Source: BLS OEWS, May 2023" in html
+    assert "Source: BLS OEWS, May 2025" in html
     metro = client.get("/embed/wage-range?metro=41940&years=12").text
     assert "San Jose-Sunnyvale-Santa Clara, CA" in metro and "Senior/Experienced" in metro
     # The senior band's top is open: the card marks it and shows the high end with a "+".
     assert "wr-open" in metro and re.search(r"\$[\d.,]+\+", metro)
+
+
+def test_card_without_experience_shows_the_areas_published_percentiles(client: TestClient):
+    """Texas, no years or level: BLS May 2025 Texas p25 / median / p75 (file row 178), annual as published."""
+    html = client.get("/embed/wage-range?state=TX").text
+    hourly, annual = strong(html, "wr-hourly"), strong(html, "wr-annual")
+    assert [hourly.group(i) for i in (1, 2, 3)] == ["18.98", "23.49", "30.76"]
+    assert [annual.group(i) for i in (1, 2, 3)] == ["39470.0", "48860.0", "63970.0"]
+    assert hourly.group(4) == f"$18.98 {EN_DASH} $30.76" and annual.group(4) == f"$39,470 {EN_DASH} $63,970"
+    assert "Texas 25th\u201375th percentile" in html and "Median" in html
 
 
 def test_card_is_self_contained(client: TestClient):

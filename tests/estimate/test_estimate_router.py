@@ -1,19 +1,12 @@
 """/estimate over HTTP, against databases built by the real migrations and seed. Figures worked by hand."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
 
-from app.db import make_engine
 from app.estimate import service
 from app.estimate.schemas import EstimateList, EstimateResponse
-from app.models import Area, Occupation, Release, Source, WageStat
-from app.store import Snapshot
 
-BLS = "bls-oews-2023-05-article"
+BLS = "bls-oews-2025-05"  # the seed's official BLS OEWS May 2025 figures
 ERROR_KEYS = {"status", "type", "message", "details"}
 
 
@@ -33,13 +26,15 @@ def error(response, status: int) -> dict:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("query", "hourly", "annual"),
     [
-        # National p25 / median / p75: 18.91 / 23.45 / 30.82; x 2080 = 39,332.80 / 48,776 / 64,105.60.
-        ("", (18.91, 23.45, 30.82), (39332.80, 48776.00, 64105.60)),
+        # BLS May 2025 national p25 / median / p75, hourly and annual as published.
+        ("", (20.91, 24.59, 31.17), (43490.00, 51140.00, 64820.00)),
+        # Texas's own p25 / median / p75 as published (annual not hourly x 2080: 30.76 x 2080 = 63,980.80).
+        ("?state=TX", (18.98, 23.49, 30.76), (39470.00, 48860.00, 63970.00)),
         # Mid band 23-30 / 1.29: 17.8294 -> 17.83, 20.5426 -> 20.54, 23.2558 -> 23.26; x 2080.
         ("?years=5&certifications=none", (17.83, 20.54, 23.26), (37086.40, 42723.20, 48380.80)),
-        # Mid band x DC mean 75,690 / national median 48,780 = 1.5516605:
-        # 23 -> 35.688 -> 35.69; 26.5 -> 41.119 -> 41.12; 30 -> 46.5498 -> 46.55.
-        ("?level=mid&state=DC", (35.69, 41.12, 46.55), (74235.20, 85529.60, 96824.00)),
+        # Mid band x DC median 72,040 / national median 51,140 = 1.4086820:
+        # 23 -> 32.3997 -> 32.40; 26.5 -> 37.3301 -> 37.33; 30 -> 42.2605 -> 42.26.
+        ("?level=mid&state=DC", (32.40, 37.33, 42.26), (67392.00, 77646.40, 87900.80)),
         # Entry + associate: 17 x 1.05 = 17.85; 19.5 x 1.075 = 20.9625 -> 20.96; 22 x 1.10 = 24.20.
         ("?years=0&education=associate", (17.85, 20.96, 24.20), (37128.00, 43596.80, 50336.00)),
         # Senior 31 / 38 / 45 at 1,000 hours: 31,000 / 38,000 / 45,000.
@@ -55,21 +50,28 @@ def test_get_estimate_figures(client: TestClient, query: str, hourly: tuple, ann
 
 
 def test_worked_example_of_the_method_page(client: TestClient) -> None:
-    """docs/estimate-method.md, worked example."""
-    body = client.get(
-        "/estimate?years=1&certifications=none&education=associate&specialty=inpatient&state=NJ"
-        "&retirement_match_pct=5"
-    ).json()
-    # NJ 69,380 / 48,780 = 1.422304
-    # low  17   / 1.29 x 1.05  x 1.10 x 1.422304 = 21.6489 -> 21.65; x 2080 = 45,032.00
-    # mid  19.5 / 1.29 x 1.075 x 1.15 x 1.422304 = 26.5788 -> 26.58; x 2080 = 55,286.40
-    # high 22   / 1.29 x 1.10  x 1.20 x 1.422304 = 32.0188 -> 32.02; x 2080 = 66,601.60
-    assert ranges(body) == ((21.65, 26.58, 32.02), (45032.00, 55286.40, 66601.60))
-    assert [a["factor"] for a in body["adjustments"]] == ["certifications", "education", "specialty", "state"]
-    # + 3,584 + 5%: 45,032 + 3,584 + 2,251.60 = 50,867.60; 55,286.40 + 3,584 + 2,764.32 = 61,634.72;
-    # 66,601.60 + 3,584 + 3,330.08 = 73,515.68
+    """docs/estimate-method.md, worked examples: a mid-career CPC in New Jersey; Texas, no experience."""
+    body = client.get("/estimate?years=5&certifications=CPC&state=NJ&retirement_match_pct=5").json()
+    # NJ median 50,240 / national median 51,140 = 0.98240125 (BLS May 2025, file rows 126 and 3)
+    # low  23   x 0.98240125 = 22.5952 -> 22.60; x 2080 = 47,008.00
+    # mid  26.5 x 0.98240125 = 26.0336 -> 26.03; x 2080 = 54,142.40
+    # high 30   x 0.98240125 = 29.4720 -> 29.47; x 2080 = 61,297.60
+    assert ranges(body) == ((22.60, 26.03, 29.47), (47008.00, 54142.40, 61297.60))
+    (adj,) = body["adjustments"]
+    assert adj["factor"] == "state" and adj["release"] == BLS
+    assert adj["citation"] == (
+        "BLS OEWS file all_data_M_2025_extract.csv, row 126: New Jersey, Medical Records Specialists / "
+        "BLS OEWS file all_data_M_2025_extract.csv, row 3: U.S., Medical Records Specialists"
+    )
+    # + 3,584 + 5%: 47,008 + 3,584 + 2,350.40 = 52,942.40; 54,142.40 + 3,584 + 2,707.12 = 60,433.52;
+    # 61,297.60 + 3,584 + 3,064.88 = 67,946.48
     total = body["total_compensation"]
-    assert (total["low"], total["mid"], total["high"]) == (50867.60, 61634.72, 73515.68)
+    assert (total["low"], total["mid"], total["high"]) == (52942.40, 60433.52, 67946.48)
+    texas = client.get("/estimate?state=TX").json()
+    assert texas["adjustments"] == [] and texas["annual"]["published"] is True
+    assert texas["base"]["citation"] == (
+        "BLS OEWS file all_data_M_2025_extract.csv, row 178: Texas, Medical Records Specialists"
+    )
 
 
 def test_get_full_profile_explains_every_input(client: TestClient) -> None:
@@ -84,10 +86,10 @@ def test_get_full_profile_explains_every_input(client: TestClient) -> None:
     noted = {n["factor"] for n in body["notes"]}
     assert {"level", "certifications", "education", "setting", "state"} <= noted
     assert body["profile"]["certifications"] == ["CPC", "CCS"]
-    # Senior low 31 x 1.10 (inpatient) x 75,000 / 48,780 (Trenton mean / national median) = 52.4292 -> 52.43
-    assert body["hourly"]["low"] == 52.43
-    # Total low: 52.43 x 2080 = 109,054.40; + 3,584; + 4% = 4,362.176 -> 4,362.18; = 117,000.58
-    assert body["total_compensation"]["low"] == 117000.58
+    # Senior low 31 x 1.10 (inpatient) x 58,590 / 51,140 (Trenton median / national median) = 39.0676 -> 39.07
+    assert body["hourly"]["low"] == 39.07
+    # Total low: 39.07 x 2080 = 81,265.60; + 3,584; + 4% = 3,250.624 -> 3,250.62; = 88,100.22
+    assert body["total_compensation"]["low"] == 88100.22
     assert [s["level"]["key"] for s in body["progression"]] == ["entry", "mid", "senior"]
 
 
@@ -151,7 +153,7 @@ def test_post_list_names_the_bad_profile(client: TestClient) -> None:
     [
         ("?certifications=CPC,XYZ", "CPMA"),
         ("?state=ZZ", "WY"),
-        ("?metro=99999", "41940"),
+        ("?metro=99999", "/metros"),
         ("?setting=hosp", "physician_office"),
         ("?specialty=cardio", "risk_adjustment"),
         ("?education=phd", "associate"),
@@ -220,60 +222,11 @@ def test_sources_figures_are_read_from_the_snapshot(client: TestClient) -> None:
     assert sources.associate is not None and (sources.associate.low, sources.associate.high) == (5, 10)
     assert sources.inpatient is not None and (sources.inpatient.low, sources.inpatient.high) == (10, 20)
     assert sources.additional_pay == 3584
-    assert sources.national_base is not None
-    assert (sources.national_base.p25, sources.national_base.median, sources.national_base.p75) == (
-        18.91,
-        23.45,
-        30.82,
-    )
-
-
-def test_imported_release_with_national_mean_replaces_the_mixed_ratio(fresh_database: str) -> None:
-    """A newer official release holding a national mean gives DC a mean/mean ratio; NJ keeps its release's."""
-    engine = make_engine(fresh_database)
-    try:
-        with Session(engine) as session:
-            bls = session.exec(select(Source).where(Source.key == "bls")).one()
-            occ = session.exec(select(Occupation).where(Occupation.soc_code == "29-2072")).one()
-            areas = {(a.area_type, a.code): a for a in session.exec(select(Area))}
-            release = Release(
-                key="test-import-2024",
-                source_id=bls.id,  # type: ignore[arg-type]
-                label="test import",
-                period="May 2024",
-                period_start=date(2024, 5, 1),
-                origin="import",
-            )
-            session.add(release)
-            session.flush()
-            for area, stat, annual_wage in [
-                (("national", "US"), "mean", 50000.0),
-                (("national", "US"), "median", 48000.0),
-                (("state", "DC"), "mean", 70000.0),
-            ]:
-                session.add(
-                    WageStat(
-                        release_id=release.id,  # type: ignore[arg-type]
-                        occupation_id=occ.id,  # type: ignore[arg-type]
-                        area_id=areas[area].id,  # type: ignore[arg-type]
-                        statistic=stat,
-                        annual=annual_wage,
-                        citation="test row",
-                    )
-                )
-            session.commit()
-        snapshot = Snapshot.load(engine)
-    finally:
-        engine.dispose()
-    dc = service.estimate_one(snapshot, years=5, state="DC")
-    (adj,) = dc["adjustments"]
-    # DC mean 70,000 / national mean 50,000 = 1.4: 23 x 1.4 = 32.20; 26.5 x 1.4 = 37.10; 30 x 1.4 = 42.00.
-    assert adj["release"] == "test-import-2024" and adj["multiplier_low"] == 1.4
-    assert ranges(dc)[0] == (32.20, 37.10, 42.00)
-    assert "mixes" not in adj["explanation"]
-    # NJ has figures only in the article release, so its ratio stays within that release:
-    # 69,380 / 48,780 = 1.42230; 23 x 1.42230 = 32.7130 -> 32.71.
-    nj = service.estimate_one(snapshot, years=5, state="NJ")
-    assert nj["adjustments"][0]["release"] == BLS
-    assert nj["hourly"]["low"] == 32.71
-    assert Decimal(repr(nj["hourly"]["low"])) * 2080 == Decimal(repr(nj["annual"]["low"]))
+    # The national figures: BLS OEWS May 2025, file row 3.
+    national = sources.national
+    assert national is not None and national.release == BLS
+    assert [(national.stats[s].hourly, national.stats[s].annual) for s in ("p25", "median", "p75")] == [
+        (20.91, 43490.0),
+        (24.59, 51140.0),
+        (31.17, 64820.0),
+    ]

@@ -22,7 +22,9 @@ def text_of(html: str, element_id: str) -> str:
     return m.group(1)
 
 
-@pytest.mark.parametrize("query", ["", "state=NJ&years=3", "metro=47900&level=mid&certifications=none"])
+@pytest.mark.parametrize(
+    "query", ["", "state=TX", "state=NJ&years=3", "metro=47900&level=mid&certifications=none"]
+)
 def test_estimate_on_the_page_matches_estimate_json(client: TestClient, query: str):
     body = client.get(f"/estimate?{query}").json()
     html = client.get(f"/?{query}").text
@@ -36,6 +38,14 @@ def test_estimate_on_the_page_matches_estimate_json(client: TestClient, query: s
         assert note["message"].replace("'", "&#x27;").replace('"', "&quot;")[:60] in html
     for step in body["progression"]:
         assert usd(step["hourly"]["low"]) in html
+
+
+def test_texas_without_experience_shows_its_published_percentiles(client: TestClient):
+    """BLS May 2025, Texas (file row 178): p25 / median / p75 $39,470 / $48,860 / $63,970 a year."""
+    html = client.get("/?state=TX").text
+    assert text_of(html, "est-annual") == f"$39,470 {EN_DASH} $63,970"
+    assert text_of(html, "est-hourly") == f"$18.98 {EN_DASH} $30.76"
+    assert "Texas 25th\u201375th percentile" in html and "mid $48,860" in html
 
 
 def test_percentiles_and_states_on_the_page(client: TestClient):

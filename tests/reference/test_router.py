@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
         ("/sources?format=csv", "key", 6),
         ("/certifications?format=csv", "code", 7),
         ("/experience?format=csv", "key", 3),
-        ("/occupations?format=csv", "soc_code", 1),
+        ("/occupations?format=csv", "soc_code", 4),  # 29-2072 and its three neighbours
     ],
 )
 def test_reference_csv(client: TestClient, path: str, first_column: str, rows: int):
@@ -25,7 +25,7 @@ def test_reference_csv(client: TestClient, path: str, first_column: str, rows: i
 
 def test_sources_csv_lists_release_keys(client: TestClient):
     rows = {r["key"]: r for r in csv.DictReader(io.StringIO(client.get("/sources?format=csv").text))}
-    assert rows["bls"]["releases"] == "bls-oews-2023-05-article"
+    assert rows["bls"]["releases"] == "bls-oews-2023-05-article;bls-oews-2025-05"
 
 
 def test_certifications_sort_desc(client: TestClient):

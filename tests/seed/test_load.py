@@ -1,16 +1,18 @@
 """The seed loader is idempotent and marks derived values."""
 
+import csv
 import os
 import shlex
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from sqlmodel import Session, select
 
 from app.db import make_engine
 from app.models import Area, DataVersion, Release, WageStat
-from seed.load import seed_database
+from seed.load import OFFICIAL_FILE, seed_database
 
 
 @pytest.mark.parametrize("fresh_database", ["sqlite", "postgres"], indirect=True)
@@ -73,5 +75,17 @@ def test_concurrent_migrate_and_seed_from_several_replicas(empty_database: str):
     engine = make_engine(empty_database)
     with Session(engine) as s:
         assert s.get(DataVersion, 1).version == 1
-        assert len(s.exec(select(WageStat)).all()) == 13
+        releases = {r.id: r.key for r in s.exec(select(Release)).all()}
+        loaded = Counter(releases[w.release_id] for w in s.exec(select(WageStat)).all())
     engine.dispose()
+    assert loaded == {"bls-oews-2023-05-article": 13, "bls-oews-2025-05": published_wage_figures()}
+
+
+def published_wage_figures() -> int:
+    """Statistics with an hourly or annual value in the seed's official extract (read with csv)."""
+    with OFFICIAL_FILE.open(newline="") as fh:
+        return sum(
+            any(row[f"{unit}_{stat}"] not in ("*", "") for unit in ("H", "A"))
+            for row in csv.DictReader(fh)
+            for stat in ("PCT10", "PCT25", "MEDIAN", "PCT75", "PCT90", "MEAN")
+        )
