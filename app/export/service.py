@@ -1,80 +1,206 @@
-"""The whole dataset as one file: a zip of CSVs (one per table, with a README) or a SQLite database."""
+"""The whole dataset as one file: a zip of CSVs (one per table, with a README) or a SQLite database.
 
+Rows stream from the database in chunks (a server-side cursor on PostgreSQL) straight into the file, so memory
+stays bounded whatever the size of the data; the file is written under a temporary name and renamed when
+complete, so a reader never sees half of it. The output depends only on the data, so one data version always
+gives the same bytes.
+"""
+
+import contextlib
 import csv
 import io
+import os
 import sqlite3
 import tempfile
+import threading
 import zipfile
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Boolean, Date, DateTime, Table, case, false, literal, select, true
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from app.db import metadata
 from app.models import DataVersion  # noqa: F401  (registers every table on the metadata)
 
 EXPORT_FORMATS = ("zip", "sqlite")
+CHUNK_ROWS = 5_000
+COMPRESS_LEVEL = 1
+SQLITE = sqlite_dialect.dialect()
+Row = tuple[Any, ...]
 README = """salary-api dataset export
 data_version: {version}
-exported_at: {exported_at}
+data_updated_at: {updated_at}
 
 One CSV per table. Every figure (wage_stat, benchmark, experience_level, pay_factor) points at a release
 (release.csv), and every release at its source (source.csv) and, when quoted, the article (via_source_id).
 wage_stat.citation holds the sentence or file row each figure came from; *_derived marks values computed
 by us (hourly = annual / 2080), *_capped marks BLS top-coded wages (at or above the value).
 """
+# Zip entries carry the data's time, not the build's, so every build of one version is byte-identical.
+EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def _table_rows(engine: Engine) -> tuple[int, dict[str, tuple[list[str], list[tuple[Any, ...]]]]]:
-    with engine.connect() as conn, conn.begin():
-        version_row = conn.execute(select(metadata.tables["data_version"].c.version)).first()
-        out = {}
-        for name, table in metadata.tables.items():
-            result = conn.execute(select(table).order_by(*table.primary_key.columns))
-            out[name] = (list(result.keys()), [tuple(r) for r in result])
-    return (int(version_row[0]) if version_row else 0), out
+class ExportFailed(Exception):
+    """The database or the disk failed during a build."""
 
 
-def export_zip(engine: Engine) -> tuple[int, bytes]:
-    """A zip holding one CSV per table and a README; returns (data version, bytes)."""
-    version, tables = _table_rows(engine)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(
-            "README.txt",
-            README.format(version=version, exported_at=datetime.now(UTC).isoformat(timespec="seconds")),
-        )
-        for name, (columns, rows) in sorted(tables.items()):
-            text = io.StringIO()
-            writer = csv.writer(text, lineterminator="\n")
-            writer.writerow(columns)
-            writer.writerows(rows)
-            zf.writestr(f"{name}.csv", text.getvalue())
-    return version, buf.getvalue()
+class ExportStopped(Exception):
+    """The build was asked to stop (the process is shutting down)."""
 
 
-def export_sqlite(engine: Engine) -> tuple[int, bytes]:
-    """A standalone SQLite database with the same tables and rows; returns (data version, bytes)."""
-    version, tables = _table_rows(engine)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "export.db"
-        target = create_engine(f"sqlite:///{path}")
-        metadata.create_all(target)
-        with target.begin() as conn:
-            for name in [t.name for t in metadata.sorted_tables]:
-                columns, rows = tables[name]
-                if rows:
-                    conn.execute(
-                        insert(metadata.tables[name]), [dict(zip(columns, r, strict=True)) for r in rows]
-                    )
-        target.dispose()
-        with sqlite3.connect(path) as check:
-            check.execute("PRAGMA integrity_check")
-        return version, path.read_bytes()
+@dataclass(frozen=True)
+class ExportFile:
+    """A finished export: where it is, which data version it holds and how large it is."""
+
+    path: Path
+    fmt: str
+    version: int
+    updated_at: datetime | None
+    size: int
 
 
-def export_dataset(engine: Engine, *, fmt: str) -> tuple[int, bytes]:
-    """Dispatch on the export format."""
-    return export_zip(engine) if fmt == "zip" else export_sqlite(engine)
+@contextlib.contextmanager
+def _snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection that sees one consistent state of the database for the whole build."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                yield conn
+            return
+        # pysqlite opens no transaction for reads: without one each table would be read at its own moment.
+        conn.exec_driver_sql("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
+def _version(conn: Connection) -> tuple[int, datetime | None]:
+    table = metadata.tables["data_version"]
+    row = conn.execute(select(table.c.version, table.c.updated_at)).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def _rows(
+    conn: Connection, table: Table, stop: threading.Event | None, *, text_booleans: bool = False
+) -> Iterator[Sequence[Row]]:
+    """The table's rows in primary-key order, a chunk at a time, as the driver returns them (a server-side
+    cursor on PostgreSQL); with ``text_booleans``, booleans read True/False on every backend."""
+    columns = [
+        case((c == true(), literal("True")), (c == false(), literal("False"))).label(c.name)
+        if text_booleans and isinstance(c.type, Boolean)
+        else c
+        for c in table.columns
+    ]
+    query = select(*columns).order_by(*table.primary_key.columns)
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    # Plain driver tuples: SQLAlchemy's per-row result processing would double the build time.
+    driver = conn.connection.dbapi_connection
+    assert driver is not None
+    postgres = conn.dialect.name == "postgresql"
+    cursor = driver.cursor(name=f"export_{table.name}") if postgres else driver.cursor()  # type: ignore[call-arg]
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            if stop is not None and stop.is_set():
+                raise ExportStopped
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _write_zip(conn: Connection, target: Path, version: int, updated_at: datetime | None, stop: Any) -> None:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
+        readme = README.format(version=version, updated_at=updated_at.isoformat() if updated_at else "")
+        zf.writestr(zipfile.ZipInfo("README.txt", EPOCH), readme, compress_type=zipfile.ZIP_DEFLATED)
+        for name in sorted(metadata.tables):
+            table = metadata.tables[name]
+            info = zipfile.ZipInfo(f"{name}.csv", EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with (
+                zf.open(info, "w", force_zip64=True) as raw,
+                io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
+            ):
+                writer = csv.writer(text, lineterminator="\n")
+                writer.writerow(table.columns.keys())
+                for rows in _rows(conn, table, stop, text_booleans=True):
+                    writer.writerows(rows)
+
+
+def _sqlite_values(table: Table, source: str) -> Callable[[Sequence[Row]], list[Row]] | None:
+    """Dates and times as SQLAlchemy stores them in SQLite (SQLite's own rows already are)."""
+    if source == "sqlite":
+        return None
+    processors = [
+        c.type.dialect_impl(SQLITE).bind_processor(SQLITE) if isinstance(c.type, Date | DateTime) else None
+        for c in table.columns
+    ]
+    if not any(processors):
+        return None
+
+    def convert(rows: Sequence[Row]) -> list[Row]:
+        return [
+            tuple(v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True))
+            for row in rows
+        ]
+
+    return convert
+
+
+def _write_sqlite(conn: Connection, target: Path, stop: Any) -> None:
+    with contextlib.closing(sqlite3.connect(target, isolation_level=None)) as out:
+        # A scratch file renamed only when complete: no journal to keep, nothing to fsync midway.
+        out.execute("PRAGMA journal_mode=OFF")
+        out.execute("PRAGMA synchronous=OFF")
+        out.execute("BEGIN")
+        for table in metadata.sorted_tables:
+            out.execute(str(CreateTable(table).compile(dialect=SQLITE)))
+            convert = _sqlite_values(table, conn.dialect.name)
+            names = ", ".join(f'"{c.name}"' for c in table.columns)
+            marks = ", ".join("?" for _ in table.columns)
+            insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+            for rows in _rows(conn, table, stop):
+                out.executemany(insert, convert(rows) if convert else rows)
+        # The schema metadata.create_all makes, with the indexes in name order (create_all's order varies
+        # between processes, and so would the file's bytes), built once, after the rows.
+        for table in metadata.sorted_tables:
+            for index in sorted(table.indexes, key=lambda i: str(i.name)):
+                out.execute(str(CreateIndex(index).compile(dialect=SQLITE)))
+        out.execute("COMMIT")
+        (verdict,) = out.execute("PRAGMA quick_check").fetchone()
+    if verdict != "ok":
+        raise RuntimeError(f"the exported SQLite file failed its check: {verdict}")
+
+
+def write_export(engine: Engine, *, fmt: str, path: Path, stop: threading.Event | None = None) -> ExportFile:
+    """Write the whole dataset in one format to ``path`` (atomically: a temporary name, then a rename)."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with _snapshot(engine) as conn:
+            version, updated_at = _version(conn)
+            if fmt == "zip":
+                _write_zip(conn, tmp, version, updated_at, stop)
+            else:
+                tmp.unlink()  # SQLite wants to create the file itself
+                _write_sqlite(conn, tmp, stop)
+        tmp.chmod(0o644)
+        tmp.replace(path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, SQLAlchemyError | sqlite3.Error | engine.dialect.loaded_dbapi.Error | OSError):
+            raise ExportFailed(f"{type(exc).__name__} while writing the {fmt} export") from exc
+        raise
+    return ExportFile(path=path, fmt=fmt, version=version, updated_at=updated_at, size=path.stat().st_size)
