@@ -75,7 +75,7 @@ async def export(
     try:
         built = await asyncio.wait_for(cache.get(format, snapshot.version), timeout=wait)
     except TimeoutError:
-        retry = "10"
+        retry = "5"
         message = (
             f"The {format} export of data version {snapshot.version} is being built; retry in {retry} s."
         )

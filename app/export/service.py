@@ -18,9 +18,25 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from sqlalchemy import Boolean, Date, DateTime, Table, case, false, literal, select, true
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Table,
+    Text,
+    TypeDecorator,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -90,24 +106,41 @@ def _version(conn: Connection) -> tuple[int, datetime | None]:
     return (0, None) if row is None else (int(row[0]), row[1])
 
 
-def _rows(
-    conn: Connection, table: Table, stop: threading.Event | None, *, text_booleans: bool = False
-) -> Iterator[Sequence[Row]]:
-    """The table's rows in primary-key order, a chunk at a time, as the driver returns them (a server-side
-    cursor on PostgreSQL); with ``text_booleans``, booleans read True/False on every backend."""
-    columns = [
-        case((c == true(), literal("True")), (c == false(), literal("False"))).label(c.name)
-        if text_booleans and isinstance(c.type, Boolean)
-        else c
-        for c in table.columns
-    ]
+def _base_type(column: Column[Any]) -> Any:
+    return column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
+
+
+def _select(table: Table, dialect: Any, *, as_csv: bool = False) -> str:
+    """The table's rows in primary-key order, as SQL; ``as_csv`` spells booleans True/False on every
+    backend and, on PostgreSQL, whole floats with ".0" and times as SQLite holds them, so both backends
+    write the same text."""
+    columns: list[Any] = list(table.columns)
+    if as_csv:
+        for i, c in enumerate(table.columns):
+            if isinstance(c.type, Boolean):
+                columns[i] = case((c == true(), literal("True")), (c == false(), literal("False")))
+            elif isinstance(c.type, Float) and dialect.name == "postgresql":
+                text = cast(c, Text)
+                columns[i] = case((text.regexp_match("^-?[0-9]+$"), text + literal(".0")), else_=text)
+            elif isinstance(_base_type(c), DateTime) and dialect.name == "postgresql":
+                # UTC without an offset, as the SQLite backend stores it.
+                columns[i] = func.to_char(func.timezone("UTC", c), "YYYY-MM-DD HH24:MI:SS.US")
+            columns[i] = columns[i].label(c.name)
     query = select(*columns).order_by(*table.primary_key.columns)
-    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    # Plain driver tuples: SQLAlchemy's per-row result processing would double the build time.
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _driver(conn: Connection) -> Any:
+    # Plain driver rows: SQLAlchemy's per-row result processing would double the build time.
     driver = conn.connection.dbapi_connection
     assert driver is not None
-    postgres = conn.dialect.name == "postgresql"
-    cursor = driver.cursor(name=f"export_{table.name}") if postgres else driver.cursor()  # type: ignore[call-arg]
+    return driver
+
+
+def _rows(conn: Connection, sql: str, stop: threading.Event | None) -> Iterator[Sequence[Row]]:
+    """The query's rows a chunk at a time, as the driver returns them (a server-side cursor on PostgreSQL)."""
+    driver = _driver(conn)
+    cursor = driver.cursor(name="salary_api_export") if conn.dialect.name == "postgresql" else driver.cursor()
     try:
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK_ROWS):
@@ -118,22 +151,33 @@ def _rows(
         cursor.close()
 
 
+def _write_csv(conn: Connection, table: Table, raw: IO[bytes], stop: threading.Event | None) -> None:
+    """One table as CSV; PostgreSQL writes it itself (COPY), in its own process, a block at a time."""
+    sql = _select(table, conn.dialect, as_csv=True)
+    if conn.dialect.name == "postgresql":
+        raw.write((",".join(table.columns.keys()) + "\n").encode())
+        with _driver(conn).cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+            for block in copy:
+                if stop is not None and stop.is_set():
+                    raise ExportStopped
+                raw.write(block)
+        return
+    with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(table.columns.keys())
+        for rows in _rows(conn, sql, stop):
+            writer.writerows(rows)
+
+
 def _write_zip(conn: Connection, target: Path, version: int, updated_at: datetime | None, stop: Any) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
         readme = README.format(version=version, updated_at=updated_at.isoformat() if updated_at else "")
         zf.writestr(zipfile.ZipInfo("README.txt", EPOCH), readme, compress_type=zipfile.ZIP_DEFLATED)
         for name in sorted(metadata.tables):
-            table = metadata.tables[name]
             info = zipfile.ZipInfo(f"{name}.csv", EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
-            with (
-                zf.open(info, "w", force_zip64=True) as raw,
-                io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
-            ):
-                writer = csv.writer(text, lineterminator="\n")
-                writer.writerow(table.columns.keys())
-                for rows in _rows(conn, table, stop, text_booleans=True):
-                    writer.writerows(rows)
+            with zf.open(info, "w", force_zip64=True) as raw:
+                _write_csv(conn, metadata.tables[name], raw, stop)
 
 
 def _sqlite_values(table: Table, source: str) -> Callable[[Sequence[Row]], list[Row]] | None:
@@ -141,7 +185,9 @@ def _sqlite_values(table: Table, source: str) -> Callable[[Sequence[Row]], list[
     if source == "sqlite":
         return None
     processors = [
-        c.type.dialect_impl(SQLITE).bind_processor(SQLITE) if isinstance(c.type, Date | DateTime) else None
+        c.type.dialect_impl(SQLITE).bind_processor(SQLITE)
+        if isinstance(_base_type(c), Date | DateTime)
+        else None
         for c in table.columns
     ]
     if not any(processors):
@@ -168,7 +214,7 @@ def _write_sqlite(conn: Connection, target: Path, stop: Any) -> None:
             names = ", ".join(f'"{c.name}"' for c in table.columns)
             marks = ", ".join("?" for _ in table.columns)
             insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
-            for rows in _rows(conn, table, stop):
+            for rows in _rows(conn, _select(table, conn.dialect), stop):
                 out.executemany(insert, convert(rows) if convert else rows)
         # The schema metadata.create_all makes, with the indexes in name order (create_all's order varies
         # between processes, and so would the file's bytes), built once, after the rows.
