@@ -16,7 +16,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -202,18 +202,52 @@ def _sqlite_values(table: Table, source: str) -> Callable[[Sequence[Row]], list[
     return convert
 
 
-def _write_sqlite(conn: Connection, target: Path, stop: Any) -> None:
-    with contextlib.closing(sqlite3.connect(target, isolation_level=None)) as out:
+def _sqlite_time(value: str | None) -> datetime | None:
+    # As SQLAlchemy stores UTC times in SQLite: naive, in UTC.
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _sqlite_source(engine: Engine) -> Path | None:
+    """The database file, when the database is a SQLite file (then SQLite copies it table by table)."""
+    name = engine.url.database
+    if engine.dialect.name != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name).resolve()
+
+
+def _write_sqlite(
+    target: Path, stop: threading.Event | None, *, conn: Connection | None = None, source: Path | None = None
+) -> tuple[int, datetime | None]:
+    """A SQLite file with every table: rows read through ``conn``, or copied by SQLite itself from the
+    attached ``source`` file in one read transaction (no row passes through Python)."""
+    with contextlib.closing(sqlite3.connect(target.as_uri(), uri=True, isolation_level=None)) as out:
         # A scratch file renamed only when complete: no journal to keep, nothing to fsync midway.
         out.execute("PRAGMA journal_mode=OFF")
         out.execute("PRAGMA synchronous=OFF")
+        out.execute("PRAGMA busy_timeout=30000")
+        if stop is not None:
+            out.set_progress_handler(stop.is_set, 100_000)
+        if source is not None:
+            out.execute("ATTACH DATABASE ? AS source", (source.as_uri() + "?mode=ro",))
         out.execute("BEGIN")
+        if conn is not None:
+            version, updated_at = _version(conn)
+        else:
+            row = out.execute("SELECT version, updated_at FROM source.data_version").fetchone()
+            version, updated_at = (0, None) if row is None else (int(row[0]), _sqlite_time(row[1]))
         for table in metadata.sorted_tables:
             out.execute(str(CreateTable(table).compile(dialect=SQLITE)))
-            convert = _sqlite_values(table, conn.dialect.name)
             names = ", ".join(f'"{c.name}"' for c in table.columns)
-            marks = ", ".join("?" for _ in table.columns)
-            insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+            if source is not None:
+                order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+                out.execute(
+                    f'INSERT INTO main."{table.name}" ({names}) '
+                    f'SELECT {names} FROM source."{table.name}" ORDER BY {order}'
+                )
+                continue
+            assert conn is not None
+            convert = _sqlite_values(table, conn.dialect.name)
+            insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in table.columns)})'
             for rows in _rows(conn, _select(table, conn.dialect), stop):
                 out.executemany(insert, convert(rows) if convert else rows)
         # The schema metadata.create_all makes, with the indexes in name order (create_all's order varies
@@ -222,9 +256,12 @@ def _write_sqlite(conn: Connection, target: Path, stop: Any) -> None:
             for index in sorted(table.indexes, key=lambda i: str(i.name)):
                 out.execute(str(CreateIndex(index).compile(dialect=SQLITE)))
         out.execute("COMMIT")
+        if source is not None:
+            out.execute("DETACH DATABASE source")
         (verdict,) = out.execute("PRAGMA quick_check").fetchone()
     if verdict != "ok":
         raise RuntimeError(f"the exported SQLite file failed its check: {verdict}")
+    return version, updated_at
 
 
 def write_export(engine: Engine, *, fmt: str, path: Path, stop: threading.Event | None = None) -> ExportFile:
@@ -235,17 +272,24 @@ def write_export(engine: Engine, *, fmt: str, path: Path, stop: threading.Event 
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with _snapshot(engine) as conn:
-            version, updated_at = _version(conn)
-            if fmt == "zip":
-                _write_zip(conn, tmp, version, updated_at, stop)
-            else:
-                tmp.unlink()  # SQLite wants to create the file itself
-                _write_sqlite(conn, tmp, stop)
+        source = _sqlite_source(engine)
+        if fmt == "sqlite":
+            tmp.unlink()  # SQLite wants to create the file itself
+        if fmt == "sqlite" and source is not None:
+            version, updated_at = _write_sqlite(tmp, stop, source=source)
+        else:
+            with _snapshot(engine) as conn:
+                if fmt == "zip":
+                    version, updated_at = _version(conn)
+                    _write_zip(conn, tmp, version, updated_at, stop)
+                else:
+                    version, updated_at = _write_sqlite(tmp, stop, conn=conn)
         tmp.chmod(0o644)
         tmp.replace(path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.OperationalError) and stop is not None and stop.is_set():
+            raise ExportStopped from exc
         if isinstance(exc, SQLAlchemyError | sqlite3.Error | engine.dialect.loaded_dbapi.Error | OSError):
             raise ExportFailed(f"{type(exc).__name__} while writing the {fmt} export") from exc
         raise
