@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from app.export.service import EXPORT_FORMATS, ExportFile, write_export
+from app.export.service import ExportFile, write_export
 
 
 class ExportCache:
@@ -39,24 +39,30 @@ class ExportCache:
         self._stop = threading.Event()
 
     async def get(self, fmt: str, version: int) -> ExportFile:
-        """A built file of ``fmt`` holding data version ``version`` or newer; builds it if needed."""
-        while True:
-            self._forget_older_than(version)
-            built = self.files.get(fmt)
-            if built is not None and built.version >= version:
-                return built
-            task = self.building.get(fmt)
-            if task is None:
-                task = asyncio.create_task(self._build(fmt))
-                self.building[fmt] = task
-                task.add_done_callback(functools.partial(self._finished, fmt))
-            built = await asyncio.shield(task)
-            if built.version >= version:
-                return built
-            # That build started before our snapshot's version was written: build again.
+        """The built file of ``fmt`` for data version ``version`` (or for the newer version the database
+        already holds, while this process's snapshot catches up); builds it if needed."""
+        self._forget_older_than(version)
+        built = self.files.get(fmt)
+        if built is None or built.version != version:
+            built = await self._shared_build(fmt)
+            if built.version < version:
+                # That build read the database before our snapshot's version was written.
+                built = await self._shared_build(fmt)
+        return built
 
-    def _finished(self, fmt: str, _task: asyncio.Task[ExportFile]) -> None:
+    async def _shared_build(self, fmt: str) -> ExportFile:
+        task = self.building.get(fmt)
+        if task is None:
+            task = asyncio.create_task(self._build(fmt))
+            self.building[fmt] = task
+            task.add_done_callback(functools.partial(self._finished, fmt))
+        # Shielded: a request that gives up leaves the build to the others.
+        return await asyncio.shield(task)
+
+    def _finished(self, fmt: str, task: asyncio.Task[ExportFile]) -> None:
         self.building.pop(fmt, None)
+        if not task.cancelled():
+            task.exception()  # seen here: every request that waited for it may have gone
 
     def _forget_older_than(self, version: int) -> None:
         # A reader that already opened an old file keeps reading it; the name goes at once.
@@ -86,6 +92,3 @@ class ExportCache:
                 await task
         self.files.clear()
         shutil.rmtree(self.directory, ignore_errors=True)
-
-
-__all__ = ["EXPORT_FORMATS", "ExportCache"]

@@ -1,9 +1,9 @@
 """The whole dataset as one file: a zip of CSVs (one per table, with a README) or a SQLite database.
 
-Rows stream from the database in chunks (a server-side cursor on PostgreSQL) straight into the file, so memory
-stays bounded whatever the size of the data; the file is written under a temporary name and renamed when
-complete, so a reader never sees half of it. The output depends only on the data, so one data version always
-gives the same bytes.
+Rows stream from the database in chunks straight into the file (a server-side cursor or COPY on PostgreSQL;
+on a SQLite file, SQLite copies the tables itself), so memory stays bounded whatever the size of the data.
+The file is written under a temporary name and renamed when complete, so a reader never sees half of it.
+The output depends only on the data, so one data version always gives the same bytes.
 """
 
 import contextlib
@@ -67,7 +67,7 @@ class ExportFailed(Exception):
     """The database or the disk failed during a build."""
 
 
-class ExportStopped(Exception):
+class ExportStopped(ExportFailed):
     """The build was asked to stop (the process is shutting down)."""
 
 
