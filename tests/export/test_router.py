@@ -4,6 +4,7 @@ built once per data version and format and streamed from disk."""
 import csv
 import io
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from app.db import make_engine, metadata
-from tests.conftest import make_client
+from tests.conftest import build_database, create_postgres_database, drop_postgres_database, make_client
 from tests.oews.conftest import FIXTURES, run_import
 
 BOTH = pytest.mark.parametrize("fresh_database", ["sqlite", "postgres"], indirect=True)
@@ -187,6 +188,27 @@ def test_the_export_directory_goes_with_the_process(seeded_database: str):
         directory = client.app.state.export_cache.directory  # type: ignore[attr-defined]
         assert len(list(directory.iterdir())) == 1
     assert not directory.exists()
+
+
+def test_both_backends_write_the_same_csv_text(tmp_path: Path):
+    pg_url, admin_url = create_postgres_database()
+    try:
+        exports = []
+        for url in (build_database(f"sqlite:///{tmp_path / 'same.db'}"), build_database(pg_url)):
+            with make_client(url) as client:
+                exports.append(zip_tables(client.get("/export").content))
+    finally:
+        drop_postgres_database(pg_url, admin_url)
+    sqlite_tables, postgres_tables = exports
+    times = {"loaded_at", "updated_at"}  # when each database was seeded
+    for name, rows in sqlite_tables.items():
+        other = postgres_tables[name]
+        assert [{k: v for k, v in r.items() if k not in times} for r in rows] == [
+            {k: v for k, v in r.items() if k not in times} for r in other
+        ], name
+    for tables in exports:  # UTC, without an offset, to the microsecond, as SQLite stores it
+        [release] = [r for r in tables["release"] if r["key"] == "bls-oews-2025-05"]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", release["loaded_at"])
 
 
 def test_export_rejects_unknown_format(client: TestClient):
