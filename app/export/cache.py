@@ -1,8 +1,9 @@
 """Built export files, one per format, in a directory the process owns.
 
-Each format is built once per data version, in a worker thread, one build at a time; concurrent requests for
-the same format wait for that one build, and a request that gives up (disconnect, timeout) leaves it running
-for the others. A newer data version replaces the file; the directory goes when the process stops.
+Each format is built once per data version, in a worker thread, at most MAX_BUILDS at once; concurrent
+requests for the same format wait for that one build, and a request that gives up (disconnect, timeout)
+leaves it running for the others. A newer data version replaces the file; the directory goes when the
+process stops.
 """
 
 import asyncio
@@ -17,6 +18,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from app.export.service import ExportFile, write_export
+
+# Builds at once, per process: one per format, so a zip request does not wait behind a SQLite build.
+# Each holds a chunk of rows and a cursor (tens of MB), never the dataset.
+MAX_BUILDS = 2
 
 
 class ExportCache:
@@ -35,7 +40,7 @@ class ExportCache:
         self.building: dict[str, asyncio.Task[ExportFile]] = {}
         self.builds = 0
         self._sequence = 0
-        self._one_build = asyncio.Semaphore(1)
+        self._builds_at_once = asyncio.Semaphore(MAX_BUILDS)
         self._stop = threading.Event()
 
     async def get(self, fmt: str, version: int) -> ExportFile:
@@ -72,7 +77,7 @@ class ExportCache:
                 built.path.unlink(missing_ok=True)
 
     async def _build(self, fmt: str) -> ExportFile:
-        async with self._one_build:
+        async with self._builds_at_once:
             # A fresh name per build: a file, once listed in self.files, never changes under its name.
             self._sequence += 1
             path = self.directory / f"export-{self._sequence}.{fmt}"

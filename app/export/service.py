@@ -140,7 +140,11 @@ def _driver(conn: Connection) -> Any:
 def _rows(conn: Connection, sql: str, stop: threading.Event | None) -> Iterator[Sequence[Row]]:
     """The query's rows a chunk at a time, as the driver returns them (a server-side cursor on PostgreSQL)."""
     driver = _driver(conn)
-    cursor = driver.cursor(name="salary_api_export") if conn.dialect.name == "postgresql" else driver.cursor()
+    cursor = (
+        driver.cursor(name="salary_api_export", binary=True)
+        if conn.dialect.name == "postgresql"
+        else driver.cursor()
+    )
     try:
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK_ROWS):
