@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "max_body_bytes": settings.max_body_bytes,
         "rate_limit_per_minute": settings.rate_limit_per_minute,
         "request_timeout": settings.request_timeout,
+        "path_timeouts": {"/export": settings.export_timeout},
         "max_cache_bytes": settings.cache_max_bytes,
         "fast_routes": {"/estimate": estimate_body},
     }

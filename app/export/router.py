@@ -70,8 +70,8 @@ async def export(
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers={"ETag": etag, "X-Data-Version": str(snapshot.version)})
     cache: ExportCache = request.app.state.export_cache
-    # Answer before the edge's request timeout would; the build carries on for the retry.
-    wait = max(1.0, request.app.state.settings.request_timeout - 1.0)
+    # Answer before the edge's export timeout would; the build carries on for the retry.
+    wait = max(1.0, request.app.state.settings.export_timeout - 1.0)
     try:
         built = await asyncio.wait_for(cache.get(format, snapshot.version), timeout=wait)
     except TimeoutError:
