@@ -5,8 +5,13 @@ first request (see ``Snapshot.occupation_figures``); it runs in a worker thread,
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -42,6 +47,16 @@ EMPLOYMENT_FIELDS = (
     "pct_total",
     "pct_reporting",
 )
+# Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
+# from the packed figures, so a crawl over every occupation cannot make them pile up.
+MAX_VIEWS = 32
+FLAG_NAMES = ("hourly_derived", "annual_derived", "hourly_capped", "annual_capped")
+# Per statistic: one bit "figure present" and one per FLAG_NAMES entry; then one bit "employment row".
+_STAT_BITS = 1 + len(FLAG_NAMES)
+_EMPLOYMENT_BIT = 1 << (_STAT_BITS * len(STATISTICS))
+_RELEASE_SHIFT = 32
+_AREA_MASK = (1 << _RELEASE_SHIFT) - 1
+NAN = math.nan
 
 
 def _rows(conn: Any, model: type) -> list[dict[str, Any]]:
@@ -54,6 +69,114 @@ def read_data_version(engine: Engine) -> int | None:
     with engine.connect() as conn:
         row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
     return None if row is None else int(row[0])
+
+
+def _cell_key(release_id: int, area_id: int) -> int:
+    return (release_id << _RELEASE_SHIFT) | area_id
+
+
+def _number(value: float) -> float | None:
+    return None if value != value else value  # NaN stands for a value BLS did not release
+
+
+class OccupationFigures:
+    """The wage figures and employment of one occupation, packed per (release, area) cell: 12 wage values,
+    7 employment values and one flags word per cell in flat arrays, and one citation per cell (a tuple
+    only when its statistics cite different sentences). Public dicts are built only when asked for."""
+
+    __slots__ = ("keys", "wages", "employment", "flags", "citations")
+
+    def __init__(self, wage_rows: Sequence[Sequence[Any]], employment_rows: Sequence[Sequence[Any]]) -> None:
+        """``wage_rows``: (release_id, area_id, statistic, hourly, annual, *FLAG_NAMES, citation);
+        ``employment_rows``: (release_id, area_id, *EMPLOYMENT_FIELDS)."""
+        slot = {stat: n for n, stat in enumerate(STATISTICS)}
+        cells: dict[int, list[Any]] = {}  # key -> [wages(12), flags, citations(6), employment(7) | None]
+        for release_id, area_id, stat, hourly, annual, *flags, citation in wage_rows:
+            key = _cell_key(release_id, area_id)
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = [[NAN] * (2 * len(STATISTICS)), 0, [None] * len(STATISTICS), None]
+            n = slot[stat]
+            cell[0][2 * n] = NAN if hourly is None else hourly
+            cell[0][2 * n + 1] = NAN if annual is None else annual
+            bits = 1
+            for b, flag in enumerate(flags):
+                if flag:
+                    bits |= 2 << b
+            cell[1] |= bits << (_STAT_BITS * n)
+            cell[2][n] = citation
+        for release_id, area_id, *values in employment_rows:
+            key = _cell_key(release_id, area_id)
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = [None, 0, None, None]
+            cell[1] |= _EMPLOYMENT_BIT
+            cell[3] = [NAN if v is None else v for v in values]
+        self.keys = array("q", sorted(cells))
+        self.wages = array("d")
+        self.employment = array("d")
+        self.flags = array("I")
+        self.citations: list[str | tuple[str | None, ...] | None] = []
+        interned: dict[str, str] = {}
+        no_wages = [NAN] * (2 * len(STATISTICS))
+        no_employment = [NAN] * len(EMPLOYMENT_FIELDS)
+        for key in self.keys:
+            wages, bits, citations, employment = cells[key]
+            self.wages.extend(wages or no_wages)
+            self.employment.extend(employment or no_employment)
+            self.flags.append(bits)
+            distinct = {c for c in citations or () if c is not None}
+            if not distinct:
+                self.citations.append(None)
+            elif len(distinct) == 1:
+                one = distinct.pop()
+                self.citations.append(interned.setdefault(one, one))
+            else:
+                self.citations.append(tuple(citations))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def index(self, release_id: int, area_id: int) -> int | None:
+        """Position of the (release, area) cell, or None when the occupation has no figures there."""
+        key = _cell_key(release_id, area_id)
+        i = bisect_left(self.keys, key)
+        return i if i < len(self.keys) and self.keys[i] == key else None
+
+    def cell(self, i: int) -> tuple[int, int]:
+        """(release_id, area_id) of the cell at position ``i``."""
+        key = self.keys[i]
+        return key >> _RELEASE_SHIFT, key & _AREA_MASK
+
+    def wages_released(self, i: int) -> bool:
+        """Whether the cell holds at least one wage figure (BLS may publish employment alone)."""
+        return bool(self.flags[i] & (_EMPLOYMENT_BIT - 1))
+
+    def figures(self, i: int) -> dict[str, dict[str, Any] | None]:
+        """{statistic: public figure, or None where the cell has none} for every statistic."""
+        bits = self.flags[i]
+        citations = self.citations[i]
+        base = 2 * len(STATISTICS) * i
+        out: dict[str, dict[str, Any] | None] = {}
+        for n, stat in enumerate(STATISTICS):
+            stat_bits = bits >> (_STAT_BITS * n)
+            if not stat_bits & 1:
+                out[stat] = None
+                continue
+            out[stat] = {
+                "hourly": _number(self.wages[base + 2 * n]),
+                "annual": _number(self.wages[base + 2 * n + 1]),
+                **{name: bool(stat_bits & (2 << b)) for b, name in enumerate(FLAG_NAMES)},
+                "citation": citations[n] if isinstance(citations, tuple) else citations,
+            }
+        return out
+
+    def employment_of(self, i: int) -> dict[str, Any] | None:
+        """The cell's employment fields, or None when the release has no employment row for it."""
+        if not self.flags[i] & _EMPLOYMENT_BIT:
+            return None
+        base = len(EMPLOYMENT_FIELDS) * i
+        return {f: _number(self.employment[base + n]) for n, f in enumerate(EMPLOYMENT_FIELDS)}
 
 
 @dataclass
@@ -90,13 +213,12 @@ class Snapshot:
         self.metros_by_code = {
             a["code"]: a for a in self.areas.values() if a["area_type"] in ("metro", "nonmetro")
         }
-        # occupation_id -> releases holding its wages; figures load per occupation, on first use.
+        # occupation_id -> releases holding its wages or employment; figures load per occupation on first use.
         self.release_ids_by_occupation: dict[int, set[int]] = {}
-        for pair in tables["wage_pairs"]:
+        for pair in tables["figure_pairs"]:
             self.release_ids_by_occupation.setdefault(pair["occupation_id"], set()).add(pair["release_id"])
         self._engine = engine
-        self._wages: dict[int, dict[tuple[int, int], dict[str, dict[str, Any]]]] = {}
-        self._employment: dict[int, dict[tuple[int, int], dict[str, Any]]] = {}
+        self._figures: dict[int, OccupationFigures] = {}
         self.rankings = {
             (r["occupation_id"], r["release_id"], r["area_id"]): r for r in tables["area_ranking"]
         }
@@ -104,7 +226,7 @@ class Snapshot:
         self.factors = tables["pay_factor"]
         self.certifications = tables["certification"]
         self.benchmarks = tables["benchmark"]
-        self._views: dict[tuple[int, str | None], OccupationView] = {}
+        self._views: OrderedDict[tuple[int, str | None], OccupationView] = OrderedDict()
         self._lock = threading.Lock()
         self._figures_lock = threading.Lock()
 
@@ -125,10 +247,12 @@ class Snapshot:
         with engine.connect() as conn, conn.begin():
             row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
             tables = {name: _rows(conn, model) for name, model in models.items()}
-            wage_t = WageStat.__table__  # type: ignore[attr-defined]
-            tables["wage_pairs"] = [
+            tables["figure_pairs"] = [
                 dict(r._mapping)
-                for r in conn.execute(select(wage_t.c.occupation_id, wage_t.c.release_id).distinct())
+                for model in (WageStat, AreaEmployment)
+                for r in conn.execute(
+                    select(model.__table__.c.occupation_id, model.__table__.c.release_id).distinct()  # type: ignore[union-attr]
+                )
             ]
         snapshot = cls(0 if row is None else int(row[0]), tables, engine)
         for code in preload:
@@ -137,64 +261,64 @@ class Snapshot:
                 snapshot.occupation_figures(occ["id"])
         return snapshot
 
-    def occupation_figures(
-        self, occupation_id: int
-    ) -> tuple[dict[tuple[int, int], dict[str, dict[str, Any]]], dict[tuple[int, int], dict[str, Any]]]:
-        """Wage figures and employment of one occupation, keyed by (release, area); read once, then kept.
+    def occupation_figures(self, occupation_id: int) -> OccupationFigures:
+        """Wage figures and employment of one occupation, packed by (release, area); read once, then kept.
 
-        An all-data import holds ~800 occupations and a million figures; loading them all would cost a
-        gigabyte per process, so each occupation is read on its first request."""
-        wages = self._wages.get(occupation_id)
-        employment = self._employment.get(occupation_id)
-        if wages is not None and employment is not None:
-            return wages, employment
+        Each occupation is read on its first request, with one indexed query per table, and kept packed
+        (about 300 bytes per area and release), so a full all-data release fits in a few dozen megabytes."""
+        figures = self._figures.get(occupation_id)
+        if figures is not None:
+            return figures
         with self._figures_lock:
-            if occupation_id not in self._wages:
-                wage_t = WageStat.__table__  # type: ignore[attr-defined]
-                emp_t = AreaEmployment.__table__  # type: ignore[attr-defined]
-                try:
-                    with self._engine.connect() as conn, conn.begin():
-                        version_row = conn.execute(
-                            select(DataVersion.__table__.c.version)  # type: ignore[attr-defined]
-                        ).first()
-                        version = 0 if version_row is None else int(version_row[0])
-                        wage_rows = conn.execute(
-                            select(wage_t)
-                            .where(wage_t.c.occupation_id == occupation_id)
-                            .order_by(wage_t.c.id)
-                        ).all()
-                        emp_rows = conn.execute(
-                            select(emp_t).where(emp_t.c.occupation_id == occupation_id).order_by(emp_t.c.id)
-                        ).all()
-                except Exception:  # noqa: BLE001  database down: this occupation cannot be served yet
-                    raise ServiceUnavailable(
-                        "The figures of this occupation are not in memory yet and the database is "
-                        "unreachable; retry shortly."
-                    ) from None
-                if version != self.version:
-                    # Figures of a newer release must not be served under this snapshot's version and
-                    # release tables; the store's next refresh (seconds away) loads them consistently.
-                    raise ServiceUnavailable(
-                        "The data changed since this process loaded them; it is reloading. Retry in a "
-                        "few seconds."
+            figures = self._figures.get(occupation_id)
+            if figures is None:
+                figures = self._figures[occupation_id] = self._read_figures(occupation_id)
+        return figures
+
+    def _read_figures(self, occupation_id: int) -> OccupationFigures:
+        wage_t = WageStat.__table__  # type: ignore[attr-defined]
+        emp_t = AreaEmployment.__table__  # type: ignore[attr-defined]
+        wage_columns = ["release_id", "area_id", "statistic", "hourly", "annual", *FLAG_NAMES, "citation"]
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                version_row = conn.execute(
+                    select(DataVersion.__table__.c.version)  # type: ignore[attr-defined]
+                ).first()
+                version = 0 if version_row is None else int(version_row[0])
+                wage_rows = conn.execute(
+                    select(*(wage_t.c[c] for c in wage_columns)).where(
+                        wage_t.c.occupation_id == occupation_id
                     )
-                by_area: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
-                for r in wage_rows:
-                    w = dict(r._mapping)
-                    by_area.setdefault((w["release_id"], w["area_id"]), {})[w["statistic"]] = w
-                self._employment[occupation_id] = {
-                    (e["release_id"], e["area_id"]): e for e in (dict(r._mapping) for r in emp_rows)
-                }
-                self._wages[occupation_id] = by_area
-        return self._wages[occupation_id], self._employment[occupation_id]
+                ).all()
+                emp_rows = conn.execute(
+                    select(
+                        emp_t.c.release_id, emp_t.c.area_id, *(emp_t.c[f] for f in EMPLOYMENT_FIELDS)
+                    ).where(emp_t.c.occupation_id == occupation_id)
+                ).all()
+        except Exception:  # noqa: BLE001  database down: this occupation cannot be served yet
+            raise ServiceUnavailable(
+                "The figures of this occupation are not in memory yet and the database is "
+                "unreachable; retry shortly."
+            ) from None
+        if version != self.version:
+            # Figures of a newer release must not be served under this snapshot's version and
+            # release tables; the store's next refresh (seconds away) loads them consistently.
+            raise ServiceUnavailable(
+                "The data changed since this process loaded them; it is reloading. Retry in a few seconds."
+            )
+        return OccupationFigures(wage_rows, emp_rows)
 
     def has_figures(self, occupation_id: int) -> bool:
         """Whether the occupation's figures are in memory (no database read needed to serve it)."""
-        return occupation_id in self._wages
+        return occupation_id in self._figures
 
     def stats(self, occupation_id: int, release_id: int, area_id: int) -> dict[str, dict[str, Any]]:
-        """{statistic: figure row} of one occupation, release and area (empty when there are none)."""
-        return self.occupation_figures(occupation_id)[0].get((release_id, area_id), {})
+        """{statistic: public figure} of one occupation, release and area (empty when there are none)."""
+        figures = self.occupation_figures(occupation_id)
+        i = figures.index(release_id, area_id)
+        if i is None:
+            return {}
+        return {stat: fig for stat, fig in figures.figures(i).items() if fig is not None}
 
     @property
     def seeded(self) -> bool:
@@ -232,7 +356,7 @@ class Snapshot:
         return self.releases[ordered[0]]["key"] if ordered else None
 
     def wage_release_order(self, occupation_id: int | None) -> list[int]:
-        """Releases holding wage figures, best first: newest period, then official files over quotes."""
+        """Releases holding figures, best first: newest period, then official files over quotes."""
         if occupation_id is None:
             ids = set().union(*self.release_ids_by_occupation.values())
         else:
@@ -240,7 +364,15 @@ class Snapshot:
 
         def rank(rid: int) -> tuple[Any, ...]:
             r = self.releases[rid]
-            return (r["period_start"] is not None, r["period_start"] or "", r["origin"] == "import", r["id"])
+            # An official file (no via source) outranks an article quoting the same period.
+            official = r["via_source_id"] is None
+            return (
+                r["period_start"] is not None,
+                r["period_start"] or "",
+                official,
+                r["origin"] == "import",
+                r["id"],
+            )
 
         return sorted(ids, key=rank, reverse=True)
 
@@ -248,17 +380,28 @@ class Snapshot:
     def view(self, occupation_id: int, release_key: str | None) -> OccupationView:
         """Figures for one occupation: the newest release per area, or only the pinned release."""
         cache_key = (occupation_id, release_key)
-        cached = self._views.get(cache_key)
-        if cached is not None:
-            return cached
         with self._lock:
             cached = self._views.get(cache_key)
-            if cached is None:
-                cached = self._build_view(occupation_id, release_key)
-                self._views[cache_key] = cached
+            if cached is not None:
+                self._views.move_to_end(cache_key)
+                return cached
+        # Built outside the lock (a first read of the figures may wait on the database); two threads
+        # building the same view at once build equal views and keep the first.
+        built = self._build_view(occupation_id, release_key, self.occupation_figures(occupation_id))
+        with self._lock:
+            cached = self._views.setdefault(cache_key, built)
+            self._views.move_to_end(cache_key)
+            while len(self._views) > MAX_VIEWS:
+                self._views.popitem(last=False)
         return cached
 
-    def _build_view(self, occupation_id: int, release_key: str | None) -> OccupationView:
+    def cached_views(self) -> int:
+        """How many occupation views this snapshot holds (at most MAX_VIEWS)."""
+        return len(self._views)
+
+    def _build_view(
+        self, occupation_id: int, release_key: str | None, figures: OccupationFigures
+    ) -> OccupationView:
         if release_key is None:
             order = self.wage_release_order(occupation_id)
         else:
@@ -268,18 +411,29 @@ class Snapshot:
         ]
         if release_key is not None:
             ranking_order = order
-        wages, _employment = self.occupation_figures(occupation_id)
+        # Per area, the best release with wage figures; failing that, the best with employment alone.
+        position = {rid: n for n, rid in enumerate(order)}
+        best: dict[int, tuple[bool, int, int]] = {}
+        for i in range(len(figures)):
+            release_id, area_id = figures.cell(i)
+            pos = position.get(release_id)
+            if pos is None:
+                continue
+            candidate = (not figures.wages_released(i), pos, i)
+            if area_id not in best or candidate < best[area_id]:
+                best[area_id] = candidate
         records: dict[int, dict[str, Any]] = {}
         used: list[int] = []
         for area in self.areas.values():
-            chosen = next((rid for rid in order if (rid, area["id"]) in wages), None)
+            chosen = best.get(area["id"])
             ranking_release = next(
                 (rid for rid in ranking_order if (occupation_id, rid, area["id"]) in self.rankings), None
             )
             if chosen is None and ranking_release is None:
                 continue
-            records[area["id"]] = self._area_record(occupation_id, area, chosen, ranking_release)
-            for rid in (chosen, ranking_release):
+            cell = None if chosen is None else chosen[2]
+            records[area["id"]] = self._area_record(occupation_id, area, figures, cell, ranking_release)
+            for rid in (None if cell is None else order[chosen[1]], ranking_release):  # type: ignore[index]
                 if rid is not None and rid not in used:
                     used.append(rid)
         metros_in_state: dict[str, list[dict[str, Any]]] = {}
@@ -317,16 +471,15 @@ class Snapshot:
         return {"soc_code": o["soc_code"], "title": o["title"], "aliases": o["aliases"]}
 
     def _area_record(
-        self, occupation_id: int, area: dict[str, Any], release_id: int | None, ranking_release: int | None
+        self,
+        occupation_id: int,
+        area: dict[str, Any],
+        figures: OccupationFigures,
+        cell: int | None,
+        ranking_release: int | None,
     ) -> dict[str, Any]:
-        by_area, employments = self.occupation_figures(occupation_id)
-        stats = by_area.get((release_id, area["id"]), {}) if release_id else {}
+        release_id = None if cell is None else figures.cell(cell)[0]
         ranking = self.rankings.get((occupation_id, ranking_release, area["id"])) if ranking_release else None
-        employment = employments.get((release_id, area["id"])) if release_id else None
-        wages: dict[str, Any] = {}
-        for stat in STATISTICS:
-            w = stats.get(stat)
-            wages[stat] = None if w is None else figure(w)
         rec: dict[str, Any] = {
             "code": area["code"],
             "name": area["name"],
@@ -336,8 +489,10 @@ class Snapshot:
             "rank": ranking["rank"] if ranking else None,
             "tier_citation": ranking["citation"] if ranking else None,
             "tier_release": self.releases[ranking_release]["key"] if ranking else None,
-            "wages": wages,
-            "employment": None if employment is None else {k: employment[k] for k in EMPLOYMENT_FIELDS},
+            "wages": dict.fromkeys(STATISTICS) if cell is None else figures.figures(cell),
+            # False where BLS published employment but no wage for the area (or only a tier is known).
+            "wages_released": cell is not None and figures.wages_released(cell),
+            "employment": None if cell is None else figures.employment_of(cell),
         }
         if area["area_type"] in ("state", "territory"):
             rec["usps"] = area["usps"]
@@ -345,19 +500,6 @@ class Snapshot:
         if area["area_type"] in ("metro", "nonmetro"):
             rec["principal_states"] = area["principal_states"]
         return rec
-
-
-def figure(w: dict[str, Any]) -> dict[str, Any]:
-    """The public form of one stored wage figure, with its derived/capped flags and citation."""
-    return {
-        "hourly": w["hourly"],
-        "annual": w["annual"],
-        "hourly_derived": w["hourly_derived"],
-        "annual_derived": w["annual_derived"],
-        "hourly_capped": w["hourly_capped"],
-        "annual_capped": w["annual_capped"],
-        "citation": w["citation"],
-    }
 
 
 class Store:

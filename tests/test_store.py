@@ -16,7 +16,10 @@ def test_figures_read_after_a_new_import_wait_for_the_reload(fresh_database: str
         engine = make_engine(fresh_database)
         with engine.begin() as conn:
             conn.execute(
-                text("UPDATE wage_stat SET annual = 70000 WHERE annual = 69380 AND statistic = 'mean'")
+                text(
+                    "UPDATE wage_stat SET annual = 70000 WHERE statistic = 'mean' AND area_id IN "
+                    "(SELECT id FROM area WHERE area_type = 'state' AND code = 'NJ')"
+                )
             )
             conn.execute(text("UPDATE data_version SET version = version + 1"))
         engine.dispose()
