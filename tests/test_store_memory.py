@@ -49,24 +49,12 @@ def write_release(path: Path) -> None:
         for a, (code, title, area_type, prim) in enumerate(AREAS):
             for n in range(OCCUPATIONS):
                 hourly, annual = _median(n, a)
+                area_cells = [code, title, area_type, prim, "000000", "Cross-industry", "cross-industry"]
+                occupation_cells = ["1235", _code(n), f"Generated occupation {n}", "detailed"]
+                jobs, quotient = ("", "") if code == "99" else ("0.812", "1.07")
+                employment_cells = [f"{1000 + n * 10 + a:,}", "2.5", jobs, quotient]
                 row = dict.fromkeys(HEADER, "")
-                row.update(
-                    AREA=code,
-                    AREA_TITLE=title,
-                    AREA_TYPE=area_type,
-                    PRIM_STATE=prim,
-                    NAICS="000000",
-                    NAICS_TITLE="Cross-industry",
-                    I_GROUP="cross-industry",
-                    OWN_CODE="1235",
-                    OCC_CODE=_code(n),
-                    OCC_TITLE=f"Generated occupation {n}",
-                    O_GROUP="detailed",
-                    TOT_EMP=f"{1000 + n * 10 + a:,}",
-                    EMP_PRSE="2.5",
-                    JOBS_1000="" if code == "99" else "0.812",
-                    LOC_QUOTIENT="" if code == "99" else "1.07",
-                )
+                row.update(zip(HEADER, area_cells + occupation_cells + employment_cells, strict=False))
                 figures = {
                     "H_MEAN": hourly + 1,
                     "A_MEAN": annual + 2080,
