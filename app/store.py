@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
@@ -50,6 +50,7 @@ EMPLOYMENT_FIELDS = (
 # Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
 # from the packed figures, so a crawl over every occupation cannot make them pile up.
 MAX_VIEWS = 32
+# In this order in the flags word (bits 1..4 of each statistic's five) and in the public figure.
 FLAG_NAMES = ("hourly_derived", "annual_derived", "hourly_capped", "annual_capped")
 # Per statistic: one bit "figure present" and one per FLAG_NAMES entry; then one bit "employment row".
 _STAT_BITS = 1 + len(FLAG_NAMES)
@@ -75,10 +76,6 @@ def _cell_key(release_id: int, area_id: int) -> int:
     return (release_id << _RELEASE_SHIFT) | area_id
 
 
-def _number(value: float) -> float | None:
-    return None if value != value else value  # NaN stands for a value BLS did not release
-
-
 class OccupationFigures:
     """The wage figures and employment of one occupation, packed per (release, area) cell: 12 wage values,
     7 employment values and one flags word per cell in flat arrays, and one citation per cell (a tuple
@@ -86,53 +83,35 @@ class OccupationFigures:
 
     __slots__ = ("keys", "wages", "employment", "flags", "citations")
 
-    def __init__(self, wage_rows: Sequence[Sequence[Any]], employment_rows: Sequence[Sequence[Any]]) -> None:
-        """``wage_rows``: (release_id, area_id, statistic, hourly, annual, *FLAG_NAMES, citation);
-        ``employment_rows``: (release_id, area_id, *EMPLOYMENT_FIELDS)."""
-        slot = {stat: n for n, stat in enumerate(STATISTICS)}
-        cells: dict[int, list[Any]] = {}  # key -> [wages(12), flags, citations(6), employment(7) | None]
-        for release_id, area_id, stat, hourly, annual, *flags, citation in wage_rows:
-            key = _cell_key(release_id, area_id)
-            cell = cells.get(key)
-            if cell is None:
-                cell = cells[key] = [[NAN] * (2 * len(STATISTICS)), 0, [None] * len(STATISTICS), None]
-            n = slot[stat]
-            cell[0][2 * n] = NAN if hourly is None else hourly
-            cell[0][2 * n + 1] = NAN if annual is None else annual
-            bits = 1
-            for b, flag in enumerate(flags):
-                if flag:
-                    bits |= 2 << b
-            cell[1] |= bits << (_STAT_BITS * n)
-            cell[2][n] = citation
-        for release_id, area_id, *values in employment_rows:
-            key = _cell_key(release_id, area_id)
-            cell = cells.get(key)
-            if cell is None:
-                cell = cells[key] = [None, 0, None, None]
-            cell[1] |= _EMPLOYMENT_BIT
-            cell[3] = [NAN if v is None else v for v in values]
-        self.keys = array("q", sorted(cells))
+    def __init__(self, wage_cells: Sequence[Sequence[Any]], employment_rows: Sequence[Sequence[Any]]) -> None:
+        """``wage_cells``: rows of ``wage_cells_query``; ``employment_rows``: (release_id, area_id,
+        *EMPLOYMENT_FIELDS); both ordered by release and area."""
+        width = 2 * len(STATISTICS)
+        wages = {(r[0] << _RELEASE_SHIFT) | r[1]: r for r in wage_cells}
+        employment = {(r[0] << _RELEASE_SHIFT) | r[1]: r for r in employment_rows}
+        self.keys = array("q", sorted(wages.keys() | employment.keys()))
         self.wages = array("d")
         self.employment = array("d")
         self.flags = array("I")
         self.citations: list[str | tuple[str | None, ...] | None] = []
-        interned: dict[str, str] = {}
-        no_wages = [NAN] * (2 * len(STATISTICS))
+        no_wages = [NAN] * width
         no_employment = [NAN] * len(EMPLOYMENT_FIELDS)
         for key in self.keys:
-            wages, bits, citations, employment = cells[key]
-            self.wages.extend(wages or no_wages)
-            self.employment.extend(employment or no_employment)
-            self.flags.append(bits)
-            distinct = {c for c in citations or () if c is not None}
-            if not distinct:
+            w = wages.get(key)
+            e = employment.get(key)
+            if w is None:
+                self.wages.extend(no_wages)
+                self.flags.append(_EMPLOYMENT_BIT)
                 self.citations.append(None)
-            elif len(distinct) == 1:
-                one = distinct.pop()
-                self.citations.append(interned.setdefault(one, one))
             else:
-                self.citations.append(tuple(citations))
+                self.wages.extend([NAN if v is None else v for v in w[2 : 2 + width]])
+                self.flags.append(int(w[2 + width]) | (0 if e is None else _EMPLOYMENT_BIT))
+                # One sentence for the cell (an imported file row), else one per statistic.
+                self.citations.append(w[3 + width] if w[4 + width] is None else tuple(w[4 + width :]))
+            if e is None:
+                self.employment.extend(no_employment)
+            else:
+                self.employment.extend([NAN if v is None else v for v in e[2:]])
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -156,18 +135,24 @@ class OccupationFigures:
         """{statistic: public figure, or None where the cell has none} for every statistic."""
         bits = self.flags[i]
         citations = self.citations[i]
-        base = 2 * len(STATISTICS) * i
+        several = type(citations) is tuple
+        width = 2 * len(STATISTICS)
+        values = self.wages[width * i : width * (i + 1)].tolist()
         out: dict[str, dict[str, Any] | None] = {}
         for n, stat in enumerate(STATISTICS):
-            stat_bits = bits >> (_STAT_BITS * n)
-            if not stat_bits & 1:
+            b = bits >> (_STAT_BITS * n)
+            if not b & 1:
                 out[stat] = None
                 continue
+            hourly, annual = values[2 * n], values[2 * n + 1]
             out[stat] = {
-                "hourly": _number(self.wages[base + 2 * n]),
-                "annual": _number(self.wages[base + 2 * n + 1]),
-                **{name: bool(stat_bits & (2 << b)) for b, name in enumerate(FLAG_NAMES)},
-                "citation": citations[n] if isinstance(citations, tuple) else citations,
+                "hourly": None if hourly != hourly else hourly,
+                "annual": None if annual != annual else annual,
+                "hourly_derived": bool(b & 2),
+                "annual_derived": bool(b & 4),
+                "hourly_capped": bool(b & 8),
+                "annual_capped": bool(b & 16),
+                "citation": citations[n] if several else citations,  # type: ignore[index]
             }
         return out
 
@@ -175,8 +160,33 @@ class OccupationFigures:
         """The cell's employment fields, or None when the release has no employment row for it."""
         if not self.flags[i] & _EMPLOYMENT_BIT:
             return None
-        base = len(EMPLOYMENT_FIELDS) * i
-        return {f: _number(self.employment[base + n]) for n, f in enumerate(EMPLOYMENT_FIELDS)}
+        width = len(EMPLOYMENT_FIELDS)
+        values = self.employment[width * i : width * (i + 1)].tolist()
+        return {f: None if v != v else v for f, v in zip(EMPLOYMENT_FIELDS, values, strict=True)}
+
+
+def wage_cells_query(occupation_id: int) -> Any:
+    """One row per (release, area) of the occupation: release_id, area_id, hourly and annual of every
+    statistic, the flags word, the cell's citation, and per-statistic citations (NULL unless they differ).
+    Pivoting in the database reads ~600 rows instead of ~3,600 for a large occupation."""
+    w = WageStat.__table__  # type: ignore[attr-defined]
+    columns: list[Any] = [w.c.release_id, w.c.area_id]
+    for stat in STATISTICS:
+        columns += [func.max(case((w.c.statistic == stat, w.c[unit]))) for unit in ("hourly", "annual")]
+    bits: Any = literal(1)  # "figure present", plus one bit per flag
+    for b, flag in enumerate(FLAG_NAMES):
+        bits = bits + case((w.c[flag], 2 << b), else_=0)
+    shift = case(*((w.c.statistic == stat, 1 << (_STAT_BITS * n)) for n, stat in enumerate(STATISTICS)))
+    columns.append(func.sum(bits * shift))
+    columns.append(func.min(w.c.citation))
+    mixed = func.min(w.c.citation) != func.max(w.c.citation)
+    columns += [case((mixed, func.max(case((w.c.statistic == stat, w.c.citation))))) for stat in STATISTICS]
+    return (
+        select(*columns)
+        .where(w.c.occupation_id == occupation_id)
+        .group_by(w.c.release_id, w.c.area_id)
+        .order_by(w.c.release_id, w.c.area_id)
+    )
 
 
 @dataclass
@@ -276,24 +286,18 @@ class Snapshot:
         return figures
 
     def _read_figures(self, occupation_id: int) -> OccupationFigures:
-        wage_t = WageStat.__table__  # type: ignore[attr-defined]
         emp_t = AreaEmployment.__table__  # type: ignore[attr-defined]
-        wage_columns = ["release_id", "area_id", "statistic", "hourly", "annual", *FLAG_NAMES, "citation"]
         try:
             with self._engine.connect() as conn, conn.begin():
                 version_row = conn.execute(
                     select(DataVersion.__table__.c.version)  # type: ignore[attr-defined]
                 ).first()
                 version = 0 if version_row is None else int(version_row[0])
-                wage_rows = conn.execute(
-                    select(*(wage_t.c[c] for c in wage_columns)).where(
-                        wage_t.c.occupation_id == occupation_id
-                    )
-                ).all()
+                wage_rows = conn.execute(wage_cells_query(occupation_id)).all()
                 emp_rows = conn.execute(
-                    select(
-                        emp_t.c.release_id, emp_t.c.area_id, *(emp_t.c[f] for f in EMPLOYMENT_FIELDS)
-                    ).where(emp_t.c.occupation_id == occupation_id)
+                    select(emp_t.c.release_id, emp_t.c.area_id, *(emp_t.c[f] for f in EMPLOYMENT_FIELDS))
+                    .where(emp_t.c.occupation_id == occupation_id)
+                    .order_by(emp_t.c.release_id, emp_t.c.area_id)
                 ).all()
         except Exception:  # noqa: BLE001  database down: this occupation cannot be served yet
             raise ServiceUnavailable(
