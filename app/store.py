@@ -11,12 +11,11 @@ import time
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
@@ -165,7 +164,7 @@ class OccupationFigures:
         return {f: None if v != v else v for f, v in zip(EMPLOYMENT_FIELDS, values, strict=True)}
 
 
-def wage_cells_query(occupation_id: int) -> Any:
+def wage_cells_query() -> Any:
     """One row per (release, area) of the occupation: release_id, area_id, hourly and annual of every
     statistic, the flags word, the cell's citation, and per-statistic citations (NULL unless they differ).
     Pivoting in the database reads ~600 rows instead of ~3,600 for a large occupation."""
@@ -183,24 +182,82 @@ def wage_cells_query(occupation_id: int) -> Any:
     columns += [case((mixed, func.max(case((w.c.statistic == stat, w.c.citation))))) for stat in STATISTICS]
     return (
         select(*columns)
-        .where(w.c.occupation_id == occupation_id)
+        .where(w.c.occupation_id == bindparam("occupation_id"))
         .group_by(w.c.release_id, w.c.area_id)
         .order_by(w.c.release_id, w.c.area_id)
     )
 
 
-@dataclass
+def employment_query() -> Any:
+    """The employment rows of one occupation, ordered by release and area."""
+    e = AreaEmployment.__table__  # type: ignore[attr-defined]
+    return (
+        select(e.c.release_id, e.c.area_id, *(e.c[f] for f in EMPLOYMENT_FIELDS))
+        .where(e.c.occupation_id == bindparam("occupation_id"))
+        .order_by(e.c.release_id, e.c.area_id)
+    )
+
+
+# Built once: composing the pivot's fifty expressions costs more than running it.
+WAGE_CELLS = wage_cells_query()
+EMPLOYMENT = employment_query()
+
+
+class AreaRecords(Mapping[str, dict[str, Any]]):
+    """``area_type:code`` -> area record of every area with figures or a tier, each record built from the
+    packed figures on first use (a /percentiles answer needs one record, not six hundred)."""
+
+    def __init__(self, choices: dict[str, tuple[Any, ...]], build: Callable[..., dict[str, Any]]) -> None:
+        self._choices = choices
+        self._build = build
+        self._built: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        rec = self._built.get(key)
+        if rec is None:
+            rec = self._built.setdefault(key, self._build(*self._choices[key]))
+        return rec
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._choices)
+
+    def __len__(self) -> int:
+        return len(self._choices)
+
+    def of_types(self, *area_types: str) -> list[dict[str, Any]]:
+        """The records of these area types, by name."""
+        keys = [k for k, choice in self._choices.items() if choice[0]["area_type"] in area_types]
+        return sorted((self[k] for k in keys), key=lambda r: r["name"])
+
+
 class OccupationView:
     """All figures of one occupation as seen through one release choice (newest-first merge or a pin)."""
 
-    occupation: dict[str, Any]
-    release_key: str | None
-    national: dict[str, Any] | None
-    states: list[dict[str, Any]]
-    metros: list[dict[str, Any]]
-    releases_used: list[dict[str, Any]]
-    # area_type:code of every area (with or without figures) for "what is available" messages.
-    by_key: dict[str, dict[str, Any]] = field(default_factory=dict)
+    def __init__(
+        self,
+        *,
+        occupation: dict[str, Any],
+        release_key: str | None,
+        releases_used: list[dict[str, Any]],
+        by_key: AreaRecords,
+    ) -> None:
+        self.occupation = occupation
+        self.release_key = release_key
+        self.releases_used = releases_used
+        # area_type:code of every area with figures or a tier; "what is available" messages use it too.
+        self.by_key = by_key
+
+    @property
+    def national(self) -> dict[str, Any] | None:
+        return next(iter(self.by_key.of_types("national")), None)
+
+    @cached_property
+    def states(self) -> list[dict[str, Any]]:
+        return self.by_key.of_types("state", "territory")
+
+    @cached_property
+    def metros(self) -> list[dict[str, Any]]:
+        return self.by_key.of_types("metro", "nonmetro")
 
 
 class Snapshot:
@@ -286,19 +343,15 @@ class Snapshot:
         return figures
 
     def _read_figures(self, occupation_id: int) -> OccupationFigures:
-        emp_t = AreaEmployment.__table__  # type: ignore[attr-defined]
         try:
             with self._engine.connect() as conn, conn.begin():
                 version_row = conn.execute(
                     select(DataVersion.__table__.c.version)  # type: ignore[attr-defined]
                 ).first()
                 version = 0 if version_row is None else int(version_row[0])
-                wage_rows = conn.execute(wage_cells_query(occupation_id)).all()
-                emp_rows = conn.execute(
-                    select(emp_t.c.release_id, emp_t.c.area_id, *(emp_t.c[f] for f in EMPLOYMENT_FIELDS))
-                    .where(emp_t.c.occupation_id == occupation_id)
-                    .order_by(emp_t.c.release_id, emp_t.c.area_id)
-                ).all()
+                params = {"occupation_id": occupation_id}
+                wage_rows = conn.execute(WAGE_CELLS, params).all()
+                emp_rows = conn.execute(EMPLOYMENT, params).all()
         except Exception:  # noqa: BLE001  database down: this occupation cannot be served yet
             raise ServiceUnavailable(
                 "The figures of this occupation are not in memory yet and the database is "
@@ -426,84 +479,84 @@ class Snapshot:
             candidate = (not figures.wages_released(i), pos, i)
             if area_id not in best or candidate < best[area_id]:
                 best[area_id] = candidate
-        records: dict[int, dict[str, Any]] = {}
+        ranked = {(rid, aid) for (oid, rid, aid) in self.rankings if oid == occupation_id}
+        choices: dict[str, tuple[Any, ...]] = {}
         used: list[int] = []
+        metros_in_state: dict[str, list[dict[str, Any]]] = {}
         for area in self.areas.values():
             chosen = best.get(area["id"])
-            ranking_release = next(
-                (rid for rid in ranking_order if (occupation_id, rid, area["id"]) in self.rankings), None
-            )
+            ranking_release: int | None = None
+            if ranked:
+                ranking_release = next((rid for rid in ranking_order if (rid, area["id"]) in ranked), None)
             if chosen is None and ranking_release is None:
                 continue
-            cell = None if chosen is None else chosen[2]
-            records[area["id"]] = self._area_record(occupation_id, area, figures, cell, ranking_release)
-            for rid in (None if cell is None else order[chosen[1]], ranking_release):  # type: ignore[index]
+            chosen_release = None if chosen is None else order[chosen[1]]
+            ranking = None
+            if ranking_release is not None:
+                ranking = {
+                    **self.rankings[(occupation_id, ranking_release, area["id"])],
+                    "release": self.releases[ranking_release]["key"],
+                }
+            release = None if chosen_release is None else self.releases[chosen_release]["key"]
+            key = f"{area['area_type']}:{area['code']}"
+            choices[key] = (
+                area,
+                figures,
+                None if chosen is None else chosen[2],
+                release,
+                ranking,
+                metros_in_state,
+            )
+            if area["area_type"] in ("metro", "nonmetro"):
+                for st in area["principal_states"]:
+                    metros_in_state.setdefault(st, []).append({"code": area["code"], "name": area["name"]})
+            for rid in (chosen_release, ranking_release):
                 if rid is not None and rid not in used:
                     used.append(rid)
-        metros_in_state: dict[str, list[dict[str, Any]]] = {}
-        for rec in records.values():
-            if rec["area_type"] in ("metro", "nonmetro"):
-                for st in rec["principal_states"]:
-                    metros_in_state.setdefault(st, []).append({"code": rec["code"], "name": rec["name"]})
-        states = []
-        metros = []
-        national = None
-        by_key: dict[str, dict[str, Any]] = {}
-        for rec in records.values():
-            by_key[f"{rec['area_type']}:{rec['code']}"] = rec
-            if rec["area_type"] in ("state", "territory"):
-                rec["metros"] = sorted(metros_in_state.get(rec["code"], []), key=lambda m: m["name"])
-                states.append(rec)
-            elif rec["area_type"] in ("metro", "nonmetro"):
-                metros.append(rec)
-            elif rec["area_type"] == "national":
-                national = rec
-        states.sort(key=lambda r: r["name"])
-        metros.sort(key=lambda r: r["name"])
+        for refs in metros_in_state.values():
+            refs.sort(key=lambda m: m["name"])
         return OccupationView(
             occupation=self.occupation_public(occupation_id),
             release_key=release_key,
-            national=national,
-            states=states,
-            metros=metros,
             releases_used=[self.release_public(rid) for rid in used],
-            by_key=by_key,
+            by_key=AreaRecords(choices, area_record),
         )
 
     def occupation_public(self, occupation_id: int) -> dict[str, Any]:
         o = self.occupations[occupation_id]
         return {"soc_code": o["soc_code"], "title": o["title"], "aliases": o["aliases"]}
 
-    def _area_record(
-        self,
-        occupation_id: int,
-        area: dict[str, Any],
-        figures: OccupationFigures,
-        cell: int | None,
-        ranking_release: int | None,
-    ) -> dict[str, Any]:
-        release_id = None if cell is None else figures.cell(cell)[0]
-        ranking = self.rankings.get((occupation_id, ranking_release, area["id"])) if ranking_release else None
-        rec: dict[str, Any] = {
-            "code": area["code"],
-            "name": area["name"],
-            "area_type": area["area_type"],
-            "release": self.releases[release_id]["key"] if release_id else None,
-            "tier": ranking["tier"] if ranking else None,
-            "rank": ranking["rank"] if ranking else None,
-            "tier_citation": ranking["citation"] if ranking else None,
-            "tier_release": self.releases[ranking_release]["key"] if ranking else None,
-            "wages": dict.fromkeys(STATISTICS) if cell is None else figures.figures(cell),
-            # False where BLS published employment but no wage for the area (or only a tier is known).
-            "wages_released": cell is not None and figures.wages_released(cell),
-            "employment": None if cell is None else figures.employment_of(cell),
-        }
-        if area["area_type"] in ("state", "territory"):
-            rec["usps"] = area["usps"]
-            rec["fips"] = area["fips"]
-        if area["area_type"] in ("metro", "nonmetro"):
-            rec["principal_states"] = area["principal_states"]
-        return rec
+
+def area_record(
+    area: dict[str, Any],
+    figures: OccupationFigures,
+    cell: int | None,
+    release: str | None,
+    ranking: dict[str, Any] | None,
+    metros_in_state: dict[str, list[dict[str, Any]]],
+) -> dict[str, Any]:
+    """The public record of one area: its figures from one cell (or none), its tier, its metros."""
+    rec: dict[str, Any] = {
+        "code": area["code"],
+        "name": area["name"],
+        "area_type": area["area_type"],
+        "release": release,
+        "tier": ranking["tier"] if ranking else None,
+        "rank": ranking["rank"] if ranking else None,
+        "tier_citation": ranking["citation"] if ranking else None,
+        "tier_release": ranking["release"] if ranking else None,
+        "wages": dict.fromkeys(STATISTICS) if cell is None else figures.figures(cell),
+        # False where BLS published employment but no wage for the area (or only a tier is known).
+        "wages_released": cell is not None and figures.wages_released(cell),
+        "employment": None if cell is None else figures.employment_of(cell),
+    }
+    if area["area_type"] in ("state", "territory"):
+        rec["usps"] = area["usps"]
+        rec["fips"] = area["fips"]
+        rec["metros"] = metros_in_state.get(area["code"], [])
+    if area["area_type"] in ("metro", "nonmetro"):
+        rec["principal_states"] = area["principal_states"]
+    return rec
 
 
 class Store:
