@@ -314,12 +314,11 @@ class Snapshot:
         with engine.connect() as conn, conn.begin():
             row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
             tables = {name: _rows(conn, model) for name, model in models.items()}
+            figure_tables = (WageStat.__table__, AreaEmployment.__table__)  # type: ignore[attr-defined]
             tables["figure_pairs"] = [
                 dict(r._mapping)
-                for model in (WageStat, AreaEmployment)
-                for r in conn.execute(
-                    select(model.__table__.c.occupation_id, model.__table__.c.release_id).distinct()  # type: ignore[union-attr]
-                )
+                for t in figure_tables
+                for r in conn.execute(select(t.c.occupation_id, t.c.release_id).distinct())
             ]
         snapshot = cls(0 if row is None else int(row[0]), tables, engine)
         for code in preload:
