@@ -138,6 +138,9 @@ def test_area_with_employment_but_no_published_wages_is_served(client: TestClien
     assert listed["21300"]["wages_released"] is False
     assert all(m["wages_released"] for code, m in listed.items() if m["wages"]["median"] is not None)
 
+    csv_text = client.get("/metros?fields=code,wages_released,median&format=csv&limit=1000").text
+    assert "21300,False,,,,,,," in csv_text.splitlines()
+
     missing = client.get("/percentiles?metro=21300")
     assert missing.status_code == 404
     assert "Elmira" in missing.json()["error"]["message"]

@@ -261,6 +261,7 @@ AREA_FIELDS = (
     "tier_citation",
     "tier_release",
     "wages",
+    "wages_released",
     "employment",
     "usps",
     "fips",
