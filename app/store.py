@@ -331,7 +331,8 @@ class Snapshot:
         """Wage figures and employment of one occupation, packed by (release, area); read once, then kept.
 
         Each occupation is read on its first request, with one indexed query per table, and kept packed
-        (about 300 bytes per area and release), so a full all-data release fits in a few dozen megabytes."""
+        (about 400 bytes per area and release, citation included): every occupation of a full all-data
+        release takes about 85 MB (bench/store_memory.py)."""
         figures = self._figures.get(occupation_id)
         if figures is not None:
             return figures
