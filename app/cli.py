@@ -210,17 +210,16 @@ def export(
     format: Annotated[str, typer.Option(help="zip (one CSV per table) or sqlite")] = "zip",
 ) -> None:
     """Write the whole dataset, with its sources and citations, to one file (as GET /export does)."""
-    from app.export.service import EXPORT_FORMATS, export_dataset
+    from app.export.service import EXPORT_FORMATS, write_export
 
     if format not in EXPORT_FORMATS:
         raise typer.BadParameter(f"format must be one of {', '.join(EXPORT_FORMATS)}")
     engine = make_engine(get_settings().database_url)
     try:
-        version, body = export_dataset(engine, fmt=format)
+        built = write_export(engine, fmt=format, path=output.resolve())
     finally:
         engine.dispose()
-    output.write_bytes(body)
-    console.print(f"exported data version {version} to {output} ({len(body):,} bytes)")
+    console.print(f"exported data version {built.version} to {output} ({built.size:,} bytes)")
 
 
 def main() -> None:

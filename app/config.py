@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Per client address; 0 turns the limit off (for load tests from one address).
     rate_limit_per_minute: int = 6000
     request_timeout: float = 10.0
+    # /export may wait for a build of the whole dataset (about 30 s for a full OEWS release on this machine).
+    export_timeout: float = 120.0
     # FastAPI's native OpenTelemetry (traces, metrics, logs through the global providers the operator
     # configures). Off by default: even its "is a provider configured?" check runs on every request.
     opentelemetry: bool = False

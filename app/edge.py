@@ -123,6 +123,7 @@ class EdgeMiddleware:
         max_body_bytes: int,
         rate_limit_per_minute: int,
         request_timeout: float,
+        path_timeouts: dict[str, float] | None = None,
         max_cache_bytes: int = 64 * 1024 * 1024,
         fast_routes: dict[str, Callable[[Any, bytes], bytes | None]] | None = None,
     ) -> None:
@@ -134,6 +135,7 @@ class EdgeMiddleware:
         self.max_body_bytes = max_body_bytes
         self.buckets = TokenBuckets(rate_limit_per_minute) if rate_limit_per_minute > 0 else None
         self.request_timeout = request_timeout
+        self.path_timeouts = path_timeouts or {}
         self.max_cache_bytes = max_cache_bytes
         self.cache_bytes = 0
         self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
@@ -189,16 +191,19 @@ class EdgeMiddleware:
             await self._error(send, 413, "payload_too_large", self._too_large_message())
             return
         started = False
+        deadline = asyncio.timeout(self.path_timeouts.get(scope["path"], self.request_timeout))
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                # The limit is on producing an answer; a large body (an export) streams at the client's pace.
+                deadline.reschedule(None)
                 message["headers"] = list(message.get("headers", [])) + self._security_headers(message)
             await send(message)
 
         try:
-            async with asyncio.timeout(self.request_timeout):
+            async with deadline:
                 await self.app(scope, receive, tracking_send)
         except BodyTooLarge:
             if not started:

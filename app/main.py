@@ -24,6 +24,7 @@ from app.errors import AppError, error_body, validation_message
 from app.estimate.fast import estimate_body
 from app.estimate.router import router as estimate_router
 from app.explorer.router import router as explorer_router
+from app.export.cache import ExportCache
 from app.export.router import router as export_router
 from app.health.router import router as health_router
 from app.listing import json_response
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.export_cache = ExportCache(store.engine)
         await asyncio.to_thread(store.refresh)
         # The loaded data live for the process: keep them out of the cyclic collector's full passes,
         # and collect the young generation less often (request handling allocates many short-lived dicts).
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            await app.state.export_cache.close()
             store.engine.dispose()
 
     app = SalaryAPI(
@@ -135,12 +138,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "max_body_bytes": settings.max_body_bytes,
         "rate_limit_per_minute": settings.rate_limit_per_minute,
         "request_timeout": settings.request_timeout,
+        "path_timeouts": {"/export": settings.export_timeout},
         "max_cache_bytes": settings.cache_max_bytes,
         "fast_routes": {"/estimate": estimate_body},
     }
     app.state.settings = settings
     app.state.store = store
-    app.state.export_cache = {}
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware,

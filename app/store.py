@@ -5,13 +5,17 @@ first request (see ``Snapshot.occupation_figures``); it runs in a worker thread,
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
-from dataclasses import dataclass, field
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
@@ -42,6 +46,17 @@ EMPLOYMENT_FIELDS = (
     "pct_total",
     "pct_reporting",
 )
+# Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
+# from the packed figures, so a crawl over every occupation cannot make them pile up.
+MAX_VIEWS = 32
+# In this order in the flags word (bits 1..4 of each statistic's five) and in the public figure.
+FLAG_NAMES = ("hourly_derived", "annual_derived", "hourly_capped", "annual_capped")
+# Per statistic: one bit "figure present" and one per FLAG_NAMES entry; then one bit "employment row".
+_STAT_BITS = 1 + len(FLAG_NAMES)
+_EMPLOYMENT_BIT = 1 << (_STAT_BITS * len(STATISTICS))
+_RELEASE_SHIFT = 32
+_AREA_MASK = (1 << _RELEASE_SHIFT) - 1
+NAN = math.nan
 
 
 def _rows(conn: Any, model: type) -> list[dict[str, Any]]:
@@ -56,18 +71,193 @@ def read_data_version(engine: Engine) -> int | None:
     return None if row is None else int(row[0])
 
 
-@dataclass
+def _cell_key(release_id: int, area_id: int) -> int:
+    return (release_id << _RELEASE_SHIFT) | area_id
+
+
+class OccupationFigures:
+    """The wage figures and employment of one occupation, packed per (release, area) cell: 12 wage values,
+    7 employment values and one flags word per cell in flat arrays, and one citation per cell (a tuple
+    only when its statistics cite different sentences). Public dicts are built only when asked for."""
+
+    __slots__ = ("keys", "wages", "employment", "flags", "citations")
+
+    def __init__(self, wage_cells: Sequence[Sequence[Any]], employment_rows: Sequence[Sequence[Any]]) -> None:
+        """``wage_cells``: rows of ``wage_cells_query``; ``employment_rows``: (release_id, area_id,
+        *EMPLOYMENT_FIELDS); both ordered by release and area."""
+        width = 2 * len(STATISTICS)
+        wages = {(r[0] << _RELEASE_SHIFT) | r[1]: r for r in wage_cells}
+        employment = {(r[0] << _RELEASE_SHIFT) | r[1]: r for r in employment_rows}
+        self.keys = array("q", sorted(wages.keys() | employment.keys()))
+        self.wages = array("d")
+        self.employment = array("d")
+        self.flags = array("I")
+        self.citations: list[str | tuple[str | None, ...] | None] = []
+        no_wages = [NAN] * width
+        no_employment = [NAN] * len(EMPLOYMENT_FIELDS)
+        for key in self.keys:
+            w = wages.get(key)
+            e = employment.get(key)
+            if w is None:
+                self.wages.extend(no_wages)
+                self.flags.append(_EMPLOYMENT_BIT)
+                self.citations.append(None)
+            else:
+                self.wages.extend([NAN if v is None else v for v in w[2 : 2 + width]])
+                self.flags.append(int(w[2 + width]) | (0 if e is None else _EMPLOYMENT_BIT))
+                # One sentence for the cell (an imported file row), else one per statistic.
+                self.citations.append(w[3 + width] if w[4 + width] is None else tuple(w[4 + width :]))
+            if e is None:
+                self.employment.extend(no_employment)
+            else:
+                self.employment.extend([NAN if v is None else v for v in e[2:]])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def index(self, release_id: int, area_id: int) -> int | None:
+        """Position of the (release, area) cell, or None when the occupation has no figures there."""
+        key = _cell_key(release_id, area_id)
+        i = bisect_left(self.keys, key)
+        return i if i < len(self.keys) and self.keys[i] == key else None
+
+    def cell(self, i: int) -> tuple[int, int]:
+        """(release_id, area_id) of the cell at position ``i``."""
+        key = self.keys[i]
+        return key >> _RELEASE_SHIFT, key & _AREA_MASK
+
+    def wages_released(self, i: int) -> bool:
+        """Whether the cell holds at least one wage figure (BLS may publish employment alone)."""
+        return bool(self.flags[i] & (_EMPLOYMENT_BIT - 1))
+
+    def figures(self, i: int) -> dict[str, dict[str, Any] | None]:
+        """{statistic: public figure, or None where the cell has none} for every statistic."""
+        bits = self.flags[i]
+        citations = self.citations[i]
+        several = type(citations) is tuple
+        width = 2 * len(STATISTICS)
+        values = self.wages[width * i : width * (i + 1)].tolist()
+        out: dict[str, dict[str, Any] | None] = {}
+        for n, stat in enumerate(STATISTICS):
+            b = bits >> (_STAT_BITS * n)
+            if not b & 1:
+                out[stat] = None
+                continue
+            hourly, annual = values[2 * n], values[2 * n + 1]
+            out[stat] = {
+                "hourly": None if hourly != hourly else hourly,
+                "annual": None if annual != annual else annual,
+                "hourly_derived": bool(b & 2),
+                "annual_derived": bool(b & 4),
+                "hourly_capped": bool(b & 8),
+                "annual_capped": bool(b & 16),
+                "citation": citations[n] if several else citations,  # type: ignore[index]
+            }
+        return out
+
+    def employment_of(self, i: int) -> dict[str, Any] | None:
+        """The cell's employment fields, or None when the release has no employment row for it."""
+        if not self.flags[i] & _EMPLOYMENT_BIT:
+            return None
+        width = len(EMPLOYMENT_FIELDS)
+        values = self.employment[width * i : width * (i + 1)].tolist()
+        return {f: None if v != v else v for f, v in zip(EMPLOYMENT_FIELDS, values, strict=True)}
+
+
+def wage_cells_query() -> Any:
+    """One row per (release, area) of the occupation: release_id, area_id, hourly and annual of every
+    statistic, the flags word, the cell's citation, and per-statistic citations (NULL unless they differ).
+    Pivoting in the database reads ~600 rows instead of ~3,600 for a large occupation."""
+    w = WageStat.__table__  # type: ignore[attr-defined]
+    columns: list[Any] = [w.c.release_id, w.c.area_id]
+    for stat in STATISTICS:
+        columns += [func.max(case((w.c.statistic == stat, w.c[unit]))) for unit in ("hourly", "annual")]
+    bits: Any = literal(1)  # "figure present", plus one bit per flag
+    for b, flag in enumerate(FLAG_NAMES):
+        bits = bits + case((w.c[flag], 2 << b), else_=0)
+    shift = case(*((w.c.statistic == stat, 1 << (_STAT_BITS * n)) for n, stat in enumerate(STATISTICS)))
+    columns.append(func.sum(bits * shift))
+    columns.append(func.min(w.c.citation))
+    mixed = func.min(w.c.citation) != func.max(w.c.citation)
+    columns += [case((mixed, func.max(case((w.c.statistic == stat, w.c.citation))))) for stat in STATISTICS]
+    return (
+        select(*columns)
+        .where(w.c.occupation_id == bindparam("occupation_id"))
+        .group_by(w.c.release_id, w.c.area_id)
+        .order_by(w.c.release_id, w.c.area_id)
+    )
+
+
+def employment_query() -> Any:
+    """The employment rows of one occupation, ordered by release and area."""
+    e = AreaEmployment.__table__  # type: ignore[attr-defined]
+    return (
+        select(e.c.release_id, e.c.area_id, *(e.c[f] for f in EMPLOYMENT_FIELDS))
+        .where(e.c.occupation_id == bindparam("occupation_id"))
+        .order_by(e.c.release_id, e.c.area_id)
+    )
+
+
+# Built once: composing the pivot's fifty expressions costs more than running it.
+WAGE_CELLS = wage_cells_query()
+EMPLOYMENT = employment_query()
+
+
+class AreaRecords(Mapping[str, dict[str, Any]]):
+    """``area_type:code`` -> area record of every area with figures or a tier, each record built from the
+    packed figures on first use (a /percentiles answer needs one record, not six hundred)."""
+
+    def __init__(self, choices: dict[str, tuple[Any, ...]], build: Callable[..., dict[str, Any]]) -> None:
+        self._choices = choices
+        self._build = build
+        self._built: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        rec = self._built.get(key)
+        if rec is None:
+            rec = self._built.setdefault(key, self._build(*self._choices[key]))
+        return rec
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._choices)
+
+    def __len__(self) -> int:
+        return len(self._choices)
+
+    def of_types(self, *area_types: str) -> list[dict[str, Any]]:
+        """The records of these area types, by name."""
+        keys = [k for k, choice in self._choices.items() if choice[0]["area_type"] in area_types]
+        return sorted((self[k] for k in keys), key=lambda r: r["name"])
+
+
 class OccupationView:
     """All figures of one occupation as seen through one release choice (newest-first merge or a pin)."""
 
-    occupation: dict[str, Any]
-    release_key: str | None
-    national: dict[str, Any] | None
-    states: list[dict[str, Any]]
-    metros: list[dict[str, Any]]
-    releases_used: list[dict[str, Any]]
-    # area_type:code of every area (with or without figures) for "what is available" messages.
-    by_key: dict[str, dict[str, Any]] = field(default_factory=dict)
+    def __init__(
+        self,
+        *,
+        occupation: dict[str, Any],
+        release_key: str | None,
+        releases_used: list[dict[str, Any]],
+        by_key: AreaRecords,
+    ) -> None:
+        self.occupation = occupation
+        self.release_key = release_key
+        self.releases_used = releases_used
+        # area_type:code of every area with figures or a tier; "what is available" messages use it too.
+        self.by_key = by_key
+
+    @property
+    def national(self) -> dict[str, Any] | None:
+        return next(iter(self.by_key.of_types("national")), None)
+
+    @cached_property
+    def states(self) -> list[dict[str, Any]]:
+        return self.by_key.of_types("state", "territory")
+
+    @cached_property
+    def metros(self) -> list[dict[str, Any]]:
+        return self.by_key.of_types("metro", "nonmetro")
 
 
 class Snapshot:
@@ -90,13 +280,12 @@ class Snapshot:
         self.metros_by_code = {
             a["code"]: a for a in self.areas.values() if a["area_type"] in ("metro", "nonmetro")
         }
-        # occupation_id -> releases holding its wages; figures load per occupation, on first use.
+        # occupation_id -> releases holding its wages or employment; figures load per occupation on first use.
         self.release_ids_by_occupation: dict[int, set[int]] = {}
-        for pair in tables["wage_pairs"]:
+        for pair in tables["figure_pairs"]:
             self.release_ids_by_occupation.setdefault(pair["occupation_id"], set()).add(pair["release_id"])
         self._engine = engine
-        self._wages: dict[int, dict[tuple[int, int], dict[str, dict[str, Any]]]] = {}
-        self._employment: dict[int, dict[tuple[int, int], dict[str, Any]]] = {}
+        self._figures: dict[int, OccupationFigures] = {}
         self.rankings = {
             (r["occupation_id"], r["release_id"], r["area_id"]): r for r in tables["area_ranking"]
         }
@@ -104,7 +293,7 @@ class Snapshot:
         self.factors = tables["pay_factor"]
         self.certifications = tables["certification"]
         self.benchmarks = tables["benchmark"]
-        self._views: dict[tuple[int, str | None], OccupationView] = {}
+        self._views: OrderedDict[tuple[int, str | None], OccupationView] = OrderedDict()
         self._lock = threading.Lock()
         self._figures_lock = threading.Lock()
 
@@ -125,10 +314,11 @@ class Snapshot:
         with engine.connect() as conn, conn.begin():
             row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
             tables = {name: _rows(conn, model) for name, model in models.items()}
-            wage_t = WageStat.__table__  # type: ignore[attr-defined]
-            tables["wage_pairs"] = [
+            figure_tables = (WageStat.__table__, AreaEmployment.__table__)  # type: ignore[attr-defined]
+            tables["figure_pairs"] = [
                 dict(r._mapping)
-                for r in conn.execute(select(wage_t.c.occupation_id, wage_t.c.release_id).distinct())
+                for t in figure_tables
+                for r in conn.execute(select(t.c.occupation_id, t.c.release_id).distinct())
             ]
         snapshot = cls(0 if row is None else int(row[0]), tables, engine)
         for code in preload:
@@ -137,64 +327,55 @@ class Snapshot:
                 snapshot.occupation_figures(occ["id"])
         return snapshot
 
-    def occupation_figures(
-        self, occupation_id: int
-    ) -> tuple[dict[tuple[int, int], dict[str, dict[str, Any]]], dict[tuple[int, int], dict[str, Any]]]:
-        """Wage figures and employment of one occupation, keyed by (release, area); read once, then kept.
+    def occupation_figures(self, occupation_id: int) -> OccupationFigures:
+        """Wage figures and employment of one occupation, packed by (release, area); read once, then kept.
 
-        An all-data import holds ~800 occupations and a million figures; loading them all would cost a
-        gigabyte per process, so each occupation is read on its first request."""
-        wages = self._wages.get(occupation_id)
-        employment = self._employment.get(occupation_id)
-        if wages is not None and employment is not None:
-            return wages, employment
+        Each occupation is read on its first request, with one indexed query per table, and kept packed
+        (about 400 bytes per area and release, citation included): every occupation of a full all-data
+        release takes about 85 MB (bench/store_memory.py)."""
+        figures = self._figures.get(occupation_id)
+        if figures is not None:
+            return figures
         with self._figures_lock:
-            if occupation_id not in self._wages:
-                wage_t = WageStat.__table__  # type: ignore[attr-defined]
-                emp_t = AreaEmployment.__table__  # type: ignore[attr-defined]
-                try:
-                    with self._engine.connect() as conn, conn.begin():
-                        version_row = conn.execute(
-                            select(DataVersion.__table__.c.version)  # type: ignore[attr-defined]
-                        ).first()
-                        version = 0 if version_row is None else int(version_row[0])
-                        wage_rows = conn.execute(
-                            select(wage_t)
-                            .where(wage_t.c.occupation_id == occupation_id)
-                            .order_by(wage_t.c.id)
-                        ).all()
-                        emp_rows = conn.execute(
-                            select(emp_t).where(emp_t.c.occupation_id == occupation_id).order_by(emp_t.c.id)
-                        ).all()
-                except Exception:  # noqa: BLE001  database down: this occupation cannot be served yet
-                    raise ServiceUnavailable(
-                        "The figures of this occupation are not in memory yet and the database is "
-                        "unreachable; retry shortly."
-                    ) from None
-                if version != self.version:
-                    # Figures of a newer release must not be served under this snapshot's version and
-                    # release tables; the store's next refresh (seconds away) loads them consistently.
-                    raise ServiceUnavailable(
-                        "The data changed since this process loaded them; it is reloading. Retry in a "
-                        "few seconds."
-                    )
-                by_area: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
-                for r in wage_rows:
-                    w = dict(r._mapping)
-                    by_area.setdefault((w["release_id"], w["area_id"]), {})[w["statistic"]] = w
-                self._employment[occupation_id] = {
-                    (e["release_id"], e["area_id"]): e for e in (dict(r._mapping) for r in emp_rows)
-                }
-                self._wages[occupation_id] = by_area
-        return self._wages[occupation_id], self._employment[occupation_id]
+            figures = self._figures.get(occupation_id)
+            if figures is None:
+                figures = self._figures[occupation_id] = self._read_figures(occupation_id)
+        return figures
+
+    def _read_figures(self, occupation_id: int) -> OccupationFigures:
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                version_row = conn.execute(
+                    select(DataVersion.__table__.c.version)  # type: ignore[attr-defined]
+                ).first()
+                version = 0 if version_row is None else int(version_row[0])
+                params = {"occupation_id": occupation_id}
+                wage_rows = conn.execute(WAGE_CELLS, params).all()
+                emp_rows = conn.execute(EMPLOYMENT, params).all()
+        except Exception:  # noqa: BLE001  database down: this occupation cannot be served yet
+            raise ServiceUnavailable(
+                "The figures of this occupation are not in memory yet and the database is "
+                "unreachable; retry shortly."
+            ) from None
+        if version != self.version:
+            # Figures of a newer release must not be served under this snapshot's version and
+            # release tables; the store's next refresh (seconds away) loads them consistently.
+            raise ServiceUnavailable(
+                "The data changed since this process loaded them; it is reloading. Retry in a few seconds."
+            )
+        return OccupationFigures(wage_rows, emp_rows)
 
     def has_figures(self, occupation_id: int) -> bool:
         """Whether the occupation's figures are in memory (no database read needed to serve it)."""
-        return occupation_id in self._wages
+        return occupation_id in self._figures
 
     def stats(self, occupation_id: int, release_id: int, area_id: int) -> dict[str, dict[str, Any]]:
-        """{statistic: figure row} of one occupation, release and area (empty when there are none)."""
-        return self.occupation_figures(occupation_id)[0].get((release_id, area_id), {})
+        """{statistic: public figure} of one occupation, release and area (empty when there are none)."""
+        figures = self.occupation_figures(occupation_id)
+        i = figures.index(release_id, area_id)
+        if i is None:
+            return {}
+        return {stat: fig for stat, fig in figures.figures(i).items() if fig is not None}
 
     @property
     def seeded(self) -> bool:
@@ -232,7 +413,7 @@ class Snapshot:
         return self.releases[ordered[0]]["key"] if ordered else None
 
     def wage_release_order(self, occupation_id: int | None) -> list[int]:
-        """Releases holding wage figures, best first: newest period, then official files over quotes."""
+        """Releases holding figures, best first: newest period, then official files over quotes."""
         if occupation_id is None:
             ids = set().union(*self.release_ids_by_occupation.values())
         else:
@@ -240,7 +421,15 @@ class Snapshot:
 
         def rank(rid: int) -> tuple[Any, ...]:
             r = self.releases[rid]
-            return (r["period_start"] is not None, r["period_start"] or "", r["origin"] == "import", r["id"])
+            # An official file (no via source) outranks an article quoting the same period.
+            official = r["via_source_id"] is None
+            return (
+                r["period_start"] is not None,
+                r["period_start"] or "",
+                official,
+                r["origin"] == "import",
+                r["id"],
+            )
 
         return sorted(ids, key=rank, reverse=True)
 
@@ -248,17 +437,28 @@ class Snapshot:
     def view(self, occupation_id: int, release_key: str | None) -> OccupationView:
         """Figures for one occupation: the newest release per area, or only the pinned release."""
         cache_key = (occupation_id, release_key)
-        cached = self._views.get(cache_key)
-        if cached is not None:
-            return cached
         with self._lock:
             cached = self._views.get(cache_key)
-            if cached is None:
-                cached = self._build_view(occupation_id, release_key)
-                self._views[cache_key] = cached
+            if cached is not None:
+                self._views.move_to_end(cache_key)
+                return cached
+        # Built outside the lock (a first read of the figures may wait on the database); two threads
+        # building the same view at once build equal views and keep the first.
+        built = self._build_view(occupation_id, release_key, self.occupation_figures(occupation_id))
+        with self._lock:
+            cached = self._views.setdefault(cache_key, built)
+            self._views.move_to_end(cache_key)
+            while len(self._views) > MAX_VIEWS:
+                self._views.popitem(last=False)
         return cached
 
-    def _build_view(self, occupation_id: int, release_key: str | None) -> OccupationView:
+    def cached_views(self) -> int:
+        """How many occupation views this snapshot holds (at most MAX_VIEWS)."""
+        return len(self._views)
+
+    def _build_view(
+        self, occupation_id: int, release_key: str | None, figures: OccupationFigures
+    ) -> OccupationView:
         if release_key is None:
             order = self.wage_release_order(occupation_id)
         else:
@@ -268,96 +468,95 @@ class Snapshot:
         ]
         if release_key is not None:
             ranking_order = order
-        wages, _employment = self.occupation_figures(occupation_id)
-        records: dict[int, dict[str, Any]] = {}
+        # Per area, the best release with wage figures; failing that, the best with employment alone.
+        position = {rid: n for n, rid in enumerate(order)}
+        best: dict[int, tuple[bool, int, int]] = {}
+        for i in range(len(figures)):
+            release_id, area_id = figures.cell(i)
+            pos = position.get(release_id)
+            if pos is None:
+                continue
+            candidate = (not figures.wages_released(i), pos, i)
+            if area_id not in best or candidate < best[area_id]:
+                best[area_id] = candidate
+        ranked = {(rid, aid) for (oid, rid, aid) in self.rankings if oid == occupation_id}
+        choices: dict[str, tuple[Any, ...]] = {}
         used: list[int] = []
+        metros_in_state: dict[str, list[dict[str, Any]]] = {}
         for area in self.areas.values():
-            chosen = next((rid for rid in order if (rid, area["id"]) in wages), None)
-            ranking_release = next(
-                (rid for rid in ranking_order if (occupation_id, rid, area["id"]) in self.rankings), None
-            )
+            chosen = best.get(area["id"])
+            ranking_release: int | None = None
+            if ranked:
+                ranking_release = next((rid for rid in ranking_order if (rid, area["id"]) in ranked), None)
             if chosen is None and ranking_release is None:
                 continue
-            records[area["id"]] = self._area_record(occupation_id, area, chosen, ranking_release)
-            for rid in (chosen, ranking_release):
+            chosen_release = None if chosen is None else order[chosen[1]]
+            ranking = None
+            if ranking_release is not None:
+                ranking = {
+                    **self.rankings[(occupation_id, ranking_release, area["id"])],
+                    "release": self.releases[ranking_release]["key"],
+                }
+            release = None if chosen_release is None else self.releases[chosen_release]["key"]
+            key = f"{area['area_type']}:{area['code']}"
+            choices[key] = (
+                area,
+                figures,
+                None if chosen is None else chosen[2],
+                release,
+                ranking,
+                metros_in_state,
+            )
+            if area["area_type"] in ("metro", "nonmetro"):
+                for st in area["principal_states"]:
+                    metros_in_state.setdefault(st, []).append({"code": area["code"], "name": area["name"]})
+            for rid in (chosen_release, ranking_release):
                 if rid is not None and rid not in used:
                     used.append(rid)
-        metros_in_state: dict[str, list[dict[str, Any]]] = {}
-        for rec in records.values():
-            if rec["area_type"] in ("metro", "nonmetro"):
-                for st in rec["principal_states"]:
-                    metros_in_state.setdefault(st, []).append({"code": rec["code"], "name": rec["name"]})
-        states = []
-        metros = []
-        national = None
-        by_key: dict[str, dict[str, Any]] = {}
-        for rec in records.values():
-            by_key[f"{rec['area_type']}:{rec['code']}"] = rec
-            if rec["area_type"] in ("state", "territory"):
-                rec["metros"] = sorted(metros_in_state.get(rec["code"], []), key=lambda m: m["name"])
-                states.append(rec)
-            elif rec["area_type"] in ("metro", "nonmetro"):
-                metros.append(rec)
-            elif rec["area_type"] == "national":
-                national = rec
-        states.sort(key=lambda r: r["name"])
-        metros.sort(key=lambda r: r["name"])
+        for refs in metros_in_state.values():
+            refs.sort(key=lambda m: m["name"])
         return OccupationView(
             occupation=self.occupation_public(occupation_id),
             release_key=release_key,
-            national=national,
-            states=states,
-            metros=metros,
             releases_used=[self.release_public(rid) for rid in used],
-            by_key=by_key,
+            by_key=AreaRecords(choices, area_record),
         )
 
     def occupation_public(self, occupation_id: int) -> dict[str, Any]:
         o = self.occupations[occupation_id]
         return {"soc_code": o["soc_code"], "title": o["title"], "aliases": o["aliases"]}
 
-    def _area_record(
-        self, occupation_id: int, area: dict[str, Any], release_id: int | None, ranking_release: int | None
-    ) -> dict[str, Any]:
-        by_area, employments = self.occupation_figures(occupation_id)
-        stats = by_area.get((release_id, area["id"]), {}) if release_id else {}
-        ranking = self.rankings.get((occupation_id, ranking_release, area["id"])) if ranking_release else None
-        employment = employments.get((release_id, area["id"])) if release_id else None
-        wages: dict[str, Any] = {}
-        for stat in STATISTICS:
-            w = stats.get(stat)
-            wages[stat] = None if w is None else figure(w)
-        rec: dict[str, Any] = {
-            "code": area["code"],
-            "name": area["name"],
-            "area_type": area["area_type"],
-            "release": self.releases[release_id]["key"] if release_id else None,
-            "tier": ranking["tier"] if ranking else None,
-            "rank": ranking["rank"] if ranking else None,
-            "tier_citation": ranking["citation"] if ranking else None,
-            "tier_release": self.releases[ranking_release]["key"] if ranking else None,
-            "wages": wages,
-            "employment": None if employment is None else {k: employment[k] for k in EMPLOYMENT_FIELDS},
-        }
-        if area["area_type"] in ("state", "territory"):
-            rec["usps"] = area["usps"]
-            rec["fips"] = area["fips"]
-        if area["area_type"] in ("metro", "nonmetro"):
-            rec["principal_states"] = area["principal_states"]
-        return rec
 
-
-def figure(w: dict[str, Any]) -> dict[str, Any]:
-    """The public form of one stored wage figure, with its derived/capped flags and citation."""
-    return {
-        "hourly": w["hourly"],
-        "annual": w["annual"],
-        "hourly_derived": w["hourly_derived"],
-        "annual_derived": w["annual_derived"],
-        "hourly_capped": w["hourly_capped"],
-        "annual_capped": w["annual_capped"],
-        "citation": w["citation"],
+def area_record(
+    area: dict[str, Any],
+    figures: OccupationFigures,
+    cell: int | None,
+    release: str | None,
+    ranking: dict[str, Any] | None,
+    metros_in_state: dict[str, list[dict[str, Any]]],
+) -> dict[str, Any]:
+    """The public record of one area: its figures from one cell (or none), its tier, its metros."""
+    rec: dict[str, Any] = {
+        "code": area["code"],
+        "name": area["name"],
+        "area_type": area["area_type"],
+        "release": release,
+        "tier": ranking["tier"] if ranking else None,
+        "rank": ranking["rank"] if ranking else None,
+        "tier_citation": ranking["citation"] if ranking else None,
+        "tier_release": ranking["release"] if ranking else None,
+        "wages": dict.fromkeys(STATISTICS) if cell is None else figures.figures(cell),
+        # False where BLS published employment but no wage for the area (or only a tier is known).
+        "wages_released": cell is not None and figures.wages_released(cell),
+        "employment": None if cell is None else figures.employment_of(cell),
     }
+    if area["area_type"] in ("state", "territory"):
+        rec["usps"] = area["usps"]
+        rec["fips"] = area["fips"]
+        rec["metros"] = metros_in_state.get(area["code"], [])
+    if area["area_type"] in ("metro", "nonmetro"):
+        rec["principal_states"] = area["principal_states"]
+    return rec
 
 
 class Store:

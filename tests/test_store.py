@@ -16,7 +16,10 @@ def test_figures_read_after_a_new_import_wait_for_the_reload(fresh_database: str
         engine = make_engine(fresh_database)
         with engine.begin() as conn:
             conn.execute(
-                text("UPDATE wage_stat SET annual = 70000 WHERE annual = 69380 AND statistic = 'mean'")
+                text(
+                    "UPDATE wage_stat SET annual = 70000 WHERE statistic = 'mean' AND area_id IN "
+                    "(SELECT id FROM area WHERE area_type = 'state' AND code = 'NJ')"
+                )
             )
             conn.execute(text("UPDATE data_version SET version = version + 1"))
         engine.dispose()
@@ -30,3 +33,39 @@ def test_figures_read_after_a_new_import_wait_for_the_reload(fresh_database: str
         assert fresh.status_code == 200
         assert fresh.json()["item"]["wages"]["mean"]["annual"] == 70000
         assert int(fresh.headers["x-data-version"]) == before_version + 1
+
+
+@pytest.mark.parametrize("fresh_database", ["sqlite", "postgres"], indirect=True)
+def test_an_official_file_outranks_a_later_loaded_quote_of_the_same_period(fresh_database: str):
+    # An article quoting May 2025 figures, loaded after the official May 2025 file (a higher id, the same
+    # origin): the official figures stay the default, the quote is pinnable.
+    engine = make_engine(fresh_database)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO release (key, source_id, via_source_id, label, period, period_start, origin) "
+                "SELECT 'bls-oews-2025-05-quote', source_id, (SELECT via_source_id FROM release "
+                "WHERE key = 'bls-oews-2023-05-article'), 'Quote', period, period_start, origin "
+                "FROM release WHERE key = 'bls-oews-2025-05'"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO wage_stat (release_id, occupation_id, area_id, statistic, hourly, annual, "
+                "hourly_derived, annual_derived, hourly_capped, annual_capped, citation) "
+                "SELECT (SELECT id FROM release WHERE key = 'bls-oews-2025-05-quote'), occupation_id, "
+                "area_id, statistic, hourly, 99999, hourly_derived, annual_derived, hourly_capped, "
+                "annual_capped, 'quoted' FROM wage_stat WHERE release_id = "
+                "(SELECT id FROM release WHERE key = 'bls-oews-2025-05') AND statistic = 'median' AND "
+                "area_id = (SELECT id FROM area WHERE area_type = 'national')"
+            )
+        )
+        conn.execute(text("UPDATE data_version SET version = version + 1"))
+    engine.dispose()
+    with make_client(fresh_database) as c:
+        default = c.get("/percentiles").json()
+        assert default["release"]["key"] == "bls-oews-2025-05"
+        assert default["percentiles"]["median"]["annual"] == 51140
+        quoted = c.get("/percentiles?release=bls-oews-2025-05-quote").json()
+        assert quoted["percentiles"]["median"]["annual"] == 99999
+        assert quoted["percentiles"]["median"]["citation"] == "quoted"

@@ -1,19 +1,54 @@
-"""GET /export: the whole dataset with its sources as one file."""
+"""GET /export: the whole dataset with its sources as one file, built once per data version and streamed."""
 
 import asyncio
-from typing import Annotated
+import logging
+from typing import Annotated, BinaryIO
 
+import anyio
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from app.deps import SnapshotDep
-from app.export import service
+from app.errors import ServiceUnavailable, error_body
+from app.export.cache import ExportCache
+from app.export.service import ExportFailed
+from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
+log = logging.getLogger("salary_api")
 router = APIRouter(tags=["export"], responses=ERROR_RESPONSES)
 
 MEDIA = {"zip": "application/zip", "sqlite": "application/vnd.sqlite3"}
 SUFFIX = {"zip": "zip", "sqlite": "db"}
+CHUNK_BYTES = 256 * 1024
+
+
+class OpenFileResponse(Response):
+    """Streams a file opened before the response starts, so it may be replaced or removed meanwhile."""
+
+    def __init__(self, file: BinaryIO, *, size: int, media_type: str, headers: dict[str, str]) -> None:
+        super().__init__(media_type=media_type, headers={**headers, "Content-Length": str(size)})
+        self.file = file
+        self.size = size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            left = self.size
+            while left > 0:
+                chunk = await anyio.to_thread.run_sync(self.file.read, min(CHUNK_BYTES, left))
+                if not chunk:
+                    raise OSError("export file ended early")
+                left -= len(chunk)
+                await send({"type": "http.response.body", "body": chunk, "more_body": left > 0})
+        finally:
+            self.file.close()
+
+
+def export_etag(fmt: str, version: int) -> str:
+    """One strong ETag per format and data version (a build's bytes depend only on the data)."""
+    return f'"export-{fmt}-v{version}"'
 
 
 @router.get(
@@ -31,21 +66,39 @@ async def export(
     ] = "zip",
 ) -> Response:
     """Download every table (figures, releases, sources, citations) as a zip of CSVs or a SQLite file."""
-    cache = request.app.state.export_cache
-    key = (format, snapshot.version)
-    body = cache.get(key)
-    if body is None:
-        version, body = await asyncio.to_thread(
-            service.export_dataset, request.app.state.store.engine, fmt=format
+    etag = export_etag(format, snapshot.version)
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers={"ETag": etag, "X-Data-Version": str(snapshot.version)})
+    cache: ExportCache = request.app.state.export_cache
+    # Answer before the edge's export timeout would; the build carries on for the retry.
+    wait = max(1.0, request.app.state.settings.export_timeout - 1.0)
+    try:
+        built = await asyncio.wait_for(cache.get(format, snapshot.version), timeout=wait)
+    except TimeoutError:
+        retry = "5"
+        message = (
+            f"The {format} export of data version {snapshot.version} is being built; retry in {retry} s."
         )
-        cache.clear()
-        cache[(format, version)] = body
-    filename = f"salary-api-data-v{snapshot.version}.{SUFFIX[format]}"
-    return Response(
-        body,
+        return json_response(
+            error_body(503, "service_unavailable", message), status_code=503, headers={"Retry-After": retry}
+        )
+    except ExportFailed as exc:
+        log.warning("export build failed: %s", exc)
+        raise ServiceUnavailable(
+            "The export could not be built right now (the database or the disk is unavailable). "
+            "Retry shortly; /readyz reports readiness."
+        ) from exc
+    # Opened before any await: a newer build may remove the name, never these bytes.
+    file = built.path.open("rb")
+    filename = f"salary-api-data-v{built.version}.{SUFFIX[format]}"
+    return OpenFileResponse(
+        file,
+        size=built.size,
         media_type=MEDIA[format],
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Data-Version": str(snapshot.version),
+            "X-Data-Version": str(built.version),
+            "ETag": export_etag(format, built.version),
+            "Cache-Control": "no-cache",
         },
     )

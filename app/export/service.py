@@ -1,80 +1,300 @@
-"""The whole dataset as one file: a zip of CSVs (one per table, with a README) or a SQLite database."""
+"""The whole dataset as one file: a zip of CSVs (one per table, with a README) or a SQLite database.
 
+Rows stream from the database in chunks straight into the file (a server-side cursor or COPY on PostgreSQL;
+on a SQLite file, SQLite copies the tables itself), so memory stays bounded whatever the size of the data.
+The file is written under a temporary name and renamed when complete, so a reader never sees half of it.
+The output depends only on the data, so one data version always gives the same bytes.
+"""
+
+import contextlib
 import csv
 import io
+import os
 import sqlite3
 import tempfile
+import threading
 import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from sqlalchemy import create_engine, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Table,
+    Text,
+    TypeDecorator,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from app.db import metadata
 from app.models import DataVersion  # noqa: F401  (registers every table on the metadata)
 
 EXPORT_FORMATS = ("zip", "sqlite")
+CHUNK_ROWS = 5_000
+COMPRESS_LEVEL = 1
+SQLITE = sqlite_dialect.dialect()
+Row = tuple[Any, ...]
 README = """salary-api dataset export
 data_version: {version}
-exported_at: {exported_at}
+data_updated_at: {updated_at}
 
 One CSV per table. Every figure (wage_stat, benchmark, experience_level, pay_factor) points at a release
 (release.csv), and every release at its source (source.csv) and, when quoted, the article (via_source_id).
 wage_stat.citation holds the sentence or file row each figure came from; *_derived marks values computed
 by us (hourly = annual / 2080), *_capped marks BLS top-coded wages (at or above the value).
 """
+# Zip entries carry the data's time, not the build's, so every build of one version is byte-identical.
+EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def _table_rows(engine: Engine) -> tuple[int, dict[str, tuple[list[str], list[tuple[Any, ...]]]]]:
-    with engine.connect() as conn, conn.begin():
-        version_row = conn.execute(select(metadata.tables["data_version"].c.version)).first()
-        out = {}
-        for name, table in metadata.tables.items():
-            result = conn.execute(select(table).order_by(*table.primary_key.columns))
-            out[name] = (list(result.keys()), [tuple(r) for r in result])
-    return (int(version_row[0]) if version_row else 0), out
+class ExportFailed(Exception):
+    """The database or the disk failed during a build."""
 
 
-def export_zip(engine: Engine) -> tuple[int, bytes]:
-    """A zip holding one CSV per table and a README; returns (data version, bytes)."""
-    version, tables = _table_rows(engine)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(
-            "README.txt",
-            README.format(version=version, exported_at=datetime.now(UTC).isoformat(timespec="seconds")),
-        )
-        for name, (columns, rows) in sorted(tables.items()):
-            text = io.StringIO()
-            writer = csv.writer(text, lineterminator="\n")
-            writer.writerow(columns)
+class ExportStopped(ExportFailed):
+    """The build was asked to stop (the process is shutting down)."""
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A finished export: where it is, which data version it holds and how large it is."""
+
+    path: Path
+    fmt: str
+    version: int
+    updated_at: datetime | None
+    size: int
+
+
+@contextlib.contextmanager
+def _snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection that sees one consistent state of the database for the whole build."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                yield conn
+            return
+        # pysqlite opens no transaction for reads: without one each table would be read at its own moment.
+        conn.exec_driver_sql("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
+def _version(conn: Connection) -> tuple[int, datetime | None]:
+    table = metadata.tables["data_version"]
+    row = conn.execute(select(table.c.version, table.c.updated_at)).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def _base_type(column: Column[Any]) -> Any:
+    return column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
+
+
+def _select(table: Table, dialect: Any, *, as_csv: bool = False) -> str:
+    """The table's rows in primary-key order, as SQL; ``as_csv`` spells booleans True/False on every
+    backend and, on PostgreSQL, whole floats with ".0" and times as SQLite holds them, so both backends
+    write the same text."""
+    columns: list[Any] = list(table.columns)
+    if as_csv:
+        for i, c in enumerate(table.columns):
+            if isinstance(c.type, Boolean):
+                columns[i] = case((c == true(), literal("True")), (c == false(), literal("False")))
+            elif isinstance(c.type, Float) and dialect.name == "postgresql":
+                text = cast(c, Text)
+                columns[i] = case((text.regexp_match("^-?[0-9]+$"), text + literal(".0")), else_=text)
+            elif isinstance(_base_type(c), DateTime) and dialect.name == "postgresql":
+                # UTC without an offset, as the SQLite backend stores it.
+                columns[i] = func.to_char(func.timezone("UTC", c), "YYYY-MM-DD HH24:MI:SS.US")
+            columns[i] = columns[i].label(c.name)
+    query = select(*columns).order_by(*table.primary_key.columns)
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _driver(conn: Connection) -> Any:
+    # Plain driver rows: SQLAlchemy's per-row result processing would double the build time.
+    driver = conn.connection.dbapi_connection
+    assert driver is not None
+    return driver
+
+
+def _rows(conn: Connection, sql: str, stop: threading.Event | None) -> Iterator[Sequence[Row]]:
+    """The query's rows a chunk at a time, as the driver returns them (a server-side cursor on PostgreSQL)."""
+    driver = _driver(conn)
+    cursor = (
+        driver.cursor(name="salary_api_export", binary=True)
+        if conn.dialect.name == "postgresql"
+        else driver.cursor()
+    )
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            if stop is not None and stop.is_set():
+                raise ExportStopped
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _write_csv(conn: Connection, table: Table, raw: IO[bytes], stop: threading.Event | None) -> None:
+    """One table as CSV; PostgreSQL writes it itself (COPY), in its own process, a block at a time."""
+    sql = _select(table, conn.dialect, as_csv=True)
+    if conn.dialect.name == "postgresql":
+        raw.write((",".join(table.columns.keys()) + "\n").encode())
+        with _driver(conn).cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+            for block in copy:
+                if stop is not None and stop.is_set():
+                    raise ExportStopped
+                raw.write(block)
+        return
+    with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(table.columns.keys())
+        for rows in _rows(conn, sql, stop):
             writer.writerows(rows)
-            zf.writestr(f"{name}.csv", text.getvalue())
-    return version, buf.getvalue()
 
 
-def export_sqlite(engine: Engine) -> tuple[int, bytes]:
-    """A standalone SQLite database with the same tables and rows; returns (data version, bytes)."""
-    version, tables = _table_rows(engine)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "export.db"
-        target = create_engine(f"sqlite:///{path}")
-        metadata.create_all(target)
-        with target.begin() as conn:
-            for name in [t.name for t in metadata.sorted_tables]:
-                columns, rows = tables[name]
-                if rows:
-                    conn.execute(
-                        insert(metadata.tables[name]), [dict(zip(columns, r, strict=True)) for r in rows]
-                    )
-        target.dispose()
-        with sqlite3.connect(path) as check:
-            check.execute("PRAGMA integrity_check")
-        return version, path.read_bytes()
+def _write_zip(conn: Connection, target: Path, version: int, updated_at: datetime | None, stop: Any) -> None:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
+        readme = README.format(version=version, updated_at=updated_at.isoformat() if updated_at else "")
+        zf.writestr(zipfile.ZipInfo("README.txt", EPOCH), readme, compress_type=zipfile.ZIP_DEFLATED)
+        for name in sorted(metadata.tables):
+            info = zipfile.ZipInfo(f"{name}.csv", EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w", force_zip64=True) as raw:
+                _write_csv(conn, metadata.tables[name], raw, stop)
 
 
-def export_dataset(engine: Engine, *, fmt: str) -> tuple[int, bytes]:
-    """Dispatch on the export format."""
-    return export_zip(engine) if fmt == "zip" else export_sqlite(engine)
+def _sqlite_values(table: Table, source: str) -> Callable[[Sequence[Row]], list[Row]] | None:
+    """Dates and times as SQLAlchemy stores them in SQLite (SQLite's own rows already are)."""
+    if source == "sqlite":
+        return None
+    processors = [
+        c.type.dialect_impl(SQLITE).bind_processor(SQLITE)
+        if isinstance(_base_type(c), Date | DateTime)
+        else None
+        for c in table.columns
+    ]
+    if not any(processors):
+        return None
+
+    def convert(rows: Sequence[Row]) -> list[Row]:
+        return [
+            tuple(v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True))
+            for row in rows
+        ]
+
+    return convert
+
+
+def _sqlite_time(value: str | None) -> datetime | None:
+    # As SQLAlchemy stores UTC times in SQLite: naive, in UTC.
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _sqlite_source(engine: Engine) -> Path | None:
+    """The database file, when the database is a SQLite file (then SQLite copies it table by table)."""
+    name = engine.url.database
+    if engine.dialect.name != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name).resolve()
+
+
+def _write_sqlite(
+    target: Path, stop: threading.Event | None, *, conn: Connection | None = None, source: Path | None = None
+) -> tuple[int, datetime | None]:
+    """A SQLite file with every table: rows read through ``conn``, or copied by SQLite itself from the
+    attached ``source`` file in one read transaction (no row passes through Python)."""
+    with contextlib.closing(sqlite3.connect(target.as_uri(), uri=True, isolation_level=None)) as out:
+        # A scratch file renamed only when complete: no journal to keep, nothing to fsync midway.
+        out.execute("PRAGMA journal_mode=OFF")
+        out.execute("PRAGMA synchronous=OFF")
+        out.execute("PRAGMA busy_timeout=30000")
+        if stop is not None:
+            out.set_progress_handler(stop.is_set, 100_000)
+        if source is not None:
+            out.execute("ATTACH DATABASE ? AS source", (source.as_uri() + "?mode=ro",))
+        out.execute("BEGIN")
+        if conn is not None:
+            version, updated_at = _version(conn)
+        else:
+            row = out.execute("SELECT version, updated_at FROM source.data_version").fetchone()
+            version, updated_at = (0, None) if row is None else (int(row[0]), _sqlite_time(row[1]))
+        for table in metadata.sorted_tables:
+            out.execute(str(CreateTable(table).compile(dialect=SQLITE)))
+            names = ", ".join(f'"{c.name}"' for c in table.columns)
+            if source is not None:
+                order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+                out.execute(
+                    f'INSERT INTO main."{table.name}" ({names}) '
+                    f'SELECT {names} FROM source."{table.name}" ORDER BY {order}'
+                )
+                continue
+            assert conn is not None
+            convert = _sqlite_values(table, conn.dialect.name)
+            insert = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in table.columns)})'
+            for rows in _rows(conn, _select(table, conn.dialect), stop):
+                out.executemany(insert, convert(rows) if convert else rows)
+        # The schema metadata.create_all makes, with the indexes in name order (create_all's order varies
+        # between processes, and so would the file's bytes), built once, after the rows.
+        for table in metadata.sorted_tables:
+            for index in sorted(table.indexes, key=lambda i: str(i.name)):
+                out.execute(str(CreateIndex(index).compile(dialect=SQLITE)))
+        out.execute("COMMIT")
+        if source is not None:
+            out.execute("DETACH DATABASE source")
+        (verdict,) = out.execute("PRAGMA quick_check").fetchone()
+    if verdict != "ok":
+        raise RuntimeError(f"the exported SQLite file failed its check: {verdict}")
+    return version, updated_at
+
+
+def write_export(engine: Engine, *, fmt: str, path: Path, stop: threading.Event | None = None) -> ExportFile:
+    """Write the whole dataset in one format to ``path`` (atomically: a temporary name, then a rename)."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        source = _sqlite_source(engine)
+        if fmt == "sqlite":
+            tmp.unlink()  # SQLite wants to create the file itself
+        if fmt == "sqlite" and source is not None:
+            version, updated_at = _write_sqlite(tmp, stop, source=source)
+        else:
+            with _snapshot(engine) as conn:
+                if fmt == "zip":
+                    version, updated_at = _version(conn)
+                    _write_zip(conn, tmp, version, updated_at, stop)
+                else:
+                    version, updated_at = _write_sqlite(tmp, stop, conn=conn)
+        tmp.chmod(0o644)
+        tmp.replace(path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.OperationalError) and stop is not None and stop.is_set():
+            raise ExportStopped from exc
+        if isinstance(exc, SQLAlchemyError | sqlite3.Error | engine.dialect.loaded_dbapi.Error | OSError):
+            raise ExportFailed(f"{type(exc).__name__} while writing the {fmt} export") from exc
+        raise
+    return ExportFile(path=path, fmt=fmt, version=version, updated_at=updated_at, size=path.stat().st_size)

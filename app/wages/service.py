@@ -273,6 +273,7 @@ AREA_FIELDS = (
     "tier_citation",
     "tier_release",
     "wages",
+    "wages_released",
     "employment",
     "usps",
     "fips",
