@@ -109,6 +109,16 @@ def memory_kb(pid: int) -> dict[str, int]:
     return out
 
 
+def cpu_ns(pid: int) -> int:
+    """CPU time of every thread of a process so far (ns, from the scheduler): unlike wall time, it does not
+    grow when other processes share the cores."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as fh:
+            total += int(fh.read().split()[0])
+    return total
+
+
 def load_average() -> list[float]:
     """1, 5 and 15 minute load averages: the load generator shares the cores, anything else skews results."""
     with open("/proc/loadavg", encoding="ascii") as fh:
@@ -508,6 +518,13 @@ def markdown_table(head: list[str], body: list[list[str]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
     lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in body]
     return "\n".join(lines)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * pct // 100))
+    return ordered[int(rank) - 1]
 
 
 def mb(kb: int | None) -> str:

@@ -30,11 +30,19 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.cli import run_migrations
-from app.db import make_engine
-from bench.import_bench import _postgres_database
-from bench.run import ROOT, fetch, load_average, log, memory_kb, start_server, wait_ready
-from seed.load import seed_database
+from bench.import_bench import scratch_postgres
+from bench.run import (
+    ROOT,
+    cpu_ns,
+    fetch,
+    load_average,
+    log,
+    memory_kb,
+    migrate_and_seed,
+    percentile,
+    start_server,
+    wait_ready,
+)
 
 
 @contextlib.contextmanager
@@ -45,7 +53,7 @@ def _database(workdir: Path, postgres: bool) -> Iterator[str]:
     admin = os.environ.get("TEST_DATABASE_URL")
     if not admin:
         raise SystemExit("--postgres needs TEST_DATABASE_URL")
-    with _postgres_database(admin) as url:
+    with scratch_postgres(admin) as url:
         yield url
 
 
@@ -59,21 +67,6 @@ def _occupations(port: int) -> list[str]:
         offset += len(page["items"])
         if not page["items"] or offset >= page["total"]:
             return codes
-
-
-def cpu_ns(pid: int) -> int:
-    """CPU time of every thread of a process so far (ns, from the scheduler): unlike wall time, it does not
-    grow when other processes share the cores."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as fh:
-            total += int(fh.read().split()[0])
-    return total
-
-
-def _p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 def _mb(kb: int) -> str:
@@ -90,10 +83,7 @@ def main() -> None:
         _database(Path(tmp), args.postgres) as url,
     ):
         workdir = Path(tmp)
-        run_migrations(url)
-        engine = make_engine(url)
-        seed_database(engine)
-        engine.dispose()
+        migrate_and_seed(url)
         env = {
             **os.environ,
             "DATABASE_URL": url,
@@ -144,9 +134,9 @@ def main() -> None:
                 f"{_mb(after['VmRSS'])} (peak {_mb(after['VmHWM'])})"
             )
             print(
-                f"cold /percentiles ms: p50 {statistics.median(cold):.1f}, p99 {_p99(cold):.1f}, max "
-                f"{max(cold):.1f}; server CPU per request p50 {statistics.median(cold_cpu):.1f}, p99 "
-                f"{_p99(cold_cpu):.1f}; load average {' '.join(map(str, load_average()))}"
+                f"cold /percentiles ms: p50 {statistics.median(cold):.1f}, p99 {percentile(cold, 99):.1f}, "
+                f"max {max(cold):.1f}; server CPU per request p50 {statistics.median(cold_cpu):.1f}, p99 "
+                f"{percentile(cold_cpu, 99):.1f}; load average {' '.join(map(str, load_average()))}"
             )
         finally:
             server.stop()
