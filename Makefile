@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DATABASE_URL ?= sqlite:///salary.db
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test install lint typecheck bench bench-release clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ typecheck: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# The full official OEWS release (236,799 rows): import, memory, first request per occupation, exports.
+bench-release: install
+	$(BIN)/python -m bench.release $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) salary.db .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,6 @@
 """Measure GET /export on a real server (not a test: run by hand on a database holding the full release).
 
-    python tests/export/measure_export.py DATABASE_URL [PORT]
+    python -m bench.export_concurrency DATABASE_URL [PORT]
 
 Starts ``salary-api serve`` on DATABASE_URL; one client gives up after 1 s, then four clients (two zip, two
 sqlite) ask at once and follow Retry-After until 200; then each format again (served from the built file).
