@@ -742,21 +742,24 @@ def import_oews(
         fips=_state_fips(session.connection() if session is not None else engine),
         progress=progress,
     )
-    load = dict(
-        parsed=parsed,
-        name=name,
-        checksum=checksum,
-        period=resolved_period,
-        replace=replace,
-        progress=progress,
-        release_key=release_key,
-        release_label=release_label,
-        origin=origin,
-    )
+    def load(into: Session) -> ImportReport:
+        return _load(
+            into,
+            parsed=parsed,
+            name=name,
+            checksum=checksum,
+            period=resolved_period,
+            replace=replace,
+            progress=progress,
+            release_key=release_key,
+            release_label=release_label,
+            origin=origin,
+        )
+
     if session is not None:
-        return _load(session, **load)  # type: ignore[arg-type]
+        return load(session)
     with Session(engine) as own:
-        report = _load(own, **load)  # type: ignore[arg-type]
+        report = load(own)
         own.commit()
     return report
 
