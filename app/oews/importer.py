@@ -742,6 +742,7 @@ def import_oews(
         fips=_state_fips(session.connection() if session is not None else engine),
         progress=progress,
     )
+
     def load(into: Session) -> ImportReport:
         return _load(
             into,
