@@ -8,6 +8,8 @@ from sqlmodel import Field, Session, SQLModel
 from app.db import metadata  # noqa: F401  (installs the naming convention before tables are declared)
 
 STATISTICS = ("p10", "p25", "median", "p75", "p90", "mean")
+# A full-time year: BLS annualises hourly wages at 2,080 hours.
+HOURS_PER_YEAR = 2080
 
 
 class Source(SQLModel, table=True):

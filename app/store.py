@@ -36,7 +36,6 @@ from app.models import (
     WageStat,
 )
 
-HOURS_PER_YEAR = 2080
 EMPLOYMENT_FIELDS = (
     "employment",
     "employment_rse",

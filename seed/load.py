@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, select
 
 from app.db import lock_writers
 from app.models import (
+    HOURS_PER_YEAR,
     Area,
     AreaRanking,
     Benchmark,
@@ -32,7 +33,6 @@ SEED_DIR = Path(__file__).parent
 OFFICIAL_FILE = SEED_DIR / "oews" / "all_data_M_2025_extract.csv"
 OFFICIAL_RELEASE_KEY = "bls-oews-2025-05"
 OFFICIAL_RELEASE_LABEL = "BLS OEWS, May 2025 (official files; the seed's occupations, every area)"
-HOURS_PER_YEAR = 2080
 DEFAULT_OCCUPATION = "29-2072"
 
 

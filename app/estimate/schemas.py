@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.models import HOURS_PER_YEAR
 from app.schemas import OccupationRef, Provenance
 
 Level = Literal["entry", "mid", "senior"]
@@ -13,7 +14,7 @@ Specialty = Literal["outpatient", "inpatient", "surgical", "auditing", "risk_adj
 
 YEARS_MAX = 50
 HOURS_MAX = 4000
-HOURS_DEFAULT = 2080  # a full-time year, as BLS annualises hourly wages
+HOURS_DEFAULT = HOURS_PER_YEAR
 MATCH_MAX = 10
 YEARS = f"Years of experience (0-{YEARS_MAX}); picks the experience band"
 HOURS = f"Paid hours a year (1-{HOURS_MAX}); annual = hourly x hours"

@@ -4,7 +4,8 @@ import math
 from typing import Any
 
 from app.errors import InvalidInput, InvalidQuery, NotFound
-from app.store import EMPLOYMENT_FIELDS, HOURS_PER_YEAR, OccupationView, Snapshot
+from app.models import HOURS_PER_YEAR
+from app.store import EMPLOYMENT_FIELDS, OccupationView, Snapshot
 
 PERCENTILES = ("p10", "p25", "median", "p75", "p90")
 WAGE_FIELDS = ("mean", "median", "p10", "p25", "p75", "p90")
