@@ -331,7 +331,7 @@ class Snapshot:
 
         Each occupation is read on its first request, with one indexed query per table, and kept packed
         (about 400 bytes per area and release, citation included): every occupation of a full all-data
-        release takes about 85 MB (bench/store_memory.py)."""
+        release takes about 85 MB (bench/release.py)."""
         figures = self._figures.get(occupation_id)
         if figures is not None:
             return figures

@@ -27,9 +27,6 @@ from bench.run import migrate_and_seed
 from seed.extract import LAYOUT
 from seed.load import load_reference_areas
 
-# The all_data columns: seed.extract's LAYOUT, under the name tests/test_store_memory.py imports.
-HEADER = LAYOUT
-
 
 def _occupations() -> list[tuple[str, str, str]]:
     occupations = [("00-0000", "All Occupations", "total")]
@@ -130,7 +127,7 @@ def write_csv(path: Path, rows: int) -> int:
     count = 0
     with path.open("w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(HEADER)
+        writer.writerow(LAYOUT)
         for row in _rows(rows, rng):
             writer.writerow(row)
             count += 1

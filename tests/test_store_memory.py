@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from app.db import make_engine
 from app.oews import import_oews
 from app.store import MAX_VIEWS
-from bench.import_bench import HEADER
+from seed.extract import LAYOUT
 from tests.conftest import make_client
 
 OCCUPATIONS = 300
@@ -44,7 +44,7 @@ def write_release(path: Path) -> None:
     """A May 2026 all-data file: OCCUPATIONS occupations in four areas; in Texas, every tenth occupation
     has employment but every wage withheld ('*')."""
     with path.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=HEADER)
+        writer = csv.DictWriter(fh, fieldnames=LAYOUT)
         writer.writeheader()
         for a, (code, title, area_type, prim) in enumerate(AREAS):
             for n in range(OCCUPATIONS):
@@ -53,8 +53,8 @@ def write_release(path: Path) -> None:
                 occupation_cells = ["1235", _code(n), f"Generated occupation {n}", "detailed"]
                 jobs, quotient = ("", "") if code == "99" else ("0.812", "1.07")
                 employment_cells = [f"{1000 + n * 10 + a:,}", "2.5", jobs, quotient]
-                row = dict.fromkeys(HEADER, "")
-                row.update(zip(HEADER, area_cells + occupation_cells + employment_cells, strict=False))
+                row = dict.fromkeys(LAYOUT, "")
+                row.update(zip(LAYOUT, area_cells + occupation_cells + employment_cells, strict=False))
                 figures = {
                     "H_MEAN": hourly + 1,
                     "A_MEAN": annual + 2080,

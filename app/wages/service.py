@@ -128,7 +128,7 @@ def percentiles(
         area = snapshot.area_by_key["national:US"]
         key, path = "national:US", "/percentiles"
     rec = view.by_key.get(key)
-    released = rec is None or rec.get("wages_released", True)
+    released = rec is None or rec["wages_released"]
     if rec is None or (released and all(rec["wages"][p] is None for p in PERCENTILES)):
         have, described = _describe_available(rec)
         raise NotFound(
