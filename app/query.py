@@ -1,12 +1,14 @@
 """Sorting, paging and strict query-parameter checking shared by every list endpoint."""
 
 from collections.abc import Callable, Iterator, Sequence
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from app.errors import InvalidQuery
 
@@ -69,7 +71,13 @@ _ALLOWED: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
 def _query_params(dependant: Dependant) -> Iterator[Any]:
-    yield from dependant.query_params
+    for param in dependant.query_params:
+        model = param.field_info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):  # a query model: its fields
+            for name, field in model.model_fields.items():
+                yield SimpleNamespace(alias=field.alias or name, field_info=field)
+        else:
+            yield param
     for sub in dependant.dependencies:
         yield from _query_params(sub)
 

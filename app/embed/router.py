@@ -3,12 +3,12 @@
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from app.deps import SnapshotDep
 from app.embed import render, service
-from app.estimate.params import EstimateQuery, estimate_query
+from app.estimate.params import ProfileQueryDep
 from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["embed"], responses=ERROR_RESPONSES)
@@ -29,12 +29,12 @@ EMBED_HEADERS = {"Cross-Origin-Resource-Policy": "cross-origin"}
 )
 async def wage_range_card(
     snapshot: SnapshotDep,
-    query: Annotated[EstimateQuery, Depends(estimate_query)],
+    query: ProfileQueryDep,
     theme: Annotated[Literal["light", "dark"], Query(description="Colour scheme of the card")] = "light",
     compact: Annotated[bool, Query(description="A smaller card: figures, bar and source only")] = False,
 ) -> Response:
     """A small self-contained HTML card with the /estimate range for a profile, for an iframe or /embed.js."""
-    profile = query.profile
+    profile = query.model_dump()
     card = service.wage_card(snapshot, profile=profile, theme=theme, compact=compact)
     return HTMLResponse(
         render.card_page(card), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}

@@ -5,27 +5,13 @@ from urllib.parse import urlencode
 
 from app.embed import fmt
 from app.estimate import service as estimate_service
-from app.estimate.schemas import HOURS_DEFAULT
+from app.estimate.profile import HOURS_DEFAULT, PROFILE_FIELDS
 from app.store import Snapshot
-
-ESTIMATE_PARAMS = (
-    "years",
-    "level",
-    "certifications",
-    "education",
-    "state",
-    "metro",
-    "setting",
-    "specialty",
-    "hours_per_year",
-    "retirement_match_pct",
-)
-
 
 def estimate_query(profile: dict[str, Any]) -> str:
     """The /estimate query string for a profile, leaving out what was not given (and the default hours)."""
     pairs = []
-    for name in ESTIMATE_PARAMS:
+    for name in PROFILE_FIELDS:
         value = profile.get(name)
         if value is None or (name == "hours_per_year" and value == HOURS_DEFAULT):
             continue

@@ -2,13 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body
 from fastapi.responses import Response
 from pydantic import Discriminator, Field, Tag
 
 from app.deps import SnapshotDep
 from app.estimate import service
-from app.estimate.params import EstimateQuery, estimate_query
+from app.estimate.params import ProfileQueryDep
 from app.estimate.schemas import EstimateList, EstimateRequest, EstimateResponse
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
@@ -24,11 +24,9 @@ Payload = Annotated[
 
 
 @router.get("/estimate", response_model=EstimateResponse)
-async def get_estimate(
-    snapshot: SnapshotDep, query: Annotated[EstimateQuery, Depends(estimate_query)]
-) -> Response:
+async def get_estimate(snapshot: SnapshotDep, query: ProfileQueryDep) -> Response:
     """Estimated hourly and annual range for one profile, with every adjustment, note and source."""
-    return json_response(service.estimate_one(snapshot, **query.profile))
+    return json_response(service.estimate_one(snapshot, **query.model_dump()))
 
 
 @router.post(

@@ -1,45 +1,11 @@
 """Request and public response models for /estimate."""
 
-from typing import Any, Literal
+from pydantic import BaseModel, Field
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from app.models import HOURS_PER_YEAR
+from app.estimate.profile import Education, EstimateRequest, Level, Setting, Specialty
 from app.schemas import OccupationRef, Provenance
 
-Level = Literal["entry", "mid", "senior"]
-Education = Literal["certificate", "associate", "bachelor"]
-Setting = Literal["hospital", "physician_office", "billing_company", "government", "freelance"]
-Specialty = Literal["outpatient", "inpatient", "surgical", "auditing", "risk_adjustment"]
-
-YEARS_MAX = 50
-HOURS_MAX = 4000
-HOURS_DEFAULT = HOURS_PER_YEAR
-MATCH_MAX = 10
-YEARS = f"Years of experience (0-{YEARS_MAX}); picks the experience band"
-HOURS = f"Paid hours a year (1-{HOURS_MAX}); annual = hourly x hours"
-MATCH = f"Employer retirement match, percent of base salary (0-{MATCH_MAX})"
-CERTS = (
-    "Certification codes from /certifications (comma-separated in a query, or a JSON list), or 'none'; "
-    "leave out when unknown"
-)
-
-
-class EstimateRequest(BaseModel):
-    """One profile; the JSON body of POST /estimate (or a list of up to 100 of them)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    years: int | None = Field(default=None, ge=0, le=YEARS_MAX, description=YEARS)
-    level: Level | None = None
-    certifications: str | list[str] | None = Field(default=None, description=CERTS, max_length=200)
-    education: Education | None = None
-    state: str | None = Field(default=None, min_length=2, max_length=2, description="USPS state code")
-    metro: str | None = Field(default=None, pattern=r"^\d{5,7}$", description="CBSA code")
-    setting: Setting | None = None
-    specialty: Specialty | None = None
-    hours_per_year: int = Field(default=HOURS_DEFAULT, ge=1, le=HOURS_MAX, description=HOURS)
-    retirement_match_pct: float | None = Field(default=None, ge=0, le=MATCH_MAX, description=MATCH)
+__all__ = ["EstimateRequest"]
 
 
 class MoneyRange(BaseModel):
@@ -87,9 +53,13 @@ class Base(BaseModel):
     citation: str
 
 
+# What a profile parameter was given as: a code, a number, or null when it was left out.
+InputValue = str | int | float | None
+
+
 class Adjustment(BaseModel):
     factor: str
-    input: Any
+    input: InputValue = Field(description="The profile value the adjustment answers (a code or a number)")
     multiplier_low: float = Field(description="Applied to the low end")
     multiplier_mid: float = Field(description="Mean of the low and high multipliers; applied to the mid")
     multiplier_high: float = Field(description="Applied to the high end")
@@ -105,7 +75,7 @@ class Adjustment(BaseModel):
 
 class Note(BaseModel):
     factor: str
-    input: Any
+    input: InputValue = Field(description="The profile value the note answers; null when it was not given")
     message: str
     source: str | None
     release: str | None
@@ -123,8 +93,14 @@ class CompensationComponent(BaseModel):
     citation: str | None
 
 
+class AnnualAmounts(BaseModel):
+    low: float
+    mid: float
+    high: float
+
+
 class TotalCompensation(BaseModel):
-    base_annual: dict[str, float]
+    base_annual: AnnualAmounts = Field(description="The annual base range the components add to")
     components: list[CompensationComponent]
     low: float
     mid: float
@@ -141,13 +117,13 @@ class ProgressionStep(BaseModel):
 
 class Profile(BaseModel):
     years: int | None
-    level: str | None
+    level: Level | None
     certifications: list[str] | None
-    education: str | None
+    education: Education | None
     state: str | None
     metro: str | None
-    setting: str | None
-    specialty: str | None
+    setting: Setting | None
+    specialty: Specialty | None
     hours_per_year: int
     retirement_match_pct: float | None
 

@@ -23,7 +23,7 @@ from app.estimate.method import (
     finish_estimate,
     pick_band,
 )
-from app.estimate.schemas import HOURS_DEFAULT
+from app.estimate.profile import HOURS_DEFAULT
 from app.store import Snapshot
 from app.wages import service as wages_service
 

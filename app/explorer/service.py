@@ -1,6 +1,6 @@
 """What the explorer page shows: choices, the estimate for the chosen profile, percentiles and states."""
 
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -9,7 +9,7 @@ from app.embed import fmt
 from app.embed import service as embed_service
 from app.errors import InvalidInput, NotFound, validation_message
 from app.estimate import service as estimate_service
-from app.estimate.schemas import Education, EstimateRequest, Setting, Specialty
+from app.estimate.profile import Education, EstimateRequest, Setting, Specialty
 from app.query import apply_sort, parse_sort
 from app.store import Snapshot
 from app.wages import service as wages
@@ -55,9 +55,9 @@ def choices(snapshot: Snapshot) -> dict[str, Any]:
         "certifications": [
             {"code": c["code"], "label": f"{c['code']} \u2013 {c['name']}"} for c in snapshot.certifications
         ],
-        "education": list(get_args(Education)),
-        "setting": list(get_args(Setting)),
-        "specialty": list(get_args(Specialty)),
+        "education": [e.value for e in Education],
+        "setting": [s.value for s in Setting],
+        "specialty": [s.value for s in Specialty],
     }
 
 

@@ -1,0 +1,117 @@
+"""The estimate profile, defined once: its vocabularies, limits and descriptions, as the query model (GET
+/estimate, the embed card, the fast path) and the JSON body (POST /estimate, /estimate/batch) derive them.
+
+No HTTP here: the pure method, the service and the routers all import it."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from app.models import HOURS_PER_YEAR
+
+
+class Level(StrEnum):
+    """Experience level (band) of the article's experience table."""
+
+    entry = "entry"
+    mid = "mid"
+    senior = "senior"
+
+
+class Education(StrEnum):
+    """Highest education completed."""
+
+    certificate = "certificate"
+    associate = "associate"
+    bachelor = "bachelor"
+
+
+class Setting(StrEnum):
+    """Work setting."""
+
+    hospital = "hospital"
+    physician_office = "physician_office"
+    billing_company = "billing_company"
+    government = "government"
+    freelance = "freelance"
+
+
+class Specialty(StrEnum):
+    """Coding specialty."""
+
+    outpatient = "outpatient"
+    inpatient = "inpatient"
+    surgical = "surgical"
+    auditing = "auditing"
+    risk_adjustment = "risk_adjustment"
+
+
+YEARS_MAX = 50
+HOURS_MAX = 4000
+HOURS_DEFAULT = HOURS_PER_YEAR
+MATCH_MAX = 10
+CERTS_MAX_LENGTH = 200
+# A USPS code's shape; an unknown code of this shape is a 404, not a validation error.
+STATE_PATTERN = r"^[A-Za-z]{2}$"
+METRO_PATTERN = r"^\d{5,7}$"
+
+YEARS = f"Years of experience (0-{YEARS_MAX}); picks the experience band"
+LEVEL = "Experience level: entry, mid or senior (or give years)"
+HOURS = f"Paid hours a year (1-{HOURS_MAX}); annual = hourly x hours"
+MATCH = f"Employer retirement match, percent of base salary (0-{MATCH_MAX})"
+CERTS = (
+    "Certification codes from /certifications (comma-separated in a query, or a JSON list), or 'none'; "
+    "leave out when unknown"
+)
+STATE = "USPS state or territory code, e.g. NJ (see /states)"
+METRO = "CBSA code of a metropolitan or nonmetropolitan area, e.g. 41940 (see /metros)"
+
+
+class ProfileQuery(BaseModel):
+    """A profile as query parameters: GET /estimate, the embed card and the fast path validate with it."""
+
+    # Enum members are stored as their plain strings (the service, its memo keys and orjson see strings);
+    # the enums are not strict in the JSON body either, where their values arrive as strings.
+    model_config = ConfigDict(use_enum_values=True)
+
+    years: int | None = Field(default=None, ge=0, le=YEARS_MAX, description=YEARS, examples=[5])
+    level: Level | None = Field(default=None, strict=False, description=LEVEL)
+    certifications: str | None = Field(
+        default=None, min_length=1, max_length=CERTS_MAX_LENGTH, description=CERTS, examples=["CPC"]
+    )
+    education: Education | None = Field(default=None, strict=False, description="Highest education completed")
+    state: str | None = Field(default=None, pattern=STATE_PATTERN, description=STATE, examples=["NJ"])
+    metro: str | None = Field(default=None, pattern=METRO_PATTERN, description=METRO, examples=["35620"])
+    setting: Setting | None = Field(
+        default=None, strict=False, description="Work setting (described in words only)"
+    )
+    specialty: Specialty | None = Field(default=None, strict=False, description="Coding specialty")
+    hours_per_year: int = Field(default=HOURS_DEFAULT, ge=1, le=HOURS_MAX, description=HOURS)
+    retirement_match_pct: float | None = Field(default=None, ge=0, le=MATCH_MAX, description=MATCH)
+
+
+PROFILE_FIELDS: tuple[str, ...] = tuple(ProfileQuery.model_fields)
+
+
+class EstimateRequest(ProfileQuery):
+    """One profile; the JSON body of POST /estimate (a list of them for POST /estimate/batch)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, use_enum_values=True)
+
+    certifications: str | list[str] | None = Field(  # type: ignore[assignment]
+        default=None, description=CERTS, max_length=CERTS_MAX_LENGTH, examples=[["CPC", "CCS"]]
+    )
+
+
+# The explorer's form: every profile field as free text (empty = not given), checked later by EstimateRequest.
+ProfileForm = create_model(  # type: ignore[call-overload]
+    "ProfileForm",
+    __doc__="The profile as the explorer's form sends it: text, empty meaning not given.",
+    **{
+        name: (
+            str | None,
+            Field(default=None, max_length=200, description=f"As in /estimate: {field.description}"),
+        )
+        for name, field in ProfileQuery.model_fields.items()
+    },
+)
