@@ -7,6 +7,7 @@ from fastapi import Depends, Query, Request
 
 from app.config import DEFAULT_OCCUPATION
 from app.errors import ServiceUnavailable
+from app.estimate.profile import METRO, METRO_PATTERN, STATE, STATE_PATTERN
 from app.query import DEFAULT_LIMIT, MAX_LIMIT
 from app.store import Snapshot
 
@@ -45,6 +46,7 @@ OccupationParam = Annotated[
         description="SOC code of the occupation (see /occupations)",
         pattern=r"^\d{2}-\d{4}$",
         max_length=7,
+        examples=["29-2072"],
     ),
 ]
 ReleaseParam = Annotated[
@@ -52,18 +54,22 @@ ReleaseParam = Annotated[
     Query(
         description="Pin one data release by key (see /sources); default: newest release per area",
         max_length=80,
+        examples=["bls-oews-2023-05-article"],
     ),
 ]
-SortParam = Annotated[
-    str | None,
-    Query(
-        description="Sort fields, comma-separated; prefix '-' for descending. Nulls sort last.",
-        max_length=200,
-    ),
+LimitParam = Annotated[
+    int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (max {MAX_LIMIT})", examples=[DEFAULT_LIMIT])
 ]
-LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (max {MAX_LIMIT})")]
 OffsetParam = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]
 FormatParam = Annotated[
-    str | None, Query(pattern="^(json|csv)$", description="Response format: json (default) or csv")
+    str | None,
+    Query(
+        pattern="^(json|csv)$",
+        description="json (the default) or csv. Kept for existing callers but not in the contract: the CSV "
+        "representation is its own operation, at the list's path plus '.csv' (Accept: text/csv works too).",
+        include_in_schema=False,
+    ),
 ]
 DEFAULT_PAGE = DEFAULT_LIMIT
+StateParam = Annotated[str | None, Query(pattern=STATE_PATTERN, description=STATE, examples=["NJ"])]
+MetroParam = Annotated[str | None, Query(pattern=METRO_PATTERN, description=METRO, examples=["35620"])]

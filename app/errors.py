@@ -1,12 +1,32 @@
 """One error hierarchy and one error shape: ``{"error": {"status", "type", "message", "details"}}``."""
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
+
+
+class ErrorType(StrEnum):
+    """What went wrong, as a code a client can branch on (every error the API sends has one of these)."""
+
+    invalid_query = "invalid_query"
+    invalid_input = "invalid_input"
+    invalid_body = "invalid_body"
+    not_found = "not_found"
+    method_not_allowed = "method_not_allowed"
+    unauthorized = "unauthorized"
+    forbidden = "forbidden"
+    payload_too_large = "payload_too_large"
+    rate_limited = "rate_limited"
+    service_unavailable = "service_unavailable"
+    timeout = "timeout"
+    import_failed = "import_failed"
+    http_error = "http_error"
+    internal_error = "internal_error"
 
 
 class AppError(Exception):
     status_code = 500
-    error_type = "internal_error"
+    error_type = ErrorType.internal_error
 
     def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
@@ -19,44 +39,44 @@ class AppError(Exception):
 
 class InvalidQuery(AppError):
     status_code = 400
-    error_type = "invalid_query"
+    error_type = ErrorType.invalid_query
 
 
 class InvalidInput(AppError):
     """Well-formed but unacceptable input (unknown codes, contradictions): 422."""
 
     status_code = 422
-    error_type = "invalid_input"
+    error_type = ErrorType.invalid_input
 
 
 class NotFound(AppError):
     status_code = 404
-    error_type = "not_found"
+    error_type = ErrorType.not_found
 
 
 class Unauthorized(AppError):
     status_code = 401
-    error_type = "unauthorized"
+    error_type = ErrorType.unauthorized
 
 
 class Forbidden(AppError):
     status_code = 403
-    error_type = "forbidden"
+    error_type = ErrorType.forbidden
 
 
 class PayloadTooLarge(AppError):
     status_code = 413
-    error_type = "payload_too_large"
+    error_type = ErrorType.payload_too_large
 
 
 class ServiceUnavailable(AppError):
     status_code = 503
-    error_type = "service_unavailable"
+    error_type = ErrorType.service_unavailable
 
 
 class ImportFailed(AppError):
     status_code = 422
-    error_type = "import_failed"
+    error_type = ErrorType.import_failed
 
 
 def error_body(
@@ -80,7 +100,11 @@ def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]
         where = ".".join(loc) or "request"
         msg = err.get("msg", "invalid value")
         got = err.get("input")
-        details.append({"parameter": where, "problem": msg, "value": _short(got)})
+        detail = {"parameter": where, "problem": msg, "value": _short(got)}
+        pattern = (err.get("ctx") or {}).get("pattern")
+        if pattern is not None:
+            detail["pattern"] = str(pattern)
+        details.append(detail)
         parts.append(
             f"{where}: {msg}"
             + ("" if got is None or isinstance(got, dict | list) else f" (got {_short(got)})")

@@ -12,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp
+from starlette.routing import Match
+from starlette.types import ASGIApp, Scope
 
 from app.admin.router import router as admin_router
 from app.charts.router import router as charts_router
@@ -28,6 +29,8 @@ from app.export.cache import ExportCache
 from app.export.router import router as export_router
 from app.health.router import router as health_router
 from app.listing import json_response
+from app.openapi import install as install_openapi
+from app.openapi import operation_id
 from app.query import reject_unknown_params
 from app.reference.router import router as reference_router
 from app.store import Store
@@ -56,6 +59,14 @@ def install_error_handlers(app: FastAPI) -> None:
         elif exc.status_code == 405:
             message = f"Method {request.method} is not allowed on {request.url.path[:100]}."
             error_type = "method_not_allowed"
+            # Starlette's Allow names only the first route matching the path; every method it has counts.
+            allowed = allowed_methods(request.app, request.scope)
+            if allowed:
+                return json_response(
+                    error_body(405, error_type, f"{message} Allowed: {allowed}."),
+                    status_code=405,
+                    headers={"Allow": allowed},
+                )
         elif exc.status_code == 400 and "parsing the body" in str(exc.detail):
             message = (
                 "The request body could not be read as JSON (malformed, or nested too deeply). "
@@ -76,6 +87,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return json_response(
             error_body(500, "internal_error", "Internal error; it has been logged."), status_code=500
         )
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> str:
+    """Every method some route offers on the path of ``scope``, as an Allow header."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches({**scope, "method": next(iter(route_methods))})[0] == Match.FULL:
+            methods |= route_methods
+    return ", ".join(sorted(methods))
 
 
 async def _refresh_loop(store: Store, interval: float) -> None:
@@ -125,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "for Medical Records Specialists (SOC 29-2072), every figure traced to its source.",
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_params)],
+        generate_unique_id_function=operation_id,
         telemetry={
             "tracing": settings.opentelemetry,
             "metrics": settings.opentelemetry,
@@ -145,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

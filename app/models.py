@@ -1,6 +1,7 @@
 """Table models. Facts live in rows; every figure points at a release and carries its citation."""
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel
@@ -10,6 +11,23 @@ from app.db import metadata  # noqa: F401  (installs the naming convention befor
 STATISTICS = ("p10", "p25", "median", "p75", "p90", "mean")
 # A full-time year: BLS annualises hourly wages at 2,080 hours.
 HOURS_PER_YEAR = 2080
+
+
+class AreaType(StrEnum):
+    """Kind of area: BLS's OEWS area types."""
+
+    national = "national"
+    state = "state"
+    territory = "territory"
+    metro = "metro"
+    nonmetro = "nonmetro"
+
+
+class Tier(StrEnum):
+    """A source's ranking of an area that gives no figures: among the top-paying or the lower-paying."""
+
+    top_paying = "top_paying"
+    lower_paying = "lower_paying"
 
 
 class Source(SQLModel, table=True):

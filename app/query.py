@@ -1,11 +1,11 @@
 """Sorting, paging and strict query-parameter checking shared by every list endpoint."""
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -33,12 +33,28 @@ def parse_sort(sort: str | None, allowed: dict[str, SortKey]) -> list[tuple[str,
                 "prefix a field with '-' for descending, separate several with commas.",
                 details=[{"parameter": "sort", "value": shown, "allowed": list(allowed)}],
             )
-        if any(name == seen for seen, _ in spec):
-            raise InvalidQuery(
-                f"Sort field {name!r} is given twice.", details=[{"parameter": "sort", "value": name}]
-            )
-        spec.append((name, desc))
+        # A field given again cannot change the order any more: ignored, so every schema-valid value works.
+        if all(name != seen for seen, _ in spec):
+            spec.append((name, desc))
     return spec
+
+
+def sort_pattern(fields: Iterable[str]) -> str:
+    """The regular expression of a ``sort`` value: allowed fields, comma-separated, each maybe '-'/'+'."""
+    names = "|".join(sorted(fields, key=lambda f: (-len(f), f)))
+    return f"^[-+]?(?:{names})(?:,[-+]?(?:{names}))*$"
+
+
+def sort_query(fields: Iterable[str], purpose: str = "Sort fields") -> Any:
+    """``Query`` of the ``sort`` parameter of a list whose sort fields are ``fields``."""
+    names = list(fields)
+    return Query(
+        description=f"{purpose}: comma-separated, from {', '.join(names)}. Prefix '-' for descending; "
+        "nulls sort last; a field given again is ignored.",
+        pattern=sort_pattern(names),
+        max_length=300,
+        examples=[f"-{names[-1]},{names[0]}"],
+    )
 
 
 def apply_sort(

@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.errors import ErrorType
 
 
 class Figure(BaseModel):
@@ -54,29 +56,40 @@ class Provenance(BaseModel):
     sources: list[SourceRef]
 
 
+# A detail's value: a code, a number, a flag, a list of codes, or null.
+DetailValue = str | int | float | bool | list[str] | None
+
+
+class ErrorItem(BaseModel):
+    """One machine-readable specific of an error; which keys appear depends on the error."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, DetailValue] = Field(init=False)  # type: ignore[assignment]
+
+    parameter: str | None = Field(default=None, description="The query parameter or body field concerned")
+    value: DetailValue = Field(default=None, description="The value given")
+    problem: str | None = Field(default=None, description="What is wrong with it")
+    allowed: list[str] | None = Field(default=None, description="The values that would be accepted")
+
+
 class ErrorDetail(BaseModel):
-    status: int
-    type: str
-    message: str
-    details: list[dict[str, Any]]
+    status: int = Field(description="The HTTP status, repeated")
+    type: ErrorType = Field(description="What went wrong, as a code to branch on")
+    message: str = Field(description="Person-readable explanation, saying how to fix the request")
+    details: list[ErrorItem] = Field(description="Machine-readable specifics (may be empty)")
 
 
 class ErrorResponse(BaseModel):
+    """The one error shape of every 4xx and 5xx."""
+
     error: ErrorDetail
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not Modified: the If-None-Match ETag still matches (no body)"},
     400: {"model": ErrorResponse, "description": "Invalid query (unknown parameter, bad sort field, ...)"},
     404: {"model": ErrorResponse, "description": "Not found"},
     422: {"model": ErrorResponse, "description": "Invalid input"},
     413: {"model": ErrorResponse, "description": "Request body too large"},
     429: {"model": ErrorResponse, "description": "Rate limit exceeded; see Retry-After"},
     503: {"model": ErrorResponse, "description": "Data not available (database unreachable or not seeded)"},
-}
-
-
-# A list endpoint's 200 may also be CSV (``format=csv`` or ``Accept: text/csv``).
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
 }

@@ -41,7 +41,7 @@ def test_etag_differs_by_representation_and_request(client: TestClient):
 
 def test_errors_are_not_cached_publicly(client: TestClient):
     r = client.get("/states?sort=bogus")
-    assert r.status_code == 400 and "etag" not in r.headers
+    assert r.status_code == 422 and "etag" not in r.headers
     assert "public" not in r.headers.get("cache-control", "")
 
 

@@ -6,8 +6,18 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from app.charts import render, service
-from app.deps import DEFAULT_OCCUPATION, OccupationParam, ReleaseParam, SnapshotDep, occupation_in_memory
+from app.deps import (
+    DEFAULT_OCCUPATION,
+    MetroParam,
+    OccupationParam,
+    ReleaseParam,
+    SnapshotDep,
+    StateParam,
+    occupation_in_memory,
+)
+from app.query import sort_query
 from app.schemas import ERROR_RESPONSES
+from app.wages.service import AREA_SORT_KEYS
 
 router = APIRouter(tags=["charts"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
 SVG_MEDIA = "image/svg+xml"
@@ -29,8 +39,8 @@ async def percentiles_chart(
     snapshot: SnapshotDep,
     occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
-    state: Annotated[str | None, Query(description="USPS state code", max_length=2, min_length=2)] = None,
-    metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
+    state: StateParam = None,
+    metro: MetroParam = None,
     unit: UnitParam = "annual",
 ) -> Response:
     """Bar chart of p10, p25, median, p75 and p90 for the nation, a state or a metro (as /percentiles)."""
@@ -47,9 +57,9 @@ async def states_chart(
     release: ReleaseParam = None,
     sort: Annotated[
         str,
+        sort_query(AREA_SORT_KEYS),
         Query(
-            max_length=200,
-            description="Order of the bars (as /states); the first wage statistic in it is the one charted",
+            description="Order of the bars (as /states); the first wage statistic in it is the one charted"
         ),
     ] = "-mean",
     unit: UnitParam = "annual",

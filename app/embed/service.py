@@ -8,6 +8,7 @@ from app.estimate import service as estimate_service
 from app.estimate.profile import HOURS_DEFAULT, PROFILE_FIELDS
 from app.store import Snapshot
 
+
 def estimate_query(profile: dict[str, Any]) -> str:
     """The /estimate query string for a profile, leaving out what was not given (and the default hours)."""
     pairs = []

@@ -4,22 +4,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 from fastapi.responses import Response
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
 from app.deps import SnapshotDep
 from app.estimate import service
 from app.estimate.params import ProfileQueryDep
-from app.estimate.schemas import EstimateList, EstimateRequest, EstimateResponse
+from app.estimate.profile import EstimateRequest
+from app.estimate.schemas import EstimateList, EstimateResponse
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["estimate"], responses=ERROR_RESPONSES)
-ProfileList = Annotated[list[EstimateRequest], Field(min_length=1, max_length=service.MAX_PROFILES)]
-# A callable discriminator so a bad body reports the errors of its own shape only, not of both.
-Payload = Annotated[
-    Annotated[EstimateRequest, Tag("profile")] | Annotated[ProfileList, Tag("profiles")],
-    Discriminator(lambda v: "profiles" if isinstance(v, list) else "profile"),
-    Body(),
+EXAMPLE = {"years": 4, "certifications": ["CPC"], "state": "NJ"}
+ProfileList = Annotated[
+    list[EstimateRequest],
+    Field(min_length=1, max_length=service.MAX_PROFILES),
+    Body(examples=[[EXAMPLE, {"level": "entry"}]]),
 ]
 
 
@@ -31,13 +31,27 @@ async def get_estimate(snapshot: SnapshotDep, query: ProfileQueryDep) -> Respons
 
 @router.post(
     "/estimate",
-    response_model=EstimateResponse | EstimateList,
-    description='One profile in, one estimate out; a list of up to 100 profiles in, `{"items": [...]}` '
-    "out, in the same order.",
+    response_model=EstimateResponse,
+    description="One profile as a JSON object in, one estimate out (as GET /estimate). "
+    "For several profiles at once, POST a list to /estimate/batch.",
 )
-def post_estimate(snapshot: SnapshotDep, payload: Payload) -> Response:
-    """Estimates for one profile or a list of up to 100, answered in order."""
-    if isinstance(payload, list):
-        items = service.estimate_many(snapshot, profiles=[p.model_dump() for p in payload])
-        return json_response({"items": items})
-    return json_response(service.estimate_one(snapshot, **payload.model_dump()))
+def estimate(
+    snapshot: SnapshotDep,
+    profile: Annotated[
+        EstimateRequest, Body(examples=[{"years": 4, "certifications": ["CPC"], "state": "NJ"}])
+    ],
+) -> Response:
+    """The estimate for one profile sent as JSON."""
+    return json_response(service.estimate_one(snapshot, **profile.model_dump()))
+
+
+@router.post(
+    "/estimate/batch",
+    response_model=EstimateList,
+    description=f'A list of 1 to {service.MAX_PROFILES} profiles in, `{{"items": [...]}}` out, in the same '
+    "order; an invalid profile fails the whole request and its index is named.",
+)
+def estimate_batch(snapshot: SnapshotDep, profiles: ProfileList) -> Response:
+    """Estimates for a list of profiles, answered in order."""
+    items = service.estimate_many(snapshot, profiles=[p.model_dump() for p in profiles])
+    return json_response({"items": items})

@@ -3,6 +3,7 @@
 from pydantic import BaseModel, Field
 
 from app.estimate.profile import Education, EstimateRequest, Level, Setting, Specialty
+from app.models import AreaType
 from app.schemas import OccupationRef, Provenance
 
 __all__ = ["EstimateRequest"]
@@ -22,8 +23,8 @@ class AnnualRange(MoneyRange):
     )
 
 
-class AreaRef(BaseModel):
-    type: str
+class EstimateArea(BaseModel):
+    type: AreaType
     code: str
     name: str
 
@@ -40,7 +41,7 @@ class Base(BaseModel):
         description="experience_band, or area_percentiles with no years/level: the p25 / median / p75 of the "
         "most specific area given (metro, else state, else national), as published"
     )
-    area: AreaRef | None = Field(description="The area whose percentiles are the base; null for a band")
+    area: EstimateArea | None = Field(description="The area whose percentiles are the base; null for a band")
     hourly_low: float | None
     hourly_mid: float | None
     hourly_high: float | None

@@ -195,7 +195,8 @@ def _metro(snapshot: Snapshot, occupation_id: int, code: str) -> Area:
 
 
 def parse_certifications(snapshot: Snapshot, *, value: str | list[str] | None) -> tuple[str, ...] | None:
-    """None = unknown, () = none, else the validated codes; unknown, repeated or none-plus-codes are a 422."""
+    """None = unknown, () = none, else the validated codes; an unknown code is a 404, an empty, repeated or
+    none-plus-codes list a 422."""
     if value is None:
         return None
     parts = [p.strip() for p in (value.split(",") if isinstance(value, str) else value)]
@@ -218,7 +219,7 @@ def parse_certifications(snapshot: Snapshot, *, value: str | list[str] | None) -
     by_upper = {c.upper(): c for c in known}
     unknown = [p for p in parts if p.upper() not in by_upper]
     if unknown:
-        raise InvalidInput(
+        raise NotFound(
             f"Unknown certification code(s): {', '.join(unknown)}. Allowed: {', '.join(allowed)} "
             "(see /certifications).",
             details=[{"parameter": "certifications", "value": unknown, "allowed": allowed}],
@@ -326,7 +327,7 @@ def estimate_one(
     hours_per_year: int = HOURS_DEFAULT,
     retirement_match_pct: float | None = None,
 ) -> dict[str, Any]:
-    """One explained estimate; unknown codes and contradictions are a 422."""
+    """One explained estimate; unknown codes are a 404, contradictions a 422."""
     occupation_id = _occupation_id(snapshot)
     sources = method_sources(snapshot, occupation_id)
     try:
@@ -386,8 +387,8 @@ def estimate_many(snapshot: Snapshot, *, profiles: list[dict[str, Any]]) -> list
     for index, fields in enumerate(profiles):
         try:
             results.append(estimate_one(snapshot, **fields))
-        except InvalidInput as exc:
-            raise InvalidInput(
+        except (InvalidInput, NotFound) as exc:
+            raise type(exc)(
                 f"Profile {index}: {exc.message}", details=[{"index": index, **d} for d in exc.details]
             ) from exc
     return results

@@ -5,11 +5,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import DEFAULT_PAGE, FormatParam, LimitParam, OffsetParam, SnapshotDep, SortParam
+from app.deps import DEFAULT_PAGE, FormatParam, LimitParam, OffsetParam, SnapshotDep
 from app.listing import list_response, wants_csv
+from app.openapi import CSV_CONTENT, csv_twin
+from app.query import sort_query
 from app.reference import service
 from app.reference.schemas import CertificationPage, ExperiencePage, FactorPage, OccupationPage, SourcePage
-from app.schemas import CSV_RESPONSE, ERROR_RESPONSES
+from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["reference"], responses=ERROR_RESPONSES)
 
@@ -18,14 +20,29 @@ def _keys(*names: str) -> dict[str, Any]:
     return {n: (lambda i, n=n: i[n]) for n in names}
 
 
-@router.get("/experience", response_model=ExperiencePage, responses=CSV_RESPONSE)
+EXPERIENCE_SORT = {
+    **_keys("key", "name", "years_min"),
+    "hourly_low": lambda i: i["hourly"]["low"],
+    "annual_low": lambda i: i["annual"]["low"],
+}
+FACTOR_SORT = _keys("key", "factor", "kind", "source")
+CERTIFICATION_SORT = _keys("code", "name", "issuer")
+SOURCE_SORT = _keys("key", "publisher", "kind", "title")
+OCCUPATION_SORT = {
+    "code": lambda i: i["soc_code"],
+    "soc_code": lambda i: i["soc_code"],
+    "name": lambda i: i["title"],
+}
+
+
+@router.get("/experience", response_model=ExperiencePage)
 async def list_experience(
     request: Request,
     snapshot: SnapshotDep,
     years: Annotated[
         int | None, Query(ge=0, le=60, description="Return the level that covers N years")
     ] = None,
-    sort: SortParam = None,
+    sort: Annotated[str | None, sort_query(EXPERIENCE_SORT)] = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
@@ -36,11 +53,7 @@ async def list_experience(
         request,
         items=items,
         sort=sort,
-        sort_keys={
-            **_keys("key", "name", "years_min"),
-            "hourly_low": lambda i: i["hourly"]["low"],
-            "annual_low": lambda i: i["annual"]["low"],
-        },
+        sort_keys=EXPERIENCE_SORT,
         limit=limit,
         offset=offset,
         envelope={},
@@ -49,11 +62,11 @@ async def list_experience(
     )
 
 
-@router.get("/factors", response_model=FactorPage, responses=CSV_RESPONSE)
+@router.get("/factors", response_model=FactorPage)
 async def list_factors(
     request: Request,
     snapshot: SnapshotDep,
-    sort: SortParam = None,
+    sort: Annotated[str | None, sort_query(FACTOR_SORT)] = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
@@ -63,7 +76,7 @@ async def list_factors(
         request,
         items=service.pay_factors(snapshot),
         sort=sort,
-        sort_keys=_keys("key", "factor", "kind", "source"),
+        sort_keys=FACTOR_SORT,
         limit=limit,
         offset=offset,
         envelope={},
@@ -72,11 +85,11 @@ async def list_factors(
     )
 
 
-@router.get("/certifications", response_model=CertificationPage, responses=CSV_RESPONSE)
+@router.get("/certifications", response_model=CertificationPage)
 async def list_certifications(
     request: Request,
     snapshot: SnapshotDep,
-    sort: SortParam = None,
+    sort: Annotated[str | None, sort_query(CERTIFICATION_SORT)] = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
@@ -87,7 +100,7 @@ async def list_certifications(
         request,
         items=service.certifications(snapshot),
         sort=sort,
-        sort_keys=_keys("code", "name", "issuer"),
+        sort_keys=CERTIFICATION_SORT,
         limit=limit,
         offset=offset,
         envelope={},
@@ -100,11 +113,11 @@ async def list_certifications(
     )
 
 
-@router.get("/sources", response_model=SourcePage, responses=CSV_RESPONSE)
+@router.get("/sources", response_model=SourcePage)
 async def list_sources(
     request: Request,
     snapshot: SnapshotDep,
-    sort: SortParam = None,
+    sort: Annotated[str | None, sort_query(SOURCE_SORT)] = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
@@ -114,7 +127,7 @@ async def list_sources(
         request,
         items=service.sources(snapshot),
         sort=sort,
-        sort_keys=_keys("key", "publisher", "kind", "title"),
+        sort_keys=SOURCE_SORT,
         limit=limit,
         offset=offset,
         envelope={},
@@ -123,11 +136,11 @@ async def list_sources(
     )
 
 
-@router.get("/occupations", response_model=OccupationPage, responses=CSV_RESPONSE)
+@router.get("/occupations", response_model=OccupationPage)
 async def list_occupations(
     request: Request,
     snapshot: SnapshotDep,
-    sort: SortParam = None,
+    sort: Annotated[str | None, sort_query(OCCUPATION_SORT)] = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
@@ -147,14 +160,21 @@ async def list_occupations(
         request,
         items=service.occupations(snapshot, q=q),
         sort=sort,
-        sort_keys={
-            "code": lambda i: i["soc_code"],
-            "soc_code": lambda i: i["soc_code"],
-            "name": lambda i: i["title"],
-        },
+        sort_keys=OCCUPATION_SORT,
         limit=limit,
         offset=offset,
         envelope={},
         provenance=lambda _its: {"data_version": snapshot.version},
         csv_name="occupations.csv" if wants_csv(request, format) else None,
+    )
+
+
+for _endpoint in (list_experience, list_factors, list_certifications, list_sources, list_occupations):
+    router.add_api_route(
+        f"/{_endpoint.__name__.removeprefix('list_')}.csv",
+        csv_twin(_endpoint),
+        methods=["GET"],
+        tags=["csv"],
+        response_class=Response,
+        responses=CSV_CONTENT,
     )

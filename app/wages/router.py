@@ -10,15 +10,20 @@ from app.deps import (
     DEFAULT_PAGE,
     FormatParam,
     LimitParam,
+    MetroParam,
     OccupationParam,
     OffsetParam,
     ReleaseParam,
     SnapshotDep,
-    SortParam,
+    StateParam,
     occupation_in_memory,
 )
+from app.estimate.profile import METRO, METRO_PATTERN, STATE, STATE_PATTERN
 from app.listing import json_response, list_response, wants_csv
-from app.schemas import CSV_RESPONSE, ERROR_RESPONSES
+from app.models import Tier
+from app.openapi import CSV_CONTENT, csv_twin
+from app.query import sort_pattern, sort_query
+from app.schemas import ERROR_RESPONSES
 from app.store import Snapshot
 from app.wages import service
 from app.wages.schemas import AreaDetail, AreaPage, BenchmarkPage, PercentilesResponse
@@ -31,15 +36,20 @@ async def get_percentiles(
     snapshot: SnapshotDep,
     occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
-    state: Annotated[str | None, Query(description="USPS state code", max_length=2, min_length=2)] = None,
-    metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
+    state: StateParam = None,
+    metro: MetroParam = None,
 ) -> Response:
     """Percentile wages (p10, p25, median, p75, p90; hourly and annual) for the nation, a state or a metro."""
     body = service.percentiles(snapshot, occupation=occupation, release=release, state=state, metro=metro)
     return json_response(body)
 
 
-BoundParam = Annotated[str | None, Query(max_length=40, description="USD a year (annual statistic)")]
+BoundParam = Annotated[
+    float | None,
+    Query(ge=0, allow_inf_nan=False, description="USD a year (annual statistic)", examples=[40000]),
+]
+AreaSortParam = Annotated[str | None, sort_query(service.AREA_SORT_KEYS)]
+FIELDS = (*service.AREA_FIELDS, *service.WAGE_FIELDS)
 
 
 class AreaFilters:
@@ -48,7 +58,7 @@ class AreaFilters:
     def __init__(
         self,
         bounds: dict[str, tuple[float | None, float | None]],
-        tier: str | None,
+        tier: Tier | None,
         q: str | None,
         fields: list[str] | None,
     ) -> None:
@@ -71,21 +81,22 @@ async def area_filters(
     max_p75: BoundParam = None,
     min_p90: BoundParam = None,
     max_p90: BoundParam = None,
-    tier: Annotated[str | None, Query(max_length=40, description="top_paying | lower_paying")] = None,
+    tier: Annotated[Tier | None, Query(description="Only areas a source ranks in this tier")] = None,
     q: Annotated[str | None, Query(max_length=100, description="Case-insensitive name substring")] = None,
     fields: Annotated[
-        str | None, Query(max_length=300, description="Comma-separated fields to return")
+        str | None,
+        Query(
+            max_length=300,
+            pattern=sort_pattern(FIELDS).replace("[-+]?", ""),
+            description=f"Comma-separated fields to return, from: {', '.join(FIELDS)}. The items then carry "
+            "only these fields (see AreaFields).",
+            examples=["code,name,median"],
+        ),
     ] = None,
 ) -> AreaFilters:
     """min_/max_ per statistic, tier, name substring and fields (async: no thread-pool hop)."""
     raw = locals()
-    bounds = {
-        stat: (
-            service.parse_bound(f"min_{stat}", raw[f"min_{stat}"]),
-            service.parse_bound(f"max_{stat}", raw[f"max_{stat}"]),
-        )
-        for stat in service.WAGE_FIELDS
-    }
+    bounds = {stat: (raw[f"min_{stat}"], raw[f"max_{stat}"]) for stat in service.WAGE_FIELDS}
     return AreaFilters(bounds, tier, q, service.parse_fields(fields))
 
 
@@ -130,14 +141,14 @@ def _area_list(
     )
 
 
-@router.get("/states", response_model=AreaPage, responses=CSV_RESPONSE)
+@router.get("/states", response_model=AreaPage)
 async def list_states(
     request: Request,
     snapshot: SnapshotDep,
     filters: FiltersDep,
     occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
-    sort: SortParam = None,
+    sort: AreaSortParam = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
@@ -160,7 +171,7 @@ async def list_states(
 @router.get("/states/{code}", response_model=AreaDetail)
 async def get_state(
     snapshot: SnapshotDep,
-    code: Annotated[str, Path(description="USPS code, e.g. NJ", max_length=40)],
+    code: Annotated[str, Path(description=STATE, pattern=STATE_PATTERN, examples=["NJ"])],
     occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
 ) -> Response:
@@ -169,18 +180,20 @@ async def get_state(
     return json_response(body)
 
 
-@router.get("/metros", response_model=AreaPage, responses=CSV_RESPONSE)
+@router.get("/metros", response_model=AreaPage)
 async def list_metros(
     request: Request,
     snapshot: SnapshotDep,
     filters: FiltersDep,
     occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
-    sort: SortParam = None,
+    sort: AreaSortParam = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
-    state: Annotated[str | None, Query(max_length=40, description="Only metros lying in this state")] = None,
+    state: Annotated[
+        str | None, Query(pattern=STATE_PATTERN, description="Only metros lying in this state (USPS code)")
+    ] = None,
 ) -> Response:
     """Metropolitan and nonmetropolitan areas that have figures; filter, sort, page, CSV."""
     return _area_list(
@@ -201,7 +214,7 @@ async def list_metros(
 @router.get("/metros/{code}", response_model=AreaDetail)
 async def get_metro(
     snapshot: SnapshotDep,
-    code: Annotated[str, Path(description="CBSA code, e.g. 41940", max_length=40)],
+    code: Annotated[str, Path(description=METRO, pattern=METRO_PATTERN, examples=["35620"])],
     occupation: OccupationParam = DEFAULT_OCCUPATION,
     release: ReleaseParam = None,
 ) -> Response:
@@ -210,12 +223,12 @@ async def get_metro(
     return json_response(body)
 
 
-@router.get("/benchmarks", response_model=BenchmarkPage, responses=CSV_RESPONSE)
+@router.get("/benchmarks", response_model=BenchmarkPage)
 async def list_benchmarks(
     request: Request,
     snapshot: SnapshotDep,
     occupation: OccupationParam = DEFAULT_OCCUPATION,
-    sort: SortParam = None,
+    sort: Annotated[str | None, sort_query(service.BENCHMARK_SORT_KEYS)] = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
@@ -234,4 +247,19 @@ async def list_benchmarks(
             snapshot, release_keys=list(dict.fromkeys(i["release"] for i in page))
         ),
         csv_name=f"benchmarks_{occupation}.csv" if wants_csv(request, format) else None,
+    )
+
+
+for _path, _endpoint in (
+    ("/states.csv", list_states),
+    ("/metros.csv", list_metros),
+    ("/benchmarks.csv", list_benchmarks),
+):
+    router.add_api_route(
+        _path,
+        csv_twin(_endpoint),
+        methods=["GET"],
+        tags=["csv"],
+        response_class=Response,
+        responses=CSV_CONTENT,
     )

@@ -1,7 +1,8 @@
 """Public response models for wage figures by area."""
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
+from app.models import STATISTICS, AreaType, Tier
 from app.schemas import Figure, OccupationRef, Page, Provenance, ReleaseRef
 
 
@@ -32,9 +33,9 @@ class MetroRef(BaseModel):
 class AreaWages(BaseModel):
     code: str
     name: str
-    area_type: str
+    area_type: AreaType
     release: str | None = Field(description="Key of the release these figures come from")
-    tier: str | None = Field(description="top_paying or lower_paying, where the source names one")
+    tier: Tier | None = Field(description="top_paying or lower_paying, where the source names one")
     rank: int | None
     tier_citation: str | None
     tier_release: str | None
@@ -49,9 +50,23 @@ class AreaWages(BaseModel):
     principal_states: list[str] | None = None
 
 
+# With fields=, an item carries only the fields asked for; a statistic name (median, ...) gives that figure.
+AreaFields = create_model(  # type: ignore[call-overload]
+    "AreaFields",
+    __doc__="An area with only the fields asked for by fields= (every property optional).",
+    **{
+        name: (field.annotation | None, Field(default=None, description=field.description))
+        for name, field in AreaWages.model_fields.items()
+    },
+    **{stat: (Figure | None, Field(default=None, description=f"The {stat} figure")) for stat in STATISTICS},
+)
+
+
 class AreaPage(Page, Provenance):
     occupation: OccupationRef
-    items: list[AreaWages]
+    items: list[AreaWages | AreaFields] = Field(  # type: ignore[valid-type]
+        description="The areas of this page: whole (AreaWages), or with fields= only the fields asked for"
+    )
 
 
 class AreaDetail(Provenance):
@@ -60,7 +75,7 @@ class AreaDetail(Provenance):
 
 
 class AreaRef(BaseModel):
-    area_type: str
+    area_type: AreaType
     code: str
     name: str
 

@@ -1,10 +1,9 @@
 """Wage figures by area, read from the in-memory Snapshot."""
 
-import math
 from typing import Any
 
 from app.errors import InvalidInput, InvalidQuery, NotFound
-from app.models import HOURS_PER_YEAR
+from app.models import HOURS_PER_YEAR, Tier
 from app.store import EMPLOYMENT_FIELDS, OccupationView, Snapshot
 
 PERCENTILES = ("p10", "p25", "median", "p75", "p90")
@@ -73,10 +72,10 @@ def provenance(snapshot: Snapshot, *, release_keys: list[str]) -> dict[str, Any]
 
 
 def known_state(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
-    """The state or territory with this USPS code, or a 422 that lists the codes."""
+    """The state or territory with this USPS code, or a 404 that lists the codes."""
     area = snapshot.states_by_code.get(code.upper())
     if area is None:
-        raise InvalidInput(
+        raise NotFound(
             f"Unknown state {code!r}. Use a USPS code: {', '.join(sorted(snapshot.states_by_code))}.",
             details=[{"parameter": "state", "value": code, "allowed": sorted(snapshot.states_by_code)}],
         )
@@ -84,11 +83,11 @@ def known_state(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
 
 
 def known_metro(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
-    """The metro or nonmetro area with this CBSA code, or a 422 that names some."""
+    """The metro or nonmetro area with this CBSA code, or a 404 that names some."""
     area = snapshot.metros_by_code.get(code)
     if area is None:
         known = sorted(snapshot.metros_by_code)
-        raise InvalidInput(
+        raise NotFound(
             f"Unknown metro {code!r}. Use a CBSA code such as {', '.join(known[:10])} (see /metros).",
             details=[{"parameter": "metro", "value": code, "allowed": known}],
         )
@@ -263,7 +262,6 @@ def benchmarks(snapshot: Snapshot, *, occupation: str) -> tuple[dict[str, Any], 
     return {"occupation": snapshot.occupation_public(occupation_id)}, items
 
 
-TIERS = ("top_paying", "lower_paying")
 AREA_FIELDS = (
     "code",
     "name",
@@ -283,45 +281,19 @@ AREA_FIELDS = (
 )
 
 
-def parse_bound(name: str, raw: str | None) -> float | None:
-    """A finite, non-negative number for a ``min_*``/``max_*`` filter, or a 400 naming the filter."""
-    if raw is None:
-        return None
-    try:
-        value = float(raw.replace(",", ""))
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise InvalidQuery(
-            f"Filter {name} must be a non-negative number of US dollars a year, got {raw[:40]!r}.",
-            details=[{"parameter": name, "value": raw[:40]}],
-        )
-    return value
-
-
 def filter_areas(
     snapshot: Snapshot,
     items: list[dict[str, Any]],
     *,
     bounds: dict[str, tuple[float | None, float | None]],
-    tier: str | None,
+    tier: Tier | None,
     state: str | None,
     q: str | None,
 ) -> list[dict[str, Any]]:
-    """Keep the areas whose annual statistics lie within the bounds and that match tier, state and name."""
-    if tier is not None and tier not in TIERS:
-        raise InvalidQuery(
-            f"Filter tier must be one of {', '.join(TIERS)}; got {tier[:40]!r}.",
-            details=[{"parameter": "tier", "allowed": list(TIERS)}],
-        )
+    """Keep the areas whose annual statistics lie within the bounds and that match tier, state and name
+    (a min_ above its max_ simply keeps nothing); 404 for an unknown state."""
     if state is not None:
-        state = _known_state_query(snapshot, state)
-    for stat, (low, high) in bounds.items():
-        if low is not None and high is not None and low > high:
-            raise InvalidQuery(
-                f"Filter min_{stat} ({low:g}) is greater than max_{stat} ({high:g}).",
-                details=[{"parameter": f"min_{stat},max_{stat}", "problem": "empty range"}],
-            )
+        state = known_state(snapshot, code=state)["code"]
     needle = q.casefold() if q else None
     active = [
         (stat, low, high) for stat, (low, high) in bounds.items() if low is not None or high is not None
@@ -343,15 +315,6 @@ def filter_areas(
         if keep:
             out.append(item)
     return out
-
-
-def _known_state_query(snapshot: Snapshot, code: str) -> str:
-    if code.upper() not in snapshot.states_by_code:
-        raise InvalidQuery(
-            f"Filter state must be a USPS code such as NJ; got {code[:40]!r}.",
-            details=[{"parameter": "state", "allowed": sorted(snapshot.states_by_code)}],
-        )
-    return code.upper()
 
 
 def parse_fields(raw: str | None) -> list[str] | None:

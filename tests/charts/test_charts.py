@@ -99,7 +99,7 @@ def test_charts_are_inert_and_cacheable(client: TestClient):
 @pytest.mark.parametrize(
     ("path", "status"),
     [
-        ("/charts/states.svg?sort=bogus", 400),
+        ("/charts/states.svg?sort=bogus", 422),
         # In the article NJ has a mean but no percentiles; the 404 says so.
         ("/charts/percentiles.svg?state=NJ&release=bls-oews-2023-05-article", 404),
         # Elmira, NY: BLS published employment but no wages.

@@ -94,7 +94,7 @@ def test_card_is_self_contained(client: TestClient):
 @pytest.mark.parametrize(
     ("query", "status", "word"),
     [
-        ("state=ZZ", 422, "Unknown state"),
+        ("state=ZZ", 404, "Unknown state"),
         ("years=1&level=senior", 422, "contradict"),
         ("theme=blue", 422, "theme"),
         ("compact=maybe", 422, "compact"),

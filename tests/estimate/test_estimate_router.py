@@ -126,7 +126,8 @@ def test_post_single_matches_get(client: TestClient) -> None:
 
 def test_post_list_answers_in_order(client: TestClient) -> None:
     response = client.post(
-        "/estimate", json=[{"level": "senior"}, {"years": 0}, {"years": 5, "certifications": "none"}, {}]
+        "/estimate/batch",
+        json=[{"level": "senior"}, {"years": 0}, {"years": 5, "certifications": "none"}, {}],
     )
     assert response.status_code == 200, response.text
     items = EstimateList.model_validate(response.json()).items
@@ -136,14 +137,17 @@ def test_post_list_answers_in_order(client: TestClient) -> None:
 
 
 def test_post_list_limits(client: TestClient) -> None:
-    assert client.post("/estimate", json=[{"years": 1}] * 100).status_code == 200
-    err = error(client.post("/estimate", json=[{"years": 1}] * 101), 422)
+    assert client.post("/estimate/batch", json=[{"years": 1}] * 100).status_code == 200
+    err = error(client.post("/estimate/batch", json=[{"years": 1}] * 101), 422)
     assert "100" in err["message"]
-    error(client.post("/estimate", json=[]), 422)
+    error(client.post("/estimate/batch", json=[]), 422)
+    # a list is not one profile
+    err = error(client.post("/estimate", json=[{"years": 1}]), 422)
+    assert "dictionary" in err["message"]
 
 
 def test_post_list_names_the_bad_profile(client: TestClient) -> None:
-    err = error(client.post("/estimate", json=[{"years": 1}, {"years": 1, "level": "senior"}]), 422)
+    err = error(client.post("/estimate/batch", json=[{"years": 1}, {"years": 1, "level": "senior"}]), 422)
     assert err["message"].startswith("Profile 1:") and "contradict" in err["message"]
     assert err["details"][0]["index"] == 1
 
@@ -151,9 +155,6 @@ def test_post_list_names_the_bad_profile(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "allowed_word"),
     [
-        ("?certifications=CPC,XYZ", "CPMA"),
-        ("?state=ZZ", "WY"),
-        ("?metro=99999", "/metros"),
         ("?setting=hosp", "physician_office"),
         ("?specialty=cardio", "risk_adjustment"),
         ("?education=phd", "associate"),
@@ -167,9 +168,20 @@ def test_unknown_codes_are_422_listing_allowed_values(
     assert allowed_word in err["message"]
 
 
+@pytest.mark.parametrize(
+    ("query", "allowed_word"),
+    [("?certifications=CPC,XYZ", "CPMA"), ("?state=ZZ", "WY"), ("?metro=99999", "/metros")],
+)
+def test_codes_of_the_right_shape_that_do_not_exist_are_404(
+    client: TestClient, query: str, allowed_word: str
+) -> None:
+    err = error(client.get("/estimate" + query), 404)
+    assert allowed_word in err["message"]
+
+
 def test_unknown_certification_lists_the_certifications_endpoint_codes(client: TestClient) -> None:
     codes = [c["code"] for c in client.get("/certifications").json()["items"]]
-    err = error(client.get("/estimate?certifications=CPC,XYZ"), 422)
+    err = error(client.get("/estimate?certifications=CPC,XYZ"), 404)
     assert err["details"][0]["allowed"] == [*codes, "none"]
 
 
@@ -203,9 +215,9 @@ def test_unknown_query_parameter_is_400(client: TestClient) -> None:
 
 def test_post_rejects_unknown_fields_and_wrong_types(client: TestClient) -> None:
     err = error(client.post("/estimate", json={"years": 3, "zip": "10001"}), 422)
-    assert "profile.zip" in err["message"]
-    err = error(client.post("/estimate", json=[{"years": 3}, {"years": "3"}]), 422)
-    assert "profiles.1.years" in err["message"]
+    assert "zip" in err["message"]
+    err = error(client.post("/estimate/batch", json=[{"years": 3}, {"years": "3"}]), 422)
+    assert "1.years" in err["message"]
 
 
 def test_sources_figures_are_read_from_the_snapshot(client: TestClient) -> None:

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from app.db import make_engine
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotFound
 from app.estimate import service
 from app.store import Snapshot
 
@@ -78,7 +78,7 @@ def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> 
     for _ in range(2):
         with pytest.raises(InvalidInput, match="lies in CA, not in state NJ"):
             service.estimate_one(warm, years=3, state="NJ", certifications="CPC", metro="41940")
-        with pytest.raises(InvalidInput, match="Unknown certification"):
+        with pytest.raises(NotFound, match="Unknown certification"):
             service.estimate_one(warm, years=3, state="NJ", certifications="CPC,XYZ")
         with pytest.raises(InvalidInput, match="contradict"):
             service.estimate_one(warm, years=3, level="senior", state="NJ", certifications="CPC")

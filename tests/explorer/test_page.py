@@ -91,7 +91,7 @@ def test_bad_profile_is_explained_on_the_page(client: TestClient):
 
 @pytest.mark.parametrize(
     "query",
-    ["education=phd", "setting=moon", "specialty=xyz", "years=3.5", "retirement_match_pct=nan", "state=zz"],
+    ["education=phd", "setting=moon", "specialty=xyz", "years=3.5", "retirement_match_pct=nan", "state=z1"],
 )
 def test_the_page_rejects_what_estimate_rejects(client: TestClient, query: str):
     api = client.get(f"/estimate?{query}")

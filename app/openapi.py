@@ -1,0 +1,336 @@
+"""The published contract: operation names, CSV twins of the lists, declared errors, security, examples
+and descriptions. ``openapi.json`` at the repository root is this document, committed
+(``salary-api openapi`` rewrites it; a test fails when the two differ)."""
+
+import inspect
+import re
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from app.query import MAX_LIMIT
+
+DESCRIPTION = """\
+Wage percentiles, state and metro wages, pay by experience and explainable salary estimates for \
+Medical Records Specialists (medical billing and coding, SOC 29-2072). Every figure names its source, \
+release and citation; values computed here (for example hourly = annual / 2080) are marked derived.
+
+* Lists are JSON pages (`limit`, `offset`, `next`); the same list as CSV is its own operation at the \
+list's path plus `.csv`.
+* Every error, whatever its status, has one shape: `{"error": {"status", "type", "message", "details"}}`.
+* Unknown or repeated query parameters are rejected (400).
+* GET responses carry a strong `ETag`; send `If-None-Match` to get a 304.
+"""
+LICENSE = {"name": "MIT", "identifier": "MIT"}
+CONTACT = {"name": "Salary API maintainers", "url": "https://salary-api.example.org"}
+SERVERS = [{"url": "/", "description": "This server"}]
+BEARER = "adminToken"
+JSON = "application/json"
+
+# Route function names that would not read well as operationIds.
+OPERATION_NAMES = {
+    "healthz": "getHealth",
+    "readyz": "getReadiness",
+    "refresh": "refreshData",
+    "export": "exportData",
+    "wage_range_card": "getWageRangeCard",
+    "embed_js": "getEmbedScript",
+    "percentiles_chart": "getPercentilesChart",
+    "states_chart": "getStatesChart",
+    "explorer_page": "getExplorer",
+    "explorer_js": "getExplorerScript",
+}
+
+
+def operation_id(route: APIRoute) -> str:
+    """camelCase of the route function's name (``list_states`` -> ``listStates``), or its chosen name."""
+    if route.name in OPERATION_NAMES:
+        return OPERATION_NAMES[route.name]
+    head, *rest = route.name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+CSV_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Every matching row (no paging), one column per field; nested fields become a_b "
+        "columns and lists ';'-joined codes",
+        "content": {"text/csv": {"schema": {"type": "string"}, "example": "code,name\nNJ,New Jersey\n"}},
+    }
+}
+
+
+def csv_twin(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """The CSV operation of a JSON list route: same filters and sort, every row, no paging or format."""
+    signature = inspect.signature(endpoint)
+    dropped = {"format", "limit", "offset"} & set(signature.parameters)
+
+    async def twin(**kwargs: Any) -> Any:
+        fixed = {"format": "csv", "limit": MAX_LIMIT, "offset": 0}
+        return await endpoint(**kwargs, **{k: v for k, v in fixed.items() if k in dropped})
+
+    twin.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for name, p in signature.parameters.items() if name not in dropped]
+    )
+    twin.__name__ = f"{endpoint.__name__}_csv"
+    twin.__doc__ = f"CSV of {endpoint.__name__.removeprefix('list_')}: every matching row, sorted as asked."
+    return twin
+
+
+# Descriptions of properties that recur across the response models, by name; a model's own description wins.
+GLOSSARY = {
+    "code": "Identifier: USPS code of a state, CBSA code of a metro, or the certification's code",
+    "name": "Person-readable name",
+    "key": "Stable identifier (use it in query parameters)",
+    "label": "Person-readable label",
+    "title": "Title as the source gives it",
+    "area_type": "Kind of area",
+    "type": "Kind of area",
+    "source": "Key of the source (see /sources)",
+    "sources": "The sources behind the releases",
+    "release": "Key of the data release the figure comes from (see /sources)",
+    "releases": "The data releases behind the response",
+    "citation": "The sentence or file row the figure was taken from",
+    "data_version": "Version of the loaded data; changes whenever an import or seed changes them",
+    "publisher": "Who publishes the source",
+    "kind": "Kind of item",
+    "period": "The period the figures describe, as the source states it",
+    "url": "Where the source can be read",
+    "via": "The article that quoted the figures, if they were not imported",
+    "origin": "How the release entered the database: seed (quoted) or import (official file)",
+    "occupation": "The occupation the figures are for",
+    "soc_code": "Standard Occupational Classification code",
+    "aliases": "Other job titles for the occupation",
+    "total": "Items matching the query, over all pages",
+    "limit": "Page size used",
+    "offset": "Items skipped before this page",
+    "next": "Path and query of the next page; null on the last page",
+    "items": "The items of this page",
+    "item": "The requested item",
+    "hourly": "USD per hour",
+    "annual": "USD per year",
+    "low": "Low end, USD",
+    "mid": "Middle, USD",
+    "high": "High end, USD",
+    "open_top": "True when the high end is open (where '$45.00+' starts), not a maximum",
+    "hourly_low": "Low end, USD per hour",
+    "hourly_mid": "Middle, USD per hour",
+    "hourly_high": "High end, USD per hour",
+    "annual_low": "Low end, USD per year",
+    "annual_mid": "Middle, USD per year",
+    "annual_high": "High end, USD per year",
+    "hourly_derived": "True when hourly was computed as annual / 2080, not published",
+    "annual_derived": "True when annual was computed as hourly x 2080, not published",
+    "annual_capped": "True when the value is BLS's top code: the wage is at or above it",
+    "derived": "True when the figure was computed here, not published",
+    "p10": "10th percentile",
+    "p25": "25th percentile",
+    "median": "Median (50th percentile)",
+    "p75": "75th percentile",
+    "p90": "90th percentile",
+    "mean": "Mean (average)",
+    "percentiles": "Percentile wages",
+    "wages": "Wage statistics of the area, each a figure with its citation",
+    "employment": "Employment in the area, as the release gives it",
+    "employment_rse": "Relative standard error of the employment estimate, percent",
+    "jobs_per_1000": "Jobs in the occupation per 1,000 jobs in the area",
+    "location_quotient": "The occupation's share of the area's jobs relative to its national share",
+    "mean_wage_rse": "Relative standard error of the mean wage, percent",
+    "pct_total": "Percent of the industry's total employment",
+    "pct_reporting": "Percent of establishments reporting",
+    "rank": "Rank within the tier, where the source gives one",
+    "tier": "A source's ranking of the area (top_paying or lower_paying)",
+    "tier_citation": "The sentence that places the area in its tier",
+    "tier_release": "Key of the release that places the area in its tier",
+    "usps": "USPS code (states)",
+    "fips": "FIPS code (states)",
+    "metros": "Metro areas lying in the state",
+    "principal_states": "USPS codes of the states the metro lies in",
+    "area": "The area the figures describe",
+    "note": "Why figures are null, when they are",
+    "as_of": "The period the source gives, or null when it gives none",
+    "job_title": "The job title the source reports",
+    "statistic": "Which statistic the figure is (median, average, ...)",
+    "unit": "The unit the source published: hourly or annual",
+    "years_min": "Fewest years of experience in the level",
+    "years_max": "Most years of experience in the level; null for the open-ended top level",
+    "characteristics": "What the source says characterises the level",
+    "issuer": "The issuing body; null where the source does not name it",
+    "covers": "What the certification covers, as the source says",
+    "file_name": "Name of the imported file",
+    "checksum": "SHA-256 of the imported file",
+    "row_count": "Rows in the imported file",
+    "rows_loaded": "Rows loaded from it",
+    "loaded_at": "When the release was loaded (ISO 8601)",
+    "matched": "With q: the title, alias or SOC code that matched",
+    "factor": "The profile input or pay factor concerned",
+    "value": "The value as the source states it",
+    "compared_to": "What the factor is compared with",
+    "pct_low": "Low percent the source gives",
+    "pct_high": "High percent the source gives",
+    "amount_low": "Low amount the source gives",
+    "amount_high": "High amount the source gives",
+    "amount_unit": "Unit of the amounts",
+    "amount_open": "True when the amount's top is open-ended",
+    "description": "What the source says",
+    "level": "The experience level (band)",
+    "years": "Years of experience given",
+    "certifications": "Certification codes given; ['none'] for none",
+    "education": "Highest education given",
+    "state": "USPS state code given",
+    "metro": "CBSA metro code given",
+    "setting": "Work setting given",
+    "specialty": "Coding specialty given",
+    "hours_per_year": "Paid hours a year used",
+    "retirement_match_pct": "Employer retirement match given, percent",
+    "profile": "The profile as understood (codes normalised)",
+    "base": "The base range before adjustments",
+    "adjustments": "Multipliers applied to the base, each with its source",
+    "notes": "Inputs described only in words or not applicable here",
+    "total_compensation": "Base pay plus the components the sources quantify",
+    "components": "Additional pay and retirement match, each with its source",
+    "progression": "The range at each experience level, for the same profile",
+    "explanation": "How the multiplier was computed, in words",
+    "message": "Person-readable explanation",
+    "label_": "Person-readable label",
+    "component": "additional_pay or retirement_match",
+    "status": "Status",
+    "database": "Database state",
+    "reloaded": "True when new data were loaded",
+    "error": "The error",
+    "details": "Machine-readable specifics: the parameter, the value and what is allowed",
+    "parameter": "The query parameter or body field concerned",
+    "problem": "What is wrong with it",
+    "allowed": "The values that would be accepted",
+}
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid query: an unknown or repeated parameter",
+    "401": "Missing or wrong admin token",
+    "403": "Admin endpoints disabled (no token configured)",
+    "404": "Not found: the occupation, release, area or code named does not exist, or has no such figures",
+    "413": "Request body too large",
+    "422": "Invalid input: a value outside the schema, or values that contradict each other",
+    "429": "Rate limit exceeded; see Retry-After",
+    "503": "Data not available (database unreachable or not seeded), or the request took too long",
+}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+# Responses to the estimate's inputs that contradict each other, which a schema cannot express.
+CONFLICTS = "; 422 also when inputs contradict each other (years and level, a metro outside the state, ...)"
+OPERATION_EXAMPLES: dict[str, Any] = {
+    "getHealth": {"status": "ok"},
+    "getReadiness": {"status": "ready", "data_version": 3, "database": "ok"},
+    "refreshData": {"reloaded": True, "data_version": 4},
+}
+
+
+def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+    """The statuses this operation can answer besides 200, by what it takes and what it reads."""
+    codes = ["400", "429", "503"]
+    takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
+    if takes_input:
+        codes.append("422")
+    if path.startswith("/admin/"):
+        codes += ["401", "403"]
+    elif path not in ("/healthz", "/readyz", "/embed.js", "/explorer.js"):
+        codes.append("404")
+    if method == "post":
+        codes.append("413")
+    return sorted(codes)
+
+
+def _describe(schemas: dict[str, Any]) -> None:
+    for schema in schemas.values():
+        for name, prop in schema.get("properties", {}).items():
+            if "description" not in prop and name in GLOSSARY:
+                prop["description"] = GLOSSARY[name]
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document of ``app``, as committed in openapi.json."""
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        description=DESCRIPTION,
+        routes=app.routes,
+        license_info=LICENSE,
+        contact=CONTACT,
+        servers=SERVERS,
+        tags=[
+            {"name": "wages", "description": "Percentiles, states, metros and other sources' benchmarks"},
+            {"name": "estimate", "description": "Explainable estimates for a profile"},
+            {"name": "reference", "description": "Experience levels, pay factors, certifications, sources"},
+            {"name": "csv", "description": "The lists as CSV"},
+            {"name": "charts", "description": "SVG charts"},
+            {"name": "embed", "description": "The embeddable wage-range card"},
+            {"name": "explorer", "description": "The explorer page"},
+            {"name": "export", "description": "The whole dataset as one file"},
+            {"name": "health", "description": "Liveness and readiness probes"},
+            {"name": "admin", "description": "Operations that need the admin token"},
+        ],
+    )
+    schemas = doc["components"]["schemas"]
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    doc["components"]["securitySchemes"] = {
+        BEARER: {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The admin token (SALARY_API_ADMIN_TOKEN) as a bearer token",
+        }
+    }
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            if method != "get" or path in ("/healthz", "/readyz"):
+                responses.pop("304", None)
+            else:
+                responses["304"] = {"description": "Not Modified: the If-None-Match ETag still matches"}
+            for code in list(responses):
+                if code.startswith(("4", "5")):
+                    del responses[code]
+            for code in _errors_for(path, method, operation):
+                text = ERROR_DESCRIPTIONS[code]
+                if code == "422" and operation["operationId"] in (
+                    "getEstimate",
+                    "estimate",
+                    "estimateBatch",
+                    "getPercentiles",
+                    "getPercentilesChart",
+                    "getWageRangeCard",
+                    "getExplorer",
+                ):
+                    text += CONFLICTS
+                responses[code] = {
+                    "description": text,
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                }
+            operation["security"] = [{BEARER: []}] if path.startswith("/admin/") else []
+            example = OPERATION_EXAMPLES.get(operation["operationId"])
+            if example is not None:
+                responses["200"]["content"][JSON]["example"] = example
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "authorization" and parameter["in"] == "header":
+                    parameter["description"] = "Bearer <admin token>; see the adminToken security scheme"
+    _describe(schemas)
+    schemas["ErrorResponse"].setdefault("description", "The one error shape of every 4xx and 5xx")
+    return doc
+
+
+def install(app: FastAPI) -> None:
+    """Serve ``build_openapi(app)`` as the app's /openapi.json, built once."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def camel_case(name: str) -> bool:
+    """True for a lowerCamelCase identifier."""
+    return re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", name) is not None
