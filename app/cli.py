@@ -222,6 +222,29 @@ def export(
     console.print(f"exported data version {built.version} to {output} ({built.size:,} bytes)")
 
 
+@cli.command()
+def openapi(
+    output: Annotated[Path, typer.Argument(help="Where to write the contract")] = Path("openapi.json"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Only compare; exit 1 when the file differs")
+    ] = False,
+) -> None:
+    """Write the OpenAPI contract (openapi.json, committed at the repository root), or check it is current."""
+    from app.openapi import contract_text
+
+    text = contract_text()
+    if check:
+        if not output.exists() or output.read_text(encoding="utf-8") != text:
+            console.print(
+                f"{output} differs from the app's contract: run `salary-api openapi` and review the diff"
+            )
+            raise typer.Exit(1)
+        console.print(f"{output} is current")
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"wrote {output}")
+
+
 def main() -> None:
     cli()
 

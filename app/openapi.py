@@ -3,7 +3,7 @@ and descriptions. ``openapi.json`` at the repository root is this document, comm
 (``salary-api openapi`` rewrites it; a test fails when the two differ)."""
 
 import inspect
-import re
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -219,10 +219,12 @@ ERROR_DESCRIPTIONS = {
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
 # Responses to the estimate's inputs that contradict each other, which a schema cannot express.
 CONFLICTS = "; 422 also when inputs contradict each other (years and level, a metro outside the state, ...)"
-OPERATION_EXAMPLES: dict[str, Any] = {
-    "getHealth": {"status": "ok"},
-    "getReadiness": {"status": "ready", "data_version": 3, "database": "ok"},
-    "refreshData": {"reloaded": True, "data_version": 4},
+OPERATION_EXAMPLES: dict[str, tuple[str, Any]] = {
+    "getHealth": (JSON, {"status": "ok"}),
+    "getReadiness": (JSON, {"status": "ready", "data_version": 3, "database": "ok"}),
+    "refreshData": (JSON, {"reloaded": True, "data_version": 4}),
+    "getEmbedScript": ("text/javascript", "(function () { /* fills every <div data-wage-range> */ })();"),
+    "getExplorerScript": ("text/javascript", "(function () { /* updates the explorer in place */ })();"),
 }
 
 
@@ -309,9 +311,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     "content": {"application/json": {"schema": ERROR_REF}},
                 }
             operation["security"] = [{BEARER: []}] if path.startswith("/admin/") else []
-            example = OPERATION_EXAMPLES.get(operation["operationId"])
-            if example is not None:
-                responses["200"]["content"][JSON]["example"] = example
+            if operation["operationId"] in OPERATION_EXAMPLES:
+                media, example = OPERATION_EXAMPLES[operation["operationId"]]
+                responses["200"]["content"][media]["example"] = example
             for parameter in operation.get("parameters", []):
                 if parameter["name"] == "authorization" and parameter["in"] == "header":
                     parameter["description"] = "Bearer <admin token>; see the adminToken security scheme"
@@ -331,6 +333,14 @@ def install(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def camel_case(name: str) -> bool:
-    """True for a lowerCamelCase identifier."""
-    return re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", name) is not None
+def render(doc: dict[str, Any]) -> str:
+    """The committed text of a contract: indented JSON, keys in the document's order, newline-terminated."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def contract_text() -> str:
+    """openapi.json as this code defines it (no database is opened: the contract does not depend on data)."""
+    from app.config import Settings
+    from app.main import create_app
+
+    return render(create_app(Settings(database_url="sqlite://")).openapi())

@@ -1,6 +1,7 @@
 """Charts as SVG: the percentile distribution and states by wage, usable in a report or an <img>."""
 
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -27,7 +28,16 @@ SVG_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
     "Cross-Origin-Resource-Policy": "cross-origin",
 }
-UnitParam = Annotated[Literal["annual", "hourly"], Query(description="annual (default) or hourly wages")]
+
+
+class Unit(StrEnum):
+    """Wage unit of a chart."""
+
+    annual = "annual"
+    hourly = "hourly"
+
+
+UnitParam = Annotated[Unit, Query(description="annual (default) or hourly wages")]
 
 
 def _svg(body: str) -> Response:
@@ -41,7 +51,7 @@ async def percentiles_chart(
     release: ReleaseParam = None,
     state: StateParam = None,
     metro: MetroParam = None,
-    unit: UnitParam = "annual",
+    unit: UnitParam = Unit.annual,
 ) -> Response:
     """Bar chart of p10, p25, median, p75 and p90 for the nation, a state or a metro (as /percentiles)."""
     chart = service.percentiles_chart(
@@ -62,7 +72,7 @@ async def states_chart(
             description="Order of the bars (as /states); the first wage statistic in it is the one charted"
         ),
     ] = "-mean",
-    unit: UnitParam = "annual",
+    unit: UnitParam = Unit.annual,
 ) -> Response:
     """Horizontal bar chart of the states that have the charted statistic, ordered like /states?sort=."""
     chart = service.states_chart(snapshot, occupation=occupation, release=release, sort=sort, unit=unit)

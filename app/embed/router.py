@@ -1,7 +1,8 @@
 """Embeddable widget: the wage-range card (HTML, for an iframe or /embed.js) and the /embed.js loader."""
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
@@ -22,6 +23,13 @@ CARD_CSP = (
 EMBED_HEADERS = {"Cross-Origin-Resource-Policy": "cross-origin"}
 
 
+class Theme(StrEnum):
+    """Colour scheme of the embedded card."""
+
+    light = "light"
+    dark = "dark"
+
+
 @router.get(
     "/embed/wage-range",
     response_class=HTMLResponse,
@@ -30,7 +38,7 @@ EMBED_HEADERS = {"Cross-Origin-Resource-Policy": "cross-origin"}
 async def wage_range_card(
     snapshot: SnapshotDep,
     query: ProfileQueryDep,
-    theme: Annotated[Literal["light", "dark"], Query(description="Colour scheme of the card")] = "light",
+    theme: Annotated[Theme, Query(description="Colour scheme of the card")] = Theme.light,
     compact: Annotated[bool, Query(description="A smaller card: figures, bar and source only")] = False,
 ) -> Response:
     """A small self-contained HTML card with the /estimate range for a profile, for an iframe or /embed.js."""

@@ -12,7 +12,7 @@ from starlette.types import Receive, Scope, Send
 from app.deps import SnapshotDep
 from app.errors import ServiceUnavailable, error_body
 from app.export.cache import ExportCache
-from app.export.service import ExportFailed
+from app.export.service import ExportFailed, ExportFormat
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
@@ -62,8 +62,8 @@ async def export(
     request: Request,
     snapshot: SnapshotDep,
     format: Annotated[
-        str, Query(pattern="^(zip|sqlite)$", description="zip (one CSV per table) or sqlite")
-    ] = "zip",
+        ExportFormat, Query(description="zip (one CSV per table) or sqlite", examples=["zip"])
+    ] = ExportFormat.zip,
 ) -> Response:
     """Download every table (figures, releases, sources, citations) as a zip of CSVs or a SQLite file."""
     etag = export_etag(format, snapshot.version)

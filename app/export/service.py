@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,7 +46,15 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from app.db import metadata
 from app.models import DataVersion  # noqa: F401  (registers every table on the metadata)
 
-EXPORT_FORMATS = ("zip", "sqlite")
+
+class ExportFormat(StrEnum):
+    """Format of the whole-dataset export: a zip of one CSV per table, or one SQLite file."""
+
+    zip = "zip"
+    sqlite = "sqlite"
+
+
+EXPORT_FORMATS = tuple(f.value for f in ExportFormat)
 CHUNK_ROWS = 5_000
 COMPRESS_LEVEL = 1
 SQLITE = sqlite_dialect.dialect()

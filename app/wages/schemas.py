@@ -1,5 +1,7 @@
 """Public response models for wage figures by area."""
 
+from typing import Optional
+
 from pydantic import BaseModel, Field, create_model
 
 from app.models import STATISTICS, AreaType, Tier
@@ -55,7 +57,7 @@ AreaFields = create_model(  # type: ignore[call-overload]
     "AreaFields",
     __doc__="An area with only the fields asked for by fields= (every property optional).",
     **{
-        name: (field.annotation | None, Field(default=None, description=field.description))
+        name: (Optional[field.annotation], Field(default=None, description=field.description))  # noqa: UP045
         for name, field in AreaWages.model_fields.items()
     },
     **{stat: (Figure | None, Field(default=None, description=f"The {stat} figure")) for stat in STATISTICS},
