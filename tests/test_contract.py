@@ -1,0 +1,167 @@
+"""The published contract (openapi.json) is what the app serves, and it holds the rules of issue 12 for every
+operation, including routes added later: a name, tags, declared errors in the real shape, an example,
+typed fields, one representation per 200."""
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.openapi import contract_text
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
+ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+# The closed vocabularies named in issue 12, each one component.
+VOCABULARIES = {
+    "Level": {"entry", "mid", "senior"},
+    "Education": {"certificate", "associate", "bachelor"},
+    "Setting": {"hospital", "physician_office", "billing_company", "government", "freelance"},
+    "Specialty": {"outpatient", "inpatient", "surgical", "auditing", "risk_adjustment"},
+    "Tier": {"top_paying", "lower_paying"},
+    "AreaType": {"national", "state", "territory", "metro", "nonmetro"},
+}
+
+
+def operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in COMMITTED["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+OPERATIONS = list(operations())
+IDS = [f"{m.upper()} {p}" for p, m, _ in OPERATIONS]
+
+
+def walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def test_the_committed_contract_is_the_apps(client: TestClient) -> None:
+    """A contract change is a reviewed diff: run `salary-api openapi` and commit openapi.json."""
+    assert contract_text() == (ROOT / "openapi.json").read_text(encoding="utf-8")
+    assert client.get("/openapi.json").json() == COMMITTED
+
+
+def test_info_servers_and_security_scheme() -> None:
+    info = COMMITTED["info"]
+    assert info["description"] and info["license"]["name"] and info["contact"]["url"]
+    assert COMMITTED["servers"]
+    assert COMMITTED["components"]["securitySchemes"]["adminToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The admin token (SALARY_API_ADMIN_TOKEN) as a bearer token",
+    }
+
+
+def test_operation_ids_are_unique_camel_case() -> None:
+    ids = [op["operationId"] for _, _, op in OPERATIONS]
+    assert len(ids) == len(set(ids))
+    for name in ids:
+        assert re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", name), name
+    assert {"listStates", "getState", "getEstimate", "estimate", "estimateBatch", "listStatesCsv"} <= set(ids)
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=IDS)
+def test_every_operation_follows_the_rules(path: str, method: str, operation: dict[str, Any]) -> None:
+    assert operation["tags"] and operation["summary"]
+    responses = operation["responses"]
+    # Errors: declared in the one error shape, at least an invalid query and the rate limit.
+    errors = {code: r for code, r in responses.items() if code[0] in "45"}
+    assert {"400", "429"} <= set(errors)
+    for response in errors.values():
+        assert response["content"] == {"application/json": {"schema": ERROR_REF}}
+    if operation.get("parameters") or operation.get("requestBody"):
+        assert "422" in errors
+    if method != "get":
+        assert "304" not in responses
+    # One representation per 200.
+    assert len(responses["200"]["content"]) == 1 or path == "/export"
+    # Security: admin routes need the token, every other route says it needs none.
+    assert operation["security"] == ([{"adminToken": []}] if path.startswith("/admin/") else [])
+    # At least one example: a parameter's, the body's or the response's.
+    assert '"example' in json.dumps(operation), "no example"
+
+
+def test_no_validation_error_schema_or_untyped_field() -> None:
+    schemas = COMMITTED["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas
+    typed = {"type", "$ref", "anyOf", "oneOf", "allOf", "enum", "const"}
+    for name, schema in schemas.items():
+        for prop_name, prop in schema.get("properties", {}).items():
+            assert typed & set(prop), f"{name}.{prop_name} is untyped"
+        extra = schema.get("additionalProperties")
+        assert extra in (None, False) or typed & set(extra), f"{name} has untyped additional properties"
+    for _, _, operation in OPERATIONS:
+        for parameter in operation.get("parameters", []):
+            assert typed & set(parameter["schema"]), parameter["name"]
+
+
+def test_numeric_filters_are_numbers() -> None:
+    parameters = {p["name"]: p for p in COMMITTED["paths"]["/states"]["get"]["parameters"]}
+    bounds = [name for name in parameters if name.startswith(("min_", "max_"))]
+    assert len(bounds) == 12
+    for name in bounds:
+        assert parameters[name]["schema"]["anyOf"][0]["type"] == "number"
+
+
+def test_each_vocabulary_is_one_named_enum_used_everywhere() -> None:
+    schemas = COMMITTED["components"]["schemas"]
+    for name, values in VOCABULARIES.items():
+        assert set(schemas[name]["enum"]) == values
+    assert set(schemas["ErrorDetail"]["properties"]["type"]["$ref"].split("/")[-1:]) == {"ErrorType"}
+    # No inline copy of a vocabulary anywhere else in the document.
+    named = {frozenset(v) for v in VOCABULARIES.values()}
+    components = {id(s) for s in schemas.values()}
+    for node in walk(COMMITTED):
+        if "enum" in node and id(node) not in components:
+            assert frozenset(node["enum"]) not in named, node
+
+
+def test_most_properties_are_described() -> None:
+    props = [p for s in COMMITTED["components"]["schemas"].values() for p in s.get("properties", {}).values()]
+    described = sum(1 for p in props if p.get("description"))
+    assert described / len(props) >= 0.8
+
+
+def test_error_types_sent_are_in_the_enum(client: TestClient) -> None:
+    enum = set(COMMITTED["components"]["schemas"]["ErrorType"]["enum"])
+    for path in ("/states?colour=red", "/states?sort=salary", "/states/ZZ", "/nowhere", "/admin/refresh"):
+        assert client.get(path).json()["error"]["type"] in enum
+
+
+def test_options_and_405_name_every_method_of_the_path(client: TestClient) -> None:
+    r = client.options("/estimate")
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, HEAD, POST"
+    assert r.json()["error"]["type"] == "method_not_allowed"
+    r = client.delete("/states")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
+
+
+def test_csv_is_its_own_operation_and_the_json_paths_still_answer_csv(client: TestClient) -> None:
+    twin = client.get("/states.csv?sort=code")
+    assert twin.status_code == 200 and twin.headers["content-type"].startswith("text/csv")
+    assert twin.text.splitlines()[0].startswith("code,name,area_type")
+    assert client.get("/states?sort=code&format=csv").text == twin.text
+    assert client.get("/states?sort=code", headers={"Accept": "text/csv"}).text == twin.text
+    # The twin takes the list's filters but no paging.
+    assert client.get("/states.csv?limit=1").status_code == 400
+
+
+def test_fields_projection_is_declared(client: TestClient) -> None:
+    items = COMMITTED["components"]["schemas"]["AreaPage"]["properties"]["items"]["items"]["anyOf"]
+    assert {"$ref": "#/components/schemas/AreaFields"} in items
+    assert "required" not in COMMITTED["components"]["schemas"]["AreaFields"]
+    body = client.get("/states?fields=code,median&limit=1").json()
+    assert set(body["items"][0]) == {"code", "median"}
