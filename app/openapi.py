@@ -217,8 +217,19 @@ ERROR_DESCRIPTIONS = {
     "503": "Data not available (database unreachable or not seeded), or the request took too long",
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
-# Responses to the estimate's inputs that contradict each other, which a schema cannot express.
+# Operations whose inputs can contradict each other, which a schema cannot express: they answer 422 then.
 CONFLICTS = "; 422 also when inputs contradict each other (years and level, a metro outside the state, ...)"
+CONFLICT_OPERATIONS = frozenset(
+    {
+        "getEstimate",
+        "estimate",
+        "estimateBatch",
+        "getPercentiles",
+        "getPercentilesChart",
+        "getWageRangeCard",
+        "getExplorer",
+    }
+)
 OPERATION_EXAMPLES: dict[str, tuple[str, Any]] = {
     "getHealth": (JSON, {"status": "ok"}),
     "getReadiness": (JSON, {"status": "ready", "data_version": 3, "database": "ok"}),
@@ -277,13 +288,6 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = doc["components"]["schemas"]
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
-    doc["components"]["securitySchemes"] = {
-        BEARER: {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "The admin token (SALARY_API_ADMIN_TOKEN) as a bearer token",
-        }
-    }
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             responses = operation["responses"]
@@ -296,27 +300,16 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     del responses[code]
             for code in _errors_for(path, method, operation):
                 text = ERROR_DESCRIPTIONS[code]
-                if code == "422" and operation["operationId"] in (
-                    "getEstimate",
-                    "estimate",
-                    "estimateBatch",
-                    "getPercentiles",
-                    "getPercentilesChart",
-                    "getWageRangeCard",
-                    "getExplorer",
-                ):
+                if code == "422" and operation["operationId"] in CONFLICT_OPERATIONS:
                     text += CONFLICTS
                 responses[code] = {
                     "description": text,
                     "content": {"application/json": {"schema": ERROR_REF}},
                 }
-            operation["security"] = [{BEARER: []}] if path.startswith("/admin/") else []
+            operation.setdefault("security", [])
             if operation["operationId"] in OPERATION_EXAMPLES:
                 media, example = OPERATION_EXAMPLES[operation["operationId"]]
                 responses["200"]["content"][media]["example"] = example
-            for parameter in operation.get("parameters", []):
-                if parameter["name"] == "authorization" and parameter["in"] == "header":
-                    parameter["description"] = "Bearer <admin token>; see the adminToken security scheme"
     _describe(schemas)
     schemas["ErrorResponse"].setdefault("description", "The one error shape of every 4xx and 5xx")
     return doc

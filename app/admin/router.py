@@ -3,8 +3,10 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials as Credentials
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
 from app.admin import service
@@ -23,6 +25,14 @@ router = APIRouter(
 )
 
 
+# Declared as the contract's security scheme; checked by the service (a missing token is its 401, not a 403).
+ADMIN_TOKEN = HTTPBearer(
+    auto_error=False,
+    scheme_name="adminToken",
+    description="The admin token (SALARY_API_ADMIN_TOKEN) as a bearer token",
+)
+
+
 class Refreshed(BaseModel):
     reloaded: bool
     data_version: int | None
@@ -30,10 +40,13 @@ class Refreshed(BaseModel):
 
 @router.post("/refresh", response_model=Refreshed)
 async def refresh(
-    request: Request, authorization: Annotated[str | None, Header(max_length=500)] = None
+    request: Request, credentials: Annotated[Credentials | None, Depends(ADMIN_TOKEN)]
 ) -> Response:
     """Reload the in-memory data from the database now (normally automatic on a new data version)."""
-    service.check_token(configured=request.app.state.settings.admin_token, authorization=authorization)
+    service.check_token(
+        configured=request.app.state.settings.admin_token,
+        authorization=f"{credentials.scheme} {credentials.credentials}" if credentials else None,
+    )
     store = request.app.state.store
     reloaded = await asyncio.to_thread(store.refresh, force=True)
     if not store.database_ok:

@@ -4,6 +4,7 @@
 No HTTP here: the pure method, the service and the routers all import it."""
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -53,6 +54,8 @@ MATCH_MAX = 10
 CERTS_MAX_LENGTH = 200
 # A USPS code's shape; an unknown code of this shape is a 404, not a validation error.
 STATE_PATTERN = r"^[A-Za-z]{2}$"
+CERT_CODE_PATTERN = r"^[A-Za-z0-9-]{1,20}$"
+CERTS_PATTERN = r"^[A-Za-z0-9-]{1,20}(?:,[A-Za-z0-9-]{1,20})*$"
 METRO_PATTERN = r"^\d{5,7}$"
 
 YEARS = f"Years of experience (0-{YEARS_MAX}); picks the experience band"
@@ -77,7 +80,7 @@ class ProfileQuery(BaseModel):
     years: int | None = Field(default=None, ge=0, le=YEARS_MAX, description=YEARS, examples=[5])
     level: Level | None = Field(default=None, strict=False, description=LEVEL)
     certifications: str | None = Field(
-        default=None, min_length=1, max_length=CERTS_MAX_LENGTH, description=CERTS, examples=["CPC"]
+        default=None, pattern=CERTS_PATTERN, max_length=CERTS_MAX_LENGTH, description=CERTS, examples=["CPC"]
     )
     education: Education | None = Field(default=None, strict=False, description="Highest education completed")
     state: str | None = Field(default=None, pattern=STATE_PATTERN, description=STATE, examples=["NJ"])
@@ -93,12 +96,19 @@ class ProfileQuery(BaseModel):
 PROFILE_FIELDS: tuple[str, ...] = tuple(ProfileQuery.model_fields)
 
 
+CertificationsBody = (
+    Annotated[str, Field(pattern=CERTS_PATTERN)]
+    | Annotated[list[Annotated[str, Field(pattern=CERT_CODE_PATTERN)]], Field(min_length=1)]
+    | None
+)
+
+
 class EstimateRequest(ProfileQuery):
     """One profile; the JSON body of POST /estimate (a list of them for POST /estimate/batch)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, use_enum_values=True)
 
-    certifications: str | list[str] | None = Field(  # type: ignore[assignment]
+    certifications: CertificationsBody = Field(  # type: ignore[assignment]
         default=None, description=CERTS, max_length=CERTS_MAX_LENGTH, examples=[["CPC", "CCS"]]
     )
 

@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse, Response
 from app.deps import DEFAULT_OCCUPATION, OccupationParam, SnapshotDep, occupation_in_memory
 from app.estimate.profile import ProfileForm
 from app.explorer import render, service
+from app.query import sort_query
 from app.schemas import ERROR_RESPONSES
+from app.wages.service import AREA_SORT_KEYS
 
 router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
 EXPLORER_JS = (Path(__file__).resolve().parent.parent / "static" / "explorer.js").read_text(encoding="utf-8")
@@ -24,7 +26,7 @@ async def explorer_page(
     snapshot: SnapshotDep,
     form: Annotated[ProfileForm, Query()],
     occupation: OccupationParam = DEFAULT_OCCUPATION,
-    sort: Annotated[str | None, Query(max_length=200, description="States table order, as /states")] = None,
+    sort: Annotated[str | None, sort_query(AREA_SORT_KEYS, "States table order, as /states")] = None,
 ) -> Response:
     """The explorer: a profile form, the explained estimate, percentile range, states table and charts."""
     raw = form.model_dump()
