@@ -19,6 +19,8 @@ class ErrorType(StrEnum):
     rate_limited = "rate_limited"
     service_unavailable = "service_unavailable"
     timeout = "timeout"
+    request_timeout = "request_timeout"
+    headers_too_large = "headers_too_large"
     import_failed = "import_failed"
     http_error = "http_error"
     internal_error = "internal_error"
@@ -92,15 +94,18 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
-    """A person-readable message and details from pydantic's validation errors."""
+    """A person-readable message and details from pydantic's validation errors. Header and cookie values
+    are never echoed: they may be credentials."""
     details = []
     parts = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
+        raw_loc = err.get("loc", ())
+        secret = bool(raw_loc) and raw_loc[0] in ("header", "cookie")
+        loc = [str(p) for p in raw_loc if p not in ("query", "path", "body", "header", "cookie")]
         where = ".".join(loc) or "request"
         msg = err.get("msg", "invalid value")
-        got = err.get("input")
-        detail = {"parameter": where, "problem": msg, "value": _short(got)}
+        got = None if secret else err.get("input")
+        detail = {"parameter": where, "problem": msg, "value": None if secret else _short(got)}
         pattern = (err.get("ctx") or {}).get("pattern")
         if pattern is not None:
             detail["pattern"] = str(pattern)
