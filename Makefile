@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DATABASE_URL ?= sqlite:///salary.db
 
-.PHONY: run test install lint typecheck bench bench-release clean
+.PHONY: run test install lint typecheck bench bench-release clean clients openapi
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,5 +40,13 @@ bench: install
 bench-release: install
 	$(BIN)/python -m bench.release $(BENCH_ARGS)
 
+# The generated-client checks' packages (tests/test_clients.py): TypeScript via npm, Python via .[dev].
+clients: install
+	cd clients/ts && npm ci --no-audit --no-fund
+
+# Rewrite the committed contract (openapi.json) after a deliberate API change; review its diff.
+openapi: install
+	$(BIN)/salary-api openapi
+
 clean:
-	rm -rf $(VENV) salary.db .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) salary.db .pytest_cache .mypy_cache .ruff_cache clients/ts/node_modules clients/ts/dist clients/ts/generated
