@@ -22,7 +22,7 @@ from app.docs.router import ASSETS_PATH, VIEWERS
 from app.docs.router import router as docs_router
 from app.edge import EXPOSED_HEADERS, EdgeOptions, build_edge
 from app.embed.router import router as embed_router
-from app.errors import AppError, error_body, validation_message
+from app.errors import AppError, ServiceUnavailable, error_body, validation_message
 from app.estimate.fast import estimate_body
 from app.estimate.router import router as estimate_router
 from app.explorer.router import router as explorer_router
@@ -34,7 +34,7 @@ from app.openapi import install as install_openapi
 from app.openapi import operation_id
 from app.query import reject_unknown_params
 from app.reference.router import router as reference_router
-from app.store import Store
+from app.store import DataUnavailable, Store
 from app.wages.router import router as wages_router
 
 log = logging.getLogger("salary_api")
@@ -46,6 +46,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(_request: Request, exc: AppError) -> Response:
         return json_response(exc.to_dict(), status_code=exc.status_code)
+
+    @app.exception_handler(DataUnavailable)
+    async def data_unavailable(_request: Request, exc: DataUnavailable) -> Response:
+        return json_response(ServiceUnavailable(str(exc)).to_dict(), status_code=503)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> Response:

@@ -11,7 +11,7 @@ import time
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -19,7 +19,6 @@ from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
-from app.errors import ServiceUnavailable
 from app.models import (
     STATISTICS,
     Area,
@@ -56,6 +55,11 @@ _EMPLOYMENT_BIT = 1 << (_STAT_BITS * len(STATISTICS))
 _RELEASE_SHIFT = 32
 _AREA_MASK = (1 << _RELEASE_SHIFT) - 1
 NAN = math.nan
+
+
+class DataUnavailable(Exception):
+    """Figures that cannot be read now (database down, or data changed under this snapshot); the HTTP
+    layer answers 503 for it (the read model knows nothing of HTTP)."""
 
 
 def _rows(conn: Any, model: type) -> list[dict[str, Any]]:
@@ -352,14 +356,14 @@ class Snapshot:
                 wage_rows = conn.execute(WAGE_CELLS, params).all()
                 emp_rows = conn.execute(EMPLOYMENT, params).all()
         except Exception:  # noqa: BLE001  database down: this occupation cannot be served yet
-            raise ServiceUnavailable(
+            raise DataUnavailable(
                 "The figures of this occupation are not in memory yet and the database is "
                 "unreachable; retry shortly."
             ) from None
         if version != self.version:
             # Figures of a newer release must not be served under this snapshot's version and
             # release tables; the store's next refresh (seconds away) loads them consistently.
-            raise ServiceUnavailable(
+            raise DataUnavailable(
                 "The data changed since this process loaded them; it is reloading. Retry in a few seconds."
             )
         return OccupationFigures(wage_rows, emp_rows)
@@ -395,6 +399,16 @@ class Snapshot:
     def source_public(self, source_id: int) -> dict[str, Any]:
         s = self.sources[source_id]
         return {k: s[k] for k in ("key", "publisher", "title", "kind", "period", "url")}
+
+    def provenance(self, release_keys: Iterable[str]) -> dict[str, Any]:
+        """The provenance block of a response: data version, the releases named (by key, once each, in
+        order) and the sources behind them."""
+        ids = [self.release_by_key[key]["id"] for key in dict.fromkeys(release_keys)]
+        return {
+            "data_version": self.version,
+            "releases": [self.release_public(i) for i in ids],
+            "sources": self.sources_for_releases(ids),
+        }
 
     def sources_for_releases(self, release_ids: list[int]) -> list[dict[str, Any]]:
         """The sources behind the given releases, including the article that quoted them."""

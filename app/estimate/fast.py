@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from app.errors import AppError
 from app.estimate import service
 from app.estimate.profile import PROFILE_FIELDS, ProfileQuery
-from app.store import Snapshot
+from app.store import DataUnavailable, Snapshot
 
 PARAMETERS = frozenset(PROFILE_FIELDS)
 _validate = ProfileQuery.__pydantic_validator__.validate_python
@@ -58,5 +58,5 @@ def estimate_body(snapshot: Snapshot, query_string: bytes) -> bytes | None:
         return None
     try:
         return orjson.dumps(service.estimate_one(snapshot, **profile))
-    except AppError:
+    except (AppError, DataUnavailable):
         return None

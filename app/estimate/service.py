@@ -247,12 +247,7 @@ def _provenance(snapshot: Snapshot, result: dict[str, Any]) -> dict[str, Any]:
     for item in (*result["notes"], *result["total_compensation"]["components"]):
         if item["release"]:
             keys.append(item["release"])
-    ids = [snapshot.release_by_key[k]["id"] for k in dict.fromkeys(keys)]
-    return {
-        "data_version": snapshot.version,
-        "releases": [snapshot.release_public(i) for i in ids],
-        "sources": snapshot.sources_for_releases(ids),
-    }
+    return snapshot.provenance(keys)
 
 
 @dataclass

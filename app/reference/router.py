@@ -95,7 +95,8 @@ async def list_certifications(
     format: FormatParam = None,
 ) -> Response:
     """Coding certifications, their issuing body and what each covers."""
-    article = [snapshot.release_by_key["article"]["id"]] if "article" in snapshot.release_by_key else []
+    # Certifications carry no release of their own: their sentences are the article's.
+    article = ["article"] if "article" in snapshot.release_by_key else []
     return list_response(
         request,
         items=service.certifications(snapshot),
@@ -104,11 +105,7 @@ async def list_certifications(
         limit=limit,
         offset=offset,
         envelope={},
-        provenance=lambda _its: {
-            "data_version": snapshot.version,
-            "releases": [snapshot.release_public(i) for i in article],
-            "sources": snapshot.sources_for_releases(article),
-        },
+        provenance=lambda _its: snapshot.provenance(article),
         csv_name="certifications.csv" if wants_csv(request, format) else None,
     )
 

@@ -153,9 +153,4 @@ def occupations(snapshot: Snapshot, *, q: str | None = None) -> list[dict[str, A
 
 def release_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> dict[str, Any]:
     """Provenance for items that each name a release key."""
-    ids = [snapshot.release_by_key[k]["id"] for k in dict.fromkeys(i["release"] for i in items)]
-    return {
-        "data_version": snapshot.version,
-        "releases": [snapshot.release_public(i) for i in ids],
-        "sources": snapshot.sources_for_releases(ids),
-    }
+    return snapshot.provenance(i["release"] for i in items)

@@ -243,9 +243,7 @@ async def list_benchmarks(
         limit=limit,
         offset=offset,
         envelope=envelope,
-        provenance=lambda page: service.provenance(
-            snapshot, release_keys=list(dict.fromkeys(i["release"] for i in page))
-        ),
+        provenance=lambda page: snapshot.provenance(i["release"] for i in page),
         csv_name=f"benchmarks_{occupation}.csv" if wants_csv(request, format) else None,
     )
 

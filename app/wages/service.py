@@ -61,16 +61,6 @@ def occupation_view(snapshot: Snapshot, *, occupation: str, release: str | None)
     return snapshot.view(occupation_id, resolve_release(snapshot, key=release))
 
 
-def provenance(snapshot: Snapshot, *, release_keys: list[str]) -> dict[str, Any]:
-    """Data version, releases and sources behind a response."""
-    ids = [snapshot.release_by_key[k]["id"] for k in release_keys]
-    return {
-        "data_version": snapshot.version,
-        "releases": [snapshot.release_public(i) for i in ids],
-        "sources": snapshot.sources_for_releases(ids),
-    }
-
-
 def known_state(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
     """The state or territory with this USPS code, or a 404 that lists the codes."""
     area = snapshot.states_by_code.get(code.upper())
@@ -145,7 +135,7 @@ def percentiles(
         "employment": rec["employment"],
         "wages_released": released,
         "note": None if released else wages_not_released(view.occupation["title"], area["name"]),
-        **provenance(snapshot, release_keys=[rec["release"]]),
+        **snapshot.provenance([rec["release"]]),
     }
 
 
@@ -180,7 +170,7 @@ def list_metros(snapshot: Snapshot, *, occupation: str, release: str | None) -> 
 
 def list_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> dict[str, Any]:
     """Provenance for a page of area items, including tier releases."""
-    return provenance(snapshot, release_keys=_used_releases(items))
+    return snapshot.provenance(_used_releases(items))
 
 
 def get_area(
