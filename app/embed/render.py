@@ -120,7 +120,8 @@ def range_summary(card: dict[str, Any]) -> str:
 
 def _range_body(card: dict[str, Any]) -> str:
     h, a = card["hourly"], card["annual"]
-    rng, unit, one = (h, "an hour", hourly) if h else (a, "a year", annual)
+    # The scale under the bar is narrow: its amounts carry the short unit.
+    rng, unit, one = (h, "/hr", hourly) if h else (a, "/yr", annual)
     title = f"{card['occupation']} pay \u00b7 {card['area']}"
     figs = ""
     if h:
@@ -129,7 +130,9 @@ def _range_body(card: dict[str, Any]) -> str:
         figs += _strong("wr-annual", a, card["annual_text"], "a year")
     low, mid, high = one(rng["low"]), one(rng["mid"]), one(rng["high"], open_top=card["open_top"])
     note = (
-        f'<p class="wr-note" title="{escape(card["method_note"])}">{escape(card["method_note"])}</p>'
+        f'<p class="wr-note" title="{escape(card["method_note"])}"><span class="wr-long">'
+        f'{escape(card["method_note"])}</span>'
+        f'<span class="wr-short">{escape(card["method_note_short"])}</span></p>'
         if card.get("method_note")
         else ""
     )
@@ -142,9 +145,9 @@ def _range_body(card: dict[str, Any]) -> str:
         '<span class="wr-fill"></span>'
         f'<span class="wr-mid" style="left:{card["marker_pct"]}%"></span></div>'
         '<p class="wr-scale" aria-hidden="true">'
-        f"<span>Low {escape(low)} {unit}</span>"
-        f'<span class="wr-midtext">{escape(card["mid_label"])} {escape(mid)} {unit}</span>'
-        f"<span>High {escape(high)} {unit}</span></p>"
+        f"<span>Low {escape(low)}{unit}</span>"
+        f'<span class="wr-midtext">{escape(card["mid_label"])} {escape(mid)}{unit}</span>'
+        f"<span>High {escape(high)}{unit}</span></p>"
         f"{note}"
         f'<p class="wr-source" title="{source_title}"><span class="wr-long">{source_title}.</span>'
         f'<span class="wr-short">{escape(card["short_source"])} \u00b7</span> '

@@ -224,6 +224,7 @@ def _official_card(
             "Experience, certification and the other profile details are not used here: the article's "
             f"experience method applies to {DEFAULT_OCCUPATION} (Medical Records Specialists) only."
         ),
+        "method_note_short": f"Official range; the experience method covers {DEFAULT_OCCUPATION} only.",
         **_texts(hourly, annual),
         "open_top": bool((hourly or annual or {}).get("open_top")),
         "source_line": fmt.source_line(body["releases"], body["sources"]),

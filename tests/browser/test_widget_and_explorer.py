@@ -64,7 +64,11 @@ def test_widget_on_another_origin_via_script_and_iframe(page, api: ApiServer, ho
     national = estimate(api, "")
     assert page.locator("#w-us .wr-hourly").inner_text() == expected_ranges(national)[0]
     # The card's link points at the API, not at the host page.
-    assert page.locator("#w-nj .wr-source a").get_attribute("href").startswith(f"{api.base}/estimate?")
+    assert (
+        page.locator("#w-nj .wr-source a")
+        .get_attribute("href")
+        .startswith(f"{api.base}/embed/wage-range/method?")
+    )
 
     # Bad input: the div shows the host's fallback text, the page is untouched.
     assert page.locator("#w-bad .wr-fallback").inner_text() == "Pay range not available"

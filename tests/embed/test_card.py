@@ -168,9 +168,9 @@ def test_card_for_another_occupation_shows_the_areas_official_range(client: Test
     assert "Billing and Posting Clerks pay \u00b7 Texas" in html
     assert "Texas 25th\u201375th percentile, official" in html
     # years=3 is not used, and the card says why.
-    note = unescape(re.search(r'<p class="wr-note"[^>]*>([^<]*)', html).group(1))
+    note = unescape(re.search(r'<p class="wr-note"[^>]*><span class="wr-long">([^<]*)', html).group(1))
     assert "experience method applies to 29-2072" in note and "not used" in note
-    assert "Median $22.07 an hour" in html
+    assert "Median $22.07/hr" in html
     assert 'href="/embed/wage-range/method?occupation=43-3021&amp;years=3&amp;state=TX"' in html
     # 29-2072 itself never carries the note.
     assert 'class="wr-note"' not in client.get("/embed/wage-range?state=TX").text
@@ -181,12 +181,43 @@ def test_card_for_another_occupation_shows_the_areas_official_range(client: Test
     assert bad.status_code == 422 and "not in state TX" in unescape(bad.text)
 
 
-def test_money_on_the_card_carries_its_unit(client: TestClient):
-    html = client.get("/embed/wage-range?state=NJ&years=3").text
-    amounts = re.findall(
-        r"\$[\d,]+(?:\.\d\d)?\+?(?:</strong>)?( an hour| a year| to|\)| \u2013)?", unescape(html)
-    )
-    assert amounts and all(a for a in amounts), amounts
+AMOUNT = r"\$[\d,]+(?:\.\d\d)?\+?"
+WITH_UNIT = rf"{AMOUNT}(?: (?:\u2013|to) {AMOUNT})?(?: an hour| a year|/hr|/yr)"
+
+
+def texts_of(html: str) -> list[str]:
+    """The visible text of a page (tags dropped) and every title and aria-label, unescaped; quotations of
+    the sources (blockquote) are their own words, left as they are."""
+    body = re.sub(r"(?s)<(style|script|blockquote)\b.*?</\1>", "", html)
+    return [unescape(re.sub(r"<[^>]+>", "", body))] + [
+        unescape(v) for v in re.findall(r'(?:title|aria-label)="([^"]*)"', body)
+    ]
+
+
+def assert_units(html: str) -> None:
+    for text in texts_of(html):
+        covered = {i for m in re.finditer(WITH_UNIT, text) for i in range(m.start(), m.end())}
+        for m in re.finditer(AMOUNT, text):
+            assert m.start() in covered, (
+                f"no unit after {m.group()!r} in {text[max(0, m.start() - 60) : m.end() + 40]!r}"
+            )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/embed/wage-range?state=NJ&years=3",
+        "/embed/wage-range?metro=41940&years=12&compact=true",
+        "/embed/wage-range?occupation=11-9111&state=CA",
+        "/embed/wage-range/method?state=NJ&years=3&certifications=CPC&retirement_match_pct=4",
+        "/embed/wage-range/method?state=TX",
+        "/embed/wage-range/method?occupation=43-3021&state=TX",
+    ],
+)
+def test_money_carries_its_unit(client: TestClient, path: str):
+    html = client.get(path).text
+    assert re.search(AMOUNT, html)
+    assert_units(html)
 
 
 def test_method_page_shows_the_estimates_steps_with_their_sources(client: TestClient):
