@@ -51,4 +51,3 @@ class CompareResponse(Provenance):
     summary: str = Field(description="One plain sentence a job board can show as it is")
     release: ReleaseRef = Field(description="The release the compared figures come from")
     percentiles: Percentiles = Field(description="The published figures compared against, with citations")
-

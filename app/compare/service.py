@@ -1,4 +1,4 @@
-"""Where a posted pay range falls in an area's official wage distribution (linear between published points)."""
+"""Where a posted pay range falls in an area's official wage distribution, linear between published points."""
 
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -75,8 +75,9 @@ def place(*, value: float, points: list[tuple[str, float, bool]], unit: str) -> 
             if hi_top:
                 out.update(
                     top_coded=True,
-                    note=f"{hi_stat} is top-coded (BLS publishes it only as at least {money(hi, unit=unit)}); "
-                    "interpolated against that floor, this percentile is an upper bound.",
+                    note=f"{hi_stat} is top-coded (BLS publishes it only as at least "
+                    f"{money(hi, unit=unit)}); interpolated against that floor, "
+                    "this percentile is an upper bound.",
                 )
             return out
     raise AssertionError("published percentiles out of order")  # pragma: no cover
