@@ -143,7 +143,7 @@ def compare(
     view = wages_service.occupation_view(snapshot, occupation=occupation, release=None)
     area = _area(snapshot, state=state, metro=metro)
     rec = view.by_key.get(f"{area['area_type']}:{area['code']}")
-    wages = rec["wages"] if rec is not None else dict.fromkeys(PERCENTILES)
+    wages: dict[str, Any] = rec["wages"] if rec is not None else dict.fromkeys(PERCENTILES)
     missing = [p for p in PERCENTILES if wages[p] is None or wages[p][unit] is None]
     if missing:
         param = "metro" if metro is not None else "state" if state is not None else "occupation"
