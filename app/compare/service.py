@@ -110,7 +110,8 @@ def sentence(*, low: dict[str, Any], high: dict[str, Any], occupation: str, area
     return f"This range runs from {_side(low)} to {_side(high)} {where}."
 
 
-def _area(snapshot: Snapshot, *, state: str | None, metro: str | None) -> dict[str, Any]:
+def area_of(snapshot: Snapshot, *, state: str | None, metro: str | None) -> dict[str, Any]:
+    """The state, metro or (neither given) the nation; 422 for an unknown code or both at once."""
     if state is not None and metro is not None:
         raise InvalidInput(
             "Give either state or metro, not both.",
@@ -141,7 +142,7 @@ def compare(
             details=[{"parameter": "low,high", "problem": "low greater than high"}],
         )
     view = wages_service.occupation_view(snapshot, occupation=occupation, release=None)
-    area = _area(snapshot, state=state, metro=metro)
+    area = area_of(snapshot, state=state, metro=metro)
     rec = view.by_key.get(f"{area['area_type']}:{area['code']}")
     wages: dict[str, Any] = rec["wages"] if rec is not None else dict.fromkeys(PERCENTILES)
     missing = [p for p in PERCENTILES if wages[p] is None or wages[p][unit] is None]
