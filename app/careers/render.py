@@ -24,7 +24,7 @@ CARD_CSS = f"""
 .cc caption{{text-align:left;font-weight:600;padding:4px 0}}
 .cc th,.cc td{{text-align:left;padding:3px 6px 3px 0;border-bottom:1px solid var(--cc-border);
   vertical-align:top}}
-.cc td.cc-num{{white-space:nowrap}}
+.cc td.cc-num,.cc-soc{{white-space:nowrap}}
 .cc sup{{font-size:10px}}
 .cc-claim{{background:var(--cc-claim);border-radius:6px;padding:4px 6px;margin-top:4px;font-size:12.5px}}
 .cc-cites{{margin:6px 0 0;padding-left:18px;overflow-wrap:anywhere}}
@@ -33,15 +33,18 @@ PAGE_CSS = "html,body{margin:0;padding:0;background:transparent}"
 
 
 class _Notes:
-    """Numbered footnotes: one per distinct citation."""
+    """Numbered footnotes: one per distinct citation, named by its release's short label."""
 
-    def __init__(self) -> None:
+    def __init__(self, releases: list[dict[str, Any]]) -> None:
         self.items: list[str] = []
+        self.labels = {r["key"]: r["label"].split(" (")[0].split(":")[0] for r in releases}
 
     def ref(self, *cites: dict[str, Any]) -> str:
         marks = []
         for c in cites:
-            text = f"{c['release']}: {c['citation']}"
+            # The article's table rows are cited as printed (Markdown); shown here as plain text.
+            citation = c["citation"].strip("| ").replace(" | ", " \u00b7 ").replace("*", "")
+            text = f"{self.labels.get(c['release'], c['release'])}: {citation}"
             if text not in self.items:
                 self.items.append(text)
             marks.append(str(self.items.index(text) + 1))
@@ -50,7 +53,7 @@ class _Notes:
 
 def card_fragment(data: dict[str, Any], *, theme: str) -> str:
     """The card element alone (a <section>, no heading, so the host page's outline is untouched)."""
-    notes = _Notes()
+    notes = _Notes(data["releases"])
     area = data["area"]["name"]
     occupation = data["occupation"]["title"]
     rows = []
@@ -83,8 +86,9 @@ def card_fragment(data: dict[str, Any], *, theme: str) -> str:
             )
         ladder.append(
             f'<tr class="cc-rung" data-soc="{escape(occ["soc_code"])}"><th scope="row">'
-            f'{escape(occ["title"] or occ["soc_code"])} <span class="cc-muted">{escape(occ["soc_code"])}'
-            f'</span></th><td class="cc-num">{cell}</td></tr>'
+            f"{escape(occ['title'] or occ['soc_code'])} "
+            f'<span class="cc-muted cc-soc">{escape(occ["soc_code"])}</span></th>'
+            f'<td class="cc-num">{cell}</td></tr>'
         )
         claim = item["article_claim"]
         if claim is not None:
