@@ -37,6 +37,8 @@ OPERATION_NAMES = {
     "refresh": "refreshData",
     "export": "exportData",
     "wage_range_card": "getWageRangeCard",
+    "wage_range_method": "getWageRangeMethod",
+    "careers_card": "getCareersCard",
     "embed_js": "getEmbedScript",
     "percentiles_chart": "getPercentilesChart",
     "states_chart": "getStatesChart",
@@ -227,7 +229,9 @@ CONFLICT_OPERATIONS = frozenset(
         "getPercentiles",
         "getPercentilesChart",
         "getWageRangeCard",
+        "getWageRangeMethod",
         "getExplorer",
+        "getCompare",
     }
 )
 OPERATION_EXAMPLES: dict[str, tuple[str, Any]] = {
@@ -295,8 +299,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 responses.pop("304", None)
             else:
                 responses["304"] = {"description": "Not Modified: the If-None-Match ETag still matches"}
+            # Other representations a route declares for its errors (an HTML card's) stay beside the JSON.
+            other_media: dict[str, Any] = {}
             for code in list(responses):
                 if code.startswith(("4", "5")):
+                    other_media.update(
+                        {m: c for m, c in responses[code].get("content", {}).items() if m != JSON}
+                    )
                     del responses[code]
             for code in _errors_for(path, method, operation):
                 text = ERROR_DESCRIPTIONS[code]
@@ -304,7 +313,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     text += CONFLICTS
                 responses[code] = {
                     "description": text,
-                    "content": {"application/json": {"schema": ERROR_REF}},
+                    "content": {JSON: {"schema": ERROR_REF}, **other_media},
                 }
             operation.setdefault("security", [])
             if operation["operationId"] in OPERATION_EXAMPLES:

@@ -68,7 +68,7 @@ def test_operation_ids_are_unique_camel_case() -> None:
     ids = [op["operationId"] for _, _, op in OPERATIONS]
     assert len(ids) == len(set(ids))
     for name in ids:
-        assert re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", name), name
+        assert re.fullmatch(r"(get|list|estimate|refresh|export)(?:[A-Z][a-z0-9]*)*", name), name
     assert {"listStates", "getState", "getEstimate", "estimate", "estimateBatch", "listStatesCsv"} <= set(ids)
 
 
@@ -80,13 +80,16 @@ def test_every_operation_follows_the_rules(path: str, method: str, operation: di
     errors = {code: r for code, r in responses.items() if code[0] in "45"}
     assert {"400", "429"} <= set(errors)
     for response in errors.values():
-        assert response["content"] == {"application/json": {"schema": ERROR_REF}}
+        assert response["content"]["application/json"] == {"schema": ERROR_REF}
+        # An HTML card may answer its reader with an HTML error too; nothing else.
+        assert set(response["content"]) <= {"application/json", "text/html"}
     if operation.get("parameters") or operation.get("requestBody"):
         assert "422" in errors
     if method != "get":
         assert "304" not in responses
     # One representation per 200.
     assert len(responses["200"]["content"]) == 1 or path == "/export"
+    assert "text/html" not in responses["400"]["content"] or "text/html" in responses["200"]["content"]
     # Security: admin routes need the token, every other route says it needs none.
     assert operation["security"] == ([{"adminToken": []}] if path.startswith("/admin/") else [])
     # At least one example: a parameter's, the body's or the response's.
