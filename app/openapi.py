@@ -232,6 +232,8 @@ CONFLICT_OPERATIONS = frozenset(
         "getWageRangeMethod",
         "getExplorer",
         "getCompare",
+        "getCareers",
+        "getCareersCard",
     }
 )
 OPERATION_EXAMPLES: dict[str, tuple[str, Any]] = {
