@@ -23,6 +23,13 @@ class AreaType(StrEnum):
     nonmetro = "nonmetro"
 
 
+class WageUnit(StrEnum):
+    """Unit of a wage: USD a year or USD an hour."""
+
+    annual = "annual"
+    hourly = "hourly"
+
+
 class Tier(StrEnum):
     """A source's ranking of an area that gives no figures: among the top-paying or the lower-paying."""
 

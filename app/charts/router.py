@@ -1,6 +1,5 @@
 """Charts as SVG: the percentile distribution and states by wage, usable in a report or an <img>."""
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -16,6 +15,7 @@ from app.deps import (
     StateParam,
     occupation_in_memory,
 )
+from app.models import WageUnit
 from app.query import sort_query
 from app.schemas import ERROR_RESPONSES
 from app.wages.service import AREA_SORT_KEYS
@@ -30,14 +30,7 @@ SVG_HEADERS = {
 }
 
 
-class Unit(StrEnum):
-    """Wage unit of a chart."""
-
-    annual = "annual"
-    hourly = "hourly"
-
-
-UnitParam = Annotated[Unit, Query(description="annual (default) or hourly wages")]
+UnitParam = Annotated[WageUnit, Query(description="annual (default) or hourly wages")]
 
 
 def _svg(body: str) -> Response:
@@ -51,7 +44,7 @@ async def percentiles_chart(
     release: ReleaseParam = None,
     state: StateParam = None,
     metro: MetroParam = None,
-    unit: UnitParam = Unit.annual,
+    unit: UnitParam = WageUnit.annual,
 ) -> Response:
     """Bar chart of p10, p25, median, p75 and p90 for the nation, a state or a metro (as /percentiles)."""
     chart = service.percentiles_chart(
@@ -72,7 +65,7 @@ async def states_chart(
             description="Order of the bars (as /states); the first wage statistic in it is the one charted"
         ),
     ] = "-mean",
-    unit: UnitParam = Unit.annual,
+    unit: UnitParam = WageUnit.annual,
 ) -> Response:
     """Horizontal bar chart of the states that have the charted statistic, ordered like /states?sort=."""
     chart = service.states_chart(snapshot, occupation=occupation, release=release, sort=sort, unit=unit)

@@ -21,7 +21,7 @@ async def get_compare(
     snapshot: SnapshotDep,
     low: AmountParam,
     high: AmountParam,
-    unit: Annotated[Unit, Query(description="annual (USD a year) or hourly (USD an hour)")] = "annual",
+    unit: Annotated[Unit, Query(description="annual (USD a year) or hourly (USD an hour)")] = Unit.annual,
     occupation: OccupationParam = DEFAULT_OCCUPATION,
     state: Annotated[str | None, Query(description="USPS state code", max_length=2, min_length=2)] = None,
     metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,

@@ -1,19 +1,21 @@
 """Public response model of /compare."""
 
-from typing import Literal
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.models import WageUnit as Unit
 from app.schemas import Figure, OccupationRef, Provenance, ReleaseRef
-
-Unit = Literal["annual", "hourly"]
-Position = Literal["below_p10", "within", "above_p90", "top_coded"]
+from app.wages.schemas import AreaRef
 
 
-class AreaRef(BaseModel):
-    area_type: str
-    code: str
-    name: str
+class Position(StrEnum):
+    """Where a value sits among the published percentiles."""
+
+    below_p10 = "below_p10"
+    within = "within"
+    above_p90 = "above_p90"
+    top_coded = "top_coded"
 
 
 class Placement(BaseModel):
@@ -34,7 +36,7 @@ class Placement(BaseModel):
     note: str | None = Field(description="What top-coding means for this value")
 
 
-class Percentiles(BaseModel):
+class PublishedPercentiles(BaseModel):
     p10: Figure
     p25: Figure
     median: Figure
@@ -50,4 +52,6 @@ class CompareResponse(Provenance):
     high: Placement
     summary: str = Field(description="One plain sentence a job board can show as it is")
     release: ReleaseRef = Field(description="The release the compared figures come from")
-    percentiles: Percentiles = Field(description="The published figures compared against, with citations")
+    percentiles: PublishedPercentiles = Field(
+        description="The published figures compared against, with citations"
+    )
