@@ -106,9 +106,11 @@ def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]
         msg = err.get("msg", "invalid value")
         got = None if secret else err.get("input")
         detail = {"parameter": where, "problem": msg, "value": None if secret else _short(got)}
-        pattern = (err.get("ctx") or {}).get("pattern")
-        if pattern is not None:
-            detail["pattern"] = str(pattern)
+        ctx = err.get("ctx") or {}
+        if "allowed" in ctx:
+            detail["allowed"] = list(ctx["allowed"])
+        elif "pattern" in ctx:
+            detail["pattern"] = str(ctx["pattern"])
         details.append(detail)
         parts.append(
             f"{where}: {msg}"

@@ -34,7 +34,7 @@ from app.health.router import router as health_router
 from app.listing import json_response
 from app.openapi import install as install_openapi
 from app.openapi import operation_id
-from app.query import reject_unknown_params
+from app.query import explain_list_error, reject_unknown_params
 from app.reference.router import router as reference_router
 from app.store import DataUnavailable, Store
 from app.wages.router import router as wages_router
@@ -55,7 +55,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
-        message, details = validation_message(exc.errors())
+        message, details = validation_message([explain_list_error(e) for e in exc.errors()])
         return json_response(error_body(422, "invalid_input", message, details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

@@ -87,7 +87,7 @@ async def area_filters(
         str | None,
         Query(
             max_length=300,
-            pattern=sort_pattern(FIELDS).replace("[-+]?", ""),
+            pattern=sort_pattern(FIELDS, signed=False),
             description=f"Comma-separated fields to return, from: {', '.join(FIELDS)}. The items then carry "
             "only these fields (see AreaFields).",
             examples=["code,name,median"],
