@@ -1,5 +1,6 @@
-"""Operator CLI: ``salary-api serve | migrate | seed | import-oews | export``."""
+"""Operator CLI: ``salary-api serve | migrate | seed | import-oews | export | config-reference``."""
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from rich.progress import TaskID
 
 from app.config import get_settings
 from app.db import make_engine, normalise_url
+from app.observability.logs import configure as configure_logs
 
 cli = typer.Typer(
     pretty_exceptions_enable=False,
@@ -72,9 +74,14 @@ def serve(
     port: int = typer.Option(8000, envvar="PORT"),
     workers: int = typer.Option(1, envvar="WEB_CONCURRENCY"),
 ) -> None:
-    """Serve the API with uvicorn (asyncio loop, httptools parser)."""
+    """Serve the API with uvicorn (asyncio loop, httptools parser); SIGTERM drains, then stops."""
     import uvicorn
 
+    from app.observability.logs import logging_config
+
+    settings = get_settings()
+    if workers > 1:
+        _multiprocess_metrics_dir()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -85,9 +92,41 @@ def serve(
         # more throughput; see "Why the asyncio loop" in bench/README.md for the measurements.
         loop="asyncio",
         http="httptools",
-        log_level="warning",
+        log_config=logging_config(settings),
+        log_level=settings.log_level,
         access_log=False,
+        timeout_graceful_shutdown=settings.shutdown_timeout,
     )
+
+
+def _multiprocess_metrics_dir() -> None:
+    """Workers share their metrics through files: an emptied PROMETHEUS_MULTIPROC_DIR, or a new one."""
+    import os
+    import tempfile
+
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not path:
+        path = tempfile.mkdtemp(prefix="salary-api-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    for stale in Path(path).glob("*.db"):
+        stale.unlink()
+
+
+@cli.command("config-reference")
+def config_reference_command(
+    output: Annotated[
+        Path | None, typer.Option(help="File to write, e.g. docs/configuration.md; default: standard output")
+    ] = None,
+) -> None:
+    """Write the table of every setting (environment name, default, meaning), generated from Settings."""
+    from app.config_reference import render
+
+    text = render()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}")
 
 
 @cli.command("import-oews")
@@ -122,7 +161,11 @@ def import_oews_command(
     from app.oews import import_oews
 
     chosen = [g for value in groups or ["detailed"] for g in value.split(",")]
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    configure_logs(settings)
+    engine = make_engine(settings.database_url)
+    started = time.monotonic()
+    outcome, rows = "failed", 0
     try:
         with _import_progress() as progress:
             report = import_oews(
@@ -141,8 +184,11 @@ def import_oews_command(
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         console.print(f"[red]import failed:[/red] database error: {escape(reason)}", soft_wrap=True)
         raise typer.Exit(1) from None
+    else:
+        outcome, rows = report.status, report.rows_loaded
     finally:
         engine.dispose()
+        _record_import(file, outcome, time.monotonic() - started, rows)
     summary = (
         f"{escape(report.release_key)} {report.status}: {report.rows_read:,} rows read, "
         f"{report.rows_selected:,} selected, {report.rows_loaded:,} loaded"
@@ -153,6 +199,27 @@ def import_oews_command(
             f"{report.occupations_created} new occupations); data version {report.data_version}"
         )
     console.print(summary, soft_wrap=True)
+
+
+def _record_import(file: Path, status: str, seconds: float, rows: int) -> None:
+    """The import's metrics (seen by /metrics through a shared PROMETHEUS_MULTIPROC_DIR) and its log event."""
+    import logging
+
+    from app.observability import metrics
+    from app.observability.logs import event
+
+    metrics.record_import(status=status, seconds=seconds, rows=rows)
+    level = logging.ERROR if status == "failed" else logging.INFO
+    event(
+        logging.getLogger("salary_api.import"),
+        level,
+        "import",
+        f"import {status}",
+        file=file.name,
+        status=status,
+        duration_s=round(seconds, 3),
+        rows_loaded=rows,
+    )
 
 
 @contextmanager

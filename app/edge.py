@@ -20,6 +20,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import error_body
+from app.observability import metrics
 
 UNCACHED_PATHS = frozenset(
     {"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
@@ -152,6 +153,7 @@ class EdgeMiddleware:
             client = scope.get("client")
             wait = self.buckets.take(client[0] if client else "-", time.monotonic())
             if wait > 0:
+                metrics.rate_limited()
                 retry = str(max(1, math.ceil(wait)))
                 await self._error(
                     send,
@@ -232,13 +234,17 @@ class EdgeMiddleware:
             key = (scope["path"], query, csv_variant, snapshot.version)
             entry = self.cache.get(key)
             if entry is None:
+                metrics.cache_miss(scope)
                 entry = await self._fill_once(scope, receive, send, key, query, csv_variant)
                 if entry is None:
                     return
+            else:
+                metrics.cache_hit(scope)
             if raw_key != key and key in self.cache:  # this spelling too, once the query is worth keeping
                 self._remember(raw_key, entry)
         else:
             self.cache.move_to_end(raw_key)
+            metrics.cache_hit(scope)
         await self._send_cached(scope, send, entry)
 
     async def _fill_once(
@@ -276,9 +282,11 @@ class EdgeMiddleware:
         del self.seen_once[digest]
         self.cache[key] = entry
         self.cache_bytes += entry.size
+        metrics.cache_admitted(self.cache_bytes)
         while self.cache_bytes > self.max_cache_bytes and self.cache:
             _, evicted = self.cache.popitem(last=False)
             self.cache_bytes -= evicted.size
+            metrics.cache_evicted(self.cache_bytes)
 
     async def _fill(
         self, scope: Scope, receive: Receive, send: Send, key: tuple, query: str, csv_variant: bool

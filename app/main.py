@@ -28,6 +28,9 @@ from app.export.cache import ExportCache
 from app.export.router import router as export_router
 from app.health.router import router as health_router
 from app.listing import json_response
+from app.observability import metrics, stack
+from app.observability.routes import RouteTemplates
+from app.observability.shutdown import drain
 from app.query import reject_unknown_params
 from app.reference.router import router as reference_router
 from app.store import Store
@@ -81,7 +84,8 @@ def install_error_handlers(app: FastAPI) -> None:
 async def _refresh_loop(store: Store, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
-        await asyncio.to_thread(store.refresh)
+        reloaded = await asyncio.to_thread(store.refresh)
+        stack.refreshed(store, reloaded=reloaded)
 
 
 class SalaryAPI(FastAPI):
@@ -91,7 +95,8 @@ class SalaryAPI(FastAPI):
     edge_options: dict[str, Any]
 
     def build_middleware_stack(self) -> ASGIApp:
-        return EdgeMiddleware(super().build_middleware_stack(), **self.edge_options)
+        edge = EdgeMiddleware(super().build_middleware_stack(), **self.edge_options)
+        return stack.wrap(edge, settings=self.state.settings, routes=RouteTemplates(self.router.routes))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -102,7 +107,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.export_cache = ExportCache(store.engine)
-        await asyncio.to_thread(store.refresh)
+        reloaded = await asyncio.to_thread(store.refresh)
+        stack.refreshed(store, reloaded=reloaded)
+        drain.install(settings.shutdown_drain)
         # The loaded data live for the process: keep them out of the cyclic collector's full passes,
         # and collect the young generation less often (request handling allocates many short-lived dicts).
         gc.collect()
@@ -117,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await task
             await app.state.export_cache.close()
             store.engine.dispose()
+            metrics.process_exiting()
 
     app = SalaryAPI(
         title="Medical billing and coding salary API",
