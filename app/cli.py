@@ -14,7 +14,6 @@ from rich.progress import TaskID
 
 from app.config import get_settings
 from app.db import make_engine, normalise_url
-from app.observability.logs import configure as configure_logs
 
 cli = typer.Typer(
     pretty_exceptions_enable=False,
@@ -162,7 +161,6 @@ def import_oews_command(
 
     chosen = [g for value in groups or ["detailed"] for g in value.split(",")]
     settings = get_settings()
-    configure_logs(settings)
     engine = make_engine(settings.database_url)
     started = time.monotonic()
     outcome, rows = "failed", 0
@@ -188,7 +186,9 @@ def import_oews_command(
         outcome, rows = report.status, report.rows_loaded
     finally:
         engine.dispose()
-        _record_import(file, outcome, time.monotonic() - started, rows)
+        _record_import(
+            file, outcome, time.monotonic() - started, rows, log_json=settings.log_format == "json"
+        )
     summary = (
         f"{escape(report.release_key)} {report.status}: {report.rows_read:,} rows read, "
         f"{report.rows_selected:,} selected, {report.rows_loaded:,} loaded"
@@ -201,14 +201,18 @@ def import_oews_command(
     console.print(summary, soft_wrap=True)
 
 
-def _record_import(file: Path, status: str, seconds: float, rows: int) -> None:
-    """The import's metrics (seen by /metrics through a shared PROMETHEUS_MULTIPROC_DIR) and its log event."""
+def _record_import(file: Path, status: str, seconds: float, rows: int, *, log_json: bool) -> None:
+    """The import's metrics (seen by /metrics through a shared PROMETHEUS_MULTIPROC_DIR) and, when logs are
+    JSON, its log event (on a terminal the summary line above says it all)."""
     import logging
 
     from app.observability import metrics
-    from app.observability.logs import event
+    from app.observability.logs import configure, event
 
     metrics.record_import(status=status, seconds=seconds, rows=rows)
+    if not log_json:
+        return
+    configure(get_settings())
     level = logging.ERROR if status == "failed" else logging.INFO
     event(
         logging.getLogger("salary_api.import"),

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("salary.db")
@@ -94,6 +94,15 @@ class Settings(BaseSettings):
         gt=0,
         description="After the drain, seconds in-flight requests get to finish before they are cut.",
     )
+
+    @field_validator("metrics_path")
+    @classmethod
+    def _metrics_path(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("/") or "?" in value:
+            raise ValueError("the metrics path must start with / and hold no query")
+        return value
 
 
 @lru_cache

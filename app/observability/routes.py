@@ -24,6 +24,10 @@ class RouteTemplates:
             self.patterns.append((regex, template))
         self.known: dict[str, str] = {}
 
+    def add(self, path: str) -> None:
+        """A path served outside the router (``/metrics``), labelled as itself."""
+        self.patterns.insert(0, (re.compile(f"^{re.escape(path)}$"), path))
+
     def template(self, path: str) -> str:
         """The route template, or ``unmatched`` (a 404) so unknown paths share one label."""
         found = self.known.get(path)

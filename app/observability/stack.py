@@ -19,6 +19,7 @@ def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates) -> ASGIApp
     """Outermost first: the request id, then timing and logging, then /metrics (ahead of the rate limit)."""
     if settings.metrics_path:
         app = MetricsEndpoint(app, path=settings.metrics_path)
+        routes.add(settings.metrics_path)
     app = AccessMiddleware(app, routes=routes, sample=settings.access_log_sample)
     return RequestIdMiddleware(app)
 
