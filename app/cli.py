@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from alembic import command
@@ -12,7 +12,7 @@ from alembic.config import Config
 from rich.console import Console
 from rich.progress import TaskID
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import make_engine, normalise_url
 
 cli = typer.Typer(
@@ -76,11 +76,20 @@ def serve(
     """Serve the API with uvicorn (asyncio loop, httptools parser); SIGTERM drains, then stops."""
     import uvicorn
 
+    settings = get_settings()
+    created = _multiprocess_metrics_dir() if workers > 1 else None
+    try:
+        _run_uvicorn(uvicorn, settings, host=host, port=port, workers=workers)
+    finally:
+        if created is not None:
+            import shutil
+
+            shutil.rmtree(created, ignore_errors=True)
+
+
+def _run_uvicorn(uvicorn: Any, settings: Settings, *, host: str, port: int, workers: int) -> None:
     from app.observability.logs import logging_config
 
-    settings = get_settings()
-    if workers > 1:
-        _multiprocess_metrics_dir()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -95,20 +104,25 @@ def serve(
         log_level=settings.log_level,
         access_log=False,
         timeout_graceful_shutdown=settings.shutdown_timeout,
+        # A worker loads the data before it answers the supervisor's first ping: give it time on a busy host.
+        timeout_worker_healthcheck=30,
     )
 
 
-def _multiprocess_metrics_dir() -> None:
-    """Workers share their metrics through files: an emptied PROMETHEUS_MULTIPROC_DIR, or a new one."""
+def _multiprocess_metrics_dir() -> Path | None:
+    """Workers share their metrics through files: an emptied PROMETHEUS_MULTIPROC_DIR, or a new directory
+    (returned, to be removed at exit)."""
     import os
     import tempfile
 
-    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not path:
-        path = tempfile.mkdtemp(prefix="salary-api-metrics-")
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
-    for stale in Path(path).glob("*.db"):
-        stale.unlink()
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+        return None
+    path = Path(tempfile.mkdtemp(prefix="salary-api-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path
 
 
 @cli.command("config-reference")

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from app.errors import ServiceUnavailable
 from app.listing import json_response
 from app.observability.shutdown import drain
+from app.observability.stack import refreshed
 from app.schemas import ErrorResponse
 
 router = APIRouter(tags=["health"])
@@ -43,7 +44,7 @@ def readyz(request: Request) -> Response:
     if drain.draining.is_set():
         raise ServiceUnavailable("Shutting down: finishing the requests in flight; send new ones elsewhere.")
     store = request.app.state.store
-    store.refresh()
+    refreshed(store, reloaded=store.refresh())
     snapshot = store.snapshot
     if not store.database_ok:
         raise ServiceUnavailable(f"Database unreachable ({store.last_error}).")
