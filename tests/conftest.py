@@ -67,9 +67,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         reason = reason.removeprefix("Skipped: ")
         reasons[reason] = reasons.get(reason, 0) + 1
     if reasons:
-        parts = "; ".join(
-            f"{n} because {reason}" for reason, n in sorted(reasons.items(), key=lambda i: -i[1])
-        )
+        parts = "; ".join(f"{n}: {reason}" for reason, n in sorted(reasons.items(), key=lambda i: -i[1]))
         terminalreporter.write_line(f"skipped {sum(reasons.values())}: {parts}")
 
 
