@@ -73,7 +73,8 @@ def serve(
     port: int = typer.Option(8000, envvar="PORT"),
     workers: int = typer.Option(1, envvar="WEB_CONCURRENCY"),
 ) -> None:
-    """Serve the API with uvicorn (asyncio loop, httptools parser); SIGTERM drains, then stops."""
+    """Serve the API with uvicorn (asyncio loop, httptools parser with head limits); SIGTERM drains, then
+    stops."""
     import uvicorn
 
     settings = get_settings()
@@ -89,6 +90,7 @@ def serve(
 
 def _run_uvicorn(uvicorn: Any, settings: Settings, *, host: str, port: int, workers: int) -> None:
     from app.observability.logs import logging_config
+    from app.server import PROTOCOL
 
     uvicorn.run(
         "app.main:create_app",
@@ -99,7 +101,11 @@ def _run_uvicorn(uvicorn: Any, settings: Settings, *, host: str, port: int, work
         # Not uvloop: at 512 connections its p99 was seconds (the asyncio loop's: tens of ms), for about 10%
         # more throughput; see "Why the asyncio loop" in bench/README.md for the measurements.
         loop="asyncio",
-        http="httptools",
+        http=PROTOCOL,
+        # Forwarded headers are resolved by the edge, and only from the operator's trusted proxies
+        # (SALARY_API_TRUSTED_PROXIES); uvicorn's own default would believe anything from 127.0.0.1.
+        proxy_headers=False,
+        timeout_keep_alive=settings.keep_alive_timeout,
         log_config=logging_config(settings),
         log_level=settings.log_level,
         access_log=False,

@@ -3,12 +3,13 @@
 Each setting's ``description`` is its documentation: ``salary-api config-reference`` writes the table in
 docs/configuration.md from it."""
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("salary.db")
 # Medical Records Specialists: the occupation every route defaults to and every process preloads.
@@ -55,6 +56,21 @@ class Settings(BaseSettings):
     request_timeout: float = Field(
         default=10.0, description="Seconds a request may take to produce its answer before a 503."
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated). "
+        "Empty: the TCP peer is the client, whatever headers it sends.",
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024,
+        description="Largest request line plus headers `salary-api serve` accepts, in bytes (431 beyond).",
+    )
+    header_timeout: float = Field(
+        default=10.0, description="Seconds a client may take to send the request line and headers (408)."
+    )
+    keep_alive_timeout: int = Field(
+        default=5, description="Seconds an idle keep-alive connection is kept open by `salary-api serve`."
+    )
     export_timeout: float = Field(
         default=120.0,
         description="Seconds `/export` may take (a build of a full OEWS release takes about 30 s).",
@@ -94,6 +110,15 @@ class Settings(BaseSettings):
         gt=0,
         description="After the drain, seconds in-flight requests get to finish before they are cut.",
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for part in value:
+            ipaddress.ip_network(part, strict=False)  # a typo fails at start-up, not silently
+        return value
 
     @field_validator("metrics_path")
     @classmethod

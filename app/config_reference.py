@@ -37,8 +37,12 @@ def env_names(name: str, field: FieldInfo) -> list[str]:
 def shown_default(field: FieldInfo) -> str:
     """The default as an operator would write it in the environment."""
     value: Any = field.default
+    if value is PydanticUndefined and field.default_factory is not None:
+        value = field.default_factory()  # type: ignore[call-arg]
     if value is PydanticUndefined or value is None:
         return "(unset)"
+    if isinstance(value, list):
+        return f"`{','.join(map(str, value))}`" if value else "(none)"
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     return f"`{value}`"
