@@ -131,7 +131,7 @@ def _range_body(card: dict[str, Any]) -> str:
     low, mid, high = one(rng["low"]), one(rng["mid"]), one(rng["high"], open_top=card["open_top"])
     note = (
         f'<p class="wr-note" title="{escape(card["method_note"])}"><span class="wr-long">'
-        f'{escape(card["method_note"])}</span>'
+        f"{escape(card['method_note'])}</span>"
         f'<span class="wr-short">{escape(card["method_note_short"])}</span></p>'
         if card.get("method_note")
         else ""
