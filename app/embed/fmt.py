@@ -1,10 +1,11 @@
 """Formatting shared by the HTML card, the SVG charts and the explorer page: money, source lines, escaping."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
-__all__ = ["escape", "hourly", "annual", "money_range", "source_line", "area_label"]
+__all__ = ["escape", "hourly", "annual", "money_range", "source_line", "area_label", "release_keys_in_words"]
 
 
 def _rounded(value: float, places: str) -> Decimal:
@@ -63,3 +64,8 @@ def range_source_line(estimate: dict[str, Any]) -> str:
     """The source line for an estimate's range: the releases of its base and adjustments only."""
     used = {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
     return source_line([r for r in estimate["releases"] if r["key"] in used], estimate["sources"])
+
+
+def release_keys_in_words(text: str, labels: dict[str, str]) -> str:
+    """An explanation's 'from release bls-oews-2025-05' with the release's label in place of its key."""
+    return re.sub(r"\brelease ([a-z0-9][a-z0-9-]*)", lambda m: labels.get(m.group(1), m.group(0)), text)

@@ -289,6 +289,10 @@ def error_card(*, status: int, message: str, theme: str, compact: bool, brand: s
     }
 
 
+def _labels_by_key(snapshot: Snapshot) -> dict[str, str]:
+    return {key: r["label"] for key, r in snapshot.release_by_key.items()}
+
+
 def _release_labels(snapshot: Snapshot, keys: list[str]) -> str:
     labels = [
         snapshot.release_by_key[k]["label"] for k in dict.fromkeys(keys) if k in snapshot.release_by_key
@@ -395,7 +399,7 @@ def method_steps(
         steps.append(
             {
                 "title": f"Adjusted for {adj['factor'].replace('_', ' ')}",
-                "sentence": adj["explanation"],
+                "sentence": fmt.release_keys_in_words(adj["explanation"], _labels_by_key(snapshot)),
                 "effect": f"Low end {low}, high end {high}." if low != high else f"Both ends {low}.",
                 "source": _release_labels(snapshot, adj["releases"]),
                 "citation": adj["citation"],

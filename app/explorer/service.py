@@ -9,12 +9,66 @@ from app.embed import fmt
 from app.embed import service as embed_service
 from app.errors import InvalidInput, NotFound, validation_message
 from app.estimate import service as estimate_service
-from app.estimate.schemas import Education, EstimateRequest, Setting, Specialty
+from app.estimate.schemas import (
+    HOURS_MAX,
+    MATCH_MAX,
+    YEARS_MAX,
+    Education,
+    EstimateRequest,
+    Setting,
+    Specialty,
+)
 from app.query import apply_sort, parse_sort
 from app.store import Snapshot
 from app.wages import service as wages
 
 DEFAULT_SORT = "-mean"
+# What a reader is told under a field the API rejected, in place of the validator's words.
+FIELD_HINTS = {
+    "years": f"Enter whole years, from 0 to {YEARS_MAX}.",
+    "hours_per_year": f"Enter whole hours a year, from 1 to {HOURS_MAX}.",
+    "retirement_match_pct": f"Enter a percentage from 0 to {MATCH_MAX}.",
+}
+SORT_WORDS = {
+    "name": ("state name", "A to Z", "Z to A"),
+    "code": ("state code", "A to Z", "Z to A"),
+    "rank": ("rank", "first to last", "last to first"),
+    "tier": ("tier", "A to Z", "Z to A"),
+    "mean": ("mean wage", "lowest first", "highest first"),
+    "median": ("median wage", "lowest first", "highest first"),
+    "p10": ("10th percentile wage", "lowest first", "highest first"),
+    "p25": ("25th percentile wage", "lowest first", "highest first"),
+    "p75": ("75th percentile wage", "lowest first", "highest first"),
+    "p90": ("90th percentile wage", "lowest first", "highest first"),
+    "employment": ("employment", "lowest first", "highest first"),
+}
+
+
+def sort_words(spec: list[tuple[str, bool]]) -> str:
+    """'mean wage, highest first' from a parsed sort (then ', then by ...' for further keys)."""
+    parts = []
+    for name, desc in spec:
+        words, up, down = SORT_WORDS.get(name, (name.replace("_", " "), "ascending", "descending"))
+        parts.append(f"{words}, {down if desc else up}")
+    return "; then by ".join(parts)
+
+
+def field_errors(exc: InvalidInput, given: dict[str, str | None]) -> dict[str, str]:
+    """{form field: what to tell the reader beside it} from an error's details (their 'parameter')."""
+    out: dict[str, str] = {}
+    for detail in exc.details:
+        for name in str(detail.get("parameter", "")).split(","):
+            name = name.strip()
+            if name not in given or name in out:
+                continue
+            invalid = "allowed" in detail or detail.get("problem") not in (None, "conflict")
+            if invalid and name in FIELD_HINTS:
+                out[name] = FIELD_HINTS[name]
+            elif invalid:
+                out[name] = "Not one of the choices; pick one from the list."
+            else:
+                out[name] = exc.message
+    return out
 
 
 def parse_profile(raw: dict[str, str | None]) -> dict[str, Any]:
@@ -33,7 +87,7 @@ def choices(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "occupations": [
             {"code": o["soc_code"], "label": f"{o['title']} ({o['soc_code']})"}
-            for o in sorted(snapshot.occupation_by_code.values(), key=lambda o: o["soc_code"])
+            for o in embed_service.occupations_with_official_figures(snapshot)
         ],
         "states": [
             {"code": a["code"], "label": a["name"]}
@@ -85,6 +139,7 @@ def explorer_view(
     spec = parse_sort(sort, wages.AREA_SORT_KEYS)
     wages.resolve_occupation(snapshot, code=occupation)
     estimate = error = None
+    errors: dict[str, str] = {}
     profile: dict[str, Any] = {}
     if occupation != DEFAULT_OCCUPATION:
         # The bands and premiums the method uses describe medical coders; nothing estimates other jobs.
@@ -99,6 +154,7 @@ def explorer_view(
             estimate = estimate_service.estimate_one(snapshot, **profile)
         except InvalidInput as exc:
             error = exc.message
+            errors = field_errors(exc, raw_profile)
     envelope, items = wages.list_states(snapshot, occupation=occupation, release=None)
     states = apply_sort(items, spec, wages.AREA_SORT_KEYS)
     states_prov = wages.list_provenance(snapshot, items=states)
@@ -113,16 +169,19 @@ def explorer_view(
         "occupation": occupation,
         "raw": raw_profile,
         "sort": sort,
+        "sort_words": sort_words(spec),
         "chart_sort": chart_sort,
         "choices": choices(snapshot),
         "estimate": estimate,
         "card": card,
         "error": error,
+        "field_errors": errors,
         # The estimate's echo holds the codes /estimate accepted; a rejected profile shows national figures.
         "percentiles": _percentiles(
             snapshot, occupation=occupation, area=estimate["profile"] if estimate else {}
         ),
         "states": states,
+        "release_labels": {key: r["label"] for key, r in snapshot.release_by_key.items()},
         "states_source": fmt.source_line(states_prov["releases"], states_prov["sources"]),
         "occupation_title": envelope["occupation"]["title"],
         "data_version": snapshot.version,

@@ -234,7 +234,11 @@ def test_method_page_shows_the_estimates_steps_with_their_sources(client: TestCl
     assert len(steps) == expected
     assert labels[body["base"]["release"]] in steps[0] and body["base"]["citation"][:80] in steps[0]
     for step, adj in zip(steps[1:], body["adjustments"], strict=False):
-        assert adj["explanation"] in step and adj["citation"][:80] in step
+        explanation = adj["explanation"]
+        for key, label in labels.items():
+            explanation = explanation.replace(f"release {key}", label)
+        assert explanation in step and adj["citation"][:80] in step
+        assert "release bls-" not in step
         assert all(labels[k] in step for k in adj["releases"])
     for step, note in zip(steps[1 + len(body["adjustments"]) :], body["notes"], strict=False):
         assert note["message"] in step
