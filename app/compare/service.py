@@ -12,6 +12,8 @@ from app.wages.service import PERCENTILES
 RANKS = dict(zip(PERCENTILES, (10, 25, 50, 75, 90), strict=True))
 UNITS = ("annual", "hourly")
 POSITIONS = ("below_p10", "within", "above_p90", "top_coded")
+# Largest amount accepted for low and high (USD a year or an hour).
+MAX_AMOUNT = 10_000_000
 
 
 def _dec(value: float) -> Decimal:

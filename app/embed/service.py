@@ -4,6 +4,7 @@ school page shows; the same figures, step by step, for the "How it is estimated"
 from typing import Any
 from urllib.parse import urlencode
 
+from app.compare import service as compare_service
 from app.config import DEFAULT_OCCUPATION
 from app.embed import fmt
 from app.errors import InvalidInput, NotFound
@@ -234,6 +235,49 @@ def _official_card(
     }
 
 
+def _bar_position(place: dict[str, Any]) -> float:
+    """Where a compared value sits on a bar running from p10 (0%) to p90 (100%)."""
+    if place["position"] == "below_p10":
+        return 0.0
+    if place["percentile"] is None:
+        return 100.0
+    return round((place["percentile"] - 10) / 80 * 100, 1)
+
+
+def badge_card(
+    snapshot: Snapshot, *, occupation: str, profile: dict[str, Any], low: float, high: float, unit: str
+) -> dict[str, Any]:
+    """The badge: where a posted range sits among the area's official percentiles, as /compare answers."""
+    if low > high:
+        raise InvalidInput(
+            f"compare_low ({low:g}) is greater than compare_high ({high:g}); give the range's bottom first.",
+            details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
+        )
+    body = compare_service.compare(
+        snapshot,
+        occupation=occupation,
+        low=low,
+        high=high,
+        unit=unit,
+        state=profile.get("state"),
+        metro=profile.get("metro"),
+    )
+    unused = [name for name in METHOD_ONLY if profile.get(name) is not None]
+    money = fmt.hourly if unit == "hourly" else fmt.annual
+    return {
+        "area": body["area"]["name"],
+        "sentence": body["summary"],
+        "range_text": f"{money(low)} \u2013 {money(high)} {'an hour' if unit == 'hourly' else 'a year'}",
+        "low_pos": _bar_position(body["low"]),
+        "high_pos": _bar_position(body["high"]),
+        "method_note": f"Not used by the badge: {', '.join(unused)}." if unused else None,
+        "source_line": fmt.source_line(body["releases"], body["sources"]),
+        "short_source": _short_source(body["releases"]),
+        "data_version": body["data_version"],
+        "open_top": False,
+    }
+
+
 def wage_card(
     snapshot: Snapshot,
     *,
@@ -242,11 +286,22 @@ def wage_card(
     theme: str,
     compact: bool,
     brand: str | None = None,
+    compare: tuple[float | None, float | None, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the card shows: the /estimate figures for 29-2072, the area's official range otherwise."""
+    """Everything the card shows: the /estimate figures for 29-2072, the area's official range otherwise,
+    or with ``compare`` (low, high, unit) the badge placing a posted range among the official percentiles."""
     occ = official_occupation(snapshot, code=occupation)
     style = {"kind": "range", "theme": theme, "compact": compact, "brand": brand}
-    if occupation != DEFAULT_OCCUPATION:
+    if compare is not None and compare[:2] != (None, None):
+        low, high, unit = compare
+        if low is None or high is None:
+            raise InvalidInput(
+                "Give both compare_low and compare_high (the posted range) for the badge.",
+                details=[{"parameter": "compare_low,compare_high", "problem": "one of the pair missing"}],
+            )
+        card = badge_card(snapshot, occupation=occupation, profile=profile, low=low, high=high, unit=unit)
+        style["kind"] = "badge"
+    elif occupation != DEFAULT_OCCUPATION:
         card = _official_card(snapshot, occupation=occ, profile=profile)
     else:
         est = estimate_service.estimate_one(snapshot, **profile)
