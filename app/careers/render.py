@@ -1,13 +1,20 @@
-"""HTML of the career-outcomes card: self-contained, inline CSS only, no scripts; every figure is footnoted
-with its source and the sentence or file row it comes from."""
+"""HTML of the career-outcomes card: self-contained, inline CSS, one script (the wage card's height poster,
+allowed by its hash); every figure is footnoted with its source and the sentence or file row it comes from."""
 
 from typing import Any
 
 from app.embed.fmt import annual, escape, hourly, money_range
+from app.embed.render import RESIZE_JS
 
 # Text colours meet WCAG AA (>= 4.5:1) on the card background in both themes.
-_LIGHT = "--cc-bg:#ffffff;--cc-fg:#1b1f24;--cc-muted:#4a5058;--cc-border:#c9ced6;--cc-claim:#fff4d6"
-_DARK = "--cc-bg:#161b22;--cc-fg:#f0f3f6;--cc-muted:#b8c0ca;--cc-border:#3d444d;--cc-claim:#3a2f12"
+_LIGHT = (
+    "color-scheme:light;--cc-bg:#ffffff;--cc-fg:#1b1f24;--cc-muted:#4a5058;--cc-border:#c9ced6;"
+    "--cc-claim:#fff4d6"
+)
+_DARK = (
+    "color-scheme:dark;--cc-bg:#161b22;--cc-fg:#f0f3f6;--cc-muted:#b8c0ca;--cc-border:#3d444d;"
+    "--cc-claim:#3a2f12"
+)
 CARD_CSS = f"""
 .cc{{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
   max-width:520px;padding:14px 16px;border-radius:10px;border:1px solid var(--cc-border);
@@ -117,14 +124,13 @@ def card_fragment(data: dict[str, Any], *, theme: str) -> str:
 
 
 def card_page(data: dict[str, Any], *, theme: str) -> str:
-    """A whole HTML document holding the card, for an iframe."""
-    scheme = {"light": "light", "dark": "dark"}.get(theme, "light dark")
+    """A whole HTML document holding the card, for an iframe; it posts its height as the wage card does.
+    No color-scheme on the document (the card carries its own), so a dark card gets no opaque backdrop."""
     title = f"Career outcomes, {data['area']['name']}"
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f'<meta name="color-scheme" content="{scheme}">'
         f"<title>{escape(title)}</title>"
         f"<style>{PAGE_CSS}{CARD_CSS}</style></head>"
-        f"<body>{card_fragment(data, theme=theme)}</body></html>"
+        f"<body>{card_fragment(data, theme=theme)}<script>{RESIZE_JS}</script></body></html>"
     )
