@@ -2,6 +2,7 @@
 allowed by its hash); every figure is footnoted with its source and the sentence or file row it comes from."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from app.embed.fmt import annual, escape, hourly, money_range
 from app.embed.render import RESIZE_JS
@@ -9,11 +10,11 @@ from app.embed.render import RESIZE_JS
 # Text colours meet WCAG AA (>= 4.5:1) on the card background in both themes.
 _LIGHT = (
     "color-scheme:light;--cc-bg:#ffffff;--cc-fg:#1b1f24;--cc-muted:#4a5058;--cc-border:#c9ced6;"
-    "--cc-claim:#fff4d6"
+    "--cc-claim:#fff4d6;--cc-link:#0550ae"
 )
 _DARK = (
     "color-scheme:dark;--cc-bg:#161b22;--cc-fg:#f0f3f6;--cc-muted:#b8c0ca;--cc-border:#3d444d;"
-    "--cc-claim:#3a2f12"
+    "--cc-claim:#3a2f12;--cc-link:#8cc4ff"
 )
 CARD_CSS = f"""
 .cc{{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
@@ -34,6 +35,7 @@ CARD_CSS = f"""
 .cc td.cc-num,.cc-soc{{white-space:nowrap}}
 .cc sup{{font-size:10px}}
 .cc-claim{{background:var(--cc-claim);border-radius:6px;padding:4px 6px;margin-top:4px;font-size:12.5px}}
+.cc a{{color:var(--cc-link)}}
 .cc-cites{{margin:6px 0 0;padding-left:18px;overflow-wrap:anywhere}}
 """
 PAGE_CSS = "html,body{margin:0;padding:0;background:transparent}"
@@ -56,6 +58,17 @@ class _Notes:
                 self.items.append(text)
             marks.append(str(self.items.index(text) + 1))
         return f"<sup>[{','.join(marks)}]</sup>"
+
+
+def _method_path(data: dict[str, Any]) -> str:
+    """The wage card's "How it is estimated" page for the entry level in the card's area."""
+    area = data["area"]
+    query = [("level", "entry")]
+    if area["area_type"] in ("state", "territory"):
+        query.append(("state", area["code"]))
+    elif area["area_type"] in ("metro", "nonmetro"):
+        query.append(("metro", area["code"]))
+    return "/embed/wage-range/method?" + urlencode(query)
 
 
 def card_fragment(data: dict[str, Any], *, theme: str) -> str:
@@ -119,6 +132,8 @@ def card_fragment(data: dict[str, Any], *, theme: str) -> str:
         f"<table><caption>Career ladder: official median pay in {escape(area)}</caption>"
         f"<tbody>{''.join(ladder)}</tbody></table>"
         f'<ol class="cc-cites">{cites}</ol>'
+        f'<p class="cc-muted"><a href="{escape(_method_path(data))}" target="_blank" rel="noopener">'
+        "How the ranges by experience are estimated</a></p>"
         "</section>"
     )
 

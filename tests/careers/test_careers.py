@@ -122,6 +122,25 @@ def test_card_shows_the_same_figures_each_footnoted(client: TestClient):
         assert any(item["median"]["citation"] in c for c in cites)
     assert any("often exceeding $100,000 annually" in c for c in cites)
     assert 'class="cc cc-light"' in html
+    # The steps in words, on the wage card's human page (same origin as the card).
+    link = re.search(r'<a href="([^"]+)"[^>]*>How the ranges by experience are estimated</a>', html)
+    method = link.group(1)
+    assert unescape(method) == "/embed/wage-range/method?level=entry&state=TX"
+    page = client.get(unescape(method))
+    assert page.status_code == 200 and "Texas" in page.text
+
+
+def test_the_nation_by_default(client: TestClient):
+    """No area: the article's bands as they are (no location factor), the ladder's national medians."""
+    body = client.get("/careers").json()
+    assert body["area"]["code"] == "US"
+    for step, (_, low, high) in zip(body["progression"], BANDS, strict=True):
+        assert (step["hourly"]["low"], step["hourly"]["high"]) == (low, high)
+        assert [c["source"] for c in step["citations"]] == ["article"]
+    for item in body["ladder"]:
+        number, row = seed_row("U.S.", item["occupation"]["soc_code"])  # type: ignore[misc]
+        assert item["median"]["annual"] == float(row["A_MEDIAN"])
+        assert f"row {number}: U.S." in item["median"]["citation"]
 
 
 @pytest.mark.parametrize("theme", ["dark", "auto"])
