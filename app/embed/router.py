@@ -121,8 +121,23 @@ async def wage_range_card(
     compare_high: CompareParam = None,
     compare_unit: Annotated[Unit, Query(description="Unit of compare_low and compare_high")] = "annual",
 ) -> Response:
-    """A small self-contained HTML card with the pay range for a profile, for an iframe or /embed.js; with
-    compare_low and compare_high, a badge saying where that posted range sits (as /compare)."""
+    """A small self-contained HTML card with the pay range for a profile, for an iframe or /embed.js."""
+    # compare_low / compare_high: the badge, where a posted range sits among the official percentiles.
+    if compare_low is not None or compare_high is not None:
+        card = service.badge_card(
+            snapshot,
+            occupation=occupation,
+            profile=query.profile,
+            low=compare_low,
+            high=compare_high,
+            unit=compare_unit,
+            theme=theme,
+            compact=compact,
+            brand=("#" + brand.lstrip("#")) if brand else None,
+        )
+        return HTMLResponse(
+            render.card_page(card), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}
+        )
     card = service.wage_card(
         snapshot,
         occupation=occupation,
@@ -130,7 +145,6 @@ async def wage_range_card(
         theme=theme,
         compact=compact,
         brand=("#" + brand.lstrip("#")) if brand else None,
-        compare=(compare_low, compare_high, compare_unit),
     )
     return HTMLResponse(
         render.card_page(card), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}

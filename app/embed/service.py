@@ -245,14 +245,29 @@ def _bar_position(place: dict[str, Any]) -> float:
 
 
 def badge_card(
-    snapshot: Snapshot, *, occupation: str, profile: dict[str, Any], low: float, high: float, unit: str
+    snapshot: Snapshot,
+    *,
+    occupation: str = DEFAULT_OCCUPATION,
+    profile: dict[str, Any],
+    low: float | None,
+    high: float | None,
+    unit: str,
+    theme: str,
+    compact: bool,
+    brand: str | None = None,
 ) -> dict[str, Any]:
     """The badge: where a posted range sits among the area's official percentiles, as /compare answers."""
+    if low is None or high is None:
+        raise InvalidInput(
+            "Give both compare_low and compare_high (the posted range) for the badge.",
+            details=[{"parameter": "compare_low,compare_high", "problem": "one of the pair missing"}],
+        )
     if low > high:
         raise InvalidInput(
             f"compare_low ({low:g}) is greater than compare_high ({high:g}); give the range's bottom first.",
             details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
         )
+    occ = official_occupation(snapshot, code=occupation)
     body = compare_service.compare(
         snapshot,
         occupation=occupation,
@@ -265,6 +280,12 @@ def badge_card(
     unused = [name for name in METHOD_ONLY if profile.get(name) is not None]
     money = fmt.hourly if unit == "hourly" else fmt.annual
     return {
+        "kind": "badge",
+        "theme": theme,
+        "compact": compact,
+        "brand": brand,
+        "occupation": occ["title"],
+        "soc_code": occ["soc_code"],
         "area": body["area"]["name"],
         "sentence": body["summary"],
         "range_text": f"{money(low)} \u2013 {money(high)} {'an hour' if unit == 'hourly' else 'a year'}",
@@ -286,22 +307,11 @@ def wage_card(
     theme: str,
     compact: bool,
     brand: str | None = None,
-    compare: tuple[float | None, float | None, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the card shows: the /estimate figures for 29-2072, the area's official range otherwise,
-    or with ``compare`` (low, high, unit) the badge placing a posted range among the official percentiles."""
+    """Everything the card shows: the /estimate figures for 29-2072, the area's official range otherwise."""
     occ = official_occupation(snapshot, code=occupation)
     style = {"kind": "range", "theme": theme, "compact": compact, "brand": brand}
-    if compare is not None and compare[:2] != (None, None):
-        low, high, unit = compare
-        if low is None or high is None:
-            raise InvalidInput(
-                "Give both compare_low and compare_high (the posted range) for the badge.",
-                details=[{"parameter": "compare_low,compare_high", "problem": "one of the pair missing"}],
-            )
-        card = badge_card(snapshot, occupation=occupation, profile=profile, low=low, high=high, unit=unit)
-        style["kind"] = "badge"
-    elif occupation != DEFAULT_OCCUPATION:
+    if occupation != DEFAULT_OCCUPATION:
         card = _official_card(snapshot, occupation=occ, profile=profile)
     else:
         est = estimate_service.estimate_one(snapshot, **profile)
