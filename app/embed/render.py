@@ -63,6 +63,9 @@ CARD_CSS = (
 .wr-compact .wr-scale,.wr-compact .wr-long{display:none}
 .wr-compact .wr-source{margin-top:3px;font-size:11.5px}
 .wr:not(.wr-compact) .wr-short{display:none}
+.wr-badge-text{font-weight:600;margin:2px 0}
+.wr-span{position:absolute;top:0;bottom:0;border-radius:6px;background:var(--wr-fill);min-width:4px}
+.wr-compact .wr-badge-text{font-size:13px}
 """
 )
 
@@ -164,7 +167,29 @@ def _error_body(card: dict[str, Any]) -> str:
     )
 
 
-BODIES: dict[str, Callable[[dict[str, Any]], str]] = {"range": _range_body, "error": _error_body}
+def _badge_body(card: dict[str, Any]) -> str:
+    """The posted range against the area's p10-p90, in one sentence and on a bar."""
+    left, width = card["low_pos"], max(card["high_pos"] - card["low_pos"], 0.0)
+    note = f'<p class="wr-note">{escape(card["method_note"])}</p>' if card.get("method_note") else ""
+    source_title = escape(card["source_line"])
+    return (
+        f'<p class="wr-profile">Posted range: {escape(card["range_text"])}</p>'
+        f'<p class="wr-badge-text">{escape(card["sentence"])}</p>'
+        f'<div class="wr-bar" role="img" aria-label="{escape(card["sentence"])}">'
+        f'<span class="wr-span" style="left:{left}%;width:{width}%"></span></div>'
+        '<p class="wr-scale" aria-hidden="true"><span>10th percentile</span><span>median</span>'
+        "<span>90th percentile</span></p>"
+        f"{note}"
+        f'<p class="wr-source" title="{source_title}"><span class="wr-long">{source_title}.</span>'
+        f'<span class="wr-short">{escape(card["short_source"])}</span></p>'
+    )
+
+
+BODIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "range": _range_body,
+    "error": _error_body,
+    "badge": _badge_body,
+}
 
 
 def card_fragment(card: dict[str, Any]) -> str:
@@ -172,6 +197,9 @@ def card_fragment(card: dict[str, Any]) -> str:
     body = BODIES[card["kind"]](card)
     if card["kind"] == "error":
         return _frame(card, "Pay range not available", body, ("wr-error",))
+    if card["kind"] == "badge":
+        label = f"Posted pay range for {card['occupation']} in {card['area']}"
+        return _frame(card, label, body, ("wr-badge",))
     label = f"{card['occupation']} pay in {card['area']}"
     return _frame(card, label, body, ("wr-open",) if card["open_top"] else ())
 

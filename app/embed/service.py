@@ -4,6 +4,7 @@ school page shows; the same figures, step by step, for the "How it is estimated"
 from typing import Any
 from urllib.parse import urlencode
 
+from app.compare import service as compare_service
 from app.config import DEFAULT_OCCUPATION
 from app.embed import fmt
 from app.errors import InvalidInput, NotFound
@@ -231,6 +232,70 @@ def _official_card(
         "short_source": _short_source(body["releases"]),
         "mid_label": "Median",
         "data_version": body["data_version"],
+    }
+
+
+def _bar_position(place: dict[str, Any]) -> float:
+    """Where a compared value sits on a bar running from p10 (0%) to p90 (100%)."""
+    if place["position"] == "below_p10":
+        return 0.0
+    if place["percentile"] is None:
+        return 100.0
+    return round((place["percentile"] - 10) / 80 * 100, 1)
+
+
+def badge_card(
+    snapshot: Snapshot,
+    *,
+    occupation: str = DEFAULT_OCCUPATION,
+    profile: dict[str, Any],
+    low: float | None,
+    high: float | None,
+    unit: str,
+    theme: str,
+    compact: bool,
+    brand: str | None = None,
+) -> dict[str, Any]:
+    """The badge: where a posted range sits among the area's official percentiles, as /compare answers."""
+    if low is None or high is None:
+        raise InvalidInput(
+            "Give both compare_low and compare_high (the posted range) for the badge.",
+            details=[{"parameter": "compare_low,compare_high", "problem": "one of the pair missing"}],
+        )
+    if low > high:
+        raise InvalidInput(
+            f"compare_low ({low:g}) is greater than compare_high ({high:g}); give the range's bottom first.",
+            details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
+        )
+    occ = official_occupation(snapshot, code=occupation)
+    body = compare_service.compare(
+        snapshot,
+        occupation=occupation,
+        low=low,
+        high=high,
+        unit=unit,
+        state=profile.get("state"),
+        metro=profile.get("metro"),
+    )
+    unused = [name for name in METHOD_ONLY if profile.get(name) is not None]
+    money = fmt.hourly if unit == "hourly" else fmt.annual
+    return {
+        "kind": "badge",
+        "theme": theme,
+        "compact": compact,
+        "brand": brand,
+        "occupation": occ["title"],
+        "soc_code": occ["soc_code"],
+        "area": body["area"]["name"],
+        "sentence": body["summary"],
+        "range_text": f"{money(low)} \u2013 {money(high)} {'an hour' if unit == 'hourly' else 'a year'}",
+        "low_pos": _bar_position(body["low"]),
+        "high_pos": _bar_position(body["high"]),
+        "method_note": f"Not used by the badge: {', '.join(unused)}." if unused else None,
+        "source_line": fmt.source_line(body["releases"], body["sources"]),
+        "short_source": _short_source(body["releases"]),
+        "data_version": body["data_version"],
+        "open_top": False,
     }
 
 

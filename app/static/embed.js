@@ -8,6 +8,8 @@
  *  data-retirement-match-pct; plus data-theme="light|dark|auto", data-compact="true",
  *  data-brand="#RRGGBB" (or the CSS custom property --wage-range-brand on the element or a parent),
  *  data-fallback="text shown when the card cannot be shown".
+ *  Badge mode: data-compare-low and data-compare-high (a posted pay range; data-compare-unit="hourly" for
+ *  an hourly one) show where the range sits among the area's official percentiles instead of the range.
  *  The API origin is taken from this script's own src. Nothing here can throw into the host page.
  *  It also sizes iframe cards (<iframe src=".../embed/wage-range?...">) from the height they post.
  */
@@ -17,7 +19,8 @@
     occupation: "occupation", state: "state", metro: "metro", years: "years", level: "level",
     certifications: "certifications", education: "education", setting: "setting",
     specialty: "specialty", hoursPerYear: "hours_per_year",
-    retirementMatchPct: "retirement_match_pct", theme: "theme", compact: "compact", brand: "brand"
+    retirementMatchPct: "retirement_match_pct", theme: "theme", compact: "compact", brand: "brand",
+    compareLow: "compare_low", compareHigh: "compare_high", compareUnit: "compare_unit"
   };
   var DEFAULT_FALLBACK = "Wage data are unavailable right now.";
   var TIMEOUT_MS = 8000;
