@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # client may take to send them, and how long an idle keep-alive connection is kept.
     max_header_bytes: int = 16 * 1024
     header_timeout: float = 10.0
-    keep_alive_timeout: float = 5.0
+    keep_alive_timeout: int = 5
     # /export may wait for a build of the whole dataset (about 30 s for a full OEWS release on this machine).
     export_timeout: float = 120.0
     # FastAPI's native OpenTelemetry (traces, metrics, logs through the global providers the operator

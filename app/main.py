@@ -17,6 +17,8 @@ from app.admin.router import router as admin_router
 from app.charts.router import router as charts_router
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.docs.router import ASSETS_PATH, VIEWERS
+from app.docs.router import router as docs_router
 from app.edge import EXPOSED_HEADERS, EdgeOptions, build_edge
 from app.embed.router import router as embed_router
 from app.errors import AppError, error_body, validation_message
@@ -128,6 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "for Medical Records Specialists (SOC 29-2072), every figure traced to its source.",
         lifespan=lifespan,
         redirect_slashes=False,
+        docs_url=None,
+        redoc_url=None,
         dependencies=[Depends(reject_unknown_params)],
         telemetry={
             "tracing": settings.opentelemetry,
@@ -167,4 +171,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(embed_router)
     app.include_router(charts_router)
     app.include_router(explorer_router)
+    app.include_router(docs_router)
+    app.mount(ASSETS_PATH, VIEWERS, name="docs-assets")
     return app

@@ -22,6 +22,8 @@ from app.negotiation import MEDIA_TYPES, Representation, negotiate
 UNCACHED_PATHS = frozenset(
     {"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
 )
+# The docs viewers' files are large and static: StaticFiles answers them with its own validators.
+UNCACHED_PREFIXES = ("/docs/",)
 MAX_CACHED_BODY = 2_000_000
 SEEN_ONCE_MAX = 200_000
 STALE_HEADER = (b"x-data-stale", b"database unreachable; serving the last loaded data")
@@ -99,6 +101,7 @@ class ResponseCacheMiddleware:
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
             or scope["path"] in UNCACHED_PATHS
+            or scope["path"].startswith(UNCACHED_PREFIXES)
             or self.store.snapshot is None
         ):
             await self.app(scope, receive, send)
