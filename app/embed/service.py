@@ -210,9 +210,10 @@ def official_range(
     return {**body, "hourly": hourly, "annual": annual}
 
 
-def _official_card(
+def official_card(
     snapshot: Snapshot, *, occupation: dict[str, Any], profile: dict[str, Any]
 ) -> dict[str, Any]:
+    """A card's figures for an occupation other than 29-2072: the area's official range, and why."""
     body = official_range(
         snapshot, occupation=occupation["soc_code"], state=profile.get("state"), metro=profile.get("metro")
     )
@@ -247,7 +248,7 @@ def wage_card(
     occ = official_occupation(snapshot, code=occupation)
     style = {"kind": "range", "theme": theme, "compact": compact, "brand": brand}
     if occupation != DEFAULT_OCCUPATION:
-        card = _official_card(snapshot, occupation=occ, profile=profile)
+        card = official_card(snapshot, occupation=occ, profile=profile)
     else:
         est = estimate_service.estimate_one(snapshot, **profile)
         card = {
@@ -321,7 +322,7 @@ def _official_steps(
     snapshot: Snapshot, *, occupation: dict[str, Any], profile: dict[str, Any]
 ) -> dict[str, Any]:
     code = occupation["soc_code"]
-    card = _official_card(snapshot, occupation=occupation, profile=profile)
+    card = official_card(snapshot, occupation=occupation, profile=profile)
     body = official_range(snapshot, occupation=code, state=profile.get("state"), metro=profile.get("metro"))
     pct = body["percentiles"]
     citation = next((pct[k]["citation"] for k in ("p25", "median", "p75") if pct[k]), None)

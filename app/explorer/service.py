@@ -141,20 +141,21 @@ def explorer_view(
     estimate = error = None
     errors: dict[str, str] = {}
     profile: dict[str, Any] = {}
-    if occupation != DEFAULT_OCCUPATION:
-        # The bands and premiums the method uses describe medical coders; nothing estimates other jobs.
-        error = (
-            f"Estimates exist for SOC {DEFAULT_OCCUPATION} only: the experience bands and premiums they use "
-            "come from sources about medical coders. The percentiles and state wages below are for "
-            f"SOC {occupation}."
-        )
-    else:
-        try:
-            profile = parse_profile(raw_profile)
+    official = None
+    try:
+        profile = parse_profile(raw_profile)
+        if occupation == DEFAULT_OCCUPATION:
             estimate = estimate_service.estimate_one(snapshot, **profile)
-        except InvalidInput as exc:
-            error = exc.message
-            errors = field_errors(exc, raw_profile)
+        else:
+            # The bands and premiums the method uses describe medical coders: other jobs get the area's
+            # official range, as the card shows it.
+            occ = snapshot.occupation_by_code[occupation]
+            official = embed_service.official_card(snapshot, occupation=occ, profile=profile)
+    except InvalidInput as exc:
+        error = exc.message
+        errors = field_errors(exc, raw_profile)
+    except NotFound as exc:
+        error = exc.message
     envelope, items = wages.list_states(snapshot, occupation=occupation, release=None)
     states = apply_sort(items, spec, wages.AREA_SORT_KEYS)
     states_prov = wages.list_provenance(snapshot, items=states)
@@ -173,12 +174,15 @@ def explorer_view(
         "chart_sort": chart_sort,
         "choices": choices(snapshot),
         "estimate": estimate,
+        "official": official,
         "card": card,
         "error": error,
         "field_errors": errors,
         # The estimate's echo holds the codes /estimate accepted; a rejected profile shows national figures.
         "percentiles": _percentiles(
-            snapshot, occupation=occupation, area=estimate["profile"] if estimate else {}
+            snapshot,
+            occupation=occupation,
+            area=estimate["profile"] if estimate else (profile if official else {}),
         ),
         "states": states,
         "release_labels": {key: r["label"] for key, r in snapshot.release_by_key.items()},

@@ -9,6 +9,8 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import make_client
+
 EN_DASH = "\u2013"
 PROFILES = [
     "state=NJ&years=3",
@@ -279,3 +281,15 @@ def test_card_and_embed_js_are_cacheable_and_cors(client: TestClient):
         assert r.headers["cache-control"].startswith("public, max-age=")
         again = client.get(path, headers={"If-None-Match": r.headers["etag"]})
         assert again.status_code == 304
+
+
+def test_card_when_the_data_are_not_loaded_is_a_small_card(empty_database: str):
+    """A database neither migrated nor seeded: every data route is a 503; the card says so in words."""
+    with make_client(empty_database) as c:
+        r = c.get("/embed/wage-range?state=TX&theme=dark")
+        assert r.status_code == 503 and r.headers["content-type"].startswith("text/html")
+        html = unescape(r.text)
+        assert "Pay range not available" in html and 'class="wr wr-dark wr-error"' in html
+        assert "Wage data are unavailable right now. Please try again later." in html
+        api = c.get("/embed/wage-range?state=TX", headers={"Accept": "application/json"})
+        assert api.status_code == 503 and api.json()["error"]["type"] == "service_unavailable"
