@@ -137,9 +137,12 @@ def explorer_view(
     """The whole page's data; a bad profile becomes a message on the page, not an error page."""
     sort = sort or DEFAULT_SORT
     spec = parse_sort(sort, wages.AREA_SORT_KEYS)
-    wages.resolve_occupation(snapshot, code=occupation)
     estimate = error = None
     errors: dict[str, str] = {}
+    if occupation not in {o["soc_code"] for o in embed_service.occupations_with_official_figures(snapshot)}:
+        # Flagged on its field; the page shows the default occupation meanwhile.
+        errors["occupation"] = "Not one of the choices; pick one from the list."
+        occupation = DEFAULT_OCCUPATION
     profile: dict[str, Any] = {}
     official = None
     try:
@@ -153,7 +156,7 @@ def explorer_view(
             official = embed_service.official_card(snapshot, occupation=occ, profile=profile)
     except InvalidInput as exc:
         error = exc.message
-        errors = field_errors(exc, raw_profile)
+        errors.update(field_errors(exc, raw_profile))
     except NotFound as exc:
         error = exc.message
     envelope, items = wages.list_states(snapshot, occupation=occupation, release=None)

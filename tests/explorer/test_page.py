@@ -231,3 +231,12 @@ def test_another_seed_occupation_shows_its_areas_official_range(client: TestClie
     assert field_error(client.get("/?occupation=43-3021&state=zz").text, "state") == (
         "Not one of the choices; pick one from the list."
     )
+
+
+@pytest.mark.parametrize("code", ["99-9999", "abc"])
+def test_an_unknown_occupation_is_flagged_in_its_field(client: TestClient, code: str):
+    r = client.get(f"/?occupation={code}&state=TX")
+    assert r.status_code == 200
+    assert field_error(r.text, "occupation") == "Not one of the choices; pick one from the list."
+    # Meanwhile the page shows the default occupation, selected in the list.
+    assert 'value="29-2072" selected' in r.text and 'id="est-hourly"' in r.text
