@@ -406,7 +406,9 @@ def states_panel(view: dict[str, Any]) -> str:
     chart_q = urlencode([("occupation", view["occupation"]), ("sort", view["chart_sort"])])
     return (
         '<section class="panel" id="states" aria-labelledby="states-h">'
-        f'<h2 id="states-h">States</h2><p class="muted">Sorted by <span id="states-sort">'
+        '<h2 id="states-h">States</h2><p class="muted">'
+        + (f'<span id="sort-note">{escape(view["sort_note"])}. </span>' if view["sort_note"] else "")
+        + 'Sorted by <span id="states-sort">'
         f"{escape(view['sort_words'])}</span>; choose a column heading to sort. Wages are a year's pay."
         '<span class="narrow-only"> On a narrow screen the rank, tier and 10th and 90th percentile columns '
         "are left out.</span></p>"

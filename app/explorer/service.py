@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from app.config import DEFAULT_OCCUPATION
 from app.embed import fmt
 from app.embed import service as embed_service
-from app.errors import InvalidInput, NotFound, validation_message
+from app.errors import InvalidInput, InvalidQuery, NotFound, validation_message
 from app.estimate import service as estimate_service
 from app.estimate.schemas import (
     HOURS_MAX,
@@ -135,8 +135,14 @@ def explorer_view(
     snapshot: Snapshot, *, occupation: str, raw_profile: dict[str, str | None], sort: str | None
 ) -> dict[str, Any]:
     """The whole page's data; a bad profile becomes a message on the page, not an error page."""
-    sort = sort or DEFAULT_SORT
-    spec = parse_sort(sort, wages.AREA_SORT_KEYS)
+    sort_note = None
+    try:
+        spec = parse_sort(sort or DEFAULT_SORT, wages.AREA_SORT_KEYS)
+        sort = sort or DEFAULT_SORT
+    except InvalidQuery:
+        # Only a hand-edited address gets here (the page's own links are valid): say so, sort as usual.
+        sort_note = "The order asked for in the address is not one this table knows"
+        sort, spec = DEFAULT_SORT, parse_sort(DEFAULT_SORT, wages.AREA_SORT_KEYS)
     estimate = error = None
     errors: dict[str, str] = {}
     if occupation not in {o["soc_code"] for o in embed_service.occupations_with_official_figures(snapshot)}:
@@ -174,6 +180,7 @@ def explorer_view(
         "raw": raw_profile,
         "sort": sort,
         "sort_words": sort_words(spec),
+        "sort_note": sort_note,
         "chart_sort": chart_sort,
         "choices": choices(snapshot),
         "estimate": estimate,

@@ -240,3 +240,9 @@ def test_an_unknown_occupation_is_flagged_in_its_field(client: TestClient, code:
     assert field_error(r.text, "occupation") == "Not one of the choices; pick one from the list."
     # Meanwhile the page shows the default occupation, selected in the list.
     assert 'value="29-2072" selected' in r.text and 'id="est-hourly"' in r.text
+
+
+def test_an_unknown_sort_order_is_said_in_words(client: TestClient):
+    text = words(client.get("/?sort=-salary").text)
+    assert "The order asked for in the address is not one this table knows. Sorted by mean wage" in text
+    assert "Cannot sort by" not in text
