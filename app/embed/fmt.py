@@ -5,7 +5,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
-__all__ = ["escape", "hourly", "annual", "money_range", "source_line", "area_label", "release_keys_in_words"]
+__all__ = [
+    "escape",
+    "hourly",
+    "annual",
+    "money_range",
+    "source_line",
+    "area_label",
+    "release_keys_in_words",
+    "change",
+]
 
 
 def _rounded(value: float, places: str) -> Decimal:
@@ -69,3 +78,9 @@ def range_source_line(estimate: dict[str, Any]) -> str:
 def release_keys_in_words(text: str, labels: dict[str, str]) -> str:
     """An explanation's 'from release bls-oews-2025-05' with the release's label in place of its key."""
     return re.sub(r"\brelease ([a-z0-9][a-z0-9-]*)", lambda m: labels.get(m.group(1), m.group(0)), text)
+
+
+def change(multiplier: float) -> str:
+    """A multiplier as a change in words: '+5.0%', '-1.8%' or 'no change'."""
+    pct = (multiplier - 1) * 100
+    return "no change" if abs(pct) < 0.05 else f"{pct:+.1f}%"

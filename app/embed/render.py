@@ -93,6 +93,7 @@ def _frame(card: dict[str, Any], label: str, body: str, extra: tuple[str, ...] =
 
 
 def _strong(cls: str, rng: dict[str, Any], text: str, unit: str) -> str:
+    """One figure line: the range in bold with its data attributes, then its unit."""
     return (
         f'<p><strong class="{cls}" data-low="{rng["low"]}" data-mid="{rng["mid"]}" data-high="{rng["high"]}">'
         f"{escape(text)}</strong> {unit}</p>"
@@ -119,6 +120,7 @@ def range_summary(card: dict[str, Any]) -> str:
 
 
 def _range_body(card: dict[str, Any]) -> str:
+    """The pay range card: title, profile, figures, bar with its text alternative, scale, source, link."""
     h, a = card["hourly"], card["annual"]
     # The scale under the bar is narrow: its amounts carry the short unit.
     rng, unit, one = (h, "/hr", hourly) if h else (a, "/yr", annual)
@@ -156,6 +158,7 @@ def _range_body(card: dict[str, Any]) -> str:
 
 
 def _error_body(card: dict[str, Any]) -> str:
+    """The error card: what the reader is told, and the API's words for the site owner."""
     return (
         '<p class="wr-title">Pay range not available</p>'
         f'<p class="wr-reader">{escape(card["reader_text"])}</p>'

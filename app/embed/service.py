@@ -146,6 +146,7 @@ def card_figures(snapshot: Snapshot, *, estimate: dict[str, Any], profile: dict[
 
 
 def _method_path(occupation: str, profile: dict[str, Any]) -> str:
+    """The card's link to its "How it is estimated" page, with the same profile."""
     query = estimate_query(profile)
     if occupation != DEFAULT_OCCUPATION:
         query = urlencode([("occupation", occupation)]) + (f"&{query}" if query else "")
@@ -176,6 +177,7 @@ def _official_area(snapshot: Snapshot, *, state: str | None, metro: str | None) 
 
 
 def _pct_range(pct: dict[str, Any], unit: str) -> dict[str, Any] | None:
+    """p25 / median / p75 of one unit as a low-mid-high range; None when a bound is missing."""
     low, mid, high = (pct[k][unit] if pct[k] else None for k in ("p25", "median", "p75"))
     if low is None or high is None:
         return None
@@ -270,6 +272,7 @@ def wage_card(
 
 
 def _range_releases(estimate: dict[str, Any]) -> set[str]:
+    """The releases the range itself rests on: its base and its adjustments."""
     return {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
 
 
@@ -291,10 +294,12 @@ def error_card(*, status: int, message: str, theme: str, compact: bool, brand: s
 
 
 def _labels_by_key(snapshot: Snapshot) -> dict[str, str]:
+    """Every release's label by its key."""
     return {key: r["label"] for key, r in snapshot.release_by_key.items()}
 
 
 def _release_labels(snapshot: Snapshot, keys: list[str]) -> str:
+    """'BLS OEWS, May 2025 (...); ...' for release keys, each once."""
     labels = [
         snapshot.release_by_key[k]["label"] for k in dict.fromkeys(keys) if k in snapshot.release_by_key
     ]
@@ -302,14 +307,10 @@ def _release_labels(snapshot: Snapshot, keys: list[str]) -> str:
 
 
 def _annual_span(low: float, high: float) -> str:
+    """'$1,880 to $2,452', or one amount when both ends print the same."""
     return (
         fmt.annual(low) if fmt.annual(low) == fmt.annual(high) else f"{fmt.annual(low)} to {fmt.annual(high)}"
     )
-
-
-def _percent(multiplier: float) -> str:
-    change = (multiplier - 1) * 100
-    return "no change" if abs(change) < 0.05 else f"{change:+.1f}%"
 
 
 def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
@@ -321,6 +322,7 @@ def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
 def _official_steps(
     snapshot: Snapshot, *, occupation: dict[str, Any], profile: dict[str, Any]
 ) -> dict[str, Any]:
+    """The method page's steps for an occupation other than 29-2072: its official range, and why."""
     code = occupation["soc_code"]
     card = official_card(snapshot, occupation=occupation, profile=profile)
     body = official_range(snapshot, occupation=code, state=profile.get("state"), metro=profile.get("metro"))
@@ -396,7 +398,7 @@ def method_steps(
         }
     ]
     for adj in est["adjustments"]:
-        low, high = _percent(adj["multiplier_low"]), _percent(adj["multiplier_high"])
+        low, high = fmt.change(adj["multiplier_low"]), fmt.change(adj["multiplier_high"])
         steps.append(
             {
                 "title": f"Adjusted for {adj['factor'].replace('_', ' ')}",

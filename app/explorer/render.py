@@ -97,6 +97,7 @@ a{color:#0550ae}
 
 
 def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | None) -> str:
+    """<option> elements for a select, the chosen one selected."""
     out = [f'<option value="">{escape(empty)}</option>'] if empty is not None else []
     for item in items:
         attrs = f' value="{escape(item["code"])}"'
@@ -109,6 +110,7 @@ def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | 
 
 
 def _words(values: list[str]) -> list[dict[str, str]]:
+    """Schema values as choices labelled in words ('physician office')."""
     return [{"code": v, "label": v.replace("_", " ")} for v in values]
 
 
@@ -128,10 +130,12 @@ def _field(name: str, control: str, errors: dict[str, str], hint: str = "") -> s
 
 
 def _select(name: str, items: list[dict[str, Any]], selected: str | None, empty: str | None) -> str:
+    """A select control named like its form field."""
     return f'<select id="f-{name}" name="{name}">{_options(items, selected, empty=empty)}</select>'
 
 
 def _number(name: str, value: str | None, *, low: float, high: float, step: str = "1") -> str:
+    """A number input with its bounds."""
     shown = escape(value or "")
     return (
         f'<input id="f-{name}" name="{name}" type="number" min="{low:g}" max="{high:g}" step="{step}" '
@@ -140,6 +144,7 @@ def _number(name: str, value: str | None, *, low: float, high: float, step: str 
 
 
 def form(view: dict[str, Any]) -> str:
+    """The profile form, each field with its place for an error."""
     c, raw, errors = view["choices"], view["raw"], view["field_errors"]
     certs = [{"code": "none", "label": "None (not certified)"}, *c["certifications"]]
     return (
@@ -188,6 +193,7 @@ def form(view: dict[str, Any]) -> str:
 
 
 def _money(fig: dict[str, Any] | None, unit: str) -> str:
+    """An annual or hourly figure as money; an em dash when missing."""
     if fig is None:
         return "\u2014"
     return fmt.annual(fig["annual"]) if unit == "annual" else fmt.hourly(fig["hourly"])
@@ -199,12 +205,8 @@ def _labels(view: dict[str, Any], keys: list[str]) -> str:
     return "; ".join(labels.get(k, k) for k in dict.fromkeys(keys))
 
 
-def _change(multiplier: float) -> str:
-    change = (multiplier - 1) * 100
-    return "no change" if abs(change) < 0.05 else f"{change:+.1f}%"
-
-
 def estimate_panel(view: dict[str, Any]) -> str:
+    """The estimate with its explanation, or the reason there is none."""
     if view["error"]:
         flagged = [FIELDS[name] for name in view["field_errors"]]
         text = (
@@ -222,7 +224,7 @@ def estimate_panel(view: dict[str, Any]) -> str:
     est, card = view["estimate"], view["card"]
     steps = []
     for a in est["adjustments"]:
-        low, high = _change(a["multiplier_low"]), _change(a["multiplier_high"])
+        low, high = fmt.change(a["multiplier_low"]), fmt.change(a["multiplier_high"])
         effect = f"low end {low}, high end {high}" if low != high else f"both ends {low}"
         steps.append(
             f"<li><strong>{escape(a['factor'].replace('_', ' ').capitalize())}</strong> ({escape(effect)}): "
@@ -319,6 +321,7 @@ def official_panel(card: dict[str, Any]) -> str:
 
 
 def percentiles_panel(view: dict[str, Any]) -> str:
+    """The area's published percentiles: bar, table by percentile, chart."""
     body = view["percentiles"]
     pct = body["percentiles"]
     cells = [
@@ -363,6 +366,7 @@ def percentiles_panel(view: dict[str, Any]) -> str:
 
 
 def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
+    """The page's address sorted by another column (for use without JavaScript)."""
     pairs = [(k, v) for k, v in view["raw"].items() if v not in (None, "")]
     pairs.append(("occupation", view["occupation"]))
     pairs.append(("sort", f"-{field}" if descending else field))
@@ -370,6 +374,7 @@ def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
 
 
 def states_panel(view: dict[str, Any]) -> str:
+    """The states table, its order said in words, and its chart."""
     current = view["sort"].split(",")[0]
     cur_field, cur_desc = current.lstrip("-+"), current.startswith("-")
     heads = []
