@@ -69,10 +69,15 @@ def area_label(snapshot: Any, *, state: str | None, metro: str | None) -> str:
     return "United States"
 
 
+def range_releases(estimate: dict[str, Any]) -> list[dict[str, Any]]:
+    """The releases an estimate's range rests on: those of its base and adjustments (not of its notes)."""
+    used = {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
+    return [r for r in estimate["releases"] if r["key"] in used]
+
+
 def range_source_line(estimate: dict[str, Any]) -> str:
     """The source line for an estimate's range: the releases of its base and adjustments only."""
-    used = {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
-    return source_line([r for r in estimate["releases"] if r["key"] in used], estimate["sources"])
+    return source_line(range_releases(estimate), estimate["sources"])
 
 
 def release_keys_in_words(text: str, labels: dict[str, str]) -> str:

@@ -256,7 +256,7 @@ def wage_card(
         card = {
             **card_figures(snapshot, estimate=est, profile=profile),
             "method_note": None,
-            "short_source": _short_source([r for r in est["releases"] if r["key"] in _range_releases(est)]),
+            "short_source": _short_source(fmt.range_releases(est)),
             "mid_label": "Median"
             if est["base"]["kind"] == "area_percentiles" and not est["adjustments"]
             else "Mid",
@@ -269,11 +269,6 @@ def wage_card(
         "soc_code": occ["soc_code"],
         "method_path": _method_path(occupation, profile),
     }
-
-
-def _range_releases(estimate: dict[str, Any]) -> set[str]:
-    """The releases the range itself rests on: its base and its adjustments."""
-    return {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
 
 
 def error_card(*, status: int, message: str, theme: str, compact: bool, brand: str | None) -> dict[str, Any]:
