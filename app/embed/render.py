@@ -50,7 +50,8 @@ CARD_CSS = (
 .wr-error{border-left:4px solid var(--wr-warn)}
 .wr-reader{margin:2px 0 6px}
 .wr-compact{padding:8px 12px}
-.wr-compact .wr-title,.wr-compact .wr-profile,.wr-compact .wr-note,.wr-compact .wr-source{
+.wr-compact .wr-title,.wr-compact .wr-profile,.wr-compact .wr-note,.wr-compact .wr-source,
+.wr-compact .wr-detail{
   white-space:nowrap;overflow:hidden;text-overflow:ellipsis;overflow-wrap:normal}
 .wr-compact .wr-title{font-size:13.5px;margin:0}
 .wr-compact .wr-profile,.wr-compact .wr-note{font-size:12px}
@@ -62,6 +63,7 @@ CARD_CSS = (
 .wr-compact .wr-mid{top:-4px;height:16px}
 .wr-compact .wr-scale,.wr-compact .wr-long{display:none}
 .wr-compact .wr-source{margin-top:3px;font-size:11.5px}
+.wr-compact .wr-reader{font-size:12.5px;margin:2px 0}
 .wr:not(.wr-compact) .wr-short{display:none}
 """
 )
@@ -74,7 +76,9 @@ RESIZE_JS = (
     "(function(){var last=-1;function post(){var h=Math.ceil(document.body.getBoundingClientRect().height);"
     "if(h===last)return;last=h;try{parent.postMessage({type:'wage-range:height',height:h},'*')}catch(e){}}"
     "if(typeof ResizeObserver==='function')new ResizeObserver(post).observe(document.body);"
-    "addEventListener('load',post);post()})();"
+    # A loader that arrives after the card (embed.js, async) asks again.
+    "addEventListener('message',function(e){if(e.source===parent&&e.data&&e.data.type==='wage-range:measure')"
+    "{last=-1;post()}});addEventListener('load',post);post()})();"
 )
 RESIZE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(RESIZE_JS.encode()).digest()).decode()
 

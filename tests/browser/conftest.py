@@ -207,6 +207,8 @@ COMPACT_PAGE = """<!doctype html>
   width="440" height="150"></iframe>
 <iframe id="c-long" src="{api}/embed/wage-range?occupation=11-9111&amp;metro=41940&amp;compact=true"
   title="Pay range" width="440" height="150"></iframe>
+<iframe id="c-bad" src="{api}/embed/wage-range?state=ZZ&amp;compact=true" title="Pay range"
+  width="440" height="150"></iframe>
 <iframe id="c-occ"
   src="{api}/embed/wage-range?occupation=43-3021&amp;state=TX&amp;compact=true&amp;theme=dark"
   title="Pay range" width="440" height="150"></iframe>

@@ -79,6 +79,13 @@ def test_widget_on_another_origin_via_script_and_iframe(page, api: ApiServer, ho
     assert frame.locator(".wr-hourly").inner_text() == expected_ranges(nj)[0]
     assert frame.locator(".wr-annual").inner_text() == expected_ranges(nj)[1]
     assert "BLS OEWS, May 2025" in frame.locator(".wr-source").inner_text()
+    # embed.js on the page also sizes the iframe card from the height it posts (240 px given).
+    card_height = frame.locator(".wr").evaluate("el => el.getBoundingClientRect().height")
+    page.wait_for_function(
+        "h => Math.abs(document.getElementById('frame').getBoundingClientRect().height - h) <= 1",
+        arg=card_height,
+        timeout=15_000,
+    )
 
     assert any("/embed/wage-range?" in u for u in cross_origin)
     assert page.page_errors == []
