@@ -155,6 +155,8 @@ CARDS_PAGE = """<!doctype html>
   height="60"></iframe>
 <iframe id="f-occ" src="{api}/embed/wage-range?occupation=43-3021&amp;state=TX&amp;years=3"
   title="Pay range, billing clerks" width="440" height="60"></iframe>
+<iframe id="f-zero" src="{api}/embed/wage-range?state=TX" title="Pay range, opens when it loads"
+  width="440" height="0"></iframe>
 <div id="w-occ" data-wage-range data-occupation="29-9021" data-state="CA">Pay range loading</div>
 <div id="w-brand" data-wage-range data-state="TX" data-brand="#b5179e"></div>
 <div id="w-css" data-wage-range data-state="TX"></div>

@@ -119,6 +119,10 @@ def test_iframes_size_themselves_through_the_host_snippet(cards, artifacts: Path
         # No heading reaches the host page's outline; the page's own h1 is its only heading.
         assert frame.locator("h1, h2, h3, h4, h5, h6").count() == 0
     assert page.locator("h1, h2, h3, h4, h5, h6").count() == 1
+    # A frame given no height opens to its card's height once the card reports it.
+    wait_sized(page, "f-zero")
+    zero = page.frame_locator("#f-zero").locator(".wr").evaluate("el => el.getBoundingClientRect().height")
+    assert page.locator("#f-zero").bounding_box()["height"] == pytest.approx(zero, abs=1)
     # A narrower frame wraps the card's lines: the card posts its new height and the frame follows.
     before = page.locator("#f-light").bounding_box()["height"]
     page.locator("#f-light").evaluate("el => { el.width = 300; }")
@@ -274,6 +278,9 @@ def test_iframe_and_embed_js_when_the_api_is_down(browser, browser_db: str, tmp_
         # placeholders keep the host's own text (embed.js itself cannot load).
         assert page.locator("h1").inner_text() == "Cards"
         assert page.locator("#f-light").bounding_box()["height"] == 60
+        # A frame given no height stays closed: the browser's error page is not shown to readers.
+        page.wait_for_timeout(1000)
+        assert page.locator("#f-zero").bounding_box()["height"] == 0
         assert page.locator("#w-occ").inner_text() == "Pay range loading"
         assert errors == []
         page.screenshot(path=str(artifacts / "card-api-down.png"), full_page=True)
