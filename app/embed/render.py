@@ -246,7 +246,8 @@ def method_page(view: dict[str, Any]) -> str:
         f'<p class="muted">{escape(card["occupation"])} (SOC {escape(card["soc_code"])}) in '
         f"{escape(card['area'])} \u00b7 {escape(card['profile'])}</p>"
         f'<p class="result">{escape(" or ".join(amounts))}</p>'
-        f'<ol class="steps">{"".join(steps)}</ol>'
+        + (f'<p class="summary">{escape(view["summary"])}</p>' if view.get("summary") else "")
+        + f'<ol class="steps">{"".join(steps)}</ol>'
         f'<p class="source">{escape(card["source_line"])}.</p>'
         f'<p class="muted">The same figures for programs: <a href="{escape(view["json_path"])}">'
         "as JSON</a>.</p>"

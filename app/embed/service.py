@@ -425,6 +425,7 @@ def method_steps(
         )
     return {
         "card": {**card, "occupation": est["occupation"]["title"], "soc_code": DEFAULT_OCCUPATION},
+        "summary": est.get("summary"),
         "steps": steps,
         "json_path": card["estimate_path"],
     }

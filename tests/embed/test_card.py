@@ -184,7 +184,7 @@ def test_card_for_another_occupation_shows_the_areas_official_range(client: Test
 
 
 AMOUNT = r"\$[\d,]+(?:\.\d\d)?\+?"
-WITH_UNIT = rf"{AMOUNT}(?: (?:\u2013|to) {AMOUNT})?(?: an hour| a year|/hr|/yr)"
+WITH_UNIT = rf"{AMOUNT}(?: (?:\u2013|to|and) {AMOUNT}(?: or more)?)?(?: an hour| a year|/hr|/yr)"
 
 
 def texts_of(html: str) -> list[str]:
@@ -234,6 +234,7 @@ def test_method_page_shows_the_estimates_steps_with_their_sources(client: TestCl
         1 + len(body["adjustments"]) + len(body["notes"]) + len(body["total_compensation"]["components"])
     )
     assert len(steps) == expected
+    assert f'<p class="summary">{body["summary"]}</p>' in html  # the estimate's own sentence, as is
     assert labels[body["base"]["release"]] in steps[0] and body["base"]["citation"][:80] in steps[0]
     for step, adj in zip(steps[1:], body["adjustments"], strict=False):
         explanation = adj["explanation"]
