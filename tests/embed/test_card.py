@@ -294,3 +294,32 @@ def test_card_when_the_data_are_not_loaded_is_a_small_card(empty_database: str):
         assert "Wage data are unavailable right now. Please try again later." in html
         api = c.get("/embed/wage-range?state=TX", headers={"Accept": "application/json"})
         assert api.status_code == 503 and api.json()["error"]["type"] == "service_unavailable"
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _ratio(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_card_text_colours_meet_wcag_aa_in_both_themes(client: TestClient):
+    """WCAG 2.x: text at least 4.5:1 on the card's background, in the served CSS of both themes (the
+    browser tests check the computed colours of every visible text too)."""
+    css = client.get("/embed/wage-range?theme=auto").text
+    themes = {
+        "light": re.search(r"\.wr-light,\.wr-auto\{([^}]*)\}", css).group(1),
+        "dark": re.search(r"\.wr-dark\{([^}]*)\}", css).group(1),
+        "auto-dark": re.search(r"prefers-color-scheme:dark\)\{\.wr-auto\{([^}]*)\}", css).group(1),
+    }
+    for name, block in themes.items():
+        colours = dict(re.findall(r"--wr-([a-z]+):(#[0-9a-f]{6})", block))
+        for text in ("fg", "muted", "link", "warn"):
+            assert _ratio(colours[text], colours["bg"]) >= 4.5, (name, text)
