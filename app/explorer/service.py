@@ -131,6 +131,20 @@ def _percentiles(snapshot: Snapshot, *, occupation: str, area: dict[str, Any]) -
     return {**body, "note": note, "chart_query": ""}
 
 
+def _known_area(snapshot: Snapshot, raw: dict[str, str | None]) -> dict[str, str | None]:
+    """The state and metro of a rejected profile that are known codes (the rest may be what is wrong)."""
+    state, metro = (raw.get("state") or "").strip().upper(), (raw.get("metro") or "").strip()
+    known_state = state if state in snapshot.states_by_code else None
+    known_metro = metro if metro in snapshot.metros_by_code else None
+    if (
+        known_state
+        and known_metro
+        and known_state not in (snapshot.metros_by_code[known_metro]["principal_states"] or [])
+    ):
+        return {}
+    return {"state": known_state, "metro": known_metro}
+
+
 def explorer_view(
     snapshot: Snapshot, *, occupation: str, raw_profile: dict[str, str | None], sort: str | None
 ) -> dict[str, Any]:
@@ -192,7 +206,9 @@ def explorer_view(
         "percentiles": _percentiles(
             snapshot,
             occupation=occupation,
-            area=estimate["profile"] if estimate else (profile if official else {}),
+            area=estimate["profile"]
+            if estimate
+            else (profile if official else _known_area(snapshot, raw_profile)),
         ),
         "states": states,
         "release_labels": {key: r["label"] for key, r in snapshot.release_by_key.items()},

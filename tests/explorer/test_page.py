@@ -111,6 +111,8 @@ def test_bad_profile_is_flagged_in_the_field(client: TestClient):
     assert field_error(r.text, "state") is None
     html = client.get("/?years=abc").text
     assert field_error(html, "years") == "Enter whole years, from 0 to 50."
+    # The fields that are right still count: a good state keeps its percentiles beside a bad year.
+    assert "Percentile range: New Jersey" in client.get("/?years=abc&state=NJ").text
     assert "Input should be" not in html  # the validator's words stay in the API
     assert field_error(client.get("/?hours_per_year=0").text, "hours_per_year") == (
         "Enter whole hours a year, from 1 to 4000."
