@@ -36,6 +36,7 @@ CompareParam = Annotated[
 
 
 def _wants_json(request: Request) -> bool:
+    """A client that asks for JSON and not HTML gets the JSON error."""
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
 
@@ -52,6 +53,7 @@ def _style_of(request: Request) -> dict[str, Any]:
 
 
 def _error_card(request: Request, exc: Exception) -> Response:
+    """The HTML card for an error, with the error's status."""
     if isinstance(exc, AppError):
         status, message = exc.status_code, exc.message
     elif isinstance(exc, RequestValidationError):
@@ -72,6 +74,7 @@ class CardRoute(APIRoute):
     for a client that asks for JSON only."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The usual handler, with its errors caught and shown as a card."""
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:

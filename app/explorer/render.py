@@ -62,12 +62,14 @@ button{margin-top:12px;font:inherit;padding:6px 12px;border-radius:6px;border:1p
   background:var(--accent);color:#fff;cursor:pointer}
 section.panel{border:1px solid var(--line);border-radius:10px;padding:14px 16px;margin-bottom:18px}
 .figs{display:flex;flex-wrap:wrap;gap:4px 28px;margin:6px 0}
+.figs p{margin:0}
 .figs strong{font-size:24px}
 .bar{position:relative;height:14px;border-radius:7px;background:#e3e7ed;margin:12px 0 4px;max-width:560px}
 .bar .fill{position:absolute;top:0;bottom:0;border-radius:7px;background:var(--accent)}
 .bar .mid{position:absolute;top:-4px;width:4px;height:22px;margin-left:-2px;background:#0b2a5b;
   border-radius:2px}
-.scale{display:flex;justify-content:space-between;max-width:560px;font-size:13px;color:var(--muted)}
+.scale{display:flex;flex-wrap:wrap;gap:0 10px;justify-content:space-between;max-width:560px;font-size:13px;
+  color:var(--muted)}
 .table-wrap{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:14px;margin:6px 0}
 .narrow-only{display:none}
@@ -77,6 +79,8 @@ ol.steps{padding-left:20px;margin:6px 0}
 ol.steps li{margin-bottom:8px}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
+th,td{overflow-wrap:normal}
 th a{color:inherit;text-decoration:none}
 th a:hover,th a:focus{text-decoration:underline}
 th[aria-sort] a::after{content:" \\25B2";font-size:11px}
@@ -93,6 +97,7 @@ a{color:#0550ae}
 
 
 def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | None) -> str:
+    """<option> elements for a select, the chosen one selected."""
     out = [f'<option value="">{escape(empty)}</option>'] if empty is not None else []
     for item in items:
         attrs = f' value="{escape(item["code"])}"'
@@ -105,6 +110,7 @@ def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | 
 
 
 def _words(values: list[str]) -> list[dict[str, str]]:
+    """Schema values as choices labelled in words ('physician office')."""
     return [{"code": v, "label": v.replace("_", " ")} for v in values]
 
 
@@ -124,10 +130,12 @@ def _field(name: str, control: str, errors: dict[str, str], hint: str = "") -> s
 
 
 def _select(name: str, items: list[dict[str, Any]], selected: str | None, empty: str | None) -> str:
+    """A select control named like its form field."""
     return f'<select id="f-{name}" name="{name}">{_options(items, selected, empty=empty)}</select>'
 
 
 def _number(name: str, value: str | None, *, low: float, high: float, step: str = "1") -> str:
+    """A number input with its bounds."""
     shown = escape(value or "")
     return (
         f'<input id="f-{name}" name="{name}" type="number" min="{low:g}" max="{high:g}" step="{step}" '
@@ -136,6 +144,7 @@ def _number(name: str, value: str | None, *, low: float, high: float, step: str 
 
 
 def form(view: dict[str, Any]) -> str:
+    """The profile form, each field with its place for an error."""
     c, raw, errors = view["choices"], view["raw"], view["field_errors"]
     certs = [{"code": "none", "label": "None (not certified)"}, *c["certifications"]]
     return (
@@ -184,6 +193,7 @@ def form(view: dict[str, Any]) -> str:
 
 
 def _money(fig: dict[str, Any] | None, unit: str) -> str:
+    """An annual or hourly figure as money; an em dash when missing."""
     if fig is None:
         return "\u2014"
     return fmt.annual(fig["annual"]) if unit == "annual" else fmt.hourly(fig["hourly"])
@@ -195,12 +205,8 @@ def _labels(view: dict[str, Any], keys: list[str]) -> str:
     return "; ".join(labels.get(k, k) for k in dict.fromkeys(keys))
 
 
-def _change(multiplier: float) -> str:
-    change = (multiplier - 1) * 100
-    return "no change" if abs(change) < 0.05 else f"{change:+.1f}%"
-
-
 def estimate_panel(view: dict[str, Any]) -> str:
+    """The estimate with its explanation, or the reason there is none."""
     if view["error"]:
         flagged = [FIELDS[name] for name in view["field_errors"]]
         text = (
@@ -213,10 +219,12 @@ def estimate_panel(view: dict[str, Any]) -> str:
             '<h2 id="estimate-h">Estimate</h2>'
             f'<p class="estimate-error">{escape(text)}</p></section>'
         )
+    if view["official"]:
+        return official_panel(view["official"])
     est, card = view["estimate"], view["card"]
     steps = []
     for a in est["adjustments"]:
-        low, high = _change(a["multiplier_low"]), _change(a["multiplier_high"])
+        low, high = fmt.change(a["multiplier_low"]), fmt.change(a["multiplier_high"])
         effect = f"low end {low}, high end {high}" if low != high else f"both ends {low}"
         steps.append(
             f"<li><strong>{escape(a['factor'].replace('_', ' ').capitalize())}</strong> ({escape(effect)}): "
@@ -289,19 +297,45 @@ def estimate_panel(view: dict[str, Any]) -> str:
     )
 
 
+def official_panel(card: dict[str, Any]) -> str:
+    """The pay range for an occupation the estimate method does not cover: its area's official range."""
+    figs = "".join(
+        f'<p><strong id="official-{unit}">{escape(card[f"{unit}_text"])}</strong> {words}</p>'
+        for unit, words in (("hourly", "an hour"), ("annual", "a year"))
+        if card[f"{unit}_text"]
+    )
+    mids = [
+        f"{card[k]} {w}"
+        for k, w in (("mid_hourly_text", "an hour"), ("mid_annual_text", "a year"))
+        if card[k]
+    ]
+    return (
+        '<section class="panel" id="estimate" aria-labelledby="estimate-h">'
+        f'<h2 id="estimate-h">Pay range: {escape(card["area"])}</h2>'
+        f'<p class="muted" id="estimate-profile">{escape(card["profile"])}, median {escape(" (".join(mids))}'
+        f"{')' if len(mids) > 1 else ''}</p>"
+        f'<div class="figs">{figs}</div>'
+        f'<p id="method-note">{escape(card["method_note"])}</p>'
+        f'<p class="source">{escape(card["source_line"])}.</p></section>'
+    )
+
+
 def percentiles_panel(view: dict[str, Any]) -> str:
+    """The area's published percentiles: bar, table by percentile, chart."""
     body = view["percentiles"]
     pct = body["percentiles"]
     cells = [
         ("p10", "10th"),
         ("p25", "25th"),
-        ("median", "Median"),
+        ("median", "Median (50th)"),
         ("p75", "75th"),
         ("p90", "90th"),
     ]
-    head = "".join(f'<th class="num" scope="col">{label}</th>' for _, label in cells)
-    annual_row = "".join(f'<td class="num" data-key="{k}">{_money(pct[k], "annual")}</td>' for k, _ in cells)
-    hourly_row = "".join(f'<td class="num">{_money(pct[k], "hourly")}</td>' for k, _ in cells)
+    rows = "".join(
+        f'<tr><th scope="row">{label}</th><td class="num" data-key="{k}">{_money(pct[k], "annual")}</td>'
+        f'<td class="num">{_money(pct[k], "hourly")}</td></tr>'
+        for k, label in cells
+    )
     bar = ""
     lo, mid, hi = pct["p10"], pct["median"], pct["p90"]
     if lo and mid and hi and hi["annual"] > lo["annual"]:
@@ -321,9 +355,9 @@ def percentiles_panel(view: dict[str, Any]) -> str:
     return (
         '<section class="panel" id="percentiles" aria-labelledby="pct-h">'
         f'<h2 id="pct-h">Percentile range: {escape(body["area"]["name"])}</h2>{note}{bar}'
-        f'<div class="table-wrap"><table><thead><tr><th scope="col">Wage</th>{head}</tr></thead><tbody>'
-        f'<tr><th scope="row">A year</th>{annual_row}</tr><tr><th scope="row">An hour</th>{hourly_row}</tr>'
-        f"</tbody></table></div>"
+        '<div class="table-wrap"><table id="percentiles-table"><thead><tr><th scope="col">Percentile</th>'
+        '<th class="num" scope="col">A year</th><th class="num" scope="col">An hour</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
         f'<p class="source">{escape(fmt.source_line(body["releases"], body["sources"]))}</p>'
         f'<img class="chart" src="/charts/percentiles.svg?{escape(query)}" width="640" height="380" '
         f'alt="Bar chart of the wage percentiles in {escape(body["area"]["name"])}; the same figures as the '
@@ -332,6 +366,7 @@ def percentiles_panel(view: dict[str, Any]) -> str:
 
 
 def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
+    """The page's address sorted by another column (for use without JavaScript)."""
     pairs = [(k, v) for k, v in view["raw"].items() if v not in (None, "")]
     pairs.append(("occupation", view["occupation"]))
     pairs.append(("sort", f"-{field}" if descending else field))
@@ -339,6 +374,7 @@ def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
 
 
 def states_panel(view: dict[str, Any]) -> str:
+    """The states table, its order said in words, and its chart."""
     current = view["sort"].split(",")[0]
     cur_field, cur_desc = current.lstrip("-+"), current.startswith("-")
     heads = []
@@ -375,7 +411,9 @@ def states_panel(view: dict[str, Any]) -> str:
     chart_q = urlencode([("occupation", view["occupation"]), ("sort", view["chart_sort"])])
     return (
         '<section class="panel" id="states" aria-labelledby="states-h">'
-        f'<h2 id="states-h">States</h2><p class="muted">Sorted by <span id="states-sort">'
+        '<h2 id="states-h">States</h2><p class="muted">'
+        + (f'<span id="sort-note">{escape(view["sort_note"])}. </span>' if view["sort_note"] else "")
+        + 'Sorted by <span id="states-sort">'
         f"{escape(view['sort_words'])}</span>; choose a column heading to sort. Wages are a year's pay."
         '<span class="narrow-only"> On a narrow screen the rank, tier and 10th and 90th percentile columns '
         "are left out.</span></p>"

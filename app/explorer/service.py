@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from app.config import DEFAULT_OCCUPATION
 from app.embed import fmt
 from app.embed import service as embed_service
-from app.errors import InvalidInput, NotFound, validation_message
+from app.errors import InvalidInput, InvalidQuery, NotFound, validation_message
 from app.estimate import service as estimate_service
 from app.estimate.schemas import (
     HOURS_MAX,
@@ -131,30 +131,54 @@ def _percentiles(snapshot: Snapshot, *, occupation: str, area: dict[str, Any]) -
     return {**body, "note": note, "chart_query": ""}
 
 
+def _known_area(snapshot: Snapshot, raw: dict[str, str | None]) -> dict[str, str | None]:
+    """The state and metro of a rejected profile that are known codes (the rest may be what is wrong)."""
+    state, metro = (raw.get("state") or "").strip().upper(), (raw.get("metro") or "").strip()
+    known_state = state if state in snapshot.states_by_code else None
+    known_metro = metro if metro in snapshot.metros_by_code else None
+    if (
+        known_state
+        and known_metro
+        and known_state not in (snapshot.metros_by_code[known_metro]["principal_states"] or [])
+    ):
+        return {}
+    return {"state": known_state, "metro": known_metro}
+
+
 def explorer_view(
     snapshot: Snapshot, *, occupation: str, raw_profile: dict[str, str | None], sort: str | None
 ) -> dict[str, Any]:
     """The whole page's data; a bad profile becomes a message on the page, not an error page."""
-    sort = sort or DEFAULT_SORT
-    spec = parse_sort(sort, wages.AREA_SORT_KEYS)
-    wages.resolve_occupation(snapshot, code=occupation)
+    sort_note = None
+    try:
+        spec = parse_sort(sort or DEFAULT_SORT, wages.AREA_SORT_KEYS)
+        sort = sort or DEFAULT_SORT
+    except InvalidQuery:
+        # Only a hand-edited address gets here (the page's own links are valid): say so, sort as usual.
+        sort_note = "The order asked for in the address is not one this table knows"
+        sort, spec = DEFAULT_SORT, parse_sort(DEFAULT_SORT, wages.AREA_SORT_KEYS)
     estimate = error = None
     errors: dict[str, str] = {}
+    if occupation not in {o["soc_code"] for o in embed_service.occupations_with_official_figures(snapshot)}:
+        # Flagged on its field; the page shows the default occupation meanwhile.
+        errors["occupation"] = "Not one of the choices; pick one from the list."
+        occupation = DEFAULT_OCCUPATION
     profile: dict[str, Any] = {}
-    if occupation != DEFAULT_OCCUPATION:
-        # The bands and premiums the method uses describe medical coders; nothing estimates other jobs.
-        error = (
-            f"Estimates exist for SOC {DEFAULT_OCCUPATION} only: the experience bands and premiums they use "
-            "come from sources about medical coders. The percentiles and state wages below are for "
-            f"SOC {occupation}."
-        )
-    else:
-        try:
-            profile = parse_profile(raw_profile)
+    official = None
+    try:
+        profile = parse_profile(raw_profile)
+        if occupation == DEFAULT_OCCUPATION:
             estimate = estimate_service.estimate_one(snapshot, **profile)
-        except InvalidInput as exc:
-            error = exc.message
-            errors = field_errors(exc, raw_profile)
+        else:
+            # The bands and premiums the method uses describe medical coders: other jobs get the area's
+            # official range, as the card shows it.
+            occ = snapshot.occupation_by_code[occupation]
+            official = embed_service.official_card(snapshot, occupation=occ, profile=profile)
+    except InvalidInput as exc:
+        error = exc.message
+        errors.update(field_errors(exc, raw_profile))
+    except NotFound as exc:
+        error = exc.message
     envelope, items = wages.list_states(snapshot, occupation=occupation, release=None)
     states = apply_sort(items, spec, wages.AREA_SORT_KEYS)
     states_prov = wages.list_provenance(snapshot, items=states)
@@ -170,15 +194,21 @@ def explorer_view(
         "raw": raw_profile,
         "sort": sort,
         "sort_words": sort_words(spec),
+        "sort_note": sort_note,
         "chart_sort": chart_sort,
         "choices": choices(snapshot),
         "estimate": estimate,
+        "official": official,
         "card": card,
         "error": error,
         "field_errors": errors,
         # The estimate's echo holds the codes /estimate accepted; a rejected profile shows national figures.
         "percentiles": _percentiles(
-            snapshot, occupation=occupation, area=estimate["profile"] if estimate else {}
+            snapshot,
+            occupation=occupation,
+            area=estimate["profile"]
+            if estimate
+            else (profile if official else _known_area(snapshot, raw_profile)),
         ),
         "states": states,
         "release_labels": {key: r["label"] for key, r in snapshot.release_by_key.items()},

@@ -197,7 +197,19 @@
       }
     } catch (err) { /* never throw into the host page */ }
   }
+  // Cards that loaded before this script posted their height to no one: ask them again.
+  function measureFrames() {
+    try {
+      var origin = new URL(base).origin;
+      var frames = document.getElementsByTagName("iframe");
+      for (var i = 0; i < frames.length; i++) {
+        if (frames[i].src.indexOf(base + "/embed/wage-range") !== 0 || !frames[i].contentWindow) continue;
+        frames[i].contentWindow.postMessage({ type: "wage-range:measure" }, origin);
+      }
+    } catch (err) { /* never throw into the host page */ }
+  }
   try { window.addEventListener("message", onMessage); } catch (e) { /* optional */ }
+  if (base) measureFrames();
 
   window.SalaryWageRange = { scan: scan, base: base };
 

@@ -79,6 +79,13 @@ def test_widget_on_another_origin_via_script_and_iframe(page, api: ApiServer, ho
     assert frame.locator(".wr-hourly").inner_text() == expected_ranges(nj)[0]
     assert frame.locator(".wr-annual").inner_text() == expected_ranges(nj)[1]
     assert "BLS OEWS, May 2025" in frame.locator(".wr-source").inner_text()
+    # embed.js on the page also sizes the iframe card from the height it posts (240 px given).
+    card_height = frame.locator(".wr").evaluate("el => el.getBoundingClientRect().height")
+    page.wait_for_function(
+        "h => Math.abs(document.getElementById('frame').getBoundingClientRect().height - h) <= 1",
+        arg=card_height,
+        timeout=15_000,
+    )
 
     assert any("/embed/wage-range?" in u for u in cross_origin)
     assert page.page_errors == []
@@ -241,6 +248,19 @@ def test_explorer_fits_the_screen_and_flags_a_bad_field(browser, api: ApiServer,
         expect(page.locator("#f-years-error")).to_be_hidden(timeout=15_000)
         assert page.locator("#f-years").get_attribute("aria-invalid") is None
         expect(page.locator("#est-hourly")).to_be_visible()
+
+        # Another occupation: its area's official range, with the reason no experience estimate is made.
+        page.select_option("#f-occupation", "43-3021")
+        pct = httpx.get(f"{api.base}/percentiles?occupation=43-3021&state=NJ", timeout=10).json()[
+            "percentiles"
+        ]
+        expect(page.locator("#official-hourly")).to_have_text(
+            f"{usd(pct['p25']['hourly'])} {EN_DASH} {usd(pct['p75']['hourly'])}", timeout=15_000
+        )
+        assert "applies to 29-2072" in page.locator("#method-note").inner_text()
+        scroll_width, _, outside = page.evaluate(OVERFLOW)
+        assert scroll_width <= width and outside == []
+        page.screenshot(path=str(artifacts / f"explorer-{width}-other-occupation.png"), full_page=True)
         assert errors == []
     finally:
         context.close()

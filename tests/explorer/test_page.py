@@ -111,6 +111,8 @@ def test_bad_profile_is_flagged_in_the_field(client: TestClient):
     assert field_error(r.text, "state") is None
     html = client.get("/?years=abc").text
     assert field_error(html, "years") == "Enter whole years, from 0 to 50."
+    # The fields that are right still count: a good state keeps its percentiles beside a bad year.
+    assert "Percentile range: New Jersey" in client.get("/?years=abc&state=NJ").text
     assert "Input should be" not in html  # the validator's words stay in the API
     assert field_error(client.get("/?hours_per_year=0").text, "hours_per_year") == (
         "Enter whole hours a year, from 1 to 4000."
@@ -189,8 +191,12 @@ def test_another_occupation_gets_its_figures_and_no_coder_estimate(fresh_databas
     with make_client(fresh_database) as c:
         html = c.get("/?occupation=00-0000&years=3").text
         assert "All Occupations (SOC 00-0000)" in html
-        assert 'id="est-hourly"' not in html
-        assert "Estimates exist for SOC 29-2072 only" in page_error(html)
+        assert 'id="est-hourly"' not in html and not page_error(html)
+        # The nation's official 25th-75th percentile instead (national_M2023_dl.csv, 00-0000 row), and why.
+        assert text_of(html, "official-hourly") == f"$17.21 {EN_DASH} $36.62"
+        assert text_of(html, "official-annual") == f"$35,790 {EN_DASH} $76,170"
+        assert "median $23.11 an hour ($48,060 a year)" in html
+        assert "experience method applies to 29-2072" in unescape(text_of(html, "method-note"))
         coder = c.get("/?occupation=29-2072&years=3").text
         assert 'id="est-hourly"' in coder and not page_error(coder)
 
@@ -215,3 +221,30 @@ def test_occupation_list_shows_only_occupations_with_figures(fresh_database: str
         # The card refuses it the same way.
         card = c.get("/embed/wage-range?occupation=15-1252")
         assert card.status_code == 404 and "No official figures for occupation" in unescape(card.text)
+
+
+def test_another_seed_occupation_shows_its_areas_official_range(client: TestClient):
+    """BLS May 2025, Texas, 43-3021 Billing and Posting Clerks (all_data_M_2025_extract.csv line 180)."""
+    html = client.get("/?occupation=43-3021&state=TX&years=3").text
+    assert text_of(html, "official-hourly") == f"$18.51 {EN_DASH} $25.99"
+    assert text_of(html, "official-annual") == f"$38,500 {EN_DASH} $54,050"
+    assert "Pay range: Texas" in html and "Percentile range: Texas" in html
+    assert "experience method applies to 29-2072" in unescape(text_of(html, "method-note"))
+    assert field_error(client.get("/?occupation=43-3021&state=zz").text, "state") == (
+        "Not one of the choices; pick one from the list."
+    )
+
+
+@pytest.mark.parametrize("code", ["99-9999", "abc"])
+def test_an_unknown_occupation_is_flagged_in_its_field(client: TestClient, code: str):
+    r = client.get(f"/?occupation={code}&state=TX")
+    assert r.status_code == 200
+    assert field_error(r.text, "occupation") == "Not one of the choices; pick one from the list."
+    # Meanwhile the page shows the default occupation, selected in the list.
+    assert 'value="29-2072" selected' in r.text and 'id="est-hourly"' in r.text
+
+
+def test_an_unknown_sort_order_is_said_in_words(client: TestClient):
+    text = words(client.get("/?sort=-salary").text)
+    assert "The order asked for in the address is not one this table knows. Sorted by mean wage" in text
+    assert "Cannot sort by" not in text
