@@ -301,13 +301,14 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 responses.pop("304", None)
             else:
                 responses["304"] = {"description": "Not Modified: the If-None-Match ETag still matches"}
-            # Other representations a route declares for its errors (an HTML card's) stay beside the JSON.
+            # Another representation a route declares for its errors (an HTML card's) stays beside the JSON;
+            # FastAPI's copy of the error model under an HTML route's media type does not (those are JSON).
             other_media: dict[str, Any] = {}
             for code in list(responses):
                 if code.startswith(("4", "5")):
-                    other_media.update(
-                        {m: c for m, c in responses[code].get("content", {}).items() if m != JSON}
-                    )
+                    for media, content in responses[code].get("content", {}).items():
+                        if media != JSON and content.get("schema") != ERROR_REF:
+                            other_media[media] = content
                     del responses[code]
             for code in _errors_for(path, method, operation):
                 text = ERROR_DESCRIPTIONS[code]

@@ -77,6 +77,7 @@ class ErrorDetail(BaseModel):
     type: ErrorType = Field(description="What went wrong, as a code to branch on")
     message: str = Field(description="Person-readable explanation, saying how to fix the request")
     details: list[ErrorItem] = Field(description="Machine-readable specifics (may be empty)")
+    request_id: str | None = Field(description="The request's X-Request-ID, as written in the logs")
 
 
 class ErrorResponse(BaseModel):

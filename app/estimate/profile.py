@@ -120,7 +120,12 @@ ProfileForm = create_model(  # type: ignore[call-overload]
     **{
         name: (
             str | None,
-            Field(default=None, max_length=200, description=f"As in /estimate: {field.description}"),
+            Field(
+                default=None,
+                max_length=200,
+                description=f"As in /estimate: {field.description}",
+                examples=field.examples,
+            ),
         )
         for name, field in ProfileQuery.model_fields.items()
     },

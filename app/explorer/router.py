@@ -6,12 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import DEFAULT_OCCUPATION, OccupationParam, SnapshotDep, occupation_in_memory
+from app.deps import DEFAULT_OCCUPATION, SnapshotDep, occupation_in_memory
 from app.estimate.profile import ProfileForm
 from app.explorer import render, service
-from app.query import sort_query
 from app.schemas import ERROR_RESPONSES
-from app.wages.service import AREA_SORT_KEYS
 
 router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
 EXPLORER_JS = (Path(__file__).resolve().parent.parent / "static" / "explorer.js").read_text(encoding="utf-8")
@@ -25,8 +23,12 @@ EXPLORER_JS = (Path(__file__).resolve().parent.parent / "static" / "explorer.js"
 async def explorer_page(
     snapshot: SnapshotDep,
     form: Annotated[ProfileForm, Query()],
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
-    sort: Annotated[str | None, sort_query(AREA_SORT_KEYS, "States table order, as /states")] = None,
+    occupation: Annotated[
+        str,
+        Query(max_length=20, description="SOC code (see /occupations); another value is flagged on the page"),
+    ] = DEFAULT_OCCUPATION,
+    # Free text: an order the table does not know is said on the page, which still answers.
+    sort: Annotated[str | None, Query(max_length=200, description="States table order, as /states")] = None,
 ) -> Response:
     """The explorer: a profile form, the explained estimate, percentile range, states table and charts."""
     raw = form.model_dump()
