@@ -17,13 +17,13 @@ WELL_FORMED = re.compile(rb"[A-Za-z0-9._:\-]{1,128}")
 current_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # A random per-process prefix and a counter: unique across processes, and cheaper than a uuid4 per request.
-_PREFIX = os.urandom(6).hex()
+_PREFIX = os.urandom(6).hex() + "-"
 _counter = itertools.count(1)
 
 
 def new_request_id() -> str:
     """A fresh id: 12 random hex digits of this process, a dash, and a hex counter."""
-    return f"{_PREFIX}-{next(_counter):x}"
+    return f"{_PREFIX}{next(_counter):x}"
 
 
 class RequestIdMiddleware:
