@@ -28,7 +28,7 @@ def metric(text: str, name: str, **labels: str) -> list[float]:
 
 
 def test_two_workers_one_metrics_view_and_both_drain(seeded_sqlite: str, tmp_path: Path):
-    server = Served(seeded_sqlite, tmp_path / "api.log", workers=2, log_format="json", shutdown_drain="3")
+    server = Served(seeded_sqlite, tmp_path / "api.log", workers=2, log_format="json", shutdown_drain="2")
     try:
         server.wait_ready()
         # Both workers up: one data-version series each.
