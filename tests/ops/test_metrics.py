@@ -192,3 +192,17 @@ def test_evictions_when_the_cache_is_full(seeded_sqlite: str):
     )
     assert admitted >= 1 and evicted == admitted
     assert value(text, "salary_api_cache_bytes") == 0
+
+
+def test_unknown_methods_share_one_label(seeded_sqlite: str):
+    with make_client(seeded_sqlite) as c:
+        for verb in ("BREW", "WHEN", "PROPFIND"):
+            assert c.request(verb, "/states").status_code == 405
+        text = c.get("/metrics").text
+    assert "BREW" not in text and "PROPFIND" not in text
+    assert (
+        value(
+            text, "salary_api_request_duration_seconds_count", method="other", route="/states", status="405"
+        )
+        >= 3
+    )
