@@ -153,7 +153,7 @@ def test_bad_input_uses_the_one_error_shape(client: TestClient, query: str, stat
     r = client.get(f"/compare?{query}")
     assert r.status_code == status
     error = r.json()["error"]
-    assert set(error) == {"status", "type", "message", "details"} and error["status"] == status
+    assert set(error) == {"status", "type", "message", "details", "request_id"} and error["status"] == status
     assert words in error["message"]
 
 
