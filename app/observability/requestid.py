@@ -35,3 +35,9 @@ def request_id(headers: list[tuple[bytes, bytes]]) -> tuple[str, tuple[bytes, by
             break
     rid = new_request_id()
     return rid, (HEADER, rid.encode("ascii"))
+
+
+def request_id_header() -> list[tuple[bytes, bytes]]:
+    """``X-Request-ID`` for an answer sent outside the observability layer (the edge's last-resort 500)."""
+    rid = current_request_id.get()
+    return [] if rid is None else [(HEADER, rid.encode("ascii"))]
