@@ -72,11 +72,16 @@ class ObserveMiddleware:
 
     @staticmethod
     def _log(scope: Scope, route: str, status: int, seconds: float, size: int) -> None:
-        log.info(
+        # makeRecord and handle, not log.info: the caller's file and line (a walk up the stack, a fifth of
+        # the line's cost) would always name this function.
+        record = log.makeRecord(
+            log.name,
+            logging.INFO,
+            __file__,
+            0,
             "%s %s %d",
-            scope["method"],
-            route,
-            status,
+            (scope["method"], route, status),
+            None,
             extra={
                 "fields": {
                     "event": "request",
@@ -90,3 +95,4 @@ class ObserveMiddleware:
                 }
             },
         )
+        log.handle(record)
