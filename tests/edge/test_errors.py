@@ -15,7 +15,6 @@ ERROR_500 = {
         "type": "internal_error",
         "message": "Internal error; it has been logged.",
         "details": [],
-        "request_id": None,  # this bare edge has no observability layer to give the request an id
     }
 }
 
