@@ -1,4 +1,4 @@
-"""Load BLS OEWS estimates from the official download files (CSV or XLSX) as one release per file.
+"""Reading and validating an OEWS file's rows; nothing here touches the database.
 
 Header names are matched in any case. Files covering a single level, and older years, leave columns out:
 
@@ -15,54 +15,35 @@ Symbols: ``*`` and ``**`` (not available) and ``~`` (under 0.5% of establishment
 in a wage column is BLS's top code, stored as the threshold of the file's period and flagged capped.
 Row numbers count the header as row 1, as a spreadsheet shows them.
 
-By default only cross-industry rows (NAICS 000000 or I_GROUP cross-industry) for all ownerships (OWN_CODE
-1235) and detailed occupations are loaded: the schema keys figures by release, occupation and area, with no
-industry or ownership. Other rows are still read and validated.
+Every row read is checked, selected or not (see ``wage_problem``): wages from 0 to MAX_HOURLY_WAGE /
+MAX_ANNUAL_WAGE; p10 <= p25 <= median <= p75 <= p90 in each unit, a top-coded ``#`` only at the top; hourly
+x 2,080 within ANNUAL_TOLERANCE of annual unless the row is flagged ANNUAL (annual only) or HOURLY (hourly
+only); employment measures not below zero.
 
-Each file is one release, ``bls-oews-YYYY-MM-<scope>``, the scope (national, state, metro, all) following
-from the area types in the file. Importing the same file again only adds rows an earlier, narrower selection
-left out, so an identical run changes nothing; a different file under the same key needs ``replace``.
-Existing areas and occupations keep their names: the seed owns the article's metros, and an older file
-carries older titles.
+By default only cross-industry rows (NAICS 000000 or I_GROUP cross-industry) for all ownerships (OWN_CODE
+1235) and detailed occupations are kept: the schema keys figures by release, occupation and area, with no
+industry or ownership. The kept rows are packed in flat arrays (about 200 bytes a row), not objects.
 """
 
 from __future__ import annotations
 
 import calendar
-import codecs
-import csv
-import hashlib
-import json
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from math import isfinite
+from math import isfinite, nan
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session
-
-from app.db import lock_writers
 from app.errors import ImportFailed
-from app.models import (
-    STATISTICS,
-    Area,
-    AreaEmployment,
-    Occupation,
-    Release,
-    Source,
-    WageStat,
-    bump_data_version,
-)
+from app.models import HOURS_PER_YEAR, MAX_ANNUAL_WAGE, MAX_HOURLY_WAGE
+from app.oews.files import FileFacts, open_table
 
 Progress = Callable[[str, int, int | None], None]
 
-SOURCE_KEY = "bls"
 WAGE_COLUMNS = (
     ("H_PCT10", "A_PCT10"),
     ("H_PCT25", "A_PCT25"),
@@ -71,6 +52,8 @@ WAGE_COLUMNS = (
     ("H_PCT90", "A_PCT90"),
     ("H_MEAN", "A_MEAN"),
 )
+# The first five pairs are the percentiles, lowest first.
+PERCENTILE_PAIRS = 5
 EMPLOYMENT_COLUMNS = {
     "TOT_EMP": "employment",
     "EMP_PRSE": "employment_rse",
@@ -87,16 +70,21 @@ DEFAULT_GROUPS = ("detailed",)
 DUPLICATE_KEY_COLUMNS = "AREA, OCC_CODE, NAICS, I_GROUP, OWN_CODE"
 CROSS_INDUSTRY_NAICS = "000000"
 ALL_OWNERSHIPS = "1235"
-SCOPE_LABELS = {"national": "national", "state": "state", "metro": "metro", "all": "all-data"}
 # BLS raised its top code with the May 2023 estimates; earlier files cap at $100.00 / $208,000.
 TOP_CODES = ((date(2023, 5, 1), 115.0, 239_200.0), (date.min, 100.0, 208_000.0))
+# BLS publishes annual = hourly x 2,080, the hourly rounded to the cent (up to $10.40 a year off) and the
+# annual to $10 ($5 off): at most $15.40 apart. The full May 2025 release's widest gap is $15.20.
+ANNUAL_TOLERANCE = 25.0
+# Bits of the packed per-row flags.
+ANNUAL_ONLY, HOURLY_ONLY = 1, 2
 
 _NULL_SYMBOLS = frozenset({"", "*", "**", "~"})
 _TOP = object()
-_SOC_CODE = re.compile(r"\d{2}-\d{4}")
+SOC_CODE = re.compile(r"\d{2}-\d{4}")
 _NATIONAL_FILE = re.compile(r"national|oesm\d{2}nat")
 _TRUE = frozenset({"TRUE", "T", "YES", "Y", "1"})
-_CHUNK = 20000
+_H = [2 * n for n in range(len(WAGE_COLUMNS))]
+_A = [2 * n + 1 for n in range(len(WAGE_COLUMNS))]
 
 
 @dataclass(frozen=True)
@@ -118,35 +106,11 @@ class Period:
 
 
 @dataclass
-class ImportReport:
-    release_key: str
-    label: str
-    file_name: str
-    status: str  # created | extended | replaced | unchanged
-    rows_read: int
-    rows_selected: int
-    rows_loaded: int
-    wage_figures: int
-    areas_created: int
-    occupations_created: int
-    data_version: int | None
+class Parsed:
+    """A validated file: its areas and occupations, and the selected rows packed in flat arrays (row i's
+    wages are ``wages[12 i : 12 i + 12]``, NaN where the file has none, bit n of ``capped[i]`` set where
+    the nth wage is BLS's top code)."""
 
-
-@dataclass
-class _Selected:
-    row: int
-    area: int
-    occupation: str
-    area_title: str
-    occupation_title: str
-    wages: list[Any]
-    employment: list[float | None]
-    annual_only: bool
-    hourly_only: bool
-
-
-@dataclass
-class _Parsed:
     rows_read: int
     scope: str
     areas: list[tuple[str, str]]
@@ -154,7 +118,20 @@ class _Parsed:
     area_states: list[list[str]]
     occupation_titles: dict[str, str]
     employment_fields: list[str]
-    selected: list[_Selected]
+    occupations: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    row: array[int] = field(default_factory=lambda: array("q"))
+    area: array[int] = field(default_factory=lambda: array("l"))
+    occupation: array[int] = field(default_factory=lambda: array("l"))
+    area_title: array[int] = field(default_factory=lambda: array("l"))
+    occupation_title: array[int] = field(default_factory=lambda: array("l"))
+    wages: array[float] = field(default_factory=lambda: array("d"))
+    capped: array[int] = field(default_factory=lambda: array("H"))
+    employment: array[float] = field(default_factory=lambda: array("d"))
+    flags: array[int] = field(default_factory=lambda: array("B"))
+
+    def __len__(self) -> int:
+        return len(self.row)
 
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
@@ -188,122 +165,134 @@ def infer_period(file_name: str) -> Period | None:
     return Period(int(long.group(1)), 5) if long else None
 
 
+def check_period(period: Period, name: str, *, today: date | None = None) -> None:
+    """Refuse a reference period that has not begun: no survey can have measured it."""
+    today = today or datetime.now(UTC).date()
+    if period.start > today:
+        raise ImportFailed(
+            f"{name}: the period {period.label} is in the future (today is {today.isoformat()}); "
+            "pass --period if the file name does not give the survey's period."
+        )
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if value.__class__ is str:
         return value.strip()
-    if value is True or value is False:
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     return str(value).strip()
 
 
 def _number(value: Any) -> Any:
     """A float, None for a not-available symbol, or _TOP for '#'; ValueError for anything else."""
-    if value.__class__ is str:
-        if value in _NULL_SYMBOLS:
-            return None
-        try:
-            number = float(value.replace(",", ""))
-        except ValueError:
-            text = value.strip()
-            if text in _NULL_SYMBOLS:
-                return None
-            if text == "#":
-                return _TOP
-            raise ValueError(f"{text!r} is not a number") from None
-    elif value is None:
+    if value is None or value in _NULL_SYMBOLS:
         return None
-    elif value.__class__ is float or value.__class__ is int:
-        number = float(value)
-    else:
-        raise ValueError(f"{value!r} is not a number")
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        text = value.strip()
+        if text in _NULL_SYMBOLS:
+            return None
+        if text == "#":
+            return _TOP
+        raise ValueError(f"{text!r} is not a number") from None
     if not isfinite(number):
         raise ValueError(f"{value!r} is not a number")
     return number
 
 
 def _measure(value: Any) -> float | None:
-    if value is None or value.__class__ is str and value in _NULL_SYMBOLS:
-        return None
     number = _number(value)
     if number is _TOP:
         raise ValueError("'#' (top-coded) is only allowed in wage columns")
+    if number is not None and number < 0:
+        raise ValueError(f"{_shown(number)} is below zero")
     return number  # type: ignore[no-any-return]
 
 
 def _flag(value: Any) -> bool:
-    return value is True or _text(value).upper() in _TRUE
+    return _text(value).upper() in _TRUE
 
 
-def _file_checksum(path: Path, *, check_utf8: bool) -> tuple[str, int, bool]:
-    """sha256, number of line breaks and whether the bytes are valid UTF-8, in one pass."""
-    digest = hashlib.sha256()
-    lines = 0
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = check_utf8
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            lines += chunk.count(b"\n")
-            if utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    return digest.hexdigest(), lines, utf8
+def _shown(value: float) -> str:
+    if abs(value) < 1e12:
+        return f"{value:,.2f}".removesuffix(".00")
+    return f"{value:.3g}"
 
 
-def _is_xlsx(path: Path) -> bool:
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise ImportFailed(
-            f"{path.name}: the old binary .xls format is not supported; save it as XLSX or CSV."
-        )
-    if suffix in (".xlsx", ".xlsm"):
-        return True
-    if suffix in (".csv", ".txt"):
+def wage_problem(
+    wages: Sequence[Any], *, top_codes: tuple[float, float], flags: int
+) -> tuple[str, str] | None:
+    """(columns, message) of the first nonsense in a row's twelve wages (WAGE_COLUMNS order; floats, None
+    or _TOP), or None when they are plausible."""
+    for n, pair in enumerate(WAGE_COLUMNS):
+        bounds = (MAX_HOURLY_WAGE, MAX_ANNUAL_WAGE)
+        for value, column, bound in zip(wages[2 * n : 2 * n + 2], pair, bounds, strict=True):
+            if value is None or value is _TOP:
+                continue
+            if value < 0:
+                return column, f"the wage {_shown(value)} is below zero"
+            if value > bound:
+                unit = "an hourly" if column.startswith("H_") else "an annual"
+                return column, (
+                    f"{_shown(value)} is not {unit} wage (the bound is {_shown(bound)}; "
+                    f"BLS top-codes at {_shown(top_codes[column.startswith('A_')])})"
+                )
+    for side in (0, 1):
+        previous: tuple[str, Any] | None = None
+        for n in range(PERCENTILE_PAIRS):
+            value, column = wages[2 * n + side], WAGE_COLUMNS[n][side]
+            if value is None:
+                continue
+            if previous is not None:
+                before, earlier = previous
+                if earlier is _TOP and value is not _TOP:
+                    return column, f"{_shown(value)} follows {before}, which is top-coded (#)"
+                if value is not _TOP and earlier is not _TOP and value < earlier:
+                    return column, (
+                        f"{_shown(value)} is below {before} ({_shown(earlier)}); "
+                        "percentiles must not decrease"
+                    )
+            previous = (column, value)
+    if flags:
+        return None
+    top_hourly, top_annual = top_codes
+    for n, (h_column, a_column) in enumerate(WAGE_COLUMNS):
+        hourly, annual = wages[2 * n], wages[2 * n + 1]
+        if hourly is None or annual is None or hourly is _TOP and annual is _TOP:
+            continue
+        low = (top_hourly if hourly is _TOP else hourly) * HOURS_PER_YEAR - ANNUAL_TOLERANCE
+        high = MAX_ANNUAL_WAGE if hourly is _TOP else hourly * HOURS_PER_YEAR + ANNUAL_TOLERANCE
+        value = top_annual if annual is _TOP else annual
+        if not (value <= high if annual is _TOP else low <= value <= high):
+            shown_hourly = "# (top-coded)" if hourly is _TOP else _shown(hourly)
+            shown_annual = "# (top-coded)" if annual is _TOP else _shown(annual)
+            return f"{h_column}, {a_column}", (
+                f"hourly {shown_hourly} and annual {shown_annual} disagree: annual must be hourly x "
+                f"{HOURS_PER_YEAR:,} hours within ${ANNUAL_TOLERANCE:,.0f} (BLS rounding), unless ANNUAL or "
+                "HOURLY flags the row as publishing one of them only"
+            )
+    return None
+
+
+def _plausible(wages: list[float], flags: int) -> bool:
+    """The common case of wage_problem, for twelve plain numbers, in a fraction of its time."""
+    h = wages[0::2]
+    a = wages[1::2]
+    if not (
+        min(wages) >= 0.0
+        and max(h) <= MAX_HOURLY_WAGE
+        and max(a) <= MAX_ANNUAL_WAGE
+        and h[0] <= h[1] <= h[2] <= h[3] <= h[4]
+        and a[0] <= a[1] <= a[2] <= a[3] <= a[4]
+    ):
         return False
-    with path.open("rb") as fh:
-        return fh.read(2) == b"PK"
-
-
-@contextmanager
-def _open_table(path: Path, *, xlsx: bool, encoding: str, lines: int) -> Iterator[tuple[list[Any], Any, int]]:
-    """Yield (header cells, iterator of (row number, cells), estimated data rows)."""
-    if not xlsx:
-        with path.open(newline="", encoding=encoding) as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            if header is None:
-                raise ImportFailed(f"{path.name}: the file is empty.")
-            yield header, enumerate(reader, start=2), max(lines - 1, 0)
-        return
-    # calamine (Rust) reads the 400,000-row all-data workbook in seconds; openpyxl took minutes.
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheets = [workbook.get_sheet_by_name(name) for name in workbook.sheet_names]
-    except Exception as exc:  # noqa: BLE001  calamine raises its own errors for broken or foreign files
-        raise ImportFailed(f"{path.name}: not a readable XLSX workbook ({type(exc).__name__}).") from None
-    for sheet in sheets:
-        rows = iter(sheet.iter_rows())
-        # Some workbooks put a title above the header, and some carry a field-description sheet.
-        for number, cells in enumerate(rows, start=1):
-            if any(_text(c).upper() == "OCC_CODE" for c in cells):
-                yield list(cells), enumerate(rows, start=number + 1), max(sheet.height - number, 0)
-                return
-            if number >= 10:
-                break
-    raise ImportFailed(f"{path.name}: no worksheet has an OCC_CODE header row.")
+    if flags:
+        return True
+    for hourly, annual in zip(h, a, strict=True):
+        if abs(hourly * HOURS_PER_YEAR - annual) > ANNUAL_TOLERANCE:
+            return False
+    return True
 
 
 def _header_index(header: Sequence[Any], name: str) -> dict[str, int]:
@@ -336,6 +325,12 @@ def _scope(area_types: set[str]) -> str:
     if area_types <= {"metro", "nonmetro"}:
         return "metro"
     return "all"
+
+
+class _CellError(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 class _AreaResolver:
@@ -403,25 +398,21 @@ def _principal_states(title: str, prim_state: str) -> list[str]:
     return [s.strip() for s in text.split("-") if s.strip()]
 
 
-class _CellError(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column = column
-
-
-def _parse(
+def parse(
     path: Path,
     *,
+    facts: FileFacts,
     xlsx: bool,
-    encoding: str,
-    lines: int,
+    period: Period,
     occupations: frozenset[str] | None,
     groups: frozenset[str],
     fips: dict[str, tuple[str, str]],
     progress: Progress | None,
-) -> _Parsed:
+) -> Parsed:
+    """Read and validate every row of the file; keep the selected ones, packed."""
     name = path.name
-    with _open_table(path, xlsx=xlsx, encoding=encoding, lines=lines) as (header, rows, estimate):
+    top_codes = period.top_codes
+    with open_table(path, facts=facts, xlsx=xlsx) as (header, rows, estimate):
         col = _header_index(header, name)
         has_area = "AREA" in col
         national_file = _NATIONAL_FILE.search(name.lower()) is not None
@@ -438,26 +429,34 @@ def _parse(
         i_prim = col.get("PRIM_STATE")
         i_naics, i_igroup, i_own, i_ogroup = (col.get(c) for c in ("NAICS", "I_GROUP", "OWN_CODE", "O_GROUP"))
         i_annual, i_hourly = col.get("ANNUAL"), col.get("HOURLY")
-        wage_idx = [col[c] for pair in WAGE_COLUMNS for c in pair]
+        wage_names = [c for pair in WAGE_COLUMNS for c in pair]
+        wage_idx = [col[c] for c in wage_names]
         employment_cols = [c for c in EMPLOYMENT_COLUMNS if c in col]
         employment_idx = [col[c] for c in employment_cols]
         wage_cells = _getter(wage_idx)
         employment_cells = _getter(employment_idx)
 
         resolve_area = _AreaResolver(fips=fips, has_type=i_type is not None, has_area=has_area)
+        out = Parsed(
+            rows_read=0,
+            scope="",
+            areas=[],
+            area_titles=[],
+            area_states=[],
+            occupation_titles={},
+            employment_fields=[EMPLOYMENT_COLUMNS[c] for c in employment_cols],
+        )
         area_index: dict[tuple[str, str], int] = {}
-        areas: list[tuple[str, str]] = []
-        area_titles: list[str] = []
-        area_states: list[list[str]] = []
+        areas, area_titles, area_states = out.areas, out.area_titles, out.area_states
         area_cells: dict[tuple[Any, Any], int] = {}
         industry_cells: dict[tuple[Any, Any, Any], tuple[int, bool]] = {}
         industries: dict[tuple[str, str, str], int] = {}
         group_cells: dict[Any, bool] = {}
-        occupation_titles: dict[str, str] = {}
+        occupation_titles = out.occupation_titles
         occupation_index: dict[str, int] = {}
+        title_index: dict[str, int] = {}
         seen: dict[tuple[int, int, int], int] = {}
-        loaded_keys: set[tuple[int, str]] = set()
-        selected: list[_Selected] = []
+        loaded_keys: set[tuple[int, int]] = set()
         rows_read = 0
         row = 1
 
@@ -465,9 +464,16 @@ def _parse(
             label = "columns" if "," in column else "column"
             return ImportFailed(f"{name}, row {row}, {label} {column}: {message}.")
 
+        def title_of(text: str) -> int:
+            found = title_index.get(text)
+            if found is None:
+                found = title_index[text] = len(out.titles)
+                out.titles.append(text)
+            return found
+
         for row, cells in rows:
             if len(cells) < width:
-                cells = [*cells, *([None] * (width - len(cells)))]
+                cells = [*cells, *([""] * (width - len(cells)))]
             occ = _text(cells[i_occ])
             if not occ:
                 filled = [c for c in cells if _text(c)]
@@ -481,13 +487,14 @@ def _parse(
 
             occ_id = occupation_index.get(occ)
             if occ_id is None:
-                if not _SOC_CODE.fullmatch(occ):
+                if not SOC_CODE.fullmatch(occ):
                     raise fail("OCC_CODE", f"{occ!r} is not a SOC code like 29-2072")
                 title = _text(cells[i_title])
                 if not title or len(title) > 300:
                     raise fail("OCC_TITLE", "the title is missing or longer than 300 characters")
                 occ_id = occupation_index[occ] = len(occupation_index)
                 occupation_titles[occ] = title
+                out.occupations.append(occ)
 
             area_key = (cells[i_type] if i_type is not None else None, cells[i_area] if has_area else None)
             area_id = area_cells.get(area_key)
@@ -538,24 +545,26 @@ def _parse(
                 )
             seen[key] = row
 
+            flags = (ANNUAL_ONLY if i_annual is not None and _flag(cells[i_annual]) else 0) | (
+                HOURLY_ONLY if i_hourly is not None and _flag(cells[i_hourly]) else 0
+            )
             try:
                 # Fast path for plain numbers; symbols, blanks and bad cells take the careful one.
                 try:
-                    if xlsx:
-                        wages = [float(v) for v in wage_cells(cells)]
-                    else:
-                        wages = [float(v.replace(",", "")) for v in wage_cells(cells)]
-                    if not isfinite(sum(wages)):
+                    wages: list[Any] = [float(v.replace(",", "")) for v in wage_cells(cells)]
+                    if not isfinite(sum(wages)) or not _plausible(wages, flags):
                         raise ValueError
-                except (ValueError, TypeError, AttributeError):
+                    capped = 0
+                except (ValueError, AttributeError):
                     wages = [_number(v) for v in wage_cells(cells)]
+                    problem = wage_problem(wages, top_codes=top_codes, flags=flags)
+                    if problem is not None:
+                        raise fail(*problem) from None
+                    capped = sum(1 << n for n, v in enumerate(wages) if v is _TOP)
+                    wages = [nan if v is None or v is _TOP else v for v in wages]
                 employment = [_measure(v) for v in employment_cells(cells)]
             except ValueError:
-                for column, i in zip(
-                    [c for pair in WAGE_COLUMNS for c in pair] + employment_cols,
-                    wage_idx + employment_idx,
-                    strict=True,
-                ):
+                for column, i in zip(wage_names + employment_cols, wage_idx + employment_idx, strict=True):
                     try:
                         (_number if column.startswith(("H_", "A_")) else _measure)(cells[i])
                     except ValueError as exc:
@@ -573,407 +582,39 @@ def _parse(
                     continue
             elif "detailed" not in groups:
                 continue
-            if (area_id, occ) in loaded_keys:
+            if (area_id, occ_id) in loaded_keys:
                 raise fail(
                     DUPLICATE_KEY_COLUMNS, f"duplicate key (area {areas[area_id][1]}, occupation {occ})"
                 )
-            loaded_keys.add((area_id, occ))
-            selected.append(
-                _Selected(
-                    row=row,
-                    area=area_id,
-                    occupation=occ,
-                    area_title=_text(cells[i_area_title]) if i_area_title is not None else "United States",
-                    occupation_title=_text(cells[i_title]),
-                    wages=wages,
-                    employment=employment,
-                    annual_only=i_annual is not None and _flag(cells[i_annual]),
-                    hourly_only=i_hourly is not None and _flag(cells[i_hourly]),
-                )
+            loaded_keys.add((area_id, occ_id))
+            out.row.append(row)
+            out.area.append(area_id)
+            out.occupation.append(occ_id)
+            out.area_title.append(
+                title_of(_text(cells[i_area_title]) if i_area_title is not None else "United States")
             )
+            out.occupation_title.append(title_of(_text(cells[i_title])))
+            out.wages.extend(wages)
+            out.capped.append(capped)
+            out.employment.extend([nan if v is None else v for v in employment])
+            out.flags.append(flags)
 
     if rows_read == 0:
         raise ImportFailed(f"{name}: the file has a header but no data rows.")
     if progress is not None:
         progress("reading", rows_read, rows_read)
     if occupations is not None:
-        found = {s.occupation for s in selected}
+        found = {out.occupations[i] for i in set(out.occupation)}
         absent = sorted(occupations - found)
         if absent:
             raise ImportFailed(
                 f"{name}: no rows to load for occupation {', '.join(absent)} "
                 f"(cross-industry, all ownerships, groups: {', '.join(sorted(groups))})."
             )
-    if not selected:
+    if not len(out):
         raise ImportFailed(
             f"{name}: no rows to load (cross-industry, all ownerships, groups: {', '.join(sorted(groups))})."
         )
-    return _Parsed(
-        rows_read=rows_read,
-        scope=_scope({t for t, _code in areas}),
-        areas=areas,
-        area_titles=area_titles,
-        area_states=area_states,
-        occupation_titles=occupation_titles,
-        employment_fields=[EMPLOYMENT_COLUMNS[c] for c in employment_cols],
-        selected=selected,
-    )
-
-
-def _table(model: Any) -> Any:
-    return model.__table__
-
-
-def _state_fips(engine: Engine | Connection) -> dict[str, tuple[str, str]]:
-    area = _table(Area)
-    with engine.connect() if isinstance(engine, Engine) else nullcontext(engine) as conn:
-        rows = conn.execute(
-            select(area.c.fips, area.c.area_type, area.c.code).where(
-                area.c.area_type.in_(("state", "territory")), area.c.fips.is_not(None)
-            )
-        ).all()
-    return {fips: (area_type, code) for fips, area_type, code in rows}
-
-
-def _bulk_insert(
-    conn: Connection, table: Any, columns: list[str], rows: list[tuple[Any, ...]], progress: Progress | None
-) -> None:
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":
-        driver = conn.connection.driver_connection
-        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            for n, row in enumerate(rows, start=1):
-                copy.write_row(row)
-                if progress is not None and n % 20000 == 0:
-                    progress(f"writing {table.name}", n, len(rows))
-    elif conn.dialect.paramstyle == "qmark":
-        # Plain tuples skip SQLAlchemy's per-row parameter processing, the bulk of the cost on SQLite.
-        statement = (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        )
-        for start in range(0, len(rows), _CHUNK):
-            conn.exec_driver_sql(statement, rows[start : start + _CHUNK])
-            if progress is not None:
-                progress(f"writing {table.name}", min(start + _CHUNK, len(rows)), len(rows))
-    else:
-        for start in range(0, len(rows), _CHUNK):
-            chunk = [dict(zip(columns, r, strict=True)) for r in rows[start : start + _CHUNK]]
-            conn.execute(insert(table), chunk)
-            if progress is not None:
-                progress(f"writing {table.name}", min(start + _CHUNK, len(rows)), len(rows))
-    if progress is not None:
-        progress(f"writing {table.name}", len(rows), len(rows))
-
-
-def _source_id(conn: Connection) -> int:
-    source = _table(Source)
-    found = conn.execute(select(source.c.id).where(source.c.key == SOURCE_KEY)).scalar()
-    if found is not None:
-        return int(found)
-    return int(
-        conn.execute(
-            insert(source)
-            .values(
-                key=SOURCE_KEY,
-                publisher="U.S. Bureau of Labor Statistics",
-                title="Occupational Employment and Wage Statistics (OEWS)",
-                kind="official_statistics",
-                url="https://www.bls.gov/oes/",
-            )
-            .returning(source.c.id)
-        ).scalar_one()
-    )
-
-
-def import_oews(
-    engine: Engine,
-    *,
-    path: Path,
-    occupations: Sequence[str] | None = None,
-    period: str | None = None,
-    groups: Sequence[str] = DEFAULT_GROUPS,
-    replace: bool = False,
-    progress: Progress | None = None,
-    release_key: str | None = None,
-    release_label: str | None = None,
-    origin: str = "import",
-    session: Session | None = None,
-) -> ImportReport:
-    """Validate a whole OEWS file, then load its selected rows as one release in one transaction.
-
-    The seed passes its own ``session`` (the load then joins its transaction), ``origin="seed"`` and a
-    release key of its own, so a later import of BLS's complete file of the same period is a release of
-    its own instead of a conflict."""
-    name = path.name
-    if not path.is_file():
-        raise ImportFailed(f"{path}: no such file.")
-    chosen_groups = frozenset(g.strip().lower() for g in groups if g.strip())
-    if "all" in chosen_groups:
-        chosen_groups = frozenset(OCCUPATION_GROUPS)
-    unknown = sorted(chosen_groups - set(OCCUPATION_GROUPS))
-    if unknown or not chosen_groups:
-        raise ImportFailed(
-            f"Unknown occupation group {', '.join(unknown) or '(none)'}; "
-            f"allowed: {', '.join(OCCUPATION_GROUPS)}, all."
-        )
-    wanted = None
-    if occupations:
-        wanted = frozenset(o.strip() for o in occupations)
-        bad = sorted(o for o in wanted if not _SOC_CODE.fullmatch(o))
-        if bad:
-            raise ImportFailed(f"Not a SOC code: {', '.join(bad)} (expected the form 29-2072).")
-    resolved_period = parse_period(period) if period else infer_period(name)
-    if resolved_period is None:
-        raise ImportFailed(
-            f'{name}: cannot tell the period from the file name; pass --period, e.g. --period "May 2023".'
-        )
-
-    xlsx = _is_xlsx(path)
-    checksum, lines, utf8 = _file_checksum(path, check_utf8=not xlsx)
-    parsed = _parse(
-        path,
-        xlsx=xlsx,
-        encoding="utf-8-sig" if utf8 else "cp1252",
-        lines=lines,
-        occupations=wanted,
-        groups=chosen_groups,
-        fips=_state_fips(session.connection() if session is not None else engine),
-        progress=progress,
-    )
-
-    def load(into: Session) -> ImportReport:
-        return _load(
-            into,
-            parsed=parsed,
-            name=name,
-            checksum=checksum,
-            period=resolved_period,
-            replace=replace,
-            progress=progress,
-            release_key=release_key,
-            release_label=release_label,
-            origin=origin,
-        )
-
-    if session is not None:
-        return load(session)
-    with Session(engine) as own:
-        report = load(own)
-        own.commit()
-    return report
-
-
-def _load(
-    session: Session,
-    *,
-    parsed: _Parsed,
-    name: str,
-    checksum: str,
-    period: Period,
-    replace: bool,
-    progress: Progress | None,
-    release_key: str | None,
-    release_label: str | None,
-    origin: str,
-) -> ImportReport:
-    key = release_key or f"bls-oews-{period.year:04d}-{period.month:02d}-{parsed.scope}"
-    label = release_label or f"BLS OEWS, {period.label} ({SCOPE_LABELS[parsed.scope]} file)"
-    release_t, occupation_t, area_t = _table(Release), _table(Occupation), _table(Area)
-    wage_t, employment_t = _table(WageStat), _table(AreaEmployment)
-    report = ImportReport(
-        release_key=key,
-        label=label,
-        file_name=name,
-        status="created",
-        rows_read=parsed.rows_read,
-        rows_selected=len(parsed.selected),
-        rows_loaded=0,
-        wage_figures=0,
-        areas_created=0,
-        occupations_created=0,
-        data_version=None,
-    )
-    conn = session.connection()
-    # Concurrent imports (and seeds) queue here instead of colliding on the release's unique key.
-    lock_writers(conn)
-    existing = conn.execute(
-        select(release_t.c.id, release_t.c.checksum, release_t.c.origin).where(release_t.c.key == key)
-    ).first()
-    present: set[tuple[int, int]] = set()
-    if existing is not None:
-        if existing.origin != origin:
-            raise ImportFailed(
-                f"{name}: release {key} exists and was loaded by {existing.origin}; it cannot be changed."
-            )
-        if existing.checksum != checksum and not replace:
-            raise ImportFailed(
-                f"{name}: release {key} was imported from a different file (sha256 {existing.checksum}); "
-                "pass --replace to replace its figures."
-            )
-        if existing.checksum == checksum:
-            report.status = "extended"
-            present = {
-                (r.occupation_id, r.area_id)
-                for r in conn.execute(
-                    select(employment_t.c.occupation_id, employment_t.c.area_id).where(
-                        employment_t.c.release_id == existing.id
-                    )
-                )
-            }
-        else:
-            report.status = "replaced"
-
-    occupation_ids: dict[str, int] = {
-        code: oid for code, oid in conn.execute(select(occupation_t.c.soc_code, occupation_t.c.id))
-    }
-    area_ids: dict[tuple[str, str], int] = {
-        (t, c): i for i, t, c in conn.execute(select(area_t.c.id, area_t.c.area_type, area_t.c.code))
-    }
-    todo = [
-        s
-        for s in parsed.selected
-        if (occupation_ids.get(s.occupation), area_ids.get(parsed.areas[s.area])) not in present
-    ]
-    if not todo:
-        report.status = "unchanged"
-        return report
-
-    new_occupations = sorted({s.occupation for s in todo} - occupation_ids.keys())
-    if new_occupations:
-        conn.execute(
-            insert(occupation_t),
-            [{"soc_code": c, "title": parsed.occupation_titles[c], "aliases": "[]"} for c in new_occupations],
-        )
-        occupation_ids = {
-            code: oid for code, oid in conn.execute(select(occupation_t.c.soc_code, occupation_t.c.id))
-        }
-        report.occupations_created = len(new_occupations)
-    needed_areas = {s.area for s in todo}
-    new_areas = []
-    for index in sorted(needed_areas):
-        area_type, code = parsed.areas[index]
-        if (area_type, code) in area_ids:
-            continue
-        new_areas.append(
-            {
-                "area_type": area_type,
-                "code": code,
-                "name": "United States" if area_type == "national" else parsed.area_titles[index],
-                "principal_states": json.dumps([] if area_type == "national" else parsed.area_states[index]),
-            }
-        )
-    if new_areas:
-        conn.execute(insert(area_t), new_areas)
-        area_ids = {
-            (t, c): i for i, t, c in conn.execute(select(area_t.c.id, area_t.c.area_type, area_t.c.code))
-        }
-        report.areas_created = len(new_areas)
-
-    now = datetime.now(UTC)
-    if existing is None:
-        release_id = conn.execute(
-            insert(release_t)
-            .values(key=key, source_id=_source_id(conn), origin=origin, label=label)
-            .returning(release_t.c.id)
-        ).scalar_one()
-    else:
-        release_id = existing.id
-        if report.status == "replaced":
-            conn.execute(delete(wage_t).where(wage_t.c.release_id == release_id))
-            conn.execute(delete(employment_t).where(employment_t.c.release_id == release_id))
-
-    top_hourly, top_annual = period.top_codes
-    wage_rows: list[tuple[Any, ...]] = []
-    employment_rows: list[tuple[Any, ...]] = []
-    keyed = sorted(
-        ((occupation_ids[s.occupation], area_ids[parsed.areas[s.area]], s) for s in todo),
-        key=lambda item: (item[0], item[1]),
-    )
-    # In unique-key order the indexes grow at their right edge instead of splitting pages at random.
-    for occupation_id, area_id, s in keyed:
-        citation = f"BLS OEWS file {name}, row {s.row}: {s.area_title}, {s.occupation_title}"
-        for n, statistic in enumerate(STATISTICS):
-            hourly, annual = s.wages[2 * n], s.wages[2 * n + 1]
-            hourly_capped = hourly is _TOP
-            annual_capped = annual is _TOP
-            if hourly_capped:
-                hourly = top_hourly
-            if annual_capped:
-                annual = top_annual
-            if s.annual_only:
-                hourly, hourly_capped = None, False
-            if s.hourly_only:
-                annual, annual_capped = None, False
-            if hourly is None and annual is None:
-                continue
-            wage_rows.append(
-                (
-                    release_id,
-                    occupation_id,
-                    area_id,
-                    statistic,
-                    hourly,
-                    annual,
-                    False,
-                    False,
-                    hourly_capped,
-                    annual_capped,
-                    citation,
-                )
-            )
-        employment_rows.append(
-            (release_id, occupation_id, area_id, *s.employment, s.annual_only, s.hourly_only)
-        )
-    _bulk_insert(
-        conn,
-        wage_t,
-        [
-            "release_id",
-            "occupation_id",
-            "area_id",
-            "statistic",
-            "hourly",
-            "annual",
-            "hourly_derived",
-            "annual_derived",
-            "hourly_capped",
-            "annual_capped",
-            "citation",
-        ],
-        wage_rows,
-        progress,
-    )
-    _bulk_insert(
-        conn,
-        employment_t,
-        [
-            "release_id",
-            "occupation_id",
-            "area_id",
-            *parsed.employment_fields,
-            "annual_only",
-            "hourly_only",
-        ],
-        employment_rows,
-        progress,
-    )
-    conn.execute(
-        update(release_t)
-        .where(release_t.c.id == release_id)
-        .values(
-            label=label,
-            period=period.label,
-            period_start=period.start,
-            file_name=name[:300],
-            checksum=checksum,
-            row_count=parsed.rows_read,
-            rows_loaded=len(present) + len(todo),
-            loaded_at=now,
-        )
-    )
-    report.rows_loaded = len(todo)
-    report.wage_figures = len(wage_rows)
-    report.data_version = bump_data_version(session)
-    return report
+    out.rows_read = rows_read
+    out.scope = _scope({t for t, _code in areas})
+    return out

@@ -1,0 +1,281 @@
+"""Reading an OEWS download file as rows of cells, refusing hostile files before they cost memory or time.
+
+CSV: the encoding is read from a byte-order mark (UTF-8 or UTF-16), else UTF-8 when every byte is valid
+UTF-8, else Windows-1252 (older BLS files); bytes valid in neither are refused with their row. A physical
+line is at most ``MAX_LINE_CHARS`` characters and a row at most ``MAX_FIELDS`` fields; the csv module's
+own field limit (131,072 characters) stays.
+
+XLSX: the zip's central directory is checked first (number of parts, declared uncompressed size,
+compression ratio), then each worksheet's declared ``<dimension>``. The workbook is then read by calamine in
+a child process under an address-space limit, which writes the chosen sheet as CSV: a sheet whose cells
+span more than calamine can hold (two cells, A1 and XFD1048576, ask it for 550 GB) ends that child, not
+the import, and is refused. The parent then reads that CSV like any other, so its memory does not grow
+with the workbook.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.errors import ImportFailed
+
+# The longest physical CSV line and the most fields in a row; an OEWS row is ~300 characters, 32 fields.
+MAX_LINE_CHARS = 1 << 20
+MAX_FIELDS = 1000
+# XLSX limits. BLS's largest workbook (all_data, ~413,000 rows x 32 columns) is ~80 MB zipped, ~500 MB
+# of XML, compressed about 8:1; a deflate bomb reaches 1,000:1.
+MAX_XLSX_PARTS = 1000
+MAX_XLSX_UNCOMPRESSED = 2 << 30
+MAX_XLSX_RATIO = 100
+RATIO_CHECK_FROM = 10 << 20
+MAX_SHEET_ROWS = 1_048_576
+MAX_SHEET_COLUMNS = 256
+MAX_SHEET_CELLS = 30_000_000
+# Address space of the child that runs calamine: about 32 bytes a cell, plus strings and the XML reader.
+XLSX_MEMORY_LIMIT = 3 << 30
+XLSX_TIMEOUT_SECONDS = 600
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?\bref=\"([A-Z]{1,3})?(\d*):?([A-Z]{1,3})?(\d*)\"")
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What one pass over the bytes tells: checksum, line count (an estimate of rows) and text encoding."""
+
+    checksum: str
+    lines: int
+    encoding: str
+
+
+def is_xlsx(path: Path) -> bool:
+    """XLSX by name (.xlsx, .xlsm) or, for other names, by the zip signature; .xls is refused."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise ImportFailed(
+            f"{path.name}: the old binary .xls format is not supported; save it as XLSX or CSV."
+        )
+    if suffix in (".xlsx", ".xlsm"):
+        return True
+    if suffix in (".csv", ".txt"):
+        return False
+    with path.open("rb") as fh:
+        return fh.read(2) == b"PK"
+
+
+def file_facts(path: Path, *, text: bool) -> FileFacts:
+    """sha256, line breaks and, for text, the encoding: a BOM's, else UTF-8 if valid, else Windows-1252."""
+    digest = hashlib.sha256()
+    lines = 0
+    nul = False
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        fh.seek(0)
+        if head.startswith(codecs.BOM_UTF8):
+            candidates = ["utf-8-sig"]
+        elif head.startswith(_UTF16_BOMS):
+            candidates = ["utf-16"]
+        else:
+            candidates = ["utf-8", "cp1252"]
+        decoders = {e: codecs.getincrementaldecoder(e)() for e in candidates} if text else {}
+        failed: dict[str, tuple[int, int]] = {}
+        offset = 0
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+            nul = nul or b"\x00" in chunk
+            for name, decoder in list(decoders.items()):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    failed[name] = (offset + exc.start, chunk[exc.start])
+                    del decoders[name]
+            offset += len(chunk)
+        for name, decoder in list(decoders.items()):
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                failed[name] = (offset, 0)
+                del decoders[name]
+    if not text:
+        return FileFacts(digest.hexdigest(), lines, "binary")
+    usable = [e for e in candidates if e in decoders]
+    if not usable:
+        position, byte = failed[candidates[-1]]
+        what = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "cp1252": "UTF-8 or Windows-1252"}[candidates[-1]]
+        raise ImportFailed(
+            f"{path.name}, row {_line_of(path, position)}: byte 0x{byte:02X} at offset {position:,} is not "
+            f"valid {what} text; save the file as UTF-8 CSV."
+        )
+    if nul and usable[0] != "utf-16":
+        raise ImportFailed(
+            f"{path.name}: the file holds NUL bytes (UTF-16 text without a byte-order mark, or not text at "
+            "all); save it as UTF-8 CSV."
+        )
+    return FileFacts(digest.hexdigest(), lines, usable[0])
+
+
+def _line_of(path: Path, offset: int) -> int:
+    with path.open("rb") as fh:
+        return fh.read(offset).count(b"\n") + 1
+
+
+def _bounded_lines(fh: Any, name: str) -> Iterator[str]:
+    """The file's lines, refusing one longer than MAX_LINE_CHARS before it is read whole."""
+    number = 0
+    while line := fh.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportFailed(
+                f"{name}, line {number}: longer than {MAX_LINE_CHARS:,} characters; "
+                "an OEWS row is a few hundred, so this is not an OEWS file."
+            )
+        yield line
+
+
+def _csv_rows(reader: Any, name: str, start: int) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) from a csv reader; the csv module's errors become a refusal naming the row."""
+    row = start - 1
+    try:
+        for cells in reader:
+            row += 1
+            if len(cells) > MAX_FIELDS:
+                raise ImportFailed(f"{name}, row {row}: more than {MAX_FIELDS:,} fields.")
+            yield row, cells
+    except csv.Error as exc:
+        raise ImportFailed(f"{name}, row {row + 1}: not readable as CSV ({_csv_reason(exc)}).") from None
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a field is longer than {csv.field_size_limit():,} characters"
+    return text
+
+
+@contextmanager
+def open_table(path: Path, *, facts: FileFacts, xlsx: bool) -> Iterator[tuple[list[Any], Any, int]]:
+    """Yield (header cells, iterator of (row number, cells) after it, estimated data rows)."""
+    if not xlsx:
+        with path.open(newline="", encoding=facts.encoding) as fh:
+            rows = _csv_rows(csv.reader(_bounded_lines(fh, path.name)), path.name, 1)
+            first = next(rows, None)
+            if first is None:
+                raise ImportFailed(f"{path.name}: the file is empty.")
+            yield first[1], rows, max(facts.lines - 1, 0)
+        return
+    check_workbook(path)
+    with tempfile.TemporaryDirectory(prefix="oews-xlsx-") as tmp:
+        sheet_csv = Path(tmp) / "sheet.csv"
+        header_row, estimate = _convert_workbook(path, sheet_csv)
+        with sheet_csv.open(newline="", encoding="utf-8") as fh:
+            rows = _csv_rows(csv.reader(fh), path.name, header_row)
+            _, header = next(rows)
+            yield header, rows, estimate
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook whose zip directory or declared sheet dimensions promise more than an OEWS file."""
+    name = path.name
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise ImportFailed(f"{name}: not a readable XLSX workbook (not a zip archive).") from None
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_XLSX_PARTS:
+            raise ImportFailed(
+                f"{name}: the workbook has {len(parts):,} parts; refused above {MAX_XLSX_PARTS:,}."
+            )
+        total = sum(p.file_size for p in parts)
+        if total > MAX_XLSX_UNCOMPRESSED:
+            raise ImportFailed(
+                f"{name}: the workbook would expand to {total / 2**20:,.0f} MiB; "
+                f"refused above {MAX_XLSX_UNCOMPRESSED / 2**20:,.0f} MiB."
+            )
+        for part in parts:
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size >= RATIO_CHECK_FROM and ratio > MAX_XLSX_RATIO:
+                raise ImportFailed(
+                    f"{name}: part {part.filename} expands {ratio:,.0f} times "
+                    f"(to {part.file_size / 2**20:,.0f} MiB); refused above {MAX_XLSX_RATIO}:1, "
+                    "as a deflate bomb."
+                )
+        for part in parts:
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", part.filename):
+                continue
+            try:
+                with archive.open(part) as fh:
+                    head = fh.read(1 << 16)
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+                raise ImportFailed(
+                    f"{name}: not a readable XLSX workbook ({part.filename}: {type(exc).__name__})."
+                ) from None
+            found = _DIMENSION.search(head)
+            if found is None:
+                continue
+            rows, columns = _extent(found)
+            if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS or rows * columns > MAX_SHEET_CELLS:
+                raise ImportFailed(
+                    f"{name}: {part.filename} declares {rows:,} rows x {columns:,} columns "
+                    f"({found.group(0).decode('ascii', 'replace')}); refused above {MAX_SHEET_ROWS:,} rows, "
+                    f"{MAX_SHEET_COLUMNS} columns or {MAX_SHEET_CELLS:,} cells."
+                )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _extent(found: re.Match[bytes]) -> tuple[int, int]:
+    """(rows, columns) of a dimension ref such as A1:AF413000, counted from A1."""
+    col_a, row_a, col_b, row_b = found.groups()
+    rows = max(int(row_a or 1), int(row_b or 1))
+    columns = max(_column_number(col_a or b"A"), _column_number(col_b or b"A"))
+    return rows, columns
+
+
+def _convert_workbook(path: Path, target: Path) -> tuple[int, int]:
+    """Write the sheet holding the OCC_CODE header as CSV, from the header on; return the header's row
+    number and the number of rows under it."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "app.oews.sheet", str(path), str(target), str(XLSX_MEMORY_LIMIT)],
+            capture_output=True,
+            text=True,
+            timeout=XLSX_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ImportFailed(
+            f"{path.name}: reading the workbook took longer than {XLSX_TIMEOUT_SECONDS} s; refused."
+        ) from None
+    lines = done.stdout.strip().splitlines()
+    if done.returncode == 0 and lines and re.fullmatch(r"\d+ \d+", lines[-1]):
+        header_row, below = lines[-1].split()
+        return int(header_row), int(below)
+    if done.returncode == 3:
+        raise ImportFailed(f"{path.name}: {lines[-1] if lines else 'no readable worksheet'}")
+    if done.returncode == 2:
+        reason = lines[-1] if lines else "unknown error"
+        raise ImportFailed(f"{path.name}: not a readable XLSX workbook ({reason}).")
+    raise ImportFailed(
+        f"{path.name}: the workbook could not be read within {XLSX_MEMORY_LIMIT / 2**30:.0f} GiB "
+        f"(the reader ended with code {done.returncode}); its cells span more rows and columns than "
+        "an OEWS file, or it is damaged."
+    )
