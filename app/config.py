@@ -1,10 +1,12 @@
 """Process configuration, read from the environment (prefix ``SALARY_API_``; ``DATABASE_URL`` also works)."""
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("salary.db")
 # Medical Records Specialists: the occupation every route defaults to and every process preloads.
@@ -31,11 +33,28 @@ class Settings(BaseSettings):
     # Per client address; 0 turns the limit off (for load tests from one address).
     rate_limit_per_minute: int = 6000
     request_timeout: float = 10.0
+    # Proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated). Empty: the
+    # TCP peer is the client, whatever headers it sends.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # HTTP/1.1 limits of the server itself (`salary-api serve`): the request line plus headers, the time a
+    # client may take to send them, and how long an idle keep-alive connection is kept.
+    max_header_bytes: int = 16 * 1024
+    header_timeout: float = 10.0
+    keep_alive_timeout: int = 5
     # /export may wait for a build of the whole dataset (about 30 s for a full OEWS release on this machine).
     export_timeout: float = 120.0
     # FastAPI's native OpenTelemetry (traces, metrics, logs through the global providers the operator
     # configures). Off by default: even its "is a provider configured?" check runs on every request.
     opentelemetry: bool = False
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for part in value:
+            ipaddress.ip_network(part, strict=False)  # a typo fails at start-up, not silently
+        return value
 
 
 @lru_cache

@@ -72,15 +72,18 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
-    """A person-readable message and details from pydantic's validation errors."""
+    """A person-readable message and details from pydantic's validation errors. Header and cookie values
+    are never echoed: they may be credentials."""
     details = []
     parts = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
+        raw_loc = err.get("loc", ())
+        secret = bool(raw_loc) and raw_loc[0] in ("header", "cookie")
+        loc = [str(p) for p in raw_loc if p not in ("query", "path", "body", "header", "cookie")]
         where = ".".join(loc) or "request"
         msg = err.get("msg", "invalid value")
-        got = err.get("input")
-        details.append({"parameter": where, "problem": msg, "value": _short(got)})
+        got = None if secret else err.get("input")
+        details.append({"parameter": where, "problem": msg, "value": None if secret else _short(got)})
         parts.append(
             f"{where}: {msg}"
             + ("" if got is None or isinstance(got, dict | list) else f" (got {_short(got)})")

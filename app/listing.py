@@ -9,6 +9,8 @@ import orjson
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 
+from app.csvsafe import neutralise
+from app.negotiation import Representation, negotiate
 from app.query import SortKey, apply_sort, page_links, parse_sort
 
 JSON_MEDIA = "application/json"
@@ -20,11 +22,9 @@ def json_response(body: Any, status_code: int = 200, headers: dict[str, str] | N
 
 
 def wants_csv(request: Request, fmt: str | None) -> bool:
-    """CSV when ``format=csv`` or the Accept header prefers text/csv."""
-    if fmt is not None:
-        return fmt == "csv"
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
+    """CSV when ``format=csv``, or when the Accept header prefers text/csv (the edge keys its cache on the
+    same negotiation)."""
+    return negotiate(fmt, request.headers.get("accept")) is Representation.csv
 
 
 def _list_token(value: Any) -> str:
@@ -66,7 +66,7 @@ def _csv_stream(items: list[dict[str, Any]], columns: list[str]) -> Iterator[str
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for n, item in enumerate(items, 1):
-        writer.writerow(flatten(item))
+        writer.writerow({name: neutralise(value) for name, value in flatten(item).items()})
         if n % 500 == 0:
             yield buf.getvalue()
             buf.seek(0)

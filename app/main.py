@@ -5,7 +5,6 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +17,9 @@ from app.admin.router import router as admin_router
 from app.charts.router import router as charts_router
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.edge import EXPOSED_HEADERS, EdgeMiddleware
+from app.docs.router import ASSETS_PATH, VIEWERS
+from app.docs.router import router as docs_router
+from app.edge import EXPOSED_HEADERS, EdgeOptions, build_edge
 from app.embed.router import router as embed_router
 from app.errors import AppError, error_body, validation_message
 from app.estimate.fast import estimate_body
@@ -51,7 +52,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            message = f"No such path: {request.url.path[:100]}. See /docs for the available endpoints."
+            path = request.url.path
+            # No redirect for a trailing slash: a Location built from the client's Host header could
+            # send a shared cache's users elsewhere. Say where the resource is instead.
+            hint = f" Did you mean {path.rstrip('/')[:100]}?" if path.endswith("/") and path != "/" else ""
+            message = f"No such path: {path[:100]}.{hint} See /docs for the available endpoints."
             error_type = "not_found"
         elif exc.status_code == 405:
             message = f"Method {request.method} is not allowed on {request.url.path[:100]}."
@@ -88,10 +93,10 @@ class SalaryAPI(FastAPI):
     """FastAPI with the edge (response cache, limits) outside every other layer, so a cache hit costs
     no routing, no validation and no per-request middleware."""
 
-    edge_options: dict[str, Any]
+    edge_options: EdgeOptions
 
     def build_middleware_stack(self) -> ASGIApp:
-        return EdgeMiddleware(super().build_middleware_stack(), **self.edge_options)
+        return build_edge(super().build_middleware_stack(), self.edge_options)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -124,6 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Wage percentiles, state and metro wages, pay by experience and explainable estimates "
         "for Medical Records Specialists (SOC 29-2072), every figure traced to its source.",
         lifespan=lifespan,
+        redirect_slashes=False,
+        docs_url=None,
+        redoc_url=None,
         dependencies=[Depends(reject_unknown_params)],
         telemetry={
             "tracing": settings.opentelemetry,
@@ -131,17 +139,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "logs": settings.opentelemetry,
         },
     )
-    app.edge_options = {
-        "store": store,
-        "max_age": settings.cache_max_age,
-        "stale_while_revalidate": settings.cache_stale_while_revalidate,
-        "max_body_bytes": settings.max_body_bytes,
-        "rate_limit_per_minute": settings.rate_limit_per_minute,
-        "request_timeout": settings.request_timeout,
-        "path_timeouts": {"/export": settings.export_timeout},
-        "max_cache_bytes": settings.cache_max_bytes,
-        "fast_routes": {"/estimate": estimate_body},
-    }
+    app.edge_options = EdgeOptions(
+        store=store,
+        max_age=settings.cache_max_age,
+        stale_while_revalidate=settings.cache_stale_while_revalidate,
+        max_body_bytes=settings.max_body_bytes,
+        rate_limit_per_minute=settings.rate_limit_per_minute,
+        request_timeout=settings.request_timeout,
+        path_timeouts={"/export": settings.export_timeout},
+        max_cache_bytes=settings.cache_max_bytes,
+        fast_routes={"/estimate": estimate_body},
+        trusted_proxies=tuple(settings.trusted_proxies),
+    )
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)
@@ -162,4 +171,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(embed_router)
     app.include_router(charts_router)
     app.include_router(explorer_router)
+    app.include_router(docs_router)
+    app.mount(ASSETS_PATH, VIEWERS, name="docs-assets")
     return app

@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app.db import make_engine
+from app.edge import find_layer
+from app.edge.cache import ResponseCacheMiddleware
 from tests.conftest import make_client
 
 
@@ -120,7 +122,8 @@ def test_response_cache_is_bounded_in_bytes(seeded_database: str):
         for years in range(40):
             for _ in range(2):  # a key is admitted on its second request
                 assert c.get(f"/experience?years={years % 40}&limit={years + 1}").status_code == 200
-        edge = c.app.middleware_stack
+        edge = find_layer(c.app.middleware_stack, ResponseCacheMiddleware)
+        assert edge is not None
         assert 0 < edge.cache_bytes <= 60_000
         assert len(edge.cache) < 40
 
@@ -133,11 +136,9 @@ def test_rate_limited_answer_is_readable_cross_origin(seeded_database: str):
 
 
 def counting_edge(**options):
-    """The real EdgeMiddleware in front of a stand-in downstream app that counts the requests reaching it."""
+    """The real response cache in front of a stand-in downstream app that counts the requests reaching it."""
     from collections import Counter
     from types import SimpleNamespace
-
-    from app.edge import EdgeMiddleware
 
     calls: Counter[str] = Counter()
 
@@ -153,13 +154,8 @@ def counting_edge(**options):
         await send({"type": "http.response.body", "body": b'{"ok": true}' + b" " * 1000})
 
     store = SimpleNamespace(snapshot=SimpleNamespace(version=7), database_ok=True)
-    defaults = {
-        "max_age": 60,
-        "stale_while_revalidate": 60,
-        "max_body_bytes": 1000,
-        "rate_limit_per_minute": 0,
-    }
-    edge = EdgeMiddleware(slow_downstream, store=store, request_timeout=5, **{**defaults, **options})
+    defaults = {"max_age": 60, "stale_while_revalidate": 60}
+    edge = ResponseCacheMiddleware(slow_downstream, store=store, **{**defaults, **options})
     return edge, calls
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    String,
     Table,
     Text,
     TypeDecorator,
@@ -42,6 +43,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from app.csvsafe import FORMULA_PREFIXES, NEUTRALISER
 from app.db import metadata
 from app.models import DataVersion  # noqa: F401  (registers every table on the metadata)
 
@@ -113,7 +115,7 @@ def _base_type(column: Column[Any]) -> Any:
 def _select(table: Table, dialect: Any, *, as_csv: bool = False) -> str:
     """The table's rows in primary-key order, as SQL; ``as_csv`` spells booleans True/False on every
     backend and, on PostgreSQL, whole floats with ".0" and times as SQLite holds them, so both backends
-    write the same text."""
+    write the same text; text a spreadsheet would run as a formula gets an apostrophe (app.csvsafe)."""
     columns: list[Any] = list(table.columns)
     if as_csv:
         for i, c in enumerate(table.columns):
@@ -125,6 +127,9 @@ def _select(table: Table, dialect: Any, *, as_csv: bool = False) -> str:
             elif isinstance(_base_type(c), DateTime) and dialect.name == "postgresql":
                 # UTC without an offset, as the SQLite backend stores it.
                 columns[i] = func.to_char(func.timezone("UTC", c), "YYYY-MM-DD HH24:MI:SS.US")
+            elif isinstance(_base_type(c), String):
+                formula = func.substr(c, 1, 1).in_([literal(p) for p in FORMULA_PREFIXES])
+                columns[i] = case((formula, literal(NEUTRALISER) + c), else_=c)
             columns[i] = columns[i].label(c.name)
     query = select(*columns).order_by(*table.primary_key.columns)
     return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))

@@ -1,0 +1,58 @@
+"""/docs (Swagger UI) and /redoc (ReDoc), served offline: the pages are ours, the viewers come from the
+packaged copy in ``fastapi-offline``, and a strict CSP allows scripts from this service only."""
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
+
+ASSETS_PATH = "/docs/assets"
+VIEWERS = StaticFiles(directory=str(resources.files("fastapi_offline") / "static"))
+SWAGGER_INIT = (Path(__file__).resolve().parent.parent / "static" / "swagger-init.js").read_text("utf-8")
+# ReDoc renders with inline styles and searches in a blob: worker; no inline script is needed by either.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+TITLE = "Medical billing and coding salary API"
+
+SWAGGER_PAGE = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{TITLE}: reference</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="{ASSETS_PATH}/favicon.png">
+<link rel="stylesheet" href="{ASSETS_PATH}/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="{ASSETS_PATH}/swagger-ui-bundle.js"></script>
+<script src="/docs/swagger-init.js"></script></body></html>
+"""
+
+REDOC_PAGE = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{TITLE}: ReDoc</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="{ASSETS_PATH}/favicon.png"></head>
+<body><redoc spec-url="/openapi.json"></redoc>
+<script src="{ASSETS_PATH}/redoc.standalone.js"></script></body></html>
+"""
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/docs")
+async def swagger_ui() -> HTMLResponse:
+    """The interactive reference (Swagger UI)."""
+    return HTMLResponse(SWAGGER_PAGE, headers={"Content-Security-Policy": DOCS_CSP})
+
+
+@router.get("/docs/swagger-init.js")
+async def swagger_init() -> Response:
+    """Swagger UI's start-up script, as a file so the page needs no inline script."""
+    return Response(SWAGGER_INIT, media_type="text/javascript")
+
+
+@router.get("/redoc")
+async def redoc() -> HTMLResponse:
+    """The reference as one readable page (ReDoc)."""
+    return HTMLResponse(REDOC_PAGE, headers={"Content-Security-Policy": DOCS_CSP})

@@ -1,0 +1,228 @@
+"""The response cache: strong ETags, 304s, one computation per burst of identical misses, fast routes.
+
+Cached GETs never reach FastAPI's routing and validation, which alone would hold a handler to about a third
+of what this machine can serve. The key is the path, the canonical query, the negotiated representation
+(app.negotiation, the function the routes use) and the data version, so a new release empties it by
+construction. The ETag hashes the key and the media type actually sent, so JSON and CSV never share one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.edge.common import CORS_HEADERS, NOSNIFF, header
+from app.negotiation import MEDIA_TYPES, Representation, negotiate
+
+UNCACHED_PATHS = frozenset(
+    {"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
+)
+# The docs viewers' files are large and static: StaticFiles answers them with its own validators.
+UNCACHED_PREFIXES = ("/docs/",)
+MAX_CACHED_BODY = 2_000_000
+SEEN_ONCE_MAX = 200_000
+STALE_HEADER = (b"x-data-stale", b"database unreachable; serving the last loaded data")
+JSON_MEDIA = MEDIA_TYPES[Representation.json].encode()
+# The answer depends on Accept (JSON or CSV), so shared caches must key on it too.
+VARY = (b"vary", b"Accept")
+FastRoute = Callable[[Any, bytes], bytes | None]
+
+
+def canonical_query(query_string: bytes) -> str:
+    """Query parameters sorted by name (stable within a name): the cache and ETag key.
+
+    Raw segments are sorted, not decoded and re-encoded (a fraction of the cost); two spellings of one
+    value simply get two keys."""
+    segments = [seg for seg in query_string.split(b"&") if seg]
+    segments.sort(key=lambda seg: seg.partition(b"=")[0])
+    return b"&".join(segments).decode("latin-1")
+
+
+def representation(scope: Scope) -> Representation:
+    """What the Accept header negotiates (``format=`` is part of the query, hence of the key already)."""
+    accept = header(scope, b"accept")
+    return negotiate(None, accept.decode("latin-1") if accept is not None else None)
+
+
+class CachedResponse:
+    """A response ready to send: both header lists are built once, when the entry is filled."""
+
+    __slots__ = ("headers", "headers_304", "body", "etag", "size")
+
+    def __init__(self, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes) -> None:
+        self.etag = etag
+        self.body = body
+        self.headers = headers + [(b"content-length", str(len(body)).encode())]
+        keep = (
+            b"etag",
+            b"cache-control",
+            b"vary",
+            b"x-data-version",
+            b"access-control-allow-origin",
+            b"access-control-expose-headers",
+        )
+        self.headers_304 = [(k, v) for k, v in headers if k in keep]
+        self.size = len(body) + 1024
+
+
+class ResponseCacheMiddleware:
+    """Serves repeated GETs from memory with strong ETags; fills misses once from the layers below."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        store: Any,
+        max_age: int,
+        stale_while_revalidate: int,
+        max_cache_bytes: int = 64 * 1024 * 1024,
+        fast_routes: dict[str, FastRoute] | None = None,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.cache_control = (
+            f"public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}".encode()
+        )
+        self.max_cache_bytes = max_cache_bytes
+        self.cache_bytes = 0
+        self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
+        self.inflight: dict[tuple, asyncio.Future[CachedResponse | None]] = {}
+        self.seen_once: OrderedDict[int, None] = OrderedDict()
+        # path -> (snapshot, raw query) -> JSON body, or None to defer to the full application.
+        self.fast_routes = fast_routes or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or scope["path"] in UNCACHED_PATHS
+            or scope["path"].startswith(UNCACHED_PREFIXES)
+            or self.store.snapshot is None
+        ):
+            await self.app(scope, receive, send)
+            return
+        version = self.store.snapshot.version
+        variant = representation(scope)
+        # Looked up by the raw query first; canonicalised (sorted) only on a miss.
+        raw_key = (scope["path"], scope["query_string"], variant, version)
+        entry = self.cache.get(raw_key)
+        if entry is None:
+            query = canonical_query(scope["query_string"])
+            key = (scope["path"], query, variant, version)
+            entry = self.cache.get(key)
+            if entry is None:
+                entry = await self._fill_once(scope, receive, send, key)
+                if entry is None:
+                    return
+            if raw_key != key and key in self.cache:  # this spelling too, once the query is worth keeping
+                self._remember(raw_key, entry)
+        else:
+            self.cache.move_to_end(raw_key)
+        await self._send_cached(scope, send, entry)
+
+    async def _fill_once(
+        self, scope: Scope, receive: Receive, send: Send, key: tuple
+    ) -> CachedResponse | None:
+        """Fill an entry, or wait for the request already filling it: a burst of identical misses (say
+        512 connections after a new release) costs one computation, not 512."""
+        pending = self.inflight.get(key)
+        if pending is not None:
+            entry = await asyncio.shield(pending)
+            if entry is not None:
+                return entry
+            return await self._fill(scope, receive, send, key)
+        future: asyncio.Future[CachedResponse | None] = asyncio.get_running_loop().create_future()
+        self.inflight[key] = future
+        entry = None
+        try:
+            entry = await self._fill(scope, receive, send, key)
+        finally:
+            del self.inflight[key]
+            future.set_result(entry)
+        return entry
+
+    def _remember(self, key: tuple, entry: CachedResponse) -> None:
+        if entry.size > MAX_CACHED_BODY or key in self.cache:
+            return
+        # Admit a key on its second sighting: a stream of one-off queries (every /estimate different)
+        # must not evict the entries that are asked for again and again.
+        digest = hash(key)
+        if digest not in self.seen_once:
+            self.seen_once[digest] = None
+            if len(self.seen_once) > SEEN_ONCE_MAX:
+                self.seen_once.popitem(last=False)
+            return
+        del self.seen_once[digest]
+        self.cache[key] = entry
+        self.cache_bytes += entry.size
+        while self.cache_bytes > self.max_cache_bytes and self.cache:
+            _, evicted = self.cache.popitem(last=False)
+            self.cache_bytes -= evicted.size
+
+    async def _fill(self, scope: Scope, receive: Receive, send: Send, key: tuple) -> CachedResponse | None:
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+        passthrough = False
+
+        async def capture(message: Message) -> None:
+            nonlocal status, headers, passthrough
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                if status != 200:
+                    passthrough = True
+                    await send(message)
+            elif message["type"] == "http.response.body":
+                if passthrough:
+                    await send(message)
+                else:
+                    chunks.append(message.get("body", b""))
+
+        path, query, variant, version = key
+        fast = self.fast_routes.get(path)
+        body_fast = fast(self.store.snapshot, scope["query_string"]) if fast else None
+        if body_fast is not None:
+            body = body_fast
+            media_type = JSON_MEDIA
+            headers = [(b"content-type", media_type), NOSNIFF]
+        else:
+            await self.app({**scope, "method": "GET"}, receive, capture)
+            if passthrough or status == 0:
+                return None
+            body = b"".join(chunks)
+            media_type = next((v for k, v in headers if k == b"content-type"), b"")
+            dropped = (b"content-length", b"vary")
+            headers = [
+                (k, v) for k, v in headers if k not in dropped and not k.startswith(b"access-control-")
+            ]
+        tag = hashlib.blake2b(
+            f"{version}|{path}?{query}|".encode() + media_type.split(b";")[0], digest_size=16
+        ).hexdigest()
+        etag = f'"{tag}"'.encode()
+        headers += [
+            (b"etag", etag),
+            (b"cache-control", self.cache_control),
+            VARY,
+            (b"x-data-version", str(version).encode()),
+            *CORS_HEADERS,
+        ]
+        entry = CachedResponse(headers, body, etag)
+        self._remember(key, entry)
+        return entry
+
+    async def _send_cached(self, scope: Scope, send: Send, entry: CachedResponse) -> None:
+        stale = [] if self.store.database_ok else [STALE_HEADER]
+        inm = header(scope, b"if-none-match")
+        if inm is not None and (inm.strip() == b"*" or entry.etag in [t.strip() for t in inm.split(b",")]):
+            await send({"type": "http.response.start", "status": 304, "headers": entry.headers_304 + stale})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers = entry.headers + stale if stale else entry.headers
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body})

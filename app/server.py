@@ -1,0 +1,108 @@
+"""The HTTP/1.1 server's own limits, which uvicorn does not offer: a cap on the size of a request's head
+(request line plus headers) and a deadline for receiving it.
+
+Without them a client can hold a connection open for ever by sending nothing, half a request, or a header
+every few seconds, and can make the parser buffer a header of any size. The limits come from ``Settings``
+(``SALARY_API_MAX_HEADER_BYTES``, ``SALARY_API_HEADER_TIMEOUT``), read in each worker process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from app.config import get_settings
+from app.errors import error_body
+
+PROTOCOL = "app.server:BoundedHttpToolsProtocol"
+
+
+class RequestHeadTooLarge(Exception):
+    """Raised from a parser callback to stop parsing a head over the limit."""
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a head size cap (431) and a head deadline (408)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        settings = get_settings()
+        self.max_head_bytes = settings.max_header_bytes
+        self.head_timeout = settings.header_timeout
+        self.head_bytes = 0
+        self.head_timer: asyncio.TimerHandle | None = None
+        self.head_refused = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_timer()
+        super().connection_lost(exc)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.head_bytes = 0
+        if self.head_timer is None:
+            self._arm_head_timer()
+
+    def on_url(self, url: bytes) -> None:
+        self._count(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._disarm_head_timer()
+        super().on_headers_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        if self.head_refused:
+            limit = self.max_head_bytes
+            self._refuse(431, "headers_too_large", f"Request headers too large; the limit is {limit} bytes.")
+            return
+        super().send_400_response(msg)
+
+    def _count(self, size: int) -> None:
+        self.head_bytes += size
+        if self.head_bytes > self.max_head_bytes:
+            self.head_refused = True
+            raise RequestHeadTooLarge
+
+    def _arm_head_timer(self) -> None:
+        self.head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
+
+    def _disarm_head_timer(self) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+            self.head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self.head_timer = None
+        if self.transport is None or self.transport.is_closing():
+            return
+        if self.cycle is not None and not self.cycle.response_complete:
+            return  # a request is being answered; its own time limit applies
+        seconds = f"{self.head_timeout:g}"
+        self._refuse(408, "request_timeout", f"The request was not received within {seconds} s.")
+
+    def _refuse(self, status: int, error_type: str, message: str) -> None:
+        body = orjson.dumps(error_body(status, error_type, message))
+        self.transport.write(
+            b"".join(
+                [
+                    STATUS_LINE[status],
+                    b"content-type: application/json\r\n",
+                    b"content-length: " + str(len(body)).encode() + b"\r\n",
+                    b"connection: close\r\n\r\n",
+                    body,
+                ]
+            )
+        )
+        self.transport.close()

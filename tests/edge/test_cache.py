@@ -1,0 +1,66 @@
+"""Issue 11 §2: the edge's cache key and the route answer by the same negotiation, so a JSON body can
+never be served to a client asking for CSV (or the reverse), and each representation has its own ETag."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.negotiation import Representation, negotiate
+
+STATES = "/states?limit=3&sort=name"
+
+
+@pytest.mark.parametrize(
+    ("format_param", "accept", "expected"),
+    [
+        (None, None, "json"),
+        (None, "", "json"),
+        (None, "*/*", "json"),
+        (None, "application/json", "json"),
+        (None, "text/csv", "csv"),
+        (None, "text/*", "csv"),
+        (None, "application/json, text/csv", "json"),  # the client's first choice wins a tie
+        (None, "text/csv, application/json", "csv"),
+        (None, "text/csv;q=0.5, application/json", "json"),
+        (None, "application/json;q=0.2, text/csv;q=0.9", "csv"),
+        (None, "text/csv;q=0, */*", "json"),
+        (None, "text/csv, */*", "csv"),  # named beats the wildcard at equal q
+        (None, "text/html,application/xhtml+xml,*/*;q=0.8", "json"),  # a browser's navigation
+        (None, "text/csv;q=bogus", "json"),
+        ("csv", "application/json", "csv"),
+        ("json", "text/csv", "json"),
+    ],
+)
+def test_negotiation_table(format_param: str | None, accept: str | None, expected: str):
+    assert negotiate(format_param, accept) is Representation(expected)
+
+
+def test_json_first_then_csv_only_is_not_poisoned(client: TestClient):
+    both = {"Accept": "application/json, text/csv"}
+    for _ in range(2):  # the second request admits the entry to the cache
+        r = client.get(STATES, headers=both)
+        assert r.headers["content-type"].startswith("application/json")
+        assert [s["name"] for s in r.json()["items"]] == sorted(s["name"] for s in r.json()["items"])
+    csv_answer = client.get(STATES, headers={"Accept": "text/csv"})
+    assert csv_answer.headers["content-type"].startswith("text/csv")
+    assert csv_answer.text.splitlines()[0].startswith("code,") or "name" in csv_answer.text.splitlines()[0]
+    json_answer = client.get(STATES, headers={"Accept": "application/json"})
+    assert json_answer.headers["content-type"].startswith("application/json")
+
+
+def test_each_representation_has_its_own_etag_and_vary_names_accept(client: TestClient):
+    for _ in range(2):
+        as_json = client.get(STATES, headers={"Accept": "application/json"})
+        as_csv = client.get(STATES, headers={"Accept": "text/csv"})
+    assert as_json.headers["etag"] != as_csv.headers["etag"]
+    assert as_json.headers["vary"] == as_csv.headers["vary"] == "Accept"
+    # A validator of one representation does not revalidate the other.
+    cross = client.get(STATES, headers={"Accept": "text/csv", "If-None-Match": as_json.headers["etag"]})
+    assert cross.status_code == 200 and cross.headers["content-type"].startswith("text/csv")
+    same = client.get(STATES, headers={"Accept": "text/csv", "If-None-Match": as_csv.headers["etag"]})
+    assert same.status_code == 304
+
+
+def test_csv_by_parameter_and_by_header_are_one_representation(client: TestClient):
+    by_param = client.get(STATES + "&format=csv")
+    by_header = client.get(STATES, headers={"Accept": "text/csv"})
+    assert by_param.text == by_header.text

@@ -1,0 +1,57 @@
+"""The edge's own failures answer in the error shape (issue 12 §2): a bug in a fast route or in a layer
+below leaves as a logged 500 with the usual body, never as a plain-text 500 from the server."""
+
+import asyncio
+from types import SimpleNamespace
+
+import httpx
+import pytest
+
+from app.edge import EdgeOptions, build_edge
+
+ERROR_500 = {
+    "error": {
+        "status": 500,
+        "type": "internal_error",
+        "message": "Internal error; it has been logged.",
+        "details": [],
+    }
+}
+
+
+async def broken_app(scope, receive, send):
+    raise TypeError("a bug below the edge")
+
+
+def broken_fast_route(snapshot, query: bytes) -> bytes:
+    raise TypeError("a bug in a fast route")
+
+
+def edge(**overrides) -> object:
+    store = SimpleNamespace(snapshot=SimpleNamespace(version=1), database_ok=True)
+    options = {
+        "store": store,
+        "max_age": 60,
+        "stale_while_revalidate": 60,
+        "max_body_bytes": 1000,
+        "rate_limit_per_minute": 0,
+        "request_timeout": 5,
+        "fast_routes": {"/estimate": broken_fast_route},
+    }
+    return build_edge(broken_app, EdgeOptions(**{**options, **overrides}))
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/estimate?years=3"), ("GET", "/states"), ("POST", "/x")]
+)
+def test_failures_below_and_in_fast_routes_answer_in_the_error_shape(method: str, path: str, caplog):
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=edge(), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            return await c.request(method, path, content=b"{}" if method == "POST" else None)
+
+    r = asyncio.run(call())
+    assert r.status_code == 500
+    assert r.json() == ERROR_500
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "TypeError" in caplog.text

@@ -1,0 +1,165 @@
+"""Issue 11 §1 and §7, against the real server (`salary-api serve` in a subprocess): forwarded headers
+are believed only from trusted proxies, and a connection cannot be held open or fed an unbounded head."""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from tests.browser.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def serve(database_url: str, tmp_path: Path, **settings: str) -> Iterator[str]:
+    """`salary-api serve` on a free port with the given SALARY_API_* settings; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "SALARY_API_DATABASE_URL": database_url, "DATABASE_URL": database_url}
+    env.update({f"SALARY_API_{name.upper()}": value for name, value in settings.items()})
+    with (tmp_path / f"serve-{port}.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                assert proc.poll() is None, (tmp_path / f"serve-{port}.log").read_text()
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                        break
+                assert time.monotonic() < deadline, "server not ready"
+                time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def raw_connection(base: str) -> socket.socket:
+    host, port = base.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+def read_until_closed(sock: socket.socket) -> tuple[bytes, float]:
+    """Everything the server sends before it closes, and how long that took."""
+    started = time.monotonic()
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data, time.monotonic() - started
+
+
+def error_of(response: bytes) -> dict:
+    return orjson.loads(response.split(b"\r\n\r\n", 1)[1])["error"]
+
+
+@pytest.fixture(scope="module")
+def seeded_sqlite(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the migrated, seeded SQLite database for the server processes of this module."""
+    target = tmp_path_factory.mktemp("served") / "served.db"
+    shutil.copyfile(sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="module")
+def limited_server(seeded_sqlite: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve(
+        seeded_sqlite,
+        tmp_path_factory.mktemp("serve"),
+        header_timeout="1",
+        max_header_bytes="8192",
+        rate_limit_per_minute="60",
+    ) as base:
+        yield base
+
+
+def test_a_connection_that_sends_nothing_is_closed(limited_server: str):
+    with raw_connection(limited_server) as sock:
+        data, waited = read_until_closed(sock)
+    assert waited < 5
+    assert data.startswith(b"HTTP/1.1 408 ")
+    assert error_of(data)["type"] == "request_timeout"
+
+
+def test_a_head_sent_one_header_at_a_time_is_cut_off(limited_server: str):
+    with raw_connection(limited_server) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        closed = False
+        for n in range(20):
+            time.sleep(0.3)
+            try:
+                sock.sendall(b"X-Drip-%d: 1\r\n" % n)
+            except OSError:
+                closed = True
+                break
+        data, _ = read_until_closed(sock) if not closed else (sock.recv(65536), 0.0)
+    assert time.monotonic() - started < 5
+    assert data.startswith(b"HTTP/1.1 408 ")
+
+
+def test_an_oversized_header_is_431_in_the_error_shape(limited_server: str):
+    with raw_connection(limited_server) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 1_000_000 + b"\r\n\r\n")
+        data, _ = read_until_closed(sock)
+    assert data.startswith(b"HTTP/1.1 431 ")
+    assert error_of(data) == {
+        "status": 431,
+        "type": "headers_too_large",
+        "message": "Request headers too large; the limit is 8192 bytes.",
+        "details": [],
+    }
+
+
+def test_an_ordinary_request_is_unaffected(limited_server: str):
+    r = httpx.get(f"{limited_server}/percentiles", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert r.status_code == 200 and r.json()["percentiles"]["median"]["annual"] == 51140
+
+
+def test_rotating_forwarded_for_does_not_escape_the_rate_limit(seeded_sqlite: str, tmp_path: Path):
+    with serve(seeded_sqlite, tmp_path, rate_limit_per_minute="60") as base, httpx.Client() as c:
+        statuses = [
+            c.get(f"{base}/healthz", headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+            for n in range(15)
+        ]
+    # A burst of ten seconds' worth (10 requests, one spent on the readiness probe), then 429: the peer is
+    # the client, whatever it claims.
+    assert statuses.count(200) <= 10 and statuses[-5:] == [429] * 5
+
+
+def test_a_trusted_proxy_forwards_client_addresses_and_forgeries_fall_back_to_the_peer(
+    seeded_sqlite: str, tmp_path: Path
+):
+    with (
+        serve(seeded_sqlite, tmp_path, rate_limit_per_minute="60", trusted_proxies="127.0.0.1") as base,
+        httpx.Client() as c,
+    ):
+        forwarded = [
+            c.get(f"{base}/healthz", headers={"X-Forwarded-For": f"spoof, 198.51.100.{n}"}).status_code
+            for n in range(15)
+        ]
+        forged = [
+            c.get(f"{base}/healthz", headers={"X-Forwarded-For": "x" * 8000 + str(n)}).status_code
+            for n in range(15)
+        ]
+    assert forwarded == [200] * 15  # fifteen clients behind the proxy, one request each
+    assert forged.count(200) <= 10 and forged[-5:] == [429] * 5  # not an address: the proxy's own bucket
