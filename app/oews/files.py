@@ -128,8 +128,13 @@ def file_facts(path: Path, *, text: bool) -> FileFacts:
 
 
 def _line_of(path: Path, offset: int) -> int:
+    """The line holding byte ``offset``, counted from 1, reading in chunks."""
+    lines = 1
     with path.open("rb") as fh:
-        return fh.read(offset).count(b"\n") + 1
+        while offset > 0 and (chunk := fh.read(min(offset, 1 << 20))):
+            lines += chunk.count(b"\n")
+            offset -= len(chunk)
+    return lines
 
 
 def _bounded_lines(fh: Any, name: str) -> Iterator[str]:
