@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -108,6 +109,22 @@ def bomb_xlsx(path: Path, *, expanded: int = 280 << 20) -> Path:
     return _workbook(path, write)
 
 
+def understated_xlsx(path: Path, *, expanded: int = 64 << 20, declared: int = 1 << 20) -> Path:
+    """A bomb whose zip directory understates the sheet's size (``declared`` for ``expanded`` bytes), so
+    checks of the declared sizes pass; the reader must stop at the declared size."""
+    row = "<row>" + "<c><v>1</v></c>" * len(LAYOUT) + "</row>"
+    sheet = f"{_SHEET_OPEN}<sheetData>{_header_row()}{row * (expanded // len(row))}</sheetData></worksheet>"
+    _workbook(path, lambda archive: archive.writestr("xl/worksheets/sheet1.xml", sheet))
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    local, central = data.index(name) - 30, data.rindex(name) - 46
+    assert data[local : local + 4] == b"PK\x03\x04" and data[central : central + 4] == b"PK\x01\x02"
+    struct.pack_into("<I", data, local + 22, declared)
+    struct.pack_into("<I", data, central + 24, declared)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def _csv_header() -> str:
     return ",".join(LAYOUT) + "\n"
 
@@ -192,6 +209,7 @@ def main() -> None:
             "sparse XLSX": lambda: sparse_xlsx(directory / "sparse_M2023.xlsx", dimension=False),
             "sparse XLSX, declared": lambda: sparse_xlsx(directory / "declared_M2023.xlsx", dimension=True),
             "deflate bomb XLSX": lambda: bomb_xlsx(directory / "bomb_M2023.xlsx"),
+            "bomb, size understated": lambda: understated_xlsx(directory / "understated_M2023.xlsx"),
             "CSV, 50 MB field": lambda: long_field_csv(directory / "field_M2023.csv"),
             "CSV, 50 MB line": lambda: long_line_csv(directory / "line_M2023.csv"),
             "CSV, undecodable byte": lambda: undecodable_csv(state, directory / "bytes_M2023.csv", row=4),

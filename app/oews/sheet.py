@@ -30,6 +30,11 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _reason(exc: Exception) -> str:
+    first = (str(exc).splitlines() or [""])[0][:200]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
 def main(argv: list[str]) -> int:
     """Convert; see the module docstring for the protocol."""
     source, target, limit = argv[1], argv[2], int(argv[3])
@@ -41,13 +46,13 @@ def main(argv: list[str]) -> int:
         workbook = CalamineWorkbook.from_path(source)
         names = workbook.sheet_names
     except Exception as exc:  # noqa: BLE001  calamine raises its own errors for broken or foreign files
-        print(type(exc).__name__)
+        print(_reason(exc))
         return 2
     for name in names:
         try:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as exc:  # noqa: BLE001
-            print(f"sheet {name!r}: {type(exc).__name__}")
+            print(f"sheet {name!r}: {_reason(exc)}")
             return 2
         rows = iter(sheet.iter_rows())
         # Some workbooks put a title above the header, and some carry a field-description sheet.

@@ -17,6 +17,7 @@ from bench.hostile_files import (
     recode,
     sparse_xlsx,
     undecodable_csv,
+    understated_xlsx,
 )
 from tests.conftest import make_client
 from tests.oews.conftest import FIXTURES, dump, figures, fixture_row, money, run_import
@@ -76,6 +77,16 @@ def test_deflate_bomb_peak_memory(fresh_database: str, bomb: Path) -> None:
     assert code == 1
     assert "as a deflate bomb" in message
     assert peak_mb <= PEAK_RSS_MB
+
+
+def test_bomb_understating_its_size_is_stopped_at_the_declared_size(fresh_database: str, tmp_path: Path):
+    # The declared sizes pass the checks; the reader (Rust's zip) stops where the declaration ends.
+    path = understated_xlsx(tmp_path / "all_data_M_2023.xlsx", expanded=16 << 20)
+    refused(
+        fresh_database,
+        path,
+        r"all_data_M_2023\.xlsx: not a readable XLSX workbook \(.*larger than its declared uncompressed size",
+    )
 
 
 @pytest.mark.parametrize(
