@@ -13,7 +13,7 @@ import resource
 import sys
 from typing import Any
 
-# Rows above the header that a workbook may carry (a title, a note); app.oews.files documents the limit.
+# Rows above the header that a workbook may carry (a title, a note).
 HEADER_SEARCH_ROWS = 10
 
 
