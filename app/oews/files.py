@@ -7,10 +7,10 @@ own field limit (131,072 characters) stays.
 
 XLSX: the zip's central directory is checked first (number of parts, declared uncompressed size,
 compression ratio), then each worksheet's declared ``<dimension>``. The workbook is then read by calamine in
-a child process under an address-space limit, which writes the chosen sheet as CSV: a sheet whose cells
-span more than calamine can hold (two cells, A1 and XFD1048576, ask it for 550 GB) ends that child, not
-the import, and is refused. The parent then reads that CSV like any other, so its memory does not grow
-with the workbook.
+a child process under an address-space limit, which streams the chosen sheet to this process as CSV: a
+sheet whose cells span more than calamine can hold (two cells, A1 and XFD1048576, ask it for 550 GB) ends
+that child, not the import, and is refused; so is a sheet cut short by the child's end. This process parses
+the stream like any CSV, so its memory does not grow with the workbook.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import re
 import subprocess
 import sys
-import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -182,13 +183,8 @@ def open_table(path: Path, *, facts: FileFacts, xlsx: bool) -> Iterator[tuple[li
             yield first[1], rows, max(facts.lines - 1, 0)
         return
     check_workbook(path)
-    with tempfile.TemporaryDirectory(prefix="oews-xlsx-") as tmp:
-        sheet_csv = Path(tmp) / "sheet.csv"
-        header_row, estimate = _convert_workbook(path, sheet_csv)
-        with sheet_csv.open(newline="", encoding="utf-8") as fh:
-            rows = _csv_rows(csv.reader(fh), path.name, header_row)
-            _, header = next(rows)
-            yield header, rows, estimate
+    with _workbook_table(path) as table:
+        yield table
 
 
 def check_workbook(path: Path) -> None:
@@ -255,32 +251,73 @@ def _extent(found: re.Match[bytes]) -> tuple[int, int]:
     return rows, columns
 
 
-def _convert_workbook(path: Path, target: Path) -> tuple[int, int]:
-    """Write the sheet holding the OCC_CODE header as CSV, from the header on; return the header's row
-    number and the number of rows under it."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "app.oews.sheet", str(path), str(target), str(XLSX_MEMORY_LIMIT)],
-            capture_output=True,
-            text=True,
-            timeout=XLSX_TIMEOUT_SECONDS,
-            check=False,
+class _Reader:
+    """The calamine child: started, watched for its time limit, and its failure told as a refusal."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.timed_out = False
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app.oews.sheet", str(path), str(XLSX_MEMORY_LIMIT)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
-    except subprocess.TimeoutExpired:
-        raise ImportFailed(
-            f"{path.name}: reading the workbook took longer than {XLSX_TIMEOUT_SECONDS} s; refused."
-        ) from None
-    lines = done.stdout.strip().splitlines()
-    if done.returncode == 0 and lines and re.fullmatch(r"\d+ \d+", lines[-1]):
-        header_row, below = lines[-1].split()
-        return int(header_row), int(below)
-    if done.returncode == 3:
-        raise ImportFailed(f"{path.name}: {lines[-1] if lines else 'no readable worksheet'}")
-    if done.returncode == 2:
-        reason = lines[-1] if lines else "unknown error"
-        raise ImportFailed(f"{path.name}: not a readable XLSX workbook ({reason}).")
-    raise ImportFailed(
-        f"{path.name}: the workbook could not be read within {XLSX_MEMORY_LIMIT / 2**30:.0f} GiB "
-        f"(the reader ended with code {done.returncode}); its cells span more rows and columns than "
-        "an OEWS file, or it is damaged."
-    )
+        self.timer = threading.Timer(XLSX_TIMEOUT_SECONDS, self._expire)
+        self.timer.start()
+
+    def _expire(self) -> None:
+        self.timed_out = True
+        self.process.kill()
+
+    def close(self) -> None:
+        self.timer.cancel()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+
+    def refusal(self) -> ImportFailed:
+        """Why the child ended without a complete sheet."""
+        code = self.process.wait()
+        name = self.path.name
+        if self.timed_out:
+            return ImportFailed(f"{name}: reading the workbook took longer than {XLSX_TIMEOUT_SECONDS} s.")
+        stderr = self.process.stderr.read().decode("utf-8", "replace") if self.process.stderr else ""
+        reason = (stderr.strip().splitlines() or [""])[-1]
+        if code == 3:
+            return ImportFailed(f"{name}: {reason}")
+        if code == 2:
+            return ImportFailed(f"{name}: not a readable XLSX workbook ({reason}).")
+        return ImportFailed(
+            f"{name}: the workbook could not be read within {XLSX_MEMORY_LIMIT / 2**30:.0f} GiB "
+            f"(the reader ended with code {code}); its cells span more rows and columns than "
+            "an OEWS file, or it is damaged."
+        )
+
+    def rows(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+        """The rows, then a refusal if the child did not end cleanly (the sheet may be cut short)."""
+        yield from rows
+        if self.process.wait() != 0:
+            raise self.refusal()
+
+
+@contextmanager
+def _workbook_table(path: Path) -> Iterator[tuple[list[Any], Any, int]]:
+    """The data sheet's rows as the calamine child streams them, while it reads (two cores, one import)."""
+    reader = _Reader(path)
+    try:
+        assert reader.process.stdout is not None
+        stream = io.TextIOWrapper(reader.process.stdout, encoding="utf-8", newline="")
+        found = re.fullmatch(r"(\d+) (\d+)\r?\n", stream.readline())
+        if found is None:
+            raise reader.refusal()
+        header_row, estimate = int(found.group(1)), int(found.group(2))
+        rows = _csv_rows(csv.reader(stream), path.name, header_row)
+        first = next(rows, None)
+        if first is None:
+            raise reader.refusal()
+        yield first[1], reader.rows(rows), estimate
+    finally:
+        reader.close()

@@ -1,14 +1,16 @@
 """Child process of the importer: read a workbook with calamine under an address-space limit and write the
 sheet holding the OCC_CODE header as CSV, from the header row on.
 
-``python -m app.oews.sheet WORKBOOK TARGET LIMIT_BYTES``. Prints "HEADER_ROW ROWS_BELOW" and exits 0; exits
-2 (unreadable workbook) or 3 (no OCC_CODE header) with the reason on stdout. A sheet that needs more memory
-than the limit ends this process (calamine aborts on a failed allocation), never the importer.
+``python -m app.oews.sheet WORKBOOK LIMIT_BYTES``. Writes "HEADER_ROW ROWS_BELOW" on a line, then the
+sheet as CSV, to stdout and exits 0; exits 2 (unreadable workbook) or 3 (no OCC_CODE header) with the reason
+on stderr. A sheet that needs more memory than the limit ends this process (calamine aborts on a failed
+allocation), never the importer.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import resource
 import sys
 from typing import Any
@@ -37,7 +39,7 @@ def _reason(exc: Exception) -> str:
 
 def main(argv: list[str]) -> int:
     """Convert; see the module docstring for the protocol."""
-    source, target, limit = argv[1], argv[2], int(argv[3])
+    source, limit = argv[1], int(argv[2])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # calamine (Rust) reads the 400,000-row all-data workbook in seconds; openpyxl took minutes.
     from python_calamine import CalamineWorkbook
@@ -46,29 +48,30 @@ def main(argv: list[str]) -> int:
         workbook = CalamineWorkbook.from_path(source)
         names = workbook.sheet_names
     except Exception as exc:  # noqa: BLE001  calamine raises its own errors for broken or foreign files
-        print(_reason(exc))
+        print(_reason(exc), file=sys.stderr)
         return 2
     for name in names:
         try:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as exc:  # noqa: BLE001
-            print(f"sheet {name!r}: {_reason(exc)}")
+            print(f"sheet {name!r}: {_reason(exc)}", file=sys.stderr)
             return 2
         rows = iter(sheet.iter_rows())
         # Some workbooks put a title above the header, and some carry a field-description sheet.
         for number, cells in enumerate(rows, start=1):
             if any(cell_text(c).strip().upper() == "OCC_CODE" for c in cells):
-                with open(target, "w", newline="", encoding="utf-8") as fh:
-                    writer = csv.writer(fh)
-                    writer.writerow([cell_text(c) for c in cells])
-                    for more in rows:
-                        writer.writerow([cell_text(c) for c in more])
-                print(number, max(sheet.height - number, 0))
+                out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+                out.write(f"{number} {max(sheet.height - number, 0)}\n")
+                writer = csv.writer(out)
+                writer.writerow([cell_text(c) for c in cells])
+                for more in rows:
+                    writer.writerow([cell_text(c) for c in more])
+                out.flush()
                 return 0
             if number >= HEADER_SEARCH_ROWS:
                 break
         del sheet
-    print("no worksheet has an OCC_CODE header row.")
+    print("no worksheet has an OCC_CODE header row.", file=sys.stderr)
     return 3
 
 
