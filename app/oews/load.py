@@ -189,8 +189,11 @@ def import_oews(
 
     check_period(resolved_period, name)
 
-    xlsx = is_xlsx(path)
-    facts = file_facts(path, text=not xlsx)
+    try:
+        xlsx = is_xlsx(path)
+        facts = file_facts(path, text=not xlsx)
+    except OSError as exc:
+        raise ImportFailed(f"{name}: cannot read the file ({exc.strerror or type(exc).__name__}).") from None
     parsed = parse(
         path,
         facts=facts,

@@ -3,6 +3,7 @@
 by bench/hostile_files.py, which also measures them against the CLI."""
 
 import codecs
+import os
 import re
 from pathlib import Path
 
@@ -128,3 +129,11 @@ def test_utf16_with_a_byte_order_mark_is_read(fresh_database: str, tmp_path: Pat
 def test_utf16_without_a_byte_order_mark_is_refused(fresh_database: str, tmp_path: Path) -> None:
     path = recode(STATE, tmp_path / STATE.name, encoding="utf-16-le")
     refused(fresh_database, path, re.escape("state_M2023_dl.csv: the file holds NUL bytes (UTF-16 text"))
+
+
+def test_an_unreadable_file_is_refused(fresh_database: str, tmp_path: Path) -> None:
+    path = recode(STATE, tmp_path / STATE.name, encoding="utf-8")
+    path.chmod(0)
+    if os.access(path, os.R_OK):
+        pytest.skip("running as a user who reads any file (root)")
+    refused(fresh_database, path, r"state_M2023_dl\.csv: cannot read the file \(Permission denied\)\.")
