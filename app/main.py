@@ -14,7 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from app.admin.router import router as admin_router
+from app.careers.router import router as careers_router
 from app.charts.router import router as charts_router
+from app.compare.router import router as compare_router
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.docs.router import ASSETS_PATH, VIEWERS
@@ -167,6 +169,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(wages_router)
     app.include_router(reference_router)
     app.include_router(estimate_router)
+    app.include_router(compare_router)
+    app.include_router(careers_router)
     app.include_router(export_router)
     app.include_router(embed_router)
     app.include_router(charts_router)

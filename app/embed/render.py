@@ -1,26 +1,41 @@
-"""HTML of the wage-range card: self-contained, inline CSS only, no scripts, fonts or external resources.
+"""HTML of the wage-range card and its "How it is estimated" page: inline CSS, no fonts or external files.
 
-The same markup is shown in an iframe and, through /embed.js, inside a shadow root on the host page, so every
-rule is scoped under ``.wr`` and nothing depends on ``body``.
+The same card markup is shown in an iframe and, through /embed.js, inside a shadow root on the host page, so
+every rule is scoped under ``.wr`` and nothing depends on ``body``. The card adds no heading to the host
+page's outline. Kinds of card (``card["kind"]``) each have a body function in ``BODIES``; the frame around
+them (theme, size, brand colour) is shared.
 """
 
+import base64
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
-from app.embed.fmt import escape, hourly
+from app.embed.fmt import annual, escape, hourly
 
-# Colours checked for WCAG AA contrast: text >= 4.5:1 on the card background in both themes.
-CARD_CSS = """
+# Colours checked for WCAG AA contrast (text >= 4.5:1 on the card background) in tests/browser.
+LIGHT = (
+    "color-scheme:light;--wr-bg:#ffffff;--wr-fg:#1b1f24;--wr-muted:#4a5058;--wr-border:#c9ced6;"
+    "--wr-track:#e3e7ed;--wr-fill:var(--wage-range-brand,#1f6feb);--wr-mark:#0b2a5b;--wr-link:#0550ae;"
+    "--wr-warn:#b42318"
+)
+DARK = (
+    "color-scheme:dark;--wr-bg:#161b22;--wr-fg:#f0f3f6;--wr-muted:#b8c0ca;--wr-border:#3d444d;"
+    "--wr-track:#30363d;--wr-fill:var(--wage-range-brand,#4493f8);--wr-mark:#ffffff;--wr-link:#8cc4ff;"
+    "--wr-warn:#ff8d7e"
+)
+# theme=auto follows the reader's prefers-color-scheme; light where the browser does not say.
+CARD_CSS = (
+    f".wr-light,.wr-auto{{{LIGHT}}}\n.wr-dark{{{DARK}}}\n"
+    f"@media (prefers-color-scheme:dark){{.wr-auto{{{DARK}}}}}\n"
+    """
 .wr{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
-  max-width:420px;padding:14px 16px;border-radius:10px;border:1px solid var(--wr-border);
-  background:var(--wr-bg);color:var(--wr-fg);text-align:left}
+  width:100%;max-width:440px;padding:14px 16px;border-radius:10px;border:1px solid var(--wr-border);
+  background:var(--wr-bg);color:var(--wr-fg);text-align:left;overflow-wrap:anywhere}
 .wr *{box-sizing:border-box}
-.wr-light{--wr-bg:#ffffff;--wr-fg:#1b1f24;--wr-muted:#4a5058;--wr-border:#c9ced6;--wr-track:#e3e7ed;
-  --wr-fill:#1f6feb;--wr-mark:#0b2a5b;--wr-link:#0550ae}
-.wr-dark{--wr-bg:#161b22;--wr-fg:#f0f3f6;--wr-muted:#b8c0ca;--wr-border:#3d444d;--wr-track:#30363d;
-  --wr-fill:#4493f8;--wr-mark:#ffffff;--wr-link:#8cc4ff}
-.wr h2{font-size:15px;margin:0 0 2px;font-weight:650}
 .wr p{margin:0}
-.wr-profile,.wr-source,.wr-scale{color:var(--wr-muted);font-size:12.5px}
+.wr-title{font-size:15px;margin:0 0 2px;font-weight:650}
+.wr-profile,.wr-source,.wr-scale,.wr-note,.wr-detail{color:var(--wr-muted);font-size:12.5px}
 .wr-figs{display:flex;flex-wrap:wrap;gap:2px 18px;margin:8px 0 6px}
 .wr-figs strong{font-size:18px;font-weight:700;white-space:nowrap}
 .wr-bar{position:relative;height:12px;border-radius:6px;background:var(--wr-track);margin:10px 0 4px}
@@ -28,71 +43,205 @@ CARD_CSS = """
 .wr-open .wr-fill{background:linear-gradient(90deg,var(--wr-fill) 80%,var(--wr-track))}
 .wr-mid{position:absolute;top:-4px;width:4px;height:20px;margin-left:-2px;border-radius:2px;
   background:var(--wr-mark);box-shadow:0 0 0 2px var(--wr-bg)}
-.wr-scale{display:flex;justify-content:space-between;gap:8px}
+.wr-scale{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 8px}
+.wr-note{margin-top:6px}
 .wr-source{margin-top:8px}
 .wr a{color:var(--wr-link)}
-.wr-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.wr-compact{padding:8px 12px;max-width:360px}
-.wr-compact h2{font-size:13.5px}
-.wr-compact .wr-figs{margin:4px 0}
+.wr-error{border-left:4px solid var(--wr-warn)}
+.wr-reader{margin:2px 0 6px}
+.wr-compact{padding:8px 12px}
+.wr-compact .wr-title,.wr-compact .wr-profile,.wr-compact .wr-note,.wr-compact .wr-source{
+  white-space:nowrap;overflow:hidden;text-overflow:ellipsis;overflow-wrap:normal}
+.wr-compact .wr-title{font-size:13.5px;margin:0}
+.wr-compact .wr-profile,.wr-compact .wr-note{font-size:12px}
+.wr-compact .wr-note{margin-top:2px}
+.wr-compact .wr-figs{margin:2px 0;gap:0 14px}
+.wr-compact .wr-figs p{font-size:12.5px}
 .wr-compact .wr-figs strong{font-size:15px}
-.wr-compact .wr-bar{height:8px;margin:6px 0 2px}
+.wr-compact .wr-bar{height:8px;margin:5px 0 2px}
 .wr-compact .wr-mid{top:-4px;height:16px}
-.wr-compact .wr-scale{display:none}
-.wr-compact .wr-source{margin-top:4px;font-size:11.5px}
+.wr-compact .wr-scale,.wr-compact .wr-long{display:none}
+.wr-compact .wr-source{margin-top:3px;font-size:11.5px}
+.wr:not(.wr-compact) .wr-short{display:none}
 """
+)
 
 PAGE_CSS = "html,body{margin:0;padding:0;background:transparent}"
 
+# The iframe card's only script: it tells the host page its height (the host snippet in the README, or
+# /embed.js, applies it). A fixed text, allowed by its hash in the card's Content-Security-Policy.
+RESIZE_JS = (
+    "(function(){var last=-1;function post(){var h=Math.ceil(document.body.getBoundingClientRect().height);"
+    "if(h===last)return;last=h;try{parent.postMessage({type:'wage-range:height',height:h},'*')}catch(e){}}"
+    "if(typeof ResizeObserver==='function')new ResizeObserver(post).observe(document.body);"
+    "addEventListener('load',post);post()})();"
+)
+RESIZE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(RESIZE_JS.encode()).digest()).decode()
 
-def card_fragment(card: dict[str, Any]) -> str:
-    """The card element alone (a <section>), as /embed.js places it in a shadow root."""
-    h, a = card["hourly"], card["annual"]
-    classes = ["wr", f"wr-{card['theme']}"]
+
+def _frame(card: dict[str, Any], label: str, body: str, extra: tuple[str, ...] = ()) -> str:
+    """The themed card element around a body: classes for theme and size, the brand colour, a label."""
+    classes = ["wr", f"wr-{card['theme']}", *extra]
     if card["compact"]:
         classes.append("wr-compact")
-    if card["open_top"]:
-        classes.append("wr-open")
-    mid_label = card["mid_label"]
-    summary = (
-        f"Estimated pay for {card['occupation']} in {card['area']} ({card['profile']}): "
-        f"{card['hourly_text']} an hour, {card['annual_text']} a year; "
-        f"{mid_label.lower()} {card['mid_hourly_text']} an hour ({card['mid_annual_text']} a year)."
-    )
-    title = f"{card['occupation']} pay \u00b7 {card['area']}"
+    brand = f' style="--wage-range-brand:{escape(card["brand"])}"' if card.get("brand") else ""
+    version = f' data-data-version="{card["data_version"]}"' if "data_version" in card else ""
     return (
-        f'<section class="{" ".join(classes)}" aria-label="{escape(title)}" '
-        f'data-data-version="{card["data_version"]}">'
-        f'<h2 class="wr-title">{escape(title)}</h2>'
-        f'<p class="wr-profile">{escape(card["profile"])}</p>'
-        '<div class="wr-figs">'
-        f'<p><strong class="wr-hourly" data-low="{h["low"]}" data-mid="{h["mid"]}" data-high="{h["high"]}">'
-        f"{escape(card['hourly_text'])}</strong> an hour</p>"
-        f'<p><strong class="wr-annual" data-low="{a["low"]}" data-mid="{a["mid"]}" data-high="{a["high"]}">'
-        f"{escape(card['annual_text'])}</strong> a year</p>"
-        "</div>"
-        f'<div class="wr-bar" role="img" aria-label="{escape(summary)}">'
+        f'<div class="{" ".join(classes)}" role="group" aria-label="{escape(label)}"{brand}{version}>'
+        f"{body}</div>"
+    )
+
+
+def _strong(cls: str, rng: dict[str, Any], text: str, unit: str) -> str:
+    return (
+        f'<p><strong class="{cls}" data-low="{rng["low"]}" data-mid="{rng["mid"]}" data-high="{rng["high"]}">'
+        f"{escape(text)}</strong> {unit}</p>"
+    )
+
+
+def range_summary(card: dict[str, Any]) -> str:
+    """The bar's text alternative: every figure of the card in one sentence, each with its unit."""
+    amounts = []
+    if card["hourly_text"]:
+        amounts.append(f"{card['hourly_text']} an hour")
+    if card["annual_text"]:
+        amounts.append(f"{card['annual_text']} a year")
+    mids = []
+    if card["mid_hourly_text"]:
+        mids.append(f"{card['mid_hourly_text']} an hour")
+    if card["mid_annual_text"]:
+        mids.append(f"{card['mid_annual_text']} a year")
+    mid = mids[0] + (f" ({mids[1]})" if len(mids) > 1 else "")
+    return (
+        f"Pay for {card['occupation']} in {card['area']} ({card['profile']}): {', '.join(amounts)}; "
+        f"{card['mid_label'].lower()} {mid}."
+    )
+
+
+def _range_body(card: dict[str, Any]) -> str:
+    h, a = card["hourly"], card["annual"]
+    # The scale under the bar is narrow: its amounts carry the short unit.
+    rng, unit, one = (h, "/hr", hourly) if h else (a, "/yr", annual)
+    title = f"{card['occupation']} pay \u00b7 {card['area']}"
+    figs = ""
+    if h:
+        figs += _strong("wr-hourly", h, card["hourly_text"], "an hour")
+    if a:
+        figs += _strong("wr-annual", a, card["annual_text"], "a year")
+    low, mid, high = one(rng["low"]), one(rng["mid"]), one(rng["high"], open_top=card["open_top"])
+    note = (
+        f'<p class="wr-note" title="{escape(card["method_note"])}"><span class="wr-long">'
+        f"{escape(card['method_note'])}</span>"
+        f'<span class="wr-short">{escape(card["method_note_short"])}</span></p>'
+        if card.get("method_note")
+        else ""
+    )
+    source_title = escape(card["source_line"])
+    return (
+        f'<p class="wr-title" title="{escape(title)}">{escape(title)}</p>'
+        f'<p class="wr-profile" title="{escape(card["profile"])}">{escape(card["profile"])}</p>'
+        f'<div class="wr-figs">{figs}</div>'
+        f'<div class="wr-bar" role="img" aria-label="{escape(range_summary(card))}">'
         '<span class="wr-fill"></span>'
         f'<span class="wr-mid" style="left:{card["marker_pct"]}%"></span></div>'
         '<p class="wr-scale" aria-hidden="true">'
-        f"<span>Low {escape(hourly(h['low']))}</span>"
-        f'<span class="wr-midtext">{escape(mid_label)} {escape(card["mid_hourly_text"])}</span>'
-        f"<span>High {escape(hourly(h['high'], open_top=card['open_top']))}</span></p>"
-        f'<p class="wr-source">{escape(card["source_line"])}. '
-        f'<a href="{escape(card["estimate_path"])}" target="_blank" rel="noopener">'
-        "How it is estimated</a></p>"
-        "</section>"
+        f"<span>Low {escape(low)}{unit}</span>"
+        f'<span class="wr-midtext">{escape(card["mid_label"])} {escape(mid)}{unit}</span>'
+        f"<span>High {escape(high)}{unit}</span></p>"
+        f"{note}"
+        f'<p class="wr-source" title="{source_title}"><span class="wr-long">{source_title}.</span>'
+        f'<span class="wr-short">{escape(card["short_source"])} \u00b7</span> '
+        f'<a href="{escape(card["method_path"])}" target="_blank" rel="noopener">How it is estimated</a></p>'
     )
 
 
+def _error_body(card: dict[str, Any]) -> str:
+    return (
+        '<p class="wr-title">Pay range not available</p>'
+        f'<p class="wr-reader">{escape(card["reader_text"])}</p>'
+        f'<p class="wr-detail" title="{escape(card["detail"])}">'
+        f"For the site owner: {escape(card['detail'])}</p>"
+    )
+
+
+BODIES: dict[str, Callable[[dict[str, Any]], str]] = {"range": _range_body, "error": _error_body}
+
+
+def card_fragment(card: dict[str, Any]) -> str:
+    """The card element alone (a <div class="wr">), as /embed.js places it in a shadow root."""
+    body = BODIES[card["kind"]](card)
+    if card["kind"] == "error":
+        return _frame(card, "Pay range not available", body, ("wr-error",))
+    label = f"{card['occupation']} pay in {card['area']}"
+    return _frame(card, label, body, ("wr-open",) if card["open_top"] else ())
+
+
 def card_page(card: dict[str, Any]) -> str:
-    """A whole HTML document holding the card, for an iframe."""
-    title = f"{card['occupation']} pay, {card['area']}"
+    """A whole HTML document holding the card, for an iframe; it posts its height to the host page."""
+    title = (
+        f"{card['occupation']} pay, {card['area']}" if card["kind"] != "error" else "Pay range not available"
+    )
+    # No color-scheme on the document itself: a root scheme other than the host's makes Chromium paint an
+    # opaque backdrop around the card (the "black frame"); the card element carries its own scheme.
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f'<meta name="color-scheme" content="{"dark" if card["theme"] == "dark" else "light"}">'
         f"<title>{escape(title)}</title>"
         f'<style id="wr-style">{PAGE_CSS}{CARD_CSS}</style></head>'
-        f"<body>{card_fragment(card)}</body></html>"
+        f"<body>{card_fragment(card)}<script>{RESIZE_JS}</script></body></html>"
+    )
+
+
+METHOD_CSS = """
+:root{color-scheme:light dark;--fg:#1b1f24;--muted:#4a5058;--bg:#ffffff;--line:#c9ced6;--link:#0550ae}
+@media (prefers-color-scheme:dark){:root{--fg:#f0f3f6;--muted:#b8c0ca;--bg:#161b22;--line:#3d444d;
+  --link:#8cc4ff}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);
+  font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+main{max-width:720px;margin:0 auto;padding:20px 16px 40px}
+h1{font-size:22px;margin:0 0 6px}
+h2{font-size:17px;margin:0 0 4px}
+p{margin:4px 0}
+.muted,.source{color:var(--muted)}
+.source{font-size:14px}
+.result{font-size:18px;font-weight:650}
+ol{padding-left:22px}
+ol li{margin:0 0 16px;padding-bottom:12px;border-bottom:1px solid var(--line)}
+a{color:var(--link)}
+blockquote{margin:4px 0 0;padding-left:10px;border-left:3px solid var(--line);color:var(--muted);
+  font-size:14px}
+"""
+
+
+def method_page(view: dict[str, Any]) -> str:
+    """The "How it is estimated" page: the estimate's steps in words, each with its source and citation."""
+    card = view["card"]
+    amounts = [
+        f"{card[k]} {u}" for k, u in (("hourly_text", "an hour"), ("annual_text", "a year")) if card[k]
+    ]
+    steps = []
+    for step in view["steps"]:
+        parts = [f"<h2>{escape(step['title'])}</h2><p>{escape(step['sentence'])}</p>"]
+        if step["effect"]:
+            parts.append(f'<p class="effect">{escape(step["effect"])}</p>')
+        if step["source"]:
+            parts.append(f'<p class="source">Source: {escape(step["source"])}.</p>')
+        if step["citation"]:
+            parts.append(f"<blockquote>{escape(step['citation'])}</blockquote>")
+        steps.append(f'<li class="step">{"".join(parts)}</li>')
+    title = f"How this pay range is estimated: {card['occupation']}, {card['area']}"
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{METHOD_CSS}</style></head><body><main>"
+        f"<h1>How this pay range is estimated</h1>"
+        f'<p class="muted">{escape(card["occupation"])} (SOC {escape(card["soc_code"])}) in '
+        f"{escape(card['area'])} \u00b7 {escape(card['profile'])}</p>"
+        f'<p class="result">{escape(" or ".join(amounts))}</p>'
+        f'<ol class="steps">{"".join(steps)}</ol>'
+        f'<p class="source">{escape(card["source_line"])}.</p>'
+        f'<p class="muted">The same figures for programs: <a href="{escape(view["json_path"])}">'
+        "as JSON</a>.</p>"
+        "</main></body></html>"
     )

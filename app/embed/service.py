@@ -1,12 +1,16 @@
-"""The wage-range card: one /estimate answer, reduced to what a job board or school page shows."""
+"""The wage-range card: one /estimate answer (or an area's official range), reduced to what a job board or
+school page shows; the same figures, step by step, for the "How it is estimated" page."""
 
 from typing import Any
 from urllib.parse import urlencode
 
+from app.config import DEFAULT_OCCUPATION
 from app.embed import fmt
+from app.errors import InvalidInput, NotFound
 from app.estimate import service as estimate_service
 from app.estimate.schemas import HOURS_DEFAULT
 from app.store import Snapshot
+from app.wages import service as wages
 
 ESTIMATE_PARAMS = (
     "years",
@@ -20,6 +24,18 @@ ESTIMATE_PARAMS = (
     "hours_per_year",
     "retirement_match_pct",
 )
+# Inputs only the article's experience method uses; for other occupations the card says they were not used.
+METHOD_ONLY = (
+    "years",
+    "level",
+    "certifications",
+    "education",
+    "setting",
+    "specialty",
+    "retirement_match_pct",
+)
+THEMES = ("light", "dark", "auto")
+OFFICIAL_KIND = "official_statistics"
 
 
 def estimate_query(profile: dict[str, Any]) -> str:
@@ -31,6 +47,34 @@ def estimate_query(profile: dict[str, Any]) -> str:
             continue
         pairs.append((name, str(value)))
     return urlencode(pairs)
+
+
+def occupations_with_official_figures(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Occupations holding figures from an official release (not only quotes in the article), by SOC code."""
+    official = {
+        rid
+        for rid, r in snapshot.releases.items()
+        if r["via_source_id"] is None and snapshot.sources[r["source_id"]]["kind"] == OFFICIAL_KIND
+    }
+    return [
+        occ
+        for code, occ in sorted(snapshot.occupation_by_code.items())
+        if snapshot.release_ids_by_occupation.get(occ["id"], set()) & official
+    ]
+
+
+def official_occupation(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
+    """The occupation with this SOC code if it has official figures, else a 404 naming those that do."""
+    known = occupations_with_official_figures(snapshot)
+    for occ in known:
+        if occ["soc_code"] == code:
+            return occ
+    codes = [o["soc_code"] for o in known]
+    raise NotFound(
+        f"No official figures for occupation {code!r}. Occupations with official figures: "
+        f"{', '.join(codes)} (see /occupations).",
+        details=[{"parameter": "occupation", "value": code, "allowed": codes}],
+    )
 
 
 def profile_label(estimate: dict[str, Any]) -> str:
@@ -72,43 +116,313 @@ def marker_pct(rng: dict[str, Any]) -> float:
     return round(max(0.0, min(100.0, (rng["mid"] - rng["low"]) / span * 100)), 1)
 
 
+def _texts(hourly: dict[str, Any] | None, annual: dict[str, Any] | None) -> dict[str, Any]:
+    """The range's printed forms, each amount with its unit; a missing unit prints as None."""
+    ref = hourly or annual or {}
+    return {
+        "hourly": hourly,
+        "annual": annual,
+        "hourly_text": fmt.money_range(hourly, unit="hourly") if hourly else None,
+        "annual_text": fmt.money_range(annual, unit="annual") if annual else None,
+        "mid_hourly_text": fmt.hourly(hourly["mid"]) if hourly else None,
+        "mid_annual_text": fmt.annual(annual["mid"]) if annual else None,
+        "marker_pct": marker_pct(ref) if ref else 50.0,
+    }
+
+
 def card_figures(snapshot: Snapshot, *, estimate: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
     """The figures and texts a wage card shows for an estimate (the embed card and the explorer's card)."""
-    hourly, annual = estimate["hourly"], estimate["annual"]
+    query = estimate_query(profile)
     return {
         "area": fmt.area_label(
             snapshot, state=estimate["profile"]["state"], metro=estimate["profile"]["metro"]
         ),
         "profile": profile_label(estimate),
-        "hourly": hourly,
-        "annual": annual,
-        "hourly_text": fmt.money_range(hourly, unit="hourly"),
-        "annual_text": fmt.money_range(annual, unit="annual"),
-        "mid_hourly_text": fmt.hourly(hourly["mid"]),
-        "mid_annual_text": fmt.annual(annual["mid"]),
-        "marker_pct": marker_pct(hourly),
+        **_texts(estimate["hourly"], estimate["annual"]),
         "open_top": bool(estimate["open_top"]),
         "source_line": fmt.range_source_line(estimate),
-        "estimate_path": "/estimate" + (f"?{q}" if (q := estimate_query(profile)) else ""),
+        "estimate_path": "/estimate" + (f"?{query}" if query else ""),
+    }
+
+
+def _method_path(occupation: str, profile: dict[str, Any]) -> str:
+    query = estimate_query(profile)
+    if occupation != DEFAULT_OCCUPATION:
+        query = urlencode([("occupation", occupation)]) + (f"&{query}" if query else "")
+    return "/embed/wage-range/method" + (f"?{query}" if query else "")
+
+
+def _short_source(releases: list[dict[str, Any]]) -> str:
+    """'BLS OEWS, May 2025; the source article': release labels without their parenthesised remarks."""
+    parts: list[str] = []
+    for release in sorted(releases, key=lambda r: r["source"] == "article"):
+        label = "the source article" if release["source"] == "article" else release["label"].split(" (")[0]
+        if label not in parts:
+            parts.append(label)
+    return "Source: " + "; ".join(parts) if parts else "Source: not stated"
+
+
+def _official_area(snapshot: Snapshot, *, state: str | None, metro: str | None) -> dict[str, Any]:
+    """The state and metro of a profile checked (422 for unknown codes, or a metro outside the state)."""
+    st = wages.known_state(snapshot, code=state) if state else None
+    mt = wages.known_metro(snapshot, code=metro) if metro else None
+    if st and mt and st["code"] not in (mt["principal_states"] or []):
+        raise InvalidInput(
+            f"Metro {mt['code']} ({mt['name']}) lies in {', '.join(mt['principal_states']) or 'no state'}, "
+            f"not in state {st['code']}. Give a metro inside the state, or only one of them.",
+            details=[{"parameter": "state,metro", "state": st["code"], "metro": mt["code"]}],
+        )
+    return {"state": st["code"] if st else None, "metro": mt["code"] if mt else None}
+
+
+def _pct_range(pct: dict[str, Any], unit: str) -> dict[str, Any] | None:
+    low, mid, high = (pct[k][unit] if pct[k] else None for k in ("p25", "median", "p75"))
+    if low is None or high is None:
+        return None
+    return {
+        "low": low,
+        "mid": mid if mid is not None else (low + high) / 2,
+        "high": high,
+        "open_top": bool(pct["p75"][f"{unit}_capped"]),
+    }
+
+
+def official_range(
+    snapshot: Snapshot, *, occupation: str, state: str | None, metro: str | None
+) -> dict[str, Any]:
+    """An area's official 25th-75th percentile range and median for any occupation with official figures."""
+    area = _official_area(snapshot, state=state, metro=metro)
+    body = wages.percentiles(
+        snapshot,
+        occupation=occupation,
+        release=None,
+        state=None if area["metro"] else area["state"],
+        metro=area["metro"],
+    )
+    pct = body["percentiles"]
+    hourly, annual = _pct_range(pct, "hourly"), _pct_range(pct, "annual")
+    if hourly is None and annual is None:
+        raise NotFound(
+            f"No official 25th\u201375th percentile wages for {body['occupation']['title']} in "
+            f"{body['area']['name']}." + (f" {body['note']}" if body["note"] else ""),
+            details=[{"parameter": "occupation", "value": occupation, "area": body["area"]["code"]}],
+        )
+    return {**body, "hourly": hourly, "annual": annual}
+
+
+def _official_card(
+    snapshot: Snapshot, *, occupation: dict[str, Any], profile: dict[str, Any]
+) -> dict[str, Any]:
+    body = official_range(
+        snapshot, occupation=occupation["soc_code"], state=profile.get("state"), metro=profile.get("metro")
+    )
+    hourly, annual = body["hourly"], body["annual"]
+    return {
+        "area": body["area"]["name"],
+        "profile": f"{body['area']['name']} 25th\u201375th percentile, official",
+        "method_note": (
+            "Experience, certification and the other profile details are not used here: the article's "
+            f"experience method applies to {DEFAULT_OCCUPATION} (Medical Records Specialists) only."
+        ),
+        "method_note_short": f"Official range; the experience method covers {DEFAULT_OCCUPATION} only.",
+        **_texts(hourly, annual),
+        "open_top": bool((hourly or annual or {}).get("open_top")),
+        "source_line": fmt.source_line(body["releases"], body["sources"]),
+        "short_source": _short_source(body["releases"]),
+        "mid_label": "Median",
+        "data_version": body["data_version"],
     }
 
 
 def wage_card(
     snapshot: Snapshot,
     *,
+    occupation: str = DEFAULT_OCCUPATION,
     profile: dict[str, Any],
     theme: str,
     compact: bool,
+    brand: str | None = None,
 ) -> dict[str, Any]:
-    """Everything the card shows, computed by the /estimate service in process (same figures as its JSON)."""
-    est = estimate_service.estimate_one(snapshot, **profile)
+    """Everything the card shows: the /estimate figures for 29-2072, the area's official range otherwise."""
+    occ = official_occupation(snapshot, code=occupation)
+    style = {"kind": "range", "theme": theme, "compact": compact, "brand": brand}
+    if occupation != DEFAULT_OCCUPATION:
+        card = _official_card(snapshot, occupation=occ, profile=profile)
+    else:
+        est = estimate_service.estimate_one(snapshot, **profile)
+        card = {
+            **card_figures(snapshot, estimate=est, profile=profile),
+            "method_note": None,
+            "short_source": _short_source([r for r in est["releases"] if r["key"] in _range_releases(est)]),
+            "mid_label": "Median"
+            if est["base"]["kind"] == "area_percentiles" and not est["adjustments"]
+            else "Mid",
+            "data_version": est["data_version"],
+        }
     return {
-        **card_figures(snapshot, estimate=est, profile=profile),
+        **card,
+        **style,
+        "occupation": occ["title"],
+        "soc_code": occ["soc_code"],
+        "method_path": _method_path(occupation, profile),
+    }
+
+
+def _range_releases(estimate: dict[str, Any]) -> set[str]:
+    return {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
+
+
+def error_card(*, status: int, message: str, theme: str, compact: bool, brand: str | None) -> dict[str, Any]:
+    """The card instead of figures: a plain sentence for the reader, the API's words for the site owner."""
+    if status >= 500:
+        reader = "Wage data are unavailable right now. Please try again later."
+    else:
+        reader = "This pay range cannot be shown: the page gave the card a value it does not know."
+    return {
+        "kind": "error",
+        "status": status,
+        "reader_text": reader,
+        "detail": message if len(message) <= 240 else message[:237] + "...",
         "theme": theme,
         "compact": compact,
-        "occupation": est["occupation"]["title"],
-        "mid_label": "Median"
-        if est["base"]["kind"] == "area_percentiles" and not est["adjustments"]
-        else "Mid",
-        "data_version": est["data_version"],
+        "brand": brand,
+    }
+
+
+def _release_labels(snapshot: Snapshot, keys: list[str]) -> str:
+    labels = [
+        snapshot.release_by_key[k]["label"] for k in dict.fromkeys(keys) if k in snapshot.release_by_key
+    ]
+    return "; ".join(labels)
+
+
+def _annual_span(low: float, high: float) -> str:
+    return (
+        fmt.annual(low) if fmt.annual(low) == fmt.annual(high) else f"{fmt.annual(low)} to {fmt.annual(high)}"
+    )
+
+
+def _percent(multiplier: float) -> str:
+    change = (multiplier - 1) * 100
+    return "no change" if abs(change) < 0.05 else f"{change:+.1f}%"
+
+
+def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
+    """'$18.98 – $30.76 an hour ($39,470 – $63,970 a year)' from whichever units a card has."""
+    parts = [f"{card[k]} {u}" for k, u in ((hourly_key, "an hour"), (annual_key, "a year")) if card[k]]
+    return f"{parts[0]} ({parts[1]})" if len(parts) == 2 else parts[0]
+
+
+def _official_steps(
+    snapshot: Snapshot, *, occupation: dict[str, Any], profile: dict[str, Any]
+) -> dict[str, Any]:
+    code = occupation["soc_code"]
+    card = _official_card(snapshot, occupation=occupation, profile=profile)
+    body = official_range(snapshot, occupation=code, state=profile.get("state"), metro=profile.get("metro"))
+    pct = body["percentiles"]
+    citation = next((pct[k]["citation"] for k in ("p25", "median", "p75") if pct[k]), None)
+    steps = [
+        {
+            "title": "The area's official range",
+            "sentence": f"The 25th to 75th percentile of {occupation['title']} in {body['area']['name']}, as "
+            f"published: {_both_units(card, 'hourly_text', 'annual_text')}; median "
+            f"{_both_units(card, 'mid_hourly_text', 'mid_annual_text')}.",
+            "effect": None,
+            "source": _release_labels(snapshot, [body["release"]["key"]]),
+            "citation": citation,
+        },
+        {
+            "title": "Experience method not used",
+            "sentence": card["method_note"],
+            "effect": None,
+            "source": None,
+            "citation": None,
+        },
+    ]
+    area = body["area"]
+    where = (
+        []
+        if area["area_type"] == "national"
+        else [("metro" if profile.get("metro") else "state", area["code"])]
+    )
+    return {
+        "card": {**card, "occupation": occupation["title"], "soc_code": code},
+        "steps": steps,
+        "json_path": "/percentiles?" + urlencode([("occupation", code), *where]),
+    }
+
+
+def method_steps(
+    snapshot: Snapshot, *, occupation: str = DEFAULT_OCCUPATION, profile: dict[str, Any]
+) -> dict[str, Any]:
+    """The estimate's steps in words (base, adjustments, notes, extras), each with source and citation."""
+    occ = official_occupation(snapshot, code=occupation)
+    if occupation != DEFAULT_OCCUPATION:
+        return _official_steps(snapshot, occupation=occ, profile=profile)
+    est = estimate_service.estimate_one(snapshot, **profile)
+    card = card_figures(snapshot, estimate=est, profile=profile)
+    base = est["base"]
+    if base["kind"] == "experience_band":
+        base_sentence = (
+            f"The experience band {est['level']['name']} pays {fmt.hourly(base['hourly_low'])} to "
+            f"{fmt.hourly(base['hourly_high'], open_top=base['open_top'])} an hour, mid "
+            f"{fmt.hourly(base['hourly_mid'])} an hour."
+        )
+    else:
+        annual = (
+            f" ({fmt.annual(base['annual_low'])} to {fmt.annual(base['annual_high'])} a year, median "
+            f"{fmt.annual(base['annual_mid'])} a year)"
+            if base["annual_low"] is not None
+            else ""
+        )
+        base_sentence = (
+            f"The 25th to 75th percentile of {base['area']['name']}, as published: "
+            f"{fmt.hourly(base['hourly_low'])} to "
+            f"{fmt.hourly(base['hourly_high'], open_top=base['open_top'])} an hour, "
+            f"median {fmt.hourly(base['hourly_mid'])} an hour{annual}."
+        )
+    steps = [
+        {
+            "title": "Starting range",
+            "sentence": base_sentence,
+            "effect": None,
+            "source": _release_labels(snapshot, [base["release"]]),
+            "citation": base["citation"],
+        }
+    ]
+    for adj in est["adjustments"]:
+        low, high = _percent(adj["multiplier_low"]), _percent(adj["multiplier_high"])
+        steps.append(
+            {
+                "title": f"Adjusted for {adj['factor'].replace('_', ' ')}",
+                "sentence": adj["explanation"],
+                "effect": f"Low end {low}, high end {high}." if low != high else f"Both ends {low}.",
+                "source": _release_labels(snapshot, adj["releases"]),
+                "citation": adj["citation"],
+            }
+        )
+    for note in est["notes"]:
+        steps.append(
+            {
+                "title": f"Not applied: {note['factor'].replace('_', ' ')}",
+                "sentence": note["message"],
+                "effect": None,
+                "source": _release_labels(snapshot, [note["release"]]) if note["release"] else None,
+                "citation": note["citation"],
+            }
+        )
+    for comp in est["total_compensation"]["components"]:
+        steps.append(
+            {
+                "title": "Beyond base pay",
+                "sentence": f"{comp['label'].rstrip('.')}: {_annual_span(comp['low'], comp['high'])} a year.",
+                "effect": None,
+                "source": _release_labels(snapshot, [comp["release"]]) if comp["release"] else None,
+                "citation": comp["citation"],
+            }
+        )
+    return {
+        "card": {**card, "occupation": est["occupation"]["title"], "soc_code": DEFAULT_OCCUPATION},
+        "steps": steps,
+        "json_path": card["estimate_path"],
     }

@@ -167,6 +167,10 @@ class EstimateResponse(Provenance):
     notes: list[Note] = Field(description="Inputs described only in words or not applicable here")
     total_compensation: TotalCompensation
     progression: list[ProgressionStep]
+    summary: str = Field(
+        description="The range in one plain sentence, amounts formatted with their unit and the source "
+        "named, for a school or job page to show as it is"
+    )
 
 
 class EstimateList(BaseModel):

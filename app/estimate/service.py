@@ -24,6 +24,7 @@ from app.estimate.method import (
     pick_band,
 )
 from app.estimate.schemas import HOURS_DEFAULT
+from app.estimate.summary import summary_sentence
 from app.store import Snapshot
 from app.wages import service as wages_service
 
@@ -372,12 +373,24 @@ def estimate_one(
         "hours_per_year": hours_per_year,
         "retirement_match_pct": retirement_match_pct,
     }
-    return {
+    body = {
         "occupation": snapshot.occupation_public(occupation_id),
         "profile": echo,
         **result,
         **provenance,
     }
+    body["summary"] = summary_sentence(body, located=_located(snapshot, result["adjustments"]))
+    return body
+
+
+def _located(snapshot: Snapshot, adjustments: list[dict[str, Any]]) -> str:
+    """The name of the area whose location factor was applied, or 'the United States'."""
+    for adj in adjustments:
+        if adj["factor"] == "metro" and adj["input"] in snapshot.metros_by_code:
+            return str(snapshot.metros_by_code[adj["input"]]["name"])
+        if adj["factor"] == "state" and str(adj["input"]).upper() in snapshot.states_by_code:
+            return str(snapshot.states_by_code[str(adj["input"]).upper()]["name"])
+    return "the United States"
 
 
 def estimate_many(snapshot: Snapshot, *, profiles: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,19 +2,22 @@
  *    <script src="https://YOUR-API/embed.js" async></script>
  *  and any number of
  *    <div data-wage-range data-state="NJ" data-years="3">Wage range loading…</div>
- *  Attributes (all optional, same values as GET /estimate): data-state, data-metro, data-years,
- *  data-level, data-certifications, data-education, data-setting, data-specialty,
- *  data-hours-per-year, data-retirement-match-pct; plus data-theme="light|dark", data-compact="true",
- *  data-fallback="text shown when the API cannot be reached".
+ *  Attributes (all optional, same values as GET /embed/wage-range): data-occupation (a SOC code with
+ *  official figures; default 29-2072), data-state, data-metro, data-years, data-level,
+ *  data-certifications, data-education, data-setting, data-specialty, data-hours-per-year,
+ *  data-retirement-match-pct; plus data-theme="light|dark|auto", data-compact="true",
+ *  data-brand="#RRGGBB" (or the CSS custom property --wage-range-brand on the element or a parent),
+ *  data-fallback="text shown when the card cannot be shown".
  *  The API origin is taken from this script's own src. Nothing here can throw into the host page.
+ *  It also sizes iframe cards (<iframe src=".../embed/wage-range?...">) from the height they post.
  */
 (function () {
   "use strict";
   var PARAMS = {
-    state: "state", metro: "metro", years: "years", level: "level",
+    occupation: "occupation", state: "state", metro: "metro", years: "years", level: "level",
     certifications: "certifications", education: "education", setting: "setting",
     specialty: "specialty", hoursPerYear: "hours_per_year",
-    retirementMatchPct: "retirement_match_pct", theme: "theme", compact: "compact"
+    retirementMatchPct: "retirement_match_pct", theme: "theme", compact: "compact", brand: "brand"
   };
   var DEFAULT_FALLBACK = "Wage data are unavailable right now.";
   var TIMEOUT_MS = 8000;
@@ -104,7 +107,7 @@
 
   function showCard(el, html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
-    var card = doc.querySelector("section.wr");
+    var card = doc.querySelector("body > .wr");
     var style = doc.getElementById("wr-style");
     if (!card || !style) throw new Error("unexpected card markup");
     var node = document.importNode(card, true);
@@ -129,7 +132,11 @@
     if (pending[url]) return pending[url];
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
-    var p = fetch(url, { mode: "cors", credentials: "omit", signal: controller ? controller.signal : undefined })
+    // Errors then come back as JSON in the API's words (for the console), not as an error card.
+    var p = fetch(url, {
+      mode: "cors", credentials: "omit", headers: { Accept: "application/json" },
+      signal: controller ? controller.signal : undefined
+    })
       .then(function (r) {
         return r.text().then(function (body) {
           if (!r.ok) {
@@ -173,6 +180,21 @@
       }
     } catch (e) { warn("scan failed: " + e.message); }
   }
+
+  // Iframe cards post their height; apply it to the iframe that sent it (cards from our origin only).
+  function onMessage(e) {
+    try {
+      var d = e.data;
+      if (!d || d.type !== "wage-range:height" || typeof d.height !== "number" || !base) return;
+      if (e.origin !== new URL(base).origin) return;
+      var frames = document.getElementsByTagName("iframe");
+      for (var i = 0; i < frames.length; i++) {
+        if (frames[i].contentWindow !== e.source) continue;
+        frames[i].style.height = Math.min(Math.max(Math.ceil(d.height), 0), 2000) + "px";
+      }
+    } catch (err) { /* never throw into the host page */ }
+  }
+  try { window.addEventListener("message", onMessage); } catch (e) { /* optional */ }
 
   window.SalaryWageRange = { scan: scan, base: base };
 

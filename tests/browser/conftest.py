@@ -125,6 +125,46 @@ HOST_PAGE = """<!doctype html>
 """
 
 
+# The snippet the README documents beside the iframe code (it applies the height the card posts).
+RESIZE_SNIPPET = """<script>
+addEventListener("message", function (e) {
+  if (e.origin !== "{api}" || !e.data || e.data.type !== "wage-range:height") return;
+  document.querySelectorAll("iframe").forEach(function (f) {
+    if (f.contentWindow === e.source) f.style.height = e.data.height + "px";
+  });
+});
+</script>"""
+
+# Cards in every theme and size, on a tinted page (a transparent frame shows the tint at its corners).
+CARDS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Cards</title>
+<style>
+  body {{ background: #f4efe6; margin: 16px; font-family: Georgia, serif; }}
+  iframe {{ border: 0; display: block; margin: 0 0 12px; }}
+  #w-css {{ --wage-range-brand: #0a7d32; }}
+</style></head>
+<body>
+<h1>Cards</h1>
+<iframe id="f-light" src="{api}/embed/wage-range?state=NJ&amp;years=3" title="Pay range, light"
+  width="440" height="60"></iframe>
+<iframe id="f-dark" src="{api}/embed/wage-range?state=NJ&amp;years=3&amp;theme=dark" title="Pay range, dark"
+  width="440" height="60"></iframe>
+<iframe id="f-auto" src="{api}/embed/wage-range?state=NJ&amp;years=3&amp;theme=auto" title="Pay range, auto"
+  width="440" height="60"></iframe>
+<iframe id="f-bad" src="{api}/embed/wage-range?state=ZZ" title="Pay range, bad state" width="440"
+  height="60"></iframe>
+<iframe id="f-occ" src="{api}/embed/wage-range?occupation=43-3021&amp;state=TX&amp;years=3"
+  title="Pay range, billing clerks" width="440" height="60"></iframe>
+<div id="w-occ" data-wage-range data-occupation="29-9021" data-state="CA">Pay range loading</div>
+<div id="w-brand" data-wage-range data-state="TX" data-brand="#b5179e"></div>
+<div id="w-css" data-wage-range data-state="TX"></div>
+<div id="w-auto" data-wage-range data-state="NJ" data-years="3" data-theme="auto"></div>
+{snippet}
+<script src="{api}/embed.js" async></script>
+</body></html>
+"""
+
+
 class StaticHost:
     """A second origin: a threaded http.server serving the test host pages from a directory."""
 
@@ -153,6 +193,25 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def write_host_page(directory: Path, api_base: str) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "index.html").write_text(HOST_PAGE.format(api=api_base), encoding="utf-8")
+    snippet = RESIZE_SNIPPET.replace("{api}", api_base)
+    (directory / "cards.html").write_text(CARDS_PAGE.format(api=api_base, snippet=snippet), encoding="utf-8")
+    (directory / "compact.html").write_text(COMPACT_PAGE.format(api=api_base), encoding="utf-8")
+
+
+# Compact cards at the documented size, without the resize snippet: the card must fit as it is. The second
+# is a wide one: a long metro name and six-figure amounts (managers in San Jose).
+COMPACT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Compact cards</title>
+<style>iframe {{ border: 0; display: block; margin: 0 0 12px; }}</style></head><body>
+<iframe id="c-nj" src="{api}/embed/wage-range?state=NJ&amp;years=3&amp;compact=true" title="Pay range"
+  width="440" height="150"></iframe>
+<iframe id="c-long" src="{api}/embed/wage-range?occupation=11-9111&amp;metro=41940&amp;compact=true"
+  title="Pay range" width="440" height="150"></iframe>
+<iframe id="c-occ"
+  src="{api}/embed/wage-range?occupation=43-3021&amp;state=TX&amp;compact=true&amp;theme=dark"
+  title="Pay range" width="440" height="150"></iframe>
+</body></html>
+"""
 
 
 @pytest.fixture(scope="session")

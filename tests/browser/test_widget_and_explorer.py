@@ -45,7 +45,7 @@ def test_widget_on_another_origin_via_script_and_iframe(page, api: ApiServer, ho
     for wid, query in (("w-nj", "state=NJ&years=3"), ("w-dc", "state=DC&level=senior&certifications=CPC")):
         body = estimate(api, query)
         hourly, annual = expected_ranges(body)
-        card = page.locator(f"#{wid} section.wr")
+        card = page.locator(f"#{wid} .wr")
         assert card.locator(".wr-hourly").inner_text() == hourly
         assert card.locator(".wr-annual").inner_text() == annual
         assert "BLS OEWS, May 2025" in card.locator(".wr-source").inner_text()
@@ -59,12 +59,16 @@ def test_widget_on_another_origin_via_script_and_iframe(page, api: ApiServer, ho
     nj = estimate(api, "state=NJ&years=3")
     assert "New Jersey" in page.locator("#w-nj .wr-title").inner_text()
     assert "Mid-Career" in page.locator("#w-nj .wr-profile").inner_text()
-    assert "wr-dark" in page.locator("#w-dc section.wr").get_attribute("class")
-    assert "wr-compact" in page.locator("#w-us section.wr").get_attribute("class")
+    assert "wr-dark" in page.locator("#w-dc .wr").get_attribute("class")
+    assert "wr-compact" in page.locator("#w-us .wr").get_attribute("class")
     national = estimate(api, "")
     assert page.locator("#w-us .wr-hourly").inner_text() == expected_ranges(national)[0]
     # The card's link points at the API, not at the host page.
-    assert page.locator("#w-nj .wr-source a").get_attribute("href").startswith(f"{api.base}/estimate?")
+    assert (
+        page.locator("#w-nj .wr-source a")
+        .get_attribute("href")
+        .startswith(f"{api.base}/embed/wage-range/method?")
+    )
 
     # Bad input: the div shows the host's fallback text, the page is untouched.
     assert page.locator("#w-bad .wr-fallback").inner_text() == "Pay range not available"

@@ -1,5 +1,7 @@
 """GET /embed/wage-range and GET /embed.js over HTTP: the card's figures are /estimate's figures."""
 
+import base64
+import hashlib
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
@@ -50,7 +52,7 @@ def test_card_figures_match_the_estimate_json(client: TestClient, query: str):
     h = body["hourly"]
     assert left == pytest.approx((h["mid"] - h["low"]) / (h["high"] - h["low"]) * 100, abs=0.1)
     # The source line names every release the range rests on (base and adjustments), and no other.
-    source = unescape(re.search(r'<p class="wr-source">([^<]*)', html).group(1))
+    source = unescape(re.search(r'<span class="wr-long">([^<]*)', html).group(1))
     assert source.startswith("Source: ")
     article_title = next((x["title"] for x in body["sources"] if x["key"] == "article"), None)
     used = {body["base"]["release"], *(r for adj in body["adjustments"] for r in adj["releases"])}
@@ -82,13 +84,26 @@ def test_card_without_experience_shows_the_areas_published_percentiles(client: T
 def test_card_is_self_contained(client: TestClient):
     r = client.get("/embed/wage-range?state=NJ&years=3&theme=dark&compact=true")
     html = r.text
-    assert "<script" not in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing external
     assert "@import" not in html and "@font-face" not in html and "url(" not in html
     assert 'class="wr wr-dark wr-compact"' in html
+    # One inline script (it posts the card's height to the host page), allowed by its hash and nothing else.
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(scripts) == 1 and "<script src" not in html
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
     csp = r.headers["content-security-policy"]
-    assert "default-src 'none'" in csp and "frame-ancestors *" in csp and "script-src" not in csp
+    assert "default-src 'none'" in csp and "frame-ancestors *" in csp
+    assert f"script-src 'sha256-{digest}';" in csp
+    assert "postMessage" in scripts[0] and "wage-range:height" in scripts[0]
     assert "x-frame-options" not in r.headers
+
+
+def test_card_adds_no_heading_and_no_document_color_scheme(client: TestClient):
+    for query in ("state=NJ&years=3", "theme=dark", "theme=auto&compact=true", "state=ZZ"):
+        html = client.get(f"/embed/wage-range?{query}").text
+        assert not re.search(r"<h[1-6][\s>]", html), query
+        # A dark root scheme makes Chromium paint an opaque backdrop around the card in a light page.
+        assert 'name="color-scheme"' not in html
 
 
 @pytest.mark.parametrize(
@@ -98,13 +113,149 @@ def test_card_is_self_contained(client: TestClient):
         ("years=1&level=senior", 422, "contradict"),
         ("theme=blue", 422, "theme"),
         ("compact=maybe", 422, "compact"),
+        ("brand=red", 422, "brand"),
+        ("occupation=99-9999", 404, "No official figures for occupation '99-9999'"),
         ("colour=red", 400, "colour"),
     ],
 )
-def test_card_bad_input_uses_the_one_error_shape(client: TestClient, query: str, status: int, word: str):
-    r = client.get(f"/embed/wage-range?{query}")
+def test_card_bad_input_is_a_small_html_card(client: TestClient, query: str, status: int, word: str):
+    # The error card keeps the theme and size asked for, as far as they can be read.
+    style, cls = (
+        ("compact=true", "wr wr-light wr-error wr-compact")
+        if "theme" in query
+        else ("theme=dark", "wr wr-dark wr-error")
+    )
+    r = client.get(f"/embed/wage-range?{query}&{style}")
     assert r.status_code == status
-    assert word in r.json()["error"]["message"]
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.headers["cache-control"] == "no-store"
+    html = r.text
+    assert "Pay range not available" in html and f'class="{cls}"' in html
+    assert word in unescape(re.search(r'<p class="wr-detail"[^>]*>([^<]*)', html).group(1))
+    assert "frame-ancestors *" in r.headers["content-security-policy"]
+    # A client asking for JSON only gets the one error shape.
+    api = client.get(f"/embed/wage-range?{query}", headers={"Accept": "application/json"})
+    assert api.status_code == status
+    assert word in api.json()["error"]["message"]
+
+
+def test_card_takes_a_brand_colour(client: TestClient):
+    html = client.get("/embed/wage-range?state=NJ&years=3&brand=b5179e").text
+    assert 'style="--wage-range-brand:#b5179e"' in html
+    assert "var(--wage-range-brand," in html  # the bar's fill, so a host's CSS custom property works too
+    assert client.get("/embed/wage-range?brand=%23B5179E").text.count("--wage-range-brand:#B5179E") == 1
+
+
+def test_theme_auto_follows_the_readers_colour_scheme(client: TestClient):
+    html = client.get("/embed/wage-range?theme=auto").text
+    assert 'class="wr wr-auto"' in html
+    assert re.search(r"@media \(prefers-color-scheme:dark\)\{\.wr-auto\{[^}]*--wr-bg:#161b22", html)
+
+
+TEXAS_ROW = {
+    # BLS OEWS May 2025, Texas, 43-3021 Billing and Posting Clerks (all_data_M_2025_extract.csv line 180).
+    "hourly": ("18.51", "22.07", "25.99"),
+    "annual": ("38500.0", "45910.0", "54050.0"),
+}
+
+
+def test_card_for_another_occupation_shows_the_areas_official_range(client: TestClient):
+    html = client.get("/embed/wage-range?occupation=43-3021&state=TX&years=3").text
+    hourly, annual = strong(html, "wr-hourly"), strong(html, "wr-annual")
+    assert (hourly.group(1), hourly.group(2), hourly.group(3)) == TEXAS_ROW["hourly"]
+    assert (annual.group(1), annual.group(2), annual.group(3)) == TEXAS_ROW["annual"]
+    assert hourly.group(4) == f"$18.51 {EN_DASH} $25.99" and annual.group(4) == f"$38,500 {EN_DASH} $54,050"
+    assert "Billing and Posting Clerks pay \u00b7 Texas" in html
+    assert "Texas 25th\u201375th percentile, official" in html
+    # years=3 is not used, and the card says why.
+    note = unescape(re.search(r'<p class="wr-note"[^>]*><span class="wr-long">([^<]*)', html).group(1))
+    assert "experience method applies to 29-2072" in note and "not used" in note
+    assert "Median $22.07/hr" in html
+    assert 'href="/embed/wage-range/method?occupation=43-3021&amp;years=3&amp;state=TX"' in html
+    # 29-2072 itself never carries the note.
+    assert 'class="wr-note"' not in client.get("/embed/wage-range?state=TX").text
+    # Every occupation with official figures has a card; a metro outside the state is refused.
+    for code in ("11-9111", "29-9021", "43-3021"):
+        assert client.get(f"/embed/wage-range?occupation={code}&metro=41940").status_code == 200
+    bad = client.get("/embed/wage-range?occupation=43-3021&state=TX&metro=41940")
+    assert bad.status_code == 422 and "not in state TX" in unescape(bad.text)
+
+
+AMOUNT = r"\$[\d,]+(?:\.\d\d)?\+?"
+WITH_UNIT = rf"{AMOUNT}(?: (?:\u2013|to) {AMOUNT})?(?: an hour| a year|/hr|/yr)"
+
+
+def texts_of(html: str) -> list[str]:
+    """The visible text of a page (tags dropped) and every title and aria-label, unescaped; quotations of
+    the sources (blockquote) are their own words, left as they are."""
+    body = re.sub(r"(?s)<(style|script|blockquote)\b.*?</\1>", "", html)
+    return [unescape(re.sub(r"<[^>]+>", "", body))] + [
+        unescape(v) for v in re.findall(r'(?:title|aria-label)="([^"]*)"', body)
+    ]
+
+
+def assert_units(html: str) -> None:
+    for text in texts_of(html):
+        covered = {i for m in re.finditer(WITH_UNIT, text) for i in range(m.start(), m.end())}
+        for m in re.finditer(AMOUNT, text):
+            assert m.start() in covered, (
+                f"no unit after {m.group()!r} in {text[max(0, m.start() - 60) : m.end() + 40]!r}"
+            )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/embed/wage-range?state=NJ&years=3",
+        "/embed/wage-range?metro=41940&years=12&compact=true",
+        "/embed/wage-range?occupation=11-9111&state=CA",
+        "/embed/wage-range/method?state=NJ&years=3&certifications=CPC&retirement_match_pct=4",
+        "/embed/wage-range/method?state=TX",
+        "/embed/wage-range/method?occupation=43-3021&state=TX",
+    ],
+)
+def test_money_carries_its_unit(client: TestClient, path: str):
+    html = client.get(path).text
+    assert re.search(AMOUNT, html)
+    assert_units(html)
+
+
+def test_method_page_shows_the_estimates_steps_with_their_sources(client: TestClient):
+    query = "state=NJ&years=3&certifications=CPC&retirement_match_pct=4"
+    body = client.get(f"/estimate?{query}").json()
+    r = client.get(f"/embed/wage-range/method?{query}")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = unescape(r.text)
+    steps = re.findall(r'<li class="step">(.*?)</li>', html, re.S)
+    labels = {rel["key"]: rel["label"] for rel in body["releases"]}
+    expected = (
+        1 + len(body["adjustments"]) + len(body["notes"]) + len(body["total_compensation"]["components"])
+    )
+    assert len(steps) == expected
+    assert labels[body["base"]["release"]] in steps[0] and body["base"]["citation"][:80] in steps[0]
+    for step, adj in zip(steps[1:], body["adjustments"], strict=False):
+        assert adj["explanation"] in step and adj["citation"][:80] in step
+        assert all(labels[k] in step for k in adj["releases"])
+    for step, note in zip(steps[1 + len(body["adjustments"]) :], body["notes"], strict=False):
+        assert note["message"] in step
+        if note["release"]:
+            assert labels[note["release"]] in step
+    assert f'href="{"/estimate?years=3&certifications=CPC&state=NJ&retirement_match_pct=4.0"}"' in html
+    # The card links here, and a bad profile on this page is an HTML card too.
+    card = client.get(f"/embed/wage-range?{query}").text
+    assert 'href="/embed/wage-range/method?years=3&amp;certifications=CPC&amp;state=NJ' in card
+    bad = client.get("/embed/wage-range/method?state=ZZ")
+    assert bad.status_code == 422 and "Pay range not available" in bad.text
+
+
+def test_method_page_for_another_occupation_cites_the_official_row(client: TestClient):
+    html = unescape(client.get("/embed/wage-range/method?occupation=43-3021&state=TX").text)
+    steps = re.findall(r'<li class="step">(.*?)</li>', html, re.S)
+    assert "$18.51 \u2013 $25.99 an hour ($38,500 \u2013 $54,050 a year)" in steps[0]
+    assert "median $22.07 an hour ($45,910 a year)" in steps[0]
+    assert "BLS OEWS, May 2025" in steps[0] and "Texas, Billing and Posting Clerks" in steps[0]
+    assert "applies to 29-2072" in steps[1]
+    assert 'href="/percentiles?occupation=43-3021&state=TX"' in html
 
 
 def test_embed_js_is_served_and_finds_its_origin(client: TestClient):

@@ -1,0 +1,53 @@
+"""/careers (JSON) and /embed/careers (HTML card): career outcomes for a program page in a state or metro."""
+
+import asyncio
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, Response
+
+from app.careers import render, service
+from app.careers.schemas import CareersResponse
+from app.deps import SnapshotDep
+from app.embed.router import CARD_CSP, EMBED_HEADERS
+from app.listing import json_response
+from app.schemas import ERROR_RESPONSES
+
+
+async def ladder_in_memory(snapshot: SnapshotDep) -> None:
+    """Read the ladder occupations' figures in a worker thread on first use, never on the event loop."""
+    for code in service.CAREER_LADDER:
+        occupation = snapshot.occupation_by_code.get(code)
+        if occupation is not None and not snapshot.has_figures(occupation["id"]):
+            await asyncio.to_thread(snapshot.occupation_figures, occupation["id"])
+
+
+router = APIRouter(tags=["careers"], responses=ERROR_RESPONSES, dependencies=[Depends(ladder_in_memory)])
+StateParam = Annotated[str | None, Query(description="USPS state code", max_length=2, min_length=2)]
+MetroParam = Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")]
+
+
+@router.get("/careers", response_model=CareersResponse)
+async def get_careers(snapshot: SnapshotDep, state: StateParam = None, metro: MetroParam = None) -> Response:
+    """Local entry range, progression by level and the career ladder's official medians, each cited."""
+    return json_response(service.careers(snapshot, state=state, metro=metro))
+
+
+@router.get(
+    "/embed/careers",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+async def careers_card(
+    snapshot: SnapshotDep,
+    state: StateParam = None,
+    metro: MetroParam = None,
+    theme: Annotated[
+        Literal["light", "dark", "auto"], Query(description="auto follows prefers-color-scheme")
+    ] = "light",
+) -> Response:
+    """The /careers figures as a self-contained HTML card for a program page's iframe."""
+    data = service.careers(snapshot, state=state, metro=metro)
+    return HTMLResponse(
+        render.card_page(data, theme=theme), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}
+    )

@@ -1,0 +1,179 @@
+"""GET /compare over HTTP on the seeded database: where a posted range sits among the published percentiles.
+
+Expected percentiles are computed here by the issue's rule (linear between the published p10, p25, median,
+p75 and p90) from the rows of the seed's BLS file, read with the csv module; never from our code.
+"""
+
+import csv
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import make_client
+from tests.oews.conftest import BOTH, FIXTURES, fixture_row, money, run_import
+
+SEED_CSV = Path(__file__).resolve().parents[2] / "seed" / "oews" / "all_data_M_2025_extract.csv"
+STATS = ("p10", "p25", "median", "p75", "p90")
+RANKS = (10, 25, 50, 75, 90)
+COLUMNS = {"annual": ("A_PCT10", "A_PCT25", "A_MEDIAN", "A_PCT75", "A_PCT90"),
+           "hourly": ("H_PCT10", "H_PCT25", "H_MEDIAN", "H_PCT75", "H_PCT90")}  # fmt: skip
+
+
+def seed_row(title: str, occupation: str = "29-2072") -> tuple[int, dict[str, str]]:
+    """(spreadsheet row number, row) of the seed file's row for an area title and occupation."""
+    with SEED_CSV.open(newline="") as fh:
+        for number, row in enumerate(csv.DictReader(fh), start=2):
+            if row["AREA_TITLE"] == title and row["OCC_CODE"] == occupation:
+                return number, row
+    raise KeyError(title)
+
+
+def by_hand(value: float, row: dict[str, str], unit: str) -> float:
+    """The percentile of a value strictly inside p10-p90: linear between the published points around it."""
+    points = [float(row[c].replace(",", "")) for c in COLUMNS[unit]]
+    for i in range(len(RANKS) - 1):
+        (r0, r1), (v0, v1) = RANKS[i : i + 2], points[i : i + 2]
+        if v0 < value < v1:
+            return r0 + (r1 - r0) * (value - v0) / (v1 - v0)
+    raise ValueError(value)
+
+
+def whole(value: float) -> int:
+    return int(Decimal(repr(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def test_texas_range_sits_between_the_interpolated_percentiles(client: TestClient):
+    number, tx = seed_row("Texas")
+    r = client.get("/compare?occupation=29-2072&state=TX&low=45000&high=60000&unit=annual")
+    assert r.status_code == 200
+    body = r.json()
+    # Texas row: p25 39,470, median 48,860, p75 63,970 a year.
+    low, high = by_hand(45000, tx, "annual"), by_hand(60000, tx, "annual")
+    assert body["low"]["percentile"] == pytest.approx(low, abs=0.05)
+    assert body["high"]["percentile"] == pytest.approx(high, abs=0.05)
+    assert (body["low"]["between"], body["high"]["between"]) == (["p25", "median"], ["median", "p75"])
+    assert body["low"]["position"] == body["high"]["position"] == "within"
+    assert body["low"]["value"] == 45000 and body["high"]["value"] == 60000
+    assert body["low"]["top_coded"] is False and body["low"]["note"] is None
+    assert body["summary"] == (
+        f"This range sits between the {whole(low)}th and {whole(high)}th percentile "
+        "for Medical Records Specialists in Texas."
+    )
+    assert body["area"] == {"area_type": "state", "code": "TX", "name": "Texas"}
+    assert body["unit"] == "annual"
+    # The answer names the release and cites every figure it compared against, as /percentiles does.
+    assert body["release"]["key"] == "bls-oews-2025-05" and body["release"]["source"] == "bls"
+    citation = f"BLS OEWS file all_data_M_2025_extract.csv, row {number}: Texas, Medical Records Specialists"
+    for stat, hourly, annual in zip(STATS, COLUMNS["hourly"], COLUMNS["annual"], strict=True):
+        fig = body["percentiles"][stat]
+        assert (fig["annual"], fig["hourly"]) == (float(tx[annual]), float(tx[hourly]))
+        assert fig["citation"] == citation and fig["annual_capped"] is False
+    assert [x["key"] for x in body["releases"]] == ["bls-oews-2025-05"]
+    assert [s["key"] for s in body["sources"]] == ["bls"]
+    assert body["percentiles"] == client.get("/percentiles?state=TX").json()["percentiles"]
+
+
+@pytest.mark.parametrize(("stat", "rank"), list(zip(STATS, RANKS, strict=True)))
+def test_a_value_at_a_published_percentile_gets_that_percentile(client: TestClient, stat: str, rank: int):
+    _, tx = seed_row("Texas")
+    value = tx[COLUMNS["annual"][STATS.index(stat)]]
+    body = client.get(f"/compare?state=TX&low={value}&high={value}").json()
+    assert body["low"]["percentile"] == rank and body["low"]["position"] == "within"
+    assert body["low"]["between"] == [stat, stat]
+
+
+def test_texas_p25_gives_25(client: TestClient):
+    """The issue's example: Texas's p25, $39,470, gives 25."""
+    body = client.get("/compare?state=TX&low=39470&high=48860").json()
+    assert (body["low"]["percentile"], body["high"]["percentile"]) == (25, 50)
+    assert body["summary"] == (
+        "This range sits between the 25th and 50th percentile for Medical Records Specialists in Texas."
+    )
+
+
+def test_beyond_p10_and_p90_there_is_no_percentile(client: TestClient):
+    _, tx = seed_row("Texas")
+    p10, p90 = float(tx["A_PCT10"]), float(tx["A_PCT90"])
+    body = client.get(f"/compare?state=TX&low={p10 - 1}&high={p90 + 1}").json()
+    assert body["low"] == {
+        "value": p10 - 1, "percentile": None, "position": "below_p10", "between": None,
+        "top_coded": False, "note": None,
+    }  # fmt: skip
+    assert body["high"]["percentile"] is None and body["high"]["position"] == "above_p90"
+    assert body["summary"] == (
+        "This range runs from below the 10th percentile to above the 90th percentile "
+        "for Medical Records Specialists in Texas."
+    )
+    under = client.get(f"/compare?state=TX&low=1000&high={p10 - 1}").json()
+    assert under["summary"].startswith("This range sits entirely below the 10th percentile")
+
+
+def test_hourly_in_a_metro(client: TestClient):
+    number, sj = seed_row("San Jose-Sunnyvale-Santa Clara, CA")
+    body = client.get("/compare?metro=41940&low=35&high=50.5&unit=hourly").json()
+    assert body["unit"] == "hourly" and body["area"]["code"] == "41940"
+    assert body["low"]["percentile"] == pytest.approx(by_hand(35, sj, "hourly"), abs=0.05)
+    assert body["high"]["percentile"] == pytest.approx(by_hand(50.5, sj, "hourly"), abs=0.05)
+    assert body["percentiles"]["median"]["hourly"] == float(sj["H_MEDIAN"])
+    assert f"row {number}:" in body["percentiles"]["median"]["citation"]
+    assert body["summary"].endswith("for Medical Records Specialists in San Jose-Sunnyvale-Santa Clara, CA.")
+
+
+def test_another_occupation_and_the_nation_by_default(client: TestClient):
+    number, us = seed_row("U.S.", "11-9111")
+    body = client.get("/compare?occupation=11-9111&low=100000&high=130000").json()
+    assert body["area"]["code"] == "US" and body["occupation"]["soc_code"] == "11-9111"
+    assert body["low"]["percentile"] == pytest.approx(by_hand(100000, us, "annual"), abs=0.05)
+    assert body["high"]["percentile"] == pytest.approx(by_hand(130000, us, "annual"), abs=0.05)
+    cited = body["percentiles"]["p90"]["citation"]
+    assert f"row {number}: U.S., Medical and Health Services Managers" in cited
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "words"),
+    [
+        ("state=TX&low=60000&high=45000", 422, "low (60000) is greater than high (45000)"),
+        ("state=ZZ&low=1&high=2", 422, "Unknown state 'ZZ'"),
+        ("metro=99999&low=1&high=2", 422, "Unknown metro '99999'"),
+        # Elmira, NY: BLS published employment for 29-2072 but no wages ('*' in every wage column).
+        ("metro=21300&low=1&high=2", 422, "No official annual percentiles for Medical Records Specialists"),
+        ("state=TX&metro=41940&low=1&high=2", 422, "either state or metro"),
+        ("state=TX&low=0&high=2", 422, "low"),
+        ("state=TX&low=abc&high=2", 422, "low"),
+        ("state=TX&high=2", 422, "low"),
+        ("state=TX&low=1&high=2&unit=weekly", 422, "unit"),
+        ("state=TX&low=1&high=2&colour=red", 400, "Unknown query parameter 'colour'"),
+        ("state=TX&low=1&high=2&low=3", 400, "more than once"),
+        ("occupation=99-9999&low=1&high=2", 404, "No data for occupation '99-9999'"),
+    ],
+)
+def test_bad_input_uses_the_one_error_shape(client: TestClient, query: str, status: int, words: str):
+    r = client.get(f"/compare?{query}")
+    assert r.status_code == status
+    error = r.json()["error"]
+    assert set(error) == {"status", "type", "message", "details"} and error["status"] == status
+    assert words in error["message"]
+
+
+@BOTH
+def test_top_coded_boundary_is_said_to_be_top_coded(fresh_database: str):
+    """An imported OEWS file with '#' (top-coded) median, p75 and p90 for 29-1228 in California.
+
+    The file is a synthetic fixture in the official layout; BLS's top code from May 2023 on is $239,200 a
+    year ($115.00 an hour), per the OEWS technical notes."""
+    run_import(fresh_database, FIXTURES / "state_M2023_dl.csv")
+    _, row = fixture_row("state_M2023_dl.csv", area="06", occ="29-1228")
+    assert (row["A_MEDIAN"], row["A_PCT75"], row["A_PCT90"]) == ("#", "#", "#")
+    p25, top = money(row["A_PCT25"]), 239_200.0
+    with make_client(fresh_database) as client:
+        body = client.get("/compare?occupation=29-1228&state=CA&low=200000&high=250000").json()
+    assert body["percentiles"]["median"]["annual"] == top
+    assert body["percentiles"]["median"]["annual_capped"] is True
+    assert body["low"]["percentile"] == pytest.approx(25 + 25 * (200000 - p25) / (top - p25), abs=0.05)
+    assert body["low"]["top_coded"] is True and "upper bound" in body["low"]["note"]
+    assert body["high"]["position"] == "top_coded" and body["high"]["percentile"] is None
+    assert body["high"]["top_coded"] is True and "$239,200" in body["high"]["note"]
+    assert "at or above BLS's top-coded wage" in body["summary"]
+    assert body["release"]["key"] == "bls-oews-2023-05-state"
