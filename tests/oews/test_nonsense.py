@@ -67,6 +67,10 @@ CASES = {
         in_alabama('"40,660"', '"40,700"'),  # 19.55 x 2,080 = 40,664: $36 off
         PREFIX + r"columns H_MEDIAN, A_MEDIAN: hourly 19\.55 and annual 40,700 disagree",
     ),
+    "top code on one side only": (
+        in_alabama("27.91", "#"),  # hourly at or above $115.00, annual 58,050
+        PREFIX + r"columns H_PCT90, A_PCT90: hourly # \(top-coded\) and annual 58,050 disagree",
+    ),
     "negative employment": (
         in_alabama('"2,360"', "-2360"),
         PREFIX + r"column TOT_EMP: -2,360 is below zero\.",
