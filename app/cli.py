@@ -1,9 +1,10 @@
-"""Operator CLI: ``salary-api serve | migrate | seed | import-oews | export``."""
+"""Operator CLI: ``salary-api serve | migrate | seed | import-oews | export | config-reference``."""
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from alembic import command
@@ -11,7 +12,7 @@ from alembic.config import Config
 from rich.console import Console
 from rich.progress import TaskID
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import make_engine, normalise_url
 
 cli = typer.Typer(
@@ -72,12 +73,24 @@ def serve(
     port: int = typer.Option(8000, envvar="PORT"),
     workers: int = typer.Option(1, envvar="WEB_CONCURRENCY"),
 ) -> None:
-    """Serve the API with uvicorn (asyncio loop, httptools parser with head limits)."""
+    """Serve the API with uvicorn (asyncio loop, httptools parser with head limits); SIGTERM drains, then
+    stops."""
     import uvicorn
 
-    from app.server import PROTOCOL
-
     settings = get_settings()
+    created = _multiprocess_metrics_dir() if workers > 1 else None
+    try:
+        _run_uvicorn(uvicorn, settings, host=host, port=port, workers=workers)
+    finally:
+        if created is not None:
+            import shutil
+
+            shutil.rmtree(created, ignore_errors=True)
+
+
+def _run_uvicorn(uvicorn: Any, settings: Settings, *, host: str, port: int, workers: int) -> None:
+    from app.observability.logs import logging_config
+    from app.server import PROTOCOL
 
     uvicorn.run(
         "app.main:create_app",
@@ -93,9 +106,46 @@ def serve(
         # (SALARY_API_TRUSTED_PROXIES); uvicorn's own default would believe anything from 127.0.0.1.
         proxy_headers=False,
         timeout_keep_alive=settings.keep_alive_timeout,
-        log_level="warning",
+        log_config=logging_config(settings),
+        log_level=settings.log_level,
         access_log=False,
+        timeout_graceful_shutdown=settings.shutdown_timeout,
+        # A worker loads the data before it answers the supervisor's first ping: give it time on a busy host.
+        timeout_worker_healthcheck=30,
     )
+
+
+def _multiprocess_metrics_dir() -> Path | None:
+    """Workers share their metrics through files: an emptied PROMETHEUS_MULTIPROC_DIR, or a new directory
+    (returned, to be removed at exit)."""
+    import os
+    import tempfile
+
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+        return None
+    path = Path(tempfile.mkdtemp(prefix="salary-api-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path
+
+
+@cli.command("config-reference")
+def config_reference_command(
+    output: Annotated[
+        Path | None, typer.Option(help="File to write, e.g. docs/configuration.md; default: standard output")
+    ] = None,
+) -> None:
+    """Write the table of every setting (environment name, default, meaning), generated from Settings."""
+    from app.config_reference import render
+
+    text = render()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}")
 
 
 @cli.command("import-oews")
@@ -130,7 +180,10 @@ def import_oews_command(
     from app.oews import import_oews
 
     chosen = [g for value in groups or ["detailed"] for g in value.split(",")]
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    started = time.monotonic()
+    outcome, rows = "failed", 0
     try:
         with _import_progress() as progress:
             report = import_oews(
@@ -149,8 +202,13 @@ def import_oews_command(
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         console.print(f"[red]import failed:[/red] database error: {escape(reason)}", soft_wrap=True)
         raise typer.Exit(1) from None
+    else:
+        outcome, rows = report.status, report.rows_loaded
     finally:
         engine.dispose()
+        _record_import(
+            file, outcome, time.monotonic() - started, rows, log_json=settings.log_format == "json"
+        )
     summary = (
         f"{escape(report.release_key)} {report.status}: {report.rows_read:,} rows read, "
         f"{report.rows_selected:,} selected, {report.rows_loaded:,} loaded"
@@ -161,6 +219,31 @@ def import_oews_command(
             f"{report.occupations_created} new occupations); data version {report.data_version}"
         )
     console.print(summary, soft_wrap=True)
+
+
+def _record_import(file: Path, status: str, seconds: float, rows: int, *, log_json: bool) -> None:
+    """The import's metrics (seen by /metrics through a shared PROMETHEUS_MULTIPROC_DIR) and, when logs are
+    JSON, its log event (on a terminal the summary line above says it all)."""
+    import logging
+
+    from app.observability import metrics
+    from app.observability.logs import configure, event
+
+    metrics.record_import(status=status, seconds=seconds, rows=rows)
+    if not log_json:
+        return
+    configure(get_settings())
+    level = logging.ERROR if status == "failed" else logging.INFO
+    event(
+        logging.getLogger("salary_api.import"),
+        level,
+        "import",
+        f"import {status}",
+        file=file.name,
+        status=status,
+        duration_s=round(seconds, 3),
+        rows_loaded=rows,
+    )
 
 
 @contextmanager

@@ -1,9 +1,12 @@
-"""Process configuration, read from the environment (prefix ``SALARY_API_``; ``DATABASE_URL`` also works)."""
+"""Process configuration, read from the environment (prefix ``SALARY_API_``; ``DATABASE_URL`` also works).
+
+Each setting's ``description`` is its documentation: ``salary-api config-reference`` writes the table in
+docs/configuration.md from it."""
 
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -11,41 +14,102 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_SQLITE_PATH = Path("salary.db")
 # Medical Records Specialists: the occupation every route defaults to and every process preloads.
 DEFAULT_OCCUPATION = "29-2072"
+ENV_PREFIX = "SALARY_API_"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SALARY_API_", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", populate_by_name=True)
 
     database_url: str = Field(
         default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
         validation_alias=AliasChoices("SALARY_API_DATABASE_URL", "DATABASE_URL"),
+        description="SQLAlchemy URL of the database: `sqlite:///path` or `postgresql+psycopg://user@host/db`.",
     )
-    default_occupation: str = DEFAULT_OCCUPATION
-    # How often each process checks the database for a new data version (seconds).
-    refresh_interval: float = 5.0
-    cache_max_age: int = 3600
-    cache_stale_while_revalidate: int = 86400
-    cors_max_age: int = 86400
-    # Upper bound on the memory the response cache may hold, per process.
-    cache_max_bytes: int = 64 * 1024 * 1024
-    max_body_bytes: int = 1_000_000
-    admin_token: str | None = None
-    # Per client address; 0 turns the limit off (for load tests from one address).
-    rate_limit_per_minute: int = 6000
-    request_timeout: float = 10.0
-    # Proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated). Empty: the
-    # TCP peer is the client, whatever headers it sends.
-    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    # HTTP/1.1 limits of the server itself (`salary-api serve`): the request line plus headers, the time a
-    # client may take to send them, and how long an idle keep-alive connection is kept.
-    max_header_bytes: int = 16 * 1024
-    header_timeout: float = 10.0
-    keep_alive_timeout: int = 5
-    # /export may wait for a build of the whole dataset (about 30 s for a full OEWS release on this machine).
-    export_timeout: float = 120.0
-    # FastAPI's native OpenTelemetry (traces, metrics, logs through the global providers the operator
-    # configures). Off by default: even its "is a provider configured?" check runs on every request.
-    opentelemetry: bool = False
+    default_occupation: str = Field(
+        default=DEFAULT_OCCUPATION,
+        description="SOC code every route uses when `occupation` is not given; preloaded at start-up.",
+    )
+    refresh_interval: float = Field(
+        default=5.0,
+        description="Seconds between two checks of the database for a new data version, per process.",
+    )
+    cache_max_age: int = Field(default=3600, description="`max-age` of cacheable answers, in seconds.")
+    cache_stale_while_revalidate: int = Field(
+        default=86400, description="`stale-while-revalidate` of cacheable answers, in seconds."
+    )
+    cors_max_age: int = Field(
+        default=86400, description="How long browsers may keep a CORS preflight, in seconds."
+    )
+    cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        description="Upper bound on the memory the response cache may hold, per process, in bytes.",
+    )
+    max_body_bytes: int = Field(default=1_000_000, description="Largest request body accepted, in bytes.")
+    admin_token: str | None = Field(
+        default=None,
+        description="Bearer token of the `/admin` routes; unset turns them off (403). Never logged.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=6000,
+        description="Requests per minute per client address; 0 turns the limit off (for load tests).",
+    )
+    request_timeout: float = Field(
+        default=10.0, description="Seconds a request may take to produce its answer before a 503."
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated). "
+        "Empty: the TCP peer is the client, whatever headers it sends.",
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024,
+        description="Largest request line plus headers `salary-api serve` accepts, in bytes (431 beyond).",
+    )
+    header_timeout: float = Field(
+        default=10.0, description="Seconds a client may take to send the request line and headers (408)."
+    )
+    keep_alive_timeout: int = Field(
+        default=5, description="Seconds an idle keep-alive connection is kept open by `salary-api serve`."
+    )
+    export_timeout: float = Field(
+        default=120.0,
+        description="Seconds `/export` may take (a build of a full OEWS release takes about 30 s).",
+    )
+    opentelemetry: bool = Field(
+        default=False,
+        description="FastAPI's native OpenTelemetry (traces, metrics, logs through the providers the "
+        "operator configures). Off by default: its check runs on every request.",
+    )
+    metrics_path: str | None = Field(
+        default="/metrics",
+        description="Where the Prometheus metrics are served (outside the rate limit); empty turns "
+        "them off. With several workers, set `PROMETHEUS_MULTIPROC_DIR` to an empty directory.",
+    )
+    log_format: Literal["auto", "text", "json"] = Field(
+        default="auto",
+        description="`json`: one JSON object per line; `text`: plain lines; `auto`: text on a terminal, "
+        "JSON otherwise. Applies to `salary-api serve` and the CLI.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Lowest level written to the log."
+    )
+    access_log_sample: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="Share of requests that get an access log line (0 to 1); 5xx answers are always logged.",
+    )
+    shutdown_drain: float = Field(
+        default=5.0,
+        ge=0.0,
+        description="On SIGTERM, seconds during which `/readyz` answers 503 while requests are still "
+        "served, so the load balancer stops sending new ones; then the listener closes.",
+    )
+    shutdown_timeout: int = Field(
+        default=30,
+        gt=0,
+        description="After the drain, seconds in-flight requests get to finish before they are cut.",
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -54,6 +118,15 @@ class Settings(BaseSettings):
             value = [part.strip() for part in value.split(",") if part.strip()]
         for part in value:
             ipaddress.ip_network(part, strict=False)  # a typo fails at start-up, not silently
+        return value
+
+    @field_validator("metrics_path")
+    @classmethod
+    def _metrics_path(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("/") or "?" in value:
+            raise ValueError("the metrics path must start with / and hold no query")
         return value
 
 

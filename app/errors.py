@@ -1,7 +1,10 @@
-"""One error hierarchy and one error shape: ``{"error": {"status", "type", "message", "details"}}``."""
+"""One error hierarchy and one error shape:
+``{"error": {"status", "type", "message", "details", "request_id"}}``."""
 
 from collections.abc import Sequence
 from typing import Any
+
+from app.observability.requestid import current_request_id
 
 
 class AppError(Exception):
@@ -62,8 +65,16 @@ class ImportFailed(AppError):
 def error_body(
     status: int, error_type: str, message: str, details: list[dict[str, Any]] | None = None
 ) -> dict:
-    """The single error shape every 4xx and 5xx uses."""
-    return {"error": {"status": status, "type": error_type, "message": message, "details": details or []}}
+    """The single error shape every 4xx and 5xx uses; ``request_id`` matches the log lines of the request."""
+    return {
+        "error": {
+            "status": status,
+            "type": error_type,
+            "message": message,
+            "details": details or [],
+            "request_id": current_request_id.get(),
+        }
+    }
 
 
 def _short(value: Any, limit: int = 60) -> str:

@@ -31,6 +31,9 @@ from app.export.cache import ExportCache
 from app.export.router import router as export_router
 from app.health.router import router as health_router
 from app.listing import json_response
+from app.observability import metrics, stack
+from app.observability.routes import RouteTemplates
+from app.observability.shutdown import drain
 from app.query import reject_unknown_params
 from app.reference.router import router as reference_router
 from app.store import Store
@@ -88,7 +91,8 @@ def install_error_handlers(app: FastAPI) -> None:
 async def _refresh_loop(store: Store, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
-        await asyncio.to_thread(store.refresh)
+        reloaded = await asyncio.to_thread(store.refresh)
+        stack.refreshed(store, reloaded=reloaded)
 
 
 class SalaryAPI(FastAPI):
@@ -109,7 +113,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.export_cache = ExportCache(store.engine)
-        await asyncio.to_thread(store.refresh)
+        reloaded = await asyncio.to_thread(store.refresh)
+        stack.refreshed(store, reloaded=reloaded)
+        drain.install(settings.shutdown_drain)
         # The loaded data live for the process: keep them out of the cyclic collector's full passes,
         # and collect the young generation less often (request handling allocates many short-lived dicts).
         gc.collect()
@@ -124,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await task
             await app.state.export_cache.close()
             store.engine.dispose()
+            metrics.process_exiting()
 
     app = SalaryAPI(
         title="Medical billing and coding salary API",
@@ -152,6 +159,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_cache_bytes=settings.cache_max_bytes,
         fast_routes={"/estimate": estimate_body},
         trusted_proxies=tuple(settings.trusted_proxies),
+        # Called when the stack is built (first request), once every router is included.
+        observe=lambda inner: stack.wrap(inner, settings=settings, routes=RouteTemplates(app.router.routes)),
     )
     app.state.settings = settings
     app.state.store = store

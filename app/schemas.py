@@ -59,6 +59,7 @@ class ErrorDetail(BaseModel):
     type: str
     message: str
     details: list[dict[str, Any]]
+    request_id: str | None = Field(description="The request's X-Request-ID, as written in the logs")
 
 
 class ErrorResponse(BaseModel):

@@ -20,12 +20,59 @@ from seed.load import seed_database
 BACKENDS = ["sqlite", "postgres"]
 
 
+_throwaway: dict[str, object] = {}
+
+
+def _throwaway_postgres_url() -> str:
+    """The URL of a server this session starts itself (once), from the PostgreSQL binaries on the machine."""
+    if "url" in _throwaway:
+        return str(_throwaway["url"])
+    if "error" in _throwaway:
+        _no_postgres(str(_throwaway["error"]))
+    from tests.throwaway_postgres import ThrowawayPostgres, find_pg_ctl
+
+    pg_ctl = find_pg_ctl()
+    if pg_ctl is None:
+        _throwaway["error"] = "TEST_DATABASE_URL is unset and no PostgreSQL binaries (pg_ctl) were found"
+        _no_postgres(str(_throwaway["error"]))
+    server = ThrowawayPostgres(pg_ctl)
+    _throwaway["server"] = server
+    try:
+        _throwaway["url"] = server.start()
+    except Exception as exc:  # noqa: BLE001
+        server.stop()
+        _throwaway["error"] = f"TEST_DATABASE_URL is unset and {pg_ctl} could not start a server: {exc}"
+        _no_postgres(str(_throwaway["error"]))
+    return str(_throwaway["url"])
+
+
+def _no_postgres(reason: str) -> None:
+    if os.environ.get("REQUIRE_POSTGRES"):
+        pytest.fail(f"{reason}; REQUIRE_POSTGRES is set")
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    server = _throwaway.pop("server", None)
+    if server is not None:
+        server.stop()  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Whatever skipped, and why, in one line."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if reasons:
+        parts = "; ".join(f"{n}: {reason}" for reason, n in sorted(reasons.items(), key=lambda i: -i[1]))
+        terminalreporter.write_line(f"skipped {sum(reasons.values())}: {parts}")
+
+
 def _postgres_admin_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
-        pytest.skip("PostgreSQL tests skipped: TEST_DATABASE_URL is not set")
+    url = os.environ.get("TEST_DATABASE_URL") or _throwaway_postgres_url()
     url = normalise_url(url)
     try:
         engine = create_engine(url, connect_args={"connect_timeout": 3})

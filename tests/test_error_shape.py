@@ -39,8 +39,9 @@ def assert_error_shape(resp, status: int, error_type: str, sent: str = "") -> No
     body = resp.json()
     assert set(body) == {"error"}
     err = body["error"]
-    assert set(err) == {"status", "type", "message", "details"}
+    assert set(err) == {"status", "type", "message", "details", "request_id"}
     assert err["status"] == status and err["type"] == error_type
+    assert err["request_id"] == resp.headers["x-request-id"]  # the id the request's log lines carry
     assert isinstance(err["message"], str) and 10 < len(err["message"]) < 2000
     assert isinstance(err["details"], list)
     for leak in ("Traceback", 'File "', "sqlalchemy", "psycopg", "SELECT ", "/work/", ".py"):

@@ -92,6 +92,7 @@ def test_unreachable_at_start_then_recovers_without_restart(fresh_database: str)
                 "type",
                 "message",
                 "details",
+                "request_id",
             }
             assert c.get("/healthz").status_code == 200
 

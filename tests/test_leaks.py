@@ -38,6 +38,7 @@ def test_chunked_body_over_the_limit_is_413(seeded_database: str):
         "type": "payload_too_large",
         "message": "Request body too large; the limit is 10000 bytes.",
         "details": [],
+        "request_id": r.headers["x-request-id"],
     }
 
 

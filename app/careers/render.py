@@ -1,13 +1,21 @@
-"""HTML of the career-outcomes card: self-contained, inline CSS only, no scripts; every figure is footnoted
-with its source and the sentence or file row it comes from."""
+"""HTML of the career-outcomes card: self-contained, inline CSS, one script (the wage card's height poster,
+allowed by its hash); every figure is footnoted with its source and the sentence or file row it comes from."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from app.embed.fmt import annual, escape, hourly, money_range
+from app.embed.render import RESIZE_JS
 
 # Text colours meet WCAG AA (>= 4.5:1) on the card background in both themes.
-_LIGHT = "--cc-bg:#ffffff;--cc-fg:#1b1f24;--cc-muted:#4a5058;--cc-border:#c9ced6;--cc-claim:#fff4d6"
-_DARK = "--cc-bg:#161b22;--cc-fg:#f0f3f6;--cc-muted:#b8c0ca;--cc-border:#3d444d;--cc-claim:#3a2f12"
+_LIGHT = (
+    "color-scheme:light;--cc-bg:#ffffff;--cc-fg:#1b1f24;--cc-muted:#4a5058;--cc-border:#c9ced6;"
+    "--cc-claim:#fff4d6;--cc-link:#0550ae"
+)
+_DARK = (
+    "color-scheme:dark;--cc-bg:#161b22;--cc-fg:#f0f3f6;--cc-muted:#b8c0ca;--cc-border:#3d444d;"
+    "--cc-claim:#3a2f12;--cc-link:#8cc4ff"
+)
 CARD_CSS = f"""
 .cc{{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
   max-width:520px;padding:14px 16px;border-radius:10px;border:1px solid var(--cc-border);
@@ -27,6 +35,7 @@ CARD_CSS = f"""
 .cc td.cc-num,.cc-soc{{white-space:nowrap}}
 .cc sup{{font-size:10px}}
 .cc-claim{{background:var(--cc-claim);border-radius:6px;padding:4px 6px;margin-top:4px;font-size:12.5px}}
+.cc a{{color:var(--cc-link)}}
 .cc-cites{{margin:6px 0 0;padding-left:18px;overflow-wrap:anywhere}}
 """
 PAGE_CSS = "html,body{margin:0;padding:0;background:transparent}"
@@ -49,6 +58,17 @@ class _Notes:
                 self.items.append(text)
             marks.append(str(self.items.index(text) + 1))
         return f"<sup>[{','.join(marks)}]</sup>"
+
+
+def _method_path(data: dict[str, Any]) -> str:
+    """The wage card's "How it is estimated" page for the entry level in the card's area."""
+    area = data["area"]
+    query = [("level", "entry")]
+    if area["area_type"] in ("state", "territory"):
+        query.append(("state", area["code"]))
+    elif area["area_type"] in ("metro", "nonmetro"):
+        query.append(("metro", area["code"]))
+    return "/embed/wage-range/method?" + urlencode(query)
 
 
 def card_fragment(data: dict[str, Any], *, theme: str) -> str:
@@ -112,19 +132,20 @@ def card_fragment(data: dict[str, Any], *, theme: str) -> str:
         f"<table><caption>Career ladder: official median pay in {escape(area)}</caption>"
         f"<tbody>{''.join(ladder)}</tbody></table>"
         f'<ol class="cc-cites">{cites}</ol>'
+        f'<p class="cc-muted"><a href="{escape(_method_path(data))}" target="_blank" rel="noopener">'
+        "How the ranges by experience are estimated</a></p>"
         "</section>"
     )
 
 
 def card_page(data: dict[str, Any], *, theme: str) -> str:
-    """A whole HTML document holding the card, for an iframe."""
-    scheme = {"light": "light", "dark": "dark"}.get(theme, "light dark")
+    """A whole HTML document holding the card, for an iframe; it posts its height as the wage card does.
+    No color-scheme on the document (the card carries its own), so a dark card gets no opaque backdrop."""
     title = f"Career outcomes, {data['area']['name']}"
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f'<meta name="color-scheme" content="{scheme}">'
         f"<title>{escape(title)}</title>"
         f"<style>{PAGE_CSS}{CARD_CSS}</style></head>"
-        f"<body>{card_fragment(data, theme=theme)}</body></html>"
+        f"<body>{card_fragment(data, theme=theme)}<script>{RESIZE_JS}</script></body></html>"
     )

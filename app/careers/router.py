@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.careers import render, service
 from app.careers.schemas import CareersResponse
 from app.deps import SnapshotDep
-from app.embed.router import CARD_CSP, EMBED_HEADERS
+from app.embed.router import CARD_CSP, CARD_ERRORS, EMBED_HEADERS, CardRoute
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
@@ -22,18 +22,20 @@ async def ladder_in_memory(snapshot: SnapshotDep) -> None:
             await asyncio.to_thread(snapshot.occupation_figures, occupation["id"])
 
 
-router = APIRouter(tags=["careers"], responses=ERROR_RESPONSES, dependencies=[Depends(ladder_in_memory)])
+router = APIRouter(tags=["careers"], dependencies=[Depends(ladder_in_memory)])
+# The card's errors are a small HTML card for the reader in the iframe (JSON for a client asking for JSON).
+card_router = APIRouter(route_class=CardRoute, responses=CARD_ERRORS)
 StateParam = Annotated[str | None, Query(description="USPS state code", max_length=2, min_length=2)]
 MetroParam = Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")]
 
 
-@router.get("/careers", response_model=CareersResponse)
+@router.get("/careers", response_model=CareersResponse, responses=ERROR_RESPONSES)
 async def get_careers(snapshot: SnapshotDep, state: StateParam = None, metro: MetroParam = None) -> Response:
     """Local entry range, progression by level and the career ladder's official medians, each cited."""
     return json_response(service.careers(snapshot, state=state, metro=metro))
 
 
-@router.get(
+@card_router.get(
     "/embed/careers",
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
@@ -51,3 +53,6 @@ async def careers_card(
     return HTMLResponse(
         render.card_page(data, theme=theme), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}
     )
+
+
+router.include_router(card_router)

@@ -13,7 +13,9 @@ from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["compare"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
 
-AmountParam = Annotated[float, Query(gt=0, le=10_000_000, description="USD, in the unit given by `unit`")]
+AmountParam = Annotated[
+    float, Query(gt=0, le=service.MAX_AMOUNT, description="USD, in the unit given by `unit`")
+]
 
 
 @router.get("/compare", response_model=CompareResponse)

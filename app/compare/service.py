@@ -10,8 +10,8 @@ from app.wages.service import PERCENTILES
 
 # The percentile each published statistic stands for, in PERCENTILES' order.
 RANKS = dict(zip(PERCENTILES, (10, 25, 50, 75, 90), strict=True))
-UNITS = ("annual", "hourly")
-POSITIONS = ("below_p10", "within", "above_p90", "top_coded")
+# Largest amount accepted for low and high (USD a year or an hour).
+MAX_AMOUNT = 10_000_000
 
 
 def _dec(value: float) -> Decimal:

@@ -9,6 +9,7 @@
 7. ``SecurityHeadersMiddleware``: nosniff, and a CSP for HTML.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -38,6 +39,9 @@ class EdgeOptions:
     max_cache_bytes: int = 64 * 1024 * 1024
     fast_routes: dict[str, FastRoute] = field(default_factory=dict)
     trusted_proxies: tuple[str, ...] = ()
+    # Layers placed right inside the error-shape layer (request id, access log, /metrics): outside the
+    # rate limit, and their failures still answer in the error shape.
+    observe: Callable[[ASGIApp], ASGIApp] | None = None
 
 
 def build_edge(app: ASGIApp, options: EdgeOptions) -> ASGIApp:
@@ -58,6 +62,8 @@ def build_edge(app: ASGIApp, options: EdgeOptions) -> ASGIApp:
     addresses = ClientAddresses(options.trusted_proxies)
     if addresses.trusted:
         app = ClientAddressMiddleware(app, addresses=addresses)
+    if options.observe is not None:
+        app = options.observe(app)
     return ErrorShapeMiddleware(app)
 
 

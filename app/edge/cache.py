@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.edge.common import CORS_HEADERS, NOSNIFF, header
 from app.negotiation import MEDIA_TYPES, Representation, negotiate
+from app.observability import metrics
 
 UNCACHED_PATHS = frozenset(
     {"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
@@ -116,13 +117,17 @@ class ResponseCacheMiddleware:
             key = (scope["path"], query, variant, version)
             entry = self.cache.get(key)
             if entry is None:
+                metrics.cache_miss(scope)
                 entry = await self._fill_once(scope, receive, send, key)
                 if entry is None:
                     return
+            else:
+                metrics.cache_hit(scope)
             if raw_key != key and key in self.cache:  # this spelling too, once the query is worth keeping
                 self._remember(raw_key, entry)
         else:
             self.cache.move_to_end(raw_key)
+            metrics.cache_hit(scope)
         await self._send_cached(scope, send, entry)
 
     async def _fill_once(
@@ -160,9 +165,11 @@ class ResponseCacheMiddleware:
         del self.seen_once[digest]
         self.cache[key] = entry
         self.cache_bytes += entry.size
+        metrics.cache_admitted(self.cache_bytes)
         while self.cache_bytes > self.max_cache_bytes and self.cache:
             _, evicted = self.cache.popitem(last=False)
             self.cache_bytes -= evicted.size
+            metrics.cache_evicted(self.cache_bytes)
 
     async def _fill(self, scope: Scope, receive: Receive, send: Send, key: tuple) -> CachedResponse | None:
         status = 0

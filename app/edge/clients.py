@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.edge.common import header, send_error
+from app.observability import metrics
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # Enough for any real chain of proxies; a longer header is a forgery and is not walked.
@@ -123,6 +124,7 @@ class RateLimitMiddleware:
             key = client_key(host) if ":" in host or len(host) > MAX_KEY_LENGTH else host
             wait = self.buckets.take(key, time.monotonic())
             if wait > 0:
+                metrics.rate_limited()
                 retry = str(max(1, math.ceil(wait)))
                 await send_error(
                     send,

@@ -1,10 +1,20 @@
 """Formatting shared by the HTML card, the SVG charts and the explorer page: money, source lines, escaping."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
-__all__ = ["escape", "hourly", "annual", "money_range", "source_line", "area_label"]
+__all__ = [
+    "escape",
+    "hourly",
+    "annual",
+    "money_range",
+    "source_line",
+    "area_label",
+    "release_keys_in_words",
+    "change",
+]
 
 
 def _rounded(value: float, places: str) -> Decimal:
@@ -59,7 +69,23 @@ def area_label(snapshot: Any, *, state: str | None, metro: str | None) -> str:
     return "United States"
 
 
+def range_releases(estimate: dict[str, Any]) -> list[dict[str, Any]]:
+    """The releases an estimate's range rests on: those of its base and adjustments (not of its notes)."""
+    used = {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
+    return [r for r in estimate["releases"] if r["key"] in used]
+
+
 def range_source_line(estimate: dict[str, Any]) -> str:
     """The source line for an estimate's range: the releases of its base and adjustments only."""
-    used = {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
-    return source_line([r for r in estimate["releases"] if r["key"] in used], estimate["sources"])
+    return source_line(range_releases(estimate), estimate["sources"])
+
+
+def release_keys_in_words(text: str, labels: dict[str, str]) -> str:
+    """An explanation's 'from release bls-oews-2025-05' with the release's label in place of its key."""
+    return re.sub(r"\brelease ([a-z0-9][a-z0-9-]*)", lambda m: labels.get(m.group(1), m.group(0)), text)
+
+
+def change(multiplier: float) -> str:
+    """A multiplier as a change in words: '+5.0%', '-1.8%' or 'no change'."""
+    pct = (multiplier - 1) * 100
+    return "no change" if abs(pct) < 0.05 else f"{pct:+.1f}%"

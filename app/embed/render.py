@@ -50,7 +50,8 @@ CARD_CSS = (
 .wr-error{border-left:4px solid var(--wr-warn)}
 .wr-reader{margin:2px 0 6px}
 .wr-compact{padding:8px 12px}
-.wr-compact .wr-title,.wr-compact .wr-profile,.wr-compact .wr-note,.wr-compact .wr-source{
+.wr-compact .wr-title,.wr-compact .wr-profile,.wr-compact .wr-note,.wr-compact .wr-source,
+.wr-compact .wr-detail{
   white-space:nowrap;overflow:hidden;text-overflow:ellipsis;overflow-wrap:normal}
 .wr-compact .wr-title{font-size:13.5px;margin:0}
 .wr-compact .wr-profile,.wr-compact .wr-note{font-size:12px}
@@ -62,7 +63,11 @@ CARD_CSS = (
 .wr-compact .wr-mid{top:-4px;height:16px}
 .wr-compact .wr-scale,.wr-compact .wr-long{display:none}
 .wr-compact .wr-source{margin-top:3px;font-size:11.5px}
+.wr-compact .wr-reader{font-size:12.5px;margin:2px 0}
 .wr:not(.wr-compact) .wr-short{display:none}
+.wr-badge-text{font-weight:600;margin:2px 0}
+.wr-span{position:absolute;top:0;bottom:0;border-radius:6px;background:var(--wr-fill);min-width:4px}
+.wr-compact .wr-badge-text{font-size:13px}
 """
 )
 
@@ -74,7 +79,9 @@ RESIZE_JS = (
     "(function(){var last=-1;function post(){var h=Math.ceil(document.body.getBoundingClientRect().height);"
     "if(h===last)return;last=h;try{parent.postMessage({type:'wage-range:height',height:h},'*')}catch(e){}}"
     "if(typeof ResizeObserver==='function')new ResizeObserver(post).observe(document.body);"
-    "addEventListener('load',post);post()})();"
+    # A loader that arrives after the card (embed.js, async) asks again.
+    "addEventListener('message',function(e){if(e.source===parent&&e.data&&e.data.type==='wage-range:measure')"
+    "{last=-1;post()}});addEventListener('load',post);post()})();"
 )
 RESIZE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(RESIZE_JS.encode()).digest()).decode()
 
@@ -93,6 +100,7 @@ def _frame(card: dict[str, Any], label: str, body: str, extra: tuple[str, ...] =
 
 
 def _strong(cls: str, rng: dict[str, Any], text: str, unit: str) -> str:
+    """One figure line: the range in bold with its data attributes, then its unit."""
     return (
         f'<p><strong class="{cls}" data-low="{rng["low"]}" data-mid="{rng["mid"]}" data-high="{rng["high"]}">'
         f"{escape(text)}</strong> {unit}</p>"
@@ -119,6 +127,7 @@ def range_summary(card: dict[str, Any]) -> str:
 
 
 def _range_body(card: dict[str, Any]) -> str:
+    """The pay range card: title, profile, figures, bar with its text alternative, scale, source, link."""
     h, a = card["hourly"], card["annual"]
     # The scale under the bar is narrow: its amounts carry the short unit.
     rng, unit, one = (h, "/hr", hourly) if h else (a, "/yr", annual)
@@ -156,6 +165,7 @@ def _range_body(card: dict[str, Any]) -> str:
 
 
 def _error_body(card: dict[str, Any]) -> str:
+    """The error card: what the reader is told, and the API's words for the site owner."""
     return (
         '<p class="wr-title">Pay range not available</p>'
         f'<p class="wr-reader">{escape(card["reader_text"])}</p>'
@@ -164,7 +174,29 @@ def _error_body(card: dict[str, Any]) -> str:
     )
 
 
-BODIES: dict[str, Callable[[dict[str, Any]], str]] = {"range": _range_body, "error": _error_body}
+def _badge_body(card: dict[str, Any]) -> str:
+    """The posted range against the area's p10-p90, in one sentence and on a bar."""
+    left, width = card["low_pos"], max(card["high_pos"] - card["low_pos"], 0.0)
+    note = f'<p class="wr-note">{escape(card["method_note"])}</p>' if card.get("method_note") else ""
+    source_title = escape(card["source_line"])
+    return (
+        f'<p class="wr-profile">Posted range: {escape(card["range_text"])}</p>'
+        f'<p class="wr-badge-text">{escape(card["sentence"])}</p>'
+        f'<div class="wr-bar" role="img" aria-label="{escape(card["sentence"])}">'
+        f'<span class="wr-span" style="left:{left}%;width:{width}%"></span></div>'
+        '<p class="wr-scale" aria-hidden="true"><span>10th percentile</span><span>median</span>'
+        "<span>90th percentile</span></p>"
+        f"{note}"
+        f'<p class="wr-source" title="{source_title}"><span class="wr-long">{source_title}.</span>'
+        f'<span class="wr-short">{escape(card["short_source"])}</span></p>'
+    )
+
+
+BODIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "range": _range_body,
+    "error": _error_body,
+    "badge": _badge_body,
+}
 
 
 def card_fragment(card: dict[str, Any]) -> str:
@@ -172,6 +204,9 @@ def card_fragment(card: dict[str, Any]) -> str:
     body = BODIES[card["kind"]](card)
     if card["kind"] == "error":
         return _frame(card, "Pay range not available", body, ("wr-error",))
+    if card["kind"] == "badge":
+        label = f"Posted pay range for {card['occupation']} in {card['area']}"
+        return _frame(card, label, body, ("wr-badge",))
     label = f"{card['occupation']} pay in {card['area']}"
     return _frame(card, label, body, ("wr-open",) if card["open_top"] else ())
 
@@ -239,7 +274,8 @@ def method_page(view: dict[str, Any]) -> str:
         f'<p class="muted">{escape(card["occupation"])} (SOC {escape(card["soc_code"])}) in '
         f"{escape(card['area'])} \u00b7 {escape(card['profile'])}</p>"
         f'<p class="result">{escape(" or ".join(amounts))}</p>'
-        f'<ol class="steps">{"".join(steps)}</ol>'
+        + (f'<p class="summary">{escape(view["summary"])}</p>' if view.get("summary") else "")
+        + f'<ol class="steps">{"".join(steps)}</ol>'
         f'<p class="source">{escape(card["source_line"])}.</p>'
         f'<p class="muted">The same figures for programs: <a href="{escape(view["json_path"])}">'
         "as JSON</a>.</p>"

@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.compare.schemas import Unit
+from app.compare.service import MAX_AMOUNT
 from app.deps import DEFAULT_OCCUPATION, OccupationParam, SnapshotDep, occupation_in_memory
 from app.embed import render, service
 from app.errors import AppError, validation_message
@@ -27,9 +29,14 @@ CARD_CSP = (
 EMBED_HEADERS = {"Cross-Origin-Resource-Policy": "cross-origin"}
 BRAND = r"^#?[0-9a-fA-F]{6}$"
 Theme = Literal["light", "dark", "auto"]
+CompareParam = Annotated[
+    float | None,
+    Query(gt=0, le=MAX_AMOUNT, description="Badge: a posted range's low or high, in compare_unit"),
+]
 
 
 def _wants_json(request: Request) -> bool:
+    """A client that asks for JSON and not HTML gets the JSON error."""
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
 
@@ -46,6 +53,7 @@ def _style_of(request: Request) -> dict[str, Any]:
 
 
 def _error_card(request: Request, exc: Exception) -> Response:
+    """The HTML card for an error, with the error's status."""
     if isinstance(exc, AppError):
         status, message = exc.status_code, exc.message
     elif isinstance(exc, RequestValidationError):
@@ -66,6 +74,7 @@ class CardRoute(APIRoute):
     for a client that asks for JSON only."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The usual handler, with its errors caught and shown as a card."""
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
@@ -111,8 +120,27 @@ async def wage_range_card(
     brand: Annotated[
         str | None, Query(description="Brand colour of the bar, as RRGGBB or #RRGGBB", pattern=BRAND)
     ] = None,
+    compare_low: CompareParam = None,
+    compare_high: CompareParam = None,
+    compare_unit: Annotated[Unit, Query(description="Unit of compare_low and compare_high")] = "annual",
 ) -> Response:
     """A small self-contained HTML card with the pay range for a profile, for an iframe or /embed.js."""
+    # compare_low / compare_high: the badge, where a posted range sits among the official percentiles.
+    if compare_low is not None or compare_high is not None:
+        card = service.badge_card(
+            snapshot,
+            occupation=occupation,
+            profile=query.profile,
+            low=compare_low,
+            high=compare_high,
+            unit=compare_unit,
+            theme=theme,
+            compact=compact,
+            brand=("#" + brand.lstrip("#")) if brand else None,
+        )
+        return HTMLResponse(
+            render.card_page(card), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}
+        )
     card = service.wage_card(
         snapshot,
         occupation=occupation,

@@ -4,6 +4,7 @@ school page shows; the same figures, step by step, for the "How it is estimated"
 from typing import Any
 from urllib.parse import urlencode
 
+from app.compare import service as compare_service
 from app.config import DEFAULT_OCCUPATION
 from app.embed import fmt
 from app.errors import InvalidInput, NotFound
@@ -146,6 +147,7 @@ def card_figures(snapshot: Snapshot, *, estimate: dict[str, Any], profile: dict[
 
 
 def _method_path(occupation: str, profile: dict[str, Any]) -> str:
+    """The card's link to its "How it is estimated" page, with the same profile."""
     query = estimate_query(profile)
     if occupation != DEFAULT_OCCUPATION:
         query = urlencode([("occupation", occupation)]) + (f"&{query}" if query else "")
@@ -176,6 +178,7 @@ def _official_area(snapshot: Snapshot, *, state: str | None, metro: str | None) 
 
 
 def _pct_range(pct: dict[str, Any], unit: str) -> dict[str, Any] | None:
+    """p25 / median / p75 of one unit as a low-mid-high range; None when a bound is missing."""
     low, mid, high = (pct[k][unit] if pct[k] else None for k in ("p25", "median", "p75"))
     if low is None or high is None:
         return None
@@ -210,9 +213,10 @@ def official_range(
     return {**body, "hourly": hourly, "annual": annual}
 
 
-def _official_card(
+def official_card(
     snapshot: Snapshot, *, occupation: dict[str, Any], profile: dict[str, Any]
 ) -> dict[str, Any]:
+    """A card's figures for an occupation other than 29-2072: the area's official range, and why."""
     body = official_range(
         snapshot, occupation=occupation["soc_code"], state=profile.get("state"), metro=profile.get("metro")
     )
@@ -234,6 +238,70 @@ def _official_card(
     }
 
 
+def _bar_position(place: dict[str, Any]) -> float:
+    """Where a compared value sits on a bar running from p10 (0%) to p90 (100%)."""
+    if place["position"] == "below_p10":
+        return 0.0
+    if place["percentile"] is None:
+        return 100.0
+    return round((place["percentile"] - 10) / 80 * 100, 1)
+
+
+def badge_card(
+    snapshot: Snapshot,
+    *,
+    occupation: str = DEFAULT_OCCUPATION,
+    profile: dict[str, Any],
+    low: float | None,
+    high: float | None,
+    unit: str,
+    theme: str,
+    compact: bool,
+    brand: str | None = None,
+) -> dict[str, Any]:
+    """The badge: where a posted range sits among the area's official percentiles, as /compare answers."""
+    if low is None or high is None:
+        raise InvalidInput(
+            "Give both compare_low and compare_high (the posted range) for the badge.",
+            details=[{"parameter": "compare_low,compare_high", "problem": "one of the pair missing"}],
+        )
+    if low > high:
+        raise InvalidInput(
+            f"compare_low ({low:g}) is greater than compare_high ({high:g}); give the range's bottom first.",
+            details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
+        )
+    occ = official_occupation(snapshot, code=occupation)
+    body = compare_service.compare(
+        snapshot,
+        occupation=occupation,
+        low=low,
+        high=high,
+        unit=unit,
+        state=profile.get("state"),
+        metro=profile.get("metro"),
+    )
+    unused = [name for name in METHOD_ONLY if profile.get(name) is not None]
+    money = fmt.hourly if unit == "hourly" else fmt.annual
+    return {
+        "kind": "badge",
+        "theme": theme,
+        "compact": compact,
+        "brand": brand,
+        "occupation": occ["title"],
+        "soc_code": occ["soc_code"],
+        "area": body["area"]["name"],
+        "sentence": body["summary"],
+        "range_text": f"{money(low)} \u2013 {money(high)} {'an hour' if unit == 'hourly' else 'a year'}",
+        "low_pos": _bar_position(body["low"]),
+        "high_pos": _bar_position(body["high"]),
+        "method_note": f"Not used by the badge: {', '.join(unused)}." if unused else None,
+        "source_line": fmt.source_line(body["releases"], body["sources"]),
+        "short_source": _short_source(body["releases"]),
+        "data_version": body["data_version"],
+        "open_top": False,
+    }
+
+
 def wage_card(
     snapshot: Snapshot,
     *,
@@ -247,13 +315,13 @@ def wage_card(
     occ = official_occupation(snapshot, code=occupation)
     style = {"kind": "range", "theme": theme, "compact": compact, "brand": brand}
     if occupation != DEFAULT_OCCUPATION:
-        card = _official_card(snapshot, occupation=occ, profile=profile)
+        card = official_card(snapshot, occupation=occ, profile=profile)
     else:
         est = estimate_service.estimate_one(snapshot, **profile)
         card = {
             **card_figures(snapshot, estimate=est, profile=profile),
             "method_note": None,
-            "short_source": _short_source([r for r in est["releases"] if r["key"] in _range_releases(est)]),
+            "short_source": _short_source(fmt.range_releases(est)),
             "mid_label": "Median"
             if est["base"]["kind"] == "area_percentiles" and not est["adjustments"]
             else "Mid",
@@ -266,10 +334,6 @@ def wage_card(
         "soc_code": occ["soc_code"],
         "method_path": _method_path(occupation, profile),
     }
-
-
-def _range_releases(estimate: dict[str, Any]) -> set[str]:
-    return {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
 
 
 def error_card(*, status: int, message: str, theme: str, compact: bool, brand: str | None) -> dict[str, Any]:
@@ -289,7 +353,13 @@ def error_card(*, status: int, message: str, theme: str, compact: bool, brand: s
     }
 
 
+def _labels_by_key(snapshot: Snapshot) -> dict[str, str]:
+    """Every release's label by its key."""
+    return {key: r["label"] for key, r in snapshot.release_by_key.items()}
+
+
 def _release_labels(snapshot: Snapshot, keys: list[str]) -> str:
+    """'BLS OEWS, May 2025 (...); ...' for release keys, each once."""
     labels = [
         snapshot.release_by_key[k]["label"] for k in dict.fromkeys(keys) if k in snapshot.release_by_key
     ]
@@ -297,14 +367,10 @@ def _release_labels(snapshot: Snapshot, keys: list[str]) -> str:
 
 
 def _annual_span(low: float, high: float) -> str:
+    """'$1,880 to $2,452', or one amount when both ends print the same."""
     return (
         fmt.annual(low) if fmt.annual(low) == fmt.annual(high) else f"{fmt.annual(low)} to {fmt.annual(high)}"
     )
-
-
-def _percent(multiplier: float) -> str:
-    change = (multiplier - 1) * 100
-    return "no change" if abs(change) < 0.05 else f"{change:+.1f}%"
 
 
 def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
@@ -316,8 +382,9 @@ def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
 def _official_steps(
     snapshot: Snapshot, *, occupation: dict[str, Any], profile: dict[str, Any]
 ) -> dict[str, Any]:
+    """The method page's steps for an occupation other than 29-2072: its official range, and why."""
     code = occupation["soc_code"]
-    card = _official_card(snapshot, occupation=occupation, profile=profile)
+    card = official_card(snapshot, occupation=occupation, profile=profile)
     body = official_range(snapshot, occupation=code, state=profile.get("state"), metro=profile.get("metro"))
     pct = body["percentiles"]
     citation = next((pct[k]["citation"] for k in ("p25", "median", "p75") if pct[k]), None)
@@ -391,11 +458,11 @@ def method_steps(
         }
     ]
     for adj in est["adjustments"]:
-        low, high = _percent(adj["multiplier_low"]), _percent(adj["multiplier_high"])
+        low, high = fmt.change(adj["multiplier_low"]), fmt.change(adj["multiplier_high"])
         steps.append(
             {
                 "title": f"Adjusted for {adj['factor'].replace('_', ' ')}",
-                "sentence": adj["explanation"],
+                "sentence": fmt.release_keys_in_words(adj["explanation"], _labels_by_key(snapshot)),
                 "effect": f"Low end {low}, high end {high}." if low != high else f"Both ends {low}.",
                 "source": _release_labels(snapshot, adj["releases"]),
                 "citation": adj["citation"],
@@ -423,6 +490,7 @@ def method_steps(
         )
     return {
         "card": {**card, "occupation": est["occupation"]["title"], "soc_code": DEFAULT_OCCUPATION},
+        "summary": est.get("summary"),
         "steps": steps,
         "json_path": card["estimate_path"],
     }

@@ -265,6 +265,8 @@ class _Prepared:
     metro: str | None
     # keyed by "a retirement match was given": the only hours/match input that adds a source
     provenance: dict[bool, dict[str, Any]] = field(default_factory=dict)
+    # hours_per_year -> summary (the match does not change it): formatting costs more than the estimate
+    summaries: dict[int, str] = field(default_factory=dict)
 
 
 # Per snapshot: (occupation id, band key, raw certifications, education, specialty, setting, state, metro)
@@ -274,6 +276,7 @@ class _Prepared:
 _PREPARED: weakref.WeakKeyDictionary[Snapshot, dict[tuple[Any, ...], _Prepared]] = weakref.WeakKeyDictionary()
 _PREPARED_LOCK = threading.Lock()
 MAX_PREPARED = 1024
+MAX_SUMMARIES = 8
 
 
 def _prepare(
@@ -379,7 +382,14 @@ def estimate_one(
         **result,
         **provenance,
     }
-    body["summary"] = summary_sentence(body, located=_located(snapshot, result["adjustments"]))
+    summary = prepared.summaries.get(hours_per_year)
+    if summary is None:
+        if len(prepared.summaries) >= MAX_SUMMARIES:
+            prepared.summaries.clear()
+        summary = prepared.summaries[hours_per_year] = summary_sentence(
+            body, located=_located(snapshot, result["adjustments"])
+        )
+    body["summary"] = summary
     return body
 
 

@@ -14,43 +14,73 @@ SORTABLE = (
     ("tier", "Tier"),
     ("mean", "Mean (annual)"),
     ("median", "Median (annual)"),
-    ("p10", "10th pct"),
-    ("p90", "90th pct"),
+    ("p10", "10th percentile"),
+    ("p90", "90th percentile"),
 )
+# Columns a phone leaves out (the table's order and the charts keep them).
+NARROW_HIDE = ("rank", "tier", "p10", "p90")
+FIELDS = {
+    "occupation": "Occupation",
+    "state": "State",
+    "metro": "Metro area",
+    "years": "Years of experience",
+    "level": "Or experience level",
+    "certifications": "Certification",
+    "education": "Education",
+    "specialty": "Specialty",
+    "setting": "Setting",
+    "hours_per_year": "Paid hours a year",
+    "retirement_match_pct": "Retirement match, %",
+}
 
 CSS = """
 :root{color-scheme:light;--fg:#1b1f24;--muted:#4a5058;--line:#d0d7de;--accent:#1f6feb;--bg2:#f6f8fa}
 *{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--fg)}
-header,main{max-width:1120px;margin:0 auto;padding:0 20px}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--fg);
+  overflow-wrap:anywhere}
+header,main{max-width:1120px;margin:0 auto;padding:0 16px}
 header{padding-top:18px}
 h1{font-size:24px;margin:0 0 4px}
 h2{font-size:19px;margin:0 0 10px}
 h3{font-size:15px;margin:14px 0 6px}
 .lede,.muted,.source{color:var(--muted)}
 .source{font-size:13px}
-.layout{display:grid;grid-template-columns:300px 1fr;gap:24px;align-items:start}
-@media (max-width:820px){.layout{grid-template-columns:1fr}}
+.layout{display:grid;grid-template-columns:300px minmax(0,1fr);gap:24px;align-items:start}
+.layout>*{min-width:0}
+@media (max-width:820px){.layout{grid-template-columns:minmax(0,1fr)}}
 form{background:var(--bg2);border:1px solid var(--line);border-radius:10px;padding:14px;
   position:sticky;top:10px}
+@media (max-width:820px){form{position:static}}
 fieldset{border:0;margin:0;padding:0}
 legend{font-weight:650;margin-bottom:6px}
 label{display:block;font-size:13px;font-weight:600;margin:8px 0 2px}
-select,input{width:100%;font:inherit;padding:5px 6px;border:1px solid #8c959f;border-radius:6px;
-  background:#fff;color:var(--fg)}
+select,input{width:100%;max-width:100%;min-width:0;font:inherit;padding:5px 6px;border:1px solid #8c959f;
+  border-radius:6px;background:#fff;color:var(--fg)}
+[aria-invalid=true]{border:2px solid #b42318;background:#fff4f2}
+.field-error{color:#8a1c12;font-size:13px;margin:2px 0 0}
 button{margin-top:12px;font:inherit;padding:6px 12px;border-radius:6px;border:1px solid var(--accent);
   background:var(--accent);color:#fff;cursor:pointer}
 section.panel{border:1px solid var(--line);border-radius:10px;padding:14px 16px;margin-bottom:18px}
 .figs{display:flex;flex-wrap:wrap;gap:4px 28px;margin:6px 0}
+.figs p{margin:0}
 .figs strong{font-size:24px}
 .bar{position:relative;height:14px;border-radius:7px;background:#e3e7ed;margin:12px 0 4px;max-width:560px}
 .bar .fill{position:absolute;top:0;bottom:0;border-radius:7px;background:var(--accent)}
 .bar .mid{position:absolute;top:-4px;width:4px;height:22px;margin-left:-2px;background:#0b2a5b;
   border-radius:2px}
-.scale{display:flex;justify-content:space-between;max-width:560px;font-size:13px;color:var(--muted)}
+.scale{display:flex;flex-wrap:wrap;gap:0 10px;justify-content:space-between;max-width:560px;font-size:13px;
+  color:var(--muted)}
+.table-wrap{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:14px;margin:6px 0}
+.narrow-only{display:none}
+@media (max-width:600px){.narrow-hide{display:none}.narrow-only{display:inline}th,td{padding:4px 5px}
+  table{font-size:13px}section.panel{padding:12px 10px}.figs strong{font-size:20px}}
+ol.steps{padding-left:20px;margin:6px 0}
+ol.steps li{margin-bottom:8px}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
+th,td{overflow-wrap:normal}
 th a{color:inherit;text-decoration:none}
 th a:hover,th a:focus{text-decoration:underline}
 th[aria-sort] a::after{content:" \\25B2";font-size:11px}
@@ -67,6 +97,7 @@ a{color:#0550ae}
 
 
 def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | None) -> str:
+    """<option> elements for a select, the chosen one selected."""
     out = [f'<option value="">{escape(empty)}</option>'] if empty is not None else []
     for item in items:
         attrs = f' value="{escape(item["code"])}"'
@@ -79,19 +110,32 @@ def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | 
 
 
 def _words(values: list[str]) -> list[dict[str, str]]:
+    """Schema values as choices labelled in words ('physician office')."""
     return [{"code": v, "label": v.replace("_", " ")} for v in values]
 
 
-def _field(name: str, label: str, control: str, hint: str = "") -> str:
+def _field(name: str, control: str, errors: dict[str, str], hint: str = "") -> str:
+    """A label, its control and the place its error shows (empty and hidden while the value is fine)."""
     hint_html = f' <span class="muted">({escape(hint)})</span>' if hint else ""
-    return f'<label for="f-{name}">{escape(label)}{hint_html}</label>{control}'
+    message = errors.get(name)
+    if message:
+        control = control.replace(
+            f'id="f-{name}"', f'id="f-{name}" aria-invalid="true" aria-describedby="f-{name}-error"', 1
+        )
+    return (
+        f'<label for="f-{name}">{escape(FIELDS[name])}{hint_html}</label>{control}'
+        f'<p class="field-error" id="f-{name}-error"{"" if message else " hidden"}>'
+        f"{escape(message or '')}</p>"
+    )
 
 
 def _select(name: str, items: list[dict[str, Any]], selected: str | None, empty: str | None) -> str:
+    """A select control named like its form field."""
     return f'<select id="f-{name}" name="{name}">{_options(items, selected, empty=empty)}</select>'
 
 
 def _number(name: str, value: str | None, *, low: float, high: float, step: str = "1") -> str:
+    """A number input with its bounds."""
     shown = escape(value or "")
     return (
         f'<input id="f-{name}" name="{name}" type="number" min="{low:g}" max="{high:g}" step="{step}" '
@@ -100,50 +144,45 @@ def _number(name: str, value: str | None, *, low: float, high: float, step: str 
 
 
 def form(view: dict[str, Any]) -> str:
-    c, raw = view["choices"], view["raw"]
+    """The profile form, each field with its place for an error."""
+    c, raw, errors = view["choices"], view["raw"], view["field_errors"]
     certs = [{"code": "none", "label": "None (not certified)"}, *c["certifications"]]
     return (
-        '<form id="profile" method="get" action="/" aria-describedby="form-help">'
+        '<form id="profile" method="get" action="/" aria-describedby="form-help" novalidate>'
         "<fieldset><legend>Profile</legend>"
         '<p id="form-help" class="muted" style="margin:0;font-size:13px">Results update as you change a '
         "value. Leave a field empty when it is unknown.</p>"
-        + _field(
-            "occupation",
-            "Occupation",
-            _select("occupation", c["occupations"], view["occupation"], None),
-        )
-        + _field("state", "State", _select("state", c["states"], raw.get("state"), "National (any state)"))
-        + _field("metro", "Metro area", _select("metro", c["metros"], raw.get("metro"), "Any metro area"))
-        + _field("years", "Years of experience", _number("years", raw.get("years"), low=0, high=50), "0-50")
-        + _field("level", "Or experience level", _select("level", c["levels"], raw.get("level"), "Not given"))
+        + _field("occupation", _select("occupation", c["occupations"], view["occupation"], None), errors)
+        + _field("state", _select("state", c["states"], raw.get("state"), "National (any state)"), errors)
+        + _field("metro", _select("metro", c["metros"], raw.get("metro"), "Any metro area"), errors)
+        + _field("years", _number("years", raw.get("years"), low=0, high=50), errors, "0-50")
+        + _field("level", _select("level", c["levels"], raw.get("level"), "Not given"), errors)
         + _field(
             "certifications",
-            "Certification",
             _select("certifications", certs, raw.get("certifications"), "Not given (unknown)"),
+            errors,
         )
         + _field(
             "education",
-            "Education",
             _select("education", _words(c["education"]), raw.get("education"), "Not given"),
+            errors,
         )
         + _field(
             "specialty",
-            "Specialty",
             _select("specialty", _words(c["specialty"]), raw.get("specialty"), "Not given"),
+            errors,
         )
-        + _field(
-            "setting", "Setting", _select("setting", _words(c["setting"]), raw.get("setting"), "Not given")
-        )
+        + _field("setting", _select("setting", _words(c["setting"]), raw.get("setting"), "Not given"), errors)
         + _field(
             "hours_per_year",
-            "Paid hours a year",
             _number("hours_per_year", raw.get("hours_per_year"), low=1, high=4000),
+            errors,
             "default 2080",
         )
         + _field(
             "retirement_match_pct",
-            "Retirement match, %",
             _number("retirement_match_pct", raw.get("retirement_match_pct"), low=0, high=10, step="0.5"),
+            errors,
             "optional",
         )
         + f'<input type="hidden" name="sort" id="f-sort" value="{escape(view["sort"])}">'
@@ -154,57 +193,68 @@ def form(view: dict[str, Any]) -> str:
 
 
 def _money(fig: dict[str, Any] | None, unit: str) -> str:
+    """An annual or hourly figure as money; an em dash when missing."""
     if fig is None:
         return "\u2014"
     return fmt.annual(fig["annual"]) if unit == "annual" else fmt.hourly(fig["hourly"])
 
 
-def _cite(item: dict[str, Any]) -> str:
-    if item["source"] == item["release"]:
-        return f"source: {item['source']}"
-    return f"source: {item['source']}, release {item['release']}"
+def _labels(view: dict[str, Any], keys: list[str]) -> str:
+    """Release labels ('BLS OEWS, May 2025 (official files; ...)') for release keys, in words."""
+    labels = view["release_labels"]
+    return "; ".join(labels.get(k, k) for k in dict.fromkeys(keys))
 
 
 def estimate_panel(view: dict[str, Any]) -> str:
+    """The estimate with its explanation, or the reason there is none."""
     if view["error"]:
+        flagged = [FIELDS[name] for name in view["field_errors"]]
+        text = (
+            f"No estimate for this profile: check {', '.join(flagged)} (marked in the form)."
+            if flagged
+            else view["error"]
+        )
         return (
             '<section class="panel error" id="estimate" aria-labelledby="estimate-h">'
             '<h2 id="estimate-h">Estimate</h2>'
-            f'<p class="estimate-error">{escape(view["error"])}</p></section>'
+            f'<p class="estimate-error">{escape(text)}</p></section>'
         )
+    if view["official"]:
+        return official_panel(view["official"])
     est, card = view["estimate"], view["card"]
-    rows = "".join(
-        "<tr>"
-        f"<td>{escape(a['factor'])}</td><td>{escape(str(a['input']))}</td>"
-        f'<td class="num">\u00d7{a["multiplier_low"]:.4f}</td>'
-        f'<td class="num">\u00d7{a["multiplier_high"]:.4f}</td>'
-        f'<td>{escape(a["explanation"])}<br><span class="source">{escape(a["source"])}, '
-        f"{escape(a['release'])}: \u201c{escape(a['citation'][:240])}\u201d</span></td>"
-        "</tr>"
-        for a in est["adjustments"]
-    )
+    steps = []
+    for a in est["adjustments"]:
+        low, high = fmt.change(a["multiplier_low"]), fmt.change(a["multiplier_high"])
+        effect = f"low end {low}, high end {high}" if low != high else f"both ends {low}"
+        steps.append(
+            f"<li><strong>{escape(a['factor'].replace('_', ' ').capitalize())}</strong> ({escape(effect)}): "
+            f"{escape(fmt.release_keys_in_words(a['explanation'], view['release_labels']))}"
+            '<br><span class="source">'
+            f"Source: {escape(_labels(view, a['releases']))}: "
+            f"\u201c{escape(a['citation'][:240])}\u201d</span></li>"
+        )
     adjustments = (
-        '<table><thead><tr><th>Factor</th><th>Input</th><th class="num">Low \u00d7</th>'
-        f'<th class="num">High \u00d7</th><th>Why</th></tr></thead><tbody>{rows}</tbody></table>'
-        if rows
+        f'<ol class="steps" id="adjustments">{"".join(steps)}</ol>'
+        if steps
         else '<p class="muted">No adjustment applied.</p>'
     )
     notes = "".join(f"<li>{escape(n['message'])}</li>" for n in est["notes"])
     base = est["base"]
     top = fmt.hourly(base["hourly_high"], open_top=base["open_top"])
     if base["kind"] == "experience_band":
-        kind, annual_text = "experience band", ""
+        kind, annual_text = f"the {est['level']['name']} experience band", ""
     else:
-        kind = f"{base['area']['name']} 25th\u201375th percentile, as published,"
+        kind = f"the {base['area']['name']} 25th\u201375th percentile, as published,"
         annual_text = (
             f" ({fmt.annual(base['annual_low'])}\u2013{fmt.annual(base['annual_high'])} a year, mid "
-            f"{fmt.annual(base['annual_mid'])})"
+            f"{fmt.annual(base['annual_mid'])} a year)"
             if base["annual_low"] is not None
             else ""
         )
     base_text = (
-        f"Base: {kind} {fmt.hourly(base['hourly_low'])}\u2013{top} an hour, mid "
-        f"{fmt.hourly(base['hourly_mid'])}{annual_text} ({escape(_cite(base))})."
+        f"Starting range: {kind} {fmt.hourly(base['hourly_low'])}\u2013{top} an hour, mid "
+        f"{fmt.hourly(base['hourly_mid'])} an hour{annual_text}. "
+        f"Source: {escape(_labels(view, [base['release']]))}."
     )
     progression = "".join(
         f"<tr><td>{escape(step['level']['name'])}</td>"
@@ -231,34 +281,61 @@ def estimate_panel(view: dict[str, Any]) -> str:
         f'<p><strong id="est-annual" data-low="{est["annual"]["low"]}" data-high="{est["annual"]["high"]}">'
         f"{escape(card['annual_text'])}</strong> a year</p></div>"
         f'<div class="bar" role="img" aria-label="Range {escape(card["hourly_text"])} an hour, mid '
-        f'{escape(card["mid_hourly_text"])}"><span class="fill" style="left:0;right:0"></span>'
+        f'{escape(card["mid_hourly_text"])} an hour"><span class="fill" style="left:0;right:0"></span>'
         f'<span class="mid" style="left:{card["marker_pct"]}%"></span></div>'
         f'<p class="scale" aria-hidden="true"><span>Low</span><span>Mid {escape(card["mid_hourly_text"])} '
-        f"({escape(card['mid_annual_text'])})</span><span>High</span></p>"
+        f"an hour ({escape(card['mid_annual_text'])} a year)</span><span>High</span></p>"
         f"<h3>How it is estimated</h3><p>{base_text}</p>{adjustments}"
         + (f'<h3>Notes</h3><ul class="notes">{notes}</ul>' if notes else "")
         + (f"<p>{total_text}.</p>" if total_text else "")
-        + '<h3>Progression</h3><table><thead><tr><th>Level</th><th class="num">Hourly</th>'
-        f'<th class="num">Annual</th></tr></thead><tbody>{progression}</tbody></table>'
+        + '<h3>Progression</h3><div class="table-wrap"><table><thead><tr><th>Level</th>'
+        '<th class="num">An hour</th><th class="num">A year</th></tr></thead>'
+        f"<tbody>{progression}</tbody></table></div>"
         f'<p class="source">Range: {escape(card["source_line"])}. All sources used, including notes: '
         f"{escape(card['all_sources'].removeprefix('Source: '))}. "
         f'<a href="{escape(card["estimate_path"])}">This estimate as JSON</a></p></section>'
     )
 
 
+def official_panel(card: dict[str, Any]) -> str:
+    """The pay range for an occupation the estimate method does not cover: its area's official range."""
+    figs = "".join(
+        f'<p><strong id="official-{unit}">{escape(card[f"{unit}_text"])}</strong> {words}</p>'
+        for unit, words in (("hourly", "an hour"), ("annual", "a year"))
+        if card[f"{unit}_text"]
+    )
+    mids = [
+        f"{card[k]} {w}"
+        for k, w in (("mid_hourly_text", "an hour"), ("mid_annual_text", "a year"))
+        if card[k]
+    ]
+    return (
+        '<section class="panel" id="estimate" aria-labelledby="estimate-h">'
+        f'<h2 id="estimate-h">Pay range: {escape(card["area"])}</h2>'
+        f'<p class="muted" id="estimate-profile">{escape(card["profile"])}, median {escape(" (".join(mids))}'
+        f"{')' if len(mids) > 1 else ''}</p>"
+        f'<div class="figs">{figs}</div>'
+        f'<p id="method-note">{escape(card["method_note"])}</p>'
+        f'<p class="source">{escape(card["source_line"])}.</p></section>'
+    )
+
+
 def percentiles_panel(view: dict[str, Any]) -> str:
+    """The area's published percentiles: bar, table by percentile, chart."""
     body = view["percentiles"]
     pct = body["percentiles"]
     cells = [
         ("p10", "10th"),
         ("p25", "25th"),
-        ("median", "Median"),
+        ("median", "Median (50th)"),
         ("p75", "75th"),
         ("p90", "90th"),
     ]
-    head = "".join(f'<th class="num" scope="col">{label}</th>' for _, label in cells)
-    annual_row = "".join(f'<td class="num" data-key="{k}">{_money(pct[k], "annual")}</td>' for k, _ in cells)
-    hourly_row = "".join(f'<td class="num">{_money(pct[k], "hourly")}</td>' for k, _ in cells)
+    rows = "".join(
+        f'<tr><th scope="row">{label}</th><td class="num" data-key="{k}">{_money(pct[k], "annual")}</td>'
+        f'<td class="num">{_money(pct[k], "hourly")}</td></tr>'
+        for k, label in cells
+    )
     bar = ""
     lo, mid, hi = pct["p10"], pct["median"], pct["p90"]
     # BLS publishes some occupations (and some cells) hourly only: no annual figures, so no bar.
@@ -272,11 +349,11 @@ def percentiles_panel(view: dict[str, Any]) -> str:
         marker = round((mid["annual"] - lo["annual"]) / (hi["annual"] - lo["annual"]) * 100, 1)
         bar = (
             f'<div class="bar" role="img" aria-label="10th to 90th percentile: {_money(lo, "annual")} to '
-            f'{_money(hi, "annual")} a year, median {_money(mid, "annual")}">'
+            f'{_money(hi, "annual")} a year, median {_money(mid, "annual")} a year">'
             '<span class="fill" style="left:0;right:0"></span>'
             f'<span class="mid" style="left:{marker}%"></span>'
-            f'</div><p class="scale" aria-hidden="true"><span>10th {_money(lo, "annual")}</span>'
-            f"<span>Median {_money(mid, 'annual')}</span><span>90th {_money(hi, 'annual')}</span></p>"
+            f'</div><p class="scale" aria-hidden="true"><span>10th {_money(lo, "annual")}/yr</span>'
+            f"<span>Median {_money(mid, 'annual')}/yr</span><span>90th {_money(hi, 'annual')}/yr</span></p>"
         )
     query = urlencode([("occupation", view["occupation"])]) + (
         f"&{body['chart_query']}" if body["chart_query"] else ""
@@ -285,9 +362,9 @@ def percentiles_panel(view: dict[str, Any]) -> str:
     return (
         '<section class="panel" id="percentiles" aria-labelledby="pct-h">'
         f'<h2 id="pct-h">Percentile range: {escape(body["area"]["name"])}</h2>{note}{bar}'
-        f'<table><thead><tr><th scope="col">Wage</th>{head}</tr></thead><tbody>'
-        f'<tr><th scope="row">Annual</th>{annual_row}</tr><tr><th scope="row">Hourly</th>{hourly_row}</tr>'
-        f"</tbody></table>"
+        '<div class="table-wrap"><table id="percentiles-table"><thead><tr><th scope="col">Percentile</th>'
+        '<th class="num" scope="col">A year</th><th class="num" scope="col">An hour</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
         f'<p class="source">{escape(fmt.source_line(body["releases"], body["sources"]))}</p>'
         f'<img class="chart" src="/charts/percentiles.svg?{escape(query)}" width="640" height="380" '
         f'alt="Bar chart of the wage percentiles in {escape(body["area"]["name"])}; the same figures as the '
@@ -296,6 +373,7 @@ def percentiles_panel(view: dict[str, Any]) -> str:
 
 
 def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
+    """The page's address sorted by another column (for use without JavaScript)."""
     pairs = [(k, v) for k, v in view["raw"].items() if v not in (None, "")]
     pairs.append(("occupation", view["occupation"]))
     pairs.append(("sort", f"-{field}" if descending else field))
@@ -303,6 +381,7 @@ def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
 
 
 def states_panel(view: dict[str, Any]) -> str:
+    """The states table, its order said in words, and its chart."""
     current = view["sort"].split(",")[0]
     cur_field, cur_desc = current.lstrip("-+"), current.startswith("-")
     heads = []
@@ -315,8 +394,11 @@ def states_panel(view: dict[str, Any]) -> str:
             aria = ""
             next_desc = numeric and field != "rank"
         key = f"{'-' if next_desc else ''}{field}"
+        classes = " ".join(
+            c for c in ("num" if numeric else "", "narrow-hide" if field in NARROW_HIDE else "") if c
+        )
         heads.append(
-            f'<th scope="col"{aria}{" class=num" if numeric else ""}>'
+            f'<th scope="col"{aria}{f" class={chr(34)}{classes}{chr(34)}" if classes else ""}>'
             f'<a href="{escape(_sort_href(view, field, next_desc))}" data-sort="{key}">'
             f"{escape(label)}</a></th>"
         )
@@ -325,20 +407,25 @@ def states_panel(view: dict[str, Any]) -> str:
         w = item["wages"]
         rows.append(
             f'<tr data-code="{escape(item["code"])}"><td>{escape(item["name"])}</td>'
-            f'<td class="num">{item["rank"] or ""}</td>'
-            f"<td>{escape((item['tier'] or '').replace('_', ' '))}</td>"
+            f'<td class="num narrow-hide">{item["rank"] or ""}</td>'
+            f'<td class="narrow-hide">{escape((item["tier"] or "").replace("_", " "))}</td>'
             + "".join(
-                f'<td class="num">{_money(w[s], "annual")}</td>' for s in ("mean", "median", "p10", "p90")
+                f'<td class="num{" narrow-hide" if s in NARROW_HIDE else ""}">{_money(w[s], "annual")}</td>'
+                for s in ("mean", "median", "p10", "p90")
             )
             + "</tr>"
         )
     chart_q = urlencode([("occupation", view["occupation"]), ("sort", view["chart_sort"])])
     return (
         '<section class="panel" id="states" aria-labelledby="states-h">'
-        f'<h2 id="states-h">States</h2><p class="muted">Sorted by <code id="states-sort">'
-        f"{escape(view['sort'])}</code>; choose a column heading to sort. Figures are annual.</p>"
-        f'<table id="states-table"><thead><tr>{"".join(heads)}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        '<h2 id="states-h">States</h2><p class="muted">'
+        + (f'<span id="sort-note">{escape(view["sort_note"])}. </span>' if view["sort_note"] else "")
+        + 'Sorted by <span id="states-sort">'
+        f"{escape(view['sort_words'])}</span>; choose a column heading to sort. Wages are a year's pay."
+        '<span class="narrow-only"> On a narrow screen the rank, tier and 10th and 90th percentile columns '
+        "are left out.</span></p>"
+        f'<div class="table-wrap"><table id="states-table"><thead><tr>{"".join(heads)}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
         f'<p class="source">{escape(view["states_source"])}</p>'
         f'<img class="chart" src="/charts/states.svg?{escape(chart_q)}" width="680" height="300" '
         'alt="Bar chart of the states by wage; the same figures as the table above."></section>'

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import DEFAULT_OCCUPATION, OccupationParam, SnapshotDep, occupation_in_memory
+from app.deps import DEFAULT_OCCUPATION, SnapshotDep, occupation_in_memory
 from app.explorer import render, service
 from app.schemas import ERROR_RESPONSES
 
@@ -22,7 +22,10 @@ FormValue = Annotated[str | None, Query(max_length=200, description="As in /esti
 )
 async def explorer_page(
     snapshot: SnapshotDep,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
+    occupation: Annotated[
+        str,
+        Query(max_length=20, description="SOC code (see /occupations); another value is flagged on the page"),
+    ] = DEFAULT_OCCUPATION,
     years: FormValue = None,
     level: FormValue = None,
     certifications: FormValue = None,

@@ -7,14 +7,68 @@ from pydantic import ValidationError
 from app.config import DEFAULT_OCCUPATION
 from app.embed import fmt
 from app.embed import service as embed_service
-from app.errors import InvalidInput, NotFound, validation_message
+from app.errors import InvalidInput, InvalidQuery, NotFound, validation_message
 from app.estimate import service as estimate_service
-from app.estimate.schemas import Education, EstimateRequest, Setting, Specialty
+from app.estimate.schemas import (
+    HOURS_MAX,
+    MATCH_MAX,
+    YEARS_MAX,
+    Education,
+    EstimateRequest,
+    Setting,
+    Specialty,
+)
 from app.query import apply_sort, parse_sort
 from app.store import Snapshot
 from app.wages import service as wages
 
 DEFAULT_SORT = "-mean"
+# What a reader is told under a field the API rejected, in place of the validator's words.
+FIELD_HINTS = {
+    "years": f"Enter whole years, from 0 to {YEARS_MAX}.",
+    "hours_per_year": f"Enter whole hours a year, from 1 to {HOURS_MAX}.",
+    "retirement_match_pct": f"Enter a percentage from 0 to {MATCH_MAX}.",
+}
+SORT_WORDS = {
+    "name": ("state name", "A to Z", "Z to A"),
+    "code": ("state code", "A to Z", "Z to A"),
+    "rank": ("rank", "first to last", "last to first"),
+    "tier": ("tier", "A to Z", "Z to A"),
+    "mean": ("mean wage", "lowest first", "highest first"),
+    "median": ("median wage", "lowest first", "highest first"),
+    "p10": ("10th percentile wage", "lowest first", "highest first"),
+    "p25": ("25th percentile wage", "lowest first", "highest first"),
+    "p75": ("75th percentile wage", "lowest first", "highest first"),
+    "p90": ("90th percentile wage", "lowest first", "highest first"),
+    "employment": ("employment", "lowest first", "highest first"),
+}
+
+
+def sort_words(spec: list[tuple[str, bool]]) -> str:
+    """'mean wage, highest first' from a parsed sort (then ', then by ...' for further keys)."""
+    parts = []
+    for name, desc in spec:
+        words, up, down = SORT_WORDS.get(name, (name.replace("_", " "), "ascending", "descending"))
+        parts.append(f"{words}, {down if desc else up}")
+    return "; then by ".join(parts)
+
+
+def field_errors(exc: InvalidInput, given: dict[str, str | None]) -> dict[str, str]:
+    """{form field: what to tell the reader beside it} from an error's details (their 'parameter')."""
+    out: dict[str, str] = {}
+    for detail in exc.details:
+        for name in str(detail.get("parameter", "")).split(","):
+            name = name.strip()
+            if name not in given or name in out:
+                continue
+            invalid = "allowed" in detail or detail.get("problem") not in (None, "conflict")
+            if invalid and name in FIELD_HINTS:
+                out[name] = FIELD_HINTS[name]
+            elif invalid:
+                out[name] = "Not one of the choices; pick one from the list."
+            else:
+                out[name] = exc.message
+    return out
 
 
 def parse_profile(raw: dict[str, str | None]) -> dict[str, Any]:
@@ -33,7 +87,7 @@ def choices(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "occupations": [
             {"code": o["soc_code"], "label": f"{o['title']} ({o['soc_code']})"}
-            for o in sorted(snapshot.occupation_by_code.values(), key=lambda o: o["soc_code"])
+            for o in embed_service.occupations_with_official_figures(snapshot)
         ],
         "states": [
             {"code": a["code"], "label": a["name"]}
@@ -77,28 +131,54 @@ def _percentiles(snapshot: Snapshot, *, occupation: str, area: dict[str, Any]) -
     return {**body, "note": note, "chart_query": ""}
 
 
+def _known_area(snapshot: Snapshot, raw: dict[str, str | None]) -> dict[str, str | None]:
+    """The state and metro of a rejected profile that are known codes (the rest may be what is wrong)."""
+    state, metro = (raw.get("state") or "").strip().upper(), (raw.get("metro") or "").strip()
+    known_state = state if state in snapshot.states_by_code else None
+    known_metro = metro if metro in snapshot.metros_by_code else None
+    if (
+        known_state
+        and known_metro
+        and known_state not in (snapshot.metros_by_code[known_metro]["principal_states"] or [])
+    ):
+        return {}
+    return {"state": known_state, "metro": known_metro}
+
+
 def explorer_view(
     snapshot: Snapshot, *, occupation: str, raw_profile: dict[str, str | None], sort: str | None
 ) -> dict[str, Any]:
     """The whole page's data; a bad profile becomes a message on the page, not an error page."""
-    sort = sort or DEFAULT_SORT
-    spec = parse_sort(sort, wages.AREA_SORT_KEYS)
-    wages.resolve_occupation(snapshot, code=occupation)
+    sort_note = None
+    try:
+        spec = parse_sort(sort or DEFAULT_SORT, wages.AREA_SORT_KEYS)
+        sort = sort or DEFAULT_SORT
+    except InvalidQuery:
+        # Only a hand-edited address gets here (the page's own links are valid): say so, sort as usual.
+        sort_note = "The order asked for in the address is not one this table knows"
+        sort, spec = DEFAULT_SORT, parse_sort(DEFAULT_SORT, wages.AREA_SORT_KEYS)
     estimate = error = None
+    errors: dict[str, str] = {}
+    if occupation not in {o["soc_code"] for o in embed_service.occupations_with_official_figures(snapshot)}:
+        # Flagged on its field; the page shows the default occupation meanwhile.
+        errors["occupation"] = "Not one of the choices; pick one from the list."
+        occupation = DEFAULT_OCCUPATION
     profile: dict[str, Any] = {}
-    if occupation != DEFAULT_OCCUPATION:
-        # The bands and premiums the method uses describe medical coders; nothing estimates other jobs.
-        error = (
-            f"Estimates exist for SOC {DEFAULT_OCCUPATION} only: the experience bands and premiums they use "
-            "come from sources about medical coders. The percentiles and state wages below are for "
-            f"SOC {occupation}."
-        )
-    else:
-        try:
-            profile = parse_profile(raw_profile)
+    official = None
+    try:
+        profile = parse_profile(raw_profile)
+        if occupation == DEFAULT_OCCUPATION:
             estimate = estimate_service.estimate_one(snapshot, **profile)
-        except InvalidInput as exc:
-            error = exc.message
+        else:
+            # The bands and premiums the method uses describe medical coders: other jobs get the area's
+            # official range, as the card shows it.
+            occ = snapshot.occupation_by_code[occupation]
+            official = embed_service.official_card(snapshot, occupation=occ, profile=profile)
+    except InvalidInput as exc:
+        error = exc.message
+        errors.update(field_errors(exc, raw_profile))
+    except NotFound as exc:
+        error = exc.message
     envelope, items = wages.list_states(snapshot, occupation=occupation, release=None)
     states = apply_sort(items, spec, wages.AREA_SORT_KEYS)
     states_prov = wages.list_provenance(snapshot, items=states)
@@ -113,16 +193,25 @@ def explorer_view(
         "occupation": occupation,
         "raw": raw_profile,
         "sort": sort,
+        "sort_words": sort_words(spec),
+        "sort_note": sort_note,
         "chart_sort": chart_sort,
         "choices": choices(snapshot),
         "estimate": estimate,
+        "official": official,
         "card": card,
         "error": error,
+        "field_errors": errors,
         # The estimate's echo holds the codes /estimate accepted; a rejected profile shows national figures.
         "percentiles": _percentiles(
-            snapshot, occupation=occupation, area=estimate["profile"] if estimate else {}
+            snapshot,
+            occupation=occupation,
+            area=estimate["profile"]
+            if estimate
+            else (profile if official else _known_area(snapshot, raw_profile)),
         ),
         "states": states,
+        "release_labels": {key: r["label"] for key, r in snapshot.release_by_key.items()},
         "states_source": fmt.source_line(states_prov["releases"], states_prov["sources"]),
         "occupation_title": envelope["occupation"]["title"],
         "data_version": snapshot.version,

@@ -6,6 +6,8 @@ from pydantic import BaseModel
 
 from app.errors import ServiceUnavailable
 from app.listing import json_response
+from app.observability.shutdown import drain
+from app.observability.stack import refreshed
 from app.schemas import ErrorResponse
 
 router = APIRouter(tags=["health"])
@@ -30,12 +32,19 @@ async def healthz() -> Response:
 @router.get(
     "/readyz",
     response_model=Ready,
-    responses={503: {"model": ErrorResponse, "description": "Database unreachable or not seeded"}},
+    responses={
+        503: {
+            "model": ErrorResponse,
+            "description": "Database unreachable or not seeded, or the process is shutting down",
+        }
+    },
 )
 def readyz(request: Request) -> Response:
-    """Ready when the database answers and holds seeded data; 503 otherwise."""
+    """Ready when the database answers and holds seeded data and the process is not draining; else 503."""
+    if drain.draining.is_set():
+        raise ServiceUnavailable("Shutting down: finishing the requests in flight; send new ones elsewhere.")
     store = request.app.state.store
-    store.refresh()
+    refreshed(store, reloaded=store.refresh())
     snapshot = store.snapshot
     if not store.database_ok:
         raise ServiceUnavailable(f"Database unreachable ({store.last_error}).")

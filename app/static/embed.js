@@ -8,6 +8,8 @@
  *  data-retirement-match-pct; plus data-theme="light|dark|auto", data-compact="true",
  *  data-brand="#RRGGBB" (or the CSS custom property --wage-range-brand on the element or a parent),
  *  data-fallback="text shown when the card cannot be shown".
+ *  Badge mode: data-compare-low and data-compare-high (a posted pay range; data-compare-unit="hourly" for
+ *  an hourly one) show where the range sits among the area's official percentiles instead of the range.
  *  The API origin is taken from this script's own src. Nothing here can throw into the host page.
  *  It also sizes iframe cards (<iframe src=".../embed/wage-range?...">) from the height they post.
  */
@@ -17,7 +19,8 @@
     occupation: "occupation", state: "state", metro: "metro", years: "years", level: "level",
     certifications: "certifications", education: "education", setting: "setting",
     specialty: "specialty", hoursPerYear: "hours_per_year",
-    retirementMatchPct: "retirement_match_pct", theme: "theme", compact: "compact", brand: "brand"
+    retirementMatchPct: "retirement_match_pct", theme: "theme", compact: "compact", brand: "brand",
+    compareLow: "compare_low", compareHigh: "compare_high", compareUnit: "compare_unit"
   };
   var DEFAULT_FALLBACK = "Wage data are unavailable right now.";
   var TIMEOUT_MS = 8000;
@@ -194,7 +197,19 @@
       }
     } catch (err) { /* never throw into the host page */ }
   }
+  // Cards that loaded before this script posted their height to no one: ask them again.
+  function measureFrames() {
+    try {
+      var origin = new URL(base).origin;
+      var frames = document.getElementsByTagName("iframe");
+      for (var i = 0; i < frames.length; i++) {
+        if (frames[i].src.indexOf(base + "/embed/wage-range") !== 0 || !frames[i].contentWindow) continue;
+        frames[i].contentWindow.postMessage({ type: "wage-range:measure" }, origin);
+      }
+    } catch (err) { /* never throw into the host page */ }
+  }
   try { window.addEventListener("message", onMessage); } catch (e) { /* optional */ }
+  if (base) measureFrames();
 
   window.SalaryWageRange = { scan: scan, base: base };
 

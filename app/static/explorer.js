@@ -33,6 +33,25 @@
     }
   }
 
+  // The server flags a rejected field in its form; copy those flags onto the live form (not the values).
+  function flagFields(doc) {
+    var marks = doc.querySelectorAll("#profile .field-error");
+    for (var i = 0; i < marks.length; i++) {
+      var live = document.getElementById(marks[i].id);
+      var control = document.getElementById(marks[i].id.replace(/-error$/, ""));
+      if (!live || !control) continue;
+      live.textContent = marks[i].textContent;
+      live.hidden = marks[i].hidden;
+      if (marks[i].hidden) {
+        control.removeAttribute("aria-invalid");
+        control.removeAttribute("aria-describedby");
+      } else {
+        control.setAttribute("aria-invalid", "true");
+        control.setAttribute("aria-describedby", marks[i].id);
+      }
+    }
+  }
+
   function load(url) {
     var mine = ++seq;
     var results = document.getElementById("results");
@@ -57,6 +76,7 @@
           return;
         }
         results.replaceWith(fresh);
+        flagFields(doc);
         history.replaceState(null, "", url);
         status.textContent = "Updated.";
       })

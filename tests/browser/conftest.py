@@ -155,6 +155,8 @@ CARDS_PAGE = """<!doctype html>
   height="60"></iframe>
 <iframe id="f-occ" src="{api}/embed/wage-range?occupation=43-3021&amp;state=TX&amp;years=3"
   title="Pay range, billing clerks" width="440" height="60"></iframe>
+<iframe id="f-zero" src="{api}/embed/wage-range?state=TX" title="Pay range, opens when it loads"
+  width="440" height="0"></iframe>
 <div id="w-occ" data-wage-range data-occupation="29-9021" data-state="CA">Pay range loading</div>
 <div id="w-brand" data-wage-range data-state="TX" data-brand="#b5179e"></div>
 <div id="w-css" data-wage-range data-state="TX"></div>
@@ -207,6 +209,8 @@ COMPACT_PAGE = """<!doctype html>
   width="440" height="150"></iframe>
 <iframe id="c-long" src="{api}/embed/wage-range?occupation=11-9111&amp;metro=41940&amp;compact=true"
   title="Pay range" width="440" height="150"></iframe>
+<iframe id="c-bad" src="{api}/embed/wage-range?state=ZZ&amp;compact=true" title="Pay range"
+  width="440" height="150"></iframe>
 <iframe id="c-occ"
   src="{api}/embed/wage-range?occupation=43-3021&amp;state=TX&amp;compact=true&amp;theme=dark"
   title="Pay range" width="440" height="150"></iframe>

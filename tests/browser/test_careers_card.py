@@ -1,5 +1,6 @@
 """The career-outcomes card in an iframe on another origin, in headless Chromium: the /careers figures,
-no sideways scroll at phone width, and theme=auto following the reader's colour scheme."""
+no sideways scroll at phone width, theme=auto following the reader's colour scheme, and the frame sized
+from the height the card posts."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -8,16 +9,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser.conftest import ApiServer, StaticHost
+from tests.browser.conftest import RESIZE_SNIPPET, ApiServer, StaticHost
 
 pytestmark = pytest.mark.browser
 
 CAREERS_HOST = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>HIM program</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <style>body {{ margin: 8px; font-family: Georgia, serif; }} td {{ color: red !important; }}</style></head>
-<body><h1>Health Information Management, A.A.S.</h1>
+<body>{snippet}<h1>Health Information Management, A.A.S.</h1>
 <iframe id="careers" src="{api}/embed/careers?state=TX&amp;theme=auto" title="Career outcomes in Texas"
-  style="border:0;width:100%;height:1100px"></iframe></body></html>
+  style="border:0;width:100%;height:60px"></iframe></body></html>
 """
 
 
@@ -27,7 +28,8 @@ def usd(value: float) -> str:
 
 @pytest.fixture
 def careers_host(api: ApiServer, tmp_path: Path):
-    (tmp_path / "index.html").write_text(CAREERS_HOST.format(api=api.base), encoding="utf-8")
+    snippet = RESIZE_SNIPPET.replace("{api}", api.base)
+    (tmp_path / "index.html").write_text(CAREERS_HOST.format(api=api.base, snippet=snippet), encoding="utf-8")
     server = StaticHost(tmp_path)
     try:
         yield server
@@ -65,5 +67,9 @@ def test_careers_card_in_an_iframe(
     assert bg == ("rgb(22, 27, 34)" if scheme == "dark" else "rgb(255, 255, 255)")
     color = frame.locator("td").first.evaluate("el => getComputedStyle(el).color")
     assert not re.fullmatch(r"rgb\(255, 0, 0\)", color)
+    # The card posts its height and the README's host snippet applies it (60 px in the host's markup).
+    page.wait_for_function("document.getElementById('careers').getBoundingClientRect().height > 60")
+    height = page.locator("#careers").evaluate("el => el.getBoundingClientRect().height")
+    assert abs(height - frame.locator("body").evaluate("el => el.getBoundingClientRect().height")) <= 2
     page.screenshot(path=str(artifacts / f"careers-card-{width}-{scheme}.png"), full_page=True)
     assert page.page_errors == []

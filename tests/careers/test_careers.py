@@ -104,7 +104,7 @@ def test_card_shows_the_same_figures_each_footnoted(client: TestClient):
     r = client.get("/embed/careers?state=TX")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     html = r.text
-    assert "<script" not in html and not re.search(r"<h[1-6]", html)
+    assert html.count("<script") == 1 and "wage-range:height" in html and not re.search(r"<h[1-6]", html)
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "default-src 'none'" in r.headers["content-security-policy"]
     text = unescape(html)
@@ -122,6 +122,25 @@ def test_card_shows_the_same_figures_each_footnoted(client: TestClient):
         assert any(item["median"]["citation"] in c for c in cites)
     assert any("often exceeding $100,000 annually" in c for c in cites)
     assert 'class="cc cc-light"' in html
+    # The steps in words, on the wage card's human page (same origin as the card).
+    link = re.search(r'<a href="([^"]+)"[^>]*>How the ranges by experience are estimated</a>', html)
+    method = link.group(1)
+    assert unescape(method) == "/embed/wage-range/method?level=entry&state=TX"
+    page = client.get(unescape(method))
+    assert page.status_code == 200 and "Texas" in page.text
+
+
+def test_the_nation_by_default(client: TestClient):
+    """No area: the article's bands as they are (no location factor), the ladder's national medians."""
+    body = client.get("/careers").json()
+    assert body["area"]["code"] == "US"
+    for step, (_, low, high) in zip(body["progression"], BANDS, strict=True):
+        assert (step["hourly"]["low"], step["hourly"]["high"]) == (low, high)
+        assert [c["source"] for c in step["citations"]] == ["article"]
+    for item in body["ladder"]:
+        number, row = seed_row("U.S.", item["occupation"]["soc_code"])  # type: ignore[misc]
+        assert item["median"]["annual"] == float(row["A_MEDIAN"])
+        assert f"row {number}: U.S." in item["median"]["citation"]
 
 
 @pytest.mark.parametrize("theme", ["dark", "auto"])
@@ -143,6 +162,11 @@ def test_card_themes(client: TestClient, theme: str):
 def test_bad_input_uses_the_one_error_shape(
     client: TestClient, path: str, query: str, status: int, words: str
 ):
-    r = client.get(f"{path}?{query}")
+    r = client.get(f"{path}?{query}", headers={"Accept": "application/json"})
     assert r.status_code == status
     assert words in r.json()["error"]["message"]
+    if path.startswith("/embed/"):
+        # Inside the iframe the reader gets a small HTML card, the API's words for the site owner.
+        card = client.get(f"{path}?{query}")
+        assert card.status_code == status and card.headers["content-type"].startswith("text/html")
+        assert words in unescape(card.text) and "wr-error" in card.text

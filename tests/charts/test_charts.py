@@ -111,4 +111,4 @@ def test_charts_are_inert_and_cacheable(client: TestClient):
 def test_chart_errors_use_the_one_error_shape(client: TestClient, path: str, status: int):
     r = client.get(path)
     assert r.status_code == status
-    assert set(r.json()["error"]) == {"status", "type", "message", "details"}
+    assert set(r.json()["error"]) == {"status", "type", "message", "details", "request_id"}

@@ -153,7 +153,7 @@ def test_bad_input_uses_the_one_error_shape(client: TestClient, query: str, stat
     r = client.get(f"/compare?{query}")
     assert r.status_code == status
     error = r.json()["error"]
-    assert set(error) == {"status", "type", "message", "details"} and error["status"] == status
+    assert set(error) == {"status", "type", "message", "details", "request_id"} and error["status"] == status
     assert words in error["message"]
 
 
@@ -177,3 +177,16 @@ def test_top_coded_boundary_is_said_to_be_top_coded(fresh_database: str):
     assert body["high"]["top_coded"] is True and "$239,200" in body["high"]["note"]
     assert "at or above BLS's top-coded wage" in body["summary"]
     assert body["release"]["key"] == "bls-oews-2023-05-state"
+
+
+def test_two_published_points_with_one_value_give_the_lower_percentile(client: TestClient):
+    """Delaware, 29-9021: BLS prints the same median and p75 ($68,890 a year); the value gets 50."""
+    _, de = seed_row("Delaware", "29-9021")
+    assert de["A_MEDIAN"] == de["A_PCT75"]
+    value = float(de["A_MEDIAN"])
+    body = client.get(f"/compare?occupation=29-9021&state=DE&low={value}&high={value + 100}").json()
+    assert body["low"]["percentile"] == 50 and body["low"]["between"] == ["median", "median"]
+    # Just above it, the value lies between p75 and p90.
+    assert body["high"]["between"] == ["p75", "p90"]
+    expected = 75 + 15 * 100 / (float(de["A_PCT90"]) - value)
+    assert body["high"]["percentile"] == pytest.approx(expected, abs=0.05)

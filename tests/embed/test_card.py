@@ -9,6 +9,8 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import make_client
+
 EN_DASH = "\u2013"
 PROFILES = [
     "state=NJ&years=3",
@@ -182,7 +184,7 @@ def test_card_for_another_occupation_shows_the_areas_official_range(client: Test
 
 
 AMOUNT = r"\$[\d,]+(?:\.\d\d)?\+?"
-WITH_UNIT = rf"{AMOUNT}(?: (?:\u2013|to) {AMOUNT})?(?: an hour| a year|/hr|/yr)"
+WITH_UNIT = rf"{AMOUNT}(?: (?:\u2013|to|and) {AMOUNT}(?: or more)?)?(?: an hour| a year|/hr|/yr)"
 
 
 def texts_of(html: str) -> list[str]:
@@ -232,9 +234,14 @@ def test_method_page_shows_the_estimates_steps_with_their_sources(client: TestCl
         1 + len(body["adjustments"]) + len(body["notes"]) + len(body["total_compensation"]["components"])
     )
     assert len(steps) == expected
+    assert f'<p class="summary">{body["summary"]}</p>' in html  # the estimate's own sentence, as is
     assert labels[body["base"]["release"]] in steps[0] and body["base"]["citation"][:80] in steps[0]
     for step, adj in zip(steps[1:], body["adjustments"], strict=False):
-        assert adj["explanation"] in step and adj["citation"][:80] in step
+        explanation = adj["explanation"]
+        for key, label in labels.items():
+            explanation = explanation.replace(f"release {key}", label)
+        assert explanation in step and adj["citation"][:80] in step
+        assert "release bls-" not in step
         assert all(labels[k] in step for k in adj["releases"])
     for step, note in zip(steps[1 + len(body["adjustments"]) :], body["notes"], strict=False):
         assert note["message"] in step
@@ -275,3 +282,44 @@ def test_card_and_embed_js_are_cacheable_and_cors(client: TestClient):
         assert r.headers["cache-control"].startswith("public, max-age=")
         again = client.get(path, headers={"If-None-Match": r.headers["etag"]})
         assert again.status_code == 304
+
+
+def test_card_when_the_data_are_not_loaded_is_a_small_card(empty_database: str):
+    """A database neither migrated nor seeded: every data route is a 503; the card says so in words."""
+    with make_client(empty_database) as c:
+        r = c.get("/embed/wage-range?state=TX&theme=dark")
+        assert r.status_code == 503 and r.headers["content-type"].startswith("text/html")
+        html = unescape(r.text)
+        assert "Pay range not available" in html and 'class="wr wr-dark wr-error"' in html
+        assert "Wage data are unavailable right now. Please try again later." in html
+        api = c.get("/embed/wage-range?state=TX", headers={"Accept": "application/json"})
+        assert api.status_code == 503 and api.json()["error"]["type"] == "service_unavailable"
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _ratio(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_card_text_colours_meet_wcag_aa_in_both_themes(client: TestClient):
+    """WCAG 2.x: text at least 4.5:1 on the card's background, in the served CSS of both themes (the
+    browser tests check the computed colours of every visible text too)."""
+    css = client.get("/embed/wage-range?theme=auto").text
+    themes = {
+        "light": re.search(r"\.wr-light,\.wr-auto\{([^}]*)\}", css).group(1),
+        "dark": re.search(r"\.wr-dark\{([^}]*)\}", css).group(1),
+        "auto-dark": re.search(r"prefers-color-scheme:dark\)\{\.wr-auto\{([^}]*)\}", css).group(1),
+    }
+    for name, block in themes.items():
+        colours = dict(re.findall(r"--wr-([a-z]+):(#[0-9a-f]{6})", block))
+        for text in ("fg", "muted", "link", "warn"):
+            assert _ratio(colours[text], colours["bg"]) >= 4.5, (name, text)

@@ -7,7 +7,7 @@ from app.estimate import service
 from app.estimate.schemas import EstimateList, EstimateResponse
 
 BLS = "bls-oews-2025-05"  # the seed's official BLS OEWS May 2025 figures
-ERROR_KEYS = {"status", "type", "message", "details"}
+ERROR_KEYS = {"status", "type", "message", "details", "request_id"}
 
 
 def ranges(body: dict) -> tuple[tuple[float, float, float], tuple[float, float, float]]:

@@ -92,7 +92,13 @@ def test_no_query_is_the_default_profile():
 )
 def test_deferred_requests_get_the_routes_errors(client: TestClient, path: str, status: int):
     r = client.get(path)
-    assert r.status_code == status and set(r.json()["error"]) == {"status", "type", "message", "details"}
+    assert r.status_code == status and set(r.json()["error"]) == {
+        "status",
+        "type",
+        "message",
+        "details",
+        "request_id",
+    }
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,11 @@
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from tests.conftest import make_client
 from tests.oews.conftest import FIXTURES, run_import
@@ -14,6 +16,13 @@ EN_DASH = "\u2013"
 
 def usd(value: float, places: str = "0.01") -> str:
     return f"${Decimal(repr(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP):,}"
+
+
+def in_words(explanation: str, body: dict) -> str:
+    """An explanation as the page words it: each 'release <key>' named by the release's label."""
+    for release in body["releases"]:
+        explanation = explanation.replace(f"release {release['key']}", release["label"])
+    return explanation
 
 
 def text_of(html: str, element_id: str) -> str:
@@ -33,7 +42,7 @@ def test_estimate_on_the_page_matches_estimate_json(client: TestClient, query: s
     assert text_of(html, "est-hourly") == f"{usd(h['low'])} {EN_DASH} {usd(h['high'])}{plus}"
     assert text_of(html, "est-annual") == f"{usd(a['low'], '1')} {EN_DASH} {usd(a['high'], '1')}{plus}"
     for adj in body["adjustments"]:
-        assert adj["explanation"].replace("'", "&#x27;") in html
+        assert in_words(adj["explanation"], body) in unescape(html)
     for note in body["notes"]:
         assert note["message"].replace("'", "&#x27;").replace('"', "&quot;")[:60] in html
     for step in body["progression"]:
@@ -82,11 +91,66 @@ def page_error(html: str) -> str:
     return found.group(1) if found else ""
 
 
-def test_bad_profile_is_explained_on_the_page(client: TestClient):
+def field_error(html: str, name: str) -> str | None:
+    """The message shown beside a form field, or None when the field is not flagged."""
+    control = re.search(rf'<(?:input|select) id="f-{name}"([^>]*)>', html)
+    assert control, name
+    message = re.search(rf'<p class="field-error" id="f-{name}-error"( hidden)?>([^<]*)</p>', html)
+    assert message, name
+    flagged = f'aria-invalid="true" aria-describedby="f-{name}-error"' in control.group(1)
+    assert flagged == (message.group(1) is None), name  # flagged exactly when its message shows
+    return unescape(message.group(2)) if flagged else None
+
+
+def test_bad_profile_is_flagged_in_the_field(client: TestClient):
     r = client.get("/?years=1&level=senior")
     assert r.status_code == 200
-    assert "contradict each other" in page_error(r.text)
-    assert "years: Input should be a valid integer" in page_error(client.get("/?years=abc").text)
+    assert "check Years of experience, Or experience level" in page_error(r.text)
+    for name in ("years", "level"):
+        assert "contradict each other" in field_error(r.text, name)
+    assert field_error(r.text, "state") is None
+    html = client.get("/?years=abc").text
+    assert field_error(html, "years") == "Enter whole years, from 0 to 50."
+    # The fields that are right still count: a good state keeps its percentiles beside a bad year.
+    assert "Percentile range: New Jersey" in client.get("/?years=abc&state=NJ").text
+    assert "Input should be" not in html  # the validator's words stay in the API
+    assert field_error(client.get("/?hours_per_year=0").text, "hours_per_year") == (
+        "Enter whole hours a year, from 1 to 4000."
+    )
+    assert field_error(client.get("/?retirement_match_pct=11").text, "retirement_match_pct") == (
+        "Enter a percentage from 0 to 10."
+    )
+    for query, name in (
+        ("state=zz", "state"),
+        ("education=phd", "education"),
+        ("certifications=XYZ", "certifications"),
+    ):
+        assert (
+            field_error(client.get(f"/?{query}").text, name)
+            == "Not one of the choices; pick one from the list."
+        )
+    both = client.get("/?state=NJ&metro=41940").text
+    assert "not in state NJ" in field_error(both, "state") and "not in state NJ" in field_error(both, "metro")
+    assert all(field_error(client.get("/?state=NJ&years=3").text, n) is None for n in ("years", "state"))
+
+
+def words(html: str) -> str:
+    """What a reader sees: the text without tags, styles or scripts, spaces collapsed."""
+    text = unescape(re.sub(r"<[^>]+>", "", re.sub(r"(?s)<(style|script)\b.*?</\1>", "", html)))
+    return " ".join(text.split())
+
+
+def test_labels_are_plain_words(client: TestClient):
+    text = words(client.get("/?state=NJ&years=3&certifications=CPC").text)
+    # No release keys, source keys or sort syntax in what a reader sees.
+    for release in client.get("/estimate?state=NJ&years=3&certifications=CPC").json()["releases"]:
+        if "-" in release["key"]:  # a key such as bls-oews-2025-05 (the key 'article' is a plain word)
+            assert release["key"] not in text
+    assert "bls-oews-" not in text and "source: bls" not in text and "-mean" not in text
+    assert "Sorted by mean wage, highest first" in text
+    assert "Source: BLS OEWS, May 2025 (official files" in text
+    assert "Sorted by state name, A to Z" in words(client.get("/?sort=name").text)
+    assert "Sorted by median wage, lowest first" in words(client.get("/?sort=median").text)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +191,60 @@ def test_another_occupation_gets_its_figures_and_no_coder_estimate(fresh_databas
     with make_client(fresh_database) as c:
         html = c.get("/?occupation=00-0000&years=3").text
         assert "All Occupations (SOC 00-0000)" in html
-        assert 'id="est-hourly"' not in html
-        assert "Estimates exist for SOC 29-2072 only" in page_error(html)
+        assert 'id="est-hourly"' not in html and not page_error(html)
+        # The nation's official 25th-75th percentile instead (national_M2023_dl.csv, 00-0000 row), and why.
+        assert text_of(html, "official-hourly") == f"$17.21 {EN_DASH} $36.62"
+        assert text_of(html, "official-annual") == f"$35,790 {EN_DASH} $76,170"
+        assert "median $23.11 an hour ($48,060 a year)" in html
+        assert "experience method applies to 29-2072" in unescape(text_of(html, "method-note"))
         coder = c.get("/?occupation=29-2072&years=3").text
         assert 'id="est-hourly"' in coder and not page_error(coder)
+
+
+@pytest.mark.parametrize("fresh_database", ["sqlite"], indirect=True)
+def test_occupation_list_shows_only_occupations_with_figures(fresh_database: str):
+    engine = create_engine(fresh_database)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO occupation (soc_code, title, aliases) "
+                "VALUES ('15-1252', 'Software Developers', '[]')"
+            )
+        )
+    engine.dispose()
+    with make_client(fresh_database) as c:
+        assert any(o["soc_code"] == "15-1252" for o in c.get("/occupations").json()["items"])
+        html = c.get("/").text
+        offered = re.findall(r'<option value="(\d\d-\d{4})"', html)
+        # The four occupations of the seed's official BLS extract (seed/oews/manifest.json), by code.
+        assert offered == ["11-9111", "29-2072", "29-9021", "43-3021"]
+        # The card refuses it the same way.
+        card = c.get("/embed/wage-range?occupation=15-1252")
+        assert card.status_code == 404 and "No official figures for occupation" in unescape(card.text)
+
+
+def test_another_seed_occupation_shows_its_areas_official_range(client: TestClient):
+    """BLS May 2025, Texas, 43-3021 Billing and Posting Clerks (all_data_M_2025_extract.csv line 180)."""
+    html = client.get("/?occupation=43-3021&state=TX&years=3").text
+    assert text_of(html, "official-hourly") == f"$18.51 {EN_DASH} $25.99"
+    assert text_of(html, "official-annual") == f"$38,500 {EN_DASH} $54,050"
+    assert "Pay range: Texas" in html and "Percentile range: Texas" in html
+    assert "experience method applies to 29-2072" in unescape(text_of(html, "method-note"))
+    assert field_error(client.get("/?occupation=43-3021&state=zz").text, "state") == (
+        "Not one of the choices; pick one from the list."
+    )
+
+
+@pytest.mark.parametrize("code", ["99-9999", "abc"])
+def test_an_unknown_occupation_is_flagged_in_its_field(client: TestClient, code: str):
+    r = client.get(f"/?occupation={code}&state=TX")
+    assert r.status_code == 200
+    assert field_error(r.text, "occupation") == "Not one of the choices; pick one from the list."
+    # Meanwhile the page shows the default occupation, selected in the list.
+    assert 'value="29-2072" selected' in r.text and 'id="est-hourly"' in r.text
+
+
+def test_an_unknown_sort_order_is_said_in_words(client: TestClient):
+    text = words(client.get("/?sort=-salary").text)
+    assert "The order asked for in the address is not one this table knows. Sorted by mean wage" in text
+    assert "Cannot sort by" not in text

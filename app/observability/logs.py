@@ -1,0 +1,95 @@
+"""Logging set-up: JSON lines (one object per line) or plain text, for the server and the CLI.
+
+Records carry their structured fields in ``extra={"fields": {...}}``; the request id comes from the
+request's context. Nothing here reads headers, so secrets cannot leak through it."""
+
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from app.config import Settings
+from app.observability.requestid import current_request_id
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id and the record's fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        doc: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = current_request_id.get()
+        if request_id is not None:
+            doc["request_id"] = request_id
+        fields = getattr(record, "fields", None)
+        if fields:
+            doc.update(fields)
+        if record.exc_info:
+            doc["exception"] = self.formatException(record.exc_info)
+        return orjson.dumps(doc, default=str).decode()
+
+
+class TextFormatter(logging.Formatter):
+    """``time level logger message key=value ...`` for a terminal."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        request_id = current_request_id.get()
+        fields = dict(getattr(record, "fields", None) or {})
+        if request_id is not None:
+            fields["request_id"] = request_id
+        if fields:
+            line += " " + " ".join(f"{k}={v}" for k, v in fields.items() if k != "event")
+        return line
+
+
+def use_json(settings: Settings) -> bool:
+    """JSON when asked, or on ``auto`` when stderr is not a terminal (a container, a pipe, a file)."""
+    if settings.log_format == "auto":
+        return not sys.stderr.isatty()
+    return settings.log_format == "json"
+
+
+def logging_config(settings: Settings) -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` dict: uvicorn's loggers and ours, through one stderr handler."""
+    formatter = "json" if use_json(settings) else "text"
+    level = settings.log_level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {"()": "app.observability.logs.JsonFormatter"},
+            "text": {"()": "app.observability.logs.TextFormatter"},
+        },
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": formatter, "stream": "ext://sys.stderr"}
+        },
+        "loggers": {
+            # uvicorn's own access log stays off: ours has the route template, the cache and the request id.
+            "uvicorn": {"handlers": [], "level": level, "propagate": True},
+            "uvicorn.error": {"handlers": [], "level": level, "propagate": True},
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        },
+        "root": {"handlers": ["stderr"], "level": level},
+    }
+
+
+def configure(settings: Settings) -> None:
+    """Apply ``logging_config`` in this process (the CLI's commands; ``serve`` passes it to uvicorn)."""
+    import logging.config
+
+    logging.config.dictConfig(logging_config(settings))
+
+
+def event(logger: logging.Logger, level: int, name: str, message: str, **fields: Any) -> None:
+    """Log an operational event (import, refresh, database fault) with its name and structured fields."""
+    logger.log(level, message, extra={"fields": {"event": name, **fields}})

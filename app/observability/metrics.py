@@ -1,0 +1,230 @@
+"""Prometheus metrics (prometheus-client), in its multiprocess mode when ``PROMETHEUS_MULTIPROC_DIR`` is set.
+
+Per-request figures go straight to prometheus-client. The edge's counters are plain integers on the hot path
+(a cache hit costs a few microseconds in all), added to the Prometheus counters by ``flush()``: at every
+scrape in the process that answers it, and at every data-refresh tick in every process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import time
+from typing import Any
+
+import orjson
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    multiprocess,
+)
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.errors import error_body
+
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+CACHE_KEY = "salary_api.cache"  # scope key: "hit" or "miss", read by the access log
+METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"})
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 30, 120)
+
+# The *_created series double the output and tell nothing a process-start time does not.
+disable_created_metrics()  # type: ignore[no-untyped-call]
+
+REQUESTS = Counter(
+    "salary_api_requests", "HTTP requests by method, route template and status", ["method", "route", "status"]
+)
+LATENCY = Histogram(
+    "salary_api_request_duration_seconds",
+    "Time from the request to the end of the answer, by route template",
+    ["route"],
+    buckets=LATENCY_BUCKETS,
+)
+CACHE_HITS = Counter("salary_api_cache_hits", "Answers sent from the response cache")
+CACHE_MISSES = Counter("salary_api_cache_misses", "Cacheable GETs the cache could not answer")
+CACHE_ADMISSIONS = Counter("salary_api_cache_admissions", "Answers admitted to the response cache")
+CACHE_EVICTIONS = Counter("salary_api_cache_evictions", "Answers evicted from the response cache")
+CACHE_BYTES = Gauge(
+    "salary_api_cache_bytes", "Memory held by the response cache", multiprocess_mode="livesum"
+)
+RATE_LIMITED = Counter("salary_api_rate_limited", "Requests refused with 429 by the per-client limit")
+DATA_VERSION = Gauge(
+    "salary_api_data_version", "Data version this process serves", multiprocess_mode="liveall"
+)
+DATA_REFRESHED = Gauge(
+    "salary_api_data_refresh_timestamp_seconds",
+    "Unix time of this process's last successful check of the database for a new data version",
+    multiprocess_mode="liveall",
+)
+DATA_RELOADS = Counter("salary_api_data_reloads", "In-memory data reloaded after a new data version")
+DATABASE_UP = Gauge(
+    "salary_api_database_up", "1 when the last check reached the database", multiprocess_mode="liveall"
+)
+IMPORT_RUNS = Counter("salary_api_import_runs", "OEWS import runs by outcome", ["status"])
+IMPORT_DURATION = Histogram(
+    "salary_api_import_duration_seconds",
+    "Duration of OEWS import runs",
+    buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800),
+)
+IMPORT_ROWS = Counter("salary_api_import_rows", "Rows loaded by OEWS imports")
+MEMORY = Gauge(
+    "salary_api_process_resident_memory_bytes", "Resident memory of the process", multiprocess_mode="liveall"
+)
+
+
+class EdgeCounts:
+    """The edge's counters as plain integers (incremented on the event loop only)."""
+
+    __slots__ = ("hits", "misses", "admissions", "evictions", "rate_limited", "cache_bytes")
+
+    def __init__(self) -> None:
+        self.hits = self.misses = self.admissions = self.evictions = self.rate_limited = 0
+        self.cache_bytes = 0
+
+
+edge = EdgeCounts()
+_flushed = EdgeCounts()
+_FLUSHED_COUNTERS = (
+    ("hits", CACHE_HITS),
+    ("misses", CACHE_MISSES),
+    ("admissions", CACHE_ADMISSIONS),
+    ("evictions", CACHE_EVICTIONS),
+    ("rate_limited", RATE_LIMITED),
+)
+
+
+# ---------------------------------------------------------------------------- hooks called by the edge
+def cache_hit(scope: Scope) -> None:
+    edge.hits += 1
+    scope[CACHE_KEY] = "hit"
+
+
+def cache_miss(scope: Scope) -> None:
+    edge.misses += 1
+    scope[CACHE_KEY] = "miss"
+
+
+def cache_admitted(cache_bytes: int) -> None:
+    edge.admissions += 1
+    edge.cache_bytes = cache_bytes
+
+
+def cache_evicted(cache_bytes: int) -> None:
+    edge.evictions += 1
+    edge.cache_bytes = cache_bytes
+
+
+def rate_limited() -> None:
+    edge.rate_limited += 1
+
+
+# ---------------------------------------------------------------------------- other recorders
+_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def record_request(method: str, route: str, status: int, seconds: float) -> None:
+    """Count one answered request and its duration (label children are looked up once)."""
+    key = (method, route, status)
+    pair = _children.get(key)
+    if pair is None:
+        label = method if method in METHODS else "other"
+        pair = (REQUESTS.labels(label, route, str(status)), LATENCY.labels(route))
+        _children[key] = pair
+    pair[0].inc()
+    pair[1].observe(seconds)
+
+
+def record_refresh(*, database_ok: bool, version: int | None, reloaded: bool) -> None:
+    """The outcome of one data-refresh check."""
+    DATABASE_UP.set(1 if database_ok else 0)
+    if database_ok:
+        DATA_REFRESHED.set(time.time())
+    if version is not None:
+        DATA_VERSION.set(version)
+    if reloaded:
+        DATA_RELOADS.inc()
+
+
+def record_import(*, status: str, seconds: float, rows: int) -> None:
+    """One import run: its outcome (created, extended, replaced, unchanged or failed), time and rows."""
+    IMPORT_RUNS.labels(status).inc()
+    IMPORT_DURATION.observe(seconds)
+    IMPORT_ROWS.inc(rows)
+
+
+def resident_bytes() -> int:
+    """Resident memory now (Linux), else the peak the OS reports."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def flush() -> None:
+    """Move the edge's integers into the Prometheus counters, and sample memory."""
+    for name, counter in _FLUSHED_COUNTERS:
+        delta = getattr(edge, name) - getattr(_flushed, name)
+        if delta:
+            counter.inc(delta)
+            setattr(_flushed, name, getattr(edge, name))
+    CACHE_BYTES.set(edge.cache_bytes)
+    MEMORY.set(resident_bytes())
+
+
+def render() -> bytes:
+    """The text exposition: this process's metrics, or every live process's in multiprocess mode."""
+    flush()
+    if MULTIPROCESS:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)
+
+
+def process_exiting() -> None:
+    """Drop this process's live gauges from the shared directory (multiprocess mode)."""
+    if MULTIPROCESS:
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+
+class MetricsEndpoint:
+    """Serves ``GET <path>`` ahead of the edge, so scrapes are never rate limited or cached."""
+
+    def __init__(self, app: ASGIApp, *, path: str) -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        extra: list[tuple[bytes, bytes]] = []
+        if scope["method"] not in ("GET", "HEAD"):
+            status, error = 405, ("method_not_allowed", f"Method {scope['method'][:20]} is not allowed here.")
+            extra = [(b"allow", b"GET, HEAD")]
+        elif scope["query_string"]:
+            status, error = 400, ("invalid_query", f"{self.path} takes no query parameters.")
+        else:
+            status, error = 200, None
+        if error is None:
+            body = await asyncio.to_thread(render)
+            content_type = CONTENT_TYPE_LATEST.encode()
+        else:
+            body = orjson.dumps(error_body(status, *error))
+            content_type = b"application/json"
+        headers = [
+            (b"content-type", content_type),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-store"),
+            (b"x-content-type-options", b"nosniff"),
+            *extra,
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})

@@ -1,0 +1,40 @@
+"""Route templates for metric labels and log lines: ``/states/{code}``, never ``/states/NJ``."""
+
+import re
+from typing import Any
+
+from fastapi.routing import iter_route_contexts
+
+UNMATCHED = "unmatched"
+MAX_REMEMBERED = 10_000
+
+
+class RouteTemplates:
+    """Maps a request path to the template of the route that serves it, remembering recent answers."""
+
+    def __init__(self, routes: list[Any]) -> None:
+        self.patterns: list[tuple[re.Pattern[str], str]] = []
+        for route in iter_route_contexts(routes):
+            regex = getattr(route, "path_regex", None)
+            path = getattr(route, "path", None)
+            if regex is None or path is None:
+                continue
+            # A mount (static files) matches everything under it: one label for all of it.
+            template = path if getattr(route, "endpoint", None) is not None else f"{path}/{{path}}"
+            self.patterns.append((regex, template))
+        self.known: dict[str, str] = {}
+
+    def add(self, path: str) -> None:
+        """A path served outside the router (``/metrics``), labelled as itself."""
+        self.patterns.insert(0, (re.compile(f"^{re.escape(path)}$"), path))
+
+    def template(self, path: str) -> str:
+        """The route template, or ``unmatched`` (a 404) so unknown paths share one label."""
+        found = self.known.get(path)
+        if found is not None:
+            return found
+        found = next((t for regex, t in self.patterns if regex.match(path)), UNMATCHED)
+        if len(self.known) >= MAX_REMEMBERED:
+            self.known.clear()
+        self.known[path] = found
+        return found

@@ -1,0 +1,54 @@
+"""The observability layers around the edge, and what each data-refresh check records."""
+
+import logging
+import weakref
+from typing import Any
+
+from starlette.types import ASGIApp
+
+from app.config import Settings
+from app.observability import metrics
+from app.observability.access import AccessMiddleware
+from app.observability.logs import event
+from app.observability.metrics import MetricsEndpoint
+from app.observability.requestid import RequestIdMiddleware
+from app.observability.routes import RouteTemplates
+
+
+def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates) -> ASGIApp:
+    """Outermost first: the request id, then timing and logging, then /metrics (ahead of the rate limit)."""
+    if settings.metrics_path:
+        app = MetricsEndpoint(app, path=settings.metrics_path)
+        routes.add(settings.metrics_path)
+    app = AccessMiddleware(app, routes=routes, sample=settings.access_log_sample)
+    return RequestIdMiddleware(app)
+
+
+log = logging.getLogger("salary_api")
+
+
+# The database state each store was last seen in, so a fault and its recovery are logged once each
+# (whoever ran the check: the refresh loop or /readyz).
+_last_seen: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def refreshed(store: Any, *, reloaded: bool) -> None:
+    """Record one data-refresh check: metrics, and a log event on a reload or a database fault."""
+    was_ok = _last_seen.get(store, True)
+    _last_seen[store] = store.database_ok
+    version = store.snapshot.version if store.snapshot is not None else None
+    metrics.record_refresh(database_ok=store.database_ok, version=version, reloaded=reloaded)
+    metrics.flush()
+    if reloaded:
+        event(log, logging.INFO, "data_reloaded", "data reloaded", data_version=version)
+    if was_ok and not store.database_ok:
+        event(
+            log,
+            logging.ERROR,
+            "database_unreachable",
+            "database unreachable",
+            error=store.last_error,
+            data_version=version,
+        )
+    elif not was_ok and store.database_ok:
+        event(log, logging.WARNING, "database_reachable", "database reachable again", data_version=version)
