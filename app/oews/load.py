@@ -164,6 +164,8 @@ def import_oews(
     release key of its own, so a later import of BLS's complete file of the same period is a release of
     its own instead of a conflict."""
     name = path.name
+    if path.is_dir():
+        raise ImportFailed(f"{path}: a directory, not a file; give the path of the download file itself.")
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file.")
     chosen_groups = frozenset(g.strip().lower() for g in groups if g.strip())
