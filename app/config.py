@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "text", "json"] = Field(
         default="auto",
         description="`json`: one JSON object per line; `text`: plain lines; `auto`: text on a terminal, "
-        "JSON otherwise. Applies to `salary-api serve` and the CLI.",
+        "JSON otherwise. For `salary-api serve`; `import-oews` logs its run as JSON only with `json`.",
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Lowest level written to the log."

@@ -11,6 +11,10 @@ from app.db import metadata  # noqa: F401  (installs the naming convention befor
 STATISTICS = ("p10", "p25", "median", "p75", "p90", "mean")
 # A full-time year: BLS annualises hourly wages at 2,080 hours.
 HOURS_PER_YEAR = 2080
+# The largest wage accepted or served. BLS top-codes its percentiles at $115.00 an hour ($239,200 a year,
+# May 2025) and its highest mean is under $500 an hour; anything far above is a broken file, not a wage.
+MAX_HOURLY_WAGE = 1000.0
+MAX_ANNUAL_WAGE = MAX_HOURLY_WAGE * HOURS_PER_YEAR
 
 
 class AreaType(StrEnum):

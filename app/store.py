@@ -5,6 +5,7 @@ first request (see ``Snapshot.occupation_figures``); it runs in a worker thread,
 from __future__ import annotations
 
 import json
+import logging
 import math
 import threading
 import time
@@ -20,6 +21,8 @@ from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
 from app.models import (
+    MAX_ANNUAL_WAGE,
+    MAX_HOURLY_WAGE,
     STATISTICS,
     Area,
     AreaEmployment,
@@ -55,6 +58,10 @@ _EMPLOYMENT_BIT = 1 << (_STAT_BITS * len(STATISTICS))
 _RELEASE_SHIFT = 32
 _AREA_MASK = (1 << _RELEASE_SHIFT) - 1
 NAN = math.nan
+# Per packed wage value (hourly, annual of each statistic): the largest served. A database written before
+# the importer refused such values may hold them (or NaN); they are not passed on to break a page.
+_WAGE_BOUNDS = (MAX_HOURLY_WAGE, MAX_ANNUAL_WAGE) * len(STATISTICS)
+log = logging.getLogger(__name__)
 
 
 class DataUnavailable(Exception):
@@ -89,7 +96,7 @@ class OccupationFigures:
         """``wage_cells``: rows of ``wage_cells_query``; ``employment_rows``: (release_id, area_id,
         *EMPLOYMENT_FIELDS); both ordered by release and area."""
         width = 2 * len(STATISTICS)
-        wages = {(r[0] << _RELEASE_SHIFT) | r[1]: r for r in wage_cells}
+        wages = {(r[0] << _RELEASE_SHIFT) | r[1]: r for r in wage_cells if _plausible(r, width)}
         employment = {(r[0] << _RELEASE_SHIFT) | r[1]: r for r in employment_rows}
         self.keys = array("q", sorted(wages.keys() | employment.keys()))
         self.wages = array("d")
@@ -165,6 +172,16 @@ class OccupationFigures:
         width = len(EMPLOYMENT_FIELDS)
         values = self.employment[width * i : width * (i + 1)].tolist()
         return {f: None if v != v else v for f, v in zip(EMPLOYMENT_FIELDS, values, strict=True)}
+
+
+def _plausible(cell: Sequence[Any], width: int) -> bool:
+    """Whether every wage of a cell is within the bounds; a cell with one outside is not served at all
+    (as if BLS had published no wages there), with a warning, so no page meets half a cell."""
+    for value, bound in zip(cell[2 : 2 + width], _WAGE_BOUNDS, strict=True):
+        if value is not None and not 0.0 <= value <= bound:
+            log.warning("release %s, area %s: implausible wage %r not served", cell[0], cell[1], value)
+            return False
+    return True
 
 
 def wage_cells_query() -> Any:

@@ -25,6 +25,7 @@ def main() -> None:
     url = sys.argv[1]
     port = sys.argv[2] if len(sys.argv) > 2 else "8765"
     env = {**os.environ, "DATABASE_URL": url, "PORT": port, "SALARY_API_RATE_LIMIT_PER_MINUTE": "0"}
+    env["SALARY_API_SHUTDOWN_DRAIN"] = "0"
     server = subprocess.Popen([str(Path(sys.executable).with_name("salary-api")), "serve"], env=env)
     base = f"http://127.0.0.1:{port}"
 

@@ -56,6 +56,7 @@ def run(url: str, requests: int, port: str, trusted: str) -> None:
         "PORT": port,
         "SALARY_API_RATE_LIMIT_PER_MINUTE": "6000",
         "SALARY_API_TRUSTED_PROXIES": trusted,
+        "SALARY_API_SHUTDOWN_DRAIN": "0",
     }
     server = subprocess.Popen([str(Path(sys.executable).with_name("salary-api")), "serve"], env=env)
     base = f"http://127.0.0.1:{port}"

@@ -1,15 +1,19 @@
 """Import benchmark: a generated all-data-like OEWS CSV of ~400,000 rows into a fresh database.
 
 Run with ``python -m bench.import_bench [--rows N] [--xlsx]``. Uses SQLite, plus PostgreSQL when
-TEST_DATABASE_URL is set. Prints seconds and rows per second; asserts nothing.
+TEST_DATABASE_URL is set. Prints seconds, rows per second and the peak RSS of the importing process (each
+import runs in a fresh child process, which also counts its own children, e.g. the XLSX reader); asserts
+nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import os
 import random
+import resource
 import tempfile
 import time
 import uuid
@@ -176,17 +180,25 @@ def scratch_postgres(admin_url: str, prefix: str = "import_bench") -> Iterator[s
         admin.dispose()
 
 
-def bench(url: str, path: Path, label: str) -> None:
-    migrate_and_seed(url)
+def _timed_import(url: str, path: Path) -> tuple[float, int, int, int, int]:
+    """(seconds, rows read, rows loaded, wage figures, peak RSS in MB of this process and its children)."""
     engine = make_engine(url)
     started = time.perf_counter()
     report = import_oews(engine, path=path)
     seconds = time.perf_counter() - started
     engine.dispose()
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return seconds, report.rows_read, report.rows_loaded, report.wage_figures, peak // 1024
+
+
+def bench(url: str, path: Path, label: str) -> None:
+    migrate_and_seed(url)
+    # A fresh process per import, so its peak RSS is the import's alone.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        seconds, read, loaded, wage_figures, peak = pool.apply(_timed_import, (url, path))
     print(
-        f"{label:<22} {seconds:7.2f} s  {report.rows_read / seconds:9,.0f} rows/s  "
-        f"({report.rows_read:,} rows read, {report.rows_loaded:,} loaded, "
-        f"{report.wage_figures:,} wage figures)"
+        f"{label:<22} {seconds:7.2f} s  {read / seconds:9,.0f} rows/s  peak {peak:,} MB  "
+        f"({read:,} rows read, {loaded:,} loaded, {wage_figures:,} wage figures)"
     )
 
 

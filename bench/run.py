@@ -5,8 +5,8 @@ One command does all of it:
 1. builds a migrated and seeded SQLite database in a temporary directory;
 2. starts the real API (``app.main:create_app``) on 127.0.0.1 with production settings: uvicorn with the
    asyncio loop and httptools, one worker, access log off. ``SALARY_API_RATE_LIMIT_PER_MINUTE=0``
-   because every wrk connection comes from one address and the per-client limit would answer 429s;
-   that is the only setting that differs from production;
+   because every wrk connection comes from one address and the per-client limit would answer 429s,
+   and ``SALARY_API_SHUTDOWN_DRAIN=0`` (stopping is not measured); nothing else differs from production;
 3. fetches the real responses and starts the floor (``bench/floor.py``), a bare ASGI app that returns the
    same bytes, under the same uvicorn settings;
 4. drives each endpoint, then the floor for the same endpoint, with wrk (2 threads, 64 connections);
@@ -618,7 +618,13 @@ def server_env(database_url: str | None = None) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("SALARY_API_") and k != "DATABASE_URL"}
     if database_url is None:
         return base
-    return {**base, "DATABASE_URL": database_url, "SALARY_API_RATE_LIMIT_PER_MINUTE": "0"}
+    # No load balancer to wait for on SIGTERM: the drain would only delay the end of the bench.
+    return {
+        **base,
+        "DATABASE_URL": database_url,
+        "SALARY_API_RATE_LIMIT_PER_MINUTE": "0",
+        "SALARY_API_SHUTDOWN_DRAIN": "0",
+    }
 
 
 @contextlib.contextmanager

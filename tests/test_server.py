@@ -25,6 +25,7 @@ def serve(database_url: str, tmp_path: Path, **settings: str) -> Iterator[str]:
     """`salary-api serve` on a free port with the given SALARY_API_* settings; yields its base URL."""
     port = free_port()
     env = {**os.environ, "SALARY_API_DATABASE_URL": database_url, "DATABASE_URL": database_url}
+    env["SALARY_API_SHUTDOWN_DRAIN"] = "0"  # no load balancer to wait for: stop at once
     env.update({f"SALARY_API_{name.upper()}": value for name, value in settings.items()})
     with (tmp_path / f"serve-{port}.log").open("wb") as log:
         proc = subprocess.Popen(

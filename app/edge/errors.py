@@ -5,6 +5,7 @@ import logging
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.edge.common import send_error
+from app.observability.requestid import request_id_header
 
 log = logging.getLogger("salary_api")
 
@@ -33,4 +34,6 @@ class ErrorShapeMiddleware:
             log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
             if started:
                 raise
-            await send_error(send, 500, "internal_error", "Internal error; it has been logged.")
+            await send_error(
+                send, 500, "internal_error", "Internal error; it has been logged.", extra=request_id_header()
+            )

@@ -338,7 +338,14 @@ def percentiles_panel(view: dict[str, Any]) -> str:
     )
     bar = ""
     lo, mid, hi = pct["p10"], pct["median"], pct["p90"]
-    if lo and mid and hi and hi["annual"] > lo["annual"]:
+    # BLS publishes some occupations (and some cells) hourly only: no annual figures, so no bar.
+    if (
+        lo
+        and mid
+        and hi
+        and None not in (lo["annual"], mid["annual"], hi["annual"])
+        and hi["annual"] > lo["annual"]
+    ):
         marker = round((mid["annual"] - lo["annual"]) / (hi["annual"] - lo["annual"]) * 100, 1)
         bar = (
             f'<div class="bar" role="img" aria-label="10th to 90th percentile: {_money(lo, "annual")} to '

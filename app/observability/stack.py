@@ -1,4 +1,4 @@
-"""The observability layers around the edge, and what each data-refresh check records."""
+"""The observability layer around the edge, and what each data-refresh check records."""
 
 import logging
 import weakref
@@ -8,20 +8,16 @@ from starlette.types import ASGIApp
 
 from app.config import Settings
 from app.observability import metrics
-from app.observability.access import AccessMiddleware
+from app.observability.access import ObserveMiddleware
 from app.observability.logs import event
-from app.observability.metrics import MetricsEndpoint
-from app.observability.requestid import RequestIdMiddleware
 from app.observability.routes import RouteTemplates
 
 
 def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates) -> ASGIApp:
-    """Outermost first: the request id, then timing and logging, then /metrics (ahead of the rate limit)."""
-    if settings.metrics_path:
-        app = MetricsEndpoint(app, path=settings.metrics_path)
-        routes.add(settings.metrics_path)
-    app = AccessMiddleware(app, routes=routes, sample=settings.access_log_sample)
-    return RequestIdMiddleware(app)
+    """The observability layer around the edge's inner layers (ahead of the rate limit)."""
+    return ObserveMiddleware(
+        app, routes=routes, sample=settings.access_log_sample, metrics_path=settings.metrics_path
+    )
 
 
 log = logging.getLogger("salary_api")

@@ -1,5 +1,7 @@
-"""Import of the official BLS OEWS download files."""
+"""Import of the official BLS OEWS download files: ``files`` reads them safely, ``parse`` validates their
+rows, ``load`` writes one release per file."""
 
-from app.oews.importer import ImportReport, Period, import_oews, infer_period, parse_period
+from app.oews.load import ImportReport, import_oews
+from app.oews.parse import Period, infer_period, parse_period
 
 __all__ = ["ImportReport", "Period", "import_oews", "infer_period", "parse_period"]

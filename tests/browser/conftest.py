@@ -5,6 +5,7 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,7 +19,19 @@ import pytest
 
 from tests.conftest import build_database
 
-CHROMIUM = Path("/usr/bin/chromium")
+
+def find_chromium() -> Path:
+    """``CHROMIUM``, else the first Chromium or Chrome on PATH, else Debian's path (reported when missing)."""
+    if os.environ.get("CHROMIUM"):
+        return Path(os.environ["CHROMIUM"])
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return Path("/usr/bin/chromium")
+
+
+CHROMIUM = find_chromium()
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -34,7 +47,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 def require_chromium() -> None:
     if CHROMIUM.exists():
         return
-    reason = f"browser tests need headless Chromium at {CHROMIUM} (Debian packages chromium, chromium-driver)"
+    reason = f"browser tests need headless Chromium (on PATH, or CHROMIUM=path); not at {CHROMIUM}"
     if os.environ.get("REQUIRE_BROWSER"):
         pytest.fail(reason + "; REQUIRE_BROWSER is set")
     pytest.skip(reason)
@@ -58,6 +71,7 @@ class ApiServer:
             "DATABASE_URL": database_url,
             "SALARY_API_DATABASE_URL": database_url,
             "SALARY_API_RATE_LIMIT_PER_MINUTE": "0",
+            "SALARY_API_SHUTDOWN_DRAIN": "0",  # no load balancer to wait for: stop at once
         }
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]

@@ -57,3 +57,23 @@ def test_failures_below_and_in_fast_routes_answer_in_the_error_shape(method: str
     assert body == ERROR_500
     assert r.headers["access-control-allow-origin"] == "*"
     assert "TypeError" in caplog.text
+
+
+def test_a_500_from_below_carries_the_request_id_in_body_header_and_log(caplog):
+    from app.observability.access import ObserveMiddleware
+    from app.observability.routes import RouteTemplates
+
+    def observe(inner):
+        return ObserveMiddleware(inner, routes=RouteTemplates([]), sample=1.0, metrics_path=None)
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=edge(observe=observe), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            return await c.get("/states", headers={"X-Request-ID": "req-500-check"})
+
+    caplog.set_level("INFO", logger="salary_api.access")
+    r = asyncio.run(call())
+    assert r.status_code == 500
+    assert r.json()["error"]["request_id"] == "req-500-check" == r.headers["x-request-id"]
+    access = [rec for rec in caplog.records if rec.name == "salary_api.access"]
+    assert [rec.fields["status"] for rec in access] == [500]  # 5xx are logged whatever the sampling

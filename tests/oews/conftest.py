@@ -106,6 +106,14 @@ def copy_fixture(name: str, directory: Path, *, as_name: str | None = None, edit
     return target
 
 
+def revise_alabama_median(text: str) -> str:
+    """state_M2022_dl.csv with Alabama's 29-2072 median revised, hourly and annual alike (18.99 x 2,080)."""
+    return text.replace("18.92", "18.99").replace('"39,350"', '"39,500"')
+
+
+REVISE = revise_alabama_median
+
+
 def drop_columns(*columns: str) -> Any:
     """An ``edit`` for copy_fixture that removes columns from a CSV text."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.oews.conftest import FIXTURES, copy_fixture, dump, fixture_row
+from tests.oews.conftest import FIXTURES, REVISE, copy_fixture, dump, fixture_row
 
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -66,7 +66,7 @@ def test_malformed_file_exits_non_zero_with_one_line(fresh_database: str, tmp_pa
 def test_changed_file_needs_replace(fresh_database: str, tmp_path: Path) -> None:
     path = FIXTURES / "state_M2022_dl.csv"
     assert _cli(fresh_database, str(path)).returncode == 0
-    revised = copy_fixture(path.name, tmp_path, edit=lambda t: t.replace("18.92", "18.99"))
+    revised = copy_fixture(path.name, tmp_path, edit=REVISE)
     refused = _cli(fresh_database, str(revised))
     assert refused.returncode == 1
     assert len(refused.stderr.strip().splitlines()) == 1

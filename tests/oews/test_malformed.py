@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 
-import app.oews.importer as importer
+import app.oews.load as importer
 from app.cli import run_migrations
 from app.errors import ImportFailed
 from tests.oews.conftest import (
     BOTH,
     FIXTURES,
+    REVISE,
     copy_fixture,
     drop_columns,
     dump,
@@ -121,7 +122,7 @@ def test_a_failure_while_writing_rolls_everything_back(
     fresh_database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     run_import(fresh_database, FIXTURES / "state_M2022_dl.csv")
-    revised = copy_fixture("state_M2022_dl.csv", tmp_path, edit=lambda t: t.replace("18.92", "18.99"))
+    revised = copy_fixture("state_M2022_dl.csv", tmp_path, edit=REVISE)
     before = dump(fresh_database)
 
     def broken(_session: object) -> int:

@@ -2,12 +2,14 @@
 id, and never a token, an Authorization header or a cookie."""
 
 import json
+import logging
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.conftest import make_client
 from tests.ops.servers import Served
 
 TOKEN = "tok-7c1d9e-ADMIN-SECRET"
@@ -72,18 +74,18 @@ def test_json_access_lines_with_request_ids_and_no_secrets(seeded_sqlite: str, t
     assert any(d.get("event") == "data_reloaded" and d["data_version"] >= 1 for d in docs)
 
 
-def test_sampling_zero_logs_no_request_lines(seeded_sqlite: str, tmp_path: Path):
-    server = Served(seeded_sqlite, tmp_path / "api.log", log_format="json", access_log_sample="0")
-    try:
-        server.wait_ready()
-        with httpx.Client(base_url=server.base, timeout=10) as http:
-            assert all(http.get("/states").status_code == 200 for _ in range(5))
-        time.sleep(0.3)
-        docs = [json.loads(line) for line in server.log_lines() if line.strip()]
-    finally:
-        server.stop()
-    assert docs, "the server logs its start"
-    assert not [d for d in docs if d.get("event") == "request"]
+def test_sampling(seeded_sqlite: str, caplog: pytest.LogCaptureFixture):
+    caplog.set_level(logging.INFO, logger="salary_api.access")
+    with make_client(seeded_sqlite, access_log_sample=0.0) as c:
+        assert all(c.get("/states").status_code == 200 for _ in range(5))
+    assert not [r for r in caplog.records if r.name == "salary_api.access"]
+    caplog.clear()
+    with make_client(seeded_sqlite, access_log_sample=1.0) as c:
+        ids = [c.get("/states").headers["x-request-id"] for _ in range(5)]
+    lines = [r for r in caplog.records if r.name == "salary_api.access"]
+    assert [r.fields["status"] for r in lines] == [200] * 5  # type: ignore[attr-defined]
+    assert [r.fields["route"] for r in lines] == ["/states"] * 5  # type: ignore[attr-defined]
+    assert len(set(ids)) == 5
 
 
 def test_text_logs_when_asked(seeded_sqlite: str, tmp_path: Path):

@@ -44,10 +44,21 @@ def test_requests_are_counted_by_route_template_never_by_raw_path(seeded_sqlite:
     def delta(name: str, **labels: str) -> float:
         return value(text, name, **labels) - value(before, name, **labels)
 
-    assert delta("salary_api_requests_total", method="GET", route="/states/{code}", status="200") == 3
-    assert delta("salary_api_requests_total", method="GET", route="/states/{code}", status="404") == 1
-    assert delta("salary_api_requests_total", method="GET", route="unmatched", status="404") == 2
-    assert delta("salary_api_request_duration_seconds_count", route="/states/{code}") == 4
+    count = "salary_api_request_duration_seconds_count"  # the histogram counts the requests too
+    assert delta(count, method="GET", route="/states/{code}", status="200") == 3
+    assert delta(count, method="GET", route="/states/{code}", status="404") == 1
+    assert delta(count, method="GET", route="unmatched", status="404") == 2
+    # Every observation lies in the +Inf bucket.
+    assert (
+        delta(
+            "salary_api_request_duration_seconds_bucket",
+            method="GET",
+            route="/states/{code}",
+            status="200",
+            le="+Inf",
+        )
+        == 3
+    )
     # No label anywhere holds a raw path.
     for path in ("/states/NJ", "/states/ZZ", "thing-1", "thing-2"):
         assert path not in text
@@ -95,14 +106,21 @@ def test_metrics_are_not_behind_the_rate_limit(seeded_sqlite: str):
         == 1
     )
     assert (
-        value(scrapes[-1].text, "salary_api_requests_total", method="GET", route="/states", status="429") >= 1
+        value(
+            scrapes[-1].text,
+            "salary_api_request_duration_seconds_count",
+            method="GET",
+            route="/states",
+            status="429",
+        )
+        >= 1
     )
 
 
 def test_metrics_moved_or_turned_off_by_a_setting(seeded_sqlite: str):
     with make_client(seeded_sqlite, metrics_path="/ops/prometheus") as c:
         assert c.get("/ops/prometheus").status_code == 200
-        assert "salary_api_requests_total" in c.get("/ops/prometheus").text
+        assert "salary_api_request_duration_seconds_count" in c.get("/ops/prometheus").text
         moved = c.get("/metrics")
         assert moved.status_code == 404 and moved.json()["error"]["type"] == "not_found"
     with make_client(seeded_sqlite, metrics_path="") as c:
@@ -174,3 +192,17 @@ def test_evictions_when_the_cache_is_full(seeded_sqlite: str):
     )
     assert admitted >= 1 and evicted == admitted
     assert value(text, "salary_api_cache_bytes") == 0
+
+
+def test_unknown_methods_share_one_label(seeded_sqlite: str):
+    with make_client(seeded_sqlite) as c:
+        for verb in ("BREW", "WHEN", "PROPFIND"):
+            assert c.request(verb, "/states").status_code == 405
+        text = c.get("/metrics").text
+    assert "BREW" not in text and "PROPFIND" not in text
+    assert (
+        value(
+            text, "salary_api_request_duration_seconds_count", method="other", route="/states", status="405"
+        )
+        >= 3
+    )

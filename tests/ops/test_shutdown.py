@@ -33,10 +33,17 @@ def test_sigterm_drains_then_refuses(seeded_sqlite: str, tmp_path: Path):
         ) as c:
             while not stop.is_set():
                 try:
-                    outcome = str(c.get(path).status_code)
-                except httpx.ConnectError:
+                    with c.stream("GET", path) as r:
+                        try:
+                            r.read()
+                            outcome = str(r.status_code)
+                        except httpx.HTTPError as exc:  # an answer cut short: a real failure
+                            outcome = f"cut: {type(exc).__name__}"
+                except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError):
+                    # Refused, or closed before any byte of an answer (a connection the kernel had
+                    # queued when the listener closed): nothing was processed; safe to retry.
                     outcome = "refused"
-                except httpx.HTTPError as exc:
+                except httpx.HTTPError as exc:  # a timeout
                     outcome = type(exc).__name__
                 outcomes.append((time.monotonic(), outcome))
                 if outcome == "refused":
@@ -66,14 +73,12 @@ def test_sigterm_drains_then_refuses(seeded_sqlite: str, tmp_path: Path):
             t.join(15)
         server.stop()
 
-    # /readyz says 503 from the first probes after SIGTERM and for the whole drain.
-    assert ready and ready[0][0] < 0.5
-    assert all(status == 503 for _, status in ready)
+    # /readyz says 503 from the first probe after SIGTERM and for the whole drain.
+    assert len(ready) >= 2 and all(status == 503 for _, status in ready), ready
     during = [o for at, o in outcomes if sigterm_at < at < sigterm_at + DRAIN - 0.2]
-    assert during and set(during) == {"200"}, "requests keep being served while draining"
-    assert {o for _, o in outcomes} <= {"200", "refused"}
-    assert [o for at, o in outcomes if at > exited_at + 0.1] and all(
-        o == "refused" for at, o in outcomes if at > exited_at + 0.1
-    )
+    assert during and set(during) == {"200"}, f"requests keep being served while draining: {during}"
+    assert {o for _, o in outcomes} <= {"200", "refused"}, {o for _, o in outcomes}
+    after = [o for at, o in outcomes if at > exited_at + 0.1]
+    assert after and set(after) == {"refused"}, after
     events = (tmp_path / "api.log").read_text()
     assert '"event":"drain"' in events and '"event":"shutdown"' in events

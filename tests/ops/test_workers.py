@@ -28,7 +28,7 @@ def metric(text: str, name: str, **labels: str) -> list[float]:
 
 
 def test_two_workers_one_metrics_view_and_both_drain(seeded_sqlite: str, tmp_path: Path):
-    server = Served(seeded_sqlite, tmp_path / "api.log", workers=2, log_format="json", shutdown_drain="3")
+    server = Served(seeded_sqlite, tmp_path / "api.log", workers=2, log_format="json", shutdown_drain="2")
     try:
         server.wait_ready()
         # Both workers up: one data-version series each.
@@ -37,14 +37,16 @@ def test_two_workers_one_metrics_view_and_both_drain(seeded_sqlite: str, tmp_pat
             assert time.monotonic() < deadline, "the second worker did not start"
             time.sleep(0.2)
         before = httpx.get(f"{server.base}/metrics").text
-        assert metric(before, "salary_api_requests_total", route="/states/{code}") == []
+        assert metric(before, "salary_api_request_duration_seconds_count", route="/states/{code}") == []
         sent = 20
         for _ in range(sent):  # one connection each: the kernel spreads them over both workers
             with httpx.Client(timeout=5) as c:
                 assert c.get(f"{server.base}/states/NJ").status_code == 200
         scrapes = [httpx.get(f"{server.base}/metrics", timeout=5).text for _ in range(4)]
         for text in scrapes:  # whichever worker answers, the total is the same
-            assert metric(text, "salary_api_requests_total", route="/states/{code}", status="200") == [sent]
+            assert metric(
+                text, "salary_api_request_duration_seconds_count", route="/states/{code}", status="200"
+            ) == [sent]
         assert len(metric(scrapes[-1], "salary_api_data_version")) == 2
 
         server.sigterm()

@@ -1,0 +1,479 @@
+"""Loading a validated OEWS file as one release per file, in one transaction; ``import_oews`` is the entry.
+
+Each file is one release, ``bls-oews-YYYY-MM-<scope>``, the scope (national, state, metro, all) following
+from the area types in the file. Importing the same file again only adds rows an earlier, narrower selection
+left out, so an identical run changes nothing; a different file under the same key needs ``replace``.
+Existing areas and occupations keep their names: the seed owns the article's metros, and an older file
+carries older titles. Rows are written in batches from the packed parse, so memory does not hold every
+figure as an object at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from app.db import lock_writers
+from app.errors import ImportFailed
+from app.models import (
+    STATISTICS,
+    Area,
+    AreaEmployment,
+    Occupation,
+    Release,
+    Source,
+    WageStat,
+    bump_data_version,
+)
+from app.oews.files import file_facts, is_xlsx
+from app.oews.parse import (
+    ANNUAL_ONLY,
+    DEFAULT_GROUPS,
+    HOURLY_ONLY,
+    OCCUPATION_GROUPS,
+    SOC_CODE,
+    Parsed,
+    Period,
+    Progress,
+    check_period,
+    infer_period,
+    parse,
+    parse_period,
+)
+
+SOURCE_KEY = "bls"
+SCOPE_LABELS = {"national": "national", "state": "state", "metro": "metro", "all": "all-data"}
+_CHUNK = 20000
+
+
+@dataclass
+class ImportReport:
+    release_key: str
+    label: str
+    file_name: str
+    status: str  # created | extended | replaced | unchanged
+    rows_read: int
+    rows_selected: int
+    rows_loaded: int
+    wage_figures: int
+    areas_created: int
+    occupations_created: int
+    data_version: int | None
+
+
+def _table(model: Any) -> Any:
+    return model.__table__
+
+
+def _state_fips(engine: Engine | Connection) -> dict[str, tuple[str, str]]:
+    area = _table(Area)
+    with engine.connect() if isinstance(engine, Engine) else nullcontext(engine) as conn:
+        rows = conn.execute(
+            select(area.c.fips, area.c.area_type, area.c.code).where(
+                area.c.area_type.in_(("state", "territory")), area.c.fips.is_not(None)
+            )
+        ).all()
+    return {fips: (area_type, code) for fips, area_type, code in rows}
+
+
+def _bulk_insert(
+    conn: Connection,
+    table: Any,
+    columns: list[str],
+    rows: Iterable[tuple[Any, ...]],
+    progress: Progress | None,
+) -> int:
+    """Write rows as they come, in batches (COPY on PostgreSQL); returns how many."""
+    written = 0
+    phase = f"writing {table.name}"
+    if conn.dialect.name == "postgresql":
+        driver = conn.connection.driver_connection
+        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(row)
+                written += 1
+                if progress is not None and written % _CHUNK == 0:
+                    progress(phase, written, None)
+    else:
+        # Plain tuples skip SQLAlchemy's per-row parameter processing, the bulk of the cost on SQLite.
+        statement = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        )
+        iterator = iter(rows)
+        while chunk := list(islice(iterator, _CHUNK)):
+            if conn.dialect.paramstyle == "qmark":
+                conn.exec_driver_sql(statement, chunk)
+            else:
+                conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in chunk])
+            written += len(chunk)
+            if progress is not None:
+                progress(phase, written, None)
+    if progress is not None:
+        progress(phase, written, written)
+    return written
+
+
+def _source_id(conn: Connection) -> int:
+    source = _table(Source)
+    found = conn.execute(select(source.c.id).where(source.c.key == SOURCE_KEY)).scalar()
+    if found is not None:
+        return int(found)
+    return int(
+        conn.execute(
+            insert(source)
+            .values(
+                key=SOURCE_KEY,
+                publisher="U.S. Bureau of Labor Statistics",
+                title="Occupational Employment and Wage Statistics (OEWS)",
+                kind="official_statistics",
+                url="https://www.bls.gov/oes/",
+            )
+            .returning(source.c.id)
+        ).scalar_one()
+    )
+
+
+def import_oews(
+    engine: Engine,
+    *,
+    path: Path,
+    occupations: Sequence[str] | None = None,
+    period: str | None = None,
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    replace: bool = False,
+    progress: Progress | None = None,
+    release_key: str | None = None,
+    release_label: str | None = None,
+    origin: str = "import",
+    session: Session | None = None,
+) -> ImportReport:
+    """Validate a whole OEWS file, then load its selected rows as one release in one transaction.
+
+    The seed passes its own ``session`` (the load then joins its transaction), ``origin="seed"`` and a
+    release key of its own, so a later import of BLS's complete file of the same period is a release of
+    its own instead of a conflict."""
+    name = path.name
+    if path.is_dir():
+        raise ImportFailed(f"{path}: a directory, not a file; give the path of the download file itself.")
+    if not path.is_file():
+        raise ImportFailed(f"{path}: no such file.")
+    chosen_groups = frozenset(g.strip().lower() for g in groups if g.strip())
+    if "all" in chosen_groups:
+        chosen_groups = frozenset(OCCUPATION_GROUPS)
+    unknown = sorted(chosen_groups - set(OCCUPATION_GROUPS))
+    if unknown or not chosen_groups:
+        raise ImportFailed(
+            f"Unknown occupation group {', '.join(unknown) or '(none)'}; "
+            f"allowed: {', '.join(OCCUPATION_GROUPS)}, all."
+        )
+    wanted = None
+    if occupations:
+        wanted = frozenset(o.strip() for o in occupations)
+        bad = sorted(o for o in wanted if not SOC_CODE.fullmatch(o))
+        if bad:
+            raise ImportFailed(f"Not a SOC code: {', '.join(bad)} (expected the form 29-2072).")
+    resolved_period = parse_period(period) if period else infer_period(name)
+    if resolved_period is None:
+        raise ImportFailed(
+            f'{name}: cannot tell the period from the file name; pass --period, e.g. --period "May 2023".'
+        )
+
+    check_period(resolved_period, name)
+
+    try:
+        xlsx = is_xlsx(path)
+        facts = file_facts(path, text=not xlsx)
+    except OSError as exc:
+        raise ImportFailed(f"{name}: cannot read the file ({exc.strerror or type(exc).__name__}).") from None
+    parsed = parse(
+        path,
+        facts=facts,
+        xlsx=xlsx,
+        period=resolved_period,
+        occupations=wanted,
+        groups=chosen_groups,
+        fips=_state_fips(session.connection() if session is not None else engine),
+        progress=progress,
+    )
+
+    def load(into: Session) -> ImportReport:
+        return _load(
+            into,
+            parsed=parsed,
+            name=name,
+            checksum=facts.checksum,
+            period=resolved_period,
+            replace=replace,
+            progress=progress,
+            release_key=release_key,
+            release_label=release_label,
+            origin=origin,
+        )
+
+    if session is not None:
+        return load(session)
+    with Session(engine) as own:
+        report = load(own)
+        own.commit()
+    return report
+
+
+def _load(
+    session: Session,
+    *,
+    parsed: Parsed,
+    name: str,
+    checksum: str,
+    period: Period,
+    replace: bool,
+    progress: Progress | None,
+    release_key: str | None,
+    release_label: str | None,
+    origin: str,
+) -> ImportReport:
+    key = release_key or f"bls-oews-{period.year:04d}-{period.month:02d}-{parsed.scope}"
+    label = release_label or f"BLS OEWS, {period.label} ({SCOPE_LABELS[parsed.scope]} file)"
+    release_t, occupation_t, area_t = _table(Release), _table(Occupation), _table(Area)
+    wage_t, employment_t = _table(WageStat), _table(AreaEmployment)
+    report = ImportReport(
+        release_key=key,
+        label=label,
+        file_name=name,
+        status="created",
+        rows_read=parsed.rows_read,
+        rows_selected=len(parsed),
+        rows_loaded=0,
+        wage_figures=0,
+        areas_created=0,
+        occupations_created=0,
+        data_version=None,
+    )
+    conn = session.connection()
+    # Concurrent imports (and seeds) queue here instead of colliding on the release's unique key.
+    lock_writers(conn)
+    existing = conn.execute(
+        select(release_t.c.id, release_t.c.checksum, release_t.c.origin).where(release_t.c.key == key)
+    ).first()
+    present: set[tuple[int, int]] = set()
+    if existing is not None:
+        if existing.origin != origin:
+            raise ImportFailed(
+                f"{name}: release {key} exists and was loaded by {existing.origin}; it cannot be changed."
+            )
+        if existing.checksum != checksum and not replace:
+            raise ImportFailed(
+                f"{name}: release {key} was imported from a different file (sha256 {existing.checksum}); "
+                "pass --replace to replace its figures."
+            )
+        if existing.checksum == checksum:
+            report.status = "extended"
+            present = {
+                (r.occupation_id, r.area_id)
+                for r in conn.execute(
+                    select(employment_t.c.occupation_id, employment_t.c.area_id).where(
+                        employment_t.c.release_id == existing.id
+                    )
+                )
+            }
+        else:
+            report.status = "replaced"
+
+    occupation_ids: dict[str, int] = {
+        code: oid for code, oid in conn.execute(select(occupation_t.c.soc_code, occupation_t.c.id))
+    }
+    area_ids: dict[tuple[str, str], int] = {
+        (t, c): i for i, t, c in conn.execute(select(area_t.c.id, area_t.c.area_type, area_t.c.code))
+    }
+    codes = parsed.occupations
+    area_keys = [area_ids.get(a) for a in parsed.areas]
+    todo = [
+        i
+        for i, (occ, area) in enumerate(zip(parsed.occupation, parsed.area, strict=True))
+        if (occupation_ids.get(codes[occ]), area_keys[area]) not in present
+    ]
+    if not todo:
+        report.status = "unchanged"
+        return report
+
+    new_occupations = sorted({codes[parsed.occupation[i]] for i in todo} - occupation_ids.keys())
+    if new_occupations:
+        conn.execute(
+            insert(occupation_t),
+            [{"soc_code": c, "title": parsed.occupation_titles[c], "aliases": "[]"} for c in new_occupations],
+        )
+        occupation_ids = {
+            code: oid for code, oid in conn.execute(select(occupation_t.c.soc_code, occupation_t.c.id))
+        }
+        report.occupations_created = len(new_occupations)
+    needed_areas = {parsed.area[i] for i in todo}
+    new_areas = []
+    for index in sorted(needed_areas):
+        area_type, code = parsed.areas[index]
+        if (area_type, code) in area_ids:
+            continue
+        new_areas.append(
+            {
+                "area_type": area_type,
+                "code": code,
+                "name": "United States" if area_type == "national" else parsed.area_titles[index],
+                "principal_states": json.dumps([] if area_type == "national" else parsed.area_states[index]),
+            }
+        )
+    if new_areas:
+        conn.execute(insert(area_t), new_areas)
+        area_ids = {
+            (t, c): i for i, t, c in conn.execute(select(area_t.c.id, area_t.c.area_type, area_t.c.code))
+        }
+        report.areas_created = len(new_areas)
+
+    now = datetime.now(UTC)
+    if existing is None:
+        release_id = conn.execute(
+            insert(release_t)
+            .values(key=key, source_id=_source_id(conn), origin=origin, label=label)
+            .returning(release_t.c.id)
+        ).scalar_one()
+    else:
+        release_id = existing.id
+        if report.status == "replaced":
+            conn.execute(delete(wage_t).where(wage_t.c.release_id == release_id))
+            conn.execute(delete(employment_t).where(employment_t.c.release_id == release_id))
+
+    # Ids of every occupation and area of the file; those of unselected rows only (-1) are never read.
+    occupation_of = [occupation_ids.get(code, -1) for code in codes]
+    area_of = [area_ids.get(a, -1) for a in parsed.areas]
+    # In unique-key order the indexes grow at their right edge instead of splitting pages at random.
+    todo.sort(key=lambda i: (occupation_of[parsed.occupation[i]], area_of[parsed.area[i]]))
+    wage_figures = _bulk_insert(
+        conn,
+        wage_t,
+        [
+            "release_id",
+            "occupation_id",
+            "area_id",
+            "statistic",
+            "hourly",
+            "annual",
+            "hourly_derived",
+            "annual_derived",
+            "hourly_capped",
+            "annual_capped",
+            "citation",
+        ],
+        _wage_rows(parsed, todo, release_id, occupation_of, area_of, name=name, period=period),
+        progress,
+    )
+    _bulk_insert(
+        conn,
+        employment_t,
+        [
+            "release_id",
+            "occupation_id",
+            "area_id",
+            *parsed.employment_fields,
+            "annual_only",
+            "hourly_only",
+        ],
+        _employment_rows(parsed, todo, release_id, occupation_of, area_of),
+        progress,
+    )
+    conn.execute(
+        update(release_t)
+        .where(release_t.c.id == release_id)
+        .values(
+            label=label,
+            period=period.label,
+            period_start=period.start,
+            file_name=name[:300],
+            checksum=checksum,
+            row_count=parsed.rows_read,
+            rows_loaded=len(present) + len(todo),
+            loaded_at=now,
+        )
+    )
+    report.rows_loaded = len(todo)
+    report.wage_figures = wage_figures
+    report.data_version = bump_data_version(session)
+    return report
+
+
+def _wage_rows(
+    parsed: Parsed,
+    todo: list[int],
+    release_id: int,
+    occupation_of: list[int],
+    area_of: list[int],
+    *,
+    name: str,
+    period: Period,
+) -> Iterator[tuple[Any, ...]]:
+    """The wage_stat rows of the selected file rows ``todo``, one statistic at a time."""
+    top_codes = period.top_codes
+    width = 2 * len(STATISTICS)
+    titles = parsed.titles
+    for i in todo:
+        occupation_id, area_id = occupation_of[parsed.occupation[i]], area_of[parsed.area[i]]
+        citation = (
+            f"BLS OEWS file {name}, row {parsed.row[i]}: "
+            f"{titles[parsed.area_title[i]]}, {titles[parsed.occupation_title[i]]}"
+        )
+        values = parsed.wages[width * i : width * (i + 1)].tolist()
+        capped = parsed.capped[i]
+        flags = parsed.flags[i]
+        for n, statistic in enumerate(STATISTICS):
+            figure: list[Any] = [None, None]
+            top = [False, False]
+            for unit in (0, 1):
+                value = values[2 * n + unit]
+                if capped >> (2 * n + unit) & 1:
+                    figure[unit], top[unit] = top_codes[unit], True
+                elif value == value:
+                    figure[unit] = value
+            if flags & ANNUAL_ONLY:
+                figure[0], top[0] = None, False
+            if flags & HOURLY_ONLY:
+                figure[1], top[1] = None, False
+            if figure[0] is None and figure[1] is None:
+                continue
+            yield (
+                release_id,
+                occupation_id,
+                area_id,
+                statistic,
+                figure[0],
+                figure[1],
+                False,
+                False,
+                top[0],
+                top[1],
+                citation,
+            )
+
+
+def _employment_rows(
+    parsed: Parsed, todo: list[int], release_id: int, occupation_of: list[int], area_of: list[int]
+) -> Iterator[tuple[Any, ...]]:
+    """The area_employment rows of the selected file rows ``todo``."""
+    width = len(parsed.employment_fields)
+    for i in todo:
+        measures = [None if v != v else v for v in parsed.employment[width * i : width * (i + 1)]]
+        flags = parsed.flags[i]
+        yield (
+            release_id,
+            occupation_of[parsed.occupation[i]],
+            area_of[parsed.area[i]],
+            *measures,
+            bool(flags & ANNUAL_ONLY),
+            bool(flags & HOURLY_ONLY),
+        )
