@@ -2,7 +2,7 @@
 
 import logging
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.edge.common import send_error
 from app.observability.requestid import request_id_header
@@ -20,20 +20,22 @@ class ErrorShapeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        # No wrapper around send to learn whether the answer started (it would cost every request a call
+        # per message): a second start is refused by the server, and then the original error goes on up.
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, send)
         except Exception:
             log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
-            if started:
-                raise
-            await send_error(
-                send, 500, "internal_error", "Internal error; it has been logged.", extra=request_id_header()
-            )
+            try:
+                await send_error(
+                    send,
+                    500,
+                    "internal_error",
+                    "Internal error; it has been logged.",
+                    extra=request_id_header(),
+                )
+            except Exception:  # noqa: BLE001
+                pass  # the answer had started, so the server refused a second one: the original goes on up
+            else:
+                return
+            raise
