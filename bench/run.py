@@ -221,10 +221,9 @@ class Server:
 
 
 def uvicorn_command(app: str, port: int, *, factory: bool, loop: str = "asyncio") -> list[str]:
-    """Production settings (as `salary-api serve`): asyncio loop, httptools, one worker, no access log."""
-    cmd = [sys.executable, "-m", "uvicorn", app, "--host", HOST, "--port", str(port)]
-    cmd += ["--workers", "1", "--loop", loop, "--http", "httptools", "--no-access-log"]
-    cmd += ["--log-level", "warning", "--lifespan", "on"]
+    """Production settings (as `salary-api serve`, through bench/serve.py): asyncio loop, the httptools
+    protocol with the head limits (app/server.py), one worker, no access log."""
+    cmd = [sys.executable, "-m", "bench.serve", app, str(port), f"--loop={loop}"]
     return cmd + (["--factory"] if factory else [])
 
 
