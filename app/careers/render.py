@@ -4,8 +4,8 @@ allowed by its hash); every figure is footnoted with its source and the sentence
 from typing import Any
 from urllib.parse import urlencode
 
-from app.embed.fmt import annual, escape, hourly, money_range
 from app.embed.render import RESIZE_JS
+from app.fmt import annual, escape, hourly, money_range
 
 # Text colours meet WCAG AA (>= 4.5:1) on the card background in both themes.
 _LIGHT = (

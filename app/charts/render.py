@@ -4,7 +4,7 @@ equivalent (<title>/<desc>) for screen readers. No scripts, fonts or external re
 import math
 from typing import Any
 
-from app.embed.fmt import annual, escape, hourly
+from app.fmt import annual, escape, hourly
 
 FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif"
 INK, MUTED, GRID, BAR, REF = "#1b1f24", "#4a5058", "#d0d7de", "#1f6feb", "#b42318"

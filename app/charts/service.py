@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from app.embed import fmt
+from app import fmt
 from app.errors import InvalidQuery, NotFound
 from app.query import apply_sort, parse_sort
 from app.store import Snapshot

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from app.embed.fmt import annual, escape, hourly
+from app.fmt import annual, escape, hourly
 
 # Colours checked for WCAG AA contrast (text >= 4.5:1 on the card background) in tests/browser.
 LIGHT = (

@@ -5,9 +5,9 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
+from app import fmt
 from app.compare import service as compare_service
 from app.config import DEFAULT_OCCUPATION
-from app.embed import fmt
 from app.errors import InvalidInput, NotFound
 from app.estimate import service as estimate_service
 from app.estimate.profile import HOURS_DEFAULT, PROFILE_FIELDS

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from app.embed import fmt
+from app import fmt
 from app.estimate.profile import HOURS_DEFAULT
 
 

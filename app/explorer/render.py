@@ -4,9 +4,9 @@ results in place when an input changes. No external scripts, fonts or styles."""
 from typing import Any
 from urllib.parse import urlencode
 
+from app import fmt
 from app.config import DEFAULT_OCCUPATION
-from app.embed import fmt
-from app.embed.fmt import escape
+from app.fmt import escape
 
 SORTABLE = (
     ("name", "State"),

@@ -4,8 +4,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app import fmt
 from app.config import DEFAULT_OCCUPATION
-from app.embed import fmt
 from app.embed import service as embed_service
 from app.errors import AppError, InvalidInput, InvalidQuery, NotFound, validation_message
 from app.estimate import service as estimate_service

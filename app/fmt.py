@@ -1,4 +1,5 @@
-"""Formatting shared by the HTML card, the SVG charts and the explorer page: money, source lines, escaping."""
+"""Formatting shared by the estimate's summary sentence, the HTML cards, the SVG charts and the explorer page:
+money, source lines, escaping."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
