@@ -93,15 +93,26 @@ def limited_server(seeded_sqlite: str, tmp_path_factory: pytest.TempPathFactory)
         yield base
 
 
-def test_a_connection_that_sends_nothing_is_closed(limited_server: str):
+@pytest.fixture(scope="module")
+def percentiles_before(limited_server: str) -> bytes:
+    """/percentiles as served before any attack: every attack must leave it byte-identical."""
+    return httpx.get(f"{limited_server}/percentiles").content
+
+
+def unchanged(base: str, before: bytes) -> bool:
+    return httpx.get(f"{base}/percentiles").content == before
+
+
+def test_a_connection_that_sends_nothing_is_closed(limited_server: str, percentiles_before: bytes):
     with raw_connection(limited_server) as sock:
         data, waited = read_until_closed(sock)
     assert waited < 5
     assert data.startswith(b"HTTP/1.1 408 ")
     assert error_of(data)["type"] == "request_timeout"
+    assert unchanged(limited_server, percentiles_before)
 
 
-def test_a_head_sent_one_header_at_a_time_is_cut_off(limited_server: str):
+def test_a_head_sent_one_header_at_a_time_is_cut_off(limited_server: str, percentiles_before: bytes):
     with raw_connection(limited_server) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         started = time.monotonic()
@@ -116,9 +127,10 @@ def test_a_head_sent_one_header_at_a_time_is_cut_off(limited_server: str):
         data, _ = read_until_closed(sock) if not closed else (sock.recv(65536), 0.0)
     assert time.monotonic() - started < 5
     assert data.startswith(b"HTTP/1.1 408 ")
+    assert unchanged(limited_server, percentiles_before)
 
 
-def test_an_oversized_header_is_431_in_the_error_shape(limited_server: str):
+def test_an_oversized_header_is_431_in_the_error_shape(limited_server: str, percentiles_before: bytes):
     with raw_connection(limited_server) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 1_000_000 + b"\r\n\r\n")
         data, _ = read_until_closed(sock)
@@ -130,6 +142,7 @@ def test_an_oversized_header_is_431_in_the_error_shape(limited_server: str):
         "details": [],
         "request_id": None,  # refused before the request reached the application
     }
+    assert unchanged(limited_server, percentiles_before)
 
 
 def test_an_ordinary_request_is_unaffected(limited_server: str):
