@@ -180,6 +180,14 @@ def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         drop_postgres_database(url, admin_url)
 
 
+@pytest.fixture(scope="module")
+def seeded_sqlite(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the migrated, seeded SQLite database for the server processes of one test module."""
+    target = tmp_path_factory.mktemp("served") / "served.db"
+    shutil.copyfile(sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
 def make_client(url: str, **settings: object) -> TestClient:
     return TestClient(create_app(Settings(database_url=url, **settings)))  # type: ignore[arg-type]
 

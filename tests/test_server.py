@@ -2,11 +2,7 @@
 are believed only from trusted proxies, and a connection cannot be held open or fed an unbounded head."""
 
 import contextlib
-import os
-import shutil
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,44 +11,17 @@ import httpx
 import orjson
 import pytest
 
-from tests.browser.conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.servers import Served
 
 
 @contextlib.contextmanager
 def serve(database_url: str, tmp_path: Path, **settings: str) -> Iterator[str]:
     """`salary-api serve` on a free port with the given SALARY_API_* settings; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, "SALARY_API_DATABASE_URL": database_url, "DATABASE_URL": database_url}
-    env["SALARY_API_SHUTDOWN_DRAIN"] = "0"  # no load balancer to wait for: stop at once
-    env.update({f"SALARY_API_{name.upper()}": value for name, value in settings.items()})
-    with (tmp_path / f"serve-{port}.log").open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                assert proc.poll() is None, (tmp_path / f"serve-{port}.log").read_text()
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                assert time.monotonic() < deadline, "server not ready"
-                time.sleep(0.1)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    server = Served(database_url, tmp_path / "serve.log", **settings)
+    try:
+        yield server.wait_ready().base
+    finally:
+        server.stop()
 
 
 def raw_connection(base: str) -> socket.socket:
@@ -71,14 +40,6 @@ def read_until_closed(sock: socket.socket) -> tuple[bytes, float]:
 
 def error_of(response: bytes) -> dict:
     return orjson.loads(response.split(b"\r\n\r\n", 1)[1])["error"]
-
-
-@pytest.fixture(scope="module")
-def seeded_sqlite(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A copy of the migrated, seeded SQLite database for the server processes of this module."""
-    target = tmp_path_factory.mktemp("served") / "served.db"
-    shutil.copyfile(sqlite_template, target)
-    return f"sqlite:///{target}"
 
 
 @pytest.fixture(scope="module")

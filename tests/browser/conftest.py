@@ -1,23 +1,18 @@
 """Real-browser fixtures: the app under uvicorn on 127.0.0.1, a static host page on another port (another
 origin), and headless Chromium driven by Playwright."""
 
-import contextlib
 import functools
 import http.server
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import build_database
+from tests.servers import Served
 
 
 def find_chromium() -> Path:
@@ -53,59 +48,16 @@ def require_chromium() -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ApiServer:
-    """``python -m uvicorn app.main:create_app --factory`` in a subprocess, on a free port."""
+class ApiServer(Served):
+    """The API as operators start it (`salary-api serve`), on a free port, ready when constructed."""
 
     def __init__(self, database_url: str, log_path: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "SALARY_API_DATABASE_URL": database_url,
-            "SALARY_API_RATE_LIMIT_PER_MINUTE": "0",
-            "SALARY_API_SHUTDOWN_DRAIN": "0",  # no load balancer to wait for: stop at once
-        }
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
-            + ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"uvicorn exited early; see {self.log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base}/readyz", timeout=1.0).status_code == 200:
-                    return
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"uvicorn not ready after {timeout} s; see {self.log.name}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        if not self.log.closed:
-            self.log.close()
+        super().__init__(database_url, log_path)
+        try:
+            self.wait_ready()
+        except RuntimeError:
+            self.stop()
+            raise
 
 
 HOST_PAGE = """<!doctype html>

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ops.servers import ROOT
+from tests.servers import ROOT
 
 
 def test_committed_reference_equals_the_generated_one(tmp_path: Path):

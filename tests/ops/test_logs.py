@@ -10,19 +10,12 @@ import httpx
 import pytest
 
 from tests.conftest import make_client
-from tests.ops.servers import Served
+from tests.servers import Served
 
 TOKEN = "tok-7c1d9e-ADMIN-SECRET"
 WRONG_TOKEN = "tok-wrong-GUESSED-SECRET"
 COOKIE = "session=COOKIE-SECRET-5521"
 QUERY_SECRET = "QUERY-SECRET-0f0f"
-
-
-@pytest.fixture(scope="module")
-def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from tests.conftest import build_database
-
-    return build_database(f"sqlite:///{tmp_path_factory.mktemp('logs') / 'seeded.db'}")
 
 
 def read_json_lines(server: Served, wanted: int, timeout: float = 5.0) -> list[dict]:

@@ -1,7 +1,6 @@
 """GET /metrics: the Prometheus text format, route templates as labels, the edge's counters, outside the
 rate limit, and moved or turned off by a setting."""
 
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import make_client
@@ -18,13 +17,6 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 def value(text: str, name: str, **labels: str) -> float:
     return samples(text).get((name, tuple(sorted(labels.items()))), 0.0)
-
-
-@pytest.fixture(scope="module")
-def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from tests.conftest import build_database
-
-    return build_database(f"sqlite:///{tmp_path_factory.mktemp('metrics') / 'seeded.db'}")
 
 
 def test_requests_are_counted_by_route_template_never_by_raw_path(seeded_sqlite: str):
@@ -147,7 +139,7 @@ def test_import_runs_are_counted_by_the_cli(tmp_path):
 
     from tests.conftest import build_database
     from tests.oews.conftest import FIXTURES
-    from tests.ops.servers import ROOT
+    from tests.servers import ROOT
 
     url = build_database(f"sqlite:///{tmp_path / 'import.db'}")
     mp = tmp_path / "prom"

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.oews.conftest import FIXTURES
-from tests.ops.servers import ROOT, Served
+from tests.servers import ROOT, Served
 from tests.test_faults import TcpProxy
 
 pytestmark = pytest.mark.postgres

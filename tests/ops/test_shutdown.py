@@ -6,18 +6,10 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.ops.servers import Served
+from tests.servers import Served
 
 DRAIN = 2.0
-
-
-@pytest.fixture(scope="module")
-def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from tests.conftest import build_database
-
-    return build_database(f"sqlite:///{tmp_path_factory.mktemp('drain') / 'seeded.db'}")
 
 
 def test_sigterm_drains_then_refuses(seeded_sqlite: str, tmp_path: Path):

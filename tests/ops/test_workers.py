@@ -5,17 +5,9 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.ops.servers import Served
-
-
-@pytest.fixture(scope="module")
-def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from tests.conftest import build_database
-
-    return build_database(f"sqlite:///{tmp_path_factory.mktemp('workers') / 'seeded.db'}")
+from tests.servers import Served
 
 
 def metric(text: str, name: str, **labels: str) -> list[float]:
