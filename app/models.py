@@ -15,6 +15,16 @@ HOURS_PER_YEAR = 2080
 # May 2025) and its highest mean is under $500 an hour; anything far above is a broken file, not a wage.
 MAX_HOURLY_WAGE = 1000.0
 MAX_ANNUAL_WAGE = MAX_HOURLY_WAGE * HOURS_PER_YEAR
+# The employment columns of area_employment, in the order the importer writes and the store reads them.
+EMPLOYMENT_FIELDS = (
+    "employment",
+    "employment_rse",
+    "jobs_per_1000",
+    "location_quotient",
+    "mean_wage_rse",
+    "pct_total",
+    "pct_reporting",
+)
 
 
 class AreaType(StrEnum):

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
 from app.models import (
+    EMPLOYMENT_FIELDS,
     MAX_ANNUAL_WAGE,
     MAX_HOURLY_WAGE,
     STATISTICS,
@@ -38,15 +39,6 @@ from app.models import (
     WageStat,
 )
 
-EMPLOYMENT_FIELDS = (
-    "employment",
-    "employment_rse",
-    "jobs_per_1000",
-    "location_quotient",
-    "mean_wage_rse",
-    "pct_total",
-    "pct_reporting",
-)
 # Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
 # from the packed figures, so a crawl over every occupation cannot make them pile up.
 MAX_VIEWS = 32
@@ -96,8 +88,8 @@ class OccupationFigures:
         """``wage_cells``: rows of ``wage_cells_query``; ``employment_rows``: (release_id, area_id,
         *EMPLOYMENT_FIELDS); both ordered by release and area."""
         width = 2 * len(STATISTICS)
-        wages = {(r[0] << _RELEASE_SHIFT) | r[1]: r for r in wage_cells if _plausible(r, width)}
-        employment = {(r[0] << _RELEASE_SHIFT) | r[1]: r for r in employment_rows}
+        wages = {_cell_key(r[0], r[1]): r for r in wage_cells if _plausible(r, width)}
+        employment = {_cell_key(r[0], r[1]): r for r in employment_rows}
         self.keys = array("q", sorted(wages.keys() | employment.keys()))
         self.wages = array("d")
         self.employment = array("d")
@@ -157,10 +149,7 @@ class OccupationFigures:
             out[stat] = {
                 "hourly": None if hourly != hourly else hourly,
                 "annual": None if annual != annual else annual,
-                "hourly_derived": bool(b & 2),
-                "annual_derived": bool(b & 4),
-                "hourly_capped": bool(b & 8),
-                "annual_capped": bool(b & 16),
+                **{flag: bool(b & (2 << k)) for k, flag in enumerate(FLAG_NAMES)},
                 "citation": citations[n] if several else citations,  # type: ignore[index]
             }
         return out
@@ -267,7 +256,7 @@ class OccupationView:
         # area_type:code of every area with figures or a tier; "what is available" messages use it too.
         self.by_key = by_key
 
-    @property
+    @cached_property
     def national(self) -> dict[str, Any] | None:
         return next(iter(self.by_key.of_types("national")), None)
 

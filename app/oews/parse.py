@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import ImportFailed
-from app.models import HOURS_PER_YEAR, MAX_ANNUAL_WAGE, MAX_HOURLY_WAGE
+from app.models import EMPLOYMENT_FIELDS, HOURS_PER_YEAR, MAX_ANNUAL_WAGE, MAX_HOURLY_WAGE
 from app.oews.files import FileFacts, open_table
 
 Progress = Callable[[str, int, int | None], None]
@@ -54,15 +54,14 @@ WAGE_COLUMNS = (
 )
 # The first five pairs are the percentiles, lowest first.
 PERCENTILE_PAIRS = 5
-EMPLOYMENT_COLUMNS = {
-    "TOT_EMP": "employment",
-    "EMP_PRSE": "employment_rse",
-    "JOBS_1000": "jobs_per_1000",
-    "LOC_QUOTIENT": "location_quotient",
-    "MEAN_PRSE": "mean_wage_rse",
-    "PCT_TOTAL": "pct_total",
-    "PCT_RPT": "pct_reporting",
-}
+# BLS's column for each of our employment fields, in EMPLOYMENT_FIELDS order.
+EMPLOYMENT_COLUMNS = dict(
+    zip(
+        ("TOT_EMP", "EMP_PRSE", "JOBS_1000", "LOC_QUOTIENT", "MEAN_PRSE", "PCT_TOTAL", "PCT_RPT"),
+        EMPLOYMENT_FIELDS,
+        strict=True,
+    )
+)
 COLUMN_ALIASES = {"OCC_GROUP": "O_GROUP", "AREA_NAME": "AREA_TITLE"}
 AREA_TYPE_CODES = {"1": "national", "2": "state", "3": "territory", "4": "metro", "6": "nonmetro"}
 OCCUPATION_GROUPS = ("total", "major", "minor", "broad", "detailed")
@@ -71,6 +70,8 @@ DUPLICATE_KEY_COLUMNS = "AREA, OCC_CODE, NAICS, I_GROUP, OWN_CODE"
 CROSS_INDUSTRY_NAICS = "000000"
 ALL_OWNERSHIPS = "1235"
 # BLS raised its top code with the May 2023 estimates; earlier files cap at $100.00 / $208,000.
+# What a "#" stands for, as BLS prints it in each file's footnote 5 ("the wage is equal to or greater than
+# $115.00 per hour or $239,200 per year"; $100.00 / $208,000 in files before May 2023). Kept as published.
 TOP_CODES = ((date(2023, 5, 1), 115.0, 239_200.0), (date.min, 100.0, 208_000.0))
 # BLS publishes annual = hourly x 2,080, the hourly rounded to the cent (up to $10.40 a year off) and the
 # annual to $10 ($5 off): at most $15.40 apart. The full May 2025 release's widest gap is $15.20.
@@ -83,8 +84,6 @@ _TOP = object()
 SOC_CODE = re.compile(r"\d{2}-\d{4}")
 _NATIONAL_FILE = re.compile(r"national|oesm\d{2}nat")
 _TRUE = frozenset({"TRUE", "T", "YES", "Y", "1"})
-_H = [2 * n for n in range(len(WAGE_COLUMNS))]
-_A = [2 * n + 1 for n in range(len(WAGE_COLUMNS))]
 
 
 @dataclass(frozen=True)
