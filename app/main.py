@@ -198,7 +198,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type", "If-None-Match", "Authorization"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match", "Authorization", "X-Request-ID"],
         expose_headers=list(EXPOSED_HEADERS),
         max_age=settings.cors_max_age,
     )

@@ -64,6 +64,21 @@ def test_cors_simple_get_and_preflight(client: TestClient):
     assert int(pre.headers["access-control-max-age"]) >= 600
 
 
+def test_a_page_on_another_origin_can_send_and_read_the_request_id(client: TestClient):
+    pre = client.options(
+        "/percentiles",
+        headers={
+            "Origin": "https://jobs.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "X-Request-ID",
+        },
+    )
+    assert pre.status_code == 200 and "x-request-id" in pre.headers["access-control-allow-headers"].lower()
+    r = client.get("/percentiles", headers={"Origin": "https://jobs.example", "X-Request-ID": "job-board-42"})
+    assert r.headers["x-request-id"] == "job-board-42"
+    assert "X-Request-ID" in r.headers["access-control-expose-headers"].split(", ")
+
+
 def test_security_headers(client: TestClient):
     for path in ("/percentiles", "/states?sort=bogus", "/no/such"):
         assert client.get(path).headers["x-content-type-options"] == "nosniff"

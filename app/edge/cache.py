@@ -20,9 +20,7 @@ from app.edge.common import CORS_HEADERS, NOSNIFF, header
 from app.negotiation import MEDIA_TYPES, Representation, negotiate
 from app.observability import metrics
 
-UNCACHED_PATHS = frozenset(
-    {"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
-)
+UNCACHED_PATHS = frozenset({"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc"})
 # The docs viewers' files are large and static: StaticFiles answers them with its own validators.
 UNCACHED_PREFIXES = ("/docs/",)
 MAX_CACHED_BODY = 2_000_000

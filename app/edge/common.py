@@ -6,7 +6,14 @@ from starlette.types import Scope, Send
 from app.errors import error_body
 
 # Cached answers are public data: every origin may read them (preflights still go through CORSMiddleware).
-EXPOSED_HEADERS = ("ETag", "X-Data-Version", "X-Data-Stale", "Content-Disposition", "Retry-After")
+EXPOSED_HEADERS = (
+    "ETag",
+    "X-Data-Version",
+    "X-Data-Stale",
+    "Content-Disposition",
+    "Retry-After",
+    "X-Request-ID",
+)
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
     (b"access-control-expose-headers", ", ".join(EXPOSED_HEADERS).encode()),

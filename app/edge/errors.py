@@ -21,11 +21,10 @@ class ErrorShapeMiddleware:
             await self.app(scope, receive, send)
             return
         # No wrapper around send to learn whether the answer started (it would cost every request a call
-        # per message): a second start is refused by the server, and then the original error goes on up.
+        # per message): the server refuses a second start, which says the answer was already under way.
         try:
             await self.app(scope, receive, send)
         except Exception:
-            log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
             try:
                 await send_error(
                     send,
@@ -35,7 +34,7 @@ class ErrorShapeMiddleware:
                     extra=request_id_header(),
                 )
             except Exception:  # noqa: BLE001
-                pass  # the answer had started, so the server refused a second one: the original goes on up
-            else:
+                # The answer had started below: FastAPI's handler logged the error and answered it (or the
+                # server closes the unfinished answer). Logging it again would only repeat the traceback.
                 return
-            raise
+            log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
