@@ -10,6 +10,7 @@ __all__ = [
     "escape",
     "hourly",
     "annual",
+    "money",
     "money_range",
     "source_line",
     "area_label",
@@ -37,10 +38,15 @@ def annual(value: float | None, *, open_top: bool = False) -> str:
     return f"${_rounded(value, '1'):,}" + ("+" if open_top else "")
 
 
+def money(value: float | None, *, unit: str, open_top: bool = False) -> str:
+    """An amount in its unit: ``hourly`` to the cent, anything else (``annual``) to the dollar."""
+    return (hourly if unit == "hourly" else annual)(value, open_top=open_top)
+
+
 def money_range(rng: dict[str, Any], *, unit: str) -> str:
     """'$23.00 – $30.00' from a low/mid/high range with open_top."""
-    fmt = hourly if unit == "hourly" else annual
-    return f"{fmt(rng['low'])} \u2013 {fmt(rng['high'], open_top=bool(rng.get('open_top')))}"
+    top = money(rng["high"], unit=unit, open_top=bool(rng.get("open_top")))
+    return f"{money(rng['low'], unit=unit)} \u2013 {top}"
 
 
 def source_line(releases: list[dict[str, Any]], sources: list[dict[str, Any]]) -> str:

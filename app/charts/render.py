@@ -4,14 +4,10 @@ equivalent (<title>/<desc>) for screen readers. No scripts, fonts or external re
 import math
 from typing import Any
 
-from app.fmt import annual, escape, hourly
+from app.fmt import annual, escape, hourly, money
 
 FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif"
 INK, MUTED, GRID, BAR, REF = "#1b1f24", "#4a5058", "#d0d7de", "#1f6feb", "#b42318"
-
-
-def money(value: float | None, unit: str) -> str:
-    return hourly(value) if unit == "hourly" else annual(value)
 
 
 def _tick_label(value: float, unit: str) -> str:
@@ -97,7 +93,7 @@ def percentiles_svg(chart: dict[str, Any]) -> str:
             )
             parts.append(
                 f'<text class="value" x="{cx:.1f}" y="{bottom - h - 6:.1f}" text-anchor="middle" '
-                f'font-weight="600">{money(b["value"], unit)}</text>'
+                f'font-weight="600">{money(b["value"], unit=unit)}</text>'
             )
         else:
             parts.append(
@@ -140,7 +136,9 @@ def states_svg(chart: dict[str, Any]) -> str:
     ref = chart["reference"]
     ticks = nice_ticks(max(values + ([ref["value"]] if ref else [])) if values else 1)
     scale = (width - left - right) / ticks[-1]
-    desc = "; ".join(f"{b['label']}: {money(b['value'], unit)}" for b in bars) or "No state has this figure"
+    desc = (
+        "; ".join(f"{b['label']}: {money(b['value'], unit=unit)}" for b in bars) or "No state has this figure"
+    )
     parts = _open(width, height, f"{chart['title']}. {chart['subtitle']}", f"{desc}. {chart['source']}")
     parts += _header(chart)
     for t in ticks:
@@ -162,7 +160,7 @@ def states_svg(chart: dict[str, Any]) -> str:
         )
         parts.append(
             f'<text class="value" x="{left + w + 6:.1f}" y="{y + row / 2 + 4:.1f}" font-weight="600">'
-            f"{money(b['value'], unit)}</text>"
+            f"{money(b['value'], unit=unit)}</text>"
         )
     if ref:
         x = left + ref["value"] * scale
@@ -172,7 +170,7 @@ def states_svg(chart: dict[str, Any]) -> str:
         )
         parts.append(
             f'<text x="{x + 4:.1f}" y="{top - 6}" fill="{REF}" font-size="11">{escape(ref["label"])} '
-            f"{money(ref['value'], unit)}</text>"
+            f"{money(ref['value'], unit=unit)}</text>"
         )
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" stroke="{INK}"/>')
     parts.append(

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.errors import InvalidInput
+from app.fmt import money
 from app.store import Snapshot
 from app.wages import service as wages_service
 from app.wages.service import PERCENTILES
@@ -27,13 +28,6 @@ def ordinal(value: float) -> str:
     n = int(_dec(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def money(value: float, *, unit: str) -> str:
-    """'$45,000' a year or '$21.63' an hour, as the unit is quoted."""
-    if unit == "hourly":
-        return f"${_dec(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-    return f"${_dec(value).quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
 
 
 def place(*, value: float, points: list[tuple[str, float, bool]], unit: str) -> dict[str, Any]:

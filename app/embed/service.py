@@ -1,6 +1,7 @@
 """The wage-range card: one /estimate answer (or an area's official range), reduced to what a job board or
 school page shows; the same figures, step by step, for the "How it is estimated" page."""
 
+import weakref
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
@@ -49,8 +50,19 @@ def estimate_query(profile: dict[str, Any]) -> str:
     return urlencode(pairs)
 
 
+# Per snapshot (immutable), so a card or explorer request does not walk every occupation again.
+_OFFICIAL_OCCUPATIONS: weakref.WeakKeyDictionary[Snapshot, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
 def occupations_with_official_figures(snapshot: Snapshot) -> list[dict[str, Any]]:
     """Occupations holding figures from an official release (not only quotes in the article), by SOC code."""
+    known = _OFFICIAL_OCCUPATIONS.get(snapshot)
+    if known is None:
+        known = _OFFICIAL_OCCUPATIONS[snapshot] = _official_occupations(snapshot)
+    return known
+
+
+def _official_occupations(snapshot: Snapshot) -> list[dict[str, Any]]:
     official = {
         rid
         for rid, r in snapshot.releases.items()
@@ -280,7 +292,6 @@ def badge_card(
         metro=profile.get("metro"),
     )
     unused = [name for name in METHOD_ONLY if profile.get(name) is not None]
-    money = fmt.hourly if unit == "hourly" else fmt.annual
     return {
         "kind": "badge",
         "theme": theme,
@@ -290,7 +301,8 @@ def badge_card(
         "soc_code": occ["soc_code"],
         "area": body["area"]["name"],
         "sentence": body["summary"],
-        "range_text": f"{money(low)} \u2013 {money(high)} {'an hour' if unit == 'hourly' else 'a year'}",
+        "range_text": f"{fmt.money(low, unit=unit)} \u2013 {fmt.money(high, unit=unit)} "
+        f"{'an hour' if unit == 'hourly' else 'a year'}",
         "low_pos": _bar_position(body["low"]),
         "high_pos": _bar_position(body["high"]),
         "method_note": f"Not used by the badge: {', '.join(unused)}." if unused else None,

@@ -7,9 +7,8 @@ from app.estimate.profile import HOURS_DEFAULT
 
 
 def _span(rng: dict[str, Any], *, unit: str) -> str:
-    money = fmt.hourly if unit == "hourly" else fmt.annual
-    top = money(rng["high"]) + (" or more" if rng.get("open_top") else "")
-    return f"{money(rng['low'])} to {top}"
+    top = fmt.money(rng["high"], unit=unit) + (" or more" if rng.get("open_top") else "")
+    return f"{fmt.money(rng['low'], unit=unit)} to {top}"
 
 
 def summary_sentence(estimate: dict[str, Any], *, located: str) -> str:
