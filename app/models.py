@@ -59,6 +59,8 @@ class Source(SQLModel, table=True):
     kind: str = Field(max_length=32)
     period: str | None = Field(default=None, max_length=64)
     url: str | None = Field(default=None, max_length=500)
+    # The terms the source's data are used under, where they ask for attribution (e.g. CC BY 4.0).
+    license: str | None = Field(default=None, max_length=500)
 
 
 class Release(SQLModel, table=True):
@@ -210,6 +212,50 @@ class Benchmark(SQLModel, table=True):
     range_low: float | None = None
     range_high: float | None = None
     citation: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ZipCbsa(SQLModel, table=True):
+    """One row of the HUD-USPS ZIP-CBSA crosswalk: the share of a ZIP's addresses lying in one CBSA
+    (99999: in none), as published."""
+
+    __tablename__ = "zip_cbsa"
+    __table_args__ = (UniqueConstraint("release_id", "zip", "cbsa"),)
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id")
+    zip: str = Field(max_length=5)
+    cbsa: str = Field(max_length=5)
+    # USPS's preferred city name and state of the ZIP
+    city: str = Field(max_length=64)
+    state: str = Field(max_length=2)
+    res_ratio: float
+    bus_ratio: float
+    oth_ratio: float
+    tot_ratio: float
+
+
+class SocCrosswalk(SQLModel, table=True):
+    """BLS's SOC 2010 to SOC 2018 crosswalk: one row per (2010 code, 2018 code) pair."""
+
+    __tablename__ = "soc_crosswalk"
+    __table_args__ = (UniqueConstraint("release_id", "soc_2010", "soc_2018"),)
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id")
+    soc_2010: str = Field(max_length=7)
+    soc_2010_title: str = Field(max_length=300)
+    soc_2018: str = Field(max_length=7)
+    soc_2018_title: str = Field(max_length=300)
+
+
+class OccupationTitle(SQLModel, table=True):
+    """A job title reported for an occupation (O*NET's sample of reported titles)."""
+
+    __tablename__ = "occupation_title"
+    __table_args__ = (UniqueConstraint("release_id", "onet_code", "title"),)
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id")
+    occupation_id: int = Field(foreign_key="occupation.id")
+    onet_code: str = Field(max_length=10)
+    title: str = Field(max_length=200)
 
 
 class DataVersion(SQLModel, table=True):

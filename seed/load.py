@@ -27,6 +27,7 @@ from app.models import (
     bump_data_version,
 )
 from app.oews import import_oews
+from seed.reference import load_reference
 
 SEED_DIR = Path(__file__).parent
 # The official BLS figures shipped with the seed (see seed/oews/manifest.json and seed/extract.py).
@@ -262,6 +263,9 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
                     "citation": c["citation"],
                 },
             )
+        if load_reference(session, upsert):
+            report.changed_tables.add("Reference")
+            report.created += 1
         official = import_oews(
             engine,
             path=OFFICIAL_FILE,
