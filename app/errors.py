@@ -1,6 +1,7 @@
 """One error hierarchy and one error shape:
 ``{"error": {"status", "type", "message", "details", "request_id"}}``."""
 
+import difflib
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
@@ -13,12 +14,14 @@ class ErrorType(StrEnum):
 
     invalid_query = "invalid_query"
     invalid_input = "invalid_input"
+    ambiguous = "ambiguous"
     invalid_body = "invalid_body"
     not_found = "not_found"
     method_not_allowed = "method_not_allowed"
     unauthorized = "unauthorized"
     forbidden = "forbidden"
     payload_too_large = "payload_too_large"
+    unsupported_media_type = "unsupported_media_type"
     rate_limited = "rate_limited"
     service_unavailable = "service_unavailable"
     timeout = "timeout"
@@ -54,6 +57,28 @@ class InvalidInput(AppError):
     error_type = ErrorType.invalid_input
 
 
+class Ambiguous(InvalidInput):
+    """Input that could mean several things (a place name in several states, a job title of several
+    occupations): 422, with the ``candidates`` to choose from, best first."""
+
+    error_type = ErrorType.ambiguous
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        candidates: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        self.candidates = candidates or []
+
+    def to_dict(self) -> dict:
+        body = super().to_dict()
+        body["error"]["candidates"] = self.candidates
+        return body
+
+
 class NotFound(AppError):
     status_code = 404
     error_type = ErrorType.not_found
@@ -72,6 +97,11 @@ class Forbidden(AppError):
 class PayloadTooLarge(AppError):
     status_code = 413
     error_type = ErrorType.payload_too_large
+
+
+class UnsupportedMediaType(AppError):
+    status_code = 415
+    error_type = ErrorType.unsupported_media_type
 
 
 class ServiceUnavailable(AppError):
@@ -100,31 +130,118 @@ def error_body(
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
+    text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+# What a parameter's pattern means, in words, by the pattern: a value that does not match is explained with
+# these words, never with the regular expression. Whoever defines a pattern says what it means here.
+PATTERN_WORDS: dict[str, str] = {}
+# The values a pattern allows, where they are a list (sort and fields names), by the pattern.
+PATTERN_ALLOWED: dict[str, list[str]] = {}
+
+
+def describe_pattern(pattern: str, words: str, allowed: list[str] | None = None) -> str:
+    """Register what ``pattern`` means (and its allowed values) for validation messages; returns it."""
+    PATTERN_WORDS[pattern] = words
+    if allowed is not None:
+        PATTERN_ALLOWED[pattern] = allowed
+    return pattern
+
+
+def _bound(ctx: dict[str, Any], key: str) -> str:
+    value = ctx.get(key)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _problem(err: dict[str, Any]) -> str:
+    """What is wrong with one value, in plain words (no validator vocabulary, no regular expressions)."""
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a field this request takes"
+    if kind == "string_too_long":
+        return f"is too long: at most {ctx.get('max_length')} characters"
+    if kind == "string_too_short":
+        return (
+            "is empty" if ctx.get("min_length") == 1 else f"needs at least {ctx.get('min_length')} characters"
+        )
+    if kind == "too_long":
+        return f"has too many entries: at most {ctx.get('max_length')}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} entries"
+    if kind == "string_pattern_mismatch":
+        return "should be " + PATTERN_WORDS.get(
+            str(ctx.get("pattern")), "in the form the documentation gives"
+        )
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return "should be a whole number"
+    if kind in ("float_parsing", "float_type"):
+        return "should be a number"
+    if kind == "finite_number":
+        return "should be a finite number"
+    if kind in ("bool_parsing", "bool_type"):
+        return "should be true or false"
+    if kind in ("string_type", "string_unicode"):
+        return "should be text"
+    if kind == "greater_than_equal":
+        return f"should be at least {_bound(ctx, 'ge')}"
+    if kind == "greater_than":
+        return f"should be more than {_bound(ctx, 'gt')}"
+    if kind == "less_than_equal":
+        return f"should be at most {_bound(ctx, 'le')}"
+    if kind == "less_than":
+        return f"should be less than {_bound(ctx, 'lt')}"
+    if kind in ("enum", "literal_error"):
+        return f"should be one of {str(ctx.get('expected', '')).replace(chr(39), '')}"
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return "should be a JSON object"
+    if kind == "list_type":
+        return "should be a list"
+    if kind == "json_invalid":
+        return "is not valid JSON"
+    return "is not a value this request accepts"
+
+
+def _allowed(err: dict[str, Any]) -> list[str] | None:
+    ctx = err.get("ctx") or {}
+    if "pattern" in ctx:
+        return PATTERN_ALLOWED.get(str(ctx["pattern"]))
+    if err.get("type") in ("enum", "literal_error"):
+        return [
+            v.strip(" '") for v in str(ctx.get("expected", "")).replace(" or ", ", ").split(",") if v.strip()
+        ]
+    return None
+
+
 def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
-    """A person-readable message and details from pydantic's validation errors. Header and cookie values
-    are never echoed: they may be credentials."""
+    """A person-readable message and details from pydantic's validation errors: each names the parameter and
+    what was typed, says what is wrong in plain words and, where it is a list, what is allowed. Header and
+    cookie values are never echoed: they may be credentials."""
     details = []
     parts = []
     for err in errors:
         raw_loc = err.get("loc", ())
         secret = bool(raw_loc) and raw_loc[0] in ("header", "cookie")
         loc = [str(p) for p in raw_loc if p not in ("query", "path", "body", "header", "cookie")]
-        where = ".".join(loc) or "request"
-        msg = err.get("msg", "invalid value")
-        got = None if secret else err.get("input")
-        detail = {"parameter": where, "problem": msg, "value": None if secret else _short(got)}
-        ctx = err.get("ctx") or {}
-        if "allowed" in ctx:
-            detail["allowed"] = list(ctx["allowed"])
-        elif "pattern" in ctx:
-            detail["pattern"] = str(ctx["pattern"])
+        where = ".".join(loc) or "the request body"
+        got = None if secret or err.get("type") == "missing" else err.get("input")
+        problem = _problem(err)
+        allowed = _allowed(err)
+        if allowed and isinstance(got, str):
+            nearest = difflib.get_close_matches(got, allowed, n=1, cutoff=0.6)
+            if nearest:
+                problem += f" (did you mean {nearest[0]}?)"
+        detail: dict[str, Any] = {
+            "parameter": where,
+            "problem": problem,
+            "value": None if secret else _short(got),
+        }
+        if allowed:
+            detail["allowed"] = allowed
         details.append(detail)
-        parts.append(
-            f"{where}: {msg}"
-            + ("" if got is None or isinstance(got, dict | list) else f" (got {_short(got)})")
-        )
-    return "Invalid request. " + "; ".join(parts[:5]) + ".", details[:20]
+        shown = "" if got is None or isinstance(got, dict | list) else f"={_short(got)}"
+        parts.append(f"{where}{shown} {problem}")
+    return "Invalid request: " + "; ".join(parts[:5]) + ".", details[:20]

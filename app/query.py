@@ -10,7 +10,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from app.errors import InvalidQuery
+from app.errors import InvalidQuery, describe_pattern
 
 SortKey = Callable[[dict[str, Any]], Any]
 MAX_LIMIT = 1000
@@ -39,31 +39,16 @@ def parse_sort(sort: str | None, allowed: dict[str, SortKey]) -> list[tuple[str,
     return spec
 
 
-# The field names behind each list pattern, so a value that does not match is explained by name.
-PATTERN_FIELDS: dict[str, list[str]] = {}
-
-
 def sort_pattern(fields: Iterable[str], *, signed: bool = True) -> str:
     """The regular expression of a ``sort`` value (allowed fields, comma-separated, each maybe '-'/'+'), or
-    with ``signed=False`` of a ``fields`` value."""
+    with ``signed=False`` of a ``fields`` value; a value that does not match is explained by the names."""
     listed = list(fields)
     names = "|".join(sorted(listed, key=lambda f: (-len(f), f)))
     sign = "[-+]?" if signed else ""
-    pattern = f"^{sign}(?:{names})(?:,{sign}(?:{names}))*$"
-    PATTERN_FIELDS[pattern] = listed
-    return pattern
-
-
-def explain_list_error(err: dict[str, Any]) -> dict[str, Any]:
-    """A validation error of a sort/fields value, restated with the allowed field names."""
-    names = PATTERN_FIELDS.get(str((err.get("ctx") or {}).get("pattern")))
-    if names is None:
-        return err
-    return {
-        **err,
-        "msg": f"use comma-separated fields from {', '.join(names)} ('-' before a sort field: descending)",
-        "ctx": {"allowed": names},
-    }
+    words = f"comma-separated fields from {', '.join(listed)}" + (
+        " ('-' before a field: descending)" if signed else ""
+    )
+    return describe_pattern(f"^{sign}(?:{names})(?:,{sign}(?:{names}))*$", words, listed)
 
 
 def sort_query(fields: Iterable[str], purpose: str = "Sort fields") -> Any:

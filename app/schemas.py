@@ -4,7 +4,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.domain.places import Method as LocationMethod
 from app.errors import ErrorType
+from app.models import AreaType
 
 
 class Figure(BaseModel):
@@ -41,6 +43,36 @@ class OccupationRef(BaseModel):
     soc_code: str
     title: str
     aliases: list[str]
+    input: str | None = Field(description="The occupation as given (null when the request named none)")
+    matched: str | None = Field(
+        description="How the input was understood (a title, an alias, an O*NET or SOC 2010 code), in words; "
+        "null when it was the SOC code itself or the default"
+    )
+
+
+class LocationArea(BaseModel):
+    area_type: AreaType
+    code: str
+    name: str
+
+
+class LocationAlternative(LocationArea):
+    share: float | None = Field(
+        description="Share of the input's addresses in this area (HUD-USPS tot_ratio); null where none "
+        "applies"
+    )
+
+
+class Location(BaseModel):
+    """How the request's location (location, state, metro) was understood."""
+
+    input: str | None = Field(description="The location as given; null when none was given (national)")
+    area: LocationArea = Field(description="The area served")
+    method: LocationMethod = Field(description="How the input led to the area")
+    explanation: str = Field(description="One sentence saying how, with its source")
+    alternatives: list[LocationAlternative] = Field(
+        description="Other areas the input touches (a ZIP or city split between areas), each with its share"
+    )
 
 
 class Page(BaseModel):
@@ -72,12 +104,26 @@ class ErrorItem(BaseModel):
     allowed: list[str] | None = Field(default=None, description="The values that would be accepted")
 
 
+class Candidate(BaseModel):
+    """One thing an ambiguous input could mean."""
+
+    value: str = Field(description="What to send as the parameter's value to mean this one")
+    label: str = Field(description="Person-readable description")
+    area_type: AreaType | None = Field(description="For a place: the kind of area; null for an occupation")
+    code: str = Field(description="The area's or occupation's code")
+    name: str
+
+
 class ErrorDetail(BaseModel):
     status: int = Field(description="The HTTP status, repeated")
     type: ErrorType = Field(description="What went wrong, as a code to branch on")
     message: str = Field(description="Person-readable explanation, saying how to fix the request")
     details: list[ErrorItem] = Field(description="Machine-readable specifics (may be empty)")
     request_id: str | None = Field(description="The request's X-Request-ID, as written in the logs")
+    candidates: list[Candidate] | None = Field(
+        default=None,
+        description="With type ambiguous: what the input could mean, best first; send one's value instead",
+    )
 
 
 class ErrorResponse(BaseModel):

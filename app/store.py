@@ -9,6 +9,7 @@ import logging
 import math
 import threading
 import time
+import weakref
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
@@ -20,6 +21,8 @@ from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
+from app.domain.occupations import OccupationCatalog, OccupationMatch
+from app.domain.places import Crosswalk, Gazetteer
 from app.models import (
     EMPLOYMENT_FIELDS,
     MAX_ANNUAL_WAGE,
@@ -33,10 +36,13 @@ from app.models import (
     DataVersion,
     ExperienceLevel,
     Occupation,
+    OccupationTitle,
     PayFactor,
     Release,
+    SocCrosswalk,
     Source,
     WageStat,
+    ZipCbsa,
 )
 
 # Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
@@ -272,7 +278,13 @@ class OccupationView:
 class Snapshot:
     """Immutable copy of the database, indexed for the read endpoints."""
 
-    def __init__(self, version: int, tables: dict[str, list[dict[str, Any]]], engine: Engine) -> None:
+    def __init__(
+        self,
+        version: int,
+        tables: dict[str, list[dict[str, Any]]],
+        engine: Engine,
+        crosswalk: Crosswalk | None = None,
+    ) -> None:
         self.version = version
         self.sources = {s["id"]: s for s in tables["source"]}
         self.releases = {r["id"]: r for r in tables["release"]}
@@ -302,13 +314,27 @@ class Snapshot:
         self.factors = tables["pay_factor"]
         self.certifications = tables["certification"]
         self.benchmarks = tables["benchmark"]
+        # Locations and occupations as people give them (app/domain): built once per snapshot.
+        self.gazetteer = Gazetteer(self.areas.values(), crosswalk)
+        self.catalog = OccupationCatalog(
+            self.occupations.values(),
+            reported_titles=[
+                (t["occupation_id"], t["onet_code"], t["title"]) for t in tables["occupation_title"]
+            ],
+            soc_2010=[
+                (r["soc_2010"], r["soc_2010_title"], r["soc_2018"], r["soc_2018_title"])
+                for r in tables["soc_crosswalk"]
+            ],
+            default_code=DEFAULT_OCCUPATION,
+        )
         self._views: OrderedDict[tuple[int, str | None], OccupationView] = OrderedDict()
         self._lock = threading.Lock()
         self._figures_lock = threading.Lock()
 
     @classmethod
     def load(cls, engine: Engine, preload: tuple[str, ...] = (DEFAULT_OCCUPATION,)) -> Snapshot:
-        """Read the reference tables in one transaction, and the figures of the ``preload`` occupations."""
+        """Read the reference tables in one transaction, and the figures of the ``preload`` occupations. The
+        ZIP crosswalk (47,000 rows) is read only when its release is new to this process."""
         models = {
             "source": Source,
             "release": Release,
@@ -319,6 +345,8 @@ class Snapshot:
             "pay_factor": PayFactor,
             "certification": Certification,
             "benchmark": Benchmark,
+            "occupation_title": OccupationTitle,
+            "soc_crosswalk": SocCrosswalk,
         }
         with engine.connect() as conn, conn.begin():
             row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
@@ -329,7 +357,8 @@ class Snapshot:
                 for t in figure_tables
                 for r in conn.execute(select(t.c.occupation_id, t.c.release_id).distinct())
             ]
-        snapshot = cls(0 if row is None else int(row[0]), tables, engine)
+            crosswalk = _read_crosswalk(conn, tables["release"])
+        snapshot = cls(0 if row is None else int(row[0]), tables, engine, crosswalk)
         for code in preload:
             occ = snapshot.occupation_by_code.get(code)
             if occ is not None:
@@ -541,9 +570,16 @@ class Snapshot:
             by_key=AreaRecords(choices, area_record),
         )
 
-    def occupation_public(self, occupation_id: int) -> dict[str, Any]:
+    def occupation_public(self, occupation_id: int, match: OccupationMatch | None = None) -> dict[str, Any]:
+        """The occupation block of an answer, with what was typed and how it was understood (``match``)."""
         o = self.occupations[occupation_id]
-        return {"soc_code": o["soc_code"], "title": o["title"], "aliases": o["aliases"]}
+        return {
+            "soc_code": o["soc_code"],
+            "title": o["title"],
+            "aliases": o["aliases"],
+            "input": match.input if match else None,
+            "matched": match.matched if match else None,
+        }
 
 
 def area_record(
@@ -576,6 +612,34 @@ def area_record(
     if area["area_type"] in ("metro", "nonmetro"):
         rec["principal_states"] = area["principal_states"]
     return rec
+
+
+# Crosswalks by their file's checksum: immutable, so every snapshot (and every app in one process) holding
+# the same release shares one copy, built once.
+_CROSSWALKS: weakref.WeakValueDictionary[str, Crosswalk] = weakref.WeakValueDictionary()
+_CROSSWALKS_LOCK = threading.Lock()
+
+
+def _read_crosswalk(conn: Any, releases: list[dict[str, Any]]) -> Crosswalk | None:
+    """The ZIP-CBSA crosswalk of the newest release holding one; read from the database only when no
+    snapshot in this process holds it already."""
+    z = ZipCbsa.__table__  # type: ignore[attr-defined]
+    newest = conn.execute(select(func.max(z.c.release_id))).scalar()
+    if newest is None:
+        return None
+    release = next(r for r in releases if r["id"] == newest)
+    key = f"{release['checksum']}:{release['label']}"
+    with _CROSSWALKS_LOCK:
+        held = _CROSSWALKS.get(key)
+        if held is not None:
+            return held
+        rows = conn.execute(
+            select(z.c.zip, z.c.cbsa, z.c.city, z.c.state, z.c.tot_ratio)
+            .where(z.c.release_id == newest)
+            .order_by(z.c.zip, z.c.cbsa)
+        ).tuples()
+        crosswalk = _CROSSWALKS[key] = Crosswalk.build(rows, source_label=release["label"])
+    return crosswalk
 
 
 class Store:

@@ -1,0 +1,689 @@
+"""Where a request is: one resolver turns what people type (a state code or name, "national" or "remote", a
+ZIP or ZIP+4, "City, ST", a CBSA or BLS nonmetropolitan area code, a metro's name) and the ``state`` and
+``metro`` parameters into one typed area, and says how it understood them.
+
+The ZIP and city rules follow the HUD-USPS ZIP-CBSA crosswalk (its ``tot_ratio``, the share of all addresses):
+a ZIP goes to the OEWS metro holding most of its addresses; a ZIP whose largest share lies outside every
+OEWS metro goes to its state (``state_fallback``); a city goes to the OEWS metro holding most of its ZIPs,
+each ZIP weighted by its shares. Everything here is in memory: built once per snapshot, no database."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.errors import Ambiguous, InvalidInput, NotFound
+
+# Longest location text accepted (the contract's maxLength): the longest OEWS area title is under 80.
+MAX_LOCATION_LENGTH = 120
+NATIONAL_WORDS = frozenset({"us", "usa", "u s", "u s a", "national", "nationwide", "united states", "remote"})
+METRO_TYPES = ("metro", "nonmetro")
+STATE_TYPES = ("state", "territory")
+# Words a place name may spell out or abbreviate; both sides are compared in the long form.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "point"}
+_WORD = re.compile(r"[a-z0-9]+")
+_ZIP = re.compile(r"^(\d{5})(?:[- ]?(\d{4}))?$")
+_CBSA_WORDS = re.compile(r"^(?:cbsa|msa|metro|area)\s*:?\s*(\d{5}|\d{7})$", re.IGNORECASE)
+_NONMETRO = re.compile(r"^\d{7}$")
+_NONMETRO_SUFFIX = " nonmetropolitan area"
+MAX_CANDIDATES = 10
+# Distinct location inputs whose answers each snapshot keeps (about 1 kB each).
+MAX_REMEMBERED = 4096
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents and punctuation dropped, 'St.' spelled 'saint': how names are compared."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in _WORD.findall(ascii_text))
+
+
+class Method(StrEnum):
+    """How a location was understood."""
+
+    state = "state"
+    metro = "metro"
+    nonmetro = "nonmetro"
+    national = "national"
+    zip = "zip"
+    city = "city"
+    name = "name"
+    state_fallback = "state_fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another area the input touches, with the share of its addresses there (null where none applies)."""
+
+    area: Mapping[str, Any]
+    share: float | None
+
+    def public(self) -> dict[str, Any]:
+        return {**area_ref(self.area), "share": self.share}
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A resolved location: the area served, and how the input led to it."""
+
+    area: Mapping[str, Any]
+    method: Method
+    input: str | None
+    explanation: str
+    alternatives: tuple[Alternative, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.area['area_type']}:{self.area['code']}"
+
+    def public(self) -> dict[str, Any]:
+        """The response's ``location`` block."""
+        return {
+            "input": self.input,
+            "area": area_ref(self.area),
+            "method": self.method.value,
+            "explanation": self.explanation,
+            "alternatives": [a.public() for a in self.alternatives],
+        }
+
+
+def area_ref(area: Mapping[str, Any]) -> dict[str, Any]:
+    """An area as the API names it everywhere: kind, code and name."""
+    return {"area_type": area["area_type"], "code": area["code"], "name": area["name"]}
+
+
+def _pct(share: float) -> str:
+    pct = share * 100
+    if pct >= 99.95:
+        return "all"
+    if pct < 0.05:
+        return "under 0.1%"
+    return f"{pct:.1f}%".replace(".0%", "%")
+
+
+@dataclass(slots=True)
+class _Candidate:
+    area: Mapping[str, Any]
+    label: str
+    value: str
+    weight: float = 0.0
+
+
+@dataclass
+class Crosswalk:
+    """The ZIP-CBSA rows, packed: ZIPs as sorted integers with the start of their rows, and per row the CBSA
+    (an integer), the share of the ZIP's addresses and the city and state (indexes into ``places``)."""
+
+    source_label: str = ""
+    zips: array = field(default_factory=lambda: array("i"))
+    starts: array = field(default_factory=lambda: array("i"))
+    cbsas: array = field(default_factory=lambda: array("i"))
+    shares: array = field(default_factory=lambda: array("d"))
+    place_of_zip: array = field(default_factory=lambda: array("i"))
+    # (city as USPS spells it, state USPS code), one entry per distinct pair
+    places: list[tuple[str, str]] = field(default_factory=list)
+    # normalised city -> its index into ``places``, or a tuple of them when several states have the city
+    place_index: dict[str, int | tuple[int, ...]] = field(default_factory=dict)
+    # index into ``places`` -> its ZIPs (integers)
+    zips_of_place: dict[int, list[int]] = field(default_factory=dict)
+    # index into ``places`` -> {cbsa: share of the city's addresses}, computed on first use
+    _city_shares: dict[int, dict[int, float]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, rows: Iterable[Sequence[Any]], *, source_label: str) -> Crosswalk:
+        """From rows of (zip, cbsa, city, state, tot_ratio) sorted by zip."""
+        cw = cls(source_label=source_label)
+        last = -1
+        seen: dict[tuple[str, str], int] = {}
+        names: dict[str, str] = {}
+        for zip_text, cbsa, city, state, share in rows:
+            z = int(zip_text)
+            place = seen.get((city, state))
+            if place is None:
+                place = seen[(city, state)] = len(cw.places)
+                cw.places.append((city, state))
+                name = names.get(city)
+                if name is None:
+                    name = names[city] = normalise(city)
+                known = cw.place_index.get(name)
+                cw.place_index[name] = place if known is None else (*_as_tuple(known), place)
+            if z != last:
+                cw.zips.append(z)
+                cw.starts.append(len(cw.cbsas))
+                cw.place_of_zip.append(place)
+                cw.zips_of_place.setdefault(place, []).append(z)
+                last = z
+            cw.cbsas.append(int(cbsa))
+            cw.shares.append(float(share))
+        cw.starts.append(len(cw.cbsas))
+        return cw
+
+    def places_named(self, city: str) -> tuple[int, ...]:
+        """The places (city, state) whose city is ``city``, in any state."""
+        found = self.place_index.get(normalise(city))
+        return () if found is None else _as_tuple(found)
+
+    def place_in(self, city: str, state: str) -> int | None:
+        """The place of a city in one state, or None."""
+        return next((p for p in self.places_named(city) if self.places[p][1] == state), None)
+
+    def city_shares(self, place: int) -> dict[int, float]:
+        """{cbsa: share} of a city: each of its ZIPs counts once, spread over CBSAs by its tot_ratios."""
+        shares = self._city_shares.get(place)
+        if shares is None:
+            weights: dict[int, float] = {}
+            zips = self.zips_of_place.get(place, [])
+            for z in zips:
+                i = bisect_left(self.zips, z)
+                for r in range(self.starts[i], self.starts[i + 1]):
+                    weights[self.cbsas[r]] = weights.get(self.cbsas[r], 0.0) + self.shares[r]
+            shares = self._city_shares[place] = {c: w / (len(zips) or 1) for c, w in weights.items()}
+        return shares
+
+    def rows_of(self, zip_code: int) -> tuple[list[tuple[int, float]], int] | None:
+        """[(cbsa, share)] of one ZIP and its place, or None when the crosswalk does not list it."""
+        i = bisect_left(self.zips, zip_code)
+        if i == len(self.zips) or self.zips[i] != zip_code:
+            return None
+        rows = [(self.cbsas[r], self.shares[r]) for r in range(self.starts[i], self.starts[i + 1])]
+        return rows, self.place_of_zip[i]
+
+
+# Other ways people name a state or territory.
+STATE_ALIASES = {"d c": "DC", "usvi": "VI", "us virgin islands": "VI"}
+
+
+class Gazetteer:
+    """Every name, code and ZIP a location may be given as, indexed once per snapshot."""
+
+    def __init__(self, areas: Iterable[Mapping[str, Any]], crosswalk: Crosswalk | None = None) -> None:
+        self.crosswalk = crosswalk or Crosswalk()
+        self.national: Mapping[str, Any] | None = None
+        self.states: dict[str, Mapping[str, Any]] = {}
+        self.metros: dict[str, Mapping[str, Any]] = {}
+        self.state_names: dict[str, Mapping[str, Any]] = {}
+        self.metro_titles: dict[str, Mapping[str, Any]] = {}
+        # normalised name -> [(area, the name is the title's first city)]
+        self.metro_names: dict[str, list[tuple[Mapping[str, Any], bool]]] = {}
+        for area in areas:
+            kind = area["area_type"]
+            if kind == "national":
+                self.national = area
+            elif kind in STATE_TYPES:
+                self.states[area["code"]] = area
+                self.state_names[normalise(area["name"])] = area
+            elif kind in METRO_TYPES:
+                self.metros[area["code"]] = area
+                self.metro_titles[normalise(area["name"])] = area
+                for name, first in _metro_names(area["name"]):
+                    self.metro_names.setdefault(name, []).append((area, first))
+        for alias, code in STATE_ALIASES.items():
+            if code in self.states:
+                self.state_names.setdefault(alias, self.states[code])
+        self._remembered = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._locate)
+        # For "Did you mean ...?": every state's and metro's name, normalised.
+        self._suggestions = {normalise(a["name"]): a for a in (*self.states.values(), *self.metros.values())}
+
+    # ------------------------------------------------------------------ the rule
+    def locate(
+        self, *, location: str | None = None, state: str | None = None, metro: str | None = None
+    ) -> Located:
+        """The one area of a request. ``location``, ``state`` and ``metro`` must agree, and the most specific
+        is served: a metro lying (wholly or partly) in the given state is served as the metro; anything
+        that disagrees is a 422 naming both. Answers are kept (a bounded memo): the same words cost a
+        dictionary look-up the next time; refusals are worked out again."""
+        return self._remembered(location, state, metro)
+
+    def _locate(self, location: str | None, state: str | None, metro: str | None) -> Located:
+        given: list[tuple[str, Located]] = []
+        if location is not None:
+            given.append(("location", self.locate_text(location)))
+        if state is not None:
+            given.append(("state", self.require_state(state)))
+        if metro is not None:
+            given.append(("metro", self.require_metro(metro)))
+        if not given:
+            return self._national(None)
+        if len(given) == 1:
+            return given[0][1]
+        chosen_param, chosen = given[0]
+        for param, other in given[1:]:
+            winner = _agree(chosen, other)
+            if winner is None:
+                raise _conflict((chosen_param, chosen), (param, other))
+            if winner is other:
+                chosen_param, chosen = param, other
+        said = "; ".join(f"{p}={_shown(str(loc.input))}" for p, loc in given)
+        return Located(
+            chosen.area, chosen.method, said, f"{said} agree. {chosen.explanation}", chosen.alternatives
+        )
+
+    # ------------------------------------------------------------------ single parameters
+    def state_of(self, text: str) -> Mapping[str, Any] | None:
+        """A state or territory by USPS code or name, any case; None when the text names none."""
+        code = text.strip().upper()
+        if code in self.states:
+            return self.states[code]
+        return self.state_names.get(normalise(text))
+
+    def require_state(self, text: str, *, parameter: str = "state") -> Located:
+        """``state=``: a USPS code or a state's name, any case; a 404 suggesting the nearest otherwise."""
+        area = self.state_of(text)
+        if area is None:
+            raise NotFound(
+                f"{parameter}={_shown(text)} names no state or territory we know.{self._did_you_mean(text)} "
+                "Use a USPS code such as TX or a name such as Texas (see /states).",
+                details=[{"parameter": parameter, "value": _shown(text), "see": "/states"}],
+            )
+        return self._stated(area, text)
+
+    def _stated(self, area: Mapping[str, Any], text: str) -> Located:
+        return Located(
+            area, Method.state, text, f"{_shown(text)}: {area['name']} ({area['code']}), statewide figures."
+        )
+
+    def require_metro(self, text: str, *, parameter: str = "metro") -> Located:
+        """``metro=``: a CBSA code, a BLS nonmetropolitan area code, or a metro's name when it is unique."""
+        stripped = " ".join(text.split())
+        worded = _CBSA_WORDS.match(stripped)
+        code = worded.group(1) if worded else stripped
+        area = self.metros.get(code)
+        if area is not None:
+            return self._coded(area, text)
+        if code.isdigit():
+            raise NotFound(
+                f"{parameter}={_shown(text)} is not the code of a metropolitan or nonmetropolitan area in "
+                "the data. Find an area's code with /metros?q=<its name>.",
+                details=[{"parameter": parameter, "value": _shown(text), "see": "/metros"}],
+            )
+        area = self.metro_titles.get(normalise(stripped))
+        if area is not None:
+            return self._coded(area, text)
+        located = self._by_metro_name(stripped, text, parameter=parameter, cities=False)
+        if located is None:
+            raise NotFound(
+                f"{parameter}={_shown(text)} names no metropolitan or nonmetropolitan area we know."
+                f"{self._did_you_mean(text)} Search by name with /metros?q={_query_word(text)}.",
+                details=[{"parameter": parameter, "value": _shown(text), "see": "/metros"}],
+            )
+        return located
+
+    # ------------------------------------------------------------------ free text
+    def locate_text(self, text: str, *, parameter: str = "location") -> Located:
+        """``location=`` as people write it."""
+        stripped = " ".join(text.split())
+        norm = normalise(stripped)
+        if not norm:
+            raise NotFound(
+                f"{parameter}={_shown(text)} names no place. Give a ZIP, 'City, ST', a state, a metro's name "
+                "or code, or US.",
+                details=[{"parameter": parameter, "value": _shown(text)}],
+            )
+        if norm in NATIONAL_WORDS:
+            return self._national(text, remote=norm == "remote")
+        zip_match = _ZIP.match(stripped)
+        if zip_match:
+            return self._zip(zip_match.group(1), text, parameter=parameter)
+        if _NONMETRO.match(stripped) or _CBSA_WORDS.match(stripped):
+            return self.require_metro(stripped, parameter=parameter)
+        state = self.state_of(stripped)
+        if state is not None:
+            return self._stated(state, text)
+        city_state = _split_city_state(stripped, self)
+        if city_state is not None:
+            city, state = city_state
+            return self._city(city, state, text, parameter=parameter)
+        area = self.metro_titles.get(norm)
+        if area is not None:
+            return self._coded(area, text)
+        located = self._by_metro_name(stripped, text, parameter=parameter, cities=True)
+        if located is None:
+            raise NotFound(
+                f"{parameter}={_shown(text)} names no place we know.{self._did_you_mean(stripped)} Give a "
+                "ZIP, 'City, ST' (e.g. Houston, TX), a state, or a metro's name or code (see /metros?q=).",
+                details=[{"parameter": parameter, "value": _shown(text), "see": "/metros"}],
+            )
+        return located
+
+    def _national(self, text: str | None, *, remote: bool = False) -> Located:
+        assert self.national is not None, "the national area is seeded with the reference areas"
+        if text is None:
+            why = "No location given: national figures."
+        elif remote:
+            why = f"{_shown(text)}: a remote job is tied to no one place, so national figures are used."
+        else:
+            why = f"{_shown(text)}: national figures."
+        return Located(self.national, Method.national, text, why)
+
+    def _coded(self, area: Mapping[str, Any], text: str) -> Located:
+        method = Method.nonmetro if area["area_type"] == "nonmetro" else Method.metro
+        kind = "BLS nonmetropolitan area" if method is Method.nonmetro else "CBSA"
+        return Located(area, method, text, f"{_shown(text)}: {kind} {area['code']}, {area['name']}.")
+
+    def _zip(self, digits: str, text: str, *, parameter: str) -> Located:
+        found = self.crosswalk.rows_of(int(digits))
+        coded = self.metros.get(digits)
+        if found is None:
+            if coded is not None:
+                return self._coded(coded, text)
+            raise NotFound(
+                f"{parameter}={_shown(text)}: ZIP {digits} is not in the {self.crosswalk.source_label}, and "
+                "no metropolitan area has that CBSA code. Check the ZIP, or give 'City, ST'.",
+                details=[{"parameter": parameter, "value": _shown(text)}],
+            )
+        rows, place = found
+        city, state_code = self.crosswalk.places[place]
+        also = (
+            f" {digits} is also the CBSA code of {coded['name']}: send metro={digits} for it."
+            if coded
+            else ""
+        )
+        return self._by_shares(
+            {cbsa: share for cbsa, share in rows},
+            state_code,
+            text,
+            subject=f"ZIP {digits} ({city.title()}, {state_code})",
+            whose="its addresses",
+            method=Method.zip,
+            parameter=parameter,
+            coda=also,
+        )
+
+    def _city(self, city: str, state: Mapping[str, Any], text: str, *, parameter: str) -> Located:
+        cw = self.crosswalk
+        place = cw.place_in(city, state["code"])
+        if place is None:
+            # Not a USPS city name: perhaps a city in one of the state's metro titles ("The Woodlands, TX").
+            named = self._metro_name_in_state(city, state, text)
+            if named is not None:
+                return named
+            spelled = {normalise(c): c for (c, st) in cw.places if st == state["code"]}
+            nearby = _close(normalise(city), list(spelled))
+            hint = f" Did you mean {spelled[nearby].title()}, {state['code']}?" if nearby else ""
+            raise NotFound(
+                f"{parameter}={_shown(text)}: no city named {_shown(city)} in {state['name']} in the "
+                f"{cw.source_label}.{hint} Give a ZIP, or the state alone.",
+                details=[{"parameter": parameter, "value": _shown(text)}],
+            )
+        zips = len(cw.zips_of_place.get(place, []))
+        count = f"{zips} ZIP{'s' if zips != 1 else ''}"
+        return self._by_shares(
+            cw.city_shares(place),
+            state["code"],
+            text,
+            subject=f"{cw.places[place][0].title()}, {state['code']}",
+            whose=f"the addresses of its {count}",
+            method=Method.city,
+            parameter=parameter,
+        )
+
+    def _by_shares(
+        self,
+        shares: dict[int, float],
+        state_code: str,
+        text: str,
+        *,
+        subject: str,
+        whose: str,
+        method: Method,
+        parameter: str,
+        coda: str = "",
+    ) -> Located:
+        """The OEWS metro with the largest share, or the state when the largest share lies outside every
+        OEWS metro; the other metros (and the state, for the part outside them) as alternatives."""
+        source = f"({self.crosswalk.source_label})"
+        metros = sorted(
+            ((self.metros[f"{c:05d}"], s) for c, s in shares.items() if f"{c:05d}" in self.metros),
+            key=lambda m: (-m[1], m[0]["code"]),
+        )
+        outside = [s for c, s in shares.items() if f"{c:05d}" not in self.metros]
+        state = self.states.get(state_code)
+        if metros and metros[0][1] >= max(outside, default=0.0):
+            area, share = metros[0]
+            alternatives = [Alternative(a, s) for a, s in metros[1:]]
+            if outside and state is not None:
+                alternatives.append(Alternative(state, sum(outside)))
+            rest = (
+                " The other areas it touches are listed as alternatives, with their shares."
+                if alternatives
+                else ""
+            )
+            explanation = (
+                f"{subject}: {_pct(share)} of {whose} lie in CBSA {area['code']}, {area['name']} {source}."
+                f"{rest}{coda}"
+            )
+            return Located(area, method, text, explanation, tuple(alternatives))
+        if state is None:
+            raise NotFound(
+                f"{parameter}={_shown(text)}: {subject} lies outside every OEWS metropolitan area, in "
+                f"{state_code}, which has no figures here.",
+                details=[{"parameter": parameter, "value": _shown(text)}],
+            )
+        smaller = (
+            f" {_pct(metros[0][1])} lie in {metros[0][0]['name']}, listed as an alternative."
+            if metros
+            else ""
+        )
+        explanation = (
+            f"{subject}: the largest share of {whose} ({_pct(max(outside))}) lies outside every OEWS "
+            f"metropolitan area, so {state['name']}'s statewide figures are used {source}.{smaller}{coda}"
+        )
+        return Located(
+            state, Method.state_fallback, text, explanation, tuple(Alternative(a, s) for a, s in metros)
+        )
+
+    def _metro_name_in_state(self, city: str, state: Mapping[str, Any], text: str) -> Located | None:
+        matches = {
+            a["code"]: a
+            for a, _ in self.metro_names.get(normalise(city), [])
+            if state["code"] in a["principal_states"]
+        }
+        if len(matches) != 1:
+            return None
+        area = next(iter(matches.values()))
+        return Located(
+            area, Method.name, text, f"{_shown(text)}: named in the title of {area['name']} ({area['code']})."
+        )
+
+    def _by_metro_name(self, stripped: str, text: str, *, parameter: str, cities: bool) -> Located | None:
+        """A metro by one of its title's cities. The only metro whose title begins with the name is served
+        (Houston); several such metros are a 422 listing them (Springfield). Otherwise, with ``cities``,
+        every state's city of that name counts too: served when all lead to one area, else a 422."""
+        found: dict[str, tuple[Mapping[str, Any], bool]] = {}
+        for area, first in self.metro_names.get(normalise(stripped), []):
+            if area["code"] not in found or first:
+                found[area["code"]] = (area, first)
+        leading = [a for a, first in found.values() if first]
+        if len(leading) == 1:
+            area = leading[0]
+            return Located(
+                area,
+                Method.name,
+                text,
+                f"{_shown(text)}: the one metropolitan area whose title begins with that name is "
+                f"{area['name']} ({area['code']}).",
+            )
+        # A candidate's value is what to send instead: in free text a bare five-digit code reads as a ZIP.
+        as_code = "{}" if parameter == "metro" else "CBSA {}"
+        candidates = [
+            _Candidate(a, f"{a['name']} ({a['code']})", as_code.format(a["code"]))
+            for a, first in sorted(found.values(), key=lambda m: (not m[1], m[0]["name"]))
+        ]
+        if leading:
+            raise _ambiguous(parameter, text, candidates, "metropolitan areas")
+        by_city: list[tuple[Located, int]] = []
+        if cities:
+            cw = self.crosswalk
+            for place in cw.places_named(stripped):
+                city, st = cw.places[place]
+                if st in self.states:
+                    located = self._city(city, self.states[st], f"{city.title()}, {st}", parameter=parameter)
+                    by_city.append((located, len(cw.zips_of_place.get(place, []))))
+        # A city's own name says more than a metro title that merely holds it (Pasadena, TX over Houston-...).
+        reached = {loc.area["code"] for loc, _ in by_city}
+        candidates = [c for c in candidates if c.area["code"] not in reached]
+        areas = {c.area["code"] for c in candidates} | reached
+        if not areas:
+            return None
+        if len(areas) == 1:
+            if by_city:
+                located = by_city[0][0]
+                return Located(
+                    located.area,
+                    located.method,
+                    text,
+                    f"{_shown(text)}: the one city of that name is {located.input}. {located.explanation}",
+                    located.alternatives,
+                )
+            area = candidates[0].area
+            return Located(
+                area,
+                Method.name,
+                text,
+                f"{_shown(text)}: named in the title of {area['name']} ({area['code']}).",
+            )
+        for located, _zips in sorted(by_city, key=lambda c: -c[1]):
+            candidates.append(
+                _Candidate(located.area, f"{located.input} ({located.area['name']})", str(located.input))
+            )
+        raise _ambiguous(parameter, text, candidates, "places")
+
+    def _did_you_mean(self, text: str) -> str:
+        best = _close(normalise(text), list(self._suggestions))
+        if best is None:
+            return ""
+        area = self._suggestions[best]
+        return f" Did you mean {area['name']} ({area['code']})?"
+
+
+def _agree(a: Located, b: Located) -> Located | None:
+    """The more specific of two locations that agree, or None when they disagree."""
+    if a.key == b.key:
+        return a
+    for wide, narrow in ((a, b), (b, a)):
+        is_state = wide.area["area_type"] in STATE_TYPES and narrow.area["area_type"] in METRO_TYPES
+        if is_state and wide.area["code"] in narrow.area["principal_states"]:
+            return narrow
+    return None
+
+
+def _conflict(first: tuple[str, Located], second: tuple[str, Located]) -> InvalidInput:
+    (p1, l1), (p2, l2) = first, second
+
+    def said(p: str, loc: Located) -> str:
+        where = loc.area["name"]
+        if loc.area["area_type"] in METRO_TYPES:
+            states = ", ".join(loc.area["principal_states"]) or "no state"
+            where = f"{where} ({loc.area['code']}, in {states})"
+        return f"{p}={_shown(str(loc.input))} means {where}"
+
+    return InvalidInput(
+        f"{said(p1, l1)}, but {said(p2, l2)}; they disagree. Give one of them, or a metro that lies in the "
+        "state.",
+        details=[
+            {"parameter": p1, "value": _shown(str(l1.input)), "area": l1.area["code"]},
+            {"parameter": p2, "value": _shown(str(l2.input)), "area": l2.area["code"]},
+        ],
+    )
+
+
+def _ambiguous(parameter: str, text: str, candidates: list[_Candidate], kinds: str) -> Ambiguous:
+    shown = candidates[:MAX_CANDIDATES]
+    listed = "; ".join(c.label for c in shown)
+    return Ambiguous(
+        f"{parameter}={_shown(text)} could mean several {kinds}: {listed}. Say which, e.g. "
+        f"{parameter}={shown[0].value}.",
+        details=[{"parameter": parameter, "value": _shown(text)}],
+        candidates=[{"value": c.value, "label": c.label, **area_ref(c.area)} for c in shown],
+    )
+
+
+def _metro_names(title: str) -> list[tuple[str, bool]]:
+    """The names a metro answers to: its title, its cities (the first is its principal city), and a
+    nonmetropolitan area's title without the suffix."""
+    names = [(normalise(title), True)]
+    if title.endswith(_NONMETRO_SUFFIX):
+        names.append((normalise(title.removesuffix(_NONMETRO_SUFFIX)), True))
+        return names
+    cities, _, _states = title.rpartition(", ")
+    if not cities:
+        return names
+    names.append((normalise(cities), True))
+    # "Nashville-Davidson--Murfreesboro--Franklin": a double hyphen separates cities whose names hold one.
+    parts = cities.split("--") if "--" in cities else cities.split("-")
+    for n, part in enumerate(parts):
+        for piece in part.split("/"):
+            names.append((normalise(piece), n == 0))
+    return [(name, first) for name, first in dict.fromkeys(names) if name]
+
+
+def _split_city_state(text: str, gazetteer: Gazetteer) -> tuple[str, Mapping[str, Any]] | None:
+    """('Houston', Texas) from 'Houston, TX', 'Houston, Texas' or 'Houston TX'; None otherwise."""
+    if "," in text:
+        city, _, rest = text.rpartition(",")
+        state = gazetteer.state_of(rest)
+        if city.strip() and state is not None:
+            return city.strip(), state
+        return None
+    words = text.split()
+    if len(words) >= 2:
+        state = gazetteer.states.get(words[-1].upper()) if len(words[-1]) == 2 else None
+        if state is not None:
+            return " ".join(words[:-1]), state
+    return None
+
+
+def _as_tuple(found: int | tuple[int, ...]) -> tuple[int, ...]:
+    return found if isinstance(found, tuple) else (found,)
+
+
+def _close(word: str, choices: list[str]) -> str | None:
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.8)
+    return found[0] if found else None
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _query_word(text: str) -> str:
+    words = _WORD.findall(normalise(text))
+    return words[0] if words else "name"
+
+
+LOCATION = (
+    "Where, as people write it: a ZIP or ZIP+4, 'City, ST', a state's USPS code or name, a metro's name "
+    "or CBSA code, a BLS nonmetropolitan area code, or US / national / remote. The answer's `location` block "
+    "says how it was understood"
+)
+STATE = "A state or territory: USPS code or name, in any case (NJ, Texas)"
+METRO = (
+    "A metropolitan or nonmetropolitan area: CBSA code, BLS nonmetropolitan area code, or a metro's name "
+    "when it is unique (35620, Houston); see /metros"
+)
+
+
+# The three location parameters, defined once: every endpoint that takes a place takes these fields.
+LOCATION_FIELD = Field(
+    default=None, max_length=MAX_LOCATION_LENGTH, description=LOCATION, examples=["Houston, TX"]
+)
+STATE_FIELD = Field(default=None, max_length=MAX_LOCATION_LENGTH, description=STATE, examples=["NJ"])
+METRO_FIELD = Field(default=None, max_length=MAX_LOCATION_LENGTH, description=METRO, examples=["35620"])
+
+
+class LocationFields(BaseModel):
+    """Where: location, state and metro, as every endpoint that takes a place takes them."""
+
+    location: str | None = LOCATION_FIELD
+    state: str | None = STATE_FIELD
+    metro: str | None = METRO_FIELD
