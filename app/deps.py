@@ -6,8 +6,9 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from app.config import DEFAULT_OCCUPATION
-from app.errors import ServiceUnavailable
-from app.estimate.profile import METRO, METRO_PATTERN, STATE, STATE_PATTERN
+from app.domain.occupations import MAX_OCCUPATION_LENGTH, OCCUPATION, OccupationMatch
+from app.domain.places import Located, LocationFields
+from app.errors import ServiceUnavailable, UnsupportedMediaType, describe_pattern
 from app.query import DEFAULT_LIMIT, MAX_LIMIT
 from app.store import Snapshot
 
@@ -31,24 +32,37 @@ async def get_snapshot(request: Request) -> Snapshot:
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 
 
-async def occupation_in_memory(request: Request, snapshot: SnapshotDep) -> None:
-    """Read the requested occupation's figures in a worker thread on its first request, so the event
-    loop never waits on the database (routers that take ``occupation`` depend on this)."""
-    code = request.query_params.get("occupation", DEFAULT_OCCUPATION)
-    occupation = snapshot.occupation_by_code.get(code)
-    if occupation is not None and not snapshot.has_figures(occupation["id"]):
-        await asyncio.to_thread(snapshot.occupation_figures, occupation["id"])
-
-
 OccupationParam = Annotated[
     str,
-    Query(
-        description="SOC code of the occupation (see /occupations)",
-        pattern=r"^\d{2}-\d{4}$",
-        max_length=7,
-        examples=["29-2072"],
-    ),
+    Query(description=OCCUPATION, max_length=MAX_OCCUPATION_LENGTH, examples=["29-2072", "medical coder"]),
 ]
+
+
+async def in_memory(snapshot: Snapshot, occupation_id: int) -> None:
+    """Read an occupation's figures in a worker thread on its first request, so the event loop never waits
+    on the database."""
+    if not snapshot.has_figures(occupation_id):
+        await asyncio.to_thread(snapshot.occupation_figures, occupation_id)
+
+
+async def matched_occupation(
+    snapshot: SnapshotDep, occupation: OccupationParam = DEFAULT_OCCUPATION
+) -> OccupationMatch:
+    """The occupation ``occupation=`` means (else a 404, or a 422 with candidates), its figures in memory."""
+    match = snapshot.catalog.resolve(occupation)
+    await in_memory(snapshot, match.id)
+    return match
+
+
+OccupationDep = Annotated[OccupationMatch, Depends(matched_occupation)]
+
+
+async def located(snapshot: SnapshotDep, where: Annotated[LocationFields, Query()]) -> Located:
+    """The one area ``location``, ``state`` and ``metro`` name together (app/domain/places.py)."""
+    return snapshot.gazetteer.locate(location=where.location, state=where.state, metro=where.metro)
+
+
+LocatedDep = Annotated[Located, Depends(located)]
 ReleaseParam = Annotated[
     str | None,
     Query(
@@ -64,12 +78,25 @@ OffsetParam = Annotated[int, Query(ge=0, le=10_000_000, description="Items to sk
 FormatParam = Annotated[
     str | None,
     Query(
-        pattern="^(json|csv)$",
+        pattern=describe_pattern("^(json|csv)$", "json or csv", ["json", "csv"]),
         description="json (the default) or csv. Kept for existing callers but not in the contract: the CSV "
         "representation is its own operation, at the list's path plus '.csv' (Accept: text/csv works too).",
         include_in_schema=False,
     ),
 ]
 DEFAULT_PAGE = DEFAULT_LIMIT
-StateParam = Annotated[str | None, Query(pattern=STATE_PATTERN, description=STATE, examples=["NJ"])]
-MetroParam = Annotated[str | None, Query(pattern=METRO_PATTERN, description=METRO, examples=["35620"])]
+
+
+async def json_body(request: Request) -> None:
+    """A route that takes a JSON body says so plainly when the request is not marked as JSON (415)."""
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        shown = (content_type[:60] + "...") if len(content_type) > 60 else content_type
+        raise UnsupportedMediaType(
+            f"{request.method} {request.url.path} takes a JSON body: send the header "
+            f"'Content-Type: application/json'"
+            + (f" (this request sent {shown!r})." if content_type else " (this request sent none).")
+            + " With curl: curl -H 'Content-Type: application/json' -d '{\"years\": 4}' ...",
+            details=[{"parameter": "Content-Type", "value": shown or None, "allowed": ["application/json"]}],
+        )

@@ -31,13 +31,14 @@ from app.explorer.router import router as explorer_router
 from app.export.cache import ExportCache
 from app.export.router import router as export_router
 from app.health.router import router as health_router
+from app.jsonld.router import router as jsonld_router
 from app.listing import json_response
 from app.observability import metrics, stack
 from app.observability.routes import RouteTemplates
 from app.observability.shutdown import drain
 from app.openapi import install as install_openapi
 from app.openapi import operation_id
-from app.query import explain_list_error, reject_unknown_params
+from app.query import reject_unknown_params
 from app.reference.router import router as reference_router
 from app.store import DataUnavailable, Store
 from app.wages.router import router as wages_router
@@ -58,7 +59,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
-        message, details = validation_message([explain_list_error(e) for e in exc.errors()])
+        message, details = validation_message(exc.errors())
         return json_response(error_body(422, "invalid_input", message, details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(careers_router)
     app.include_router(export_router)
     app.include_router(embed_router)
+    app.include_router(jsonld_router)
     app.include_router(charts_router)
     app.include_router(explorer_router)
     app.include_router(docs_router)

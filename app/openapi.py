@@ -44,6 +44,7 @@ OPERATION_NAMES = {
     "states_chart": "getStatesChart",
     "explorer_page": "getExplorer",
     "explorer_js": "getExplorerScript",
+    "occupation_jsonld": "getOccupationJsonLd",
 }
 
 
@@ -212,30 +213,51 @@ ERROR_DESCRIPTIONS = {
     "400": "Invalid query: an unknown or repeated parameter",
     "401": "Missing or wrong admin token",
     "403": "Admin endpoints disabled (no token configured)",
-    "404": "Not found: the occupation, release, area or code named does not exist, or has no such figures",
+    "404": "Not found: the occupation, release, place or code named is none we hold (the message suggests "
+    "the nearest), or it has no such figures",
     "413": "Request body too large",
+    "415": "The body is not marked as JSON: send Content-Type: application/json",
     "422": "Invalid input: a value outside the schema, or values that contradict each other",
     "429": "Rate limit exceeded; see Retry-After",
     "503": "Data not available (database unreachable or not seeded), or the request took too long",
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
-# Operations whose inputs can contradict each other, which a schema cannot express: they answer 422 then.
-CONFLICTS = "; 422 also when inputs contradict each other (years and level, a metro outside the state, ...)"
-CONFLICT_OPERATIONS = frozenset(
+# Inputs that are valid one by one but can refuse together, which a schema cannot express: a place or title
+# that could mean several things (type ambiguous, with candidates), or values that contradict each other
+# (years and level; a metro outside the state; a location that disagrees with state or metro; low above
+# high). An operation taking any of them, or a JSON body, declares that 422.
+CONFLICTING_PARAMETERS = frozenset(
     {
-        "getEstimate",
-        "estimate",
-        "estimateBatch",
-        "getPercentiles",
-        "getPercentilesChart",
-        "getWageRangeCard",
-        "getWageRangeMethod",
-        "getExplorer",
-        "getCompare",
-        "getCareers",
-        "getCareersCard",
+        "location",
+        "state",
+        "metro",
+        "occupation",
+        "years",
+        "level",
+        "low",
+        "high",
+        "compare_low",
+        "compare_high",
     }
 )
+CONFLICTS = (
+    "; 422 also when inputs contradict each other (years and level, a metro outside the state, a location "
+    "that disagrees with state or metro) or when a place or title could mean several things (type ambiguous: "
+    "`candidates` lists them, best first)"
+)
+
+
+def conflict_operations(doc: dict[str, Any]) -> frozenset[str]:
+    """The operations of ``doc`` that may refuse schema-valid input with a 422 (CONFLICTING_PARAMETERS)."""
+    return frozenset(
+        operation["operationId"]
+        for item in doc["paths"].values()
+        for operation in item.values()
+        if operation.get("requestBody")
+        or any(p["name"] in CONFLICTING_PARAMETERS for p in operation.get("parameters", []))
+    )
+
+
 OPERATION_EXAMPLES: dict[str, tuple[str, Any]] = {
     "getHealth": (JSON, {"status": "ok"}),
     "getReadiness": (JSON, {"status": "ready", "data_version": 3, "database": "ok"}),
@@ -257,6 +279,8 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         codes.append("404")
     if method == "post":
         codes.append("413")
+    if "application/json" in operation.get("requestBody", {}).get("content", {}):
+        codes.append("415")
     return sorted(codes)
 
 
@@ -294,6 +318,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = doc["components"]["schemas"]
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
+    conflicting = conflict_operations(doc)
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             responses = operation["responses"]
@@ -312,7 +337,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     del responses[code]
             for code in _errors_for(path, method, operation):
                 text = ERROR_DESCRIPTIONS[code]
-                if code == "422" and operation["operationId"] in CONFLICT_OPERATIONS:
+                if code == "422" and operation["operationId"] in conflicting:
                     text += CONFLICTS
                 responses[code] = {
                     "description": text,

@@ -56,6 +56,54 @@ def test_typescript_client_compiles_strict_and_reads_the_api(server: str) -> Non
     assert len(got["firstState"]) == 2 and got["hourlyLow"] > 0
 
 
+def test_jsonld_answer_type_checks_against_schema_dts(server: str) -> None:
+    """The markup a job board drops into its page is a schema.org Occupation by the schema-dts types (npm),
+    checked by tsc --strict against the live answer."""
+    npm = shutil.which("npm")
+    if npm is None:
+        if os.environ.get("CI"):
+            pytest.fail("npm is required in CI (.ci/run installs Node.js)")
+        pytest.skip("npm is not installed")
+    if not (TS_DIR / "node_modules" / "schema-dts").exists():
+        run([npm, "ci", "--no-audit", "--no-fund"], TS_DIR)
+    import httpx
+
+    r = httpx.get(f"{server}/jsonld/occupation", params={"occupation": "medical coder", "location": "77001"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/ld+json"
+    answer = r.json()
+    assert answer["@type"] == "Occupation" and answer["occupationalCategory"] == "29-2072"
+    (TS_DIR / "generated").mkdir(exist_ok=True)
+    checked = TS_DIR / "generated" / "jsonld_answer.ts"
+    checked.write_text(
+        'import type { Occupation, WithContext } from "schema-dts";\n'
+        f"export const answer: WithContext<Occupation> = {json.dumps(answer, indent=2)};\n",
+        encoding="utf-8",
+    )
+    tsc = str(TS_DIR / "node_modules" / ".bin" / "tsc")
+    args = [
+        "--strict",
+        "--noEmit",
+        "--module",
+        "NodeNext",
+        "--moduleResolution",
+        "NodeNext",
+        "--target",
+        "ES2022",
+    ]
+    run([tsc, *args, str(checked)], TS_DIR)
+    # A field schema.org's Occupation does not have is refused by the same check (the check has teeth).
+    wrong = {**answer, "baseSalary": 1}
+    checked.write_text(
+        'import type { Occupation, WithContext } from "schema-dts";\n'
+        f"export const answer: WithContext<Occupation> = {json.dumps(wrong)};\n",
+        encoding="utf-8",
+    )
+    refused = subprocess.run(
+        [tsc, *args, str(checked)], cwd=TS_DIR, capture_output=True, text=True, check=False
+    )
+    assert refused.returncode != 0 and "baseSalary" in refused.stdout
+
+
 @pytest.fixture(scope="module")
 def client_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     out = tmp_path_factory.mktemp("pyclient")

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.careers import render, service
 from app.careers.schemas import CareersResponse
-from app.deps import MetroParam, SnapshotDep, StateParam
+from app.deps import LocatedDep, SnapshotDep
 from app.embed.router import CARD_CSP, CARD_ERRORS, EMBED_HEADERS, CardRoute
 from app.embed.service import Theme
 from app.listing import json_response
@@ -29,9 +29,9 @@ card_router = APIRouter(route_class=CardRoute, responses=CARD_ERRORS)
 
 
 @router.get("/careers", response_model=CareersResponse, responses=ERROR_RESPONSES)
-async def get_careers(snapshot: SnapshotDep, state: StateParam = None, metro: MetroParam = None) -> Response:
+async def get_careers(snapshot: SnapshotDep, place: LocatedDep) -> Response:
     """Local entry range, progression by level and the career ladder's official medians, each cited."""
-    return json_response(service.careers(snapshot, state=state, metro=metro))
+    return json_response(service.careers(snapshot, place=place))
 
 
 @card_router.get(
@@ -41,12 +41,11 @@ async def get_careers(snapshot: SnapshotDep, state: StateParam = None, metro: Me
 )
 async def careers_card(
     snapshot: SnapshotDep,
-    state: StateParam = None,
-    metro: MetroParam = None,
+    place: LocatedDep,
     theme: Annotated[Theme, Query(description="auto follows prefers-color-scheme")] = Theme.light,
 ) -> Response:
     """The /careers figures as a self-contained HTML card for a program page's iframe."""
-    data = service.careers(snapshot, state=state, metro=metro)
+    data = service.careers(snapshot, place=place)
     return HTMLResponse(
         render.card_page(data, theme=theme), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}
     )

@@ -4,7 +4,7 @@ from pydantic import BaseModel, Field
 
 from app.compare.schemas import AreaRef
 from app.estimate.schemas import AnnualRange, LevelRef, MoneyRange, Note
-from app.schemas import Figure, OccupationRef, Provenance
+from app.schemas import Figure, Location, OccupationRef, Provenance
 
 
 class Citation(BaseModel):
@@ -52,6 +52,7 @@ class LadderItem(BaseModel):
 class CareersResponse(Provenance):
     occupation: OccupationRef
     area: AreaRef
+    location: Location
     entry: Step = Field(description="The entry level of the progression: the local starting range")
     progression: list[Step]
     location_notes: list[Note] = Field(description="Why no location factor applied, when none did")

@@ -1,11 +1,12 @@
 """The career-outcomes card's data: the estimate's progression by level in an area, and the ladder of
 neighbouring occupations with their official local medians, each figure with its citation."""
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from app.compare.service import area_of
 from app.config import DEFAULT_OCCUPATION
+from app.domain.places import METRO_TYPES, Located, area_ref
 from app.estimate import service as estimate_service
 from app.store import Snapshot
 
@@ -45,7 +46,7 @@ def _progression(snapshot: Snapshot, estimate: dict[str, Any]) -> list[dict[str,
     return steps
 
 
-def _ladder_item(snapshot: Snapshot, *, code: str, area: dict[str, Any]) -> dict[str, Any]:
+def _ladder_item(snapshot: Snapshot, *, code: str, area: Mapping[str, Any]) -> dict[str, Any]:
     occ = snapshot.occupation_by_code.get(code)
     if occ is None:
         return {
@@ -88,10 +89,12 @@ def article_claim(snapshot: Snapshot) -> dict[str, Any] | None:
     }
 
 
-def careers(snapshot: Snapshot, *, state: str | None = None, metro: str | None = None) -> dict[str, Any]:
-    """Entry range and progression by level for 29-2072 in an area, and the ladder's official local medians;
-    422 for an unknown area or both state and metro."""
-    area = area_of(snapshot, state=state, metro=metro)
+def careers(snapshot: Snapshot, *, place: Located) -> dict[str, Any]:
+    """Entry range and progression by level for 29-2072 in an area, and the ladder's official local
+    medians."""
+    area = place.area
+    metro = area["code"] if area["area_type"] in METRO_TYPES else None
+    state = area["code"] if area["area_type"] in ("state", "territory") else None
     estimate = estimate_service.estimate_one(snapshot, level="entry", state=state, metro=metro)
     progression = _progression(snapshot, estimate)
     ladder = [_ladder_item(snapshot, code=code, area=area) for code in CAREER_LADDER]
@@ -106,7 +109,8 @@ def careers(snapshot: Snapshot, *, state: str | None = None, metro: str | None =
     keys += [i["release"] for i in ladder if i["release"]] + ([claim["release"]] if claim else [])
     return {
         "occupation": estimate["occupation"],
-        "area": {"area_type": area["area_type"], "code": area["code"], "name": area["name"]},
+        "area": area_ref(area),
+        "location": place.public(),
         "entry": progression[0],
         "progression": progression,
         "location_notes": location_notes,

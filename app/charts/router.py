@@ -2,25 +2,17 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.charts import render, service
-from app.deps import (
-    DEFAULT_OCCUPATION,
-    MetroParam,
-    OccupationParam,
-    ReleaseParam,
-    SnapshotDep,
-    StateParam,
-    occupation_in_memory,
-)
+from app.deps import LocatedDep, OccupationDep, ReleaseParam, SnapshotDep
 from app.models import WageUnit
 from app.query import sort_query
 from app.schemas import ERROR_RESPONSES
 from app.wages.service import AREA_SORT_KEYS
 
-router = APIRouter(tags=["charts"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
+router = APIRouter(tags=["charts"], responses=ERROR_RESPONSES)
 SVG_MEDIA = "image/svg+xml"
 SVG_CONTENT: dict[int | str, dict[str, Any]] = {200: {"content": {SVG_MEDIA: {"schema": {"type": "string"}}}}}
 # An SVG opened on its own is a document: no script may run in it, whatever it contains.
@@ -40,15 +32,14 @@ def _svg(body: str) -> Response:
 @router.get("/charts/percentiles.svg", response_class=Response, responses=SVG_CONTENT)
 async def percentiles_chart(
     snapshot: SnapshotDep,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
+    occupation: OccupationDep,
+    place: LocatedDep,
     release: ReleaseParam = None,
-    state: StateParam = None,
-    metro: MetroParam = None,
     unit: UnitParam = WageUnit.annual,
 ) -> Response:
     """Bar chart of p10, p25, median, p75 and p90 for the nation, a state or a metro (as /percentiles)."""
     chart = service.percentiles_chart(
-        snapshot, occupation=occupation, release=release, state=state, metro=metro, unit=unit
+        snapshot, occupation=occupation, release=release, place=place, unit=unit
     )
     return _svg(render.percentiles_svg(chart))
 
@@ -56,7 +47,7 @@ async def percentiles_chart(
 @router.get("/charts/states.svg", response_class=Response, responses=SVG_CONTENT)
 async def states_chart(
     snapshot: SnapshotDep,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
+    occupation: OccupationDep,
     release: ReleaseParam = None,
     sort: Annotated[
         str,

@@ -3,6 +3,8 @@
 from typing import Any
 
 from app import fmt
+from app.domain.occupations import OccupationMatch
+from app.domain.places import Located
 from app.errors import InvalidQuery, NotFound
 from app.query import apply_sort, parse_sort
 from app.store import Snapshot
@@ -22,14 +24,13 @@ STAT_LABELS = {
 def percentiles_chart(
     snapshot: Snapshot,
     *,
-    occupation: str,
+    occupation: OccupationMatch,
     release: str | None,
-    state: str | None,
-    metro: str | None,
+    place: Located,
     unit: str,
 ) -> dict[str, Any]:
     """Bars for p10..p90 of one area, with the title, axis labels and source line of /percentiles."""
-    body = wages.percentiles(snapshot, occupation=occupation, release=release, state=state, metro=metro)
+    body = wages.percentiles(snapshot, occupation=occupation, release=release, place=place)
     occ, area = body["occupation"], body["area"]
     if not body["wages_released"]:
         raise NotFound(body["note"], details=[{"area": area["code"], "available": []}])
@@ -65,7 +66,7 @@ def _chart_stat(spec: list[tuple[str, bool]]) -> str:
 
 
 def states_chart(
-    snapshot: Snapshot, *, occupation: str, release: str | None, sort: str, unit: str
+    snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None, sort: str, unit: str
 ) -> dict[str, Any]:
     """One horizontal bar per state that has the charted statistic, in the order ``sort`` gives."""
     spec = parse_sort(sort, wages.AREA_SORT_KEYS)

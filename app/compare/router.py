@@ -2,34 +2,37 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.compare import service
 from app.compare.schemas import CompareResponse, Unit
-from app.deps import DEFAULT_OCCUPATION, OccupationParam, SnapshotDep, occupation_in_memory
+from app.deps import LocatedDep, OccupationDep, SnapshotDep
+from app.domain.units import HOURLY_BELOW
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
-router = APIRouter(tags=["compare"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
+router = APIRouter(tags=["compare"], responses=ERROR_RESPONSES)
 
 AmountParam = Annotated[
-    float, Query(gt=0, le=service.MAX_AMOUNT, description="USD, in the unit given by `unit`")
+    float,
+    Query(gt=0, le=service.MAX_AMOUNT, description="USD, in the unit given by `unit` (or inferred)"),
 ]
+UNIT = (
+    f"annual (USD a year) or hourly (USD an hour). Left out, amounts below {HOURLY_BELOW:,} are read as "
+    f"hourly and amounts of {HOURLY_BELOW:,} or more as annual; a range straddling {HOURLY_BELOW:,} needs it"
+)
 
 
 @router.get("/compare", response_model=CompareResponse)
 async def get_compare(
     snapshot: SnapshotDep,
+    occupation: OccupationDep,
+    place: LocatedDep,
     low: AmountParam,
     high: AmountParam,
-    unit: Annotated[Unit, Query(description="annual (USD a year) or hourly (USD an hour)")] = Unit.annual,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
-    state: Annotated[str | None, Query(description="USPS state code", max_length=2, min_length=2)] = None,
-    metro: Annotated[str | None, Query(description="CBSA code", pattern=r"^\d{5,7}$")] = None,
+    unit: Annotated[Unit | None, Query(description=UNIT)] = None,
 ) -> Response:
     """Percentile and position of a posted range's low and high among the area's published percentiles."""
-    body = service.compare(
-        snapshot, occupation=occupation, low=low, high=high, unit=unit, state=state, metro=metro
-    )
+    body = service.compare(snapshot, occupation=occupation, low=low, high=high, unit=unit, place=place)
     return json_response(body)

@@ -5,7 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from app.models import WageUnit as Unit
-from app.schemas import Figure, OccupationRef, Provenance, ReleaseRef
+from app.schemas import Figure, Location, OccupationRef, Provenance, ReleaseRef
 from app.wages.schemas import AreaRef
 
 
@@ -47,7 +47,12 @@ class PublishedPercentiles(BaseModel):
 class CompareResponse(Provenance):
     occupation: OccupationRef
     area: AreaRef
-    unit: Unit
+    location: Location
+    unit: Unit = Field(description="The unit the amounts were read in")
+    unit_inferred: bool = Field(
+        description="True when no unit was given and it was inferred from the amounts"
+    )
+    unit_reason: str = Field(description="How the unit was chosen, in words")
     low: Placement
     high: Placement
     summary: str = Field(description="One plain sentence a job board can show as it is")

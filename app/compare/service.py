@@ -3,11 +3,15 @@
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app.domain.occupations import OccupationMatch
+from app.domain.places import Located, area_ref
+from app.domain.units import pay_unit, unit_reason
 from app.errors import InvalidInput
 from app.fmt import money
+from app.models import WageUnit
 from app.store import Snapshot
-from app.wages import service as wages_service
-from app.wages.service import PERCENTILES
+
+PERCENTILES = ("p10", "p25", "median", "p75", "p90")
 
 # The percentile each published statistic stands for, in PERCENTILES' order.
 RANKS = dict(zip(PERCENTILES, (10, 25, 50, 75, 90), strict=True))
@@ -30,7 +34,7 @@ def ordinal(value: float) -> str:
     return f"{n}{suffix}"
 
 
-def place(*, value: float, points: list[tuple[str, float, bool]], unit: str) -> dict[str, Any]:
+def place_value(*, value: float, points: list[tuple[str, float, bool]], unit: str) -> dict[str, Any]:
     """Percentile and position of one value among the published (statistic, value, top-coded) points."""
     out: dict[str, Any] = {
         "value": value,
@@ -104,46 +108,33 @@ def sentence(*, low: dict[str, Any], high: dict[str, Any], occupation: str, area
     return f"This range runs from {_side(low)} to {_side(high)} {where}."
 
 
-def area_of(snapshot: Snapshot, *, state: str | None, metro: str | None) -> dict[str, Any]:
-    """The state, metro or (neither given) the nation; 422 for an unknown code or both at once."""
-    if state is not None and metro is not None:
-        raise InvalidInput(
-            "Give either state or metro, not both.",
-            details=[{"parameter": "state,metro", "problem": "conflict"}],
-        )
-    if state is not None:
-        return wages_service.known_state(snapshot, code=state)
-    if metro is not None:
-        return wages_service.known_metro(snapshot, code=metro)
-    return snapshot.area_by_key["national:US"]
-
-
 def compare(
     snapshot: Snapshot,
     *,
-    occupation: str,
+    occupation: OccupationMatch,
     low: float,
     high: float,
-    unit: str,
-    state: str | None = None,
-    metro: str | None = None,
+    unit: WageUnit | None,
+    place: Located,
 ) -> dict[str, Any]:
     """Percentile and position of a pay range's low and high in the area's official distribution; 422 on a
-    reversed range, an unknown area or an area without the five published percentiles in that unit."""
+    reversed range, a range whose unit cannot be told, or an area without the five published percentiles in
+    that unit."""
     if low > high:
         raise InvalidInput(
             f"low ({low:g}) is greater than high ({high:g}); give the range's bottom as low.",
             details=[{"parameter": "low,high", "problem": "low greater than high"}],
         )
-    view = wages_service.occupation_view(snapshot, occupation=occupation, release=None)
-    area = area_of(snapshot, state=state, metro=metro)
-    rec = view.by_key.get(f"{area['area_type']}:{area['code']}")
+    chosen, inferred = pay_unit(low=low, high=high, unit=unit, names=("low", "high"))
+    unit_name = chosen.value
+    view = snapshot.view(occupation.id, None)
+    area = place.area
+    rec = view.by_key.get(place.key)
     wages: dict[str, Any] = rec["wages"] if rec is not None else dict.fromkeys(PERCENTILES)
-    missing = [p for p in PERCENTILES if wages[p] is None or wages[p][unit] is None]
+    missing = [p for p in PERCENTILES if wages[p] is None or wages[p][unit_name] is None]
     if missing:
-        param = "metro" if metro is not None else "state" if state is not None else "occupation"
         raise InvalidInput(
-            f"No official {unit} percentiles for {view.occupation['title']} in {area['name']} "
+            f"No official {unit_name} percentiles for {view.occupation['title']} in {area['name']} "
             f"({area['code']}): missing {', '.join(missing)}"
             + (
                 "; BLS published employment there but withheld its wages."
@@ -151,16 +142,19 @@ def compare(
                 else "."
             )
             + " Pick another area (see /states and /metros), or the other unit.",
-            details=[{"parameter": param, "value": area["code"], "missing": missing, "unit": unit}],
+            details=[{"parameter": "location", "value": area["code"], "missing": missing, "unit": unit_name}],
         )
-    points = [(p, float(wages[p][unit]), bool(wages[p][f"{unit}_capped"])) for p in PERCENTILES]
-    low_place = place(value=low, points=points, unit=unit)
-    high_place = place(value=high, points=points, unit=unit)
+    points = [(p, float(wages[p][unit_name]), bool(wages[p][f"{unit_name}_capped"])) for p in PERCENTILES]
+    low_place = place_value(value=low, points=points, unit=unit_name)
+    high_place = place_value(value=high, points=points, unit=unit_name)
     release = snapshot.release_by_key[rec["release"]]  # type: ignore[index]
     return {
-        "occupation": view.occupation,
-        "area": {"area_type": area["area_type"], "code": area["code"], "name": area["name"]},
-        "unit": unit,
+        "occupation": snapshot.occupation_public(occupation.id, occupation),
+        "area": area_ref(area),
+        "location": place.public(),
+        "unit": unit_name,
+        "unit_inferred": inferred,
+        "unit_reason": unit_reason(chosen, inferred),
         "low": low_place,
         "high": high_place,
         "summary": sentence(

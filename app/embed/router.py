@@ -6,7 +6,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
@@ -14,10 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.compare.schemas import Unit
 from app.compare.service import MAX_AMOUNT
-from app.deps import DEFAULT_OCCUPATION, OccupationParam, SnapshotDep, occupation_in_memory
+from app.deps import SnapshotDep, in_memory
+from app.domain.units import HOURLY_BELOW
 from app.embed import render, service
 from app.embed.service import Theme
-from app.errors import AppError, validation_message
+from app.errors import AppError, describe_pattern, validation_message
 from app.estimate.params import ProfileQueryDep
 from app.schemas import ERROR_RESPONSES
 
@@ -28,7 +29,7 @@ CARD_CSP = (
     "base-uri 'none'; form-action 'none'; frame-ancestors *"
 )
 EMBED_HEADERS = {"Cross-Origin-Resource-Policy": "cross-origin"}
-BRAND = r"^#?[0-9a-fA-F]{6}$"
+BRAND = describe_pattern(r"^#?[0-9a-fA-F]{6}$", "a colour as six hex digits, RRGGBB or #RRGGBB (e.g. b5179e)")
 CompareParam = Annotated[
     float | None,
     Query(gt=0, le=MAX_AMOUNT, description="Badge: a posted range's low or high, in compare_unit"),
@@ -102,7 +103,7 @@ CARD_ERRORS: dict[int | str, dict[str, Any]] = {
     else spec
     for code, spec in ERROR_RESPONSES.items()
 }
-cards = APIRouter(route_class=CardRoute, responses=CARD_ERRORS, dependencies=[Depends(occupation_in_memory)])
+cards = APIRouter(route_class=CardRoute, responses=CARD_ERRORS)
 HTML_200: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {"schema": {"type": "string"}}}}}
 
 
@@ -110,7 +111,6 @@ HTML_200: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {"sc
 async def wage_range_card(
     snapshot: SnapshotDep,
     query: ProfileQueryDep,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
     theme: Annotated[
         Theme, Query(description="light, dark, or auto (follows prefers-color-scheme)")
     ] = Theme.light,
@@ -122,14 +122,20 @@ async def wage_range_card(
     ] = None,
     compare_low: CompareParam = None,
     compare_high: CompareParam = None,
-    compare_unit: Annotated[Unit, Query(description="Unit of compare_low and compare_high")] = Unit.annual,
+    compare_unit: Annotated[
+        Unit | None,
+        Query(
+            description=f"Unit of compare_low and compare_high; left out, amounts below {HOURLY_BELOW:,} are "
+            "hourly and the others annual"
+        ),
+    ] = None,
 ) -> Response:
     """A small self-contained HTML card with the pay range for a profile, for an iframe or /embed.js."""
+    await in_memory(snapshot, snapshot.catalog.resolve(query.occupation).id)
     # compare_low / compare_high: the badge, where a posted range sits among the official percentiles.
     if compare_low is not None or compare_high is not None:
         card = service.badge_card(
             snapshot,
-            occupation=occupation,
             profile=query.model_dump(),
             low=compare_low,
             high=compare_high,
@@ -143,7 +149,6 @@ async def wage_range_card(
         )
     card = service.wage_card(
         snapshot,
-        occupation=occupation,
         profile=query.model_dump(),
         theme=theme,
         compact=compact,
@@ -155,13 +160,10 @@ async def wage_range_card(
 
 
 @cards.get("/embed/wage-range/method", response_class=HTMLResponse, responses=HTML_200)
-async def wage_range_method(
-    snapshot: SnapshotDep,
-    query: ProfileQueryDep,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
-) -> Response:
+async def wage_range_method(snapshot: SnapshotDep, query: ProfileQueryDep) -> Response:
     """The card's "How it is estimated" page: the estimate's steps in words, each with its source."""
-    view = service.method_steps(snapshot, occupation=occupation, profile=query.model_dump())
+    await in_memory(snapshot, snapshot.catalog.resolve(query.occupation).id)
+    view = service.method_steps(snapshot, profile=query.model_dump())
     return HTMLResponse(render.method_page(view))
 
 

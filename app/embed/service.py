@@ -9,22 +9,11 @@ from urllib.parse import urlencode
 from app import fmt
 from app.compare import service as compare_service
 from app.config import DEFAULT_OCCUPATION
-from app.errors import InvalidInput, NotFound
+from app.domain.units import pay_unit
+from app.errors import InvalidInput
 from app.estimate import service as estimate_service
-from app.estimate.profile import HOURS_DEFAULT, PROFILE_FIELDS
+from app.estimate.profile import ARTICLE_METHOD_FIELDS, HOURS_DEFAULT, PROFILE_FIELDS
 from app.store import Snapshot
-from app.wages import service as wages
-
-# Inputs only the article's experience method uses; for other occupations the card says they were not used.
-METHOD_ONLY = (
-    "years",
-    "level",
-    "certifications",
-    "education",
-    "setting",
-    "specialty",
-    "retirement_match_pct",
-)
 
 
 class Theme(StrEnum):
@@ -42,9 +31,10 @@ OFFICIAL_KIND = "official_statistics"
 def estimate_query(profile: dict[str, Any]) -> str:
     """The /estimate query string for a profile, leaving out what was not given (and the default hours)."""
     pairs = []
+    defaults = {"hours_per_year": HOURS_DEFAULT, "occupation": DEFAULT_OCCUPATION}
     for name in PROFILE_FIELDS:
         value = profile.get(name)
-        if value is None or (name == "hours_per_year" and value == HOURS_DEFAULT):
+        if value is None or defaults.get(name) == value:
             continue
         pairs.append((name, str(value)))
     return urlencode(pairs)
@@ -75,24 +65,12 @@ def _official_occupations(snapshot: Snapshot) -> list[dict[str, Any]]:
     ]
 
 
-def official_occupation(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
-    """The occupation with this SOC code if it has official figures, else a 404 naming those that do."""
-    known = occupations_with_official_figures(snapshot)
-    for occ in known:
-        if occ["soc_code"] == code:
-            return occ
-    codes = [o["soc_code"] for o in known]
-    raise NotFound(
-        f"No official figures for occupation {code!r}. Occupations with official figures: "
-        f"{', '.join(codes)} (see /occupations).",
-        details=[{"parameter": "occupation", "value": code, "allowed": codes}],
-    )
-
-
 def profile_label(estimate: dict[str, Any]) -> str:
     """'Mid-Career, 3-9 years · certification not given' from an estimate's level and profile echo."""
     level = estimate["level"]
     prof = estimate["profile"]
+    if prof["occupation"] != DEFAULT_OCCUPATION:
+        return f"{estimate['location']['area']['name']} 25th\u201375th percentile, official"
     parts = []
     if level is None:
         area = estimate["base"]["area"]
@@ -145,10 +123,10 @@ def _texts(hourly: dict[str, Any] | None, annual: dict[str, Any] | None) -> dict
 def card_figures(snapshot: Snapshot, *, estimate: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
     """The figures and texts a wage card shows for an estimate (the embed card and the explorer's card)."""
     query = estimate_query(profile)
+    location = estimate["location"]
     return {
-        "area": fmt.area_label(
-            snapshot, state=estimate["profile"]["state"], metro=estimate["profile"]["metro"]
-        ),
+        "area": location["area"]["name"],
+        "location_line": location["explanation"],
         "profile": profile_label(estimate),
         **_texts(estimate["hourly"], estimate["annual"]),
         "open_top": bool(estimate["open_top"]),
@@ -157,11 +135,9 @@ def card_figures(snapshot: Snapshot, *, estimate: dict[str, Any], profile: dict[
     }
 
 
-def _method_path(occupation: str, profile: dict[str, Any]) -> str:
+def _method_path(profile: dict[str, Any]) -> str:
     """The card's link to its "How it is estimated" page, with the same profile."""
     query = estimate_query(profile)
-    if occupation != DEFAULT_OCCUPATION:
-        query = urlencode([("occupation", occupation)]) + (f"&{query}" if query else "")
     return "/embed/wage-range/method" + (f"?{query}" if query else "")
 
 
@@ -173,80 +149,6 @@ def _short_source(releases: list[dict[str, Any]]) -> str:
         if label not in parts:
             parts.append(label)
     return "Source: " + "; ".join(parts) if parts else "Source: not stated"
-
-
-def _official_area(snapshot: Snapshot, *, state: str | None, metro: str | None) -> dict[str, Any]:
-    """The state and metro of a profile checked (422 for unknown codes, or a metro outside the state)."""
-    st = wages.known_state(snapshot, code=state) if state else None
-    mt = wages.known_metro(snapshot, code=metro) if metro else None
-    if st and mt and st["code"] not in (mt["principal_states"] or []):
-        raise InvalidInput(
-            f"Metro {mt['code']} ({mt['name']}) lies in {', '.join(mt['principal_states']) or 'no state'}, "
-            f"not in state {st['code']}. Give a metro inside the state, or only one of them.",
-            details=[{"parameter": "state,metro", "state": st["code"], "metro": mt["code"]}],
-        )
-    return {"state": st["code"] if st else None, "metro": mt["code"] if mt else None}
-
-
-def _pct_range(pct: dict[str, Any], unit: str) -> dict[str, Any] | None:
-    """p25 / median / p75 of one unit as a low-mid-high range; None when a bound is missing."""
-    low, mid, high = (pct[k][unit] if pct[k] else None for k in ("p25", "median", "p75"))
-    if low is None or high is None:
-        return None
-    return {
-        "low": low,
-        "mid": mid if mid is not None else (low + high) / 2,
-        "high": high,
-        "open_top": bool(pct["p75"][f"{unit}_capped"]),
-    }
-
-
-def official_range(
-    snapshot: Snapshot, *, occupation: str, state: str | None, metro: str | None
-) -> dict[str, Any]:
-    """An area's official 25th-75th percentile range and median for any occupation with official figures."""
-    area = _official_area(snapshot, state=state, metro=metro)
-    body = wages.percentiles(
-        snapshot,
-        occupation=occupation,
-        release=None,
-        state=None if area["metro"] else area["state"],
-        metro=area["metro"],
-    )
-    pct = body["percentiles"]
-    hourly, annual = _pct_range(pct, "hourly"), _pct_range(pct, "annual")
-    if hourly is None and annual is None:
-        raise NotFound(
-            f"No official 25th\u201375th percentile wages for {body['occupation']['title']} in "
-            f"{body['area']['name']}." + (f" {body['note']}" if body["note"] else ""),
-            details=[{"parameter": "occupation", "value": occupation, "area": body["area"]["code"]}],
-        )
-    return {**body, "hourly": hourly, "annual": annual}
-
-
-def official_card(
-    snapshot: Snapshot, *, occupation: dict[str, Any], profile: dict[str, Any]
-) -> dict[str, Any]:
-    """A card's figures for an occupation other than 29-2072: the area's official range, and why."""
-    body = official_range(
-        snapshot, occupation=occupation["soc_code"], state=profile.get("state"), metro=profile.get("metro")
-    )
-    hourly, annual = body["hourly"], body["annual"]
-    return {
-        "area": body["area"]["name"],
-        "profile": f"{body['area']['name']} 25th\u201375th percentile, official",
-        "method_note": (
-            "Experience, certification and the other profile details are not used here: the article's "
-            f"experience method applies to {DEFAULT_OCCUPATION} (Medical Records Specialists) only."
-        ),
-        "method_note_short": f"Official range; the experience method covers {DEFAULT_OCCUPATION} only.",
-        **_texts(hourly, annual),
-        "open_top": bool((hourly or annual or {}).get("open_top")),
-        "source_line": fmt.source_line(body["releases"], body["sources"]),
-        "short_source": _short_source(body["releases"]),
-        "mid_label": "Median",
-        "data_version": body["data_version"],
-    }
 
 
 def _bar_position(place: dict[str, Any]) -> float:
@@ -261,11 +163,10 @@ def _bar_position(place: dict[str, Any]) -> float:
 def badge_card(
     snapshot: Snapshot,
     *,
-    occupation: str = DEFAULT_OCCUPATION,
     profile: dict[str, Any],
     low: float | None,
     high: float | None,
-    unit: str,
+    unit: str | None,
     theme: str,
     compact: bool,
     brand: str | None = None,
@@ -281,28 +182,29 @@ def badge_card(
             f"compare_low ({low:g}) is greater than compare_high ({high:g}); give the range's bottom first.",
             details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
         )
-    occ = official_occupation(snapshot, code=occupation)
-    body = compare_service.compare(
-        snapshot,
-        occupation=occupation,
-        low=low,
-        high=high,
-        unit=unit,
-        state=profile.get("state"),
-        metro=profile.get("metro"),
+    chosen, _inferred = pay_unit(low=low, high=high, unit=unit, names=("compare_low", "compare_high"))
+    occupation = snapshot.catalog.resolve(profile["occupation"])
+    place = snapshot.gazetteer.locate(
+        location=profile.get("location"), state=profile.get("state"), metro=profile.get("metro")
     )
-    unused = [name for name in METHOD_ONLY if profile.get(name) is not None]
+    body = compare_service.compare(
+        snapshot, occupation=occupation, low=low, high=high, unit=chosen, place=place
+    )
+    unused = [
+        name for name in (*ARTICLE_METHOD_FIELDS, "retirement_match_pct") if profile.get(name) is not None
+    ]
     return {
         "kind": "badge",
         "theme": theme,
         "compact": compact,
         "brand": brand,
-        "occupation": occ["title"],
-        "soc_code": occ["soc_code"],
+        "occupation": body["occupation"]["title"],
+        "soc_code": body["occupation"]["soc_code"],
         "area": body["area"]["name"],
+        "location_line": body["location"]["explanation"],
         "sentence": body["summary"],
-        "range_text": f"{fmt.money(low, unit=unit)} \u2013 {fmt.money(high, unit=unit)} "
-        f"{'an hour' if unit == 'hourly' else 'a year'}",
+        "range_text": f"{fmt.money(low, unit=chosen)} \u2013 {fmt.money(high, unit=chosen)} "
+        f"{'an hour' if chosen == 'hourly' else 'a year'}",
         "low_pos": _bar_position(body["low"]),
         "high_pos": _bar_position(body["high"]),
         "method_note": f"Not used by the badge: {', '.join(unused)}." if unused else None,
@@ -316,34 +218,41 @@ def badge_card(
 def wage_card(
     snapshot: Snapshot,
     *,
-    occupation: str = DEFAULT_OCCUPATION,
     profile: dict[str, Any],
     theme: str,
     compact: bool,
     brand: str | None = None,
 ) -> dict[str, Any]:
-    """Everything the card shows: the /estimate figures for 29-2072, the area's official range otherwise."""
-    occ = official_occupation(snapshot, code=occupation)
-    style = {"kind": "range", "theme": theme, "compact": compact, "brand": brand}
-    if occupation != DEFAULT_OCCUPATION:
-        card = official_card(snapshot, occupation=occ, profile=profile)
-    else:
-        est = estimate_service.estimate_one(snapshot, **profile)
-        card = {
-            **card_figures(snapshot, estimate=est, profile=profile),
-            "method_note": None,
-            "short_source": _short_source(fmt.range_releases(est)),
-            "mid_label": "Median"
-            if est["base"]["kind"] == "area_percentiles" and not est["adjustments"]
-            else "Mid",
-            "data_version": est["data_version"],
-        }
+    """Everything the card shows: the /estimate answer for the profile (for an occupation other than
+    29-2072, its area's official range)."""
+    est = estimate_service.estimate_one(snapshot, **profile)
+    # Links carry the occupation understood (its SOC code), whatever words named it.
+    profile = {**profile, "occupation": est["occupation"]["soc_code"]}
+    official = est["occupation"]["soc_code"] != DEFAULT_OCCUPATION
+    card = {
+        **card_figures(snapshot, estimate=est, profile=profile),
+        "method_note": (
+            f"The article's experience method applies to {DEFAULT_OCCUPATION} (Medical Records Specialists) "
+            "only: this is the area's official 25th\u201375th percentile range."
+        )
+        if official
+        else None,
+        "method_note_short": f"Official range; the experience method covers {DEFAULT_OCCUPATION} only.",
+        "short_source": _short_source(fmt.range_releases(est)),
+        "mid_label": "Median"
+        if est["base"]["kind"] == "area_percentiles" and not est["adjustments"]
+        else "Mid",
+        "data_version": est["data_version"],
+    }
     return {
         **card,
-        **style,
-        "occupation": occ["title"],
-        "soc_code": occ["soc_code"],
-        "method_path": _method_path(occupation, profile),
+        "kind": "range",
+        "theme": theme,
+        "compact": compact,
+        "brand": brand,
+        "occupation": est["occupation"]["title"],
+        "soc_code": est["occupation"]["soc_code"],
+        "method_path": _method_path(profile),
     }
 
 
@@ -390,53 +299,8 @@ def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
     return f"{parts[0]} ({parts[1]})" if len(parts) == 2 else parts[0]
 
 
-def _official_steps(
-    snapshot: Snapshot, *, occupation: dict[str, Any], profile: dict[str, Any]
-) -> dict[str, Any]:
-    """The method page's steps for an occupation other than 29-2072: its official range, and why."""
-    code = occupation["soc_code"]
-    card = official_card(snapshot, occupation=occupation, profile=profile)
-    body = official_range(snapshot, occupation=code, state=profile.get("state"), metro=profile.get("metro"))
-    pct = body["percentiles"]
-    citation = next((pct[k]["citation"] for k in ("p25", "median", "p75") if pct[k]), None)
-    steps = [
-        {
-            "title": "The area's official range",
-            "sentence": f"The 25th to 75th percentile of {occupation['title']} in {body['area']['name']}, as "
-            f"published: {_both_units(card, 'hourly_text', 'annual_text')}; median "
-            f"{_both_units(card, 'mid_hourly_text', 'mid_annual_text')}.",
-            "effect": None,
-            "source": _release_labels(snapshot, [body["release"]["key"]]),
-            "citation": citation,
-        },
-        {
-            "title": "Experience method not used",
-            "sentence": card["method_note"],
-            "effect": None,
-            "source": None,
-            "citation": None,
-        },
-    ]
-    area = body["area"]
-    where = (
-        []
-        if area["area_type"] == "national"
-        else [("metro" if profile.get("metro") else "state", area["code"])]
-    )
-    return {
-        "card": {**card, "occupation": occupation["title"], "soc_code": code},
-        "steps": steps,
-        "json_path": "/percentiles?" + urlencode([("occupation", code), *where]),
-    }
-
-
-def method_steps(
-    snapshot: Snapshot, *, occupation: str = DEFAULT_OCCUPATION, profile: dict[str, Any]
-) -> dict[str, Any]:
+def method_steps(snapshot: Snapshot, *, profile: dict[str, Any]) -> dict[str, Any]:
     """The estimate's steps in words (base, adjustments, notes, extras), each with source and citation."""
-    occ = official_occupation(snapshot, code=occupation)
-    if occupation != DEFAULT_OCCUPATION:
-        return _official_steps(snapshot, occupation=occ, profile=profile)
     est = estimate_service.estimate_one(snapshot, **profile)
     card = card_figures(snapshot, estimate=est, profile=profile)
     base = est["base"]
@@ -500,7 +364,7 @@ def method_steps(
             }
         )
     return {
-        "card": {**card, "occupation": est["occupation"]["title"], "soc_code": DEFAULT_OCCUPATION},
+        "card": {**card, "occupation": est["occupation"]["title"], "soc_code": est["occupation"]["soc_code"]},
         "summary": est.get("summary"),
         "steps": steps,
         "json_path": card["estimate_path"],

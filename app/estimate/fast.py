@@ -57,6 +57,9 @@ def estimate_body(snapshot: Snapshot, query_string: bytes) -> bytes | None:
     if profile is None:
         return None
     try:
+        # An occupation not yet in memory is read by the route, in a worker thread.
+        if not snapshot.has_figures(snapshot.catalog.resolve(profile["occupation"]).id):
+            return None
         return orjson.dumps(service.estimate_one(snapshot, **profile))
     except (AppError, DataUnavailable):
         return None

@@ -8,6 +8,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from app.config import DEFAULT_OCCUPATION
+from app.domain.occupations import MAX_OCCUPATION_LENGTH, OCCUPATION
+from app.domain.places import LOCATION_FIELD, METRO_FIELD, STATE_FIELD
+from app.errors import describe_pattern
 from app.models import HOURS_PER_YEAR
 
 
@@ -52,11 +56,13 @@ HOURS_MAX = 4000
 HOURS_DEFAULT = HOURS_PER_YEAR
 MATCH_MAX = 10
 CERTS_MAX_LENGTH = 200
-# A USPS code's shape; an unknown code of this shape is a 404, not a validation error.
-STATE_PATTERN = r"^[A-Za-z]{2}$"
-CERT_CODE_PATTERN = r"^[A-Za-z0-9-]{1,20}$"
-CERTS_PATTERN = r"^[A-Za-z0-9-]{1,20}(?:,[A-Za-z0-9-]{1,20})*$"
-METRO_PATTERN = r"^\d{5,7}$"
+CERT_CODE_PATTERN = describe_pattern(
+    r"^[A-Za-z0-9-]{1,20}$", "a certification code such as CPC (see /certifications)"
+)
+CERTS_PATTERN = describe_pattern(
+    r"^[A-Za-z0-9-]{1,20}(?:,[A-Za-z0-9-]{1,20})*$",
+    "certification codes separated by commas, such as CPC,CCS (see /certifications), or none",
+)
 
 YEARS = f"Years of experience (0-{YEARS_MAX}); picks the experience band"
 LEVEL = "Experience level: entry, mid or senior (or give years)"
@@ -66,8 +72,6 @@ CERTS = (
     "Certification codes from /certifications (comma-separated in a query, or a JSON list), or 'none'; "
     "leave out when unknown"
 )
-STATE = "USPS state or territory code, e.g. NJ (see /states)"
-METRO = "CBSA code of a metropolitan or nonmetropolitan area, e.g. 41940 (see /metros)"
 
 
 class ProfileQuery(BaseModel):
@@ -77,14 +81,22 @@ class ProfileQuery(BaseModel):
     # the enums are not strict in the JSON body either, where their values arrive as strings.
     model_config = ConfigDict(use_enum_values=True)
 
+    occupation: str = Field(
+        default=DEFAULT_OCCUPATION,
+        max_length=MAX_OCCUPATION_LENGTH,
+        description=OCCUPATION + ". The experience method covers 29-2072 only; any other occupation gets its "
+        "area's official 25th-75th percentile wages",
+        examples=["29-2072"],
+    )
+    location: str | None = LOCATION_FIELD
     years: int | None = Field(default=None, ge=0, le=YEARS_MAX, description=YEARS, examples=[5])
     level: Level | None = Field(default=None, strict=False, description=LEVEL)
     certifications: str | None = Field(
         default=None, pattern=CERTS_PATTERN, max_length=CERTS_MAX_LENGTH, description=CERTS, examples=["CPC"]
     )
     education: Education | None = Field(default=None, strict=False, description="Highest education completed")
-    state: str | None = Field(default=None, pattern=STATE_PATTERN, description=STATE, examples=["NJ"])
-    metro: str | None = Field(default=None, pattern=METRO_PATTERN, description=METRO, examples=["35620"])
+    state: str | None = STATE_FIELD
+    metro: str | None = METRO_FIELD
     setting: Setting | None = Field(
         default=None, strict=False, description="Work setting (described in words only)"
     )
@@ -94,6 +106,8 @@ class ProfileQuery(BaseModel):
 
 
 PROFILE_FIELDS: tuple[str, ...] = tuple(ProfileQuery.model_fields)
+# The inputs only the article's experience method uses: for another occupation they are refused (422).
+ARTICLE_METHOD_FIELDS = ("years", "level", "certifications", "education", "setting", "specialty")
 
 
 CertificationsBody = (

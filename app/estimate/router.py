@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 from pydantic import Field
 
-from app.deps import SnapshotDep
+from app.deps import SnapshotDep, in_memory, json_body
 from app.estimate import service
 from app.estimate.params import ProfileQueryDep
 from app.estimate.profile import EstimateRequest
@@ -15,7 +15,7 @@ from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["estimate"], responses=ERROR_RESPONSES)
-EXAMPLE = {"years": 4, "certifications": ["CPC"], "state": "NJ"}
+EXAMPLE = {"years": 4, "certifications": ["CPC"], "location": "Newark, NJ"}
 ProfileList = Annotated[
     list[EstimateRequest],
     Field(min_length=1, max_length=service.MAX_PROFILES),
@@ -26,20 +26,20 @@ ProfileList = Annotated[
 @router.get("/estimate", response_model=EstimateResponse)
 async def get_estimate(snapshot: SnapshotDep, query: ProfileQueryDep) -> Response:
     """Estimated hourly and annual range for one profile, with every adjustment, note and source."""
+    await in_memory(snapshot, snapshot.catalog.resolve(query.occupation).id)
     return json_response(service.estimate_one(snapshot, **query.model_dump()))
 
 
 @router.post(
     "/estimate",
     response_model=EstimateResponse,
+    dependencies=[Depends(json_body)],
     description="One profile as a JSON object in, one estimate out (as GET /estimate). "
     "For several profiles at once, POST a list to /estimate/batch.",
 )
 def estimate(
     snapshot: SnapshotDep,
-    profile: Annotated[
-        EstimateRequest, Body(examples=[{"years": 4, "certifications": ["CPC"], "state": "NJ"}])
-    ],
+    profile: Annotated[EstimateRequest, Body(examples=[EXAMPLE])],
 ) -> Response:
     """The estimate for one profile sent as JSON."""
     return json_response(service.estimate_one(snapshot, **profile.model_dump()))
@@ -48,6 +48,7 @@ def estimate(
 @router.post(
     "/estimate/batch",
     response_model=EstimateList,
+    dependencies=[Depends(json_body)],
     description=f'A list of 1 to {service.MAX_PROFILES} profiles in, `{{"items": [...]}}` out, in the same '
     "order; an invalid profile fails the whole request and its index is named.",
 )

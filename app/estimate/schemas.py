@@ -4,7 +4,7 @@ from pydantic import BaseModel, Field
 
 from app.estimate.profile import Education, EstimateRequest, Level, Setting, Specialty
 from app.models import AreaType
-from app.schemas import OccupationRef, Provenance
+from app.schemas import Location, OccupationRef, Provenance
 
 __all__ = ["EstimateRequest"]
 
@@ -117,12 +117,14 @@ class ProgressionStep(BaseModel):
 
 
 class Profile(BaseModel):
+    occupation: str = Field(description="SOC code of the occupation understood")
+    location: str | None = Field(description="The location as given")
     years: int | None
     level: Level | None
     certifications: list[str] | None
     education: Education | None
-    state: str | None
-    metro: str | None
+    state: str | None = Field(description="USPS code of the state given")
+    metro: str | None = Field(description="Code of the metro given")
     setting: Setting | None
     specialty: Specialty | None
     hours_per_year: int
@@ -131,6 +133,7 @@ class Profile(BaseModel):
 
 class EstimateResponse(Provenance):
     occupation: OccupationRef
+    location: Location
     profile: Profile
     level: LevelRef | None = Field(description="The experience band used; null for an area_percentiles base")
     base: Base

@@ -3,10 +3,13 @@
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.config import DEFAULT_OCCUPATION
+from app.domain.occupations import OccupationMatch
+from app.domain.places import Located
 from app.errors import InvalidInput, NotFound
 from app.estimate.method import (
     Area,
@@ -23,10 +26,9 @@ from app.estimate.method import (
     finish_estimate,
     pick_band,
 )
-from app.estimate.profile import HOURS_DEFAULT
+from app.estimate.profile import ARTICLE_METHOD_FIELDS, HOURS_DEFAULT
 from app.estimate.summary import summary_sentence
 from app.store import Snapshot
-from app.wages import service as wages_service
 
 MAX_PROFILES = 100
 
@@ -76,6 +78,9 @@ def method_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
 
 
 def _build_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
+    if snapshot.occupations[occupation_id]["soc_code"] != DEFAULT_OCCUPATION:
+        # The article's bands and factors describe 29-2072: any other occupation gets its area's percentiles.
+        return Sources((), _national(snapshot, occupation_id), None, None, None, None, None)
     factors = {f["key"]: f for f in snapshot.factors}
     bands = tuple(
         Band(
@@ -159,7 +164,7 @@ def _national_figures(
     return None, {}
 
 
-def _area(snapshot: Snapshot, occupation_id: int, area: dict[str, Any]) -> Area:
+def _area(snapshot: Snapshot, occupation_id: int, area: Mapping[str, Any]) -> Area:
     rec = snapshot.view(occupation_id, None).by_key.get(f"{area['area_type']}:{area['code']}")
     base = Area(
         area["area_type"], area["code"], area["name"], principal_states=tuple(area["principal_states"] or ())
@@ -185,14 +190,6 @@ def _area(snapshot: Snapshot, occupation_id: int, area: dict[str, Any]) -> Area:
         national_release=national_release,
         period=release["period"],
     )
-
-
-def _state(snapshot: Snapshot, occupation_id: int, code: str) -> Area:
-    return _area(snapshot, occupation_id, wages_service.known_state(snapshot, code=code))
-
-
-def _metro(snapshot: Snapshot, occupation_id: int, code: str) -> Area:
-    return _area(snapshot, occupation_id, wages_service.known_metro(snapshot, code=code))
 
 
 def parse_certifications(snapshot: Snapshot, *, value: str | list[str] | None) -> tuple[str, ...] | None:
@@ -234,13 +231,6 @@ def parse_certifications(snapshot: Snapshot, *, value: str | list[str] | None) -
     return tuple(codes)
 
 
-def _occupation_id(snapshot: Snapshot) -> int:
-    occ = snapshot.occupation_by_code.get(DEFAULT_OCCUPATION)
-    if occ is None:
-        raise NotFound(f"No data for occupation {DEFAULT_OCCUPATION} (see /occupations).")
-    return int(occ["id"])
-
-
 def _provenance(snapshot: Snapshot, result: dict[str, Any]) -> dict[str, Any]:
     keys: list[str] = [result["base"]["release"]]
     for adj in result["adjustments"]:
@@ -257,17 +247,15 @@ class _Prepared:
 
     core: Core
     certifications: list[str] | None
-    state: str | None
-    metro: str | None
     # keyed by "a retirement match was given": the only hours/match input that adds a source
     provenance: dict[bool, dict[str, Any]] = field(default_factory=dict)
     # hours_per_year -> summary (the match does not change it): formatting costs more than the estimate
     summaries: dict[int, str] = field(default_factory=dict)
 
 
-# Per snapshot: (occupation id, band key, raw certifications, education, specialty, setting, state, metro)
-# -> _Prepared. Hours and match vary continuously and the core does not depend on them, so a stream of
-# distinct queries mostly reuses cores already computed. Only valid profiles are stored; past the bound the
+# Per snapshot: (occupation id, band key, raw certifications, education, specialty, setting, area) ->
+# _Prepared. Hours and match vary continuously and the core does not depend on them, so a stream of distinct
+# queries mostly reuses cores already computed. Only valid profiles are stored; past the bound the
 # memo starts over (each entry is about 8 kB).
 _PREPARED: weakref.WeakKeyDictionary[Snapshot, dict[tuple[Any, ...], _Prepared]] = weakref.WeakKeyDictionary()
 _PREPARED_LOCK = threading.Lock()
@@ -282,15 +270,15 @@ def _prepare(
     *,
     certifications: str | list[str] | None,
     education: str | None,
-    state: str | None,
-    metro: str | None,
+    place: Located,
     setting: str | None,
     specialty: str | None,
 ) -> _Prepared:
     """Validate the hours-independent inputs and compute their core; 422 on unknown codes or conflicts."""
     certs = parse_certifications(snapshot, value=certifications)
-    state_area = _state(snapshot, occupation_id, state) if state is not None else None
-    metro_area = _metro(snapshot, occupation_id, metro) if metro is not None else None
+    area = None if place.method == "national" else _area(snapshot, occupation_id, place.area)
+    metro_area = area if area is not None and area.area_type in ("metro", "nonmetro") else None
+    state_area = area if metro_area is None else None
     profile = Profile(
         level=band.key if band else None,
         certifications=certs,
@@ -304,17 +292,14 @@ def _prepare(
         core = estimate_core(profile, method_sources(snapshot, occupation_id))
     except EstimateConflict as exc:
         raise InvalidInput(exc.message, details=exc.details) from exc
-    return _Prepared(
-        core,
-        None if certs is None else (list(certs) or ["none"]),
-        state_area.code if state_area else None,
-        metro_area.code if metro_area else None,
-    )
+    return _Prepared(core, None if certs is None else (list(certs) or ["none"]))
 
 
 def estimate_one(
     snapshot: Snapshot,
     *,
+    occupation: str = DEFAULT_OCCUPATION,
+    location: str | None = None,
     years: int | None = None,
     level: str | None = None,
     certifications: str | list[str] | None = None,
@@ -327,14 +312,32 @@ def estimate_one(
     retirement_match_pct: float | None = None,
 ) -> dict[str, Any]:
     """One explained estimate; unknown codes are a 404, contradictions a 422."""
-    occupation_id = _occupation_id(snapshot)
+    match = snapshot.catalog.resolve(occupation)
+    place = snapshot.gazetteer.locate(location=location, state=state, metro=metro)
+    occupation_id = match.id
+    if match.soc_code != DEFAULT_OCCUPATION:
+        if not snapshot.release_ids_by_occupation.get(occupation_id):
+            raise NotFound(
+                f"No wage figures for occupation {match.soc_code} ({match.occupation['title']}) in any "
+                "release: import an OEWS file that holds it (see /occupations).",
+                details=[{"parameter": "occupation", "value": match.soc_code, "see": "/occupations"}],
+            )
+        asked = dict(
+            years=years,
+            level=level,
+            certifications=certifications,
+            education=education,
+            setting=setting,
+            specialty=specialty,
+        )
+        _only_official(match, [name for name in ARTICLE_METHOD_FIELDS if asked.get(name) is not None])
     sources = method_sources(snapshot, occupation_id)
     try:
         band = pick_band(sources.bands, years=years, level=level)
     except EstimateConflict as exc:
         raise InvalidInput(exc.message, details=exc.details) from exc
     certs_key = certifications if not isinstance(certifications, list) else tuple(certifications)
-    key = (occupation_id, band.key if band else None, certs_key, education, specialty, setting, state, metro)
+    key = (occupation_id, band.key if band else None, certs_key, education, specialty, setting, place.key)
     prepared = _PREPARED.get(snapshot, {}).get(key)
     if prepared is None:
         prepared = _prepare(
@@ -343,8 +346,7 @@ def estimate_one(
             band,
             certifications=certifications,
             education=education,
-            state=state,
-            metro=metro,
+            place=place,
             setting=setting,
             specialty=specialty,
         )
@@ -356,24 +358,29 @@ def estimate_one(
     result = finish_estimate(
         prepared.core, sources, hours_per_year=hours_per_year, retirement_match_pct=retirement_match_pct
     )
+    if match.soc_code != DEFAULT_OCCUPATION:
+        result["notes"] = [_official_note(match, place), *result["notes"]]
     match_given = retirement_match_pct is not None
     provenance = prepared.provenance.get(match_given)
     if provenance is None:
         provenance = prepared.provenance[match_given] = _provenance(snapshot, result)
     echo = {
+        "occupation": match.soc_code,
+        "location": location,
         "years": years,
         "level": level,
         "certifications": prepared.certifications,
         "education": education,
-        "state": prepared.state,
-        "metro": prepared.metro,
+        "state": None if state is None else snapshot.gazetteer.require_state(state).area["code"],
+        "metro": None if metro is None else snapshot.gazetteer.require_metro(metro).area["code"],
         "setting": setting,
         "specialty": specialty,
         "hours_per_year": hours_per_year,
         "retirement_match_pct": retirement_match_pct,
     }
     body = {
-        "occupation": snapshot.occupation_public(occupation_id),
+        "occupation": snapshot.occupation_public(match.id, match),
+        "location": place.public(),
         "profile": echo,
         **result,
         **provenance,
@@ -382,21 +389,37 @@ def estimate_one(
     if summary is None:
         if len(prepared.summaries) >= MAX_SUMMARIES:
             prepared.summaries.clear()
-        summary = prepared.summaries[hours_per_year] = summary_sentence(
-            body, located=_located(snapshot, result["adjustments"])
-        )
+        # The area named is the one whose location factor moved the band, else the nation.
+        moved = any(a["factor"] in ("state", "metro") for a in result["adjustments"])
+        located = str(place.area["name"]) if moved else "the United States"
+        summary = prepared.summaries[hours_per_year] = summary_sentence(body, located=located)
     body["summary"] = summary
     return body
 
 
-def _located(snapshot: Snapshot, adjustments: list[dict[str, Any]]) -> str:
-    """The name of the area whose location factor was applied, or 'the United States'."""
-    for adj in adjustments:
-        if adj["factor"] == "metro" and adj["input"] in snapshot.metros_by_code:
-            return str(snapshot.metros_by_code[adj["input"]]["name"])
-        if adj["factor"] == "state" and str(adj["input"]).upper() in snapshot.states_by_code:
-            return str(snapshot.states_by_code[str(adj["input"]).upper()]["name"])
-    return "the United States"
+def _only_official(match: OccupationMatch, given: list[str]) -> None:
+    """A 422 when a profile asks an occupation other than 29-2072 for what only the article's method uses."""
+    if given:
+        raise InvalidInput(
+            f"The experience method covers {DEFAULT_OCCUPATION} (Medical Records Specialists) only, so "
+            f"{', '.join(given)} cannot be applied to {match.soc_code} ({match.occupation['title']}). Leave "
+            f"{'it' if len(given) == 1 else 'them'} out to get the area's official 25th-75th percentile "
+            "wages.",
+            # A conflict between the occupation and these inputs, not a bad value of theirs.
+            details=[{"parameter": name, "problem": "conflict"} for name in given],
+        )
+
+
+def _official_note(match: OccupationMatch, place: Located) -> dict[str, Any]:
+    return {
+        "factor": "occupation",
+        "input": match.soc_code,
+        "message": f"The experience method covers {DEFAULT_OCCUPATION} only: for {match.occupation['title']} "
+        f"this is {place.area['name']}'s official 25th-75th percentile range, as published.",
+        "source": None,
+        "release": None,
+        "citation": None,
+    }
 
 
 def estimate_many(snapshot: Snapshot, *, profiles: list[dict[str, Any]]) -> list[dict[str, Any]]:

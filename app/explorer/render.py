@@ -21,6 +21,7 @@ SORTABLE = (
 NARROW_HIDE = ("rank", "tier", "p10", "p90")
 FIELDS = {
     "occupation": "Occupation",
+    "location": "Location (ZIP, City, ST, state or metro)",
     "state": "State",
     "metro": "Metro area",
     "years": "Years of experience",
@@ -153,6 +154,12 @@ def form(view: dict[str, Any]) -> str:
         '<p id="form-help" class="muted" style="margin:0;font-size:13px">Results update as you change a '
         "value. Leave a field empty when it is unknown.</p>"
         + _field("occupation", _select("occupation", c["occupations"], view["occupation"], None), errors)
+        + _field(
+            "location",
+            f'<input id="f-location" name="location" type="text" maxlength="120" autocomplete="postal-code" '
+            f'value="{escape(raw.get("location") or "")}" placeholder="77001, Houston, TX, Texas or US">',
+            errors,
+        )
         + _field("state", _select("state", c["states"], raw.get("state"), "National (any state)"), errors)
         + _field("metro", _select("metro", c["metros"], raw.get("metro"), "Any metro area"), errors)
         + _field("years", _number("years", raw.get("years"), low=0, high=50), errors, "0-50")

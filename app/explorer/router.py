@@ -3,15 +3,15 @@
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import DEFAULT_OCCUPATION, SnapshotDep, occupation_in_memory
+from app.deps import SnapshotDep, in_memory
 from app.estimate.profile import ProfileForm
 from app.explorer import render, service
 from app.schemas import ERROR_RESPONSES
 
-router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
+router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES)
 EXPLORER_JS = (Path(__file__).resolve().parent.parent / "static" / "explorer.js").read_text(encoding="utf-8")
 
 
@@ -23,16 +23,15 @@ EXPLORER_JS = (Path(__file__).resolve().parent.parent / "static" / "explorer.js"
 async def explorer_page(
     snapshot: SnapshotDep,
     form: Annotated[ProfileForm, Query()],
-    occupation: Annotated[
-        str,
-        Query(max_length=20, description="SOC code (see /occupations); another value is flagged on the page"),
-    ] = DEFAULT_OCCUPATION,
     # Free text: an order the table does not know is said on the page, which still answers.
     sort: Annotated[str | None, Query(max_length=200, description="States table order, as /states")] = None,
 ) -> Response:
     """The explorer: a profile form, the explained estimate, percentile range, states table and charts."""
     raw = form.model_dump()
-    view = service.explorer_view(snapshot, occupation=occupation, raw_profile=raw, sort=sort)
+    occupation_id = service.named_occupation(snapshot, raw.get("occupation"))
+    if occupation_id is not None:
+        await in_memory(snapshot, occupation_id)
+    view = service.explorer_view(snapshot, raw_profile=raw, sort=sort)
     return HTMLResponse(render.page(view))
 
 

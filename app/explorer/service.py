@@ -6,6 +6,8 @@ from pydantic import ValidationError
 
 from app import fmt
 from app.config import DEFAULT_OCCUPATION
+from app.domain.occupations import OccupationMatch
+from app.domain.places import Located
 from app.embed import service as embed_service
 from app.errors import AppError, InvalidInput, InvalidQuery, NotFound, validation_message
 from app.estimate import service as estimate_service
@@ -115,38 +117,48 @@ def choices(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def _percentiles(snapshot: Snapshot, *, occupation: str, area: dict[str, Any]) -> dict[str, Any]:
-    """Percentiles of the chosen (checked) area when it has them, else national ones with a note saying so."""
+def _percentiles(snapshot: Snapshot, *, occupation: OccupationMatch, place: Located | None) -> dict[str, Any]:
+    """Percentiles of the profile's area when it has them, else national ones with a note saying so."""
+    national = snapshot.gazetteer.locate()
     note = None
-    for state, metro in ((None, area.get("metro")), (area.get("state"), None)):
-        if state is None and metro is None:
-            continue
+    if place is not None and place.method != "national":
         try:
-            body = wages.percentiles(snapshot, occupation=occupation, release=None, state=state, metro=metro)
-            return {**body, "note": None, "chart_query": f"metro={metro}" if metro else f"state={state}"}
+            body = wages.percentiles(snapshot, occupation=occupation, release=None, place=place)
+            return {**body, "note": None, "chart_query": _area_query(place)}
         except NotFound:
-            name = fmt.area_label(snapshot, state=state, metro=metro)
-            note = note or f"No percentile figures for {name} in the data; national percentiles shown."
-    body = wages.percentiles(snapshot, occupation=occupation, release=None, state=None, metro=None)
+            note = f"No percentile figures for {place.area['name']} in the data; national percentiles shown."
+    body = wages.percentiles(snapshot, occupation=occupation, release=None, place=national)
     return {**body, "note": note, "chart_query": ""}
 
 
-def _known_area(snapshot: Snapshot, raw: dict[str, str | None]) -> dict[str, str | None]:
-    """The state and metro of a rejected profile that are known codes (the rest may be what is wrong)."""
-    state, metro = (raw.get("state") or "").strip().upper(), (raw.get("metro") or "").strip()
-    known_state = state if state in snapshot.states_by_code else None
-    known_metro = metro if metro in snapshot.metros_by_code else None
-    if (
-        known_state
-        and known_metro
-        and known_state not in (snapshot.metros_by_code[known_metro]["principal_states"] or [])
-    ):
-        return {}
-    return {"state": known_state, "metro": known_metro}
+def _area_query(place: Located) -> str:
+    """The chart's query for an area: its code as state= or metro=."""
+    param = "metro" if place.area["area_type"] in ("metro", "nonmetro") else "state"
+    return f"{param}={place.area['code']}"
+
+
+def _known_place(snapshot: Snapshot, raw: dict[str, str | None]) -> Located | None:
+    """The area of a rejected profile when its location alone resolves (the rest may be what is wrong)."""
+    try:
+        return snapshot.gazetteer.locate(
+            location=raw.get("location") or None,
+            state=raw.get("state") or None,
+            metro=raw.get("metro") or None,
+        )
+    except AppError:
+        return None
+
+
+def named_occupation(snapshot: Snapshot, text: str | None) -> int | None:
+    """The id of the occupation the form names, or None (the page flags it on its field later)."""
+    try:
+        return snapshot.catalog.resolve((text or "").strip() or None).id
+    except AppError:
+        return None
 
 
 def explorer_view(
-    snapshot: Snapshot, *, occupation: str, raw_profile: dict[str, str | None], sort: str | None
+    snapshot: Snapshot, *, raw_profile: dict[str, str | None], sort: str | None
 ) -> dict[str, Any]:
     """The whole page's data; a bad profile becomes a message on the page, not an error page."""
     sort_note = None
@@ -159,21 +171,21 @@ def explorer_view(
         sort, spec = DEFAULT_SORT, parse_sort(DEFAULT_SORT, wages.AREA_SORT_KEYS)
     estimate = error = None
     errors: dict[str, str] = {}
-    if occupation not in {o["soc_code"] for o in embed_service.occupations_with_official_figures(snapshot)}:
+    try:
+        occupation = snapshot.catalog.resolve((raw_profile.get("occupation") or "").strip() or None)
+    except (InvalidInput, NotFound) as exc:
         # Flagged on its field; the page shows the default occupation meanwhile.
-        errors["occupation"] = "Not one of the choices; pick one from the list."
-        occupation = DEFAULT_OCCUPATION
+        errors["occupation"] = exc.message
+        occupation = snapshot.catalog.resolve(None)
     profile: dict[str, Any] = {}
     official = None
     try:
-        profile = parse_profile(raw_profile)
-        if occupation == DEFAULT_OCCUPATION:
-            estimate = estimate_service.estimate_one(snapshot, **profile)
-        else:
-            # The bands and premiums the method uses describe medical coders: other jobs get the area's
-            # official range, as the card shows it.
-            occ = snapshot.occupation_by_code[occupation]
-            official = embed_service.official_card(snapshot, occupation=occ, profile=profile)
+        profile = parse_profile({**raw_profile, "occupation": occupation.soc_code})
+        estimate = estimate_service.estimate_one(snapshot, **profile)
+        if occupation.soc_code != DEFAULT_OCCUPATION:
+            # The method's bands describe medical coders: other jobs get the area's official range, as the
+            # card shows it.
+            official = embed_service.wage_card(snapshot, profile=profile, theme="light", compact=False)
     except (InvalidInput, NotFound) as exc:
         # An unknown code (404 in the API) is flagged on its field like an invalid one.
         error = exc.message
@@ -183,32 +195,27 @@ def explorer_view(
     states_prov = wages.list_provenance(snapshot, items=states)
     chart_sort = sort if any(name in wages.WAGE_FIELDS for name, _ in spec) else DEFAULT_SORT
     card = None
-    if estimate is not None:
+    if estimate is not None and official is None:
         card = {
             **embed_service.card_figures(snapshot, estimate=estimate, profile=profile),
             "all_sources": fmt.source_line(estimate["releases"], estimate["sources"]),
         }
+    place = _known_place(snapshot, raw_profile) if estimate is None else _known_place(snapshot, profile)
     return {
-        "occupation": occupation,
+        "occupation": occupation.soc_code,
         "raw": raw_profile,
         "sort": sort,
         "sort_words": sort_words(spec),
         "sort_note": sort_note,
         "chart_sort": chart_sort,
         "choices": choices(snapshot),
-        "estimate": estimate,
+        "estimate": None if official else estimate,
         "official": official,
         "card": card,
         "error": error,
         "field_errors": errors,
         # The estimate's echo holds the codes /estimate accepted; a rejected profile shows national figures.
-        "percentiles": _percentiles(
-            snapshot,
-            occupation=occupation,
-            area=estimate["profile"]
-            if estimate
-            else (profile if official else _known_area(snapshot, raw_profile)),
-        ),
+        "percentiles": _percentiles(snapshot, occupation=occupation, place=place),
         "states": states,
         "release_labels": {key: r["label"] for key, r in snapshot.release_by_key.items()},
         "states_source": fmt.source_line(states_prov["releases"], states_prov["sources"]),

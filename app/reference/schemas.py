@@ -60,6 +60,7 @@ class SourceItem(BaseModel):
     kind: str
     period: str | None
     url: str | None
+    license: str | None = Field(description="The terms the source's data are used under, where it sets any")
     releases: list[ReleaseInfo]
 
 
@@ -72,6 +73,9 @@ class OccupationItem(BaseModel):
     soc_code: str
     title: str
     aliases: list[str]
+    reported_titles: list[str] = Field(
+        description="Job titles O*NET reports for the occupation (O*NET OnLine, CC BY 4.0; see /sources)"
+    )
     releases: list[str]
     matched: str | None = Field(description="With q: the title, alias or SOC code that matched")
 

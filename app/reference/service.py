@@ -1,6 +1,6 @@
 """Reference lists served from the Snapshot: experience levels, pay factors, certifications, sources."""
 
-import re
+from collections.abc import Mapping
 from typing import Any
 
 from app.errors import NotFound
@@ -99,56 +99,27 @@ def sources(snapshot: Snapshot) -> list[dict[str, Any]]:
             for r in snapshot.releases.values()
             if r["source_id"] == s["id"]
         ]
-        items.append({**snapshot.source_public(s["id"]), "releases": releases})
+        items.append({**snapshot.source_public(s["id"]), "license": s["license"], "releases": releases})
     return items
-
-
-_WORD = re.compile(r"[a-z0-9]+")
-# Relevance of a match, best first: the whole name, every word starting a word, every word inside the name.
-_EXACT, _WORDS, _SUBSTRING = 0, 1, 2
-
-
-def _match(query: str, words: list[str], name: str) -> int | None:
-    lowered = name.lower()
-    if lowered == query:
-        return _EXACT
-    name_words = _WORD.findall(lowered)
-    if all(any(w.startswith(q) for w in name_words) for q in words):
-        return _WORDS
-    if all(q in lowered for q in words):
-        return _SUBSTRING
-    return None
 
 
 def occupations(snapshot: Snapshot, *, q: str | None = None) -> list[dict[str, Any]]:
-    """Occupations with the releases that hold their wages; with ``q`` only matches, best match first."""
-    items = []
-    query = " ".join(_WORD.findall(q.lower())) if q else ""
-    words = query.split()
-    code_query = re.sub(r"\D", "", q) if q else ""
-    for o in snapshot.occupations.values():
-        matched: tuple[int, str] | None = None
-        if q is not None:
-            if len(code_query) >= 2 and o["soc_code"].replace("-", "").startswith(code_query):
-                matched = (_EXACT if len(code_query) == 6 else _WORDS, f"SOC code {o['soc_code']}")
-            for kind, name in [("title", o["title"]), *(("alias", a) for a in o["aliases"])]:
-                rank = _match(query, words, name) if words else None
-                if rank is not None and (matched is None or rank < matched[0]):
-                    matched = (rank, f"{kind}: {name}")
-            if matched is None:
-                continue
-        items.append(
-            {
-                **snapshot.occupation_public(o["id"]),
-                "releases": [snapshot.releases[r]["key"] for r in snapshot.wage_release_order(o["id"])],
-                "matched": None if matched is None else matched[1],
-                "_rank": 0 if matched is None else matched[0],
-            }
-        )
-    items.sort(key=lambda i: i["_rank"])
-    for item in items:
-        del item["_rank"]
-    return items
+    """Occupations with the releases that hold their wages and O*NET's reported titles; with ``q`` only
+    matches, best first (the same matcher that reads ``occupation=`` everywhere)."""
+    matches: list[tuple[Mapping[str, Any], str | None]]
+    if q is None:
+        matches = [(o, None) for o in snapshot.occupations.values()]
+    else:
+        matches = [(m.occupation, m.matched) for m in snapshot.catalog.search(q)]
+    return [
+        {
+            **{k: v for k, v in snapshot.occupation_public(o["id"]).items() if k not in ("input", "matched")},
+            "reported_titles": snapshot.catalog.reported.get(o["id"], []),
+            "releases": [snapshot.releases[r]["key"] for r in snapshot.wage_release_order(o["id"])],
+            "matched": matched,
+        }
+        for o, matched in matches
+    ]
 
 
 def release_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> dict[str, Any]:

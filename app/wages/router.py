@@ -6,19 +6,17 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from app.deps import (
-    DEFAULT_OCCUPATION,
     DEFAULT_PAGE,
     FormatParam,
     LimitParam,
-    MetroParam,
-    OccupationParam,
+    LocatedDep,
+    OccupationDep,
     OffsetParam,
     ReleaseParam,
     SnapshotDep,
-    StateParam,
-    occupation_in_memory,
 )
-from app.estimate.profile import METRO, METRO_PATTERN, STATE, STATE_PATTERN
+from app.domain.occupations import OccupationMatch
+from app.domain.places import MAX_LOCATION_LENGTH, METRO, STATE
 from app.listing import json_response, list_response, wants_csv
 from app.models import Tier
 from app.openapi import CSV_CONTENT, csv_twin
@@ -26,21 +24,17 @@ from app.query import sort_pattern, sort_query
 from app.schemas import ERROR_RESPONSES
 from app.store import Snapshot
 from app.wages import service
-from app.wages.schemas import AreaDetail, AreaPage, BenchmarkPage, PercentilesResponse
+from app.wages.schemas import AreaDetail, AreaPage, BenchmarkPage, MetroPage, PercentilesResponse
 
-router = APIRouter(tags=["wages"], responses=ERROR_RESPONSES, dependencies=[Depends(occupation_in_memory)])
+router = APIRouter(tags=["wages"], responses=ERROR_RESPONSES)
 
 
 @router.get("/percentiles", response_model=PercentilesResponse)
 async def get_percentiles(
-    snapshot: SnapshotDep,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
-    release: ReleaseParam = None,
-    state: StateParam = None,
-    metro: MetroParam = None,
+    snapshot: SnapshotDep, occupation: OccupationDep, place: LocatedDep, release: ReleaseParam = None
 ) -> Response:
     """Percentile wages (p10, p25, median, p75, p90; hourly and annual) for the nation, a state or a metro."""
-    body = service.percentiles(snapshot, occupation=occupation, release=release, state=state, metro=metro)
+    body = service.percentiles(snapshot, occupation=occupation, release=release, place=place)
     return json_response(body)
 
 
@@ -108,7 +102,7 @@ def _area_list(
     snapshot: Snapshot,
     *,
     kind: str,
-    occupation: str,
+    occupation: OccupationMatch,
     release: str | None,
     sort: str | None,
     limit: int,
@@ -117,15 +111,15 @@ def _area_list(
     filters: AreaFilters,
     state: str | None = None,
 ) -> Response:
-    lister = service.list_states if kind == "state" else service.list_metros
-    envelope, items = lister(snapshot, occupation=occupation, release=release)
-    items = service.filter_areas(
-        snapshot, items, bounds=filters.bounds, tier=filters.tier, state=state, q=filters.q
-    )
+    if kind == "state":
+        envelope, items = service.list_states(snapshot, occupation=occupation, release=release)
+    else:
+        envelope, items = service.list_metros(snapshot, occupation=occupation, release=release, state=state)
+    items = service.filter_areas(snapshot, items, bounds=filters.bounds, tier=filters.tier, q=filters.q)
     fields = filters.fields
     csv_name = None
     if wants_csv(request, fmt):
-        csv_name = f"{kind}s_{occupation}_{release or snapshot.newest_release_key or 'none'}.csv"
+        csv_name = f"{kind}s_{occupation.soc_code}_{release or snapshot.newest_release_key or 'none'}.csv"
     return list_response(
         request,
         items=items,
@@ -146,7 +140,7 @@ async def list_states(
     request: Request,
     snapshot: SnapshotDep,
     filters: FiltersDep,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
+    occupation: OccupationDep,
     release: ReleaseParam = None,
     sort: AreaSortParam = None,
     limit: LimitParam = DEFAULT_PAGE,
@@ -171,8 +165,8 @@ async def list_states(
 @router.get("/states/{code}", response_model=AreaDetail)
 async def get_state(
     snapshot: SnapshotDep,
-    code: Annotated[str, Path(description=STATE, pattern=STATE_PATTERN, examples=["NJ"])],
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
+    code: Annotated[str, Path(description=STATE, max_length=MAX_LOCATION_LENGTH, examples=["NJ"])],
+    occupation: OccupationDep,
     release: ReleaseParam = None,
 ) -> Response:
     """One state's figures, tier or rank, and the metros inside it."""
@@ -180,19 +174,24 @@ async def get_state(
     return json_response(body)
 
 
-@router.get("/metros", response_model=AreaPage)
+@router.get("/metros", response_model=MetroPage)
 async def list_metros(
     request: Request,
     snapshot: SnapshotDep,
     filters: FiltersDep,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
+    occupation: OccupationDep,
     release: ReleaseParam = None,
     sort: AreaSortParam = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
     format: FormatParam = None,
     state: Annotated[
-        str | None, Query(pattern=STATE_PATTERN, description="Only metros lying in this state (USPS code)")
+        str | None,
+        Query(
+            max_length=MAX_LOCATION_LENGTH,
+            description="Only the areas lying (wholly or partly) in this state: USPS code or name",
+            examples=["TX"],
+        ),
     ] = None,
 ) -> Response:
     """Metropolitan and nonmetropolitan areas that have figures; filter, sort, page, CSV."""
@@ -214,8 +213,8 @@ async def list_metros(
 @router.get("/metros/{code}", response_model=AreaDetail)
 async def get_metro(
     snapshot: SnapshotDep,
-    code: Annotated[str, Path(description=METRO, pattern=METRO_PATTERN, examples=["35620"])],
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
+    code: Annotated[str, Path(description=METRO, max_length=MAX_LOCATION_LENGTH, examples=["35620"])],
+    occupation: OccupationDep,
     release: ReleaseParam = None,
 ) -> Response:
     """One metro area's figures and its principal states."""
@@ -227,7 +226,7 @@ async def get_metro(
 async def list_benchmarks(
     request: Request,
     snapshot: SnapshotDep,
-    occupation: OccupationParam = DEFAULT_OCCUPATION,
+    occupation: OccupationDep,
     sort: Annotated[str | None, sort_query(service.BENCHMARK_SORT_KEYS)] = None,
     limit: LimitParam = DEFAULT_PAGE,
     offset: OffsetParam = 0,
@@ -244,7 +243,7 @@ async def list_benchmarks(
         offset=offset,
         envelope=envelope,
         provenance=lambda page: snapshot.provenance(i["release"] for i in page),
-        csv_name=f"benchmarks_{occupation}.csv" if wants_csv(request, format) else None,
+        csv_name=f"benchmarks_{occupation.soc_code}.csv" if wants_csv(request, format) else None,
     )
 
 

@@ -5,7 +5,7 @@ from typing import Optional
 from pydantic import BaseModel, Field, create_model
 
 from app.models import STATISTICS, AreaType, Tier
-from app.schemas import Figure, OccupationRef, Page, Provenance, ReleaseRef
+from app.schemas import Figure, Location, OccupationRef, Page, Provenance, ReleaseRef
 
 
 class Wages(BaseModel):
@@ -71,8 +71,13 @@ class AreaPage(Page, Provenance):
     )
 
 
+class MetroPage(AreaPage):
+    location: Location | None = Field(description="With state=: how the state was understood")
+
+
 class AreaDetail(Provenance):
     occupation: OccupationRef
+    location: Location = Field(description="How the path's code or name was understood")
     item: AreaWages
 
 
@@ -93,6 +98,7 @@ class Percentiles(BaseModel):
 class PercentilesResponse(Provenance):
     occupation: OccupationRef
     area: AreaRef
+    location: Location
     release: ReleaseRef
     percentiles: Percentiles
     mean: Figure | None

@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from app.errors import InvalidInput, InvalidQuery, NotFound
+from app.domain.occupations import OccupationMatch
+from app.domain.places import Located, area_ref
+from app.errors import InvalidQuery, NotFound
 from app.models import HOURS_PER_YEAR, Tier
 from app.store import EMPLOYMENT_FIELDS, OccupationView, Snapshot
 
@@ -30,18 +32,6 @@ AREA_SORT_KEYS: dict[str, Any] = {
 }
 
 
-def resolve_occupation(snapshot: Snapshot, *, code: str) -> int:
-    """Occupation id for a SOC code, or a 404 that lists the occupations with data."""
-    occ = snapshot.occupation_by_code.get(code)
-    if occ is None:
-        known = sorted(snapshot.occupation_by_code)
-        raise NotFound(
-            f"No data for occupation {code!r}. Occupations with data: {', '.join(known)} (see /occupations).",
-            details=[{"parameter": "occupation", "value": code, "allowed": known}],
-        )
-    return int(occ["id"])
-
-
 def resolve_release(snapshot: Snapshot, *, key: str | None) -> str | None:
     """Validate a ``release=`` pin; None means newest release per area."""
     if key is None:
@@ -55,33 +45,16 @@ def resolve_release(snapshot: Snapshot, *, key: str | None) -> str | None:
     return key
 
 
-def occupation_view(snapshot: Snapshot, *, occupation: str, release: str | None) -> OccupationView:
+def occupation_view(
+    snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None
+) -> OccupationView:
     """The figures of one occupation as of one release choice."""
-    occupation_id = resolve_occupation(snapshot, code=occupation)
-    return snapshot.view(occupation_id, resolve_release(snapshot, key=release))
+    return snapshot.view(occupation.id, resolve_release(snapshot, key=release))
 
 
-def known_state(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
-    """The state or territory with this USPS code, or a 404 that lists the codes."""
-    area = snapshot.states_by_code.get(code.upper())
-    if area is None:
-        raise NotFound(
-            f"Unknown state {code!r}. Use a USPS code: {', '.join(sorted(snapshot.states_by_code))}.",
-            details=[{"parameter": "state", "value": code, "allowed": sorted(snapshot.states_by_code)}],
-        )
-    return area
-
-
-def known_metro(snapshot: Snapshot, *, code: str) -> dict[str, Any]:
-    """The metro or nonmetro area with this CBSA code, or a 404 that names some."""
-    area = snapshot.metros_by_code.get(code)
-    if area is None:
-        known = sorted(snapshot.metros_by_code)
-        raise NotFound(
-            f"Unknown metro {code!r}. Use a CBSA code such as {', '.join(known[:10])} (see /metros).",
-            details=[{"parameter": "metro", "value": code, "allowed": known}],
-        )
-    return area
+def occupation_block(snapshot: Snapshot, occupation: OccupationMatch) -> dict[str, Any]:
+    """The answer's ``occupation``: the occupation, what was typed, how it was understood."""
+    return snapshot.occupation_public(occupation.id, occupation)
 
 
 def _describe_available(rec: dict[str, Any] | None) -> tuple[list[str], str]:
@@ -98,25 +71,20 @@ def _describe_available(rec: dict[str, Any] | None) -> tuple[list[str], str]:
 
 
 def percentiles(
-    snapshot: Snapshot, *, occupation: str, release: str | None, state: str | None, metro: str | None
+    snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None, place: Located
 ) -> dict[str, Any]:
     """Percentile wages for the nation, a state or a metro; 404 naming what is available otherwise."""
-    if state is not None and metro is not None:
-        raise InvalidInput(
-            "Give either state or metro, not both.",
-            details=[{"parameter": "state,metro", "problem": "conflict"}],
-        )
     view = occupation_view(snapshot, occupation=occupation, release=release)
-    if state is not None:
-        area = known_state(snapshot, code=state)
-        key, path = f"{area['area_type']}:{area['code']}", f"/states/{area['code']}"
-    elif metro is not None:
-        area = known_metro(snapshot, code=metro)
-        key, path = f"{area['area_type']}:{area['code']}", f"/metros/{area['code']}"
-    else:
-        area = snapshot.area_by_key["national:US"]
-        key, path = "national:US", "/percentiles"
-    rec = view.by_key.get(key)
+    area = place.area
+    kind = area["area_type"]
+    path = (
+        f"/states/{area['code']}"
+        if kind in ("state", "territory")
+        else f"/metros/{area['code']}"
+        if kind in ("metro", "nonmetro")
+        else "/percentiles"
+    )
+    rec = view.by_key.get(place.key)
     released = rec is None or rec["wages_released"]
     if rec is None or (released and all(rec["wages"][p] is None for p in PERCENTILES)):
         have, described = _describe_available(rec)
@@ -127,8 +95,9 @@ def percentiles(
             details=[{"area": area["code"], "available": have, "see": path if rec else None}],
         )
     return {
-        "occupation": view.occupation,
-        "area": {"area_type": area["area_type"], "code": area["code"], "name": area["name"]},
+        "occupation": occupation_block(snapshot, occupation),
+        "area": area_ref(area),
+        "location": place.public(),
         "release": snapshot.release_public(snapshot.release_by_key[rec["release"]]["id"]),
         "percentiles": {p: rec["wages"][p] for p in PERCENTILES},
         "mean": rec["wages"]["mean"],
@@ -156,16 +125,27 @@ def _used_releases(items: list[dict[str, Any]]) -> list[str]:
     return keys
 
 
-def list_states(snapshot: Snapshot, *, occupation: str, release: str | None) -> tuple[dict, list[dict]]:
+def list_states(
+    snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None
+) -> tuple[dict, list[dict]]:
     """States and territories with figures or a tier, and the envelope that names their provenance."""
     view = occupation_view(snapshot, occupation=occupation, release=release)
-    return {"occupation": view.occupation}, view.states
+    return {"occupation": occupation_block(snapshot, occupation)}, view.states
 
 
-def list_metros(snapshot: Snapshot, *, occupation: str, release: str | None) -> tuple[dict, list[dict]]:
-    """Metro and nonmetro areas with figures."""
+def list_metros(
+    snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None, state: str | None = None
+) -> tuple[dict, list[dict]]:
+    """Metro and nonmetro areas with figures; with ``state`` (a code or a name) those lying in it."""
     view = occupation_view(snapshot, occupation=occupation, release=release)
-    return {"occupation": view.occupation}, view.metros
+    place = None if state is None else snapshot.gazetteer.require_state(state)
+    items = view.metros
+    if place is not None:
+        items = [i for i in items if place.area["code"] in i["principal_states"]]
+    return {
+        "occupation": occupation_block(snapshot, occupation),
+        "location": None if place is None else place.public(),
+    }, items
 
 
 def list_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -174,22 +154,19 @@ def list_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> dict[
 
 
 def get_area(
-    snapshot: Snapshot, *, occupation: str, release: str | None, kind: str, code: str
+    snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None, kind: str, code: str
 ) -> dict[str, Any]:
-    """One state or metro with its figures; 404 that says what exists when it has none."""
+    """One state (by code or name) or metro (by code or unique name) with its figures; a 404 that says what
+    exists when it has none."""
+    gazetteer = snapshot.gazetteer
+    place = (
+        gazetteer.require_state(code, parameter="code")
+        if kind == "state"
+        else gazetteer.require_metro(code, parameter="code")
+    )
+    area = place.area
     view = occupation_view(snapshot, occupation=occupation, release=release)
-    if kind == "state":
-        area = snapshot.states_by_code.get(code.upper())
-        listing = "/states"
-    else:
-        area = snapshot.metros_by_code.get(code)
-        listing = "/metros"
-    if area is None:
-        raise NotFound(
-            f"Unknown {kind} code {code[:40]!r}. See {listing} for the {kind}s with figures.",
-            details=[{"parameter": "code", "value": code[:40], "see": listing}],
-        )
-    rec = view.by_key.get(f"{area['area_type']}:{area['code']}")
+    rec = view.by_key.get(place.key)
     if rec is None:
         with_data = [i["code"] for i in (view.states if kind == "state" else view.metros)]
         raise NotFound(
@@ -198,7 +175,12 @@ def get_area(
             f"{', '.join(with_data)}.",
             details=[{"code": area["code"], "available": [], "with_figures": with_data}],
         )
-    return {"occupation": view.occupation, "item": rec, **list_provenance(snapshot, items=[rec])}
+    return {
+        "occupation": occupation_block(snapshot, occupation),
+        "location": place.public(),
+        "item": rec,
+        **list_provenance(snapshot, items=[rec]),
+    }
 
 
 BENCHMARK_SORT_KEYS: dict[str, Any] = {
@@ -217,9 +199,11 @@ def _both_units(value: float | None, unit: str) -> tuple[float | None, float | N
     return round(value / HOURS_PER_YEAR, 2), value
 
 
-def benchmarks(snapshot: Snapshot, *, occupation: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def benchmarks(
+    snapshot: Snapshot, *, occupation: OccupationMatch
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Other sources' national figures, each in the unit published plus the derived other unit."""
-    occupation_id = resolve_occupation(snapshot, code=occupation)
+    occupation_id = occupation.id
     items = []
     for b in snapshot.benchmarks:
         if b["occupation_id"] != occupation_id:
@@ -249,7 +233,7 @@ def benchmarks(snapshot: Snapshot, *, occupation: str) -> tuple[dict[str, Any], 
                 "citation": b["citation"],
             }
         )
-    return {"occupation": snapshot.occupation_public(occupation_id)}, items
+    return {"occupation": occupation_block(snapshot, occupation)}, items
 
 
 AREA_FIELDS = (
@@ -277,13 +261,10 @@ def filter_areas(
     *,
     bounds: dict[str, tuple[float | None, float | None]],
     tier: Tier | None,
-    state: str | None,
     q: str | None,
 ) -> list[dict[str, Any]]:
-    """Keep the areas whose annual statistics lie within the bounds and that match tier, state and name
-    (a min_ above its max_ simply keeps nothing); 404 for an unknown state."""
-    if state is not None:
-        state = known_state(snapshot, code=state)["code"]
+    """Keep the areas whose annual statistics lie within the bounds and that match tier and name (a min_
+    above its max_ simply keeps nothing)."""
     needle = q.casefold() if q else None
     active = [
         (stat, low, high) for stat, (low, high) in bounds.items() if low is not None or high is not None
@@ -291,8 +272,6 @@ def filter_areas(
     out = []
     for item in items:
         if tier is not None and item["tier"] != tier:
-            continue
-        if state is not None and state not in item.get("principal_states", []):
             continue
         if needle is not None and needle not in item["name"].casefold():
             continue

@@ -119,7 +119,7 @@ CARDS_PAGE = """<!doctype html>
   width="440" height="60"></iframe>
 <iframe id="f-bad" src="{api}/embed/wage-range?state=ZZ" title="Pay range, bad state" width="440"
   height="60"></iframe>
-<iframe id="f-occ" src="{api}/embed/wage-range?occupation=43-3021&amp;state=TX&amp;years=3"
+<iframe id="f-occ" src="{api}/embed/wage-range?occupation=43-3021&amp;state=TX"
   title="Pay range, billing clerks" width="440" height="60"></iframe>
 <iframe id="f-zero" src="{api}/embed/wage-range?state=TX" title="Pay range, opens when it loads"
   width="440" height="0"></iframe>

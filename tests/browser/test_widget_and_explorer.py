@@ -249,7 +249,10 @@ def test_explorer_fits_the_screen_and_flags_a_bad_field(browser, api: ApiServer,
         assert page.locator("#f-years").get_attribute("aria-invalid") is None
         expect(page.locator("#est-hourly")).to_be_visible()
 
-        # Another occupation: its area's official range, with the reason no experience estimate is made.
+        # Another occupation: its area's official range, with the reason no experience estimate is made
+        # (the experience and certification the method alone uses are left out first).
+        page.fill("#f-years", "")
+        page.select_option("#f-certifications", "")
         page.select_option("#f-occupation", "43-3021")
         pct = httpx.get(f"{api.base}/percentiles?occupation=43-3021&state=NJ", timeout=10).json()[
             "percentiles"

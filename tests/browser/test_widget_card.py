@@ -201,7 +201,7 @@ def test_compact_fits_the_documented_size(page, host: StaticHost, frame_id: str,
 def test_bad_parameter_shows_a_small_card_not_json(cards, artifacts: Path):
     frame = cards.frame_locator("#f-bad")
     text = frame.locator("body").inner_text()
-    assert "Pay range not available" in text and "Unknown state 'ZZ'" in text
+    assert "Pay range not available" in text and "state=ZZ names no state or territory" in text
     assert "{" not in text and '"error"' not in text
     assert frame.locator(".wr-error").count() == 1
     cards.locator("#f-bad").screenshot(path=str(artifacts / "card-bad-parameter.png"))

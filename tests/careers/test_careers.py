@@ -153,9 +153,9 @@ def test_card_themes(client: TestClient, theme: str):
 @pytest.mark.parametrize(
     ("query", "status", "words"),
     [
-        ("state=ZZ", 404, "Unknown state 'ZZ'"),
-        ("metro=99999", 404, "Unknown metro '99999'"),
-        ("state=TX&metro=41940", 422, "either state or metro"),
+        ("state=ZZ", 404, "state=ZZ names no state or territory we know"),
+        ("metro=99999", 404, "metro=99999 is not the code of a metropolitan or nonmetropolitan area"),
+        ("state=TX&metro=41940", 422, "metro=41940 means San Jose-Sunnyvale-Santa Clara, CA (41940, in CA)"),
         ("state=TX&colour=red", 400, "Unknown query parameter 'colour'"),
     ],
 )

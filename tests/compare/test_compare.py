@@ -135,18 +135,22 @@ def test_another_occupation_and_the_nation_by_default(client: TestClient):
     ("query", "status", "words"),
     [
         ("state=TX&low=60000&high=45000", 422, "low (60000) is greater than high (45000)"),
-        ("state=ZZ&low=1&high=2", 404, "Unknown state 'ZZ'"),
-        ("metro=99999&low=1&high=2", 404, "Unknown metro '99999'"),
+        ("state=ZZ&low=1&high=2", 404, "state=ZZ names no state or territory we know"),
+        (
+            "metro=99999&low=1&high=2",
+            404,
+            "metro=99999 is not the code of a metropolitan or nonmetropolitan area",
+        ),
         # Elmira, NY: BLS published employment for 29-2072 but no wages ('*' in every wage column).
-        ("metro=21300&low=1&high=2", 422, "No official annual percentiles for Medical Records Specialists"),
-        ("state=TX&metro=41940&low=1&high=2", 422, "either state or metro"),
+        ("metro=21300&low=1&high=2", 422, "No official hourly percentiles for Medical Records Specialists"),
+        ("state=TX&metro=41940&low=1&high=2", 422, "state=TX means Texas, but metro=41940 means San Jose"),
         ("state=TX&low=0&high=2", 422, "low"),
         ("state=TX&low=abc&high=2", 422, "low"),
         ("state=TX&high=2", 422, "low"),
         ("state=TX&low=1&high=2&unit=weekly", 422, "unit"),
         ("state=TX&low=1&high=2&colour=red", 400, "Unknown query parameter 'colour'"),
         ("state=TX&low=1&high=2&low=3", 400, "more than once"),
-        ("occupation=99-9999&low=1&high=2", 404, "No data for occupation '99-9999'"),
+        ("occupation=99-9999&low=1&high=2", 404, "No data for occupation 99-9999"),
     ],
 )
 def test_bad_input_uses_the_one_error_shape(client: TestClient, query: str, status: int, words: str):
@@ -190,3 +194,47 @@ def test_two_published_points_with_one_value_give_the_lower_percentile(client: T
     assert body["high"]["between"] == ["p75", "p90"]
     expected = 75 + 15 * 100 / (float(de["A_PCT90"]) - value)
     assert body["high"]["percentile"] == pytest.approx(expected, abs=0.05)
+
+
+def test_one_call_for_a_job_board(client: TestClient):
+    """A posting's title, place and pay range, as the board holds them: no codes, no unit."""
+    _, houston = seed_row("Houston-Pasadena-The Woodlands, TX")
+    r = client.get("/compare?occupation=medical%20coder&location=Houston,%20TX&low=45000&high=60000")
+    body = r.json()
+    assert r.status_code == 200 and body["area"]["code"] == houston["AREA"]
+    assert body["occupation"]["soc_code"] == "29-2072" and body["location"]["method"] == "city"
+    assert (body["unit"], body["unit_inferred"]) == ("annual", True)
+    assert body["low"]["percentile"] == pytest.approx(by_hand(45000, houston, "annual"), abs=0.05)
+    assert body["high"]["percentile"] == pytest.approx(by_hand(60000, houston, "annual"), abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("amounts", "unit"),
+    [("low=22&high=30", "hourly"), ("low=999&high=999.99", "hourly"), ("low=1000&high=60000", "annual")],
+)
+def test_the_unit_is_read_from_the_amounts_when_not_given(client: TestClient, amounts: str, unit: str):
+    _, tx = seed_row("Texas")
+    body = client.get(f"/compare?state=TX&{amounts}").json()
+    assert (body["unit"], body["unit_inferred"]) == (unit, True) and "no unit was given" in body[
+        "unit_reason"
+    ]
+    # Read as hourly, $22-$30 sits among the hourly percentiles, not 'entirely below the 10th percentile'.
+    if amounts == "low=22&high=30":
+        assert body["low"]["percentile"] == pytest.approx(by_hand(22, tx, "hourly"), abs=0.05)
+    given = client.get(f"/compare?state=TX&{amounts}&unit=annual").json()
+    assert (given["unit"], given["unit_inferred"], given["unit_reason"]) == (
+        "annual",
+        False,
+        "annual, as given",
+    )
+
+
+def test_a_range_straddling_1000_asks_for_the_unit(client: TestClient):
+    for path in (
+        "/compare?state=TX&low=22&high=45000",
+        "/embed/wage-range?state=TX&compare_low=22&compare_high=45000",
+    ):
+        r = client.get(path, headers={"Accept": "application/json"})
+        err = r.json()["error"]
+        assert r.status_code == 422 and "on both sides of 1,000" in err["message"]
+        assert err["details"][0]["allowed"] == ["annual", "hourly"]

@@ -72,7 +72,7 @@ def test_badge_for_another_occupation_notes_unused_inputs(client: TestClient):
     [
         ("state=TX&compare_low=45000", "Give both compare_low and compare_high"),
         ("state=TX&compare_low=60000&compare_high=45000", "compare_low (60000) is greater than compare_high"),
-        ("metro=21300&compare_low=1&compare_high=2", "No official annual percentiles"),
+        ("metro=21300&compare_low=1&compare_high=2", "No official hourly percentiles"),
         ("state=TX&compare_low=-5&compare_high=2", "compare_low"),
         ("state=TX&compare_low=1&compare_high=2&compare_unit=weekly", "compare_unit"),
     ],

@@ -111,12 +111,12 @@ def test_card_adds_no_heading_and_no_document_color_scheme(client: TestClient):
 @pytest.mark.parametrize(
     ("query", "status", "word"),
     [
-        ("state=ZZ", 404, "Unknown state"),
+        ("state=ZZ", 404, "state=ZZ names no state or territory"),
         ("years=1&level=senior", 422, "contradict"),
         ("theme=blue", 422, "theme"),
         ("compact=maybe", 422, "compact"),
         ("brand=red", 422, "brand"),
-        ("occupation=99-9999", 404, "No official figures for occupation '99-9999'"),
+        ("occupation=99-9999", 404, "No data for occupation 99-9999"),
         ("colour=red", 400, "colour"),
     ],
 )
@@ -162,25 +162,29 @@ TEXAS_ROW = {
 
 
 def test_card_for_another_occupation_shows_the_areas_official_range(client: TestClient):
-    html = client.get("/embed/wage-range?occupation=43-3021&state=TX&years=3").text
+    html = client.get("/embed/wage-range?occupation=43-3021&state=TX").text
     hourly, annual = strong(html, "wr-hourly"), strong(html, "wr-annual")
     assert (hourly.group(1), hourly.group(2), hourly.group(3)) == TEXAS_ROW["hourly"]
     assert (annual.group(1), annual.group(2), annual.group(3)) == TEXAS_ROW["annual"]
     assert hourly.group(4) == f"$18.51 {EN_DASH} $25.99" and annual.group(4) == f"$38,500 {EN_DASH} $54,050"
     assert "Billing and Posting Clerks pay \u00b7 Texas" in html
     assert "Texas 25th\u201375th percentile, official" in html
-    # years=3 is not used, and the card says why.
+    # The card says why it shows the official range, and refuses what only the method could use.
     note = unescape(re.search(r'<p class="wr-note"[^>]*><span class="wr-long">([^<]*)', html).group(1))
-    assert "experience method applies to 29-2072" in note and "not used" in note
+    assert "experience method applies to 29-2072" in note and "official 25th\u201375th percentile" in note
     assert "Median $22.07/hr" in html
-    assert 'href="/embed/wage-range/method?occupation=43-3021&amp;years=3&amp;state=TX"' in html
+    assert 'href="/embed/wage-range/method?occupation=43-3021&amp;state=TX"' in html
+    refused = client.get("/embed/wage-range?occupation=43-3021&state=TX&years=3")
+    assert refused.status_code == 422 and "covers 29-2072 (Medical Records Specialists) only" in unescape(
+        refused.text
+    )
     # 29-2072 itself never carries the note.
     assert 'class="wr-note"' not in client.get("/embed/wage-range?state=TX").text
     # Every occupation with official figures has a card; a metro outside the state is refused.
     for code in ("11-9111", "29-9021", "43-3021"):
         assert client.get(f"/embed/wage-range?occupation={code}&metro=41940").status_code == 200
     bad = client.get("/embed/wage-range?occupation=43-3021&state=TX&metro=41940")
-    assert bad.status_code == 422 and "not in state TX" in unescape(bad.text)
+    assert bad.status_code == 422 and "they disagree" in unescape(bad.text)
 
 
 AMOUNT = r"\$[\d,]+(?:\.\d\d)?\+?"
@@ -258,11 +262,11 @@ def test_method_page_shows_the_estimates_steps_with_their_sources(client: TestCl
 def test_method_page_for_another_occupation_cites_the_official_row(client: TestClient):
     html = unescape(client.get("/embed/wage-range/method?occupation=43-3021&state=TX").text)
     steps = re.findall(r'<li class="step">(.*?)</li>', html, re.S)
-    assert "$18.51 \u2013 $25.99 an hour ($38,500 \u2013 $54,050 a year)" in steps[0]
-    assert "median $22.07 an hour ($45,910 a year)" in steps[0]
+    assert "$18.51 to $25.99 an hour, median $22.07 an hour" in steps[0]
+    assert "($38,500 to $54,050 a year, median $45,910 a year)" in steps[0]
     assert "BLS OEWS, May 2025" in steps[0] and "Texas, Billing and Posting Clerks" in steps[0]
-    assert "applies to 29-2072" in steps[1]
-    assert 'href="/percentiles?occupation=43-3021&state=TX"' in html
+    assert "covers 29-2072 only" in steps[1]
+    assert 'href="/estimate?occupation=43-3021&state=TX"' in html
 
 
 def test_embed_js_is_served_and_finds_its_origin(client: TestClient):

@@ -84,7 +84,11 @@ def test_get_full_profile_explains_every_input(client: TestClient) -> None:
     assert body["level"]["key"] == "senior" and body["open_top"] is True
     assert [a["factor"] for a in body["adjustments"]] == ["specialty", "metro"]
     noted = {n["factor"] for n in body["notes"]}
-    assert {"level", "certifications", "education", "setting", "state"} <= noted
+    assert {"level", "certifications", "education", "setting"} <= noted
+    # The state and the metro in it agree: the metro is the one area served, and the answer says so.
+    assert (
+        body["location"]["area"]["code"] == "45940" and body["location"]["input"] == "state=NJ; metro=45940"
+    )
     assert body["profile"]["certifications"] == ["CPC", "CCS"]
     # Senior low 31 x 1.10 (inpatient) x 58,590 / 51,140 (Trenton median / national median) = 39.0676 -> 39.07
     assert body["hourly"]["low"] == 39.07
@@ -143,7 +147,7 @@ def test_post_list_limits(client: TestClient) -> None:
     error(client.post("/estimate/batch", json=[]), 422)
     # a list is not one profile
     err = error(client.post("/estimate", json=[{"years": 1}]), 422)
-    assert "dictionary" in err["message"]
+    assert "should be a JSON object" in err["message"]
 
 
 def test_post_list_names_the_bad_profile(client: TestClient) -> None:
@@ -170,7 +174,7 @@ def test_unknown_codes_are_422_listing_allowed_values(
 
 @pytest.mark.parametrize(
     ("query", "allowed_word"),
-    [("?certifications=CPC,XYZ", "CPMA"), ("?state=ZZ", "WY"), ("?metro=99999", "/metros")],
+    [("?certifications=CPC,XYZ", "CPMA"), ("?state=ZZ", "/states"), ("?metro=99999", "/metros")],
 )
 def test_codes_of_the_right_shape_that_do_not_exist_are_404(
     client: TestClient, query: str, allowed_word: str
@@ -189,10 +193,10 @@ def test_unknown_certification_lists_the_certifications_endpoint_codes(client: T
     ("query", "phrase"),
     [
         ("?years=1&level=senior", "contradict"),
-        ("?metro=47900&state=NJ", "not in state NJ"),
+        ("?metro=47900&state=NJ", "47900, in DC, VA, MD, WV); they disagree"),
         ("?certifications=none,CPC", "'none' and list codes"),
         ("?certifications=CPC,CPC", "twice"),
-        ("?certifications=", "should match pattern"),
+        ("?certifications=", "should be certification codes separated by commas"),
     ],
 )
 def test_contradictions_are_422_explaining_the_conflict(client: TestClient, query: str, phrase: str) -> None:

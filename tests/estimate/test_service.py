@@ -76,7 +76,7 @@ def test_annual_and_match_to_the_cent(warm: Snapshot, hours: int, pct: str) -> N
 def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> None:
     service.estimate_one(warm, years=3, state="NJ", certifications="CPC")
     for _ in range(2):
-        with pytest.raises(InvalidInput, match="lies in CA, not in state NJ"):
+        with pytest.raises(InvalidInput, match="41940, in CA\\); they disagree"):
             service.estimate_one(warm, years=3, state="NJ", certifications="CPC", metro="41940")
         with pytest.raises(NotFound, match="Unknown certification"):
             service.estimate_one(warm, years=3, state="NJ", certifications="CPC,XYZ")

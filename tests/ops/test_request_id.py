@@ -35,7 +35,7 @@ def test_a_malformed_id_is_replaced(client: TestClient, sent: str):
     [
         ("GET", "/states/ZZ", 404),
         ("GET", "/states?unknown=1", 400),
-        ("POST", "/estimate", 422),
+        ("POST", "/estimate", 415),
         ("DELETE", "/states", 405),
         ("POST", "/admin/refresh", 403),
     ],

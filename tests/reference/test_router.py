@@ -2,15 +2,27 @@
 
 import csv
 import io
+import json
+import tomllib
 
 import pytest
 from fastapi.testclient import TestClient
+
+from seed.load import SEED_DIR
+
+# The article's sources, and one source per reference file (places, SOC crosswalk, O*NET titles).
+ARTICLE = tomllib.loads((SEED_DIR / "article.toml").read_text(encoding="utf-8"))
+REFERENCE_FILES = [
+    name
+    for folder in ("geo", "occupations")
+    for name in json.loads((SEED_DIR / folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+]
 
 
 @pytest.mark.parametrize(
     ("path", "first_column", "rows"),
     [
-        ("/sources?format=csv", "key", 6),
+        ("/sources?format=csv", "key", len(ARTICLE["source"]) + len(REFERENCE_FILES)),
         ("/certifications?format=csv", "code", 7),
         ("/experience?format=csv", "key", 3),
         ("/occupations?format=csv", "soc_code", 4),  # 29-2072 and its three neighbours
@@ -42,3 +54,18 @@ def test_experience_csv_round_trips_ranges(client: TestClient):
         "True",
     )
     assert senior["years_max"] == ""
+
+
+def test_sources_attribute_the_reference_data(client: TestClient):
+    """O*NET's titles are used under CC BY 4.0: /sources carries its attribution, as its manifest words it."""
+    manifest = json.loads((SEED_DIR / "occupations" / "manifest.json").read_text(encoding="utf-8"))
+    onet = manifest["files"]["onet_titles.csv"]
+    items = {i["key"]: i for i in client.get("/sources").json()["items"]}
+    assert items["onet"]["license"] == onet["attribution"] and "CC BY 4.0" in items["onet"]["license"]
+    assert items["onet"]["publisher"] == onet["publisher"]
+    assert (
+        items["hud-usps"]["releases"][0]["checksum"]
+        == json.loads((SEED_DIR / "geo" / "manifest.json").read_text(encoding="utf-8"))["files"][
+            "zip_cbsa.csv"
+        ]["sha256"]
+    )

@@ -1,0 +1,251 @@
+"""Places as people write them, resolved once for every endpoint: over HTTP on the seeded database. Expected
+areas and figures come from the seed's HUD-USPS crosswalk and BLS extract (tests/domain/seed_files.py)."""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.domain.seed_files import (
+    OCCUPATION,
+    by_rule,
+    city_weights,
+    crosswalk,
+    median,
+    oews,
+    oews_areas,
+    shares,
+    states,
+)
+
+NO_JARGON = re.compile(r"String should|Input should|pattern|\^|\$\)|\\d")
+
+
+def located(client: TestClient, query: str) -> dict:
+    r = client.get(f"/percentiles?{query}")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def served_median(body: dict) -> float:
+    return body["percentiles"]["median"]["annual"]
+
+
+def expected_median(area_type: str, code: str) -> float:
+    return median(states()[code]["fips"] if area_type == "state" else code)
+
+
+def first_zip(predicate) -> str:  # type: ignore[no-untyped-def]
+    return next(z for z, rows in crosswalk().items() if predicate(rows))
+
+
+metros = oews_areas("4")
+
+
+def in_a_state(rows: list[dict[str, str]]) -> bool:
+    """A ZIP of one of the fifty states or DC (territories have other area types, and some no figures)."""
+    return states().get(rows[0]["state"], {}).get("area_type") == "state"
+
+
+def lies_in(rows: list[dict[str, str]], *, least: float = 0.0) -> int:
+    """How many OEWS metros hold more than ``least`` of the ZIP's addresses."""
+    return sum(r["cbsa"] in metros and float(r["tot_ratio"]) > least for r in rows)
+
+
+WHOLE = first_zip(lambda rows: in_a_state(rows) and len(rows) == 1 and lies_in(rows) == 1)
+SPLIT = first_zip(lambda rows: in_a_state(rows) and lies_in(rows, least=0.1) >= 2)
+OUTSIDE_WITH_SHARE = first_zip(
+    lambda rows: (
+        in_a_state(rows) and by_rule(shares(rows), rows[0]["state"])[0] == "state" and lies_in(rows) > 0
+    )
+)
+NO_METRO = first_zip(lambda rows: in_a_state(rows) and lies_in(rows) == 0)
+
+
+@pytest.mark.parametrize("zip_code", [WHOLE, SPLIT, OUTSIDE_WITH_SHARE, NO_METRO, "77001"])
+def test_a_zip_goes_to_the_metro_holding_most_of_its_addresses_else_its_state(
+    client: TestClient, zip_code: str
+):
+    rows = crosswalk()[zip_code]
+    area_type, code = by_rule(shares(rows), rows[0]["state"])
+    body = located(client, f"location={zip_code}")
+    loc = body["location"]
+    assert (loc["area"]["area_type"], loc["area"]["code"]) == (area_type, code)
+    assert loc["method"] == ("zip" if area_type == "metro" else "state_fallback")
+    assert loc["input"] == zip_code and "HUD-USPS ZIP-CBSA crosswalk" in loc["explanation"]
+    assert served_median(body) == expected_median(area_type, code)
+    # Every other OEWS metro the ZIP touches is listed, with its share as published.
+    listed = {a["code"]: a["share"] for a in loc["alternatives"] if a["area_type"] == "metro"}
+    assert listed == {
+        r["cbsa"]: float(r["tot_ratio"]) for r in rows if r["cbsa"] in metros and r["cbsa"] != code
+    }
+    if area_type == "state":
+        assert "outside every OEWS metropolitan area" in loc["explanation"]
+
+
+def test_zip_plus_four_is_its_zip(client: TestClient):
+    plain = located(client, "location=77001")["location"]["area"]
+    for spelled in ("77001-1234", "770011234", "77001 1234"):
+        assert located(client, f"location={quote(spelled)}")["location"]["area"] == plain
+
+
+def test_the_example_explanation(client: TestClient):
+    loc = located(client, "location=77001")["location"]
+    assert loc["explanation"].startswith("ZIP 77001 (Houston, TX): all of its addresses lie in CBSA 26420, ")
+    assert loc["explanation"].endswith("(HUD-USPS ZIP-CBSA crosswalk, 2025).")
+
+
+@pytest.mark.parametrize(
+    ("typed", "city", "state"), [("Houston, TX", "HOUSTON", "TX"), ("houston tx", "HOUSTON", "TX")]
+)
+def test_city_state_goes_to_the_metro_holding_most_of_its_zips(
+    client: TestClient, typed: str, city: str, state: str
+):
+    area_type, code = by_rule(city_weights(city, state), state)
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert (loc["area"]["area_type"], loc["area"]["code"], loc["method"]) == (area_type, code, "city")
+
+
+def test_a_city_split_between_metros_lists_the_others(client: TestClient):
+    # The first USPS city (in file order) whose ZIPs lie in two OEWS metros.
+    city, state = next(
+        (rows[0]["city"], rows[0]["state"])
+        for rows in crosswalk().values()
+        if len({r["cbsa"] for r in rows if r["cbsa"] in metros}) >= 2 and rows[0]["state"] != "PR"
+    )
+    weights = city_weights(city, state)
+    area_type, code = by_rule(weights, state)
+    loc = located(client, f"location={quote(f'{city.title()}, {state}')}")["location"]
+    assert (loc["area"]["area_type"], loc["area"]["code"]) == (area_type, code)
+    listed = {a["code"]: a["share"] for a in loc["alternatives"] if a["area_type"] == "metro"}
+    expected = {c: w for c, w in weights.items() if c in metros and c != code}
+    assert listed.keys() == expected.keys()
+    assert all(listed[c] == pytest.approx(w) for c, w in expected.items())
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("Texas", "TX"),
+        ("tx", "TX"),
+        ("new jersey", "NJ"),
+        ("District of Columbia", "DC"),
+        ("Puerto Rico", "PR"),
+    ],
+)
+def test_a_state_by_code_or_name(client: TestClient, typed: str, code: str):
+    assert states()[code]["name"].casefold() == typed.casefold() or typed.upper() == code
+    body = located(client, f"location={quote(typed)}")
+    assert body["location"]["area"]["code"] == code and body["location"]["method"] == "state"
+    assert served_median(body) == expected_median("state", code)
+    assert located(client, f"state={quote(typed)}")["location"]["area"]["code"] == code
+
+
+@pytest.mark.parametrize("typed", ["US", "national", "remote", "Remote", "United States"])
+def test_national_words(client: TestClient, typed: str):
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert loc["area"]["code"] == "US" and loc["method"] == "national"
+
+
+def test_codes_and_unique_names_of_metros(client: TestClient):
+    houston = next(code for code, title in metros.items() if title.startswith("Houston"))
+    for query in ("location=Houston", "metro=Houston", f"location=CBSA%20{houston}", f"metro={houston}"):
+        assert located(client, query)["location"]["area"]["code"] == houston, query
+    nonmetro = sorted(oews_areas("6"))[0]
+    loc = located(client, f"location={nonmetro}")["location"]
+    assert (loc["area"]["code"], loc["method"]) == (nonmetro, "nonmetro")
+
+
+@pytest.mark.parametrize("name", ["Springfield", "Portland"])
+def test_an_ambiguous_name_lists_the_candidates(client: TestClient, name: str):
+    starting = {code for code, title in metros.items() if re.split(r"[-,]", title)[0] == name}
+    assert len(starting) >= 2
+    r = client.get(f"/percentiles?location={name}")
+    err = r.json()["error"]
+    assert r.status_code == 422 and err["type"] == "ambiguous"
+    assert name in err["message"] and starting <= {c["code"] for c in err["candidates"]}
+    # Each candidate's value is what to send instead, and it resolves.
+    first = err["candidates"][0]
+    assert located(client, f"location={quote(first['value'])}")["location"]["area"]["code"] == first["code"]
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("location=Texsa", "Did you mean Texas (TX)?"),
+        ("location=Huston,%20TX", "Did you mean Houston, TX?"),
+        ("state=Nwe%20Jersey", "Did you mean New Jersey (NJ)?"),
+        ("location=00000", "ZIP 00000"),
+        ("metro=99999", "/metros"),
+    ],
+)
+def test_a_place_that_names_nothing_is_a_404_suggesting_the_nearest(
+    client: TestClient, query: str, words: str
+):
+    r = client.get(f"/percentiles?{query}")
+    err = r.json()["error"]
+    assert r.status_code == 404 and words in err["message"]
+    assert err["details"][0]["value"] == query.split("=", 1)[1].replace("%20", " ")
+    assert not NO_JARGON.search(err["message"])
+
+
+# Every endpoint that takes a place, and what else it needs to answer.
+PLACE_ENDPOINTS = [
+    "/percentiles",
+    "/estimate",
+    "/compare?low=45000&high=60000",
+    "/careers",
+    "/charts/percentiles.svg",
+    "/embed/wage-range",
+    "/embed/wage-range/method",
+    "/embed/careers",
+    "/embed/wage-range?compare_low=45000&compare_high=60000",
+]
+
+
+@pytest.mark.parametrize("path", PLACE_ENDPOINTS)
+def test_one_rule_for_state_and_metro_everywhere(client: TestClient, path: str):
+    joiner = "&" if "?" in path else "?"
+    # New York-Newark-Jersey City lies partly in New Jersey: accepted, and the metro is served.
+    ok = client.get(f"{path}{joiner}state=NJ&metro=35620", headers={"Accept": "application/json"})
+    assert ok.status_code == 200, ok.text
+    if ok.headers["content-type"].startswith("application/json"):
+        assert ok.json()["location"]["area"]["code"] == "35620"
+    # A metro outside the state is the same 422, in the same words, for JSON, cards and charts.
+    bad = client.get(f"{path}{joiner}state=CA&metro=35620", headers={"Accept": "application/json"})
+    err = bad.json()["error"]
+    assert bad.status_code == 422 and err["type"] == "invalid_input"
+    assert "state=CA means California, but metro=35620 means" in err["message"]
+    assert "they disagree" in err["message"]
+    # location= with state: served when they agree, 422 naming both when they do not.
+    agree = client.get(
+        f"{path}{joiner}location=Houston,%20TX&state=TX", headers={"Accept": "application/json"}
+    )
+    assert agree.status_code == 200
+    disagree = client.get(
+        f"{path}{joiner}location=Houston,%20TX&state=CA", headers={"Accept": "application/json"}
+    )
+    message = disagree.json()["error"]["message"]
+    assert disagree.status_code == 422 and "location=Houston, TX means" in message and "state=CA" in message
+
+
+def test_the_state_filter_of_metros_takes_names_too(client: TestClient):
+    by_code = client.get("/metros?state=TX&limit=1000").json()
+    by_name = client.get("/metros?state=texas&limit=1000").json()
+    assert [i["code"] for i in by_name["items"]] == [i["code"] for i in by_code["items"]]
+    assert by_name["location"]["area"]["code"] == "TX" and by_name["location"]["input"] == "texas"
+    # Every metro BLS titles with TX is there.
+    texan = {
+        code
+        for code, title in metros.items()
+        if re.search(r", (?:[A-Z]{2}-)*TX(?:-|$)", title) and (code, OCCUPATION) in oews()
+    }
+    assert texan <= {i["code"] for i in by_code["items"]}
+    csv_codes = [line.split(",")[0] for line in client.get("/metros.csv?state=Texas").text.splitlines()[1:]]
+    assert csv_codes == [i["code"] for i in by_code["items"]]
+
+
+def test_states_and_metros_by_name_in_the_path(client: TestClient):
+    assert client.get("/states/texas").json()["item"]["code"] == "TX"
+    assert client.get("/metros/Houston").json()["item"]["code"] == "26420"
