@@ -637,7 +637,7 @@ def _read_crosswalk(conn: Any, releases: list[dict[str, Any]]) -> Crosswalk | No
             select(z.c.zip, z.c.cbsa, z.c.city, z.c.state, z.c.tot_ratio)
             .where(z.c.release_id == newest)
             .order_by(z.c.zip, z.c.cbsa)
-        ).tuples()
+        )
         crosswalk = _CROSSWALKS[key] = Crosswalk.build(rows, source_label=release["label"])
     return crosswalk
 
