@@ -35,6 +35,7 @@ typecheck: install
 
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.locations
 
 # The full official OEWS release (236,799 rows): import, memory, first request per occupation, exports.
 bench-release: install
