@@ -10,7 +10,10 @@ NEUTRALISER = "'"
 
 
 def neutralise(value: Any) -> Any:
-    """``value`` with an apostrophe in front when it is text a spreadsheet would evaluate."""
+    """``value`` with an apostrophe in front when it is text a spreadsheet would evaluate; a boolean as
+    ``true`` or ``false`` (as in JSON), not Python's spelling."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return NEUTRALISER + value
     return value

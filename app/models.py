@@ -45,8 +45,13 @@ class WageUnit(StrEnum):
 
 
 class Tier(StrEnum):
-    """A source's ranking of an area that gives no figures: among the top-paying or the lower-paying."""
+    """Where an area's pay stands. Computed from the served official release's median against its national
+    median (above_national, at_national within 1%, below_national; app/domain/standing.py), or the article's
+    claim where its release is served (top_paying, lower_paying)."""
 
+    above_national = "above_national"
+    at_national = "at_national"
+    below_national = "below_national"
     top_paying = "top_paying"
     lower_paying = "lower_paying"
 
@@ -148,7 +153,7 @@ class AreaRanking(SQLModel, table=True):
     release_id: int = Field(foreign_key="release.id")
     occupation_id: int = Field(foreign_key="occupation.id")
     area_id: int = Field(foreign_key="area.id")
-    tier: str = Field(max_length=32)  # top_paying | lower_paying
+    tier: str = Field(max_length=32)  # a source's claim: top_paying | lower_paying
     rank: int | None = None
     citation: str = Field(sa_column=Column(Text, nullable=False))
 

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.engine import Engine
@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from app.config import DEFAULT_OCCUPATION
 from app.domain.occupations import OccupationCatalog, OccupationMatch
 from app.domain.places import Crosswalk, Gazetteer
+from app.domain.standing import NO_STANDING, AreaWages, Standing, TierBasis, Wage, standings
 from app.models import (
     EMPLOYMENT_FIELDS,
     MAX_ANNUAL_WAGE,
@@ -48,6 +49,8 @@ from app.models import (
 # Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
 # from the packed figures, so a crawl over every occupation cannot make them pile up.
 MAX_VIEWS = 32
+# Standings (ranks, differences from national, tiers) kept per snapshot, per (occupation, release).
+MAX_STANDINGS = 64
 # In this order in the flags word (bits 1..4 of each statistic's five) and in the public figure.
 FLAG_NAMES = ("hourly_derived", "annual_derived", "hourly_capped", "annual_capped")
 # Per statistic: one bit "figure present" and one per FLAG_NAMES entry; then one bit "employment row".
@@ -56,6 +59,8 @@ _EMPLOYMENT_BIT = 1 << (_STAT_BITS * len(STATISTICS))
 _RELEASE_SHIFT = 32
 _AREA_MASK = (1 << _RELEASE_SHIFT) - 1
 NAN = math.nan
+KeyT = TypeVar("KeyT", bound=tuple[Any, ...])
+ValueT = TypeVar("ValueT")
 # Per packed wage value (hourly, annual of each statistic): the largest served. A database written before
 # the importer refused such values may hold them (or NaN); they are not passed on to break a page.
 _WAGE_BOUNDS = (MAX_HOURLY_WAGE, MAX_ANNUAL_WAGE) * len(STATISTICS)
@@ -133,6 +138,20 @@ class OccupationFigures:
         """(release_id, area_id) of the cell at position ``i``."""
         key = self.keys[i]
         return key >> _RELEASE_SHIFT, key & _AREA_MASK
+
+    def cells_of(self, release_id: int) -> range:
+        """Positions of the cells of one release (they are contiguous: keys sort by release first)."""
+        start = bisect_left(self.keys, _cell_key(release_id, 0))
+        return range(start, bisect_left(self.keys, _cell_key(release_id + 1, 0)))
+
+    def wage(self, i: int, stat: str) -> Wage | None:
+        """One statistic of the cell at ``i`` (hourly, annual), or None when the cell has no such figure."""
+        n = STATISTICS.index(stat)
+        if not self.flags[i] >> (_STAT_BITS * n) & 1:
+            return None
+        at = 2 * len(STATISTICS) * i + 2 * n
+        hourly, annual = self.wages[at], self.wages[at + 1]
+        return Wage(None if hourly != hourly else hourly, None if annual != annual else annual)
 
     def wages_released(self, i: int) -> bool:
         """Whether the cell holds at least one wage figure (BLS may publish employment alone)."""
@@ -275,6 +294,35 @@ class OccupationView:
         return self.by_key.of_types("metro", "nonmetro")
 
 
+class BoundedMemo(Generic[KeyT, ValueT]):
+    """The values built for the most recently used keys, at most ``size``. A value is built outside the
+    lock (a first read of the figures may wait on the database); two threads building one key at once
+    build equal values and keep the first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._held: OrderedDict[KeyT, ValueT] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: KeyT, build: Callable[..., ValueT]) -> ValueT:
+        """The value held for ``key``, else ``build(*key)``, kept."""
+        with self._lock:
+            held = self._held.get(key)
+            if held is not None:
+                self._held.move_to_end(key)
+                return held
+        built = build(*key)
+        with self._lock:
+            held = self._held.setdefault(key, built)
+            self._held.move_to_end(key)
+            while len(self._held) > self.size:
+                self._held.popitem(last=False)
+        return held
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
 class Snapshot:
     """Immutable copy of the database, indexed for the read endpoints."""
 
@@ -327,8 +375,8 @@ class Snapshot:
             ],
             default_code=DEFAULT_OCCUPATION,
         )
-        self._views: OrderedDict[tuple[int, str | None], OccupationView] = OrderedDict()
-        self._lock = threading.Lock()
+        self._views: BoundedMemo[tuple[int, str | None], OccupationView] = BoundedMemo(MAX_VIEWS)
+        self._standings: BoundedMemo[tuple[int, int], dict[int, Standing]] = BoundedMemo(MAX_STANDINGS)
         self._figures_lock = threading.Lock()
 
     @classmethod
@@ -481,24 +529,36 @@ class Snapshot:
 
         return sorted(ids, key=rank, reverse=True)
 
+    # ------------------------------------------------------------------ standings
+    def standing(self, occupation_id: int, release_id: int) -> dict[int, Standing]:
+        """area_id -> ranks, difference from the national figures and tier of one occupation in one
+        official release (app/domain/standing.py), computed once and kept. A quoted release gets none:
+        its figures are another's claims, and a few quoted areas are no ranking."""
+        return self._standings.get((occupation_id, release_id), self._compute_standing)
+
+    def _compute_standing(self, occupation_id: int, release_id: int) -> dict[int, Standing]:
+        if self.releases[release_id]["via_source_id"] is not None:
+            return {}
+        figures = self.occupation_figures(occupation_id)
+        areas, national = [], None
+        for i in figures.cells_of(release_id):
+            area = self.areas[figures.cell(i)[1]]
+            wages = AreaWages(
+                area["id"], area["area_type"], figures.wage(i, "median"), figures.wage(i, "mean")
+            )
+            if area["area_type"] == "national":
+                national = wages
+            else:
+                areas.append(wages)
+        return standings(areas, national)
+
     # ------------------------------------------------------------------ wage views
     def view(self, occupation_id: int, release_key: str | None) -> OccupationView:
         """Figures for one occupation: the newest release per area, or only the pinned release."""
-        cache_key = (occupation_id, release_key)
-        with self._lock:
-            cached = self._views.get(cache_key)
-            if cached is not None:
-                self._views.move_to_end(cache_key)
-                return cached
-        # Built outside the lock (a first read of the figures may wait on the database); two threads
-        # building the same view at once build equal views and keep the first.
-        built = self._build_view(occupation_id, release_key, self.occupation_figures(occupation_id))
-        with self._lock:
-            cached = self._views.setdefault(cache_key, built)
-            self._views.move_to_end(cache_key)
-            while len(self._views) > MAX_VIEWS:
-                self._views.popitem(last=False)
-        return cached
+        return self._views.get(
+            (occupation_id, release_key),
+            lambda oid, key: self._build_view(oid, key, self.occupation_figures(oid)),
+        )
 
     def cached_views(self) -> int:
         """How many occupation views this snapshot holds (at most MAX_VIEWS)."""
@@ -511,11 +571,6 @@ class Snapshot:
             order = self.wage_release_order(occupation_id)
         else:
             order = [self.release_by_key[release_key]["id"]]
-        ranking_order = order + [
-            rid for rid in sorted({k[1] for k in self.rankings if k[0] == occupation_id}) if rid not in order
-        ]
-        if release_key is not None:
-            ranking_order = order
         # Per area, the best release with wage figures; failing that, the best with employment alone.
         position = {rid: n for n, rid in enumerate(order)}
         best: dict[int, tuple[bool, int, int]] = {}
@@ -527,24 +582,26 @@ class Snapshot:
             candidate = (not figures.wages_released(i), pos, i)
             if area_id not in best or candidate < best[area_id]:
                 best[area_id] = candidate
-        ranked = {(rid, aid) for (oid, rid, aid) in self.rankings if oid == occupation_id}
+        pinned = None if release_key is None else order[0]
         choices: dict[str, tuple[Any, ...]] = {}
         used: list[int] = []
         metros_in_state: dict[str, list[dict[str, Any]]] = {}
         for area in self.areas.values():
             chosen = best.get(area["id"])
-            ranking_release: int | None = None
-            if ranked:
-                ranking_release = next((rid for rid in ranking_order if (rid, area["id"]) in ranked), None)
-            if chosen is None and ranking_release is None:
-                continue
             chosen_release = None if chosen is None else order[chosen[1]]
-            ranking = None
-            if ranking_release is not None:
-                ranking = {
-                    **self.rankings[(occupation_id, ranking_release, area["id"])],
-                    "release": self.releases[ranking_release]["key"],
-                }
+            # A source's claim (the article's tier and rank) only where its release is the one served.
+            served = pinned if chosen_release is None else chosen_release
+            ranking = None if served is None else self.rankings.get((occupation_id, served, area["id"]))
+            if chosen is None and ranking is None:
+                continue
+            ranking_release = None if ranking is None else served
+            if ranking is not None:
+                ranking = {**ranking, "release": self.releases[ranking_release]["key"]}
+            standing = (
+                NO_STANDING
+                if chosen_release is None
+                else self.standing(occupation_id, chosen_release).get(area["id"], NO_STANDING)
+            )
             release = None if chosen_release is None else self.releases[chosen_release]["key"]
             key = f"{area['area_type']}:{area['code']}"
             choices[key] = (
@@ -554,6 +611,7 @@ class Snapshot:
                 release,
                 ranking,
                 metros_in_state,
+                standing,
             )
             if area["area_type"] in ("metro", "nonmetro"):
                 for st in area["principal_states"]:
@@ -589,17 +647,30 @@ def area_record(
     release: str | None,
     ranking: dict[str, Any] | None,
     metros_in_state: dict[str, list[dict[str, Any]]],
+    standing: Standing,
 ) -> dict[str, Any]:
-    """The public record of one area: its figures from one cell (or none), its tier, its metros."""
+    """The public record of one area: its figures from one cell (or none), its standing in that cell's
+    release, the article's claim where that release is the article's, its metros."""
+    # The article's claim where its release is served; else the tier computed from the served release.
+    basis: TierBasis | None
+    if ranking is not None:
+        tier, basis, tier_release = ranking["tier"], TierBasis.article_claim, ranking["release"]
+    else:
+        tier, basis = standing.tier, None if standing.tier is None else TierBasis.computed
+        tier_release = None if standing.tier is None else release
     rec: dict[str, Any] = {
         "code": area["code"],
         "name": area["name"],
         "area_type": area["area_type"],
         "release": release,
-        "tier": ranking["tier"] if ranking else None,
+        "tier": tier,
+        "tier_basis": basis,
         "rank": ranking["rank"] if ranking else None,
         "tier_citation": ranking["citation"] if ranking else None,
-        "tier_release": ranking["release"] if ranking else None,
+        "tier_release": tier_release,
+        "rank_median": standing.rank_median,
+        "rank_mean": standing.rank_mean,
+        "vs_national": None if release is None else standing.vs_national(release),
         "wages": dict.fromkeys(STATISTICS) if cell is None else figures.figures(cell),
         # False where BLS published employment but no wage for the area (or only a tier is known).
         "wages_released": cell is not None and figures.wages_released(cell),

@@ -172,7 +172,7 @@ def _area(snapshot: Snapshot, occupation_id: int, area: Mapping[str, Any]) -> Ar
     if rec is None:
         return base
     tier_note = None
-    if rec["tier"]:
+    if rec["tier_citation"] is not None:  # a source's claim (the article's), with the sentence it rests on
         tier_release = snapshot.release_by_key[rec["tier_release"]]
         tier_note = _cited(snapshot, tier_release["id"], rec["tier_citation"])
     if rec["release"] is None:

@@ -10,7 +10,7 @@ from app.fmt import escape
 
 SORTABLE = (
     ("name", "State"),
-    ("rank", "Rank"),
+    ("rank_median", "Rank"),
     ("tier", "Tier"),
     ("mean", "Mean (annual)"),
     ("median", "Median (annual)"),
@@ -18,7 +18,7 @@ SORTABLE = (
     ("p90", "90th percentile"),
 )
 # Columns a phone leaves out (the table's order and the charts keep them).
-NARROW_HIDE = ("rank", "tier", "p10", "p90")
+NARROW_HIDE = ("rank_median", "tier", "p10", "p90")
 FIELDS = {
     "occupation": "Occupation",
     "location": "Location (ZIP, City, ST, state or metro)",
@@ -399,7 +399,7 @@ def states_panel(view: dict[str, Any]) -> str:
             next_desc = not cur_desc
         else:
             aria = ""
-            next_desc = numeric and field != "rank"
+            next_desc = numeric and field != "rank_median"
         key = f"{'-' if next_desc else ''}{field}"
         classes = " ".join(
             c for c in ("num" if numeric else "", "narrow-hide" if field in NARROW_HIDE else "") if c
@@ -414,7 +414,7 @@ def states_panel(view: dict[str, Any]) -> str:
         w = item["wages"]
         rows.append(
             f'<tr data-code="{escape(item["code"])}"><td>{escape(item["name"])}</td>'
-            f'<td class="num narrow-hide">{item["rank"] or ""}</td>'
+            f'<td class="num narrow-hide">{item["rank_median"] or ""}</td>'
             f'<td class="narrow-hide">{escape((item["tier"] or "").replace("_", " "))}</td>'
             + "".join(
                 f'<td class="num{" narrow-hide" if s in NARROW_HIDE else ""}">{_money(w[s], "annual")}</td>'

@@ -34,7 +34,9 @@ FIELD_HINTS = {
 SORT_WORDS = {
     "name": ("state name", "A to Z", "Z to A"),
     "code": ("state code", "A to Z", "Z to A"),
-    "rank": ("rank", "first to last", "last to first"),
+    "rank": ("the article's rank", "first to last", "last to first"),
+    "rank_median": ("rank by median", "first to last", "last to first"),
+    "rank_mean": ("rank by mean", "first to last", "last to first"),
     "tier": ("tier", "A to Z", "Z to A"),
     "mean": ("mean wage", "lowest first", "highest first"),
     "median": ("median wage", "lowest first", "highest first"),

@@ -68,7 +68,8 @@ data_updated_at: {updated_at}
 One CSV per table. Every figure (wage_stat, benchmark, experience_level, pay_factor) points at a release
 (release.csv), and every release at its source (source.csv) and, when quoted, the article (via_source_id).
 wage_stat.citation holds the sentence or file row each figure came from; *_derived marks values computed
-by us (hourly = annual / 2080), *_capped marks BLS top-coded wages (at or above the value).
+by us (hourly = annual / 2080), *_capped marks BLS top-coded wages (at or above the value). Booleans are
+written true and false.
 """
 # Zip entries carry the data's time, not the build's, so every build of one version is byte-identical.
 EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -122,14 +123,14 @@ def _base_type(column: Column[Any]) -> Any:
 
 
 def _select(table: Table, dialect: Any, *, as_csv: bool = False) -> str:
-    """The table's rows in primary-key order, as SQL; ``as_csv`` spells booleans True/False on every
+    """The table's rows in primary-key order, as SQL; ``as_csv`` spells booleans true/false on every
     backend and, on PostgreSQL, whole floats with ".0" and times as SQLite holds them, so both backends
     write the same text; text a spreadsheet would run as a formula gets an apostrophe (app.csvsafe)."""
     columns: list[Any] = list(table.columns)
     if as_csv:
         for i, c in enumerate(table.columns):
             if isinstance(c.type, Boolean):
-                columns[i] = case((c == true(), literal("True")), (c == false(), literal("False")))
+                columns[i] = case((c == true(), literal("true")), (c == false(), literal("false")))
             elif isinstance(c.type, Float) and dialect.name == "postgresql":
                 text = cast(c, Text)
                 columns[i] = case((text.regexp_match("^-?[0-9]+$"), text + literal(".0")), else_=text)

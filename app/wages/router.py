@@ -75,7 +75,14 @@ async def area_filters(
     max_p75: BoundParam = None,
     min_p90: BoundParam = None,
     max_p90: BoundParam = None,
-    tier: Annotated[Tier | None, Query(description="Only areas a source ranks in this tier")] = None,
+    tier: Annotated[
+        Tier | None,
+        Query(
+            description="Only areas in this tier: above_national, at_national or below_national (computed "
+            "from the served release), or the article's top_paying or lower_paying (where its release is "
+            "served)"
+        ),
+    ] = None,
     q: Annotated[str | None, Query(max_length=100, description="Case-insensitive name substring")] = None,
     fields: Annotated[
         str | None,

@@ -4,6 +4,7 @@ from typing import Optional
 
 from pydantic import BaseModel, Field, create_model
 
+from app.domain.standing import TierBasis
 from app.models import STATISTICS, AreaType, Tier
 from app.schemas import Figure, Location, OccupationRef, Page, Provenance, ReleaseRef
 
@@ -27,6 +28,20 @@ class Employment(BaseModel):
     pct_reporting: float | None
 
 
+class NationalDifference(BaseModel):
+    """An area's figure minus the national one of the same release (derived)."""
+
+    hourly: float | None = Field(description="USD per hour (null where either figure lacks it)")
+    annual: float | None = Field(description="USD per year (null where either figure lacks it)")
+    percent: float | None = Field(description="Percent of the national figure (annual where both give it)")
+
+
+class VsNational(BaseModel):
+    release: str = Field(description="The release both figures come from")
+    median: NationalDifference | None
+    mean: NationalDifference | None
+
+
 class MetroRef(BaseModel):
     code: str
     name: str
@@ -37,10 +52,29 @@ class AreaWages(BaseModel):
     name: str
     area_type: AreaType
     release: str | None = Field(description="Key of the release these figures come from")
-    tier: Tier | None = Field(description="top_paying or lower_paying, where the source names one")
-    rank: int | None
-    tier_citation: str | None
-    tier_release: str | None
+    tier: Tier | None = Field(
+        description="From the served official release's median against its national median: above_national, "
+        "at_national (within 1%) or below_national (tier_basis computed). Where the article's release is "
+        "served (release=bls-oews-2023-05-article), the article's claim: top_paying or lower_paying "
+        "(tier_basis article_claim). Null when neither applies"
+    )
+    tier_basis: TierBasis | None = Field(
+        description="computed (derived here from the release's figures) or article_claim (the article's "
+        "words, quoted in tier_citation)"
+    )
+    rank: int | None = Field(description="The article's rank (its claim), only where its release is served")
+    tier_citation: str | None = Field(description="The article's sentence placing the area in its tier")
+    tier_release: str | None = Field(description="Key of the release the tier comes from")
+    rank_median: int | None = Field(
+        description="Rank by median among areas of its kind (states with DC and the territories; metros; "
+        "nonmetro areas) in the same release, highest first; ties share a rank (1, 2, 2, 4); null "
+        "without a median or in a quoted release (derived)"
+    )
+    rank_mean: int | None = Field(description="As rank_median, by the mean (derived)")
+    vs_national: VsNational | None = Field(
+        description="Difference from the national figures of the same release (derived); null when there "
+        "are none to compare"
+    )
     wages: Wages
     wages_released: bool = Field(
         True, description="False when the source published employment for the area but withheld its wages"

@@ -26,6 +26,8 @@ AREA_SORT_KEYS: dict[str, Any] = {
     "name": lambda i: i["name"],
     "code": lambda i: i["code"],
     "rank": lambda i: i["rank"],
+    "rank_median": lambda i: i["rank_median"],
+    "rank_mean": lambda i: i["rank_mean"],
     "tier": lambda i: i["tier"],
     **{stat: _stat_key(stat) for stat in WAGE_FIELDS},
     "employment": lambda i: (i["employment"] or {}).get("employment"),
@@ -242,9 +244,13 @@ AREA_FIELDS = (
     "area_type",
     "release",
     "tier",
+    "tier_basis",
     "rank",
     "tier_citation",
     "tier_release",
+    "rank_median",
+    "rank_mean",
+    "vs_national",
     "wages",
     "wages_released",
     "employment",
@@ -305,8 +311,10 @@ _FIGURE_TEMPLATE = dict.fromkeys(
     ("hourly", "annual", "hourly_derived", "annual_derived", "hourly_capped", "annual_capped", "citation")
 )
 _EMPLOYMENT_TEMPLATE = dict.fromkeys(EMPLOYMENT_FIELDS)
+_DIFFERENCE_TEMPLATE = dict.fromkeys(("hourly", "annual", "percent"))
 AREA_CSV_TEMPLATE: dict[str, Any] = {
     **dict.fromkeys(AREA_FIELDS),
+    "vs_national": {"release": None, "median": _DIFFERENCE_TEMPLATE, "mean": _DIFFERENCE_TEMPLATE},
     "wages": {stat: _FIGURE_TEMPLATE for stat in ("p10", "p25", "median", "p75", "p90", "mean")},
     "employment": _EMPLOYMENT_TEMPLATE,
 }

@@ -58,9 +58,9 @@ def test_states_chart_follows_states_sort(client: TestClient):
     assert "States by mean annual wage" in texts(root, "title")[0]
     assert texts(root, "x-label") == ["Mean annual wage (USD)"]
     assert texts(root, "y-label") == ["State"]
-    # The official figures, and the article's tiers beside them.
+    # The official figures only: the article's tiers belong to its own release, not beside these.
     assert texts(root, "source")[0].startswith("Source: BLS OEWS, May 2025")
-    assert "May 2023 (as quoted in the article)" in texts(root, "source")[0]
+    assert "May 2023" not in texts(root, "source")[0]
 
 
 def test_states_chart_names_states_without_a_figure(client: TestClient):

@@ -51,7 +51,7 @@ def test_experience_csv_round_trips_ranges(client: TestClient):
     assert (senior["hourly_low"], senior["hourly_high"], senior["hourly_high_open"]) == (
         "31.0",
         "45.0",
-        "True",
+        "true",
     )
     assert senior["years_max"] == ""
 

@@ -109,13 +109,29 @@ def test_state_official_figures(client: TestClient, usps: str, median_annual: in
     assert body["employment"]["location_quotient"] is not None
 
 
-def test_article_tiers_stay_beside_official_wages(client: TestClient):
+def test_article_tiers_only_where_the_article_release_is_served(client: TestClient):
     item = client.get("/states/NJ").json()["item"]
     assert item["release"] == OFFICIAL and item["wages"]["median"]["annual"] == 50240
-    # The article's claim (second-highest paying state) is still shown, as the article's.
-    assert (item["tier"], item["rank"], item["tier_release"]) == ("top_paying", 2, ARTICLE)
-    pinned = client.get(f"/states/NJ?release={ARTICLE}").json()["item"]
-    assert pinned["wages"]["mean"]["annual"] == 69380 and pinned["wages"]["median"] is None
+    # Beside May 2025 figures, NJ's tier is May 2025's own: its median is below the national 51,140.
+    assert (item["tier"], item["tier_basis"], item["tier_release"]) == (
+        "below_national",
+        "computed",
+        OFFICIAL,
+    )
+    assert (item["rank"], item["tier_citation"]) == (None, None)
+    # The article's claim (second-highest paying state) where its release is pinned, marked as its claim.
+    pinned = client.get(f"/states/NJ?release={ARTICLE}").json()
+    item = pinned["item"]
+    assert item["wages"]["mean"]["annual"] == 69380 and item["wages"]["median"] is None
+    assert (item["tier"], item["tier_basis"], item["rank"], item["tier_release"]) == (
+        "top_paying",
+        "article_claim",
+        2,
+        ARTICLE,
+    )
+    assert item["tier_citation"].endswith("2. New Jersey: $69,380")
+    assert (item["rank_median"], item["rank_mean"], item["vs_national"]) == (None, None, None)
+    assert [r["key"] for r in pinned["releases"]] == [ARTICLE]
 
 
 def test_metro_principal_states_come_from_its_title(client: TestClient):

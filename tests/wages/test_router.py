@@ -126,7 +126,7 @@ def test_states_csv(client: TestClient, how: str):
     assert "bls-oews-2023-05-article" in r.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [row["code"] for row in rows[:5]] == MEAN_DESC
-    assert rows[0]["wages_mean_annual"] == "75690.0" and rows[0]["wages_mean_hourly_derived"] == "True"
+    assert rows[0]["wages_mean_annual"] == "75690.0" and rows[0]["wages_mean_hourly_derived"] == "true"
     assert len(rows) == 10  # every matching row, not one page
 
 
