@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from app.models import HOURS_PER_YEAR, Tier
+from app.domain.models import HOURS_PER_YEAR, Tier
 
 # An area whose median is within this share of the national median (inclusive) is at_national.
 AT_NATIONAL_SHARE = 0.01

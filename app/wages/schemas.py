@@ -4,9 +4,9 @@ from typing import Optional
 
 from pydantic import BaseModel, Field, create_model
 
+from app.domain.models import STATISTICS, AreaType, Tier
 from app.domain.standing import TierBasis
-from app.models import STATISTICS, AreaType, Tier
-from app.schemas import Figure, Location, OccupationRef, Page, Provenance, ReleaseRef
+from app.schemas import AreaRef, Figure, Location, OccupationRef, Page, Provenance, ReleaseRef
 
 
 class Wages(BaseModel):
@@ -113,12 +113,6 @@ class AreaDetail(Provenance):
     occupation: OccupationRef
     location: Location = Field(description="How the path's code or name was understood")
     item: AreaWages
-
-
-class AreaRef(BaseModel):
-    area_type: AreaType
-    code: str
-    name: str
 
 
 class Percentiles(BaseModel):
