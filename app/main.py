@@ -41,6 +41,7 @@ from app.openapi import install as install_openapi
 from app.openapi import operation_id
 from app.query import reject_unknown_params
 from app.reference.router import router as reference_router
+from app.trends.router import router as trends_router
 from app.wages.router import router as wages_router
 
 log = logging.getLogger("salary_api")
@@ -206,6 +207,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(admin_router)
     app.include_router(wages_router)
+    app.include_router(trends_router)
     app.include_router(reference_router)
     app.include_router(estimate_router)
     app.include_router(compare_router)

@@ -280,6 +280,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         servers=SERVERS,
         tags=[
             {"name": "wages", "description": "Percentiles, states, metros and other sources' benchmarks"},
+            {"name": "trends", "description": "An area's figures over every release held, and their change"},
             {"name": "estimate", "description": "Explainable estimates for a profile"},
             {"name": "reference", "description": "Experience levels, pay factors, certifications, sources"},
             {"name": "csv", "description": "The lists as CSV"},

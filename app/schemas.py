@@ -148,6 +148,25 @@ class AreaRef(BaseModel):
     name: str
 
 
+class Wages(BaseModel):
+    p10: Figure | None
+    p25: Figure | None
+    median: Figure | None
+    p75: Figure | None
+    p90: Figure | None
+    mean: Figure | None
+
+
+class Employment(BaseModel):
+    employment: float | None
+    employment_rse: float | None
+    jobs_per_1000: float | None
+    location_quotient: float | None
+    mean_wage_rse: float | None
+    pct_total: float | None
+    pct_reporting: float | None
+
+
 class MoneyRange(BaseModel):
     low: float
     mid: float

@@ -2,6 +2,7 @@
 equivalent (<title>/<desc>) for screen readers. No scripts, fonts or external references."""
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from app.fmt import annual, escape, hourly, money
@@ -55,6 +56,33 @@ def _footer(chart: dict[str, Any], y: float, extra: str | None = None) -> list[s
     return out
 
 
+def _y_grid(
+    ticks: list[float], *, left: float, right: float, y: Callable[[float], float], unit: str
+) -> list[str]:
+    """Horizontal grid lines with their amounts on the left."""
+    out = []
+    for t in ticks:
+        out.append(f'<line x1="{left}" x2="{right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>')
+        out.append(
+            f'<text x="{left - 8}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{MUTED}">'
+            f"{_tick_label(t, unit)}</text>"
+        )
+    return out
+
+
+def _axis_labels(
+    chart: dict[str, Any], *, x: float, x_label_y: float, top: float, bottom: float
+) -> list[str]:
+    """The x axis's label under the plot and the y axis's, turned, at its left."""
+    mid_y = (top + bottom) / 2
+    return [
+        f'<text class="x-label" x="{x:.0f}" y="{x_label_y}" text-anchor="middle" '
+        f'font-weight="600">{escape(chart["x_label"])}</text>',
+        f'<text class="y-label" x="18" y="{mid_y:.0f}" text-anchor="middle" font-weight="600" '
+        f'transform="rotate(-90 18 {mid_y:.0f})">{escape(chart["y_label"])}</text>',
+    ]
+
+
 def percentiles_svg(chart: dict[str, Any]) -> str:
     """Vertical bars for p10, p25, median, p75, p90."""
     width, height = 640, 380
@@ -74,13 +102,7 @@ def percentiles_svg(chart: dict[str, Any]) -> str:
     ).replace("Median percentile", "Median")
     parts = _open(width, height, f"{chart['title']}. {chart['subtitle']}", desc + ". " + chart["source"])
     parts += _header(chart)
-    for t in ticks:
-        y = bottom - t * scale
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        parts.append(
-            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">'
-            f"{_tick_label(t, unit)}</text>"
-        )
+    parts += _y_grid(ticks, left=left, right=width - right, y=lambda t: bottom - t * scale, unit=unit)
     slot = (width - right - left) / len(chart["bars"])
     bar_w = slot * 0.56
     for i, b in enumerate(chart["bars"]):
@@ -102,15 +124,7 @@ def percentiles_svg(chart: dict[str, Any]) -> str:
             )
         parts.append(f'<text x="{cx:.1f}" y="{bottom + 18}" text-anchor="middle">{escape(b["label"])}</text>')
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{bottom}" y2="{bottom}" stroke="{INK}"/>')
-    parts.append(
-        f'<text class="x-label" x="{(left + width - right) / 2:.0f}" y="{bottom + 40}" text-anchor="middle" '
-        f'font-weight="600">{escape(chart["x_label"])}</text>'
-    )
-    mid_y = (top + bottom) / 2
-    parts.append(
-        f'<text class="y-label" x="18" y="{mid_y:.0f}" text-anchor="middle" font-weight="600" '
-        f'transform="rotate(-90 18 {mid_y:.0f})">{escape(chart["y_label"])}</text>'
-    )
+    parts += _axis_labels(chart, x=(left + width - right) / 2, x_label_y=bottom + 40, top=top, bottom=bottom)
     parts += _footer(chart, height - 12)
     parts.append("</svg>")
     return "\n".join(parts)
@@ -183,5 +197,98 @@ def states_svg(chart: dict[str, Any]) -> str:
         f'transform="rotate(-90 18 {mid_y:.0f})">{escape(chart["y_label"])}</text>'
     )
     parts += _footer(chart, height - 12, note)
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+MEAN = "#8250df"
+BAND = "#b6d4fe"
+
+
+def _months(start: Any) -> int:
+    return start.year * 12 + start.month
+
+
+def _describe_point(p: dict[str, Any], unit: str) -> str:
+    parts = [f"{p['label']}{' (quoted)' if p['quoted'] else ''}: median {money(p['median'], unit=unit)}"]
+    if p["p25"] is not None and p["p75"] is not None:
+        parts.append(f"25th-75th percentile {money(p['p25'], unit=unit)} to {money(p['p75'], unit=unit)}")
+    if p["mean"] is not None:
+        parts.append(f"mean {money(p['mean'], unit=unit)}")
+    return ", ".join(parts)
+
+
+def trends_svg(chart: dict[str, Any]) -> str:
+    """Median and mean as lines over the periods held, the 25th-75th percentile as a band; quoted points
+    hollow."""
+    width, height = 680, 400
+    left, right, top, bottom = 76, 150, 64, 310
+    pad = 40  # keeps the first and last periods' labels inside the plot
+    unit, points = chart["unit"], chart["points"]
+    values = [p[s] for p in points for s in ("p25", "median", "p75", "mean") if p[s] is not None]
+    ticks = nice_ticks(max(values) if values else 1)
+    scale = (bottom - top) / ticks[-1]
+    first, last = _months(points[0]["start"]), _months(points[-1]["start"])
+    span = max(last - first, 1)
+
+    def x(p: dict[str, Any]) -> float:
+        if last == first:
+            return (left + width - right) / 2
+        return left + pad + (_months(p["start"]) - first) / span * (width - left - right - 2 * pad)
+
+    def y(value: float) -> float:
+        return bottom - value * scale
+
+    desc = "; ".join(_describe_point(p, unit) for p in points)
+    parts = _open(width, height, f"{chart['title']}. {chart['subtitle']}", f"{desc}. {chart['source']}")
+    parts += _header(chart)
+    parts += _y_grid(ticks, left=left, right=width - right, y=y, unit=unit)
+    banded = [p for p in points if p["p25"] is not None and p["p75"] is not None]
+    if banded:
+        edge = [(x(p), y(p["p75"])) for p in banded] + [(x(p), y(p["p25"])) for p in reversed(banded)]
+        if len(banded) == 1:  # one period: a short bar for its band
+            cx = edge[0][0]
+            edge = [(cx - 6, edge[0][1]), (cx + 6, edge[0][1]), (cx + 6, edge[1][1]), (cx - 6, edge[1][1])]
+        parts.append(
+            f'<polygon class="band" points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in edge)}" fill="{BAND}" '
+            'fill-opacity="0.7"/>'
+        )
+    for stat, colour, dash in (("median", BAR, ""), ("mean", MEAN, ' stroke-dasharray="5 3"')):
+        line = [p for p in points if p[stat] is not None]
+        if len(line) > 1:
+            path = " ".join(f"{x(p):.1f},{y(p[stat]):.1f}" for p in line)
+            parts.append(
+                f'<polyline class="line" data-stat="{stat}" points="{path}" fill="none" stroke="{colour}" '
+                f'stroke-width="2"{dash}/>'
+            )
+        for p in line:
+            fill = "#ffffff" if p["quoted"] else colour
+            parts.append(
+                f'<circle class="point" data-stat="{stat}" data-release="{escape(p["release"])}" '
+                f'data-value="{p[stat]}" data-quoted="{str(p["quoted"]).lower()}" cx="{x(p):.1f}" '
+                f'cy="{y(p[stat]):.1f}" r="4" fill="{fill}" stroke="{colour}" stroke-width="2"/>'
+            )
+            if stat == "median":
+                parts.append(
+                    f'<text class="value" x="{x(p):.1f}" y="{y(p[stat]) - 9:.1f}" text-anchor="middle" '
+                    f'font-weight="600">{money(p[stat], unit=unit)}</text>'
+                )
+    for p in points:
+        parts.append(
+            f'<text x="{x(p):.1f}" y="{bottom + 18}" text-anchor="middle">{escape(p["label"])}'
+            f"{' (quoted)' if p['quoted'] else ''}</text>"
+        )
+    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{bottom}" y2="{bottom}" stroke="{INK}"/>')
+    legend = (("Median", BAR), ("Mean (dashed)", MEAN), ("25th to 75th pct.", BAND))
+    for n, (label, colour) in enumerate(legend):
+        ly = top + 8 + n * 18
+        parts.append(f'<rect x="{width - right + 12}" y="{ly - 8}" width="12" height="8" fill="{colour}"/>')
+        parts.append(f'<text class="legend" x="{width - right + 30}" y="{ly}" font-size="11">{label}</text>')
+    parts.append(
+        f'<text class="legend" x="{width - right + 12}" y="{top + 8 + 3 * 18}" font-size="11" '
+        f'fill="{MUTED}">Hollow: quoted</text>'
+    )
+    parts += _axis_labels(chart, x=(left + width - right) / 2, x_label_y=bottom + 40, top=top, bottom=bottom)
+    parts += _footer(chart, height - 12, chart["note"])
     parts.append("</svg>")
     return "\n".join(parts)

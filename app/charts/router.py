@@ -61,3 +61,15 @@ async def states_chart(
     """Horizontal bar chart of the states that have the charted statistic, ordered like /states?sort=."""
     chart = service.states_chart(snapshot, occupation=occupation, release=release, sort=sort, unit=unit)
     return _svg(render.states_svg(chart))
+
+
+@router.get("/charts/trends.svg", response_class=Response, responses=SVG_CONTENT)
+async def get_trends_chart(
+    snapshot: SnapshotDep,
+    occupation: OccupationDep,
+    place: LocatedDep,
+    unit: UnitParam = WageUnit.annual,
+) -> Response:
+    """Line chart of an area's median and mean over every release held (as /trends), p25-p75 as a band."""
+    chart = service.trends_chart(snapshot, occupation=occupation, place=place, unit=unit)
+    return _svg(render.trends_svg(chart))

@@ -3,7 +3,7 @@
 from typing import Any
 
 from app import fmt
-from app.domain import wages
+from app.domain import trends, wages
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located
 from app.domain.store import Snapshot
@@ -103,6 +103,44 @@ def states_chart(
         ],
         "missing": [{"code": i["code"], "label": i["name"], "tier": i["tier"]} for i in missing],
         "reference": reference,
+        "source": fmt.source_line(provenance["releases"], provenance["sources"]),
+        "data_version": snapshot.version,
+    }
+
+
+def trends_chart(
+    snapshot: Snapshot, *, occupation: OccupationMatch, place: Located, unit: str
+) -> dict[str, Any]:
+    """One point per period held (as /trends): the median and mean as lines, p25-p75 as a band."""
+    computed = trends.for_area(snapshot, occupation_id=occupation.id, area=place.area)
+    points: list[trends.Point] = [row["point"] for row in computed["rows"]]
+
+    def value(p: trends.Point, stat: str) -> float | None:
+        fig = p.figures.get(stat)
+        return None if fig is None else fig[unit]
+
+    occ = snapshot.occupations[occupation.id]
+    provenance = snapshot.provenance(p.release for p in points)
+    caveats = [n["kind"] for n in computed["notes"] if n["releases"]]
+    return {
+        "title": f"Wages over time, {place.area['name']}",
+        "subtitle": f"{occ['title']} (SOC {occ['soc_code']}), {unit} wage",
+        "x_label": "Reference period",
+        "y_label": f"{unit.capitalize()} wage (USD)",
+        "unit": unit,
+        "points": [
+            {
+                "label": p.period,
+                "start": p.start,
+                "quoted": p.quoted,
+                "release": p.release,
+                **{stat: value(p, stat) for stat in ("p25", "median", "p75", "mean")},
+            }
+            for p in points
+        ],
+        "note": "Not like for like across: " + ", ".join(c.replace("_", " ") for c in caveats) + "."
+        if caveats
+        else None,
         "source": fmt.source_line(provenance["releases"], provenance["sources"]),
         "data_version": snapshot.version,
     }

@@ -6,26 +6,17 @@ from pydantic import BaseModel, Field, create_model
 
 from app.domain.models import STATISTICS, AreaType, Tier
 from app.domain.standing import TierBasis
-from app.schemas import AreaRef, Figure, Location, OccupationRef, Page, Provenance, ReleaseRef
-
-
-class Wages(BaseModel):
-    p10: Figure | None
-    p25: Figure | None
-    median: Figure | None
-    p75: Figure | None
-    p90: Figure | None
-    mean: Figure | None
-
-
-class Employment(BaseModel):
-    employment: float | None
-    employment_rse: float | None
-    jobs_per_1000: float | None
-    location_quotient: float | None
-    mean_wage_rse: float | None
-    pct_total: float | None
-    pct_reporting: float | None
+from app.schemas import (
+    AreaRef,
+    Employment,
+    Figure,
+    Location,
+    OccupationRef,
+    Page,
+    Provenance,
+    ReleaseRef,
+    Wages,
+)
 
 
 class NationalDifference(BaseModel):
