@@ -98,7 +98,7 @@ def states_chart(
         "unit": unit,
         "stat": stat,
         "bars": [
-            {"code": i["code"], "label": i["name"], "value": i["wages"][stat][unit], "rank": i["rank"]}
+            {"code": i["code"], "label": i["name"], "value": i["wages"][stat][unit], "rank": i["rank_median"]}
             for i in shown
         ],
         "missing": [{"code": i["code"], "label": i["name"], "tier": i["tier"]} for i in missing],
