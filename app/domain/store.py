@@ -583,6 +583,7 @@ class Snapshot:
             if area_id not in best or candidate < best[area_id]:
                 best[area_id] = candidate
         pinned = None if release_key is None else order[0]
+        standings_of: dict[int, dict[int, Standing]] = {}
         choices: dict[str, tuple[Any, ...]] = {}
         used: list[int] = []
         metros_in_state: dict[str, list[dict[str, Any]]] = {}
@@ -597,11 +598,11 @@ class Snapshot:
             ranking_release = None if ranking is None else served
             if ranking is not None:
                 ranking = {**ranking, "release": self.releases[ranking_release]["key"]}
-            standing = (
-                NO_STANDING
-                if chosen_release is None
-                else self.standing(occupation_id, chosen_release).get(area["id"], NO_STANDING)
-            )
+            standing = NO_STANDING
+            if chosen_release is not None:
+                if chosen_release not in standings_of:
+                    standings_of[chosen_release] = self.standing(occupation_id, chosen_release)
+                standing = standings_of[chosen_release].get(area["id"], NO_STANDING)
             release = None if chosen_release is None else self.releases[chosen_release]["key"]
             key = f"{area['area_type']}:{area['code']}"
             choices[key] = (
