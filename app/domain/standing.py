@@ -99,13 +99,14 @@ class Standing:
     vs_median: Difference | None
     vs_mean: Difference | None
     tier: Tier | None
+    national_release: str | None = None
 
-    def vs_national(self, release: str) -> dict[str, Any] | None:
+    def vs_national(self) -> dict[str, Any] | None:
         """The public ``vs_national`` block (null when neither statistic can be compared)."""
         if self.vs_median is None and self.vs_mean is None:
             return None
         return {
-            "release": release,
+            "national_release": self.national_release,
             "median": None if self.vs_median is None else self.vs_median.public(),
             "mean": None if self.vs_mean is None else self.vs_mean.public(),
         }
@@ -159,8 +160,11 @@ def tier_of(median: Difference | None) -> Tier | None:
     return Tier.above_national if median.share > 0 else Tier.below_national
 
 
-def standings(areas: Iterable[AreaWages], national: AreaWages | None) -> dict[int, Standing]:
-    """area_id -> Standing for every ranked kind of area in one release (national areas get none)."""
+def standings(
+    areas: Iterable[AreaWages], national: AreaWages | None, national_release: str | None = None
+) -> dict[int, Standing]:
+    """area_id -> Standing for every ranked kind of area in one release (national areas get none), against
+    the national figures of ``national_release``."""
     grouped: dict[RankGroup, list[AreaWages]] = {}
     for area in areas:
         group = RANK_GROUPS.get(area.area_type)
@@ -181,5 +185,6 @@ def standings(areas: Iterable[AreaWages], national: AreaWages | None) -> dict[in
                 vs_median=vs_median,
                 vs_mean=vs_mean,
                 tier=tier_of(vs_median),
+                national_release=national_release,
             )
     return out

@@ -550,7 +550,34 @@ class Snapshot:
                 national = wages
             else:
                 areas.append(wages)
-        return standings(areas, national)
+        national_release = release_id
+        if national is None:
+            # BLS publishes a period's nation, states and metros as separate files (separate releases
+            # here): the national figures of the same BLS release are those of its national file.
+            national_release, national = self._national_of_period(occupation_id, release_id, figures)
+        key = None if national is None else self.releases[national_release]["key"]
+        return standings(areas, national, key)
+
+    def _national_of_period(
+        self, occupation_id: int, release_id: int, figures: OccupationFigures
+    ) -> tuple[int, AreaWages | None]:
+        """The national figures of another official file of the same source and period, if one is held."""
+        release, nation = self.releases[release_id], self.area_by_key.get("national:US")
+        if nation is None or release["period_start"] is None:
+            return release_id, None
+        national_id = nation["id"]
+        for rid in self.wage_release_order(occupation_id):
+            other = self.releases[rid]
+            same = (other["source_id"], other["period_start"]) == (
+                release["source_id"],
+                release["period_start"],
+            )
+            i = figures.index(rid, national_id)
+            if same and other["via_source_id"] is None and i is not None:
+                return rid, AreaWages(
+                    national_id, "national", figures.wage(i, "median"), figures.wage(i, "mean")
+                )
+        return release_id, None
 
     # ------------------------------------------------------------------ wage views
     def view(self, occupation_id: int, release_key: str | None) -> OccupationView:
@@ -671,7 +698,7 @@ def area_record(
         "tier_release": tier_release,
         "rank_median": standing.rank_median,
         "rank_mean": standing.rank_mean,
-        "vs_national": None if release is None else standing.vs_national(release),
+        "vs_national": standing.vs_national(),
         "wages": dict.fromkeys(STATISTICS) if cell is None else figures.figures(cell),
         # False where BLS published employment but no wage for the area (or only a tier is known).
         "wages_released": cell is not None and figures.wages_released(cell),

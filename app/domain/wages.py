@@ -314,7 +314,7 @@ _EMPLOYMENT_TEMPLATE = dict.fromkeys(EMPLOYMENT_FIELDS)
 _DIFFERENCE_TEMPLATE = dict.fromkeys(("hourly", "annual", "percent"))
 AREA_CSV_TEMPLATE: dict[str, Any] = {
     **dict.fromkeys(AREA_FIELDS),
-    "vs_national": {"release": None, "median": _DIFFERENCE_TEMPLATE, "mean": _DIFFERENCE_TEMPLATE},
+    "vs_national": {"national_release": None, "median": _DIFFERENCE_TEMPLATE, "mean": _DIFFERENCE_TEMPLATE},
     "wages": {stat: _FIGURE_TEMPLATE for stat in ("p10", "p25", "median", "p75", "p90", "mean")},
     "employment": _EMPLOYMENT_TEMPLATE,
 }

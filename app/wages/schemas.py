@@ -28,7 +28,10 @@ class NationalDifference(BaseModel):
 
 
 class VsNational(BaseModel):
-    release: str = Field(description="The release both figures come from")
+    national_release: str = Field(
+        description="The release of the national figures: the area's own, or the national file of the same "
+        "BLS release where the area's figures come from its state or metro file"
+    )
     median: NationalDifference | None
     mean: NationalDifference | None
 

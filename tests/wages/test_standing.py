@@ -12,7 +12,9 @@ from decimal import Decimal
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import make_client
 from tests.domain.seed_files import oews
+from tests.oews.conftest import FIXTURES, fixture_row, fixture_rows, money, run_import
 
 OFFICIAL = "bls-oews-2025-05"
 ARTICLE = "bls-oews-2023-05-article"
@@ -105,7 +107,7 @@ def test_vs_national_and_tier_from_the_same_release(client: TestClient, occupati
         if number(row["A_MEDIAN"]) is None:
             continue
         vs = item["vs_national"]
-        assert vs["release"] == OFFICIAL == item["release"]
+        assert vs["national_release"] == OFFICIAL == item["release"]
         assert vs["median"] == _difference(row, nation, "MEDIAN")
         assert vs["mean"] == _difference(row, nation, "MEAN")
         assert (item["tier"], item["tier_basis"], item["tier_release"]) == (
@@ -172,3 +174,38 @@ def test_csv_carries_ranks_tiers_and_plain_booleans(client: TestClient):
     assert rows["NJ"]["wages_released"] == "true" and rows["NJ"]["wages_median_annual_derived"] == "false"
     booleans = {v for r in rows.values() for k, v in r.items() if k.endswith(("_derived", "_capped"))}
     assert booleans <= {"true", "false"} and "True" not in text and "False" not in text
+
+
+BOTH = pytest.mark.parametrize("fresh_database", ["sqlite", "postgres"], indirect=True)
+
+
+@BOTH
+def test_a_state_file_is_compared_with_the_national_file_of_its_period(fresh_database: str):
+    """BLS's state and national files of one period are two imports here; vs_national pairs them."""
+    run_import(fresh_database, FIXTURES / "national_M2023_dl.csv")
+    run_import(fresh_database, FIXTURES / "state_M2023_dl.csv")
+    run_import(fresh_database, FIXTURES / "state_M2022_dl.csv")
+    nation = fixture_row("national_M2023_dl.csv", area="99", occ="29-2072")[1]
+    rows = [r for r in fixture_rows("state_M2023_dl.csv") if r["OCC_CODE"] == "29-2072"]
+    with make_client(fresh_database) as client:
+        got = items(client, "/states", "29-2072&release=bls-oews-2023-05-state")
+        alone = items(client, "/states", "29-2072&release=bls-oews-2022-05-state")
+    assert set(got) == {r["PRIM_STATE"] for r in rows}
+    ranks = expected_ranks(rows, "A_MEDIAN")
+    for row in rows:
+        item = got[row["PRIM_STATE"]]
+        assert item["release"] == "bls-oews-2023-05-state" and item["rank_median"] == ranks[code_of(row)]
+        vs = item["vs_national"]
+        if number(row["A_MEDIAN"]) is None:  # Wyoming: every wage withheld
+            assert (vs, item["tier"], item["rank_median"]) == (None, None, None)
+            continue
+        assert vs["national_release"] == "bls-oews-2023-05-national"
+        assert vs["median"]["annual"] == money(row["A_MEDIAN"]) - money(nation["A_MEDIAN"])
+        assert item["tier"] == _tier({k: v.replace(",", "") for k, v in row.items()}, nation_plain(nation))
+    # A state file of a period whose national file is not held: ranks, but nothing to compare with.
+    assert alone and all(i["vs_national"] is None and i["tier"] is None for i in alone.values())
+    assert all(i["rank_median"] is not None for i in alone.values())
+
+
+def nation_plain(row: dict[str, str]) -> dict[str, str]:
+    return {k: v.replace(",", "") for k, v in row.items()}
