@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from app.domain.models import HOURS_PER_YEAR, Tier
@@ -113,12 +114,14 @@ class Standing:
 
 
 NO_STANDING = Standing(None, None, None, None, None)
+# Enum attribute lookups cost more than a name; tier_of runs once per area of a release.
+_AT, _ABOVE, _BELOW = Tier.at_national, Tier.above_national, Tier.below_national
 
 
 def competition_ranks(values: Mapping[K, float | None]) -> dict[K, int]:
     """Standard competition ranking, highest first: equal values share a rank and the next one skips
     ("1, 2, 2, 4"). Keys whose value is None get no rank."""
-    ordered = sorted(((v, k) for k, v in values.items() if v is not None), key=lambda p: -p[0])
+    ordered = sorted([(v, k) for k, v in values.items() if v is not None], key=itemgetter(0), reverse=True)
     ranks: dict[K, int] = {}
     previous: float | None = None
     rank = 0
@@ -156,8 +159,8 @@ def tier_of(median: Difference | None) -> Tier | None:
         return None
     # The 1% test on the unrounded share, with a tolerance for the float division (a cent on $100,000).
     if abs(median.share) <= AT_NATIONAL_SHARE + 1e-9:
-        return Tier.at_national
-    return Tier.above_national if median.share > 0 else Tier.below_national
+        return _AT
+    return _ABOVE if median.share > 0 else _BELOW
 
 
 def standings(

@@ -55,6 +55,7 @@ MAX_STANDINGS = 64
 FLAG_NAMES = ("hourly_derived", "annual_derived", "hourly_capped", "annual_capped")
 # Per statistic: one bit "figure present" and one per FLAG_NAMES entry; then one bit "employment row".
 _STAT_BITS = 1 + len(FLAG_NAMES)
+_STAT_INDEX = {stat: n for n, stat in enumerate(STATISTICS)}
 _EMPLOYMENT_BIT = 1 << (_STAT_BITS * len(STATISTICS))
 _RELEASE_SHIFT = 32
 _AREA_MASK = (1 << _RELEASE_SHIFT) - 1
@@ -146,7 +147,7 @@ class OccupationFigures:
 
     def wage(self, i: int, stat: str) -> Wage | None:
         """One statistic of the cell at ``i`` (hourly, annual), or None when the cell has no such figure."""
-        n = STATISTICS.index(stat)
+        n = _STAT_INDEX[stat]
         if not self.flags[i] >> (_STAT_BITS * n) & 1:
             return None
         at = 2 * len(STATISTICS) * i + 2 * n
