@@ -39,7 +39,7 @@ def test_kinds_rank_apart_and_hourly_only_figures_rank_as_2080_hours():
     ]
     got = standings(areas, None)
     assert [got[i].rank_median for i in (1, 2, 3, 4)] == [2, 1, 1, 1]
-    assert all(s.tier is None and s.vs_national("r") is None for s in got.values())
+    assert all(s.tier is None and s.vs_national() is None for s in got.values())
 
 
 def test_compound_annual_rate():
