@@ -73,6 +73,17 @@ def test_percentiles_and_states_on_the_page(client: TestClient):
     assert 'src="/charts/states.svg?occupation=29-2072&amp;sort=-mean"' in html
 
 
+def test_states_table_shows_the_served_release_rank_and_tier(client: TestClient):
+    """The explorer serves May 2025: its own rank and tier per state, never the article's 2023 claims."""
+    html = client.get("/").text
+    states = {s["code"]: s for s in client.get("/states").json()["items"]}
+    rows = dict(re.findall(r'<tr data-code="(\w+)">(.*?)</tr>', html))
+    for code in ("NJ", "OK", "DC"):
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", rows[code])
+        assert cells[1:3] == [str(states[code]["rank_median"]), states[code]["tier"].replace("_", " ")]
+    assert "top paying" not in html and "lower paying" not in html
+
+
 def test_form_offers_every_choice_from_the_data(client: TestClient):
     html = client.get("/").text
     for code in ("NJ", "DC", "CA"):
