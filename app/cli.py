@@ -385,14 +385,9 @@ def _fetch_release(
         )
     check_period(chosen, "--period")
     with _progress() as progress:
-        try:
-            report = fetch.fetch_release(
-                engine, fetcher, period=chosen, scopes=scopes, replace=replace, progress=progress
-            )
-        except Exception:
-            for name in (b.name for f in fetch.release_files(chosen, scopes) for b in f.workbooks):
-                _record_import(Path(name), "failed", 0.0, 0, log_json=settings.log_format == "json")
-            raise
+        report = fetch.fetch_release(
+            engine, fetcher, period=chosen, scopes=scopes, replace=replace, progress=progress
+        )
     for got in report.downloads:
         detail = {
             "not modified": "not modified since the last run (cached copy)",
