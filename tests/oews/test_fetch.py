@@ -5,6 +5,7 @@ resume, retries, refusals that change nothing, and ``--check`` as /readyz and /m
 import os
 import subprocess
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,9 @@ def test_fetch_imports_every_workbook_then_a_second_run_does_nothing(
         ("HEAD", DEFAULT_FILES[0]),
         *(("GET", name) for name in DEFAULT_FILES),
     ]
-    assert {s.headers["user-agent"] for s in server.seen} == {f"salary-api/0.1.0 ({CONTACT})"}
+    assert {s.headers["user-agent"] for s in server.seen} == {
+        f"salary-api/{version('salary-api')} ({CONTACT})"
+    }
     for scope in ("national", "state", "metro", "nonmetro"):
         assert f"{_key(scope)} created" in output(first)
 
