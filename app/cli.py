@@ -348,6 +348,11 @@ def fetch_oews_command(
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         console.print(f"[red]fetch-oews failed:[/red] database error: {escape(reason)}", soft_wrap=True)
         raise typer.Exit(1) from None
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        reason = f"cannot use{where} ({exc.strerror or type(exc).__name__}); nothing was imported"
+        console.print(f"[red]fetch-oews failed:[/red] {escape(reason)}", soft_wrap=True)
+        raise typer.Exit(1) from None
     finally:
         engine.dispose()
 

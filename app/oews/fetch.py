@@ -178,13 +178,15 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-def _describe(exc: httpx.TransportError) -> str:
+def _describe(exc: httpx.RequestError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
     if isinstance(exc, httpx.RemoteProtocolError):
         return "the connection closed before the end of the answer"
     if isinstance(exc, httpx.ConnectError):
         return "could not connect"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects"
     return f"network error ({type(exc).__name__})"
 
 
@@ -342,7 +344,7 @@ class Fetcher:
                     with self.client.stream("GET", url, headers={"Range": "bytes=0-0"}) as response:
                         status = 200 if response.status_code == 206 else response.status_code
                         retry_after = _retry_after(response.headers.get("retry-after"))
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 last = _describe(exc)
                 continue
             if status == 429 or status >= 500:
@@ -477,7 +479,7 @@ class Fetcher:
                     if total is not None and done < total:
                         last = f"the answer stopped at {done:,} of {total:,} bytes"
                         continue
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 last = _describe(exc)
                 continue
             except FetchFailed:

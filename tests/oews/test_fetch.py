@@ -324,3 +324,16 @@ def test_importing_the_checked_period_clears_the_flag(
         metrics = client.get("/metrics").text
     assert state["newer_release_available"] is False and state["newest_held"] == "May 2026"
     assert value(metrics, "salary_api_newer_release_available") == 0
+
+
+def test_an_unusable_cache_directory_is_a_one_line_failure(
+    fresh_database: str, server: ReleaseServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cache.write_text("a file where the cache directory should be")
+    before = dump(fresh_database)
+    result = fetch_cli(fresh_database, cache, "--from", server.url, "--period", f"May {YEAR}")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("fetch-oews failed: cannot use")
+    assert "nothing was imported" in result.stderr and "Traceback" not in output(result)
+    assert dump(fresh_database) == before
