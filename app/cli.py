@@ -1,4 +1,5 @@
-"""Operator CLI: ``salary-api serve | migrate | seed | import-oews | export | config-reference``."""
+"""Operator CLI: ``salary-api serve | migrate | seed | import-oews | fetch-oews | export | config-reference``
+(and the contract and extract helpers)."""
 
 import time
 from collections.abc import Callable, Iterator
@@ -185,7 +186,7 @@ def import_oews_command(
     started = time.monotonic()
     outcome, rows = "failed", 0
     try:
-        with _import_progress() as progress:
+        with _progress() as progress:
             report = import_oews(
                 engine,
                 path=file,
@@ -209,6 +210,13 @@ def import_oews_command(
         _record_import(
             file, outcome, time.monotonic() - started, rows, log_json=settings.log_format == "json"
         )
+    console.print(_import_summary(report), soft_wrap=True)
+
+
+def _import_summary(report: Any) -> str:
+    """One line for an ImportReport: the release, what happened, rows and the new data version."""
+    from rich.markup import escape
+
     summary = (
         f"{escape(report.release_key)} {report.status}: {report.rows_read:,} rows read, "
         f"{report.rows_selected:,} selected, {report.rows_loaded:,} loaded"
@@ -218,7 +226,7 @@ def import_oews_command(
             f" ({report.wage_figures:,} wage figures, {report.areas_created} new areas, "
             f"{report.occupations_created} new occupations); data version {report.data_version}"
         )
-    console.print(summary, soft_wrap=True)
+    return summary
 
 
 def _record_import(file: Path, status: str, seconds: float, rows: int, *, log_json: bool) -> None:
@@ -247,15 +255,17 @@ def _record_import(file: Path, status: str, seconds: float, rows: int, *, log_js
 
 
 @contextmanager
-def _import_progress() -> Iterator[Callable[[str, int, int | None], None] | None]:
-    """A rich progress bar on a terminal; nothing when output is redirected."""
+def _progress(*, transfer: bool = False) -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A rich progress bar per phase or file on a terminal (bytes and speed for a ``transfer``); nothing
+    when output is redirected."""
     if not console.is_terminal:
         yield None
         return
-    from rich.progress import Progress
+    from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
 
+    columns = (*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn()) if transfer else ()
     tasks: dict[str, TaskID] = {}
-    with Progress(console=console, transient=True) as bar:
+    with Progress(*columns, console=console, transient=True) as bar:
 
         def update(phase: str, done: int, total: int | None) -> None:
             if phase not in tasks:
@@ -263,6 +273,146 @@ def _import_progress() -> Iterator[Callable[[str, int, int | None], None] | None
             bar.update(tasks[phase], completed=done, total=total or None)
 
         yield update
+
+
+@cli.command("fetch-oews")
+def fetch_oews_command(
+    period: Annotated[
+        str | None, typer.Option(help='Release period, e.g. "May 2025"; default: the newest published')
+    ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="national, state, metro (metro and nonmetro workbooks) or all (the all-data file); "
+            "repeatable; default: national, state and metro"
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--from", help="Folder to download from instead of BLS's (a mirror), an http(s) URL"),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Only ask (HEAD) whether the period after the newest one held is published, and store "
+            "the answer for /readyz and /metrics; downloads nothing",
+        ),
+    ] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace a release imported from a different file of its period")
+    ] = False,
+) -> None:
+    """Download BLS's OEWS release files, verify and import them; or, with --check, only ask whether a newer
+    period is published. The User-Agent names SALARY_API_BLS_CONTACT."""
+    from rich.markup import escape
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.errors import ImportFailed
+    from app.oews import fetch
+
+    settings = get_settings()
+    try:
+        contact = fetch.check_contact(settings.bls_contact)
+    except fetch.ContactMissing as exc:
+        console.print(f"[red]fetch-oews refused to start:[/red] {escape(exc.message)}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    scopes = tuple(s.strip().lower() for value in scope or () for s in value.split(",") if s.strip())
+    unknown = sorted(set(scopes) - set(fetch.SCOPES))
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown scope {', '.join(unknown)}; choose from {', '.join(fetch.SCOPES)}", param_hint="--scope"
+        )
+    engine = make_engine(settings.database_url)
+    try:
+        with (
+            _progress(transfer=True) as progress,
+            fetch.Fetcher(
+                source=source or fetch.BLS_FOLDER,
+                contact=contact,
+                cache_dir=settings.fetch_cache_dir or fetch.default_cache_dir(),
+                timeout=settings.fetch_timeout,
+                progress=progress,
+            ) as fetcher,
+        ):
+            if check:
+                _check_release(fetch, engine, fetcher, scopes or fetch.DEFAULT_SCOPES)
+            else:
+                _fetch_release(
+                    fetch, engine, fetcher, scopes or fetch.DEFAULT_SCOPES, period, replace, settings
+                )
+    except (fetch.FetchFailed, ImportFailed) as exc:
+        console.print(f"[red]fetch-oews failed:[/red] {escape(exc.message)}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        console.print(f"[red]fetch-oews failed:[/red] database error: {escape(reason)}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        reason = f"cannot use{where} ({exc.strerror or type(exc).__name__}); nothing was imported"
+        console.print(f"[red]fetch-oews failed:[/red] {escape(reason)}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
+def _check_release(fetch: Any, engine: Any, fetcher: Any, scopes: tuple[str, ...]) -> None:
+    result = fetch.check_release(engine, fetcher, scopes=scopes)
+    files = (
+        ", ".join(f"{name} {status}" for name, status in result["files"].items()) or "not asked: not begun"
+    )
+    held = result["newest_held"] or "no BLS release"
+    if result["published"]:
+        console.print(f"newer release available: {result['next_period']} (holding {held}; {files})")
+    else:
+        console.print(f"no newer release: {result['next_period']} is not published (holding {held}; {files})")
+
+
+def _fetch_release(
+    fetch: Any,
+    engine: Any,
+    fetcher: Any,
+    scopes: tuple[str, ...],
+    period: str | None,
+    replace: bool,
+    settings: Settings,
+) -> None:
+    from rich.markup import escape
+
+    from app.errors import ImportFailed
+    from app.oews.parse import check_period, parse_period
+
+    chosen = parse_period(period) if period else fetch.newest_published(fetcher, scopes)
+    if chosen.month != 5:
+        raise ImportFailed(
+            f"BLS publishes OEWS releases for May; {chosen.label} has none, e.g. May {chosen.year}."
+        )
+    check_period(chosen, "--period")
+    with _progress() as progress:
+        report = fetch.fetch_release(
+            engine, fetcher, period=chosen, scopes=scopes, replace=replace, progress=progress
+        )
+    for got in report.downloads:
+        detail = {
+            "not modified": "not modified since the last run (cached copy)",
+            "downloaded": f"downloaded ({got.received:,} bytes)",
+            "resumed": f"resumed after an interruption ({got.received:,} bytes received)",
+        }[got.how]
+        console.print(f"{got.file.name}: {detail}")
+    for name in report.already:
+        console.print(f"{escape(name)}: already imported, unchanged")
+    for name, imported in report.imports:
+        _record_import(
+            Path(name),
+            imported.status,
+            report.durations.get(name, 0.0),
+            imported.rows_loaded,
+            log_json=settings.log_format == "json",
+        )
+        console.print(f"{escape(name)}: {_import_summary(imported)}", soft_wrap=True)
+    if not report.imports and all(got.how == "not modified" for got in report.downloads):
+        console.print(f"{chosen.label}: nothing new; nothing downloaded or imported")
 
 
 @cli.command("extract-oews")

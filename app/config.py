@@ -111,6 +111,24 @@ class Settings(BaseSettings):
         description="After the drain, seconds in-flight requests get to finish before they are cut.",
     )
 
+    bls_contact: str | None = Field(
+        default=None,
+        description="Who runs `salary-api fetch-oews`: an e-mail address or a URL, sent in its User-Agent "
+        "as BLS asks of automated clients (it may block those that give none). Unset: the command refuses "
+        "to run.",
+    )
+    fetch_cache_dir: Path | None = Field(
+        default=None,
+        description="Where `salary-api fetch-oews` keeps its downloads (for resuming and conditional "
+        "requests). Unset: `$XDG_CACHE_HOME/salary-api/oews`, else `~/.cache/salary-api/oews`.",
+    )
+    fetch_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds `salary-api fetch-oews` waits for a connection or for the next bytes of an "
+        "answer before it retries (at most 4 attempts per file, with backoff).",
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_proxies(cls, value: Any) -> Any:

@@ -21,6 +21,7 @@ TABLES = {
     "certification",
     "benchmark",
     "data_version",
+    "release_check",
 }
 
 

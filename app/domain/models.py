@@ -263,6 +263,24 @@ class OccupationTitle(SQLModel, table=True):
     title: str = Field(max_length=200)
 
 
+class ReleaseCheck(SQLModel, table=True):
+    """The last `salary-api fetch-oews --check` (one row): whether BLS has published the OEWS period after
+    the newest one held, learnt by asking for its files (HEAD), nothing downloaded."""
+
+    __tablename__ = "release_check"
+    id: int = Field(default=1, primary_key=True)
+    checked_at: datetime
+    source_url: str = Field(max_length=500)
+    # The newest BLS OEWS period held when the check ran, and the period after it that was looked for.
+    newest_held: str | None = Field(default=None, max_length=64)
+    next_period: str = Field(max_length=64)
+    next_period_start: date
+    # Every file of the next period is there.
+    published: bool
+    # JSON: {file name: HTTP status of its HEAD}.
+    files: str = Field(sa_column=Column(Text, nullable=False))
+
+
 class DataVersion(SQLModel, table=True):
     __tablename__ = "data_version"
     id: int = Field(default=1, primary_key=True)

@@ -44,6 +44,7 @@ from app.domain.models import (
 )
 from app.domain.occupations import OccupationCatalog, OccupationMatch
 from app.domain.places import Crosswalk, Gazetteer
+from app.domain.release_check import read_release_check
 from app.domain.standing import NO_STANDING, AreaWages, Standing, TierBasis, Wage, standings
 
 # Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
@@ -751,6 +752,8 @@ class Store:
         self.snapshot: Snapshot | None = None
         self.last_error: str | None = None
         self.database_ok = False
+        # The last `fetch-oews --check` (app/domain/release_check.py), read at every refresh.
+        self.release_check: dict[str, Any] | None = None
         self._lock = threading.Lock()
         self._last_attempt = 0.0
 
@@ -767,6 +770,7 @@ class Store:
             try:
                 version = read_data_version(self.engine)
                 self.database_ok = True
+                self.release_check = read_release_check(self.engine)
                 if version is None:
                     self.last_error = "database is not seeded"
                     return False

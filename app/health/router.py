@@ -1,13 +1,15 @@
 """Liveness and readiness probes."""
 
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.errors import ServiceUnavailable
 from app.listing import json_response
 from app.observability.shutdown import drain
-from app.observability.stack import refreshed
+from app.observability.stack import refreshed, release_status
 from app.schemas import ErrorResponse
 
 router = APIRouter(tags=["health"])
@@ -17,10 +19,27 @@ class Health(BaseModel):
     status: str
 
 
+class ReleaseCheckState(BaseModel):
+    """The last `salary-api fetch-oews --check`, as this process read it from the database."""
+
+    newer_release_available: bool = Field(
+        description="BLS has published every file of `next_period`, and it is newer than `newest_held`."
+    )
+    next_period: str = Field(description="The period looked for, e.g. May 2026.", examples=["May 2026"])
+    next_period_published: bool = Field(description="Every file of `next_period` was found (HEAD).")
+    newest_held: str | None = Field(description="The newest period of BLS's own OEWS files held now.")
+    checked_at: datetime = Field(description="When the check ran (UTC).")
+    source: str = Field(description="The folder asked: BLS's, or the mirror given with `--from`.")
+    files: dict[str, int] = Field(description="Each file of `next_period` and the HTTP status of its HEAD.")
+
+
 class Ready(BaseModel):
     status: str
     data_version: int
     database: str
+    release_check: ReleaseCheckState | None = Field(
+        description="The last release check; null when `salary-api fetch-oews --check` never ran."
+    )
 
 
 @router.get("/healthz", response_model=Health)
@@ -52,4 +71,11 @@ def readyz(request: Request) -> Response:
         raise ServiceUnavailable(
             "Database reachable but not seeded: run `salary-api migrate` and `salary-api seed`."
         )
-    return json_response({"status": "ready", "data_version": snapshot.version, "database": "ok"})
+    return json_response(
+        {
+            "status": "ready",
+            "data_version": snapshot.version,
+            "database": "ok",
+            "release_check": release_status(store),
+        }
+    )

@@ -68,6 +68,17 @@ DATA_RELOADS = Counter("salary_api_data_reloads", "In-memory data reloaded after
 DATABASE_UP = Gauge(
     "salary_api_database_up", "1 when the last check reached the database", multiprocess_mode="liveall"
 )
+NEWER_RELEASE = Gauge(
+    "salary_api_newer_release_available",
+    "1 when the last `salary-api fetch-oews --check` found BLS's next OEWS period published and newer than "
+    "the newest one held, else 0",
+    multiprocess_mode="livemax",
+)
+RELEASE_CHECKED = Gauge(
+    "salary_api_release_check_timestamp_seconds",
+    "Unix time of the last `salary-api fetch-oews --check` (0: none has run)",
+    multiprocess_mode="livemax",
+)
 IMPORT_RUNS = Counter("salary_api_import_runs", "OEWS import runs by outcome", ["status"])
 IMPORT_DURATION = Histogram(
     "salary_api_import_duration_seconds",
@@ -190,6 +201,12 @@ def record_refresh(*, database_ok: bool, version: int | None, reloaded: bool) ->
         DATA_VERSION.set(version)
     if reloaded:
         DATA_RELOADS.inc()
+
+
+def record_release_check(status: dict[str, Any] | None) -> None:
+    """The state of the last release check, as every process reads it from the database."""
+    NEWER_RELEASE.set(1 if status is not None and status["newer_release_available"] else 0)
+    RELEASE_CHECKED.set(0 if status is None else status["checked_at"].timestamp())
 
 
 def record_import(*, status: str, seconds: float, rows: int) -> None:

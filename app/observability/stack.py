@@ -7,6 +7,7 @@ from typing import Any
 from starlette.types import ASGIApp
 
 from app.config import Settings
+from app.domain.release_check import newest_bls_release, release_check_status
 from app.observability import metrics
 from app.observability.access import ObserveMiddleware
 from app.observability.logs import event
@@ -23,6 +24,13 @@ def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates) -> ASGIApp
 log = logging.getLogger("salary_api")
 
 
+def release_status(store: Any) -> dict[str, Any] | None:
+    """The last `fetch-oews --check` as this process reads it, judged against the releases it serves."""
+    snapshot = store.snapshot
+    held = None if snapshot is None else newest_bls_release(snapshot.releases.values(), snapshot.sources)
+    return release_check_status(store.release_check, held)
+
+
 # The database state each store was last seen in, so a fault and its recovery are logged once each
 # (whoever ran the check: the refresh loop or /readyz).
 _last_seen: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
@@ -34,6 +42,7 @@ def refreshed(store: Any, *, reloaded: bool) -> None:
     _last_seen[store] = store.database_ok
     version = store.snapshot.version if store.snapshot is not None else None
     metrics.record_refresh(database_ok=store.database_ok, version=version, reloaded=reloaded)
+    metrics.record_release_check(release_status(store))
     metrics.flush()
     if reloaded:
         event(log, logging.INFO, "data_reloaded", "data reloaded", data_version=version)

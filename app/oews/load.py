@@ -34,6 +34,7 @@ from app.domain.models import (
     WageStat,
     bump_data_version,
 )
+from app.domain.release_check import BLS_SOURCE_KEY
 from app.errors import ImportFailed
 from app.oews.files import file_facts, is_xlsx
 from app.oews.parse import (
@@ -51,8 +52,16 @@ from app.oews.parse import (
     parse_period,
 )
 
-SOURCE_KEY = "bls"
-SCOPE_LABELS = {"national": "national", "state": "state", "metro": "metro", "all": "all-data"}
+SOURCE_KEY = BLS_SOURCE_KEY
+# The scope of a release: the one the file's area types give, or (fetch-oews) that of BLS's nonmetro
+# workbook, which shares the metro zip.
+SCOPE_LABELS = {
+    "national": "national",
+    "state": "state",
+    "metro": "metro",
+    "nonmetro": "nonmetro",
+    "all": "all-data",
+}
 _CHUNK = 20000
 
 
@@ -69,6 +78,16 @@ class ImportReport:
     areas_created: int
     occupations_created: int
     data_version: int | None
+
+
+def official_release_key(period: Period, scope: str) -> str:
+    """The key of the release of one official file: ``bls-oews-2025-05-state``."""
+    return f"bls-oews-{period.year:04d}-{period.month:02d}-{scope}"
+
+
+def official_release_label(period: Period, scope: str) -> str:
+    """The label of the release of one official file: "BLS OEWS, May 2025 (state file)"."""
+    return f"BLS OEWS, {period.label} ({SCOPE_LABELS[scope]} file)"
 
 
 def _table(model: Any) -> Any:
@@ -242,8 +261,8 @@ def _load(
     release_label: str | None,
     origin: str,
 ) -> ImportReport:
-    key = release_key or f"bls-oews-{period.year:04d}-{period.month:02d}-{parsed.scope}"
-    label = release_label or f"BLS OEWS, {period.label} ({SCOPE_LABELS[parsed.scope]} file)"
+    key = release_key or official_release_key(period, parsed.scope)
+    label = release_label or official_release_label(period, parsed.scope)
     release_t, occupation_t, area_t = _table(Release), _table(Occupation), _table(Area)
     wage_t, employment_t = _table(WageStat), _table(AreaEmployment)
     report = ImportReport(

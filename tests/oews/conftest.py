@@ -2,6 +2,8 @@
 
 import csv
 import io
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,18 @@ def fixture_row(name: str, *, area: str, occ: str) -> tuple[int, dict[str, str]]
 
 def money(cell: str) -> float:
     return float(cell.replace(",", ""))
+
+
+def salary_api(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The operator CLI run as an operator runs it, in its own process."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 def run_import(url: str, path: Path, **options: Any) -> ImportReport:

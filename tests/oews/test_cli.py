@@ -2,24 +2,16 @@
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.oews.conftest import FIXTURES, REVISE, copy_fixture, dump, fixture_row
+from tests.oews.conftest import FIXTURES, REVISE, copy_fixture, dump, fixture_row, salary_api
 
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url, "SALARY_API_DATABASE_URL": url, "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", "import-oews", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return salary_api("import-oews", *args, env=env)
 
 
 @pytest.mark.parametrize("fresh_database", ["sqlite", "postgres"], indirect=True)
