@@ -21,28 +21,12 @@ from app.db import make_engine, metadata
 from app.models import wage_statistics
 from tests.conftest import build_database, create_postgres_database, drop_postgres_database, make_client
 from tests.oews.conftest import FIXTURES, run_import
+from tests.oews.served import WAGE_STAT_COLUMNS
 
 BOTH = pytest.mark.parametrize("fresh_database", ["sqlite", "postgres"], indirect=True)
 TOKEN = "export-test-token"
 # BLS OEWS May 2025, national, 29-2072 Medical Records Specialists: annual median (from the BLS file).
 OFFICIAL_MEDIAN = 51140
-
-
-# The export's documented layout of the wage figures, one row per statistic (layout 1 and 2 alike).
-WAGE_STAT_COLUMNS = [
-    "id",
-    "release_id",
-    "occupation_id",
-    "area_id",
-    "statistic",
-    "hourly",
-    "annual",
-    "hourly_derived",
-    "annual_derived",
-    "hourly_capped",
-    "annual_capped",
-    "citation",
-]
 
 
 def exported_tables() -> dict[str, Any]:
@@ -156,11 +140,11 @@ def test_the_zip_and_the_sqlite_file_hold_the_same_wage_statistics(fresh_databas
         zipped = zipfile.ZipFile(io.BytesIO(client.get("/export").content)).read("wage_stat.csv").decode()
         path = export_file(client, "sqlite", tmp_path)
     reader = csv.reader(io.StringIO(zipped))
-    assert next(reader) == WAGE_STAT_COLUMNS
+    assert tuple(next(reader)) == WAGE_STAT_COLUMNS
     from_zip = list(reader)
     with sqlite3.connect(path) as db:
         cursor = db.execute("SELECT * FROM wage_stat ORDER BY id")
-        assert [c[0] for c in cursor.description] == WAGE_STAT_COLUMNS
+        assert tuple(c[0] for c in cursor.description) == WAGE_STAT_COLUMNS
         from_view = [
             [
                 "" if v is None else str(bool(v)) if name.endswith(("_derived", "_capped")) else str(v)

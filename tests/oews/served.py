@@ -69,7 +69,12 @@ def served_digests(url: str) -> dict[str, str]:
         engine.dispose()
 
 
+# The columns of wage_stat (migrations 0001-0003), which the export keeps as its documented layout.
 WAGE_STAT_COLUMNS = (
+    "id",
+    "release_id",
+    "occupation_id",
+    "area_id",
     "statistic",
     "hourly",
     "annual",
@@ -90,7 +95,7 @@ def wage_stat_digest(url: str) -> tuple[int, str]:
         meta.reflect(engine, only=["wage_stat", "release", "occupation", "area"])
         w, r, o, a = (meta.tables[n] for n in ("wage_stat", "release", "occupation", "area"))
         query = (
-            select(r.c.key, o.c.soc_code, a.c.area_type, a.c.code, *(w.c[c] for c in WAGE_STAT_COLUMNS))
+            select(r.c.key, o.c.soc_code, a.c.area_type, a.c.code, *(w.c[c] for c in WAGE_STAT_COLUMNS[4:]))
             .join(r, r.c.id == w.c.release_id)
             .join(o, o.c.id == w.c.occupation_id)
             .join(a, a.c.id == w.c.area_id)
