@@ -288,7 +288,7 @@ def bench_database(
     """Migrate and seed ``url``, start the API, import the release while it runs (appending the run to
     ``imports``); on the ``last`` run, also measure the reload, reads and exports."""
     from app.db import make_engine
-    from app.store import read_data_version
+    from app.domain.store import read_data_version
 
     steps: list[Step] = []
     slug = label.lower()

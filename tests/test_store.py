@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from app.db import make_engine
-from app.models import wage_bit
+from app.domain.models import wage_bit
 from tests.conftest import make_client
 
 

@@ -52,7 +52,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from app.csvsafe import FORMULA_PREFIXES, NEUTRALISER, neutralise
 from app.db import metadata
-from app.models import (  # (also registers every table on the metadata)
+from app.domain.models import (  # (also registers every table on the metadata)
     CITATION_COLUMNS,
     STATISTIC_BITS,
     STATISTICS,

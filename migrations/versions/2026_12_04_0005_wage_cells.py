@@ -5,7 +5,7 @@ order: published, hourly_derived, annual_derived, hourly_capped, annual_capped),
 cell's ``citation`` (that of the first published statistic) or, where it differs, ``<statistic>_citation``.
 The downgrade writes the same rows back into ``wage_stat``.
 
-This file keeps its own copy of the layout (not app.models), so it reads the same whatever the models
+This file keeps its own copy of the layout (not app.domain.models), so it reads the same whatever the models
 become.
 
 Revision ID: 0005

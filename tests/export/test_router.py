@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from app.db import make_engine, metadata
-from app.models import wage_statistics
+from app.domain.models import wage_statistics
 from tests.conftest import build_database, create_postgres_database, drop_postgres_database, make_client
 from tests.oews.conftest import FIXTURES, run_import
 from tests.oews.served import WAGE_STAT_COLUMNS

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import MetaData, select
 
 from app.db import make_engine
-from app.models import wage_statistics
+from app.domain.models import wage_statistics
 from app.oews import ImportReport, import_oews
 from bench.import_bench import workbook_cell
 

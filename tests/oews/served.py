@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import MetaData, select
 
 from app.db import make_engine
-from app.store import Store
+from app.domain.store import Store
 
 FROZEN = Path(__file__).parent / "fixtures" / "served_before_wage_cells.json"
 # The generated all-data file (bench.import_bench.write_csv): as many rows as BLS's May 2025 release.

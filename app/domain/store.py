@@ -21,9 +21,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
-from app.domain.occupations import OccupationCatalog, OccupationMatch
-from app.domain.places import Crosswalk, Gazetteer
-from app.models import (
+from app.domain.models import (
     CITATION_COLUMNS,
     EMPLOYMENT_FIELDS,
     MAX_ANNUAL_WAGE,
@@ -48,6 +46,8 @@ from app.models import (
     WageCell,
     ZipCbsa,
 )
+from app.domain.occupations import OccupationCatalog, OccupationMatch
+from app.domain.places import Crosswalk, Gazetteer
 
 # Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
 # from the packed figures, so a crawl over every occupation cannot make them pile up.
