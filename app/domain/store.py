@@ -17,15 +17,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import bindparam, case, func, literal, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
 from app.domain.models import (
+    CITATION_COLUMNS,
     EMPLOYMENT_FIELDS,
     MAX_ANNUAL_WAGE,
     MAX_HOURLY_WAGE,
+    STATISTIC_BITS,
     STATISTICS,
+    WAGE_COLUMNS,
+    WAGE_FLAGS,
     Area,
     AreaEmployment,
     AreaRanking,
@@ -39,7 +43,7 @@ from app.domain.models import (
     Release,
     SocCrosswalk,
     Source,
-    WageStat,
+    WageCell,
     ZipCbsa,
 )
 from app.domain.occupations import OccupationCatalog, OccupationMatch
@@ -52,12 +56,9 @@ from app.domain.standing import NO_STANDING, AreaWages, Standing, TierBasis, Wag
 MAX_VIEWS = 32
 # Standings (ranks, differences from national, tiers) kept per snapshot, per (occupation, release).
 MAX_STANDINGS = 64
-# In this order in the flags word (bits 1..4 of each statistic's five) and in the public figure.
-FLAG_NAMES = ("hourly_derived", "annual_derived", "hourly_capped", "annual_capped")
-# Per statistic: one bit "figure present" and one per FLAG_NAMES entry; then one bit "employment row".
-_STAT_BITS = 1 + len(FLAG_NAMES)
-_STAT_INDEX = {stat: n for n, stat in enumerate(STATISTICS)}
-_EMPLOYMENT_BIT = 1 << (_STAT_BITS * len(STATISTICS))
+# The flags word of a cell: WageCell.flags as stored (per statistic one bit "figure present" and one per
+# WAGE_FLAGS entry, in the order of the public figure's keys), then one bit "employment row".
+_EMPLOYMENT_BIT = 1 << (STATISTIC_BITS * len(STATISTICS))
 _RELEASE_SHIFT = 32
 _AREA_MASK = (1 << _RELEASE_SHIFT) - 1
 NAN = math.nan
@@ -121,7 +122,11 @@ class OccupationFigures:
                 self.wages.extend([NAN if v is None else v for v in w[2 : 2 + width]])
                 self.flags.append(int(w[2 + width]) | (0 if e is None else _EMPLOYMENT_BIT))
                 # One sentence for the cell (an imported file row), else one per statistic.
-                self.citations.append(w[3 + width] if w[4 + width] is None else tuple(w[4 + width :]))
+                cited, own = w[3 + width], w[4 + width :]
+                if all(c is None for c in own):
+                    self.citations.append(cited)
+                else:
+                    self.citations.append(tuple(cited if c is None else c for c in own))
             if e is None:
                 self.employment.extend(no_employment)
             else:
@@ -148,8 +153,8 @@ class OccupationFigures:
 
     def wage(self, i: int, stat: str) -> Wage | None:
         """One statistic of the cell at ``i`` (hourly, annual), or None when the cell has no such figure."""
-        n = _STAT_INDEX[stat]
-        if not self.flags[i] >> (_STAT_BITS * n) & 1:
+        n = STATISTICS.index(stat)
+        if not self.flags[i] >> (STATISTIC_BITS * n) & 1:
             return None
         at = 2 * len(STATISTICS) * i + 2 * n
         hourly, annual = self.wages[at], self.wages[at + 1]
@@ -168,7 +173,7 @@ class OccupationFigures:
         values = self.wages[width * i : width * (i + 1)].tolist()
         out: dict[str, dict[str, Any] | None] = {}
         for n, stat in enumerate(STATISTICS):
-            b = bits >> (_STAT_BITS * n)
+            b = bits >> (STATISTIC_BITS * n)
             if not b & 1:
                 out[stat] = None
                 continue
@@ -176,7 +181,7 @@ class OccupationFigures:
             out[stat] = {
                 "hourly": None if hourly != hourly else hourly,
                 "annual": None if annual != annual else annual,
-                **{flag: bool(b & (2 << k)) for k, flag in enumerate(FLAG_NAMES)},
+                **{flag: bool(b & (2 << k)) for k, flag in enumerate(WAGE_FLAGS)},
                 "citation": citations[n] if several else citations,  # type: ignore[index]
             }
         return out
@@ -202,24 +207,20 @@ def _plausible(cell: Sequence[Any], width: int) -> bool:
 
 def wage_cells_query() -> Any:
     """One row per (release, area) of the occupation: release_id, area_id, hourly and annual of every
-    statistic, the flags word, the cell's citation, and per-statistic citations (NULL unless they differ).
-    Pivoting in the database reads ~600 rows instead of ~3,600 for a large occupation."""
-    w = WageStat.__table__  # type: ignore[attr-defined]
-    columns: list[Any] = [w.c.release_id, w.c.area_id]
-    for stat in STATISTICS:
-        columns += [func.max(case((w.c.statistic == stat, w.c[unit]))) for unit in ("hourly", "annual")]
-    bits: Any = literal(1)  # "figure present", plus one bit per flag
-    for b, flag in enumerate(FLAG_NAMES):
-        bits = bits + case((w.c[flag], 2 << b), else_=0)
-    shift = case(*((w.c.statistic == stat, 1 << (_STAT_BITS * n)) for n, stat in enumerate(STATISTICS)))
-    columns.append(func.sum(bits * shift))
-    columns.append(func.min(w.c.citation))
-    mixed = func.min(w.c.citation) != func.max(w.c.citation)
-    columns += [case((mixed, func.max(case((w.c.statistic == stat, w.c.citation))))) for stat in STATISTICS]
+    statistic, the flags word, the cell's citation and the per-statistic citations (NULL where a statistic
+    cites the cell's), ordered by release and area. The table holds one row per cell, so this reads ~600
+    rows for a large occupation, through its primary key."""
+    w = WageCell.__table__  # type: ignore[attr-defined]
     return (
-        select(*columns)
+        select(
+            w.c.release_id,
+            w.c.area_id,
+            *(w.c[c] for c in WAGE_COLUMNS),
+            w.c.flags,
+            w.c.citation,
+            *(w.c[c] for c in CITATION_COLUMNS),
+        )
         .where(w.c.occupation_id == bindparam("occupation_id"))
-        .group_by(w.c.release_id, w.c.area_id)
         .order_by(w.c.release_id, w.c.area_id)
     )
 
@@ -401,7 +402,7 @@ class Snapshot:
         with engine.connect() as conn, conn.begin():
             row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
             tables = {name: _rows(conn, model) for name, model in models.items()}
-            figure_tables = (WageStat.__table__, AreaEmployment.__table__)  # type: ignore[attr-defined]
+            figure_tables = (WageCell.__table__, AreaEmployment.__table__)  # type: ignore[attr-defined]
             tables["figure_pairs"] = [
                 dict(r._mapping)
                 for t in figure_tables

@@ -1,5 +1,10 @@
 """The whole dataset as one file: a zip of CSVs (one per table, with a README) or a SQLite database.
 
+The layout is versioned (LAYOUT_VERSION, in the README of the zip and the ``user_version`` of the SQLite
+file). The wage figures are stored one row per cell (``wage_cell``) and exported in their documented
+layout, one row per statistic (``wage_stat``): a CSV in the zip, a view over ``wage_cell`` in the SQLite
+file.
+
 Rows stream from the database in chunks straight into the file (a server-side cursor or COPY on PostgreSQL;
 on a SQLite file, SQLite copies the tables itself), so memory stays bounded whatever the size of the data.
 The file is written under a temporary name and renamed when complete, so a reader never sees half of it.
@@ -23,7 +28,7 @@ from typing import IO, Any
 
 from sqlalchemy import (
     Boolean,
-    Column,
+    ColumnElement,
     Date,
     DateTime,
     Float,
@@ -36,6 +41,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     select,
     true,
 )
@@ -44,9 +50,15 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from app.csvsafe import FORMULA_PREFIXES, NEUTRALISER
+from app.csvsafe import FORMULA_PREFIXES, NEUTRALISER, neutralise
 from app.db import metadata
-from app.domain.models import DataVersion  # noqa: F401  (registers every table on the metadata)
+from app.domain.models import (  # (also registers every table on the metadata)
+    CITATION_COLUMNS,
+    STATISTIC_BITS,
+    STATISTICS,
+    WAGE_FLAGS,
+    wage_statistics,
+)
 
 
 class ExportFormat(StrEnum):
@@ -61,15 +73,27 @@ CHUNK_ROWS = 5_000
 COMPRESS_LEVEL = 1
 SQLITE = sqlite_dialect.dialect()
 Row = tuple[Any, ...]
+LITERAL = {"literal_binds": True}
+# 1: one table per CSV and per SQLite table, wage_stat among them. 2: the same CSVs (wage_stat.csv's ids now
+# follow the order of its rows); the SQLite file holds wage_cell, and wage_stat as a view over it.
+LAYOUT_VERSION = 2
+# The wage figures' documented layout, one row per statistic; the database stores them as wage_cell.
+WAGE_STAT = "wage_stat"
 README = """salary-api dataset export
 data_version: {version}
 data_updated_at: {updated_at}
+layout: {layout}
 
 One CSV per table. Every figure (wage_stat, benchmark, experience_level, pay_factor) points at a release
 (release.csv), and every release at its source (source.csv) and, when quoted, the article (via_source_id).
 wage_stat.citation holds the sentence or file row each figure came from; *_derived marks values computed
 by us (hourly = annual / 2080), *_capped marks BLS top-coded wages (at or above the value). Booleans are
 written true and false.
+
+Layout 2 (since the database stores wages one row per cell): the CSVs are those of layout 1; wage_stat.csv
+is ordered by release cell (occupation_id, release_id, area_id) and statistic, and its id counts in that
+order. The SQLite export stores the wages as wage_cell, one row per (occupation, release, area) with each
+statistic's hourly and annual as columns, and serves wage_stat, with the columns above, as a view of it.
 """
 # Zip entries carry the data's time, not the build's, so every build of one version is byte-identical.
 EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -118,7 +142,7 @@ def _version(conn: Connection) -> tuple[int, datetime | None]:
     return (0, None) if row is None else (int(row[0]), row[1])
 
 
-def _base_type(column: Column[Any]) -> Any:
+def _base_type(column: ColumnElement[Any]) -> Any:
     return column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
 
 
@@ -142,7 +166,16 @@ def _select(table: Table, dialect: Any, *, as_csv: bool = False) -> str:
                 columns[i] = case((formula, literal(NEUTRALISER) + c), else_=c)
             columns[i] = columns[i].label(c.name)
     query = select(*columns).order_by(*table.primary_key.columns)
-    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    return str(query.compile(dialect=dialect, compile_kwargs=LITERAL))
+
+
+def _wage_stat_view() -> str:
+    """The SQLite export's wage_stat view. Its cells are copied in key order, so a cell's rowid is its
+    position in that order, and the ids are those of wage_stat.csv."""
+    cells = metadata.tables["wage_cell"]
+    numbered = select(cells, literal_column("rowid").label("ordinal")).subquery("wage_cell")
+    view = wage_statistics(numbered).compile(dialect=SQLITE, compile_kwargs=LITERAL)
+    return f"CREATE VIEW {WAGE_STAT} AS {view}"
 
 
 def _driver(conn: Connection) -> Any:
@@ -172,6 +205,9 @@ def _rows(conn: Connection, sql: str, stop: threading.Event | None) -> Iterator[
 
 def _write_csv(conn: Connection, table: Table, raw: IO[bytes], stop: threading.Event | None) -> None:
     """One table as CSV; PostgreSQL writes it itself (COPY), in its own process, a block at a time."""
+    if table.name == "wage_cell":
+        _write_wage_stat(conn, table, raw, stop)
+        return
     sql = _select(table, conn.dialect, as_csv=True)
     if conn.dialect.name == "postgresql":
         raw.write((",".join(table.columns.keys()) + "\n").encode())
@@ -188,15 +224,60 @@ def _write_csv(conn: Connection, table: Table, raw: IO[bytes], stop: threading.E
             writer.writerows(rows)
 
 
+def _write_wage_stat(conn: Connection, cells: Table, raw: IO[bytes], stop: threading.Event | None) -> None:
+    """wage_stat.csv: the wage cells read in key order and written one published statistic a row, with the
+    columns and ids of the SQLite export's wage_stat view (a cell's n-th statistic, counted from 0, of the
+    cell at position p, counted from 1, is id 6 (p - 1) + n + 1). Plain Python, as the other CSVs on SQLite:
+    the same unpivot in SQL needs a sort of every statistic, which costs more."""
+    names = list(cells.columns.keys())
+    release, occupation, area, flags, citation = (
+        names.index(c) for c in ("release_id", "occupation_id", "area_id", "flags", "citation")
+    )
+    values = [(names.index(f"{s}_hourly"), names.index(f"{s}_annual")) for s in STATISTICS]
+    own = [names.index(c) for c in CITATION_COLUMNS]
+    shifts = [STATISTIC_BITS * n for n in range(len(STATISTICS))]
+    width = len(STATISTICS)
+    with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(wage_statistics().selected_columns.keys())
+        first_id = 1
+        for rows in _rows(conn, _select(cells, conn.dialect), stop):
+            out = []
+            for row in rows:
+                for n, statistic in enumerate(STATISTICS):
+                    bits = row[flags] >> shifts[n]
+                    if bits & 1:
+                        cited = row[own[n]]
+                        out.append(
+                            (
+                                first_id + n,
+                                row[release],
+                                row[occupation],
+                                row[area],
+                                statistic,
+                                row[values[n][0]],
+                                row[values[n][1]],
+                                *(bool(bits & (2 << k)) for k in range(len(WAGE_FLAGS))),
+                                neutralise(row[citation] if cited is None else cited),
+                            )
+                        )
+                first_id += width
+            writer.writerows(out)
+
+
 def _write_zip(conn: Connection, target: Path, version: int, updated_at: datetime | None, stop: Any) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
-        readme = README.format(version=version, updated_at=updated_at.isoformat() if updated_at else "")
+        readme = README.format(
+            version=version, updated_at=updated_at.isoformat() if updated_at else "", layout=LAYOUT_VERSION
+        )
         zf.writestr(zipfile.ZipInfo("README.txt", EPOCH), readme, compress_type=zipfile.ZIP_DEFLATED)
-        for name in sorted(metadata.tables):
+        # The wage cells as wage_stat.csv, in the documented layout (and in name order).
+        tables = {WAGE_STAT if n == "wage_cell" else n: t for n, t in metadata.tables.items()}
+        for name, table in sorted(tables.items()):
             info = zipfile.ZipInfo(f"{name}.csv", EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             with zf.open(info, "w", force_zip64=True) as raw:
-                _write_csv(conn, metadata.tables[name], raw, stop)
+                _write_csv(conn, table, raw, stop)
 
 
 def _sqlite_values(table: Table, source: str) -> Callable[[Sequence[Row]], list[Row]] | None:
@@ -274,6 +355,8 @@ def _write_sqlite(
         for table in metadata.sorted_tables:
             for index in sorted(table.indexes, key=lambda i: str(i.name)):
                 out.execute(str(CreateIndex(index).compile(dialect=SQLITE)))
+        out.execute(_wage_stat_view())
+        out.execute(f"PRAGMA user_version = {LAYOUT_VERSION}")
         out.execute("COMMIT")
         if source is not None:
             out.execute("DETACH DATABASE source")

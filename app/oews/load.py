@@ -25,14 +25,17 @@ from sqlmodel import Session
 
 from app.db import lock_writers
 from app.domain.models import (
+    STATISTIC_BITS,
     STATISTICS,
+    WAGE_COLUMNS,
     Area,
     AreaEmployment,
     Occupation,
     Release,
     Source,
-    WageStat,
+    WageCell,
     bump_data_version,
+    wage_bit,
 )
 from app.domain.release_check import BLS_SOURCE_KEY
 from app.errors import ImportFailed
@@ -264,7 +267,7 @@ def _load(
     key = release_key or official_release_key(period, parsed.scope)
     label = release_label or official_release_label(period, parsed.scope)
     release_t, occupation_t, area_t = _table(Release), _table(Occupation), _table(Area)
-    wage_t, employment_t = _table(WageStat), _table(AreaEmployment)
+    wage_t, employment_t = _table(WageCell), _table(AreaEmployment)
     report = ImportReport(
         release_key=key,
         label=label,
@@ -372,27 +375,10 @@ def _load(
     # Ids of every occupation and area of the file; those of unselected rows only (-1) are never read.
     occupation_of = [occupation_ids.get(code, -1) for code in codes]
     area_of = [area_ids.get(a, -1) for a in parsed.areas]
-    # In unique-key order the indexes grow at their right edge instead of splitting pages at random.
+    # In key order the indexes grow at their right edge instead of splitting pages at random.
     todo.sort(key=lambda i: (occupation_of[parsed.occupation[i]], area_of[parsed.area[i]]))
-    wage_figures = _bulk_insert(
-        conn,
-        wage_t,
-        [
-            "release_id",
-            "occupation_id",
-            "area_id",
-            "statistic",
-            "hourly",
-            "annual",
-            "hourly_derived",
-            "annual_derived",
-            "hourly_capped",
-            "annual_capped",
-            "citation",
-        ],
-        _wage_rows(parsed, todo, release_id, occupation_of, area_of, name=name, period=period),
-        progress,
-    )
+    cells = _WageCells(parsed, todo, release_id, occupation_of, area_of, name=name, period=period)
+    _bulk_insert(conn, wage_t, list(_WageCells.COLUMNS), cells, progress)
     _bulk_insert(
         conn,
         employment_t,
@@ -422,62 +408,82 @@ def _load(
         )
     )
     report.rows_loaded = len(todo)
-    report.wage_figures = wage_figures
+    report.wage_figures = cells.figures
     report.data_version = bump_data_version(session)
     return report
 
 
-def _wage_rows(
-    parsed: Parsed,
-    todo: list[int],
-    release_id: int,
-    occupation_of: list[int],
-    area_of: list[int],
-    *,
-    name: str,
-    period: Period,
-) -> Iterator[tuple[Any, ...]]:
-    """The wage_stat rows of the selected file rows ``todo``, one statistic at a time."""
-    top_codes = period.top_codes
-    width = 2 * len(STATISTICS)
-    titles = parsed.titles
-    for i in todo:
-        occupation_id, area_id = occupation_of[parsed.occupation[i]], area_of[parsed.area[i]]
-        citation = (
-            f"BLS OEWS file {name}, row {parsed.row[i]}: "
-            f"{titles[parsed.area_title[i]]}, {titles[parsed.occupation_title[i]]}"
-        )
-        values = parsed.wages[width * i : width * (i + 1)].tolist()
-        capped = parsed.capped[i]
-        flags = parsed.flags[i]
-        for n, statistic in enumerate(STATISTICS):
-            figure: list[Any] = [None, None]
-            top = [False, False]
-            for unit in (0, 1):
-                value = values[2 * n + unit]
-                if capped >> (2 * n + unit) & 1:
-                    figure[unit], top[unit] = top_codes[unit], True
-                elif value == value:
-                    figure[unit] = value
-            if flags & ANNUAL_ONLY:
-                figure[0], top[0] = None, False
-            if flags & HOURLY_ONLY:
-                figure[1], top[1] = None, False
-            if figure[0] is None and figure[1] is None:
-                continue
+class _WageCells:
+    """The wage_cell rows of the selected file rows ``todo`` (none for a row without a wage), in the order
+    given; ``figures`` counts the statistics written."""
+
+    COLUMNS = ("occupation_id", "release_id", "area_id", *WAGE_COLUMNS, "flags", "citation")
+    # Every statistic published, none derived or capped: the flags of almost every row of a BLS file.
+    ALL_PUBLISHED = sum(wage_bit(s) for s in STATISTICS)
+    CAPPED = (wage_bit(STATISTICS[0], "hourly_capped"), wage_bit(STATISTICS[0], "annual_capped"))
+
+    def __init__(
+        self,
+        parsed: Parsed,
+        todo: list[int],
+        release_id: int,
+        occupation_of: list[int],
+        area_of: list[int],
+        *,
+        name: str,
+        period: Period,
+    ) -> None:
+        self.parsed, self.todo, self.release_id = parsed, todo, release_id
+        self.occupation_of, self.area_of = occupation_of, area_of
+        self.name, self.top_codes = name, period.top_codes
+        self.figures = 0
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        parsed, release_id, name = self.parsed, self.release_id, self.name
+        occupation_of, area_of, titles = self.occupation_of, self.area_of, parsed.titles
+        width = len(WAGE_COLUMNS)
+        for i in self.todo:
+            values = parsed.wages[width * i : width * (i + 1)].tolist()
+            capped, flags = parsed.capped[i], parsed.flags[i]
+            total = sum(values)
+            if capped or flags or total != total:
+                bits, count = self._exceptions(values, capped, flags)
+                if not bits:
+                    continue
+            else:
+                bits, count = self.ALL_PUBLISHED, len(STATISTICS)
+            self.figures += count
             yield (
+                occupation_of[parsed.occupation[i]],
                 release_id,
-                occupation_id,
-                area_id,
-                statistic,
-                figure[0],
-                figure[1],
-                False,
-                False,
-                top[0],
-                top[1],
-                citation,
+                area_of[parsed.area[i]],
+                *values,
+                bits,
+                f"BLS OEWS file {name}, row {parsed.row[i]}: "
+                f"{titles[parsed.area_title[i]]}, {titles[parsed.occupation_title[i]]}",
             )
+
+    def _exceptions(self, values: list[Any], capped: int, flags: int) -> tuple[int, int]:
+        """A row with top codes, missing values or one unit only: ``values`` made what is stored (the top
+        code for "#", None for "not available" and for the unit not published), and (flags, statistics)."""
+        bits = count = 0
+        for n in range(len(STATISTICS)):
+            published = 0
+            for unit in (0, 1):
+                k = 2 * n + unit
+                if flags & (HOURLY_ONLY if unit else ANNUAL_ONLY):
+                    values[k] = None
+                elif capped >> k & 1:
+                    values[k] = self.top_codes[unit]
+                    published |= 1 | self.CAPPED[unit]
+                elif values[k] != values[k]:
+                    values[k] = None
+                else:
+                    published |= 1
+            if published:
+                bits |= published << (STATISTIC_BITS * n)
+                count += 1
+        return bits, count
 
 
 def _employment_rows(

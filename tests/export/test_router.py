@@ -11,14 +11,17 @@ import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from app.db import make_engine, metadata
+from app.domain.models import wage_statistics
 from tests.conftest import build_database, create_postgres_database, drop_postgres_database, make_client
 from tests.oews.conftest import FIXTURES, run_import
+from tests.oews.served import WAGE_STAT_COLUMNS
 
 BOTH = pytest.mark.parametrize("fresh_database", ["sqlite", "postgres"], indirect=True)
 TOKEN = "export-test-token"
@@ -26,13 +29,21 @@ TOKEN = "export-test-token"
 OFFICIAL_MEDIAN = 51140
 
 
+def exported_tables() -> dict[str, Any]:
+    """What the export holds by name: every table, the wage cells as wage_stat."""
+    tables: dict[str, Any] = {n: t for n, t in metadata.tables.items() if n != "wage_cell"}
+    tables["wage_stat"] = wage_statistics().subquery()
+    return tables
+
+
 def database_counts(url: str) -> dict[str, int]:
+    """Rows per exported table (wage_stat: one per published statistic of the wage cells)."""
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
             return {
                 name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for name, table in metadata.tables.items()
+                for name, table in exported_tables().items()
             }
     finally:
         engine.dispose()
@@ -85,7 +96,8 @@ def test_export_zip_matches_the_database(fresh_database: str):
     assert r.headers["x-data-version"] == str(database_version(fresh_database))
     assert r.headers["content-disposition"].endswith(f'-v{r.headers["x-data-version"]}.zip"')
     names = set(zipfile.ZipFile(io.BytesIO(r.content)).namelist())
-    assert names == {"README.txt"} | {f"{name}.csv" for name in metadata.tables}
+    assert names == {"README.txt"} | {f"{name}.csv" for name in exported_tables()}
+    assert "\nlayout: 2\n" in zipfile.ZipFile(io.BytesIO(r.content)).read("README.txt").decode()
     tables = zip_tables(r.content)
     assert {name: len(rows) for name, rows in tables.items()} == database_counts(fresh_database)
     [median] = official_median_in_zip(tables)
@@ -103,9 +115,13 @@ def test_export_sqlite_is_a_standalone_copy_of_the_database(fresh_database: str,
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert tables == set(metadata.tables)
+        views = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+        assert views == {"wage_stat"} and db.execute("PRAGMA user_version").fetchone() == (2,)
         indexes = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {str(i.name) for t in metadata.tables.values() for i in t.indexes} <= indexes
-        counts = {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
+        counts = {
+            name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in exported_tables()
+        }
         assert counts == database_counts(fresh_database)
         (median,) = db.execute(
             "SELECT w.annual FROM wage_stat w JOIN area a ON a.id = w.area_id "
@@ -115,6 +131,32 @@ def test_export_sqlite_is_a_standalone_copy_of_the_database(fresh_database: str,
         ).fetchone()
         assert median == OFFICIAL_MEDIAN
         assert db.execute("SELECT count(*) FROM certification").fetchone()[0] == 7
+
+
+@BOTH
+def test_the_zip_and_the_sqlite_file_hold_the_same_wage_statistics(fresh_database: str, tmp_path: Path):
+    run_import(fresh_database, FIXTURES / "state_M2023_dl.csv")  # top codes (#) and missing values (*)
+    with make_client(fresh_database) as client:
+        zipped = zipfile.ZipFile(io.BytesIO(client.get("/export").content)).read("wage_stat.csv").decode()
+        path = export_file(client, "sqlite", tmp_path)
+    reader = csv.reader(io.StringIO(zipped))
+    assert tuple(next(reader)) == WAGE_STAT_COLUMNS
+    from_zip = list(reader)
+    with sqlite3.connect(path) as db:
+        cursor = db.execute("SELECT * FROM wage_stat ORDER BY id")
+        assert tuple(c[0] for c in cursor.description) == WAGE_STAT_COLUMNS
+        from_view = [
+            [
+                "" if v is None else str(bool(v)) if name.endswith(("_derived", "_capped")) else str(v)
+                for name, v in zip(WAGE_STAT_COLUMNS, row, strict=True)
+            ]
+            for row in cursor
+        ]
+    # The CSV neutralises text a spreadsheet would run ("- 10th Percentile: ..." from the article).
+    assert [[*row[:-1], row[-1].removeprefix("'")] for row in from_zip] == from_view
+    assert [int(row[0]) for row in from_zip] == sorted({int(row[0]) for row in from_zip})
+    assert {row[4] for row in from_zip} == {"p10", "p25", "median", "p75", "p90", "mean"}
+    assert any(row[9] == "True" for row in from_zip) and any(row[5] == "" for row in from_zip)
 
 
 def test_both_formats_stay_built_and_are_served_from_the_built_files(seeded_database: str):

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import MetaData, select
 
 from app.db import make_engine
+from app.domain.models import wage_statistics
 from app.oews import ImportReport, import_oews
 from bench.import_bench import workbook_cell
 
@@ -77,13 +78,15 @@ def dump(url: str) -> dict[str, list[dict[str, Any]]]:
         engine.dispose()
 
 
-def _rows_with_their_keys(url: str, table: str) -> list[dict[str, Any]]:
-    """Every row of a per-release, per-occupation, per-area table, with release key, SOC code and area."""
+def _rows_with_their_keys(url: str, table: str | Any) -> list[dict[str, Any]]:
+    """Every row of a per-release, per-occupation, per-area table (a name, or a selectable such as the wage
+    cells one row per statistic), with release key, SOC code and area."""
     meta = MetaData()
     engine = make_engine(url)
     try:
-        meta.reflect(engine, only=[table, "area", "occupation", "release"])
-        t, a, o, r = (meta.tables[n] for n in (table, "area", "occupation", "release"))
+        meta.reflect(engine, only=[n for n in (table, "area", "occupation", "release") if isinstance(n, str)])
+        a, o, r = (meta.tables[n] for n in ("area", "occupation", "release"))
+        t = meta.tables[table] if isinstance(table, str) else table
         query = (
             select(t, r.c.key.label("release_key"), o.c.soc_code, a.c.area_type, a.c.code)
             .join(r, r.c.id == t.c.release_id)
@@ -97,10 +100,11 @@ def _rows_with_their_keys(url: str, table: str) -> list[dict[str, Any]]:
 
 
 def figures(url: str) -> dict[tuple[str, str, str, str, str], dict[str, Any]]:
-    """Wage figures keyed by (release key, SOC code, area type, area code, statistic)."""
+    """Wage figures (one per statistic of a wage cell, as the export lays them out) keyed by (release key,
+    SOC code, area type, area code, statistic)."""
     return {
         (m["release_key"], m["soc_code"], m["area_type"], m["code"], m["statistic"]): m
-        for m in _rows_with_their_keys(url, "wage_stat")
+        for m in _rows_with_their_keys(url, wage_statistics().subquery("wage_stat"))
     }
 
 

@@ -139,8 +139,8 @@ def test_a_stored_value_out_of_bounds_is_not_served(fresh_database: str, stored:
     with engine.begin() as conn:
         changed = conn.execute(
             text(
-                "UPDATE wage_stat SET annual = :value WHERE statistic = 'median' "
-                "AND area_id = (SELECT id FROM area WHERE area_type = 'national') "
+                "UPDATE wage_cell SET median_annual = :value "
+                "WHERE area_id = (SELECT id FROM area WHERE area_type = 'national') "
                 "AND occupation_id = (SELECT id FROM occupation WHERE soc_code = '29-2072') "
                 "AND release_id = (SELECT id FROM release WHERE key = 'bls-oews-2025-05')"
             ),

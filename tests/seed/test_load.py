@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.db import make_engine
-from app.domain.models import Area, DataVersion, Release, WageStat
+from app.domain.models import Area, DataVersion, Release, WageCell, wage_statistics
 from seed.load import OFFICIAL_FILE, seed_database
 
 
@@ -20,12 +20,12 @@ def test_second_seed_changes_nothing(fresh_database: str):
     engine = make_engine(fresh_database)
     with Session(engine) as s:
         version_before = s.get(DataVersion, 1).version
-        rows_before = len(s.exec(select(WageStat)).all())
+        rows_before = len(s.exec(select(WageCell)).all())
     report = seed_database(engine)
     assert (report.created, report.updated) == (0, 0)
     with Session(engine) as s:
         assert s.get(DataVersion, 1).version == version_before
-        assert len(s.exec(select(WageStat)).all()) == rows_before
+        assert len(s.exec(select(WageCell)).all()) == rows_before
     engine.dispose()
 
 
@@ -46,7 +46,8 @@ def test_state_hourly_is_derived_and_national_is_not(fresh_database: str):
     engine = make_engine(fresh_database)
     with Session(engine) as s:
         release = s.exec(select(Release).where(Release.key == "bls-oews-2023-05-article")).one()
-        rows = s.exec(select(WageStat).where(WageStat.release_id == release.id)).all()
+        statistics = wage_statistics().subquery()
+        rows = s.connection().execute(select(statistics).where(statistics.c.release_id == release.id)).all()
     engine.dispose()
     means = [r for r in rows if r.statistic == "mean"]
     assert means and all(r.hourly_derived and not r.annual_derived for r in means)
@@ -76,7 +77,8 @@ def test_concurrent_migrate_and_seed_from_several_replicas(empty_database: str):
     with Session(engine) as s:
         assert s.get(DataVersion, 1).version == 1
         releases = {r.id: r.key for r in s.exec(select(Release)).all()}
-        loaded = Counter(releases[w.release_id] for w in s.exec(select(WageStat)).all())
+        statistics = wage_statistics().subquery()
+        loaded = Counter(releases[w.release_id] for w in s.connection().execute(select(statistics)))
     engine.dispose()
     assert loaded == {"bls-oews-2023-05-article": 13, "bls-oews-2025-05": published_wage_figures()}
 
