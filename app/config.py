@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.db import DEFAULT_CONNECTIONS
+
 DEFAULT_SQLITE_PATH = Path("salary.db")
 # Medical Records Specialists: the occupation every route defaults to and every process preloads.
 DEFAULT_OCCUPATION = "29-2072"
@@ -84,6 +86,31 @@ class Settings(BaseSettings):
         default="/metrics",
         description="Where the Prometheus metrics are served (outside the rate limit); empty turns "
         "them off. With several workers, set `PROMETHEUS_MULTIPROC_DIR` to an empty directory.",
+    )
+    metrics_access: Literal["token", "public"] = Field(
+        default="token",
+        description="Who may read the metrics path on the API's port: `token` (default), only requests "
+        "sending `Authorization: Bearer <SALARY_API_ADMIN_TOKEN>` (403 while no token is set); `public`, "
+        "anyone. Ignored when `SALARY_API_METRICS_PORT` is set.",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve the metrics on this port instead, for a private scrape (no token; every "
+        "worker's values with `serve --workers N`); the API's port then does not serve them.",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics port listens on (`0.0.0.0` for a scrape from another host or "
+        "container).",
+    )
+    db_connections: int = Field(
+        default=DEFAULT_CONNECTIONS,
+        ge=1,
+        description="Most PostgreSQL connections one process (one worker) holds at once; one stays open "
+        "while idle, the others are closed when returned. Give PostgreSQL `max_connections` >= "
+        "replicas x workers x this + concurrent imports + headroom (docs/operations.md).",
     )
     log_format: Literal["auto", "text", "json"] = Field(
         default="auto",
