@@ -85,7 +85,8 @@ def test_data_version_refresh_time_and_memory(seeded_sqlite: str):
 
 
 def test_metrics_are_not_behind_the_rate_limit(seeded_sqlite: str):
-    with make_client(seeded_sqlite, metrics_access="public", rate_limit_per_minute=6) as c:  # a burst of 1 request
+    # A burst of 1 request.
+    with make_client(seeded_sqlite, metrics_access="public", rate_limit_per_minute=6) as c:
         before = c.get("/metrics").text
         assert c.get("/states").status_code == 200
         limited = c.get("/states")
@@ -171,7 +172,8 @@ def test_import_runs_are_counted_by_the_cli(tmp_path):
 
 
 def test_evictions_when_the_cache_is_full(seeded_sqlite: str):
-    with make_client(seeded_sqlite, metrics_access="public", cache_max_bytes=1) as c:  # smaller than any answer: evicted at once
+    # Smaller than any answer: evicted at once.
+    with make_client(seeded_sqlite, metrics_access="public", cache_max_bytes=1) as c:
         before = c.get("/metrics").text
         for _ in range(3):
             assert c.get("/percentiles?state=CA").status_code == 200
