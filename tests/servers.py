@@ -20,6 +20,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def run_cli(database_url: str, *args: str, timeout: float = 120) -> "subprocess.CompletedProcess[str]":
+    """``salary-api ARGS`` in a subprocess on ``database_url`` (e.g. an import from a third process)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALARY_API_")}
+    env["SALARY_API_DATABASE_URL"] = database_url
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 class Served:
     """One API process started as operators start it; ``stop()`` always leaves nothing running."""
 

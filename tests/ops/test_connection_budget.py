@@ -4,9 +4,6 @@ while idle; one dead pooled connection does not flip readiness; a full server is
 processes and an import within the documented formula all become ready and none flaps."""
 
 import contextlib
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +19,7 @@ from app.db import DEFAULT_CONNECTIONS, application_name, make_engine
 from app.store import Store
 from tests.conftest import _no_postgres, build_database, make_client
 from tests.oews.conftest import FIXTURES
-from tests.servers import ROOT, Served
+from tests.servers import Served, run_cli
 from tests.throwaway_postgres import ThrowawayPostgres, find_pg_ctl
 
 pytestmark = pytest.mark.postgres
@@ -173,16 +170,7 @@ def test_three_processes_and_an_import_within_the_budget_all_ready_none_flaps(
         watcher.start()
         for t in loaders:
             t.start()
-        env = {**os.environ, "SALARY_API_DATABASE_URL": small_postgres}
-        env.pop("DATABASE_URL", None)
-        done = subprocess.run(
-            [sys.executable, "-m", "app.cli", "import-oews", str(FIXTURES / "state_M2023_dl.csv")],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = run_cli(small_postgres, "import-oews", str(FIXTURES / "state_M2023_dl.csv"))
         assert done.returncode == 0, done.stderr
         time.sleep(4.0)  # every process reloads the new data version under load, and is watched
     finally:
