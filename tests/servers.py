@@ -61,13 +61,14 @@ class Served:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_ready(self, timeout: float = 30.0) -> "Served":
+    def wait_ready(self, timeout: float = 30.0, expect: int = 200) -> "Served":
+        """Wait until /readyz answers ``expect`` (503: serving, but not ready)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()[-3000:]}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base}/readyz", timeout=1.0).status_code == 200:
+                if httpx.get(f"{self.base}/readyz", timeout=1.0).status_code == expect:
                     return self
             time.sleep(0.1)
         raise RuntimeError(f"server not ready after {timeout} s:\n{self.log_path.read_text()[-3000:]}")
