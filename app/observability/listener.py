@@ -31,6 +31,12 @@ def start_listener(host: str, port: int, path: str | None) -> ThreadingHTTPServe
 
     class Scrape(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self._answer(with_body=True)
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self._answer(with_body=False)
+
+        def _answer(self, *, with_body: bool) -> None:
             if self.path.split("?", 1)[0] not in wanted:
                 self.send_error(404)
                 return
@@ -40,7 +46,8 @@ def start_listener(host: str, port: int, path: str | None) -> ThreadingHTTPServe
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(body)
+            if with_body:
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - scrapes are not logged
             pass
