@@ -3,6 +3,7 @@
 Each setting's ``description`` is its documentation: ``salary-api config-reference`` writes the table in
 docs/configuration.md from it."""
 
+import hmac
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
@@ -11,12 +12,12 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from app.db import DEFAULT_CONNECTIONS
-
 DEFAULT_SQLITE_PATH = Path("salary.db")
 # Medical Records Specialists: the occupation every route defaults to and every process preloads.
 DEFAULT_OCCUPATION = "29-2072"
 ENV_PREFIX = "SALARY_API_"
+# PostgreSQL connections one process holds at most (SALARY_API_DB_CONNECTIONS; docs/operations.md).
+DEFAULT_CONNECTIONS = 3
 
 
 class Settings(BaseSettings):
@@ -155,6 +156,13 @@ class Settings(BaseSettings):
         if not value.startswith("/") or "?" in value:
             raise ValueError("the metrics path must start with / and hold no query")
         return value
+
+
+def bearer_token_matches(configured: str, authorization: str | None) -> bool:
+    """Whether an ``Authorization`` header is ``Bearer <configured>`` (compared in constant time); the one
+    check of the admin token, for the admin routes and the metrics."""
+    scheme, _, given = (authorization or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), configured.encode())
 
 
 @lru_cache

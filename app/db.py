@@ -9,6 +9,8 @@ from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel, create_engine
 
+from app.config import DEFAULT_CONNECTIONS
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -27,10 +29,6 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
-
-
-# Connections one process holds at most, unless the caller says otherwise (SALARY_API_DB_CONNECTIONS).
-DEFAULT_CONNECTIONS = 3
 
 
 def make_engine(url: str, *, connections: int = DEFAULT_CONNECTIONS) -> Engine:

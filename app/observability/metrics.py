@@ -34,8 +34,8 @@ from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 from starlette.types import Scope, Send
 
-from app.admin.service import check_token  # the one definition of the admin token's check
-from app.errors import AppError, error_body
+from app.config import bearer_token_matches
+from app.errors import error_body
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 CACHE_KEY = "salary_api.cache"  # scope key: "hit" or "miss", read by the access log
@@ -272,11 +272,10 @@ def _refused(scope: Scope) -> tuple[int, tuple[str, str], list[tuple[bytes, byte
         )
         return 403, ("forbidden", message), []
     authorization = next((v for k, v in scope["headers"] if k == b"authorization"), b"")
-    try:
-        check_token(configured=access.token, authorization=authorization.decode("latin-1"))
-    except AppError as exc:
-        return exc.status_code, (exc.error_type, exc.message), [(b"www-authenticate", b"Bearer")]
-    return None
+    if bearer_token_matches(access.token, authorization.decode("latin-1")):
+        return None
+    message = "A valid admin token is required: send 'Authorization: Bearer <token>'."
+    return 401, ("unauthorized", message), [(b"www-authenticate", b"Bearer")]
 
 
 async def serve_metrics(scope: Scope, send: Send) -> None:

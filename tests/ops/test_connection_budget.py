@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.db import DEFAULT_CONNECTIONS, application_name, make_engine
-from app.store import Store
+from app.config import DEFAULT_CONNECTIONS
+from app.db import application_name, make_engine
+from app.domain.store import Store
 from tests.conftest import _no_postgres, build_database, make_client
 from tests.oews.conftest import FIXTURES
 from tests.servers import Served, run_cli
