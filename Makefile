@@ -6,17 +6,26 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DATABASE_URL ?= sqlite:///salary.db
 
-.PHONY: run test install lint typecheck bench bench-release clean clients openapi
+.PHONY: run test install lock lint typecheck bench bench-release clean clients openapi
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Every dependency from the lock, pinned with hashes; then the project itself, with nothing more.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Refresh the locks (uv: one fast resolver for both files, universal: one lock for Python 3.11 and 3.12 on any
+# platform) from pyproject.toml's ranges. setuptools, the build backend, is locked too, so that installing
+# the project (--no-build-isolation) fetches nothing unpinned. Review the diff, then `make install`.
+LOCK_FLAGS = --universal --python-version 3.11 --generate-hashes --upgrade --quiet --custom-compile-command "make lock"
+lock: install
+	echo "setuptools>=68" | $(BIN)/uv pip compile pyproject.toml - $(LOCK_FLAGS) -o requirements.lock
+	echo "setuptools>=68" | $(BIN)/uv pip compile pyproject.toml - --extra dev $(LOCK_FLAGS) -o requirements-dev.lock
 
 run: install
 	$(BIN)/salary-api migrate

@@ -80,6 +80,10 @@ def serve(
 
     settings = get_settings()
     created = _multiprocess_metrics_dir() if workers > 1 else None
+    if settings.metrics_port:
+        from app.observability.listener import start_listener  # after the multiprocess directory is set
+
+        start_listener(settings.metrics_host, settings.metrics_port, settings.metrics_path)
     try:
         _run_uvicorn(uvicorn, settings, host=host, port=port, workers=workers)
     finally:

@@ -3,6 +3,7 @@
 Each setting's ``description`` is its documentation: ``salary-api config-reference`` writes the table in
 docs/configuration.md from it."""
 
+import hmac
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,8 @@ DEFAULT_SQLITE_PATH = Path("salary.db")
 # Medical Records Specialists: the occupation every route defaults to and every process preloads.
 DEFAULT_OCCUPATION = "29-2072"
 ENV_PREFIX = "SALARY_API_"
+# PostgreSQL connections one process holds at most (SALARY_API_DB_CONNECTIONS; docs/operations.md).
+DEFAULT_CONNECTIONS = 3
 
 
 class Settings(BaseSettings):
@@ -85,6 +88,31 @@ class Settings(BaseSettings):
         description="Where the Prometheus metrics are served (outside the rate limit); empty turns "
         "them off. With several workers, set `PROMETHEUS_MULTIPROC_DIR` to an empty directory.",
     )
+    metrics_access: Literal["token", "public"] = Field(
+        default="token",
+        description="Who may read the metrics path on the API's port: `token` (default), only requests "
+        "sending `Authorization: Bearer <SALARY_API_ADMIN_TOKEN>` (403 while no token is set); `public`, "
+        "anyone. Ignored when `SALARY_API_METRICS_PORT` is set.",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve the metrics on this port instead, for a private scrape (no token; every "
+        "worker's values with `serve --workers N`); the API's port then does not serve them.",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics port listens on (`0.0.0.0` for a scrape from another host or "
+        "container).",
+    )
+    db_connections: int = Field(
+        default=DEFAULT_CONNECTIONS,
+        ge=1,
+        description="Most PostgreSQL connections one process (one worker) holds at once; one stays open "
+        "while idle, the others are closed when returned. Give PostgreSQL `max_connections` >= "
+        "replicas x workers x this + concurrent imports + headroom (docs/operations.md).",
+    )
     log_format: Literal["auto", "text", "json"] = Field(
         default="auto",
         description="`json`: one JSON object per line; `text`: plain lines; `auto`: text on a terminal, "
@@ -146,6 +174,13 @@ class Settings(BaseSettings):
         if not value.startswith("/") or "?" in value:
             raise ValueError("the metrics path must start with / and hold no query")
         return value
+
+
+def bearer_token_matches(configured: str, authorization: str | None) -> bool:
+    """Whether an ``Authorization`` header is ``Bearer <configured>`` (compared in constant time); the one
+    check of the admin token, for the admin routes and the metrics."""
+    scheme, _, given = (authorization or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), configured.encode())
 
 
 @lru_cache

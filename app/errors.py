@@ -44,6 +44,11 @@ class AppError(Exception):
     def to_dict(self) -> dict[str, Any]:
         return error_body(self.status_code, self.error_type, self.message, self.details)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers the error's answer carries."""
+        return {}
+
 
 class InvalidQuery(AppError):
     status_code = 400
@@ -104,9 +109,19 @@ class UnsupportedMediaType(AppError):
     error_type = ErrorType.unsupported_media_type
 
 
+# Seconds a client is told to wait (Retry-After) before repeating a request a 503 turned away.
+RETRY_AFTER_SECONDS = 5
+
+
 class ServiceUnavailable(AppError):
+    """503: try again shortly; the answer carries ``Retry-After``."""
+
     status_code = 503
     error_type = ErrorType.service_unavailable
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 class ImportFailed(AppError):

@@ -52,11 +52,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def app_error(_request: Request, exc: AppError) -> Response:
-        return json_response(exc.to_dict(), status_code=exc.status_code)
+        return json_response(exc.to_dict(), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(DataUnavailable)
     async def data_unavailable(_request: Request, exc: DataUnavailable) -> Response:
-        return json_response(ServiceUnavailable(str(exc)).to_dict(), status_code=503)
+        error = ServiceUnavailable(str(exc))
+        return json_response(error.to_dict(), status_code=503, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
@@ -137,7 +138,8 @@ class SalaryAPI(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; data are loaded into memory at start-up and refreshed on a new data version."""
     settings = settings or get_settings()
-    store = Store(make_engine(settings.database_url), preload=(settings.default_occupation,))
+    engine = make_engine(settings.database_url, connections=settings.db_connections)
+    store = Store(engine, preload=(settings.default_occupation,))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

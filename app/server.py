@@ -1,5 +1,6 @@
 """The HTTP/1.1 server's own limits, which uvicorn does not offer: a cap on the size of a request's head
-(request line plus headers) and a deadline for receiving it.
+(request line plus headers) and a deadline for receiving it; and, while the process drains after a SIGTERM,
+``Connection: close`` on every answer, so a keep-alive client sends its next request elsewhere.
 
 Without them a client can hold a connection open for ever by sending nothing, half a request, or a header
 every few seconds, and can make the parser buffer a header of any size. The limits come from ``Settings``
@@ -9,6 +10,7 @@ every few seconds, and can make the parser buffer a header of any size. The limi
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Any
 
 import orjson
@@ -16,8 +18,22 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from app.config import get_settings
 from app.errors import error_body
+from app.observability.shutdown import drain
 
 PROTOCOL = "app.server:BoundedHttpToolsProtocol"
+
+# This process's open connections, so that the drain can end keep-alive on answers already under way.
+_connections: weakref.WeakSet[BoundedHttpToolsProtocol] = weakref.WeakSet()
+
+
+def _close_after_answer() -> None:
+    """The drain started: every answer not yet begun ends its connection (uvicorn adds the header)."""
+    for protocol in list(_connections):
+        if protocol.cycle is not None and not protocol.cycle.response_complete:
+            protocol.cycle.keep_alive = False
+
+
+drain.on_drain.append(_close_after_answer)
 
 
 class RequestHeadTooLarge(Exception):
@@ -38,9 +54,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        _connections.add(self)
         self._arm_head_timer()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        _connections.discard(self)
         self._disarm_head_timer()
         super().connection_lost(exc)
 
@@ -61,6 +79,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._disarm_head_timer()
         super().on_headers_complete()
+        if drain.draining and self.cycle is not None:
+            self.cycle.keep_alive = False
 
     def send_400_response(self, msg: str) -> None:
         if self.head_refused:

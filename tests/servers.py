@@ -20,6 +20,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def run_cli(database_url: str, *args: str, timeout: float = 120) -> "subprocess.CompletedProcess[str]":
+    """``salary-api ARGS`` in a subprocess on ``database_url`` (e.g. an import from a third process)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALARY_API_")}
+    env["SALARY_API_DATABASE_URL"] = database_url
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 class Served:
     """One API process started as operators start it; ``stop()`` always leaves nothing running."""
 
@@ -46,13 +61,14 @@ class Served:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_ready(self, timeout: float = 30.0) -> "Served":
+    def wait_ready(self, timeout: float = 30.0, expect: int = 200) -> "Served":
+        """Wait until /readyz answers ``expect`` (503: serving, but not ready)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()[-3000:]}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base}/readyz", timeout=1.0).status_code == 200:
+                if httpx.get(f"{self.base}/readyz", timeout=1.0).status_code == expect:
                     return self
             time.sleep(0.1)
         raise RuntimeError(f"server not ready after {timeout} s:\n{self.log_path.read_text()[-3000:]}")

@@ -6,11 +6,12 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import make_client
+from tests.conftest import _postgres_admin_url, make_client
 
 pytestmark = pytest.mark.postgres
 
@@ -145,7 +146,7 @@ def test_occupation_not_yet_in_memory_is_503_while_the_database_is_lost(fresh_da
             proxy.stop()
             assert _wait_for(lambda: c.get("/readyz").status_code == 503)
             down = c.get("/states/NJ")
-            assert down.status_code == 503
+            assert down.status_code == 503 and down.headers["retry-after"] == "5"
             assert down.json()["error"]["type"] == "service_unavailable"
             assert "not in memory yet" in down.json()["error"]["message"]
 
@@ -155,3 +156,48 @@ def test_occupation_not_yet_in_memory_is_503_while_the_database_is_lost(fresh_da
             assert back.status_code == 200 and back.json()["item"]["wages"]["mean"]["annual"] == 54490
     finally:
         proxy.close()
+
+
+@contextlib.contextmanager
+def silent_listener() -> Iterator[int]:
+    """A port that accepts connections and never says a word (a firewall's black hole, a hung server)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(16)
+        yield s.getsockname()[1]
+
+
+def _unknown_role_url() -> str:
+    """The suite's PostgreSQL with a role that does not exist: refused at authentication."""
+    admin = make_url(_postgres_admin_url())
+    return admin.set(username="salary_api_no_such_role", password=None).render_as_string(hide_password=False)
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        ("connection_refused", "connection refused"),
+        ("timeout", "time-out"),
+        ("authentication", "authentication failed"),
+    ],
+)
+def test_readyz_the_log_and_the_metrics_name_the_database_fault(fault: str, words: str, caplog):
+    with contextlib.ExitStack() as stack:
+        if fault == "connection_refused":
+            url = "postgresql+psycopg://postgres@127.0.0.1:1/none"  # nothing listens on port 1
+        elif fault == "timeout":
+            url = f"postgresql+psycopg://postgres@127.0.0.1:{stack.enter_context(silent_listener())}/none"
+        else:
+            url = _unknown_role_url()
+        c = stack.enter_context(make_client(url, metrics_access="public"))
+        ready = c.get("/readyz")
+        data = c.get("/states")
+        metrics = c.get("/metrics").text
+    message = ready.json()["error"]["message"]
+    assert ready.status_code == 503 and message.startswith(f"Database unreachable ({words}")
+    assert "127.0.0.1" not in message and "salary_api_no_such_role" not in message
+    for answer in (ready, data):  # "retry shortly": every such 503 says when
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
+    assert f'salary_api_database_faults_total{{fault="{fault}"}}' in metrics  # counted by name
+    logged = [r for r in caplog.records if getattr(r, "fields", {}).get("event") == "database_unreachable"]
+    assert logged and logged[0].fields["fault"] == fault and words in logged[0].getMessage()

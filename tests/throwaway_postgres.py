@@ -42,7 +42,8 @@ def find_pg_ctl() -> str | None:
 class ThrowawayPostgres:
     """Start with ``start()`` (returns the admin URL); ``stop()`` is safe to call more than once."""
 
-    def __init__(self, pg_ctl: str) -> None:
+    def __init__(self, pg_ctl: str, options: str = "") -> None:
+        self.options = options  # extra `-c name=value` settings, e.g. a small max_connections
         self.base = Path(tempfile.mkdtemp(prefix="salary-api-pg-"))
         self.executor: PostgreSQLExecutor | None = None
         executable = pg_ctl
@@ -67,7 +68,7 @@ class ThrowawayPostgres:
             logfile=str(self.base / "postgresql.log"),
             startparams="-w",
             dbname="test",
-            postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off " + self.options,
         )
         self.executor.start()
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"

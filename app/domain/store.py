@@ -19,8 +19,10 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from app.config import DEFAULT_OCCUPATION
+from app.db import DatabaseFault, describe_fault
 from app.domain.models import (
     CITATION_COLUMNS,
     EMPLOYMENT_FIELDS,
@@ -81,10 +83,17 @@ def _rows(conn: Any, model: type) -> list[dict[str, Any]]:
 
 
 def read_data_version(engine: Engine) -> int | None:
-    """The data version in the database, or None when it was never seeded."""
-    with engine.connect() as conn:
-        row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
-    return None if row is None else int(row[0])
+    """The data version in the database, or None when it was never seeded. A failure on one pooled
+    connection is tried once more on another, so one dead connection does not make the database look down."""
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as conn:
+                row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
+            return None if row is None else int(row[0])
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _cell_key(release_id: int, area_id: int) -> int:
@@ -752,6 +761,7 @@ class Store:
         self.preload = preload
         self.snapshot: Snapshot | None = None
         self.last_error: str | None = None
+        self.last_fault: DatabaseFault | None = None
         self.database_ok = False
         # The last `fetch-oews --check` (app/domain/release_check.py), read at every refresh.
         self.release_check: dict[str, Any] | None = None
@@ -782,5 +792,6 @@ class Store:
                 return True
             except Exception as exc:  # noqa: BLE001  any database failure keeps the last good snapshot
                 self.database_ok = False
-                self.last_error = type(exc).__name__
+                self.last_fault = describe_fault(exc)
+                self.last_error = self.last_fault.text
                 return False

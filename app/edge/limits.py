@@ -5,6 +5,7 @@ import asyncio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.edge.common import header, send_error
+from app.errors import RETRY_AFTER_SECONDS
 
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -40,7 +41,10 @@ class TimeoutMiddleware:
         except TimeoutError:
             if started:
                 raise
-            await send_error(send, 503, "timeout", "The request took too long and was stopped; retry later.")
+            retry = (b"retry-after", str(RETRY_AFTER_SECONDS).encode())
+            await send_error(
+                send, 503, "timeout", "The request took too long and was stopped; retry later.", [retry]
+            )
 
 
 class BodyLimitMiddleware:

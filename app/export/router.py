@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from app.deps import SnapshotDep
-from app.errors import ServiceUnavailable, error_body
+from app.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, error_body
 from app.export.cache import ExportCache
 from app.export.service import ExportFailed, ExportFormat
 from app.listing import json_response
@@ -75,7 +75,7 @@ async def export(
     try:
         built = await asyncio.wait_for(cache.get(format, snapshot.version), timeout=wait)
     except TimeoutError:
-        retry = "5"
+        retry = str(RETRY_AFTER_SECONDS)
         message = (
             f"The {format} export of data version {snapshot.version} is being built; retry in {retry} s."
         )

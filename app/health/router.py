@@ -60,7 +60,7 @@ async def healthz() -> Response:
 )
 def readyz(request: Request) -> Response:
     """Ready when the database answers and holds seeded data and the process is not draining; else 503."""
-    if drain.draining.is_set():
+    if drain.draining:
         raise ServiceUnavailable("Shutting down: finishing the requests in flight; send new ones elsewhere.")
     store = request.app.state.store
     refreshed(store, reloaded=store.refresh())

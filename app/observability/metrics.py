@@ -34,6 +34,7 @@ from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 from starlette.types import Scope, Send
 
+from app.config import bearer_token_matches
 from app.errors import error_body
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
@@ -78,6 +79,12 @@ RELEASE_CHECKED = Gauge(
     "salary_api_release_check_timestamp_seconds",
     "Unix time of the last `salary-api fetch-oews --check` (0: none has run)",
     multiprocess_mode="livemax",
+)
+DATABASE_FAULTS = Counter(
+    "salary_api_database_faults",
+    "Checks of the database that failed, by named fault (too_many_clients, connection_refused, "
+    "authentication, timeout, ...)",
+    ["fault"],
 )
 IMPORT_RUNS = Counter("salary_api_import_runs", "OEWS import runs by outcome", ["status"])
 IMPORT_DURATION = Histogram(
@@ -192,9 +199,13 @@ else:
     record_request = _stats.record
 
 
-def record_refresh(*, database_ok: bool, version: int | None, reloaded: bool) -> None:
-    """The outcome of one data-refresh check."""
+def record_refresh(
+    *, database_ok: bool, version: int | None, reloaded: bool, fault: str | None = None
+) -> None:
+    """The outcome of one data-refresh check (``fault``: the failed check's named fault)."""
     DATABASE_UP.set(1 if database_ok else 0)
+    if fault is not None:
+        DATABASE_FAULTS.labels(fault).inc()
     if database_ok:
         DATA_REFRESHED.set(time.time())
     if version is not None:
@@ -252,12 +263,47 @@ def process_exiting() -> None:
         multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
+class Access:
+    """Who may read the metrics on the API's port: anyone (``public``) or holders of the admin token."""
+
+    public = False
+    token: str | None = None
+
+
+access = Access()
+
+
+def configure_access(*, token: str | None, public: bool) -> None:
+    """Set the metrics path's access mode (SALARY_API_METRICS_ACCESS, with the admin token)."""
+    access.public, access.token = public, token
+
+
+def _refused(scope: Scope) -> tuple[int, tuple[str, str], list[tuple[bytes, bytes]]] | None:
+    """The 403 or 401 for a scrape without the admin token, or None when it may read the metrics."""
+    if access.public:
+        return None
+    if not access.token:
+        message = (
+            "The metrics are private: set SALARY_API_ADMIN_TOKEN and send it as a bearer token, "
+            "or set SALARY_API_METRICS_PORT (a port of their own) or SALARY_API_METRICS_ACCESS=public."
+        )
+        return 403, ("forbidden", message), []
+    authorization = next((v for k, v in scope["headers"] if k == b"authorization"), b"")
+    if bearer_token_matches(access.token, authorization.decode("latin-1")):
+        return None
+    message = "A valid admin token is required: send 'Authorization: Bearer <token>'."
+    return 401, ("unauthorized", message), [(b"www-authenticate", b"Bearer")]
+
+
 async def serve_metrics(scope: Scope, send: Send) -> None:
     """Answer a request for the metrics path: the exposition, or an error in the error shape."""
     extra: list[tuple[bytes, bytes]] = []
+    refused = _refused(scope)
     if scope["method"] not in ("GET", "HEAD"):
         status, error = 405, ("method_not_allowed", f"Method {scope['method'][:20]} is not allowed here.")
         extra = [(b"allow", b"GET, HEAD")]
+    elif refused is not None:
+        status, error, extra = refused
     elif scope["query_string"]:
         status, error = 400, ("invalid_query", f"{scope['path']} takes no query parameters.")
     else:

@@ -16,9 +16,13 @@ from app.observability.routes import RouteTemplates
 
 def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates) -> ASGIApp:
     """The observability layer around the edge's inner layers (ahead of the rate limit)."""
-    return ObserveMiddleware(
-        app, routes=routes, sample=settings.access_log_sample, metrics_path=settings.metrics_path
+    metrics.configure_access(
+        token=settings.admin_token if settings.metrics_access == "token" else None,
+        public=settings.metrics_access == "public",
     )
+    # With a metrics port of their own, the API's port does not serve them at all.
+    path = None if settings.metrics_port else settings.metrics_path
+    return ObserveMiddleware(app, routes=routes, sample=settings.access_log_sample, metrics_path=path)
 
 
 log = logging.getLogger("salary_api")
@@ -41,7 +45,10 @@ def refreshed(store: Any, *, reloaded: bool) -> None:
     was_ok = _last_seen.get(store, True)
     _last_seen[store] = store.database_ok
     version = store.snapshot.version if store.snapshot is not None else None
-    metrics.record_refresh(database_ok=store.database_ok, version=version, reloaded=reloaded)
+    fault = None if store.database_ok else getattr(store, "last_fault", None)
+    metrics.record_refresh(
+        database_ok=store.database_ok, version=version, reloaded=reloaded, fault=fault.kind if fault else None
+    )
     metrics.record_release_check(release_status(store))
     metrics.flush()
     if reloaded:
@@ -51,8 +58,9 @@ def refreshed(store: Any, *, reloaded: bool) -> None:
             log,
             logging.ERROR,
             "database_unreachable",
-            "database unreachable",
+            f"database unreachable: {store.last_error}",
             error=store.last_error,
+            fault=fault.kind if fault else None,
             data_version=version,
         )
     elif not was_ok and store.database_ok:

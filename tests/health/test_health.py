@@ -39,3 +39,20 @@ def test_readyz_503_when_database_unreachable():
         assert body["error"]["type"] == "service_unavailable" and "unreachable" in body["error"]["message"]
         assert "127.0.0.1" not in body["error"]["message"]
         assert c.get("/states").status_code == 503
+
+
+def test_a_request_over_its_time_limit_is_a_503_with_retry_after(seeded_sqlite: str):
+    # /readyz checks the database in a worker thread: far longer than a microsecond.
+    with make_client(seeded_sqlite, request_timeout=0.000001) as c:
+        r = c.get("/readyz")
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"
+    assert r.json()["error"]["type"] == "timeout"
+
+
+def test_not_seeded_is_a_503_with_retry_after(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    run_migrations(url)
+    with make_client(url) as c:
+        for path in ("/readyz", "/percentiles", "/states/NJ"):
+            r = c.get(path)
+            assert r.status_code == 503 and r.headers["retry-after"] == "5", path

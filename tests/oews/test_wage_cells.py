@@ -18,7 +18,7 @@ from tests.oews.served import FROZEN, FULL_SIZE_NAME, FULL_SIZE_ROWS, served_dig
 
 BEFORE = json.loads(FROZEN.read_text())
 # Where wage_stat was last the storage; the downgrade of 0005 lands here.
-ONE_ROW_PER_STATISTIC = "0003"
+ONE_ROW_PER_STATISTIC = "0004"
 # Files that load capped (#), missing (*) and annual-only figures, beside the seed's.
 FIXTURE_FILES = ("state_M2023_dl.csv", "MSA_M2023_dl.csv", "national_M2023_dl.csv")
 PAGES = (

@@ -20,7 +20,7 @@ def value(text: str, name: str, **labels: str) -> float:
 
 
 def test_requests_are_counted_by_route_template_never_by_raw_path(seeded_sqlite: str):
-    with make_client(seeded_sqlite) as c:
+    with make_client(seeded_sqlite, metrics_access="public") as c:
         before = c.get("/metrics").text
         for code in ("NJ", "CA", "TX"):
             assert c.get(f"/states/{code}").status_code == 200
@@ -57,7 +57,7 @@ def test_requests_are_counted_by_route_template_never_by_raw_path(seeded_sqlite:
 
 
 def test_cache_hits_misses_admissions_and_size(seeded_sqlite: str):
-    with make_client(seeded_sqlite) as c:
+    with make_client(seeded_sqlite, metrics_access="public") as c:
         before = c.get("/metrics").text
         # The cache admits a key on its second sighting: miss, miss (admitted), then hits.
         for _ in range(5):
@@ -75,7 +75,7 @@ def test_cache_hits_misses_admissions_and_size(seeded_sqlite: str):
 
 
 def test_data_version_refresh_time_and_memory(seeded_sqlite: str):
-    with make_client(seeded_sqlite) as c:
+    with make_client(seeded_sqlite, metrics_access="public") as c:
         version = c.get("/readyz").json()["data_version"]
         text = c.get("/metrics").text
     assert value(text, "salary_api_data_version") == version
@@ -85,7 +85,8 @@ def test_data_version_refresh_time_and_memory(seeded_sqlite: str):
 
 
 def test_metrics_are_not_behind_the_rate_limit(seeded_sqlite: str):
-    with make_client(seeded_sqlite, rate_limit_per_minute=6) as c:  # a burst of 1 request
+    # A burst of 1 request.
+    with make_client(seeded_sqlite, metrics_access="public", rate_limit_per_minute=6) as c:
         before = c.get("/metrics").text
         assert c.get("/states").status_code == 200
         limited = c.get("/states")
@@ -110,18 +111,18 @@ def test_metrics_are_not_behind_the_rate_limit(seeded_sqlite: str):
 
 
 def test_metrics_moved_or_turned_off_by_a_setting(seeded_sqlite: str):
-    with make_client(seeded_sqlite, metrics_path="/ops/prometheus") as c:
+    with make_client(seeded_sqlite, metrics_access="public", metrics_path="/ops/prometheus") as c:
         assert c.get("/ops/prometheus").status_code == 200
         assert "salary_api_request_duration_seconds_count" in c.get("/ops/prometheus").text
         moved = c.get("/metrics")
         assert moved.status_code == 404 and moved.json()["error"]["type"] == "not_found"
-    with make_client(seeded_sqlite, metrics_path="") as c:
+    with make_client(seeded_sqlite, metrics_access="public", metrics_path="") as c:
         off = c.get("/metrics")
         assert off.status_code == 404 and off.json()["error"]["type"] == "not_found"
 
 
 def test_metrics_errors_use_the_error_shape(seeded_sqlite: str):
-    with make_client(seeded_sqlite) as c:
+    with make_client(seeded_sqlite, metrics_access="public") as c:
         post = c.post("/metrics")
         query = c.get("/metrics?name=x")
     assert post.status_code == 405 and post.headers["allow"] == "GET, HEAD"
@@ -171,7 +172,8 @@ def test_import_runs_are_counted_by_the_cli(tmp_path):
 
 
 def test_evictions_when_the_cache_is_full(seeded_sqlite: str):
-    with make_client(seeded_sqlite, cache_max_bytes=1) as c:  # smaller than any answer: evicted at once
+    # Smaller than any answer: evicted at once.
+    with make_client(seeded_sqlite, metrics_access="public", cache_max_bytes=1) as c:
         before = c.get("/metrics").text
         for _ in range(3):
             assert c.get("/percentiles?state=CA").status_code == 200
@@ -187,7 +189,7 @@ def test_evictions_when_the_cache_is_full(seeded_sqlite: str):
 
 
 def test_unknown_methods_share_one_label(seeded_sqlite: str):
-    with make_client(seeded_sqlite) as c:
+    with make_client(seeded_sqlite, metrics_access="public") as c:
         for verb in ("BREW", "WHEN", "PROPFIND"):
             assert c.request(verb, "/states").status_code == 405
         text = c.get("/metrics").text
@@ -198,3 +200,23 @@ def test_unknown_methods_share_one_label(seeded_sqlite: str):
         )
         >= 3
     )
+
+
+def test_metrics_are_private_by_default_and_open_to_the_admin_token(seeded_sqlite: str):
+    with make_client(seeded_sqlite) as c:  # the default: token mode, and no token configured
+        closed = c.get("/metrics")
+    assert closed.status_code == 403 and closed.json()["error"]["type"] == "forbidden"
+    assert "SALARY_API_ADMIN_TOKEN" in closed.json()["error"]["message"]
+    assert "salary_api_" not in closed.text
+
+    with make_client(seeded_sqlite, admin_token="s3cret-scrape") as c:
+        missing = c.get("/metrics")
+        wrong = c.get("/metrics", headers={"Authorization": "Bearer s3cret-scrapE"})
+        right = c.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape"})
+        head = c.head("/metrics", headers={"Authorization": "Bearer s3cret-scrape"})
+    for refused in (missing, wrong):
+        assert refused.status_code == 401 and refused.json()["error"]["type"] == "unauthorized"
+        assert refused.headers["www-authenticate"] == "Bearer" and "salary_api_" not in refused.text
+    assert right.status_code == 200 and right.headers["content-type"].startswith("text/plain; version=")
+    assert value(right.text, "salary_api_database_up") == 1
+    assert head.status_code == 200 and head.content == b""

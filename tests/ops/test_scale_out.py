@@ -1,9 +1,6 @@
 """Two API processes on one PostgreSQL: both serve a release imported by a third process within the refresh
 interval, keep serving (marked stale) while PostgreSQL is unreachable, and recover when it is back."""
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -12,7 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.oews.conftest import FIXTURES
-from tests.servers import ROOT, Served
+from tests.servers import Served, run_cli
 from tests.test_faults import TcpProxy
 
 pytestmark = pytest.mark.postgres
@@ -61,15 +58,7 @@ def test_two_processes_one_postgres_import_outage_recovery(fresh_database: str, 
             assert status(s, f"/states/AL?release={RELEASE}") == 404  # not imported yet
 
         # A third process imports a release, straight into PostgreSQL.
-        env = {**os.environ, "SALARY_API_DATABASE_URL": fresh_database, "DATABASE_URL": fresh_database}
-        done = subprocess.run(
-            [sys.executable, "-m", "app.cli", "import-oews", str(FIXTURES / "state_M2023_dl.csv")],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = run_cli(fresh_database, "import-oews", str(FIXTURES / "state_M2023_dl.csv"))
         assert done.returncode == 0, done.stderr
         imported_at = time.monotonic()
         new_version = before.pop() + 1

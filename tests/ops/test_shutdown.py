@@ -1,11 +1,14 @@
 """SIGTERM under load: /readyz turns 503 at once, requests keep being answered for the drain period, then
 new connections are refused; no request fails in any other way."""
 
+import contextlib
+import subprocess
 import threading
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.servers import Served
 
@@ -74,3 +77,61 @@ def test_sigterm_drains_then_refuses(seeded_sqlite: str, tmp_path: Path):
     assert after and set(after) == {"refused"}, after
     events = (tmp_path / "api.log").read_text()
     assert '"event":"drain"' in events and '"event":"shutdown"' in events
+
+
+def test_every_answer_during_the_drain_says_connection_close(seeded_sqlite: str, tmp_path: Path):
+    server = Served(seeded_sqlite, tmp_path / "api.log", shutdown_drain=str(DRAIN))
+    server.wait_ready()
+    try:
+        with httpx.Client(base_url=server.base, timeout=5) as keep_alive:
+            before = [keep_alive.get("/states/NJ") for _ in range(3)]
+            server.sigterm()
+            time.sleep(0.3)  # the loop runs the drain's callback
+            during = [keep_alive.get(path) for path in ("/states/NJ", "/readyz", "/healthz", "/states")]
+        server.proc.wait(timeout=DRAIN + 15)
+    finally:
+        server.stop()
+    assert [r.status_code for r in before] == [200] * 3
+    assert all(r.headers.get("connection") != "close" for r in before)
+    assert [r.status_code for r in during] == [200, 503, 200, 200]
+    assert [r.headers.get("connection") for r in during] == ["close"] * 4
+    assert during[1].headers["retry-after"] == "5"
+
+
+def test_two_sigterms_under_load_stop_at_once_every_time(seeded_sqlite: str, tmp_path: Path):
+    """The deadlock the issue found was a race (a second SIGTERM while the first handler held a lock): the
+    pair is sent again and again, under load, a few milliseconds apart."""
+    exits: list[float] = []
+    for round_ in range(5):
+        server = Served(seeded_sqlite, tmp_path / f"api{round_}.log", shutdown_drain=str(DRAIN))
+        stop = threading.Event()
+
+        def load(base: str = server.base, stop: threading.Event = stop) -> None:
+            with httpx.Client(base_url=base, timeout=5) as c:
+                while not stop.is_set():
+                    with contextlib.suppress(httpx.HTTPError):
+                        c.get("/states")
+
+        threads = [threading.Thread(target=load) for _ in range(3)]
+        try:
+            server.wait_ready()
+            for t in threads:
+                t.start()
+            time.sleep(0.3)
+            server.sigterm()
+            sent = time.monotonic()
+            time.sleep(0.02 * (round_ + 1))  # apart: a second pending SIGTERM would merge into the first
+            server.sigterm()
+            try:
+                server.proc.wait(timeout=DRAIN)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"round {round_}: still running {DRAIN} s after two SIGTERMs")
+            exits.append(time.monotonic() - sent)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(10)
+            server.stop()
+        assert server.proc.returncode == 0, server.log_path.read_text()[-2000:]
+    print(f"seconds from the first SIGTERM to the exit: {[round(e, 3) for e in exits]}")
+    assert len(exits) == 5 and max(exits) < DRAIN, exits
