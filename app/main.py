@@ -23,6 +23,7 @@ from app.db import make_engine
 from app.docs.router import ASSETS_PATH, VIEWERS
 from app.docs.router import router as docs_router
 from app.edge import EXPOSED_HEADERS, EdgeOptions, build_edge
+from app.edge.head import is_head
 from app.embed.router import router as embed_router
 from app.errors import AppError, ServiceUnavailable, error_body, validation_message
 from app.estimate.fast import estimate_body
@@ -72,7 +73,8 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"No such path: {path[:100]}.{hint} See /docs for the available endpoints."
             error_type = "not_found"
         elif exc.status_code == 405:
-            message = f"Method {request.method} is not allowed on {request.url.path[:100]}."
+            method = "HEAD" if is_head(request.scope) else request.method
+            message = f"Method {method} is not allowed on {request.url.path[:100]}."
             error_type = "method_not_allowed"
             # Starlette's Allow names only the first route matching the path; every method it has counts.
             allowed = allowed_methods(request.app, request.scope)
@@ -184,10 +186,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         rate_limit_per_minute=settings.rate_limit_per_minute,
         request_timeout=settings.request_timeout,
-        path_timeouts={"/export": settings.export_timeout},
+        path_timeouts={("GET", "/export"): settings.export_timeout},
         max_cache_bytes=settings.cache_max_bytes,
         fast_routes={"/estimate": estimate_body},
         trusted_proxies=tuple(settings.trusted_proxies),
+        routes=app.router.routes,
         # Called when the stack is built (first request), once every router is included.
         observe=lambda inner: stack.wrap(inner, settings=settings, routes=RouteTemplates(app.router.routes)),
     )

@@ -9,12 +9,13 @@ every few seconds, and can make the parser buffer a header of any size. The limi
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from app.config import get_settings
+from app.edge.common import CONNECTION
 from app.errors import error_body
 
 PROTOCOL = "app.server:BoundedHttpToolsProtocol"
@@ -61,6 +62,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._disarm_head_timer()
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.scope is self.scope:
+            # The application can tell a client that hung up (499) from an answer that failed (500).
+            cast(dict[str, Any], self.scope)[CONNECTION] = cycle
 
     def send_400_response(self, msg: str) -> None:
         if self.head_refused:
