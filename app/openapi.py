@@ -185,6 +185,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Admin endpoints disabled (no token configured)",
     "404": "Not found: the occupation, release, place or code named is none we hold (the message suggests "
     "the nearest), or it has no such figures",
+    "408": "The request body was not received in time",
     "413": "Request body too large",
     "415": "The body is not marked as JSON: send Content-Type: application/json",
     "422": "Invalid input: a value outside the schema, or values that contradict each other",
@@ -192,6 +193,9 @@ ERROR_DESCRIPTIONS = {
     "503": "Data not available (database unreachable or not seeded), or the request took too long",
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+# Statuses the edge answers before any route runs (app/edge/): always the JSON error, whatever the route's
+# own errors look like (an HTML card's).
+EDGE_STATUSES = frozenset({"408", "413", "429"})
 # Inputs that are valid one by one but can refuse together, which a schema cannot express: a place or title
 # that could mean several things (type ambiguous, with candidates), or values that contradict each other
 # (years and level; a metro outside the state; a location that disagrees with state or metro; low above
@@ -249,6 +253,8 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         codes.append("404")
     if method == "post":
         codes.append("413")
+    if operation.get("requestBody"):
+        codes.append("408")
     if "application/json" in operation.get("requestBody", {}).get("content", {}):
         codes.append("415")
     return sorted(codes)
@@ -311,7 +317,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     text += CONFLICTS
                 responses[code] = {
                     "description": text,
-                    "content": {JSON: {"schema": ERROR_REF}, **other_media},
+                    "content": {
+                        JSON: {"schema": ERROR_REF},
+                        **({} if code in EDGE_STATUSES else other_media),
+                    },
                 }
             operation.setdefault("security", [])
             if operation["operationId"] in OPERATION_EXAMPLES:

@@ -15,8 +15,8 @@ import orjson
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from app.config import get_settings
-from app.edge.common import CONNECTION
 from app.errors import error_body
+from app.observability.disconnect import CONNECTION
 
 PROTOCOL = "app.server:BoundedHttpToolsProtocol"
 

@@ -19,20 +19,6 @@ CORS_HEADERS = [
     (b"access-control-expose-headers", ", ".join(EXPOSED_HEADERS).encode()),
 ]
 NOSNIFF = (b"x-content-type-options", b"nosniff")
-# Scope keys: set once the client is known to have gone (a layer saw http.disconnect), and the server's
-# request-response cycle (app.server), whose ``disconnected`` says the connection closed before the answer
-# was complete.
-CLIENT_GONE = "salary_api.client_gone"
-CONNECTION = "salary_api.connection"
-CLIENT_CLOSED_REQUEST = 499  # nginx's status for a client that closed the request; never sent
-
-
-def client_gone(scope: Scope) -> bool:
-    """Whether the client hung up before its request was read or its answer was complete."""
-    if scope.get(CLIENT_GONE):
-        return True
-    cycle = scope.get(CONNECTION)
-    return cycle is not None and bool(getattr(cycle, "disconnected", False))
 
 
 def header(scope: Scope, wanted: bytes) -> bytes | None:

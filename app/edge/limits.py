@@ -8,7 +8,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.edge.common import CLIENT_GONE, send_error
+from app.edge.common import send_error
+from app.observability.disconnect import CLIENT_GONE
 
 # Methods whose body has no meaning (RFC 9110 §9.3): a body sent with them is ignored, never read.
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "TRACE"})

@@ -13,8 +13,8 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.edge.common import CLIENT_CLOSED_REQUEST, client_gone
 from app.observability import metrics
+from app.observability.disconnect import CLIENT_CLOSED_REQUEST, client_gone
 from app.observability.requestid import current_request_id, request_id
 from app.observability.routes import RouteTemplates
 
