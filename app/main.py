@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Scope
 
 from app.admin.router import router as admin_router
 from app.careers.router import router as careers_router
+from app.careers.service import CAREER_LADDER
 from app.charts.router import router as charts_router
 from app.compare.router import router as compare_router
 from app.config import Settings, get_settings
@@ -39,7 +40,7 @@ from app.observability import metrics, stack
 from app.observability.routes import RouteTemplates
 from app.observability.shutdown import drain
 from app.openapi import install as install_openapi
-from app.openapi import operation_id
+from app.openapi import operation_id, warm
 from app.query import reject_unknown_params
 from app.reference.router import router as reference_router
 from app.wages.router import router as wages_router
@@ -138,13 +139,16 @@ class SalaryAPI(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; data are loaded into memory at start-up and refreshed on a new data version."""
     settings = settings or get_settings()
-    store = Store(make_engine(settings.database_url), preload=(settings.default_occupation,))
+    # The occupations the documented examples read (/careers reads the whole ladder) load at start-up.
+    preload = (settings.default_occupation, *(c for c in CAREER_LADDER if c != settings.default_occupation))
+    store = Store(make_engine(settings.database_url), preload=preload)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.export_cache = ExportCache(store.engine)
         reloaded = await asyncio.to_thread(store.refresh)
         stack.refreshed(store, reloaded=reloaded)
+        warm(app)  # the contract, built now rather than on its first request
         drain.install(settings.shutdown_drain)
         # The loaded data live for the process: keep them out of the cyclic collector's full passes,
         # and collect the young generation less often (request handling allocates many short-lived dicts).
@@ -171,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by app.openapi.install, as bytes built once
         dependencies=[Depends(reject_unknown_params)],
         generate_unique_id_function=operation_id,
         telemetry={

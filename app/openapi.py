@@ -5,8 +5,10 @@ and descriptions. ``openapi.json`` at the repository root is this document, comm
 import json
 from typing import Any
 
-from fastapi import FastAPI
+import orjson
+from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 DESCRIPTION = """\
@@ -331,8 +333,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     return doc
 
 
+CONTRACT_PATH = "/openapi.json"
+
+
 def install(app: FastAPI) -> None:
-    """Serve ``build_openapi(app)`` as the app's /openapi.json, built once."""
+    """Serve ``build_openapi(app)`` at /openapi.json: built once (``warm`` builds it at start-up) and sent
+    as the same bytes every time (the app is created with ``openapi_url=None``); the edge's cache gives
+    it its ETag."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -340,6 +347,28 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    served: list[Response] = []
+
+    async def contract(_request: Request) -> Response:
+        """The contract as JSON."""
+        if not served:
+            served.append(contract_response(openapi()))
+        return served[0]
+
+    app.state.contract_responses = served
+    app.add_route(CONTRACT_PATH, contract, methods=["GET"], include_in_schema=False)
+
+
+def contract_response(doc: dict[str, Any]) -> Response:
+    """The contract's answer, serialised once."""
+    return Response(orjson.dumps(doc), media_type=JSON)
+
+
+def warm(app: FastAPI) -> None:
+    """Build the contract and its bytes now (at start-up), so its first request costs what any other does."""
+    served = app.state.contract_responses
+    if not served:
+        served.append(contract_response(app.openapi()))
 
 
 def render(doc: dict[str, Any]) -> str:

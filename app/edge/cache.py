@@ -27,7 +27,7 @@ from app.edge.etag import none_match_fails, not_modified_headers, strong_etag
 from app.negotiation import MEDIA_TYPES, Representation, negotiate
 from app.observability import metrics
 
-UNCACHED_PATHS = frozenset({"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc"})
+UNCACHED_PATHS = frozenset({"/healthz", "/readyz", "/export", "/docs", "/redoc"})
 # The docs viewers' files are large and static: StaticFiles answers them with its own validators.
 UNCACHED_PREFIXES = ("/docs/",)
 MAX_CACHED_BODY = 2_000_000
