@@ -139,8 +139,10 @@ class SalaryAPI(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; data are loaded into memory at start-up and refreshed on a new data version."""
     settings = settings or get_settings()
-    # The occupations the documented examples read (/careers reads the whole ladder) load at start-up.
-    preload = (settings.default_occupation, *(c for c in CAREER_LADDER if c != settings.default_occupation))
+    # The occupations the documented examples read load at start-up: /careers reads the default
+    # occupation's whole ladder.
+    ladder = CAREER_LADDER if settings.default_occupation in CAREER_LADDER else ()
+    preload = (settings.default_occupation, *(c for c in ladder if c != settings.default_occupation))
     store = Store(make_engine(settings.database_url), preload=preload)
 
     @contextlib.asynccontextmanager
