@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Scope
 
 from app.admin.router import router as admin_router
 from app.careers.router import router as careers_router
+from app.careers.service import CAREER_LADDER
 from app.charts.router import router as charts_router
 from app.compare.router import router as compare_router
 from app.config import Settings, get_settings
@@ -24,6 +25,7 @@ from app.docs.router import ASSETS_PATH, VIEWERS
 from app.docs.router import router as docs_router
 from app.domain.store import DataUnavailable, Store
 from app.edge import EXPOSED_HEADERS, EdgeOptions, build_edge
+from app.edge.head import is_head
 from app.embed.router import router as embed_router
 from app.errors import AppError, ServiceUnavailable, error_body, validation_message
 from app.estimate.fast import estimate_body
@@ -38,7 +40,7 @@ from app.observability import metrics, stack
 from app.observability.routes import RouteTemplates
 from app.observability.shutdown import drain
 from app.openapi import install as install_openapi
-from app.openapi import operation_id
+from app.openapi import operation_id, warm
 from app.query import reject_unknown_params
 from app.reference.router import router as reference_router
 from app.trends.router import router as trends_router
@@ -74,7 +76,8 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"No such path: {path[:100]}.{hint} See /docs for the available endpoints."
             error_type = "not_found"
         elif exc.status_code == 405:
-            message = f"Method {request.method} is not allowed on {request.url.path[:100]}."
+            method = "HEAD" if is_head(request.scope) else request.method
+            message = f"Method {method} is not allowed on {request.url.path[:100]}."
             error_type = "method_not_allowed"
             # Starlette's Allow names only the first route matching the path; every method it has counts.
             allowed = allowed_methods(request.app, request.scope)
@@ -138,14 +141,18 @@ class SalaryAPI(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; data are loaded into memory at start-up and refreshed on a new data version."""
     settings = settings or get_settings()
-    engine = make_engine(settings.database_url, connections=settings.db_connections)
-    store = Store(engine, preload=(settings.default_occupation,))
+    # The occupations the documented examples read load at start-up: /careers reads the default
+    # occupation's whole ladder.
+    ladder = CAREER_LADDER if settings.default_occupation in CAREER_LADDER else ()
+    preload = (settings.default_occupation, *(c for c in ladder if c != settings.default_occupation))
+    store = Store(make_engine(settings.database_url, connections=settings.db_connections), preload=preload)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.export_cache = ExportCache(store.engine)
         reloaded = await asyncio.to_thread(store.refresh)
         stack.refreshed(store, reloaded=reloaded)
+        warm(app)  # the contract, built now rather than on its first request
         drain.install(settings.shutdown_drain)
         # The loaded data live for the process: keep them out of the cyclic collector's full passes,
         # and collect the young generation less often (request handling allocates many short-lived dicts).
@@ -172,6 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by app.openapi.install, as bytes built once
         dependencies=[Depends(reject_unknown_params)],
         generate_unique_id_function=operation_id,
         telemetry={
@@ -187,10 +195,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         rate_limit_per_minute=settings.rate_limit_per_minute,
         request_timeout=settings.request_timeout,
-        path_timeouts={"/export": settings.export_timeout},
+        path_timeouts={("GET", "/export"): settings.export_timeout},
         max_cache_bytes=settings.cache_max_bytes,
         fast_routes={"/estimate": estimate_body},
         trusted_proxies=tuple(settings.trusted_proxies),
+        routes=app.router.routes,
         # Called when the stack is built (first request), once every router is included.
         observe=lambda inner: stack.wrap(inner, settings=settings, routes=RouteTemplates(app.router.routes)),
     )

@@ -5,8 +5,10 @@ and descriptions. ``openapi.json`` at the repository root is this document, comm
 import json
 from typing import Any
 
-from fastapi import FastAPI
+import orjson
+from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 DESCRIPTION = """\
@@ -191,6 +193,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Admin endpoints disabled (no token configured)",
     "404": "Not found: the occupation, release, place or code named is none we hold (the message suggests "
     "the nearest), or it has no such figures",
+    "408": "The request body was not received in time",
     "413": "Request body too large",
     "415": "The body is not marked as JSON: send Content-Type: application/json",
     "422": "Invalid input: a value outside the schema, or values that contradict each other",
@@ -198,6 +201,9 @@ ERROR_DESCRIPTIONS = {
     "503": "Data not available (database unreachable or not seeded), or the request took too long",
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+# Statuses the edge answers before any route runs (app/edge/): always the JSON error, whatever the route's
+# own errors look like (an HTML card's).
+EDGE_STATUSES = frozenset({"408", "413", "429"})
 # Inputs that are valid one by one but can refuse together, which a schema cannot express: a place or title
 # that could mean several things (type ambiguous, with candidates), or values that contradict each other
 # (years and level; a metro outside the state; a location that disagrees with state or metro; low above
@@ -255,6 +261,8 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         codes.append("404")
     if method == "post":
         codes.append("413")
+    if operation.get("requestBody"):
+        codes.append("408")
     if "application/json" in operation.get("requestBody", {}).get("content", {}):
         codes.append("415")
     return sorted(codes)
@@ -318,7 +326,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     text += CONFLICTS
                 responses[code] = {
                     "description": text,
-                    "content": {JSON: {"schema": ERROR_REF}, **other_media},
+                    "content": {
+                        JSON: {"schema": ERROR_REF},
+                        **({} if code in EDGE_STATUSES else other_media),
+                    },
                 }
             operation.setdefault("security", [])
             if operation["operationId"] in OPERATION_EXAMPLES:
@@ -329,8 +340,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     return doc
 
 
+CONTRACT_PATH = "/openapi.json"
+
+
 def install(app: FastAPI) -> None:
-    """Serve ``build_openapi(app)`` as the app's /openapi.json, built once."""
+    """Serve ``build_openapi(app)`` at /openapi.json: built once (``warm`` builds it at start-up) and sent
+    as the same bytes every time (the app is created with ``openapi_url=None``); the edge's cache gives
+    it its ETag."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -338,6 +354,28 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    served: list[Response] = []
+
+    async def contract(_request: Request) -> Response:
+        """The contract as JSON."""
+        if not served:
+            served.append(contract_response(openapi()))
+        return served[0]
+
+    app.state.contract_responses = served
+    app.add_route(CONTRACT_PATH, contract, methods=["GET"], include_in_schema=False)
+
+
+def contract_response(doc: dict[str, Any]) -> Response:
+    """The contract's answer, serialised once."""
+    return Response(orjson.dumps(doc), media_type=JSON)
+
+
+def warm(app: FastAPI) -> None:
+    """Build the contract and its bytes now (at start-up), so its first request costs what any other does."""
+    served = app.state.contract_responses
+    if not served:
+        served.append(contract_response(app.openapi()))
 
 
 def render(doc: dict[str, Any]) -> str:

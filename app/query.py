@@ -92,7 +92,8 @@ def page_links(request: Request, *, total: int, limit: int, offset: int) -> dict
 _ALLOWED: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
-def _query_params(dependant: Dependant) -> Iterator[Any]:
+def query_params(dependant: Dependant) -> Iterator[Any]:
+    """Every query parameter of a route and its dependencies (a query model's fields one by one)."""
     for param in dependant.query_params:
         model = param.field_info.annotation
         if isinstance(model, type) and issubclass(model, BaseModel):  # a query model: its fields
@@ -101,13 +102,13 @@ def _query_params(dependant: Dependant) -> Iterator[Any]:
         else:
             yield param
     for sub in dependant.dependencies:
-        yield from _query_params(sub)
+        yield from query_params(sub)
 
 
 def _route_params(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
     cached = _ALLOWED.get(id(route))
     if cached is None:
-        params = list(_query_params(route.dependant))
+        params = list(query_params(route.dependant))
         names = frozenset(p.alias for p in params)
         multi = frozenset(
             p.alias for p in params if getattr(p.field_info, "json_schema_extra", None) == {"multi": True}

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from app.config import get_settings
 from app.errors import error_body
+from app.observability.disconnect import CONNECTION
 from app.observability.shutdown import drain
 
 PROTOCOL = "app.server:BoundedHttpToolsProtocol"
@@ -81,6 +82,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_headers_complete()
         if drain.draining and self.cycle is not None:
             self.cycle.keep_alive = False
+        cycle = self.cycle
+        if cycle is not None and cycle.scope is self.scope:
+            # The application can tell a client that hung up (499) from an answer that failed (500).
+            cast(dict[str, Any], self.scope)[CONNECTION] = cycle
 
     def send_400_response(self, msg: str) -> None:
         if self.head_refused:

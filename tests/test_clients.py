@@ -54,6 +54,8 @@ def test_typescript_client_compiles_strict_and_reads_the_api(server: str) -> Non
     assert got["errorType"] == "not_found" and got["status"] == 404
     assert got["csvHeader"].startswith("code,name,area_type")
     assert len(got["firstState"]) == 2 and got["hourlyLow"] > 0
+    # With fields=, an item still says which area it is (typed string, non-null, in the generated types).
+    assert got["firstProjected"] == "state"
 
 
 def test_jsonld_answer_type_checks_against_schema_dts(server: str) -> None:

@@ -170,6 +170,47 @@ def test_csv_is_its_own_operation_and_the_json_paths_still_answer_csv(client: Te
 def test_fields_projection_is_declared(client: TestClient) -> None:
     items = COMMITTED["components"]["schemas"]["AreaPage"]["properties"]["items"]["items"]["anyOf"]
     assert {"$ref": "#/components/schemas/AreaFields"} in items
-    assert "required" not in COMMITTED["components"]["schemas"]["AreaFields"]
-    body = client.get("/states?fields=code,median&limit=1").json()
-    assert set(body["items"][0]) == {"code", "median"}
+    # Identity always comes back, non-null, whatever fields= asks for; the rest only when asked for.
+    fields = COMMITTED["components"]["schemas"]["AreaFields"]
+    assert fields["required"] == ["code", "name", "area_type"]
+    assert fields["properties"]["code"]["type"] == fields["properties"]["name"]["type"] == "string"
+    assert fields["properties"]["area_type"]["$ref"] == "#/components/schemas/AreaType"
+    body = client.get("/states?fields=median&limit=1&sort=code").json()
+    assert set(body["items"][0]) == {"code", "name", "area_type", "median"}
+    assert body["items"][0]["code"] == "AK" and body["items"][0]["area_type"] == "state"
+
+
+def _example_path(path: str, operation: dict[str, Any]) -> str:
+    """A concrete path for an operation's template: each path parameter's example."""
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":
+            examples = parameter.get("examples") or parameter["schema"]["examples"]
+            path = path.replace("{" + parameter["name"] + "}", str(examples[0]))
+    return path
+
+
+GET_OPERATIONS = [(p, op) for p, m, op in OPERATIONS if m == "get"]
+
+
+@pytest.mark.parametrize(("path", "operation"), GET_OPERATIONS, ids=[p for p, _ in GET_OPERATIONS])
+@pytest.mark.parametrize("accept", [None, "text/html", "application/json"])
+def test_error_media_types_are_the_ones_sent(
+    client: TestClient, path: str, operation: dict[str, Any], accept: str | None
+) -> None:
+    """An unknown parameter (400) answers in a media type the contract declares for 400, for a browser, a
+    JSON client and one that says nothing."""
+    headers = {"Accept": accept} if accept else {}
+    r = client.get(_example_path(path, operation), params={"colour": "red"}, headers=headers)
+    assert r.status_code == 400
+    media = r.headers["content-type"].split(";")[0]
+    assert media in operation["responses"]["400"]["content"]
+
+
+def test_edge_errors_are_declared_as_json_only() -> None:
+    """429 (and 413/408 where a body is taken) come from the edge, in JSON, even on the HTML cards."""
+    for path, _, operation in OPERATIONS:
+        for code in ("408", "413", "429"):
+            if code in operation["responses"]:
+                assert list(operation["responses"][code]["content"]) == ["application/json"], (path, code)
+    card = COMMITTED["paths"]["/embed/wage-range"]["get"]["responses"]
+    assert set(card["404"]["content"]) == {"application/json", "text/html"}

@@ -139,7 +139,7 @@ def test_area_with_employment_but_no_published_wages_is_served(client: TestClien
     assert all(m["wages_released"] for code, m in listed.items() if m["wages"]["median"] is not None)
 
     csv_text = client.get("/metros?fields=code,wages_released,median&format=csv&limit=1000").text
-    assert "21300,false,,,,,,," in csv_text.splitlines()
+    assert '21300,"Elmira, NY",metro,false,,,,,,,' in csv_text.splitlines()
 
     withheld = client.get("/percentiles?metro=21300").json()
     assert withheld["wages_released"] is False and "Elmira" in withheld["area"]["name"]

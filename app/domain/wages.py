@@ -238,10 +238,10 @@ def benchmarks(
     return {"occupation": occupation_block(snapshot, occupation)}, items
 
 
+# What every area item carries, whatever fields= asks for: a client can always tell which area it is.
+AREA_IDENTITY = ("code", "name", "area_type")
 AREA_FIELDS = (
-    "code",
-    "name",
-    "area_type",
+    *AREA_IDENTITY,
     "release",
     "tier",
     "tier_basis",
@@ -321,5 +321,6 @@ AREA_CSV_TEMPLATE: dict[str, Any] = {
 
 
 def project(items: list[dict[str, Any]], fields: list[str]) -> list[dict[str, Any]]:
-    """Only the chosen fields; a statistic name yields that figure."""
-    return [{f: (i["wages"][f] if f in WAGE_FIELDS else i.get(f)) for f in fields} for i in items]
+    """The identity and the chosen fields, in that order; a statistic name yields that figure."""
+    chosen = [*AREA_IDENTITY, *(f for f in fields if f not in AREA_IDENTITY)]
+    return [{f: (i["wages"][f] if f in WAGE_FIELDS else i.get(f)) for f in chosen} for i in items]

@@ -3,22 +3,28 @@
 1. ``ErrorShapeMiddleware``: whatever fails below answers a 500 in the error shape;
 2. ``ClientAddressMiddleware``: the client address, from a trusted proxy's ``X-Forwarded-For`` or the peer;
 3. ``RateLimitMiddleware``: per-client token buckets, 429;
-4. ``ResponseCacheMiddleware``: cached GETs and fast routes, strong ETags and 304s;
-5. ``TimeoutMiddleware``: 503 when producing an answer takes too long;
-6. ``BodyLimitMiddleware``: 413 for a body over the limit, declared or chunked;
-7. ``SecurityHeadersMiddleware``: nosniff, and a CSP for HTML.
+4. ``BodyLimitMiddleware``: decided from the head: 413 past the limit, a body no route reads never waited
+   for; a body a route reads read up to the limit within the time limit (408);
+5. ``ResponseCacheMiddleware``: cached GETs and fast routes on the canonical query, strong ETags and 304s;
+6. ``TimeoutMiddleware``: 503 when producing an answer takes longer than its method and path allow;
+7. ``ConditionalMiddleware``: If-None-Match (weak comparison, ``*``) for answers made below the cache;
+8. ``HeadMiddleware``: HEAD on every GET route, as the GET without its body;
+9. ``SecurityHeadersMiddleware``: nosniff, and a CSP for HTML.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from starlette.types import ASGIApp
 
 from app.edge.cache import FastRoute, ResponseCacheMiddleware
+from app.edge.canonical import CanonicalQueries
 from app.edge.clients import ClientAddresses, ClientAddressMiddleware, RateLimitMiddleware
 from app.edge.common import EXPOSED_HEADERS
 from app.edge.errors import ErrorShapeMiddleware
+from app.edge.etag import ConditionalMiddleware
+from app.edge.head import HeadMiddleware
 from app.edge.headers import SecurityHeadersMiddleware
 from app.edge.limits import BodyLimitMiddleware, TimeoutMiddleware
 
@@ -35,10 +41,14 @@ class EdgeOptions:
     max_body_bytes: int
     rate_limit_per_minute: int
     request_timeout: float
-    path_timeouts: dict[str, float] = field(default_factory=dict)
+    # Time limits other than request_timeout, by method and path (HEAD takes GET's).
+    path_timeouts: dict[tuple[str, str], float] = field(default_factory=dict)
     max_cache_bytes: int = 64 * 1024 * 1024
     fast_routes: dict[str, FastRoute] = field(default_factory=dict)
     trusted_proxies: tuple[str, ...] = ()
+    # The application's routes (FastAPI's live list, read when the stack is built): which take a body,
+    # which query parameters are closed vocabularies.
+    routes: Sequence[Any] = ()
     # Layers placed right inside the error-shape layer (request id, access log, /metrics): outside the
     # rate limit, and their failures still answer in the error shape.
     observe: Callable[[ASGIApp], ASGIApp] | None = None
@@ -47,7 +57,8 @@ class EdgeOptions:
 def build_edge(app: ASGIApp, options: EdgeOptions) -> ASGIApp:
     """Wrap ``app`` (FastAPI's own stack) in the edge layers, innermost first."""
     app = SecurityHeadersMiddleware(app)
-    app = BodyLimitMiddleware(app, max_body_bytes=options.max_body_bytes)
+    app = HeadMiddleware(app)
+    app = ConditionalMiddleware(app)
     app = TimeoutMiddleware(app, timeout=options.request_timeout, path_timeouts=options.path_timeouts)
     app = ResponseCacheMiddleware(
         app,
@@ -56,6 +67,13 @@ def build_edge(app: ASGIApp, options: EdgeOptions) -> ASGIApp:
         stale_while_revalidate=options.stale_while_revalidate,
         max_cache_bytes=options.max_cache_bytes,
         fast_routes=options.fast_routes,
+        canonical=CanonicalQueries(options.routes),
+    )
+    app = BodyLimitMiddleware(
+        app,
+        max_body_bytes=options.max_body_bytes,
+        read_timeout=options.request_timeout,
+        routes=options.routes,
     )
     if options.rate_limit_per_minute > 0:
         app = RateLimitMiddleware(app, per_minute=options.rate_limit_per_minute)

@@ -1,45 +1,43 @@
 """The response cache: strong ETags, 304s, one computation per burst of identical misses, fast routes.
 
 Cached GETs never reach FastAPI's routing and validation, which alone would hold a handler to about a third
-of what this machine can serve. The key is the path, the canonical query, the negotiated representation
+of what this machine can serve. The key is the path, the canonical query (app.edge.canonical: every
+spelling of one question is one query, and the application reads that form), the negotiated representation
 (app.negotiation, the function the routes use) and the data version, so a new release empties it by
-construction. The ETag hashes the key and the media type actually sent, so JSON and CSV never share one.
+construction. The ETag hashes the bytes sent and their media type (app.edge.etag), so the same answer has
+the same tag however it was asked for, and JSON and CSV never share one.
+
+Entries are admitted on their second sighting, and each client's entries are held to a share of the cache:
+a client cycling through spellings or one-off questions evicts its own entries, never everyone else's.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.edge.canonical import CanonicalQueries
+from app.edge.clients import client_key
 from app.edge.common import CORS_HEADERS, NOSNIFF, header
+from app.edge.etag import none_match_fails, not_modified_headers, strong_etag
 from app.negotiation import MEDIA_TYPES, Representation, negotiate
 from app.observability import metrics
 
-UNCACHED_PATHS = frozenset({"/healthz", "/readyz", "/export", "/openapi.json", "/docs", "/redoc"})
+UNCACHED_PATHS = frozenset({"/healthz", "/readyz", "/export", "/docs", "/redoc"})
 # The docs viewers' files are large and static: StaticFiles answers them with its own validators.
 UNCACHED_PREFIXES = ("/docs/",)
 MAX_CACHED_BODY = 2_000_000
 SEEN_ONCE_MAX = 200_000
+CLIENT_SHARE = 0.10  # of the cache's bytes, the most one client's admissions may hold
 STALE_HEADER = (b"x-data-stale", b"database unreachable; serving the last loaded data")
 JSON_MEDIA = MEDIA_TYPES[Representation.json].encode()
 # The answer depends on Accept (JSON or CSV), so shared caches must key on it too.
 VARY = (b"vary", b"Accept")
 FastRoute = Callable[[Any, bytes], bytes | None]
-
-
-def canonical_query(query_string: bytes) -> str:
-    """Query parameters sorted by name (stable within a name): the cache and ETag key.
-
-    Raw segments are sorted, not decoded and re-encoded (a fraction of the cost); two spellings of one
-    value simply get two keys."""
-    segments = [seg for seg in query_string.split(b"&") if seg]
-    segments.sort(key=lambda seg: seg.partition(b"=")[0])
-    return b"&".join(segments).decode("latin-1")
 
 
 def representation(scope: Scope) -> Representation:
@@ -57,15 +55,7 @@ class CachedResponse:
         self.etag = etag
         self.body = body
         self.headers = headers + [(b"content-length", str(len(body)).encode())]
-        keep = (
-            b"etag",
-            b"cache-control",
-            b"vary",
-            b"x-data-version",
-            b"access-control-allow-origin",
-            b"access-control-expose-headers",
-        )
-        self.headers_304 = [(k, v) for k, v in headers if k in keep]
+        self.headers_304 = not_modified_headers(headers)
         self.size = len(body) + 1024
 
 
@@ -81,6 +71,7 @@ class ResponseCacheMiddleware:
         stale_while_revalidate: int,
         max_cache_bytes: int = 64 * 1024 * 1024,
         fast_routes: dict[str, FastRoute] | None = None,
+        canonical: CanonicalQueries | None = None,
     ) -> None:
         self.app = app
         self.store = store
@@ -92,6 +83,12 @@ class ResponseCacheMiddleware:
         self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
         self.inflight: dict[tuple, asyncio.Future[CachedResponse | None]] = {}
         self.seen_once: OrderedDict[int, None] = OrderedDict()
+        # Who admitted each entry, and each client's entries (oldest first) and bytes.
+        self.client_share = max(int(max_cache_bytes * CLIENT_SHARE), 1)
+        self.owners: dict[tuple, str] = {}
+        self.client_entries: dict[str, OrderedDict[tuple, None]] = {}
+        self.client_bytes: dict[str, int] = {}
+        self.canonical = canonical or CanonicalQueries()
         # path -> (snapshot, raw query) -> JSON body, or None to defer to the full application.
         self.fast_routes = fast_routes or {}
 
@@ -107,24 +104,15 @@ class ResponseCacheMiddleware:
             return
         version = self.store.snapshot.version
         variant = representation(scope)
-        # Looked up by the raw query first; canonicalised (sorted) only on a miss.
-        raw_key = (scope["path"], scope["query_string"], variant, version)
-        entry = self.cache.get(raw_key)
+        key = (scope["path"], self.canonical(scope["path"], scope["query_string"]), variant, version)
+        entry = self.cache.get(key)
         if entry is None:
-            query = canonical_query(scope["query_string"])
-            key = (scope["path"], query, variant, version)
-            entry = self.cache.get(key)
+            metrics.cache_miss(scope)
+            entry = await self._fill_once(scope, receive, send, key)
             if entry is None:
-                metrics.cache_miss(scope)
-                entry = await self._fill_once(scope, receive, send, key)
-                if entry is None:
-                    return
-            else:
-                metrics.cache_hit(scope)
-            if raw_key != key and key in self.cache:  # this spelling too, once the query is worth keeping
-                self._remember(raw_key, entry)
+                return
         else:
-            self.cache.move_to_end(raw_key)
+            self.cache.move_to_end(key)
             metrics.cache_hit(scope)
         await self._send_cached(scope, send, entry)
 
@@ -149,7 +137,7 @@ class ResponseCacheMiddleware:
             future.set_result(entry)
         return entry
 
-    def _remember(self, key: tuple, entry: CachedResponse) -> None:
+    def _remember(self, key: tuple, entry: CachedResponse, client: str) -> None:
         if entry.size > MAX_CACHED_BODY or key in self.cache:
             return
         # Admit a key on its second sighting: a stream of one-off queries (every /estimate different)
@@ -163,11 +151,28 @@ class ResponseCacheMiddleware:
         del self.seen_once[digest]
         self.cache[key] = entry
         self.cache_bytes += entry.size
+        self.owners[key] = client
+        self.client_entries.setdefault(client, OrderedDict())[key] = None
+        self.client_bytes[client] = self.client_bytes.get(client, 0) + entry.size
         metrics.cache_admitted(self.cache_bytes)
+        # Over its share, a client makes room from its own oldest entries (it keeps at least this one).
+        own = self.client_entries[client]
+        while self.client_bytes[client] > self.client_share and len(own) > 1:
+            self._evict(next(iter(own)))
         while self.cache_bytes > self.max_cache_bytes and self.cache:
-            _, evicted = self.cache.popitem(last=False)
-            self.cache_bytes -= evicted.size
-            metrics.cache_evicted(self.cache_bytes)
+            self._evict(next(iter(self.cache)))
+
+    def _evict(self, key: tuple) -> None:
+        evicted = self.cache.pop(key)
+        self.cache_bytes -= evicted.size
+        owner = self.owners.pop(key)
+        own = self.client_entries[owner]
+        del own[key]
+        self.client_bytes[owner] -= evicted.size
+        if not own:
+            del self.client_entries[owner]
+            del self.client_bytes[owner]
+        metrics.cache_evicted(self.cache_bytes)
 
     async def _fill(self, scope: Scope, receive: Receive, send: Send, key: tuple) -> CachedResponse | None:
         status = 0
@@ -191,13 +196,16 @@ class ResponseCacheMiddleware:
 
         path, query, variant, version = key
         fast = self.fast_routes.get(path)
-        body_fast = fast(self.store.snapshot, scope["query_string"]) if fast else None
+        body_fast = fast(self.store.snapshot, query) if fast else None
         if body_fast is not None:
             body = body_fast
             media_type = JSON_MEDIA
             headers = [(b"content-type", media_type), NOSNIFF]
         else:
-            await self.app({**scope, "method": "GET"}, receive, capture)
+            # The application reads the canonical query; preconditions are the cache's to evaluate.
+            request_headers = [h for h in scope["headers"] if h[0] != b"if-none-match"]
+            below = {**scope, "method": "GET", "query_string": query, "headers": request_headers}
+            await self.app(below, receive, capture)
             if passthrough or status == 0:
                 return None
             body = b"".join(chunks)
@@ -206,10 +214,7 @@ class ResponseCacheMiddleware:
             headers = [
                 (k, v) for k, v in headers if k not in dropped and not k.startswith(b"access-control-")
             ]
-        tag = hashlib.blake2b(
-            f"{version}|{path}?{query}|".encode() + media_type.split(b";")[0], digest_size=16
-        ).hexdigest()
-        etag = f'"{tag}"'.encode()
+        etag = strong_etag(body, media_type)
         headers += [
             (b"etag", etag),
             (b"cache-control", self.cache_control),
@@ -218,13 +223,13 @@ class ResponseCacheMiddleware:
             *CORS_HEADERS,
         ]
         entry = CachedResponse(headers, body, etag)
-        self._remember(key, entry)
+        peer = scope.get("client")
+        self._remember(key, entry, client_key(peer[0]) if peer else "-")
         return entry
 
     async def _send_cached(self, scope: Scope, send: Send, entry: CachedResponse) -> None:
         stale = [] if self.store.database_ok else [STALE_HEADER]
-        inm = header(scope, b"if-none-match")
-        if inm is not None and (inm.strip() == b"*" or entry.etag in [t.strip() for t in inm.split(b",")]):
+        if none_match_fails(header(scope, b"if-none-match"), entry.etag):
             await send({"type": "http.response.start", "status": 304, "headers": entry.headers_304 + stale})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -1,21 +1,28 @@
-"""Bounds on one request: how long producing its answer may take, and how large its body may be."""
+"""Bounds on one request: how long producing its answer may take, and what body it may send."""
 
 import asyncio
+from collections.abc import Iterable
+from typing import Any
 
+from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.edge.common import header, send_error
+from app.edge.common import send_error
 from app.errors import RETRY_AFTER_SECONDS
+from app.observability.disconnect import CLIENT_GONE
 
-BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Methods whose body has no meaning (RFC 9110 §9.3): a body sent with them is ignored, never read.
+BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "TRACE"})
+CONNECTION_CLOSE = (b"connection", b"close")
 
 
 class TimeoutMiddleware:
-    """503 when no answer has started within the path's time limit; a started body streams at the
-    client's pace (an export), so the limit stops at the first byte."""
+    """503 when no answer has started within the time limit of the request's method and path; a started
+    body streams at the client's pace (an export), so the limit stops at the first byte. HEAD has GET's."""
 
     def __init__(
-        self, app: ASGIApp, *, timeout: float, path_timeouts: dict[str, float] | None = None
+        self, app: ASGIApp, *, timeout: float, path_timeouts: dict[tuple[str, str], float] | None = None
     ) -> None:
         self.app = app
         self.timeout = timeout
@@ -26,7 +33,8 @@ class TimeoutMiddleware:
             await self.app(scope, receive, send)
             return
         started = False
-        deadline = asyncio.timeout(self.path_timeouts.get(scope["path"], self.timeout))
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        deadline = asyncio.timeout(self.path_timeouts.get((method, scope["path"]), self.timeout))
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
@@ -47,46 +55,120 @@ class TimeoutMiddleware:
             )
 
 
-class BodyLimitMiddleware:
-    """Reads a request body up to the limit before the application sees it: 413 for a larger one, whether
-    its length is declared or it arrives chunked; the application then gets the body in one message."""
+class BodyRoutes:
+    """The routes that read a request body, to tell whether a request's method and path reach one."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(self, routes: Iterable[Any]) -> None:
+        self.routes = [
+            context
+            for context in iter_route_contexts(list(routes))
+            if isinstance(context.original_route, APIRoute) and context.original_route.body_field is not None
+        ]
+
+    def takes_body(self, scope: Scope) -> bool:
+        """Whether a route reading a body answers this method and path."""
+        return any(route.matches(scope)[0] is Match.FULL for route in self.routes)
+
+
+def close_after(send: Send) -> Send:
+    """``send``, with ``Connection: close`` on the answer: the body left unread is never waited for."""
+
+    async def closing_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", ()), CONNECTION_CLOSE]}
+        await send(message)
+
+    return closing_send
+
+
+class BodyLimitMiddleware:
+    """What a request may send, decided from its head before anything waits for its body.
+
+    No body: passed on. A declared length over the limit: 413 at once, whatever the method. A body where no
+    route reads one (any body on GET, a POST to a GET-only path): never read; the answer (a GET's, a 405)
+    goes out at once, and the connection closes after it unless the body was declared small enough to be
+    skipped. A body a route reads: read here up to the limit (413 past it, declared or chunked) within the
+    time limit (408), then handed to the application in one message."""
+
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, read_timeout: float, routes: Iterable[Any] = ()
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.read_timeout = read_timeout
+        self.body_routes = BodyRoutes(routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in BODYLESS_METHODS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+        declared: bytes | None = None
+        chunked = False
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                chunked = True
+        if declared is None and not chunked:
+            await self.app(scope, receive, send)  # no body: the common case
+            return
+        size = int(declared) if declared is not None and declared.isdigit() else 0
+        if size > self.max_body_bytes:
             await self._too_large(send)
             return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away before sending its body
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                await self._too_large(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
+        if not chunked and size == 0:
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] in BODYLESS_METHODS or not self.body_routes.takes_body(scope):
+            # Never read: a small declared body is skipped by the server, anything else ends the connection.
+            skipped = not chunked and scope["method"] in BODYLESS_METHODS
+            await self.app(scope, receive, send if skipped else close_after(send))
+            return
+        try:
+            async with asyncio.timeout(self.read_timeout):
+                body = await self._read(receive)
+        except TimeoutError:
+            seconds = f"{self.read_timeout:g}"
+            await send_error(
+                send,
+                408,
+                "request_timeout",
+                f"The request body was not received within {seconds} s.",
+                extra=[CONNECTION_CLOSE],
+            )
+            return
+        if body is None:
+            await self._too_large(send)
+            return
+        if body is False:
+            scope[CLIENT_GONE] = True
+            return  # the client went away before sending its body
         replayed = False
 
         async def replay() -> Message:
             nonlocal replayed
             if not replayed:
                 replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive) -> bytes | None | bool:
+        """The whole body; None past the limit; False when the client disconnected."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return False
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     async def _too_large(self, send: Send) -> None:
         await send_error(
@@ -94,5 +176,5 @@ class BodyLimitMiddleware:
             413,
             "payload_too_large",
             f"Request body too large; the limit is {self.max_body_bytes} bytes.",
-            extra=[(b"connection", b"close")],
+            extra=[CONNECTION_CLOSE],
         )

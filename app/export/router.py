@@ -10,6 +10,8 @@ from fastapi.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from app.deps import SnapshotDep
+from app.edge.etag import none_match_fails
+from app.edge.head import is_head
 from app.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, error_body
 from app.export.cache import ExportCache
 from app.export.service import ExportFailed, ExportFormat
@@ -35,6 +37,9 @@ class OpenFileResponse(Response):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            if is_head(scope):  # the headers of the GET, and no reading of the file
+                await send({"type": "http.response.body", "body": b""})
+                return
             left = self.size
             while left > 0:
                 chunk = await anyio.to_thread.run_sync(self.file.read, min(CHUNK_BYTES, left))
@@ -67,8 +72,12 @@ async def export(
 ) -> Response:
     """Download every table (figures, releases, sources, citations) as a zip of CSVs or a SQLite file."""
     etag = export_etag(format, snapshot.version)
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers={"ETag": etag, "X-Data-Version": str(snapshot.version)})
+    # Before the build: a client holding this version's file (or asking with *) needs no new one.
+    if none_match_fails(request.headers.get("if-none-match", "").encode("latin-1") or None, etag.encode()):
+        return Response(
+            status_code=304,
+            headers={"ETag": etag, "X-Data-Version": str(snapshot.version), "Cache-Control": "no-cache"},
+        )
     cache: ExportCache = request.app.state.export_cache
     # Answer before the edge's export timeout would; the build carries on for the retry.
     wait = max(1.0, request.app.state.settings.export_timeout - 1.0)

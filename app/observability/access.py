@@ -14,6 +14,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.observability import metrics
+from app.observability.disconnect import CLIENT_CLOSED_REQUEST, client_gone
 from app.observability.requestid import current_request_id, request_id
 from app.observability.routes import RouteTemplates
 
@@ -61,7 +62,10 @@ class ObserveMiddleware:
                 await self.app(scope, receive, observed_send)
         finally:
             seconds = time.perf_counter() - started
-            # No answer started: the error layer outside sends a 500 (or the client went away).
+            # A client that hung up before its answer was complete: 499, never a 5xx. No answer started
+            # otherwise: the error layer outside sends a 500.
+            if client_gone(scope):
+                status = CLIENT_CLOSED_REQUEST
             status = status or 500
             route = self.routes.template(scope["path"])
             metrics.record_request(scope["method"], route, status, seconds)

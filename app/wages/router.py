@@ -89,7 +89,7 @@ async def area_filters(
             max_length=300,
             pattern=sort_pattern(FIELDS, signed=False),
             description=f"Comma-separated fields to return, from: {', '.join(FIELDS)}. The items then carry "
-            "only these fields (see AreaFields).",
+            "their identity (code, name, area_type) and these fields (see AreaFields).",
             examples=["code,name,median"],
         ),
     ] = None,

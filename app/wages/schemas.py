@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field, create_model
 
 from app.domain.models import STATISTICS, AreaType, Tier
 from app.domain.standing import TierBasis
+from app.domain.wages import AREA_IDENTITY
 from app.schemas import (
     AreaRef,
     Employment,
@@ -80,13 +81,20 @@ class AreaWages(BaseModel):
     principal_states: list[str] | None = None
 
 
-# With fields=, an item carries only the fields asked for; a statistic name (median, ...) gives that figure.
+# With fields=, an item carries its identity and the fields asked for; a statistic name (median, ...) gives
+# that figure.
 AreaFields = create_model(  # type: ignore[call-overload]
     "AreaFields",
-    __doc__="An area with only the fields asked for by fields= (every property optional).",
+    __doc__="An area with fields=: its identity (code, name, area_type) always, and the fields asked for.",
+    **{
+        name: (field.annotation, Field(description=field.description))
+        for name, field in AreaWages.model_fields.items()
+        if name in AREA_IDENTITY
+    },
     **{
         name: (Optional[field.annotation], Field(default=None, description=field.description))  # noqa: UP045
         for name, field in AreaWages.model_fields.items()
+        if name not in AREA_IDENTITY
     },
     **{stat: (Figure | None, Field(default=None, description=f"The {stat} figure")) for stat in STATISTICS},
 )
@@ -95,7 +103,8 @@ AreaFields = create_model(  # type: ignore[call-overload]
 class AreaPage(Page, Provenance):
     occupation: OccupationRef
     items: list[AreaWages | AreaFields] = Field(  # type: ignore[valid-type]
-        description="The areas of this page: whole (AreaWages), or with fields= only the fields asked for"
+        description="The areas of this page: whole (AreaWages), or with fields= their identity and the "
+        "fields asked for (AreaFields)"
     )
 
 

@@ -11,7 +11,9 @@ const client = createClient<paths>({ baseUrl });
 async function main(): Promise<void> {
   const states = await client.GET("/states", { params: { query: { sort: "-median,code", limit: 2 } } });
   if (states.error) throw new Error(states.error.error.message);
-  const firstState: string | undefined = states.data.items[0]?.code ?? undefined;
+  const firstState: string | undefined = states.data.items[0]?.code;
+  const projected = await client.GET("/states", { params: { query: { fields: "median", sort: "code", limit: 1 } } });
+  const firstProjected: string | undefined = projected.data?.items[0]?.area_type;
 
   const level: Level = "mid";
   const estimate = await client.GET("/estimate", { params: { query: { level, state: "NJ", certifications: "CPC" } } });
@@ -29,7 +31,15 @@ async function main(): Promise<void> {
   const csvHeader = (csv.data ?? "").split("\n")[0];
 
   console.log(
-    JSON.stringify({ firstState, hourlyLow, levels, errorType, status: missing.response.status, csvHeader }),
+    JSON.stringify({
+      firstState,
+      firstProjected,
+      hourlyLow,
+      levels,
+      errorType,
+      status: missing.response.status,
+      csvHeader,
+    }),
   );
 }
 

@@ -204,9 +204,10 @@ def test_metro_state_filter_unknown_is_404(client: TestClient):
 
 def test_fields_projection_json_and_csv(client: TestClient):
     body = client.get(f"/states?{ARTICLE}&fields=code,mean&sort=-mean&limit=1").json()
+    identity = {"code": "DC", "name": "District of Columbia", "area_type": "state"}
     assert (
-        body["items"] == [{"code": "DC", "mean": body["items"][0]["mean"]}]
+        body["items"] == [{**identity, "mean": body["items"][0]["mean"]}]
         and body["items"][0]["mean"]["annual"] == 75690
     )
     header = client.get(f"/states?{ARTICLE}&fields=code,name,mean&format=csv").text.splitlines()[0]
-    assert header.split(",")[:3] == ["code", "name", "mean_hourly"]
+    assert header.split(",")[:4] == ["code", "name", "area_type", "mean_hourly"]

@@ -1,0 +1,77 @@
+"""The canonical form of a query, which the response cache keys on and the application then reads.
+
+Parameter order means nothing, nor does how a character is escaped (``%2C`` or ``,``, ``+`` or ``%20``),
+nor the case of a closed vocabulary's value (``level=MID`` is ``level=mid``): all spellings of one question
+become one query. Values that answers echo as typed (``location=``, ``state=``) keep their case, so each
+spelling keeps its own, truthful, answer.
+"""
+
+import enum
+import typing
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from app.query import query_params
+
+MAX_REMEMBERED = 10_000
+# Characters left as they are in a canonical value: what a client would not escape itself.
+SAFE = "-._~!$'()*,;:@/"
+
+
+def _enum_of(annotation: Any) -> type[enum.Enum] | None:
+    """The enumeration a parameter's annotation names (``Level``, ``Level | None``), or None."""
+    candidates = [annotation, *typing.get_args(annotation)] if annotation is not None else []
+    for candidate in candidates:
+        if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
+            return candidate
+    return None
+
+
+def case_folded_params(route: Any) -> frozenset[str]:
+    """The query parameters of a route whose value is a lower-case vocabulary (an enumeration)."""
+    if not isinstance(route, APIRoute):
+        return frozenset()
+    folded = set()
+    for param in query_params(route.dependant):
+        vocabulary = _enum_of(param.field_info.annotation)
+        values = [str(member.value) for member in vocabulary] if vocabulary is not None else []
+        if values and all(value == value.lower() for value in values):
+            folded.add(param.alias)
+    return frozenset(folded)
+
+
+class CanonicalQueries:
+    """Canonical forms of raw queries by path, remembered (a bounded memo: the common case is a lookup)."""
+
+    def __init__(self, routes: Iterable[Any] = ()) -> None:
+        # The GET routes with vocabulary parameters: (path pattern, those parameters).
+        self.vocabularies: list[tuple[Any, frozenset[str]]] = []
+        for context in iter_route_contexts(list(routes)):
+            folded = case_folded_params(context.original_route)
+            if folded and "GET" in (context.methods or ()):
+                self.vocabularies.append((context.path_regex, folded))
+        self.known: dict[tuple[str, bytes], bytes] = {}
+
+    def __call__(self, path: str, query_string: bytes) -> bytes:
+        found = self.known.get((path, query_string))
+        if found is None:
+            folded = next((names for regex, names in self.vocabularies if regex.match(path)), frozenset())
+            found = canonical_query(query_string, folded)
+            if len(self.known) >= MAX_REMEMBERED:
+                self.known.clear()
+            self.known[(path, query_string)] = found
+        return found
+
+
+def canonical_query(query_string: bytes, folded: frozenset[str] = frozenset()) -> bytes:
+    """Decoded as the application decodes it, the ``folded`` parameters' values lower-cased, sorted by
+    name (stable within a name: a repeated parameter keeps its order), escaped one way."""
+    if not query_string:
+        return b""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    pairs = [(name, value.lower() if name in folded else value) for name, value in pairs]
+    pairs.sort(key=lambda pair: pair[0])
+    return "&".join(f"{quote(n, safe=SAFE)}={quote(v, safe=SAFE)}" for n, v in pairs).encode("ascii")

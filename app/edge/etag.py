@@ -1,0 +1,115 @@
+"""Entity tags (RFC 9110 §8.8.3) and the ``If-None-Match`` precondition (§13.1.2): the one implementation,
+used by the response cache, the export and every other answer that carries an ``ETag``.
+
+``If-None-Match`` uses the weak comparison: ``W/"x"`` and ``"x"`` match; ``*`` matches any current
+representation. Tags are strong, a hash of what is sent, so the same answer has the same tag however the
+question was spelled.
+"""
+
+import hashlib
+import re
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.edge.common import header
+
+# An entity tag: optional W/, then a quoted opaque string (which may hold commas, so split by pattern).
+_TAG = re.compile(rb'\s*(?:W/)?"([^"]*)"\s*(?:,|$)')
+
+
+def strong_etag(body: bytes, media_type: bytes = b"") -> bytes:
+    """A strong tag for a representation: a hash of its bytes and its media type (JSON and CSV differ)."""
+    digest = hashlib.blake2b(body, digest_size=16)
+    digest.update(b"|" + media_type.split(b";")[0].strip())
+    return b'"' + digest.hexdigest().encode() + b'"'
+
+
+def opaque(etag: bytes) -> bytes:
+    """The opaque part of a tag (without W/ and quotes): what the weak comparison compares."""
+    tag = etag.strip()
+    if tag.startswith(b"W/"):
+        tag = tag[2:]
+    return tag.strip(b'"')
+
+
+def none_match_fails(if_none_match: bytes | None, etag: bytes | None) -> bool:
+    """True when ``If-None-Match`` evaluates to false for a representation with tag ``etag`` (None when it
+    has none): the answer to a GET or HEAD is then 304 Not Modified.
+
+    A malformed header is ignored, as if absent (the condition holds, the full answer is sent)."""
+    if if_none_match is None:
+        return False
+    value = if_none_match.strip()
+    if value == b"*":
+        return True
+    if etag is None or not value:
+        return False
+    wanted = opaque(etag)
+    position = 0
+    while position < len(value):
+        found = _TAG.match(value, position)
+        if found is None:
+            return False
+        if found.group(1) == wanted:
+            return True
+        position = found.end()
+    return False
+
+
+# Headers a 304 repeats from the full answer (RFC 9110 §15.4.5), plus the ones our readers rely on.
+NOT_MODIFIED_KEEP = frozenset(
+    {
+        b"etag",
+        b"cache-control",
+        b"vary",
+        b"content-location",
+        b"date",
+        b"expires",
+        b"x-data-version",
+        b"access-control-allow-origin",
+        b"access-control-expose-headers",
+        b"x-content-type-options",
+    }
+)
+
+
+def not_modified_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers of the 304 that stands for a full answer with ``headers``."""
+    return [(k, v) for k, v in headers if k in NOT_MODIFIED_KEEP]
+
+
+class ConditionalMiddleware:
+    """``If-None-Match`` for the answers made below the response cache that carry their own validator
+    (the export, the contract, the docs) and for ``*`` on any of them: a 2xx GET or HEAD whose tag
+    matches becomes a 304 with the answer's validators, and its body is not sent. Preconditions on
+    other statuses are ignored (RFC 9110 §13.2.1)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        if_none_match = header(scope, b"if-none-match")
+        if if_none_match is None:
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def conditional_send(message: Message) -> None:
+            nonlocal replaced
+            if replaced:
+                return  # the full answer's body
+            if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
+                headers = list(message.get("headers", ()))
+                etag = next((v for k, v in headers if k == b"etag"), None)
+                if none_match_fails(if_none_match, etag):
+                    replaced = True
+                    start = {"type": "http.response.start", "status": 304}
+                    await send({**start, "headers": not_modified_headers(headers)})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            await send(message)
+
+        await self.app(scope, receive, conditional_send)

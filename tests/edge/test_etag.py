@@ -1,0 +1,69 @@
+"""The If-None-Match comparison (RFC 9110 §13.1.2: weak comparison, `*`, lists) and the canonical query the
+cache keys on, as tables."""
+
+import pytest
+
+from app.edge.canonical import canonical_query
+from app.edge.etag import none_match_fails, strong_etag
+
+TAG = b'"abc"'
+
+
+@pytest.mark.parametrize(
+    ("if_none_match", "etag", "not_modified"),
+    [
+        (None, TAG, False),
+        (b'"abc"', TAG, True),
+        (b'W/"abc"', TAG, True),  # the weak comparison: W/ does not matter
+        (b'"abc"', b'W/"abc"', True),
+        (b'"x", "abc"', TAG, True),
+        (b'"x",W/"abc"', TAG, True),
+        (b'"a,b", "abc"', TAG, True),  # a comma inside a tag is part of the tag
+        (b'"a,b"', b'"a,b"', True),
+        (b'"abcd"', TAG, False),
+        (b'"ab"', TAG, False),
+        (b"abc", TAG, False),  # not a quoted tag: malformed, ignored
+        (b"*", TAG, True),
+        (b" * ", None, True),  # any current representation, with a validator or not
+        (b'"abc"', None, False),
+        (b"", TAG, False),
+    ],
+)
+def test_if_none_match(if_none_match: bytes | None, etag: bytes | None, not_modified: bool) -> None:
+    assert none_match_fails(if_none_match, etag) is not_modified
+
+
+def test_a_tag_follows_the_bytes_and_the_media_type() -> None:
+    assert strong_etag(b"{}", b"application/json") == strong_etag(b"{}", b"application/json; charset=utf-8")
+    assert strong_etag(b"{}", b"application/json") != strong_etag(b"{}", b"text/csv")
+    assert strong_etag(b"{}", b"application/json") != strong_etag(b"[]", b"application/json")
+    assert strong_etag(b"x").startswith(b'"') and strong_etag(b"x").endswith(b'"')
+
+
+@pytest.mark.parametrize(
+    ("spellings", "folded"),
+    [
+        (["a=1&b=2", "b=2&a=1", "b=2&&a=1"], frozenset()),
+        (["q=a%2Cb", "q=a,b"], frozenset()),
+        (["q=a+b", "q=a%20b"], frozenset()),
+        (["level=MID&x=1", "x=1&level=mid", "level=Mid&x=%31"], frozenset({"level"})),
+        (["c=1&c=2&a=0", "a=0&c=1&c=2"], frozenset()),  # a repeated parameter keeps its order
+    ],
+)
+def test_spellings_of_one_question_have_one_canonical_form(
+    spellings: list[str], folded: frozenset[str]
+) -> None:
+    forms = {canonical_query(s.encode(), folded) for s in spellings}
+    assert len(forms) == 1
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "folded"),
+    [
+        ("state=tx", "state=TX", frozenset({"level"})),  # echoed as typed: its own question
+        ("c=1&c=2", "c=2&c=1", frozenset()),
+        ("q=a%2Bb", "q=a+b", frozenset()),  # an escaped plus is a plus, a bare one a space
+    ],
+)
+def test_different_questions_stay_apart(one: str, other: str, folded: frozenset[str]) -> None:
+    assert canonical_query(one.encode(), folded) != canonical_query(other.encode(), folded)
