@@ -3,12 +3,13 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.careers import render, service
 from app.careers.schemas import CareersResponse
 from app.deps import LocatedDep, SnapshotDep
+from app.domain.places import LocationFields
 from app.embed.router import CARD_CSP, CARD_ERRORS, EMBED_HEADERS, CardRoute
 from app.embed.service import Theme
 from app.listing import json_response
@@ -40,14 +41,22 @@ async def get_careers(snapshot: SnapshotDep, place: LocatedDep) -> Response:
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
 async def careers_card(
+    request: Request,
     snapshot: SnapshotDep,
     place: LocatedDep,
     theme: Annotated[Theme, Query(description="auto follows prefers-color-scheme")] = Theme.light,
 ) -> Response:
     """The /careers figures as a self-contained HTML card for a program page's iframe."""
     data = service.careers(snapshot, place=place)
+    # The card's link passes the place on in the words it was given.
+    where = {
+        name: request.query_params[name]
+        for name in LocationFields.model_fields
+        if name in request.query_params
+    }
     return HTMLResponse(
-        render.card_page(data, theme=theme), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}
+        render.card_page(data, theme=theme, where=where),
+        headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS},
     )
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.cards.frame import RESIZE_HASH
 from app.compare.schemas import Unit
 from app.compare.service import MAX_AMOUNT
 from app.deps import SnapshotDep, in_memory
@@ -25,7 +26,7 @@ from app.schemas import ERROR_RESPONSES
 EMBED_JS = (Path(__file__).resolve().parent.parent / "static" / "embed.js").read_text(encoding="utf-8")
 # The card's one script is allowed by its hash; the card may be framed by any site.
 CARD_CSP = (
-    f"default-src 'none'; style-src 'unsafe-inline'; script-src '{render.RESIZE_HASH}'; img-src data:; "
+    f"default-src 'none'; style-src 'unsafe-inline'; script-src '{RESIZE_HASH}'; img-src data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors *"
 )
 EMBED_HEADERS = {"Cross-Origin-Resource-Policy": "cross-origin"}

@@ -126,7 +126,7 @@ def card_figures(snapshot: Snapshot, *, estimate: dict[str, Any], profile: dict[
     location = estimate["location"]
     return {
         "area": location["area"]["name"],
-        "location_line": location["explanation"],
+        "location": location,
         "profile": profile_label(estimate),
         **_texts(estimate["hourly"], estimate["annual"]),
         "open_top": bool(estimate["open_top"]),
@@ -201,7 +201,7 @@ def badge_card(
         "occupation": body["occupation"]["title"],
         "soc_code": body["occupation"]["soc_code"],
         "area": body["area"]["name"],
-        "location_line": body["location"]["explanation"],
+        "location": body["location"],
         "sentence": body["summary"],
         "range_text": f"{fmt.money(low, unit=chosen)} \u2013 {fmt.money(high, unit=chosen)} "
         f"{'an hour' if chosen == 'hourly' else 'a year'}",
