@@ -133,9 +133,12 @@ def _range_body(card: dict[str, Any]) -> str:
         else ""
     )
     source_title = escape(card["source_line"])
+    # A compact official range leaves out its profile line ("<area> 25th-75th percentile, official"): the
+    # title names the area and the note says it is the official range, so the place line fits in its stead.
+    profile_class = "wr-profile wr-long" if card.get("method_note") else "wr-profile"
     return (
         f'<p class="wr-title" title="{escape(title)}">{escape(title)}</p>'
-        f'<p class="wr-profile" title="{escape(card["profile"])}">{escape(card["profile"])}</p>'
+        f'<p class="{profile_class}" title="{escape(card["profile"])}">{escape(card["profile"])}</p>'
         f"{location_html(card['location'], css_class='wr-where')}"
         f'<div class="wr-figs">{figs}</div>'
         f'<div class="wr-bar" role="img" aria-label="{escape(range_summary(card))}">'
