@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 from pydantic import ValidationError
 
 from app import fmt
+from app.cards.figures import card_figures, range_card
 from app.cards.location import location_line
 from app.config import DEFAULT_OCCUPATION
 from app.domain.occupations import OccupationMatch
+from app.domain.official import occupations_with_official_figures
 from app.domain.places import METRO_TYPES, Located
-from app.embed import service as embed_service
 from app.errors import Ambiguous, AppError, InvalidInput, InvalidQuery, NotFound, validation_message
 from app.estimate import service as estimate_service
 from app.estimate.profile import (
@@ -126,7 +127,7 @@ def _occupation_words(snapshot: Snapshot) -> list[dict[str, str]]:
     catalog = snapshot.catalog
     out: list[dict[str, str]] = []
     seen: set[str] = set()
-    for occupation in embed_service.occupations_with_official_figures(snapshot):
+    for occupation in occupations_with_official_figures(snapshot):
         label = f"{occupation['title']} ({occupation['soc_code']})"
         names = [
             occupation["title"],
@@ -293,7 +294,7 @@ def explorer_view(
         if not method_applies:
             # The method's bands describe medical coders: other jobs get the area's official range, as the
             # card shows it.
-            official = embed_service.wage_card(snapshot, profile=profile, theme="light", compact=False)
+            official = range_card(estimate, profile=profile, theme="light", compact=False)
     except (InvalidInput, NotFound) as exc:
         # An unknown code (404 in the API) is flagged on its field like an invalid one.
         error = exc.message
@@ -314,7 +315,7 @@ def explorer_view(
     card = None
     if estimate is not None and official is None:
         card = {
-            **embed_service.card_figures(snapshot, estimate=estimate, profile=profile),
+            **card_figures(estimate=estimate, profile=profile),
             "all_sources": fmt.source_line(estimate["releases"], estimate["sources"]),
         }
     place = _known_place(snapshot, raw_profile) if estimate is None else _known_place(snapshot, profile)
