@@ -232,7 +232,9 @@ def _understood(place: Located | None) -> dict[str, str] | None:
 
 def _occupation_understood(match: OccupationMatch) -> dict[str, str]:
     shown = f"{match.occupation['title']} (SOC {match.soc_code})"
-    if match.matched is None:
+    # The title typed as it is needs no "by the title ..." sentence.
+    as_title = " ".join((match.input or "").split()).casefold() == str(match.occupation["title"]).casefold()
+    if match.matched is None or as_title:
         return {"short": shown, "full": shown}
     return {"short": match.matched, "full": match.matched}
 

@@ -154,5 +154,7 @@ def test_the_method_fields_apply_to_medical_coders_only(client: TestClient):
     assert '<fieldset class="method" id="method-fields" disabled>' in clerks
     assert "set aside: Years of experience" in unescape(clerks)
     assert "Pay range: Texas" in clerks and "estimate-error" not in clerks
+    # The title typed as it is, read back without a sentence on how it matched.
+    assert understood(clerks, "occupation") == "Read as: Billing and Posting Clerks (SOC 43-3021)"
     coders = client.get("/?occupation=medical%20coder&location=Texas&years=3").text
     assert '<fieldset class="method" id="method-fields">' in coders and 'id="est-hourly"' in coders
