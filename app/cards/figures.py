@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from app import fmt
 from app.config import DEFAULT_OCCUPATION
-from app.estimate.profile import HOURS_DEFAULT, PROFILE_FIELDS
+from app.domain.profile import HOURS_DEFAULT, PROFILE_FIELDS
 
 
 class Theme(StrEnum):

@@ -4,7 +4,7 @@ offer."""
 import weakref
 from typing import Any
 
-from app.store import Snapshot
+from app.domain.store import Snapshot
 
 OFFICIAL_KIND = "official_statistics"
 

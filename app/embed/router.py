@@ -10,12 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 from app.cards import render
 from app.cards.figures import Theme
 from app.cards.route import BRAND, CARD_ERRORS, EMBED_HEADERS, HTML_200, CardRoute, card_response
-from app.compare.schemas import Unit
-from app.compare.service import MAX_AMOUNT
-from app.deps import SnapshotDep, in_memory
+from app.deps import ProfileQueryDep, SnapshotDep, in_memory
+from app.domain.comparison import MAX_AMOUNT
+from app.domain.models import WageUnit as Unit
 from app.domain.units import HOURLY_BELOW
 from app.embed import service
-from app.estimate.params import ProfileQueryDep
 from app.schemas import ERROR_RESPONSES
 
 EMBED_JS = (Path(__file__).resolve().parent.parent / "static" / "embed.js").read_text(encoding="utf-8")

@@ -5,12 +5,12 @@ from typing import Any
 
 from app import fmt
 from app.cards.figures import card_figures, framed, range_card, short_source
-from app.compare import service as compare_service
+from app.domain import comparison as compare_service
+from app.domain.estimation import estimates as estimate_service
+from app.domain.profile import ARTICLE_METHOD_FIELDS
+from app.domain.store import Snapshot
 from app.domain.units import pay_unit
 from app.errors import InvalidInput
-from app.estimate import service as estimate_service
-from app.estimate.profile import ARTICLE_METHOD_FIELDS
-from app.store import Snapshot
 
 
 def _bar_position(place: dict[str, Any]) -> float:

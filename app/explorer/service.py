@@ -10,12 +10,12 @@ from app import fmt
 from app.cards.figures import card_figures, range_card
 from app.cards.location import location_line
 from app.config import DEFAULT_OCCUPATION
+from app.domain import wages
+from app.domain.estimation import estimates as estimate_service
 from app.domain.occupations import OccupationMatch
 from app.domain.official import occupations_with_official_figures
 from app.domain.places import METRO_TYPES, Located
-from app.errors import Ambiguous, AppError, InvalidInput, InvalidQuery, NotFound, validation_message
-from app.estimate import service as estimate_service
-from app.estimate.profile import (
+from app.domain.profile import (
     ARTICLE_METHOD_FIELDS,
     HOURS_MAX,
     MATCH_MAX,
@@ -25,9 +25,9 @@ from app.estimate.profile import (
     Setting,
     Specialty,
 )
+from app.domain.store import Snapshot
+from app.errors import Ambiguous, AppError, InvalidInput, InvalidQuery, NotFound, validation_message
 from app.query import apply_sort, parse_sort
-from app.store import Snapshot
-from app.wages import service as wages
 
 DEFAULT_SORT = "-mean"
 # What a reader is told under a field the API rejected, in place of the validator's words.
