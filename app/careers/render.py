@@ -4,7 +4,8 @@ allowed by its hash); every figure is footnoted with its source and the sentence
 from typing import Any
 from urllib.parse import urlencode
 
-from app.embed.render import RESIZE_JS
+from app.cards.frame import PAGE_CSS, RESIZE_JS
+from app.cards.location import location_html
 from app.fmt import annual, escape, hourly, money_range
 
 # Text colours meet WCAG AA (>= 4.5:1) on the card background in both themes.
@@ -27,7 +28,8 @@ CARD_CSS = f"""
 @media (prefers-color-scheme: dark){{.cc-auto{{{_DARK}}}}}
 .cc p{{margin:0}}
 .cc-title{{font-size:15px;font-weight:650}}
-.cc-lead,.cc-muted,.cc-cites{{color:var(--cc-muted);font-size:12.5px}}
+.cc-lead,.cc-muted,.cc-cites,.cc-where{{color:var(--cc-muted);font-size:12.5px}}
+.cc-where{{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}
 .cc table{{width:100%;border-collapse:collapse;margin:6px 0 10px;font-size:13.5px}}
 .cc caption{{text-align:left;font-weight:600;padding:4px 0}}
 .cc th,.cc td{{text-align:left;padding:3px 6px 3px 0;border-bottom:1px solid var(--cc-border);
@@ -38,7 +40,6 @@ CARD_CSS = f"""
 .cc a{{color:var(--cc-link)}}
 .cc-cites{{margin:6px 0 0;padding-left:18px;overflow-wrap:anywhere}}
 """
-PAGE_CSS = "html,body{margin:0;padding:0;background:transparent}"
 
 
 class _Notes:
@@ -60,18 +61,13 @@ class _Notes:
         return f"<sup>[{','.join(marks)}]</sup>"
 
 
-def _method_path(data: dict[str, Any]) -> str:
-    """The wage card's "How it is estimated" page for the entry level in the card's area."""
-    area = data["area"]
-    query = [("level", "entry")]
-    if area["area_type"] in ("state", "territory"):
-        query.append(("state", area["code"]))
-    elif area["area_type"] in ("metro", "nonmetro"):
-        query.append(("metro", area["code"]))
-    return "/embed/wage-range/method?" + urlencode(query)
+def _method_path(where: dict[str, str]) -> str:
+    """The wage card's "How it is estimated" page for the entry level, where this card is: the same
+    ``location`` (and ``state`` or ``metro``) as given, so it says the same of the place."""
+    return "/embed/wage-range/method?" + urlencode([("level", "entry"), *where.items()])
 
 
-def card_fragment(data: dict[str, Any], *, theme: str) -> str:
+def card_fragment(data: dict[str, Any], *, theme: str, where: dict[str, str]) -> str:
     """The card element alone (a <section>, no heading, so the host page's outline is untouched)."""
     notes = _Notes(data["releases"])
     area = data["area"]["name"]
@@ -125,6 +121,7 @@ def card_fragment(data: dict[str, Any], *, theme: str) -> str:
         f'<section class="cc cc-{escape(theme)}" aria-label="{escape(title)}" '
         f'data-data-version="{data["data_version"]}">'
         f'<p class="cc-title">{escape(title)}</p>'
+        f"{location_html(data['location'], css_class='cc-where')}"
         f'<p class="cc-lead">{escape(occupation)} start at an estimated '
         f"{escape(money_range(entry['annual'], unit='annual'))} a year in {escape(area)}.</p>"
         f"<table><caption>{escape(occupation)}, pay by experience (estimate)</caption>"
@@ -132,13 +129,13 @@ def card_fragment(data: dict[str, Any], *, theme: str) -> str:
         f"<table><caption>Career ladder: official median pay in {escape(area)}</caption>"
         f"<tbody>{''.join(ladder)}</tbody></table>"
         f'<ol class="cc-cites">{cites}</ol>'
-        f'<p class="cc-muted"><a href="{escape(_method_path(data))}" target="_blank" rel="noopener">'
+        f'<p class="cc-muted"><a href="{escape(_method_path(where))}" target="_blank" rel="noopener">'
         "How the ranges by experience are estimated</a></p>"
         "</section>"
     )
 
 
-def card_page(data: dict[str, Any], *, theme: str) -> str:
+def card_page(data: dict[str, Any], *, theme: str, where: dict[str, str]) -> str:
     """A whole HTML document holding the card, for an iframe; it posts its height as the wage card does.
     No color-scheme on the document (the card carries its own), so a dark card gets no opaque backdrop."""
     title = f"Career outcomes, {data['area']['name']}"
@@ -147,5 +144,5 @@ def card_page(data: dict[str, Any], *, theme: str) -> str:
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{escape(title)}</title>"
         f"<style>{PAGE_CSS}{CARD_CSS}</style></head>"
-        f"<body>{card_fragment(data, theme=theme)}<script>{RESIZE_JS}</script></body></html>"
+        f"<body>{card_fragment(data, theme=theme, where=where)}<script>{RESIZE_JS}</script></body></html>"
     )

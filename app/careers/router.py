@@ -3,14 +3,15 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.cards.figures import Theme
+from app.cards.route import CARD_ERRORS, HTML_200, CardRoute, card_response
 from app.careers import render, service
 from app.careers.schemas import CareersResponse
 from app.deps import LocatedDep, SnapshotDep
-from app.embed.router import CARD_CSP, CARD_ERRORS, EMBED_HEADERS, CardRoute
-from app.embed.service import Theme
+from app.domain.places import LocationFields
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
@@ -37,18 +38,23 @@ async def get_careers(snapshot: SnapshotDep, place: LocatedDep) -> Response:
 @card_router.get(
     "/embed/careers",
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+    responses=HTML_200,
 )
 async def careers_card(
+    request: Request,
     snapshot: SnapshotDep,
     place: LocatedDep,
     theme: Annotated[Theme, Query(description="auto follows prefers-color-scheme")] = Theme.light,
 ) -> Response:
     """The /careers figures as a self-contained HTML card for a program page's iframe."""
     data = service.careers(snapshot, place=place)
-    return HTMLResponse(
-        render.card_page(data, theme=theme), headers={"Content-Security-Policy": CARD_CSP, **EMBED_HEADERS}
-    )
+    # The card's link passes the place on in the words it was given.
+    where = {
+        name: request.query_params[name]
+        for name in LocationFields.model_fields
+        if name in request.query_params
+    }
+    return card_response(render.card_page(data, theme=theme, where=where))
 
 
 router.include_router(card_router)

@@ -233,6 +233,20 @@ class Gazetteer:
         # For "Did you mean ...?": every state's and metro's name, normalised.
         self._suggestions = {normalise(a["name"]): a for a in (*self.states.values(), *self.metros.values())}
 
+    def words_for(self, area: Mapping[str, Any]) -> list[str]:
+        """What a person may type for an area, each leading back to it: a state's name, a metro's title and,
+        when no other metro's title begins with it, its principal city (Houston). For suggestion lists."""
+        if area["area_type"] in STATE_TYPES:
+            return [area["name"]]
+        words = [area["name"]]
+        cities, _, _states = area["name"].rpartition(", ")
+        if area["area_type"] == "metro" and cities:
+            first = (cities.split("--") if "--" in cities else cities.split("-"))[0].split("/")[0]
+            leading = {a["code"] for a, is_first in self.metro_names.get(normalise(first), []) if is_first}
+            if leading == {area["code"]} and self.state_of(first) is None:
+                words.append(first)
+        return words
+
     # ------------------------------------------------------------------ the rule
     def locate(
         self, *, location: str | None = None, state: str | None = None, metro: str | None = None

@@ -20,10 +20,8 @@ SORTABLE = (
 # Columns a phone leaves out (the table's order and the charts keep them).
 NARROW_HIDE = ("rank_median", "tier", "p10", "p90")
 FIELDS = {
-    "occupation": "Occupation",
+    "occupation": "Occupation (a job title or SOC code)",
     "location": "Location (ZIP, City, ST, state or metro)",
-    "state": "State",
-    "metro": "Metro area",
     "years": "Years of experience",
     "level": "Or experience level",
     "certifications": "Certification",
@@ -94,6 +92,11 @@ ul.notes li{margin-bottom:4px}
 .busy{opacity:.6;transition:opacity .2s}
 a{color:#0550ae}
 .status{min-height:1.4em;font-size:13px;color:var(--muted)}
+.understood{font-size:13px;color:var(--muted);margin:2px 0 0}
+ul.candidates{font-size:13px;margin:2px 0 0;padding-left:18px}
+fieldset.method{margin-top:10px;border-top:1px solid var(--line);padding-top:4px}
+fieldset.method[disabled]{opacity:.6}
+fieldset.method legend{font-weight:600;font-size:13px;margin:6px 0 0;padding:0}
 """
 
 
@@ -104,10 +107,47 @@ def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | 
         attrs = f' value="{escape(item["code"])}"'
         if selected is not None and item["code"].upper() == selected.upper():
             attrs += " selected"
-        if "states" in item:
-            attrs += f' data-states="{escape(" ".join(item["states"]))}"'
         out.append(f"<option{attrs}>{escape(item['label'])}</option>")
     return "".join(out)
+
+
+def _datalist(list_id: str, items: list[dict[str, str]]) -> str:
+    """Suggestions for a free-text box: each a word the API reads, labelled with what it means."""
+    options = "".join(
+        f'<option value="{escape(i["code"])}" label="{escape(i["label"])}"></option>' for i in items
+    )
+    return f'<datalist id="{list_id}">{options}</datalist>'
+
+
+def _text(name: str, value: str, *, placeholder: str, autocomplete: str = "off") -> str:
+    """A free-text box with its suggestions list."""
+    return (
+        f'<input id="f-{name}" name="{name}" type="text" maxlength="120" list="{name}-words" '
+        f'autocomplete="{autocomplete}" spellcheck="false" value="{escape(value)}" '
+        f'placeholder="{escape(placeholder)}">'
+    )
+
+
+def _understood(name: str, understood: dict[str, str] | None, candidates: list[dict[str, str]]) -> str:
+    """Under a free-text box: how its words were read (one line, all of it on hover), or, when they could
+    mean several things, each candidate as a link that picks it."""
+    links = "".join(
+        f'<li><a href="{escape(c["href"])}" data-field="{name}" data-value="{escape(c["value"])}">'
+        f"{escape(c['label'])}</a></li>"
+        for c in candidates
+    )
+    line = (
+        f'<p class="understood" id="f-{name}-understood" title="{escape(understood["full"])}">'
+        f"Read as: {escape(understood['short'])}</p>"
+        if understood
+        else f'<p class="understood" id="f-{name}-understood" hidden></p>'
+    )
+    listed = (
+        f'<ul class="candidates" id="f-{name}-candidates" aria-label="Did you mean">{links}</ul>'
+        if links
+        else f'<ul class="candidates" id="f-{name}-candidates" hidden></ul>'
+    )
+    return line + listed
 
 
 def _words(values: list[str]) -> list[dict[str, str]]:
@@ -145,23 +185,49 @@ def _number(name: str, value: str | None, *, low: float, high: float, step: str 
 
 
 def form(view: dict[str, Any]) -> str:
-    """The profile form, each field with its place for an error."""
+    """The profile form, each field with its place for an error; place and occupation as people type them."""
     c, raw, errors = view["choices"], view["raw"], view["field_errors"]
     certs = [{"code": "none", "label": "None (not certified)"}, *c["certifications"]]
+    candidates = view["candidates"]
+    if view["method_applies"]:
+        method_note = ""
+    else:
+        set_aside = ", ".join(FIELDS[n] for n in view["set_aside"])
+        method_note = (
+            f"The estimate method covers medical coders ({DEFAULT_OCCUPATION}) only: these details are not "
+            f"used for {view['occupation_title']}"
+            + (f" (set aside: {set_aside})" if set_aside else "")
+            + ", which gets its area's official range."
+        )
+    disabled = "" if view["method_applies"] else " disabled"
     return (
         '<form id="profile" method="get" action="/" aria-describedby="form-help" novalidate>'
         "<fieldset><legend>Profile</legend>"
         '<p id="form-help" class="muted" style="margin:0;font-size:13px">Results update as you change a '
         "value. Leave a field empty when it is unknown.</p>"
-        + _field("occupation", _select("occupation", c["occupations"], view["occupation"], None), errors)
         + _field(
-            "location",
-            f'<input id="f-location" name="location" type="text" maxlength="120" autocomplete="postal-code" '
-            f'value="{escape(raw.get("location") or "")}" placeholder="77001, Houston, TX, Texas or US">',
+            "occupation",
+            _text("occupation", view["occupation_text"], placeholder=f"{view['occupation_title']} (default)")
+            + _datalist("occupation-words", c["occupations"])
+            + _understood("occupation", view["occupation_understood"], candidates.get("occupation", [])),
             errors,
         )
-        + _field("state", _select("state", c["states"], raw.get("state"), "National (any state)"), errors)
-        + _field("metro", _select("metro", c["metros"], raw.get("metro"), "Any metro area"), errors)
+        + _field(
+            "location",
+            _text(
+                "location",
+                view["location_text"],
+                placeholder="77001, Houston, TX, Texas or US",
+                autocomplete="postal-code",
+            )
+            + _datalist("location-words", c["places"])
+            + _understood("location", view["location_understood"], candidates.get("location", [])),
+            errors,
+        )
+        + f'<fieldset class="method" id="method-fields"{disabled}>'
+        "<legend>Medical coders</legend>"
+        f'<p class="understood" id="method-only-note"{"" if method_note else " hidden"}>'
+        f"{escape(method_note)}</p>"
         + _field("years", _number("years", raw.get("years"), low=0, high=50), errors, "0-50")
         + _field("level", _select("level", c["levels"], raw.get("level"), "Not given"), errors)
         + _field(
@@ -180,6 +246,7 @@ def form(view: dict[str, Any]) -> str:
             errors,
         )
         + _field("setting", _select("setting", _words(c["setting"]), raw.get("setting"), "Not given"), errors)
+        + "</fieldset>"
         + _field(
             "hours_per_year",
             _number("hours_per_year", raw.get("hours_per_year"), low=1, high=4000),
@@ -381,7 +448,9 @@ def percentiles_panel(view: dict[str, Any]) -> str:
 
 def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
     """The page's address sorted by another column (for use without JavaScript)."""
-    pairs = [(k, v) for k, v in view["raw"].items() if v not in (None, "")]
+    pairs = [
+        (k, v) for k, v in view["raw"].items() if v not in (None, "") and k not in ("occupation", "sort")
+    ]
     pairs.append(("occupation", view["occupation"]))
     pairs.append(("sort", f"-{field}" if descending else field))
     return "/?" + urlencode(sorted(pairs))

@@ -1,16 +1,22 @@
 """What the explorer page shows: choices, the estimate for the chosen profile, percentiles and states."""
 
+import weakref
 from typing import Any
+from urllib.parse import urlencode
 
 from pydantic import ValidationError
 
 from app import fmt
+from app.cards.figures import card_figures, range_card
+from app.cards.location import location_line
 from app.config import DEFAULT_OCCUPATION
 from app.domain import wages
 from app.domain.estimation import estimates as estimate_service
 from app.domain.occupations import OccupationMatch
-from app.domain.places import Located
+from app.domain.official import occupations_with_official_figures
+from app.domain.places import METRO_TYPES, Located
 from app.domain.profile import (
+    ARTICLE_METHOD_FIELDS,
     HOURS_MAX,
     MATCH_MAX,
     YEARS_MAX,
@@ -20,8 +26,7 @@ from app.domain.profile import (
     Specialty,
 )
 from app.domain.store import Snapshot
-from app.embed import service as embed_service
-from app.errors import AppError, InvalidInput, InvalidQuery, NotFound, validation_message
+from app.errors import Ambiguous, AppError, InvalidInput, InvalidQuery, NotFound, validation_message
 from app.query import apply_sort, parse_sort
 
 DEFAULT_SORT = "-mean"
@@ -86,21 +91,68 @@ def parse_profile(raw: dict[str, str | None]) -> dict[str, Any]:
         raise InvalidInput(message, details=details) from None
 
 
+# Per snapshot (immutable): the suggestion lists are worked out once, not per page.
+_WORDS: weakref.WeakKeyDictionary[Snapshot, dict[str, list[dict[str, str]]]] = weakref.WeakKeyDictionary()
+
+
+def suggestions(snapshot: Snapshot) -> dict[str, list[dict[str, str]]]:
+    """What the two free-text boxes suggest: places (states, metros, the national words) and occupations
+    (titles, aliases and O*NET's reported titles of occupations with official figures), each a word that
+    the resolvers lead back to its own area or occupation."""
+    known = _WORDS.get(snapshot)
+    if known is None:
+        known = _WORDS[snapshot] = {
+            "places": _place_words(snapshot),
+            "occupations": _occupation_words(snapshot),
+        }
+    return known
+
+
+def _place_words(snapshot: Snapshot) -> list[dict[str, str]]:
+    gazetteer = snapshot.gazetteer
+    out = [{"code": "US", "label": "National figures"}, {"code": "Remote", "label": "National figures"}]
+    for area in sorted(gazetteer.states.values(), key=lambda a: a["name"]):
+        out.extend({"code": w, "label": f"State ({area['code']})"} for w in gazetteer.words_for(area))
+    for area in sorted(gazetteer.metros.values(), key=lambda a: a["name"]):
+        kind = "Metro area" if area["area_type"] == "metro" else "Nonmetropolitan area"
+        out.extend(
+            {
+                "code": w,
+                "label": f"{kind} {area['code']}" + ("" if w == area["name"] else f": {area['name']}"),
+            }
+            for w in gazetteer.words_for(area)
+        )
+    return out
+
+
+def _occupation_words(snapshot: Snapshot) -> list[dict[str, str]]:
+    catalog = snapshot.catalog
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for occupation in occupations_with_official_figures(snapshot):
+        label = f"{occupation['title']} ({occupation['soc_code']})"
+        names = [
+            occupation["title"],
+            *occupation["aliases"],
+            *catalog.reported.get(int(occupation["id"]), []),
+        ]
+        for name in names:
+            if name.casefold() in seen:
+                continue
+            try:
+                understood = catalog.resolve(name).soc_code
+            except AppError:
+                continue
+            if understood == occupation["soc_code"]:
+                seen.add(name.casefold())
+                out.append({"code": name, "label": label})
+    return out
+
+
 def choices(snapshot: Snapshot) -> dict[str, Any]:
     """Every value the form offers, from the data (areas, levels, certifications) and the /estimate schema."""
     return {
-        "occupations": [
-            {"code": o["soc_code"], "label": f"{o['title']} ({o['soc_code']})"}
-            for o in embed_service.occupations_with_official_figures(snapshot)
-        ],
-        "states": [
-            {"code": a["code"], "label": a["name"]}
-            for a in sorted(snapshot.states_by_code.values(), key=lambda a: a["name"])
-        ],
-        "metros": [
-            {"code": a["code"], "label": a["name"], "states": list(a["principal_states"] or [])}
-            for a in sorted(snapshot.metros_by_code.values(), key=lambda a: a["name"])
-        ],
+        **suggestions(snapshot),
         "levels": [
             {
                 "code": e["key"],
@@ -135,7 +187,7 @@ def _percentiles(snapshot: Snapshot, *, occupation: OccupationMatch, place: Loca
 
 def _area_query(place: Located) -> str:
     """The chart's query for an area: its code as state= or metro=."""
-    param = "metro" if place.area["area_type"] in ("metro", "nonmetro") else "state"
+    param = "metro" if place.area["area_type"] in METRO_TYPES else "state"
     return f"{param}={place.area['code']}"
 
 
@@ -159,6 +211,54 @@ def named_occupation(snapshot: Snapshot, text: str | None) -> int | None:
         return None
 
 
+def location_text(raw: dict[str, str | None]) -> str:
+    """What the one location box shows: the location typed, else a state= or metro= from an older address,
+    in words the box reads the same way (a bare CBSA code would read as a ZIP there)."""
+    location, state, metro = (raw.get(k) or "" for k in ("location", "state", "metro"))
+    if location.strip():
+        return location
+    if metro.strip():
+        return f"CBSA {metro.strip()}" if metro.strip().isdigit() and len(metro.strip()) == 5 else metro
+    return state
+
+
+def _understood(place: Located | None) -> dict[str, str] | None:
+    """How the place was read, as one line and in full; None when it could not be read."""
+    if place is None:
+        return None
+    line = location_line(place.public())
+    if line is None:
+        return {"short": place.explanation, "full": place.explanation}
+    return {"short": line.short, "full": line.full}
+
+
+def _occupation_understood(match: OccupationMatch) -> dict[str, str]:
+    shown = f"{match.occupation['title']} (SOC {match.soc_code})"
+    # The title typed as it is needs no "by the title ..." sentence.
+    as_title = " ".join((match.input or "").split()).casefold() == str(match.occupation["title"]).casefold()
+    if match.matched is None or as_title:
+        return {"short": shown, "full": shown}
+    return {"short": match.matched, "full": match.matched}
+
+
+def _candidates(exc: AppError, field: str, raw: dict[str, str | None]) -> list[dict[str, str]]:
+    """The candidates of an ambiguous input, each with the page's address for it."""
+    if not isinstance(exc, Ambiguous):
+        return []
+    base = [(k, v) for k, v in raw.items() if v not in (None, "") and k not in ("location", "state", "metro")]
+    base = [(k, v) for k, v in base if k != field]
+    if field != "location" and location_text(raw):
+        base.append(("location", location_text(raw)))
+    return [
+        {
+            "value": str(c["value"]),
+            "label": str(c["label"]),
+            "href": "/?" + urlencode([*base, (field, c["value"])]),
+        }
+        for c in exc.candidates
+    ]
+
+
 def explorer_view(
     snapshot: Snapshot, *, raw_profile: dict[str, str | None], sort: str | None
 ) -> dict[str, Any]:
@@ -173,25 +273,45 @@ def explorer_view(
         sort, spec = DEFAULT_SORT, parse_sort(DEFAULT_SORT, wages.AREA_SORT_KEYS)
     estimate = error = None
     errors: dict[str, str] = {}
+    candidates: dict[str, list[dict[str, str]]] = {}
     try:
         occupation = snapshot.catalog.resolve((raw_profile.get("occupation") or "").strip() or None)
+        occupation_understood: dict[str, str] | None = _occupation_understood(occupation)
     except (InvalidInput, NotFound) as exc:
         # Flagged on its field; the page shows the default occupation meanwhile.
         errors["occupation"] = exc.message
+        candidates["occupation"] = _candidates(exc, "occupation", raw_profile)
         occupation = snapshot.catalog.resolve(None)
+        occupation_understood = None
+    # The experience method describes medical coders: for another occupation its inputs are set aside (the
+    # form disables them) rather than refused, so changing the occupation never strands the page.
+    method_applies = occupation.soc_code == DEFAULT_OCCUPATION
+    set_aside = (
+        [] if method_applies else [n for n in ARTICLE_METHOD_FIELDS if (raw_profile.get(n) or "").strip()]
+    )
+    used = {k: v for k, v in raw_profile.items() if method_applies or k not in ARTICLE_METHOD_FIELDS}
     profile: dict[str, Any] = {}
     official = None
     try:
-        profile = parse_profile({**raw_profile, "occupation": occupation.soc_code})
+        profile = parse_profile({**used, "occupation": occupation.soc_code})
         estimate = estimate_service.estimate_one(snapshot, **profile)
-        if occupation.soc_code != DEFAULT_OCCUPATION:
+        if not method_applies:
             # The method's bands describe medical coders: other jobs get the area's official range, as the
             # card shows it.
-            official = embed_service.wage_card(snapshot, profile=profile, theme="light", compact=False)
+            official = range_card(estimate, profile=profile, theme="light", compact=False)
     except (InvalidInput, NotFound) as exc:
         # An unknown code (404 in the API) is flagged on its field like an invalid one.
         error = exc.message
-        errors.update(field_errors(exc, raw_profile))
+        errors.update(field_errors(exc, used))
+        for name in ("location", "state", "metro"):
+            if name in errors:
+                candidates["location"] = _candidates(exc, "location", raw_profile)
+    # The form has one place box: what state= or metro= in the address got wrong is said there.
+    for name in ("state", "metro"):
+        if name in errors:
+            message = errors.pop(name)
+            if message not in errors.get("location", ""):
+                errors["location"] = f"{errors['location']} {message}" if "location" in errors else message
     envelope, items = wages.list_states(snapshot, occupation=occupation, release=None)
     states = apply_sort(items, spec, wages.AREA_SORT_KEYS)
     states_prov = wages.list_provenance(snapshot, items=states)
@@ -199,12 +319,19 @@ def explorer_view(
     card = None
     if estimate is not None and official is None:
         card = {
-            **embed_service.card_figures(snapshot, estimate=estimate, profile=profile),
+            **card_figures(estimate=estimate, profile=profile),
             "all_sources": fmt.source_line(estimate["releases"], estimate["sources"]),
         }
     place = _known_place(snapshot, raw_profile) if estimate is None else _known_place(snapshot, profile)
     return {
         "occupation": occupation.soc_code,
+        "occupation_text": raw_profile.get("occupation") or "",
+        "occupation_understood": occupation_understood,
+        "location_text": location_text(raw_profile),
+        "location_understood": None if "location" in errors else _understood(place),
+        "candidates": candidates,
+        "method_applies": method_applies,
+        "set_aside": set_aside,
         "raw": raw_profile,
         "sort": sort,
         "sort_words": sort_words(spec),

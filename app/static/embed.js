@@ -1,9 +1,10 @@
 /*! salary-api wage-range widget. Add once per page:
  *    <script src="https://YOUR-API/embed.js" async></script>
  *  and any number of
- *    <div data-wage-range data-state="NJ" data-years="3">Wage range loading…</div>
- *  Attributes (all optional, same values as GET /embed/wage-range): data-occupation (a SOC code with
- *  official figures; default 29-2072), data-state, data-metro, data-years, data-level,
+ *    <div data-wage-range data-location="Houston, TX" data-occupation="medical coder">Loading…</div>
+ *  Attributes (all optional, same values as GET /embed/wage-range): data-occupation (a job title or a SOC
+ *  code, as people write it; default 29-2072), data-location (a ZIP, "City, ST", a state, a metro's name
+ *  or code, or "remote"), data-state, data-metro, data-years, data-level,
  *  data-certifications, data-education, data-setting, data-specialty, data-hours-per-year,
  *  data-retirement-match-pct; plus data-theme="light|dark|auto", data-compact="true",
  *  data-brand="#RRGGBB" (or the CSS custom property --wage-range-brand on the element or a parent),
@@ -16,8 +17,8 @@
 (function () {
   "use strict";
   var PARAMS = {
-    occupation: "occupation", state: "state", metro: "metro", years: "years", level: "level",
-    certifications: "certifications", education: "education", setting: "setting",
+    occupation: "occupation", location: "location", state: "state", metro: "metro", years: "years",
+    level: "level", certifications: "certifications", education: "education", setting: "setting",
     specialty: "specialty", hoursPerYear: "hours_per_year",
     retirementMatchPct: "retirement_match_pct", theme: "theme", compact: "compact", brand: "brand",
     compareLow: "compare_low", compareHigh: "compare_high", compareUnit: "compare_unit"

@@ -19,20 +19,6 @@
     return out.toString();
   }
 
-  function filterMetros() {
-    // Only offer metros inside the chosen state (the API rejects a metro outside it).
-    var state = form.elements.state.value;
-    var metro = form.elements.metro;
-    for (var i = 0; i < metro.options.length; i++) {
-      var opt = metro.options[i];
-      var states = (opt.getAttribute("data-states") || "").split(" ");
-      var hide = !!(state && opt.value && states.indexOf(state) < 0);
-      opt.hidden = hide;
-      opt.disabled = hide;
-      if (hide && opt.selected) metro.value = "";
-    }
-  }
-
   // The server flags a rejected field in its form; copy those flags onto the live form (not the values).
   function flagFields(doc) {
     var marks = doc.querySelectorAll("#profile .field-error");
@@ -50,6 +36,21 @@
         control.setAttribute("aria-describedby", marks[i].id);
       }
     }
+  }
+
+  // How the server read the free-text boxes (or the candidates it offers), and whether the medical-coder
+  // details apply to the occupation: copied from the fetched page onto the live form, which keeps what the
+  // reader is typing.
+  function copyReadings(doc) {
+    var lines = doc.querySelectorAll("#profile .understood, #profile .candidates");
+    for (var i = 0; i < lines.length; i++) {
+      var live = document.getElementById(lines[i].id);
+      if (!live) continue;
+      live.replaceWith(document.importNode(lines[i], true));
+    }
+    var fresh = doc.getElementById("method-fields");
+    var mine = document.getElementById("method-fields");
+    if (fresh && mine) mine.disabled = fresh.disabled;
   }
 
   function load(url) {
@@ -77,8 +78,11 @@
         }
         results.replaceWith(fresh);
         flagFields(doc);
+        copyReadings(doc);
         history.replaceState(null, "", url);
         status.textContent = "Updated.";
+        // Details switched on or off with the occupation: ask again with exactly what the form now sends.
+        if (query() !== lastQuery) update();
       })
       .catch(function () {
         if (mine !== seq) return;
@@ -96,15 +100,29 @@
     load("/" + (q ? "?" + q : ""));
   }
 
-  form.addEventListener("change", function (e) {
-    if (e.target && e.target.name === "state") filterMetros();
+  // A suggestion picked from a box's list counts at once; other typing counts on Enter or leaving the box.
+  function picked(input) {
+    var list = input.list;
+    if (!list) return false;
+    for (var i = 0; i < list.options.length; i++) {
+      if (list.options[i].value === input.value) return true;
+    }
+    return false;
+  }
+
+  form.addEventListener("change", function () {
     clearTimeout(timer);
     update();
   });
   form.addEventListener("input", function (e) {
-    if (!e.target || e.target.type !== "number") return;
-    clearTimeout(timer);
-    timer = setTimeout(update, 400);
+    if (!e.target) return;
+    if (e.target.type === "number") {
+      clearTimeout(timer);
+      timer = setTimeout(update, 400);
+    } else if (e.target.type === "text" && picked(e.target)) {
+      clearTimeout(timer);
+      update();
+    }
   });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
@@ -112,12 +130,20 @@
     update();
   });
   document.addEventListener("click", function (e) {
+    // A candidate of an ambiguous place or title: put it in its box and update.
+    var pick = e.target && e.target.closest ? e.target.closest("a[data-field]") : null;
+    if (pick && !(e.ctrlKey || e.metaKey || e.shiftKey) && form.elements[pick.getAttribute("data-field")]) {
+      e.preventDefault();
+      form.elements[pick.getAttribute("data-field")].value = pick.getAttribute("data-value");
+      clearTimeout(timer);
+      update();
+      return;
+    }
     var a = e.target && e.target.closest ? e.target.closest("a[data-sort]") : null;
     if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
     e.preventDefault();
     form.elements.sort.value = a.getAttribute("data-sort");
     update();
   });
-  filterMetros();
   lastQuery = query();
 })();

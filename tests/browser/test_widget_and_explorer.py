@@ -100,11 +100,12 @@ def test_explorer_updates_the_estimate_when_an_input_changes(page, api: ApiServe
     assert page.locator("#est-hourly").inner_text() == expected_ranges(national)[0]
 
     # Texas with no experience: its own published 25th-75th percentile (BLS May 2025, Texas row).
-    page.select_option("#f-state", "TX")
+    page.fill("#f-location", "TX")
+    page.press("#f-location", "Enter")
     expect(page.locator("#est-annual")).to_have_text(f"$39,470 {EN_DASH} $63,970", timeout=15_000)
     assert page.locator("#est-hourly").inner_text() == f"$18.98 {EN_DASH} $30.76"
 
-    page.select_option("#f-state", "NJ")
+    page.fill("#f-location", "New Jersey")
     # (expect() polls without eval, which the page's CSP forbids.)
     expect(page.locator("#estimate h2")).to_contain_text("New Jersey", timeout=15_000)
     page.fill("#f-years", "3")
@@ -112,13 +113,10 @@ def test_explorer_updates_the_estimate_when_an_input_changes(page, api: ApiServe
     hourly, annual = expected_ranges(body)
     expect(page.locator("#est-hourly")).to_have_text(hourly, timeout=15_000)
     assert page.locator("#est-annual").inner_text() == annual
-    assert "years=3" in page.url and "state=NJ" in page.url
+    assert "years=3" in page.url and "location=New+Jersey" in page.url
     # The explanation lists the location adjustment with its source.
     assert "State" in page.locator("#adjustments").inner_text()
     assert "Source: BLS OEWS, May 2025" in page.locator("#adjustments").inner_text()
-
-    # A metro outside the chosen state is not offered.
-    assert page.locator("#f-metro option[value='41940']").is_disabled()
 
     # Sort the states table by name, then by mean (descending): the rows follow the API's order.
     page.click("#states-table th >> text=State")
@@ -227,9 +225,9 @@ def test_explorer_fits_the_screen_and_flags_a_bad_field(browser, api: ApiServer,
         assert len(visible) == (3 if width == 390 else 7)
         page.screenshot(path=str(artifacts / f"explorer-{width}.png"), full_page=True)
 
-        # Only occupations with official figures (the four of the seed's BLS extract) are offered.
-        codes = page.locator("#f-occupation option").evaluate_all("os => os.map(o => o.value)")
-        assert codes == ["11-9111", "29-2072", "29-9021", "43-3021"]
+        # Only occupations with official figures (the four of the seed's BLS extract) are suggested.
+        labels = page.locator("#occupation-words option").evaluate_all("os => os.map(o => o.label)")
+        assert sorted({label[-8:-1] for label in labels}) == ["11-9111", "29-2072", "29-9021", "43-3021"]
 
         # A value out of range is flagged beside its field, in words; fixing it clears the flag.
         page.fill("#f-years", "60")
@@ -249,11 +247,9 @@ def test_explorer_fits_the_screen_and_flags_a_bad_field(browser, api: ApiServer,
         assert page.locator("#f-years").get_attribute("aria-invalid") is None
         expect(page.locator("#est-hourly")).to_be_visible()
 
-        # Another occupation: its area's official range, with the reason no experience estimate is made
-        # (the experience and certification the method alone uses are left out first).
-        page.fill("#f-years", "")
-        page.select_option("#f-certifications", "")
-        page.select_option("#f-occupation", "43-3021")
+        # Another occupation: its area's official range, with the reason no experience estimate is made;
+        # the experience and certification the method alone uses are disabled and set aside.
+        page.fill("#f-occupation", "Billing and Posting Clerks")
         pct = httpx.get(f"{api.base}/percentiles?occupation=43-3021&state=NJ", timeout=10).json()[
             "percentiles"
         ]
@@ -261,6 +257,9 @@ def test_explorer_fits_the_screen_and_flags_a_bad_field(browser, api: ApiServer,
             f"{usd(pct['p25']['hourly'])} {EN_DASH} {usd(pct['p75']['hourly'])}", timeout=15_000
         )
         assert "applies to 29-2072" in page.locator("#method-note").inner_text()
+        expect(page.locator("#f-years")).to_be_disabled()
+        assert "covers medical coders (29-2072) only" in page.locator("#method-only-note").inner_text()
+        assert "years=" not in page.url and "certifications=" not in page.url
         scroll_width, _, outside = page.evaluate(OVERFLOW)
         assert scroll_width <= width and outside == []
         page.screenshot(path=str(artifacts / f"explorer-{width}-other-occupation.png"), full_page=True)

@@ -3,12 +3,14 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from tests.conftest import make_client
+from tests.domain.seed_files import oews_areas, states
 from tests.oews.conftest import FIXTURES, run_import
 
 EN_DASH = "\u2013"
@@ -84,17 +86,41 @@ def test_states_table_shows_the_served_release_rank_and_tier(client: TestClient)
     assert "top paying" not in html and "lower paying" not in html
 
 
+def datalist(html: str, list_id: str) -> list[tuple[str, str]]:
+    """(value, label) of each suggestion in a datalist."""
+    found = re.search(rf'<datalist id="{list_id}">(.*?)</datalist>', html, re.S)
+    assert found, list_id
+    return [
+        (unescape(v), unescape(lab))
+        for v, lab in re.findall(r'<option value="([^"]*)" label="([^"]*)">', found.group(1))
+    ]
+
+
 def test_form_offers_every_choice_from_the_data(client: TestClient):
     html = client.get("/").text
-    for code in ("NJ", "DC", "CA"):
-        assert f'value="{code}"' in html
-    for metro in client.get("/metros").json()["items"]:
-        assert f'value="{metro["code"]}"' in html
+    places = [value for value, _ in datalist(html, "location-words")]
+    # Every state and territory with figures, by name (seed/areas.csv), and every area of /metros by title.
+    for state in client.get("/states").json()["items"]:
+        assert states()[state["code"]]["name"] in places
+    for metro in client.get("/metros?limit=1000").json()["items"]:
+        assert metro["name"] in places
+    assert "US" in places and "Remote" in places
     for cert in client.get("/certifications").json()["items"]:
         assert f'value="{cert["code"]}"' in html
     for level in ("entry", "mid", "senior"):
         assert f'value="{level}"' in html
-    assert 'value="29-2072" selected' in html
+
+
+def test_every_suggestion_leads_back_to_what_it_is_offered_for(client: TestClient):
+    """A suggestion the box offers is read as the area it names: a sample of each kind (/percentiles)."""
+    suggested = datalist(client.get("/").text, "location-words")
+    houston = next(code for code, title in oews_areas("4").items() if title.startswith("Houston-"))
+    assert ("Houston", f"Metro area {houston}: {oews_areas('4')[houston]}") in suggested
+    for value, label in suggested[:3] + suggested[60:63] + [s for s in suggested if s[0] == "Houston"]:
+        r = client.get(f"/percentiles?location={quote(value)}")
+        assert r.status_code == 200, value
+        area = r.json()["location"]["area"]
+        assert area["code"] in label or area["area_type"] == "national", (value, label)
 
 
 def page_error(html: str) -> str:
@@ -119,7 +145,7 @@ def test_bad_profile_is_flagged_in_the_field(client: TestClient):
     assert "check Years of experience, Or experience level" in page_error(r.text)
     for name in ("years", "level"):
         assert "contradict each other" in field_error(r.text, name)
-    assert field_error(r.text, "state") is None
+    assert field_error(r.text, "location") is None
     html = client.get("/?years=abc").text
     assert field_error(html, "years") == "Enter whole years, from 0 to 50."
     # The fields that are right still count: a good state keeps its percentiles beside a bad year.
@@ -136,11 +162,12 @@ def test_bad_profile_is_flagged_in_the_field(client: TestClient):
             field_error(client.get(f"/?{query}").text, name)
             == "Not one of the choices; pick one from the list."
         )
-    # A place is free text: what it names nothing of, the field says in the resolver's words.
-    assert "state=zz names no state or territory" in field_error(client.get("/?state=zz").text, "state")
-    both = client.get("/?state=NJ&metro=41940").text
-    assert "they disagree" in field_error(both, "state") and "they disagree" in field_error(both, "metro")
-    assert all(field_error(client.get("/?state=NJ&years=3").text, n) is None for n in ("years", "state"))
+    # A place is free text: what it names nothing of, its one box says in the resolver's words, also for
+    # the state= and metro= of an older address.
+    assert "state=zz names no state or territory" in field_error(client.get("/?state=zz").text, "location")
+    assert "location=Texsa names no place" in field_error(client.get("/?location=Texsa").text, "location")
+    assert "they disagree" in field_error(client.get("/?state=NJ&metro=41940").text, "location")
+    assert all(field_error(client.get("/?state=NJ&years=3").text, n) is None for n in ("years", "location"))
 
 
 def words(html: str) -> str:
@@ -206,7 +233,12 @@ NATIONAL = FIXTURES / "national_M2023_dl.csv"
 def test_another_occupation_gets_its_figures_and_no_coder_estimate(fresh_database: str):
     run_import(fresh_database, NATIONAL, occupations=["00-0000"], groups=["total"])
     with make_client(fresh_database) as c:
-        assert "covers 29-2072" in field_error(c.get("/?occupation=00-0000&years=3").text, "years")
+        # The medical-coder details are set aside (disabled in the form, and said), not refused.
+        aside = c.get("/?occupation=00-0000&years=3").text
+        assert field_error(aside, "years") is None and not page_error(aside)
+        assert '<fieldset class="method" id="method-fields" disabled>' in aside
+        assert "covers medical coders (29-2072) only" in unescape(text_of(aside, "method-only-note"))
+        assert "set aside: Years of experience" in unescape(text_of(aside, "method-only-note"))
         html = c.get("/?occupation=00-0000").text
         assert "All Occupations (SOC 00-0000)" in html
         assert 'id="est-hourly"' not in html and not page_error(html)
@@ -217,6 +249,7 @@ def test_another_occupation_gets_its_figures_and_no_coder_estimate(fresh_databas
         assert "experience method applies to 29-2072" in unescape(text_of(html, "method-note"))
         coder = c.get("/?occupation=29-2072&years=3").text
         assert 'id="est-hourly"' in coder and not page_error(coder)
+        assert '<fieldset class="method" id="method-fields">' in coder
 
 
 @pytest.mark.parametrize("fresh_database", ["sqlite"], indirect=True)
@@ -233,7 +266,12 @@ def test_occupation_list_shows_only_occupations_with_figures(fresh_database: str
     with make_client(fresh_database) as c:
         assert any(o["soc_code"] == "15-1252" for o in c.get("/occupations").json()["items"])
         html = c.get("/").text
-        offered = re.findall(r'<option value="(\d\d-\d{4})"', html)
+        offered = sorted(
+            {
+                re.search(r"\((\d\d-\d{4})\)$", label).group(1)
+                for _, label in datalist(html, "occupation-words")
+            }
+        )  # type: ignore[union-attr]
         # The four occupations of the seed's official BLS extract (seed/oews/manifest.json), by code.
         assert offered == ["11-9111", "29-2072", "29-9021", "43-3021"]
         # The card refuses it the same way.
@@ -249,7 +287,7 @@ def test_another_seed_occupation_shows_its_areas_official_range(client: TestClie
     assert "Pay range: Texas" in html and "Percentile range: Texas" in html
     assert "experience method applies to 29-2072" in unescape(text_of(html, "method-note"))
     assert "names no state or territory" in field_error(
-        client.get("/?occupation=43-3021&state=zz").text, "state"
+        client.get("/?occupation=43-3021&state=zz").text, "location"
     )
 
 
@@ -260,8 +298,12 @@ def test_an_unknown_occupation_is_flagged_in_its_field(client: TestClient, code:
     r = client.get(f"/?occupation={code}&state=TX")
     assert r.status_code == 200
     assert words in field_error(r.text, "occupation")
-    # Meanwhile the page shows the default occupation, selected in the list.
-    assert 'value="29-2072" selected' in r.text and 'id="est-hourly"' in r.text
+    # Meanwhile the page shows the default occupation; the box keeps what was typed.
+    assert (
+        'id="f-occupation" aria-invalid="true" aria-describedby="f-occupation-error" name="occupation" '
+        in r.text
+    )
+    assert f'value="{code}"' in r.text and "(SOC 29-2072)" in r.text and 'id="est-hourly"' in r.text
 
 
 def test_an_unknown_sort_order_is_said_in_words(client: TestClient):

@@ -6,11 +6,11 @@ page's outline. Kinds of card (``card["kind"]``) each have a body function in ``
 them (theme, size, brand colour) is shared.
 """
 
-import base64
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from app.cards.frame import PAGE_CSS, RESIZE_JS
+from app.cards.location import location_html, location_line
 from app.fmt import annual, escape, hourly
 
 # Colours checked for WCAG AA contrast (text >= 4.5:1 on the card background) in tests/browser.
@@ -35,7 +35,8 @@ CARD_CSS = (
 .wr *{box-sizing:border-box}
 .wr p{margin:0}
 .wr-title{font-size:15px;margin:0 0 2px;font-weight:650}
-.wr-profile,.wr-source,.wr-scale,.wr-note,.wr-detail{color:var(--wr-muted);font-size:12.5px}
+.wr-profile,.wr-source,.wr-scale,.wr-note,.wr-detail,.wr-where{color:var(--wr-muted);font-size:12.5px}
+.wr-where{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;overflow-wrap:normal}
 .wr-figs{display:flex;flex-wrap:wrap;gap:2px 18px;margin:8px 0 6px}
 .wr-figs strong{font-size:18px;font-weight:700;white-space:nowrap}
 .wr-bar{position:relative;height:12px;border-radius:6px;background:var(--wr-track);margin:10px 0 4px}
@@ -54,7 +55,7 @@ CARD_CSS = (
 .wr-compact .wr-detail{
   white-space:nowrap;overflow:hidden;text-overflow:ellipsis;overflow-wrap:normal}
 .wr-compact .wr-title{font-size:13.5px;margin:0}
-.wr-compact .wr-profile,.wr-compact .wr-note{font-size:12px}
+.wr-compact .wr-profile,.wr-compact .wr-note,.wr-compact .wr-where{font-size:12px}
 .wr-compact .wr-note{margin-top:2px}
 .wr-compact .wr-figs{margin:2px 0;gap:0 14px}
 .wr-compact .wr-figs p{font-size:12.5px}
@@ -70,20 +71,6 @@ CARD_CSS = (
 .wr-compact .wr-badge-text{font-size:13px}
 """
 )
-
-PAGE_CSS = "html,body{margin:0;padding:0;background:transparent}"
-
-# The iframe card's only script: it tells the host page its height (the host snippet in the README, or
-# /embed.js, applies it). A fixed text, allowed by its hash in the card's Content-Security-Policy.
-RESIZE_JS = (
-    "(function(){var last=-1;function post(){var h=Math.ceil(document.body.getBoundingClientRect().height);"
-    "if(h===last)return;last=h;try{parent.postMessage({type:'wage-range:height',height:h},'*')}catch(e){}}"
-    "if(typeof ResizeObserver==='function')new ResizeObserver(post).observe(document.body);"
-    # A loader that arrives after the card (embed.js, async) asks again.
-    "addEventListener('message',function(e){if(e.source===parent&&e.data&&e.data.type==='wage-range:measure')"
-    "{last=-1;post()}});addEventListener('load',post);post()})();"
-)
-RESIZE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(RESIZE_JS.encode()).digest()).decode()
 
 
 def _frame(card: dict[str, Any], label: str, body: str, extra: tuple[str, ...] = ()) -> str:
@@ -146,9 +133,13 @@ def _range_body(card: dict[str, Any]) -> str:
         else ""
     )
     source_title = escape(card["source_line"])
+    # A compact official range leaves out its profile line ("<area> 25th-75th percentile, official"): the
+    # title names the area and the note says it is the official range, so the place line fits in its stead.
+    profile_class = "wr-profile wr-long" if card.get("method_note") else "wr-profile"
     return (
         f'<p class="wr-title" title="{escape(title)}">{escape(title)}</p>'
-        f'<p class="wr-profile" title="{escape(card["profile"])}">{escape(card["profile"])}</p>'
+        f'<p class="{profile_class}" title="{escape(card["profile"])}">{escape(card["profile"])}</p>'
+        f"{location_html(card['location'], css_class='wr-where')}"
         f'<div class="wr-figs">{figs}</div>'
         f'<div class="wr-bar" role="img" aria-label="{escape(range_summary(card))}">'
         '<span class="wr-fill"></span>'
@@ -181,6 +172,7 @@ def _badge_body(card: dict[str, Any]) -> str:
     source_title = escape(card["source_line"])
     return (
         f'<p class="wr-profile">Posted range: {escape(card["range_text"])}</p>'
+        f"{location_html(card['location'], css_class='wr-where')}"
         f'<p class="wr-badge-text">{escape(card["sentence"])}</p>'
         f'<div class="wr-bar" role="img" aria-label="{escape(card["sentence"])}">'
         f'<span class="wr-span" style="left:{left}%;width:{width}%"></span></div>'
@@ -266,6 +258,8 @@ def method_page(view: dict[str, Any]) -> str:
             parts.append(f"<blockquote>{escape(step['citation'])}</blockquote>")
         steps.append(f'<li class="step">{"".join(parts)}</li>')
     title = f"How this pay range is estimated: {card['occupation']}, {card['area']}"
+    # A page has room for the whole explanation of the place, not only the card's one line.
+    where = location_line(card["location"])
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -273,7 +267,8 @@ def method_page(view: dict[str, Any]) -> str:
         f"<h1>How this pay range is estimated</h1>"
         f'<p class="muted">{escape(card["occupation"])} (SOC {escape(card["soc_code"])}) in '
         f"{escape(card['area'])} \u00b7 {escape(card['profile'])}</p>"
-        f'<p class="result">{escape(" or ".join(amounts))}</p>'
+        + (f'<p class="where" id="where">{escape(where.full)}</p>' if where else "")
+        + f'<p class="result">{escape(" or ".join(amounts))}</p>'
         + (f'<p class="summary">{escape(view["summary"])}</p>' if view.get("summary") else "")
         + f'<ol class="steps">{"".join(steps)}</ol>'
         f'<p class="source">{escape(card["source_line"])}.</p>'

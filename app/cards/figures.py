@@ -1,0 +1,181 @@
+"""What a wage card shows of an /estimate answer: its figures and texts, the profile in words, the links
+(the wage card, the badge, the method page and the explorer all draw from these)."""
+
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlencode
+
+from app import fmt
+from app.config import DEFAULT_OCCUPATION
+from app.domain.profile import HOURS_DEFAULT, PROFILE_FIELDS
+
+
+class Theme(StrEnum):
+    """Colour scheme of the embedded card: light, dark, or auto (follows prefers-color-scheme)."""
+
+    light = "light"
+    dark = "dark"
+    auto = "auto"
+
+
+THEMES = tuple(t.value for t in Theme)
+THEMES = tuple(t.value for t in Theme)
+
+
+def estimate_query(profile: dict[str, Any]) -> str:
+    """The /estimate query string for a profile, leaving out what was not given (and the default hours)."""
+    pairs = []
+    defaults = {"hours_per_year": HOURS_DEFAULT, "occupation": DEFAULT_OCCUPATION}
+    for name in PROFILE_FIELDS:
+        value = profile.get(name)
+        if value is None or defaults.get(name) == value:
+            continue
+        pairs.append((name, str(value)))
+    return urlencode(pairs)
+
+
+def profile_label(estimate: dict[str, Any]) -> str:
+    """'Mid-Career, 3-9 years · certification not given' from an estimate's level and profile echo."""
+    level = estimate["level"]
+    prof = estimate["profile"]
+    if prof["occupation"] != DEFAULT_OCCUPATION:
+        return f"{estimate['location']['area']['name']} 25th\u201375th percentile, official"
+    parts = []
+    if level is None:
+        area = estimate["base"]["area"]
+        where = "national" if area is None or area["type"] == "national" else area["name"]
+        parts.append(f"Any experience ({where} 25th\u201375th percentile)")
+    else:
+        span = (
+            f"{level['years_min']}\u2013{level['years_max']} years"
+            if level["years_max"] is not None
+            else f"{level['years_min']}+ years"
+        )
+        parts.append(f"{level['name']}, {span}")
+    certs = prof.get("certifications")
+    if certs is None:
+        parts.append("certification not given")
+    elif certs == ["none"]:
+        parts.append("not certified")
+    else:
+        parts.append(", ".join(certs))
+    for key, label in (("education", "education"), ("specialty", "specialty"), ("setting", "setting")):
+        if prof.get(key):
+            parts.append(f"{label}: {str(prof[key]).replace('_', ' ')}")
+    if prof.get("hours_per_year") not in (None, HOURS_DEFAULT):
+        parts.append(f"{prof['hours_per_year']} hours a year")
+    return " \u00b7 ".join(parts)
+
+
+def marker_pct(rng: dict[str, Any]) -> float:
+    """Where the mid sits on a low-high bar, in percent (50 when the range is a single value)."""
+    span = rng["high"] - rng["low"]
+    if span <= 0:
+        return 50.0
+    return round(max(0.0, min(100.0, (rng["mid"] - rng["low"]) / span * 100)), 1)
+
+
+def range_texts(hourly: dict[str, Any] | None, annual: dict[str, Any] | None) -> dict[str, Any]:
+    """The range's printed forms, each amount with its unit; a missing unit prints as None."""
+    ref = hourly or annual or {}
+    return {
+        "hourly": hourly,
+        "annual": annual,
+        "hourly_text": fmt.money_range(hourly, unit="hourly") if hourly else None,
+        "annual_text": fmt.money_range(annual, unit="annual") if annual else None,
+        "mid_hourly_text": fmt.hourly(hourly["mid"]) if hourly else None,
+        "mid_annual_text": fmt.annual(annual["mid"]) if annual else None,
+        "marker_pct": marker_pct(ref) if ref else 50.0,
+    }
+
+
+def card_figures(*, estimate: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
+    """The figures and texts a wage card shows for an estimate (the embed card and the explorer's card)."""
+    query = estimate_query(profile)
+    location = estimate["location"]
+    return {
+        "area": location["area"]["name"],
+        "location": location,
+        "profile": profile_label(estimate),
+        **range_texts(estimate["hourly"], estimate["annual"]),
+        "open_top": bool(estimate["open_top"]),
+        "source_line": fmt.range_source_line(estimate),
+        "estimate_path": "/estimate" + (f"?{query}" if query else ""),
+    }
+
+
+def method_path(profile: dict[str, Any]) -> str:
+    """The card's link to its "How it is estimated" page, with the same profile."""
+    query = estimate_query(profile)
+    return "/embed/wage-range/method" + (f"?{query}" if query else "")
+
+
+def short_source(releases: list[dict[str, Any]]) -> str:
+    """'BLS OEWS, May 2025; the source article': release labels without their parenthesised remarks."""
+    parts: list[str] = []
+    for release in sorted(releases, key=lambda r: r["source"] == "article"):
+        label = "the source article" if release["source"] == "article" else release["label"].split(" (")[0]
+        if label not in parts:
+            parts.append(label)
+    return "Source: " + "; ".join(parts) if parts else "Source: not stated"
+
+
+def range_card(
+    est: dict[str, Any], *, profile: dict[str, Any], theme: str, compact: bool, brand: str | None = None
+) -> dict[str, Any]:
+    """Everything the wage card shows of an /estimate answer (for an occupation other than 29-2072, its
+    area's official range)."""
+    # Links carry the occupation understood (its SOC code), whatever words named it.
+    profile = {**profile, "occupation": est["occupation"]["soc_code"]}
+    official = est["occupation"]["soc_code"] != DEFAULT_OCCUPATION
+    card = {
+        **card_figures(estimate=est, profile=profile),
+        "method_note": (
+            f"The article's experience method applies to {DEFAULT_OCCUPATION} (Medical Records Specialists) "
+            "only: this is the area's official 25th\u201375th percentile range."
+        )
+        if official
+        else None,
+        "method_note_short": f"Official range; the experience method covers {DEFAULT_OCCUPATION} only.",
+        "short_source": short_source(fmt.range_releases(est)),
+        "mid_label": "Median"
+        if est["base"]["kind"] == "area_percentiles" and not est["adjustments"]
+        else "Mid",
+        "data_version": est["data_version"],
+    }
+    return {
+        **card,
+        **framed("range", theme=theme, compact=compact, brand=brand, occupation=est["occupation"]),
+        "method_path": method_path(profile),
+    }
+
+
+def framed(
+    kind: str, *, theme: str, compact: bool, brand: str | None, occupation: dict[str, Any]
+) -> dict[str, Any]:
+    """What every card with figures tells its frame: its kind, look, and occupation."""
+    return {
+        "kind": kind,
+        "theme": theme,
+        "compact": compact,
+        "brand": brand,
+        "occupation": occupation["title"],
+        "soc_code": occupation["soc_code"],
+    }
+
+
+def error_card(*, status: int, message: str, theme: str, compact: bool, brand: str | None) -> dict[str, Any]:
+    """The card instead of figures: a plain sentence for the reader, the API's words for the site owner."""
+    if status >= 500:
+        reader = "Wage data are unavailable right now. Please try again later."
+    else:
+        reader = "This pay range cannot be shown: the page gave the card a value it does not know."
+    return {
+        "kind": "error",
+        "status": status,
+        "reader_text": reader,
+        "detail": message if len(message) <= 240 else message[:237] + "...",
+        "theme": theme,
+        "compact": compact,
+        "brand": brand,
+    }

@@ -1,0 +1,34 @@
+"""Which occupations hold official figures (not only quotes in the article): what the explorer and the cards
+offer."""
+
+import weakref
+from typing import Any
+
+from app.domain.store import Snapshot
+
+OFFICIAL_KIND = "official_statistics"
+
+
+# Per snapshot (immutable), so a card or explorer request does not walk every occupation again.
+_OFFICIAL_OCCUPATIONS: weakref.WeakKeyDictionary[Snapshot, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def occupations_with_official_figures(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Occupations holding figures from an official release (not only quotes in the article), by SOC code."""
+    known = _OFFICIAL_OCCUPATIONS.get(snapshot)
+    if known is None:
+        known = _OFFICIAL_OCCUPATIONS[snapshot] = _official_occupations(snapshot)
+    return known
+
+
+def _official_occupations(snapshot: Snapshot) -> list[dict[str, Any]]:
+    official = {
+        rid
+        for rid, r in snapshot.releases.items()
+        if r["via_source_id"] is None and snapshot.sources[r["source_id"]]["kind"] == OFFICIAL_KIND
+    }
+    return [
+        occ
+        for code, occ in sorted(snapshot.occupation_by_code.items())
+        if snapshot.release_ids_by_occupation.get(occ["id"], set()) & official
+    ]
