@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; data are loaded into memory at start-up and refreshed on a new data version."""
     settings = settings or get_settings()
     store = Store(make_engine(settings.database_url), preload=(settings.default_occupation,))
+    access_log = stack.access_log_writer(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await task
             await app.state.export_cache.close()
             store.engine.dispose()
+            access_log.close()
             metrics.process_exiting()
 
     app = SalaryAPI(
@@ -189,7 +191,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         fast_routes={"/estimate": estimate_body},
         trusted_proxies=tuple(settings.trusted_proxies),
         # Called when the stack is built (first request), once every router is included.
-        observe=lambda inner: stack.wrap(inner, settings=settings, routes=RouteTemplates(app.router.routes)),
+        observe=lambda inner: stack.wrap(
+            inner, settings=settings, routes=RouteTemplates(app.router.routes), writer=access_log
+        ),
     )
     app.state.settings = settings
     app.state.store = store

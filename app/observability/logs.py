@@ -1,7 +1,8 @@
 """Logging set-up: JSON lines (one object per line) or plain text, for the server and the CLI.
 
 Records carry their structured fields in ``extra={"fields": {...}}``; the request id comes from the
-request's context. Nothing here reads headers, so secrets cannot leak through it."""
+record (access lines, formatted by the access log's writer thread) or else from the request's context.
+Nothing here reads headers, so secrets cannot leak through it."""
 
 import logging
 import sys
@@ -12,6 +13,11 @@ import orjson
 
 from app.config import Settings
 from app.observability.requestid import current_request_id
+
+
+def record_request_id(record: logging.LogRecord) -> str | None:
+    """The record's own request id (an access line), else the id of the request being served."""
+    return getattr(record, "request_id", None) or current_request_id.get()
 
 
 class JsonFormatter(logging.Formatter):
@@ -25,7 +31,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        request_id = current_request_id.get()
+        request_id = record_request_id(record)
         if request_id is not None:
             doc["request_id"] = request_id
         fields = getattr(record, "fields", None)
@@ -44,7 +50,7 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
-        request_id = current_request_id.get()
+        request_id = record_request_id(record)
         fields = dict(getattr(record, "fields", None) or {})
         if request_id is not None:
             fields["request_id"] = request_id

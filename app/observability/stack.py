@@ -9,14 +9,28 @@ from starlette.types import ASGIApp
 from app.config import Settings
 from app.observability import metrics
 from app.observability.access import ObserveMiddleware
+from app.observability.access import log as access_log
 from app.observability.logs import event
 from app.observability.routes import RouteTemplates
+from app.observability.writer import AccessLogWriter
 
 
-def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates) -> ASGIApp:
+def access_log_writer(settings: Settings) -> AccessLogWriter:
+    """The process's access log writer (its thread starts with the first line; the lifespan closes it)."""
+    return AccessLogWriter(
+        access_log, max_lines=settings.access_log_queue, interval=settings.access_log_interval
+    )
+
+
+def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates, writer: AccessLogWriter) -> ASGIApp:
     """The observability layer around the edge's inner layers (ahead of the rate limit)."""
     return ObserveMiddleware(
-        app, routes=routes, sample=settings.access_log_sample, metrics_path=settings.metrics_path
+        app,
+        routes=routes,
+        sample=settings.access_log_sample,
+        slow_ms=settings.access_log_slow_ms,
+        writer=writer,
+        metrics_path=settings.metrics_path,
     )
 
 
