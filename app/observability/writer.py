@@ -13,7 +13,10 @@ import time
 from collections import deque
 from typing import Any
 
+import orjson
+
 from app.observability import metrics
+from app.observability.logs import JsonFormatter
 
 # Lines formatted between two chances for the event loop to take the interpreter lock back.
 CHUNK = 256
@@ -79,48 +82,67 @@ class AccessLogWriter:
             batch: list[Line] = []
             while lines and len(batch) < CHUNK:
                 batch.append(lines.popleft())
-            self._emit([self._record(line) for line in batch])
+            self._emit(batch)
             time.sleep(0)  # let the event loop run between chunks
 
-    def _record(self, line: Line) -> logging.LogRecord:
-        wall, method, route, path, status, seconds, size, cache, rid = line
-        record = logging.LogRecord(
-            self.logger.name, logging.INFO, __file__, 0, "%s %s %d", (method, route, status), None
-        )
-        record.created = wall
-        record.msecs = (wall - int(wall)) * 1000
-        record.request_id = rid
-        record.fields = {
-            "event": "request",
-            "method": method,
-            "route": route,
-            "path": path,
-            "status": status,
-            "duration_ms": round(seconds * 1000, 3),
-            "bytes": size,
-            "cache": cache,
-        }
-        return record
-
-    def _emit(self, records: list[logging.LogRecord]) -> None:
+    def _emit(self, batch: list[Line]) -> None:
+        records: list[logging.LogRecord] | None = None  # built once, for the handlers that need them
         logger: logging.Logger | None = self.logger
         while logger is not None:
             for handler in logger.handlers:
                 if handler.level > logging.INFO:
                     continue
                 if type(handler) in BATCHED_HANDLERS and getattr(handler, "stream", None) is not None:
-                    self._write_batch(handler, records)  # type: ignore[arg-type]
+                    if isinstance(handler.formatter, JsonFormatter):
+                        text = "".join([self._json(line) for line in batch])
+                    else:
+                        records = records or [self._record(line) for line in batch]
+                        text = "".join([handler.format(r) + "\n" for r in records])
+                    self._write(handler, text)  # type: ignore[arg-type]
                 else:
+                    records = records or [self._record(line) for line in batch]
                     for record in records:
                         handler.handle(record)
             logger = logger.parent if logger.propagate else None
 
+    def _json(self, line: Line) -> str:
+        """The line as JsonFormatter writes it, without a LogRecord (a third of the cost)."""
+        wall, method, route, _path, status, _seconds, _size, _cache, rid = line
+        message = f"{method} {route} {status}"
+        doc = JsonFormatter.document(wall, "info", self.logger.name, message, rid, fields(line))
+        return orjson.dumps(doc, default=str).decode() + "\n"
+
+    def _record(self, line: Line) -> logging.LogRecord:
+        wall, method, route, _path, status, _seconds, _size, _cache, rid = line
+        record = logging.LogRecord(
+            self.logger.name, logging.INFO, __file__, 0, "%s %s %d", (method, route, status), None
+        )
+        record.created = wall
+        record.msecs = (wall - int(wall)) * 1000
+        record.request_id = rid
+        record.fields = fields(line)
+        return record
+
     @staticmethod
-    def _write_batch(handler: logging.StreamHandler[Any], records: list[logging.LogRecord]) -> None:
+    def _write(handler: logging.StreamHandler[Any], text: str) -> None:
         try:
-            text = "".join([handler.format(r) + handler.terminator for r in records])
             with handler.lock or threading.Lock():
                 handler.stream.write(text)
                 handler.flush()
         except Exception:  # noqa: BLE001 - as logging does: a broken log must not stop the writer
-            handler.handleError(records[0])
+            handler.handleError(logging.makeLogRecord({"msg": "access log write failed"}))
+
+
+def fields(line: Line) -> dict[str, Any]:
+    """The structured fields of an access line."""
+    _wall, method, route, path, status, seconds, size, cache, _rid = line
+    return {
+        "event": "request",
+        "method": method,
+        "route": route,
+        "path": path,
+        "status": status,
+        "duration_ms": round(seconds * 1000, 3),
+        "bytes": size,
+        "cache": cache,
+    }

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.conftest import make_client
 from tests.servers import Served
 
 # Every request logged, and a writer that writes only at shutdown (its next turn is an hour away).
@@ -123,3 +124,21 @@ def test_queued_lines_are_written_at_shutdown(seeded_sqlite: str, tmp_path: Path
     assert server.proc.returncode is not None
     logged = {d["request_id"] for d in access_lines(server)}
     assert {r.headers["x-request-id"] for r in sent} <= logged
+
+
+def test_logging_every_request_changes_no_answer(seeded_sqlite: str):
+    # The same requests through the default stack and through one that queues a line for every request:
+    # the same status, headers and bytes (the request id is the client's, so it is echoed alike).
+    paths = ["/states?sort=-median", "/states?sort=-median", "/states?sort=-median", "/estimate?years=3"]
+    paths += ["/states.csv", "/states/ZZ", "/no/such/path"]
+    answers = []
+    for sample in (0.0, 1.0):
+        with make_client(seeded_sqlite, access_log_sample=sample) as c:
+            answers.append(
+                [
+                    (r.status_code, sorted(r.headers.multi_items()), r.content)
+                    for r in (c.get(p, headers={"X-Request-ID": f"same-{i}"}) for i, p in enumerate(paths))
+                ]
+            )
+    assert answers[0] == answers[1]
+    assert [status for status, _, _ in answers[0]] == [200, 200, 200, 200, 200, 404, 404]
