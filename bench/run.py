@@ -789,9 +789,8 @@ def main(argv: list[str] | None = None) -> int:
             ("estimate", f"GET /estimate, {args.combos} param combos cycled", "/estimate"),
             ("embed", f"GET /embed/wage-range, {args.combos} param combos cycled", "/embed/wage-range"),
         ):
-            case = Case(
-                key, label, ESTIMATE_TARGET if key == "estimate" else CACHED_TARGET, "cycle.lua", path, path
-            )
+            # Cycled, every combination is a cached read; only the distinct /estimate has the lower target.
+            case = Case(key, label, CACHED_TARGET, "cycle.lua", path, path)
             first = fetch(api.port, f"{path}?{queries[0]}")
             if first.status != 200:
                 case.skip_reason = f"HTTP {first.status} on {path}"
@@ -800,6 +799,9 @@ def main(argv: list[str] | None = None) -> int:
             log(f"probing {len(queries)} {path} combinations")
             ok, statuses = probe_list(api.port, [f"{path}?{q}" for q in queries])
             log(f"{path}: statuses {statuses}; {len(ok)} answer 200 and are used")
+            # The cache admits a query on its second sighting: a time-bound warm-up on a busy machine
+            # may not reach every combination, so the measured runs would include misses.
+            probe_list(api.port, ok)
             if not ok:
                 case.skip_reason = f"no combination answers 200 ({statuses})"
                 cases.append(case)
