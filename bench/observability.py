@@ -1,11 +1,11 @@
 """CPU cost of the observability layer per cached answer, in process: ``python -m bench.observability``.
 
-Builds a seeded SQLite database, then sends the same cached ``GET /percentiles`` through the edge built
-four ways: without the observability layer, with it and the access log off, with the default access log
-(errors, slow requests, a 1% sample), and with a JSON access line for every request (to /dev/null, through
-the writer thread, whose work is counted: each round ends when the queue is written). CPU time of the
-process (``time.process_time``, every thread), so a busy machine inflates it less than wall time; eight
-alternating rounds of 20,000 requests, minimum and median reported.
+Builds a seeded SQLite database, then sends the same cached ``GET /percentiles`` (or the path given)
+through the edge built four ways: without the observability layer, with it and the access log off, with
+the default access log (errors, slow requests, a 1% sample), and with a JSON access line for every request
+(to /dev/null, through the writer thread, whose work is counted: each round ends when the queue is
+written). CPU time of the process (``time.process_time``, every thread), so a busy machine inflates it
+less than wall time; eight alternating rounds of 20,000 requests, minimum and median reported.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging.config
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import Any
 
 ROUNDS = 8
 REQUESTS = 20_000
+# The cached GET sent (`python -m bench.observability /states?sort=-median` for another).
+PATH = sys.argv[1] if len(sys.argv) > 1 else "/percentiles"
 
 
 async def cost_per_request(app: Any, stack: Any, n: int) -> float:
@@ -29,8 +32,8 @@ async def cost_per_request(app: Any, stack: Any, n: int) -> float:
     scope = {
         "type": "http",
         "method": "GET",
-        "path": "/percentiles",
-        "query_string": b"",
+        "path": PATH.partition("?")[0],
+        "query_string": PATH.partition("?")[2].encode(),
         "headers": [(b"host", b"bench"), (b"accept", b"*/*"), (b"user-agent", b"wrk")],
         "client": ("127.0.0.1", 1),
         "root_path": "",

@@ -81,9 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--path", default="/states?sort=-median")
-    p.add_argument(
-        "--distinct", action="store_true", help="a never-seen /estimate per request (distinct.lua), not --path"
-    )
+    p.add_argument("--distinct", action="store_true", help="a never-seen /estimate per request, not --path")
     p.add_argument("--sample", help="SALARY_API_ACCESS_LOG_SAMPLE for the server (default: the default)")
     p.add_argument("--rate-limit", action="store_true", help="keep the per-client limit on (a high one)")
     p.add_argument("--top", type=int, default=25)

@@ -68,7 +68,8 @@ class AccessLogWriter:
                 return
             self._stop.set()
             thread.join(timeout=10)
-        self.drain()  # whatever came in while stopping
+        if not thread.is_alive():  # else it is stuck on a blocked stream: shutdown must not wait on it too
+            self.drain()  # whatever came in while stopping
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
