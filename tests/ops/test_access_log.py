@@ -3,11 +3,15 @@ requests always, a sample of the rest; lines dropped (and counted) when the queu
 the queue written out at shutdown."""
 
 import json
+import logging
+import time
 from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.observability.logs import JsonFormatter
+from app.observability.writer import AccessLogWriter
 from tests.conftest import make_client
 from tests.servers import Served
 
@@ -142,3 +146,12 @@ def test_logging_every_request_changes_no_answer(seeded_sqlite: str):
             )
     assert answers[0] == answers[1]
     assert [status for status, _, _ in answers[0]] == [200, 200, 200, 200, 200, 404, 404]
+
+
+def test_the_writers_json_lines_are_the_formatters():
+    # The writer builds JSON lines without a LogRecord; any other handler gets records through
+    # JsonFormatter. Both must write the same line, escapes included.
+    writer = AccessLogWriter(logging.getLogger("salary_api.access"), max_lines=10, interval=1.0)
+    for path, cache in (("/states/NJ", "hit"), ('/no/"such"\\path\u00e9\n', None)):
+        line = (time.time(), "GET", "unmatched", path, 404, 0.0123456, 321, cache, "abc-1f")
+        assert writer._json(line) == JsonFormatter().format(writer._record(line)) + "\n"
