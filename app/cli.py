@@ -321,9 +321,11 @@ def openapi(
     ] = False,
 ) -> None:
     """Write the OpenAPI contract (openapi.json, committed at the repository root), or check it is current."""
-    from app.openapi import contract_text
+    from app.config import Settings
+    from app.main import create_app
+    from app.openapi import render
 
-    text = contract_text()
+    text = render(create_app(Settings(database_url="sqlite://")).openapi())
     if check:
         if not output.exists() or output.read_text(encoding="utf-8") != text:
             console.print(

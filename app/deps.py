@@ -8,9 +8,10 @@ from fastapi import Depends, Query, Request
 from app.config import DEFAULT_OCCUPATION
 from app.domain.occupations import MAX_OCCUPATION_LENGTH, OCCUPATION, OccupationMatch
 from app.domain.places import Located, LocationFields
+from app.domain.profile import ProfileQuery
+from app.domain.store import Snapshot
 from app.errors import ServiceUnavailable, UnsupportedMediaType, describe_pattern
 from app.query import DEFAULT_LIMIT, MAX_LIMIT
-from app.store import Snapshot
 
 
 async def get_snapshot(request: Request) -> Snapshot:
@@ -100,3 +101,8 @@ async def json_body(request: Request) -> None:
             + " With curl: curl -H 'Content-Type: application/json' -d '{\"years\": 4}' ...",
             details=[{"parameter": "Content-Type", "value": shown or None, "allowed": ["application/json"]}],
         )
+
+
+ProfileQueryDep = Annotated[ProfileQuery, Query()]
+"""The profile as query parameters (GET /estimate and the embed card): FastAPI's query model of the one
+profile definition."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from app.observability.requestid import current_request_id
+from app.request_context import current_request_id
 
 
 class ErrorType(StrEnum):

@@ -1,6 +1,7 @@
 """Turns a list of in-memory items into a sorted page of JSON, or into streamed CSV."""
 
 import csv
+import inspect
 import io
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -11,7 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.csvsafe import neutralise
 from app.negotiation import Representation, negotiate
-from app.query import SortKey, apply_sort, page_links, parse_sort
+from app.query import MAX_LIMIT, SortKey, apply_sort, page_links, parse_sort
 
 JSON_MEDIA = "application/json"
 
@@ -114,3 +115,29 @@ def list_response(
     body = {**envelope, **prov, **page_links(request, total=len(ordered), limit=limit, offset=offset)}
     body["items"] = page
     return json_response(body)
+
+
+CSV_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Every matching row (no paging), one column per field; nested fields become a_b "
+        "columns and lists ';'-joined codes",
+        "content": {"text/csv": {"schema": {"type": "string"}, "example": "code,name\nNJ,New Jersey\n"}},
+    }
+}
+
+
+def csv_twin(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """The CSV operation of a JSON list route: same filters and sort, every row, no paging or format."""
+    signature = inspect.signature(endpoint)
+    dropped = {"format", "limit", "offset"} & set(signature.parameters)
+
+    async def twin(**kwargs: Any) -> Any:
+        fixed = {"format": "csv", "limit": MAX_LIMIT, "offset": 0}
+        return await endpoint(**kwargs, **{k: v for k, v in fixed.items() if k in dropped})
+
+    twin.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for name, p in signature.parameters.items() if name not in dropped]
+    )
+    twin.__name__ = f"{endpoint.__name__}_csv"
+    twin.__doc__ = f"CSV of {endpoint.__name__.removeprefix('list_')}: every matching row, sorted as asked."
+    return twin

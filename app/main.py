@@ -22,6 +22,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.docs.router import ASSETS_PATH, VIEWERS
 from app.docs.router import router as docs_router
+from app.domain.store import DataUnavailable, Store
 from app.edge import EXPOSED_HEADERS, EdgeOptions, build_edge
 from app.embed.router import router as embed_router
 from app.errors import AppError, ServiceUnavailable, error_body, validation_message
@@ -40,7 +41,6 @@ from app.openapi import install as install_openapi
 from app.openapi import operation_id
 from app.query import reject_unknown_params
 from app.reference.router import router as reference_router
-from app.store import DataUnavailable, Store
 from app.wages.router import router as wages_router
 
 log = logging.getLogger("salary_api")

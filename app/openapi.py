@@ -2,16 +2,12 @@
 and descriptions. ``openapi.json`` at the repository root is this document, committed
 (``salary-api openapi`` rewrites it; a test fails when the two differ)."""
 
-import inspect
 import json
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
-
-from app.query import MAX_LIMIT
 
 DESCRIPTION = """\
 Wage percentiles, state and metro wages, pay by experience and explainable salary estimates for \
@@ -54,32 +50,6 @@ def operation_id(route: APIRoute) -> str:
         return OPERATION_NAMES[route.name]
     head, *rest = route.name.split("_")
     return head + "".join(part.capitalize() for part in rest)
-
-
-CSV_CONTENT: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "Every matching row (no paging), one column per field; nested fields become a_b "
-        "columns and lists ';'-joined codes",
-        "content": {"text/csv": {"schema": {"type": "string"}, "example": "code,name\nNJ,New Jersey\n"}},
-    }
-}
-
-
-def csv_twin(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """The CSV operation of a JSON list route: same filters and sort, every row, no paging or format."""
-    signature = inspect.signature(endpoint)
-    dropped = {"format", "limit", "offset"} & set(signature.parameters)
-
-    async def twin(**kwargs: Any) -> Any:
-        fixed = {"format": "csv", "limit": MAX_LIMIT, "offset": 0}
-        return await endpoint(**kwargs, **{k: v for k, v in fixed.items() if k in dropped})
-
-    twin.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[p for name, p in signature.parameters.items() if name not in dropped]
-    )
-    twin.__name__ = f"{endpoint.__name__}_csv"
-    twin.__doc__ = f"CSV of {endpoint.__name__.removeprefix('list_')}: every matching row, sorted as asked."
-    return twin
 
 
 # Descriptions of properties that recur across the response models, by name; a model's own description wins.
@@ -366,11 +336,3 @@ def install(app: FastAPI) -> None:
 def render(doc: dict[str, Any]) -> str:
     """The committed text of a contract: indented JSON, keys in the document's order, newline-terminated."""
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def contract_text() -> str:
-    """openapi.json as this code defines it (no database is opened: the contract does not depend on data)."""
-    from app.config import Settings
-    from app.main import create_app
-
-    return render(create_app(Settings(database_url="sqlite://")).openapi())

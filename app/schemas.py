@@ -4,9 +4,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.domain.models import AreaType
 from app.domain.places import Method as LocationMethod
 from app.errors import ErrorType
-from app.models import AreaType
 
 
 class Figure(BaseModel):
@@ -140,3 +140,42 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorResponse, "description": "Rate limit exceeded; see Retry-After"},
     503: {"model": ErrorResponse, "description": "Data not available (database unreachable or not seeded)"},
 }
+
+
+class AreaRef(BaseModel):
+    area_type: AreaType
+    code: str
+    name: str
+
+
+class MoneyRange(BaseModel):
+    low: float
+    mid: float
+    high: float
+    open_top: bool = Field(description="True for the senior band: the high end is where '$45.00+' starts")
+
+
+class AnnualRange(MoneyRange):
+    published: bool = Field(
+        description="True when these are BLS's published annual figures (a percentile base at 2080 hours); "
+        "false when annual = hourly x hours_per_year"
+    )
+
+
+class LevelRef(BaseModel):
+    key: str
+    name: str
+    years_min: int
+    years_max: int | None
+
+
+InputValue = str | int | float | None
+
+
+class Note(BaseModel):
+    factor: str
+    input: InputValue = Field(description="The profile value the note answers; null when it was not given")
+    message: str
+    source: str | None
+    release: str | None
+    citation: str | None

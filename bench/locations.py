@@ -46,7 +46,7 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
 def main() -> int:
     from app.db import make_engine
     from app.domain.places import Gazetteer
-    from app.store import Snapshot
+    from app.domain.store import Snapshot
 
     with tempfile.TemporaryDirectory(prefix="bench-locations-") as tmp:
         url = build_database(Path(tmp))

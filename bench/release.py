@@ -252,7 +252,7 @@ def bench_database(
 ) -> list[Step]:
     """Migrate and seed ``url``, start the API, import the release while it runs, measure reads and export."""
     from app.db import make_engine
-    from app.store import read_data_version
+    from app.domain.store import read_data_version
 
     steps: list[Step] = []
     slug = label.lower()

@@ -2,9 +2,9 @@
 
 from alembic import context
 
-from app import models  # noqa: F401  (registers the tables on the metadata)
 from app.config import get_settings
 from app.db import lock_writers, make_engine, metadata
+from app.domain import models  # noqa: F401  (registers the tables on the metadata)
 
 config = context.config
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from app.db import lock_writers
-from app.models import (
+from app.domain.models import (
     HOURS_PER_YEAR,
     Area,
     AreaRanking,

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, SQLModel, select
 
-from app.models import Occupation, OccupationTitle, Release, SocCrosswalk, Source, ZipCbsa
+from app.domain.models import Occupation, OccupationTitle, Release, SocCrosswalk, Source, ZipCbsa
 
 SEED_DIR = Path(__file__).parent
 BATCH = 5000

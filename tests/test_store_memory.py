@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db import make_engine
+from app.domain.store import MAX_VIEWS
 from app.oews import import_oews
-from app.store import MAX_VIEWS
 from seed.extract import LAYOUT
 from tests.conftest import make_client
 

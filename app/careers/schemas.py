@@ -2,9 +2,17 @@
 
 from pydantic import BaseModel, Field
 
-from app.compare.schemas import AreaRef
-from app.estimate.schemas import AnnualRange, LevelRef, MoneyRange, Note
-from app.schemas import Figure, Location, OccupationRef, Provenance
+from app.schemas import (
+    AnnualRange,
+    AreaRef,
+    Figure,
+    LevelRef,
+    Location,
+    MoneyRange,
+    Note,
+    OccupationRef,
+    Provenance,
+)
 
 
 class Citation(BaseModel):

@@ -6,9 +6,9 @@ from dataclasses import asdict
 from typing import Any
 
 from app.config import DEFAULT_OCCUPATION
+from app.domain.estimation import estimates as estimate_service
 from app.domain.places import METRO_TYPES, Located, area_ref
-from app.estimate import service as estimate_service
-from app.store import Snapshot
+from app.domain.store import Snapshot
 
 # From billing clerk to health services manager, in the order a program page shows the path.
 CAREER_LADDER = ("43-3021", "29-2072", "29-9021", "11-9111")

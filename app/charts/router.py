@@ -7,10 +7,10 @@ from fastapi.responses import Response
 
 from app.charts import render, service
 from app.deps import LocatedDep, OccupationDep, ReleaseParam, SnapshotDep
-from app.models import WageUnit
+from app.domain.models import WageUnit
+from app.domain.wages import AREA_SORT_KEYS
 from app.query import sort_query
 from app.schemas import ERROR_RESPONSES
-from app.wages.service import AREA_SORT_KEYS
 
 router = APIRouter(tags=["charts"], responses=ERROR_RESPONSES)
 SVG_MEDIA = "image/svg+xml"

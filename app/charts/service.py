@@ -3,12 +3,12 @@
 from typing import Any
 
 from app import fmt
+from app.domain import wages
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located
+from app.domain.store import Snapshot
 from app.errors import InvalidQuery, NotFound
 from app.query import apply_sort, parse_sort
-from app.store import Snapshot
-from app.wages import service as wages
 
 PERCENTILE_LABELS = {"p10": "10th", "p25": "25th", "median": "Median", "p75": "75th", "p90": "90th"}
 STAT_LABELS = {

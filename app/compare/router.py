@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.compare import service
 from app.compare.schemas import CompareResponse, Unit
 from app.deps import LocatedDep, OccupationDep, SnapshotDep
+from app.domain import comparison as service
 from app.domain.units import HOURLY_BELOW
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES

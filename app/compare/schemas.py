@@ -4,9 +4,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from app.models import WageUnit as Unit
-from app.schemas import Figure, Location, OccupationRef, Provenance, ReleaseRef
-from app.wages.schemas import AreaRef
+from app.domain.models import WageUnit as Unit
+from app.schemas import AreaRef, Figure, Location, OccupationRef, Provenance, ReleaseRef
 
 
 class Position(StrEnum):

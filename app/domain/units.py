@@ -1,8 +1,8 @@
 """Which unit a pay amount is in when the caller does not say: job posts give hourly pay in tens of dollars
 and yearly pay in tens of thousands, so 1,000 separates them."""
 
+from app.domain.models import WageUnit
 from app.errors import InvalidInput
-from app.models import WageUnit
 
 # Amounts below this are hourly, at or above it annual (no hourly wage reaches $1,000, no salary stays under).
 HOURLY_BELOW = 1000

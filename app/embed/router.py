@@ -12,14 +12,13 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.compare.schemas import Unit
-from app.compare.service import MAX_AMOUNT
-from app.deps import SnapshotDep, in_memory
+from app.deps import ProfileQueryDep, SnapshotDep, in_memory
+from app.domain.comparison import MAX_AMOUNT
+from app.domain.models import WageUnit as Unit
 from app.domain.units import HOURLY_BELOW
 from app.embed import render, service
 from app.embed.service import Theme
 from app.errors import AppError, describe_pattern, validation_message
-from app.estimate.params import ProfileQueryDep
 from app.schemas import ERROR_RESPONSES
 
 EMBED_JS = (Path(__file__).resolve().parent.parent / "static" / "embed.js").read_text(encoding="utf-8")

@@ -7,13 +7,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app import fmt
-from app.compare import service as compare_service
 from app.config import DEFAULT_OCCUPATION
+from app.domain import comparison as compare_service
+from app.domain.estimation import estimates as estimate_service
+from app.domain.profile import ARTICLE_METHOD_FIELDS, HOURS_DEFAULT, PROFILE_FIELDS
+from app.domain.store import Snapshot
 from app.domain.units import pay_unit
 from app.errors import InvalidInput
-from app.estimate import service as estimate_service
-from app.estimate.profile import ARTICLE_METHOD_FIELDS, HOURS_DEFAULT, PROFILE_FIELDS
-from app.store import Snapshot
 
 
 class Theme(StrEnum):

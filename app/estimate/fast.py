@@ -1,6 +1,6 @@
 """A pure-ASGI path for the common, valid ``GET /estimate``: it skips FastAPI's routing and dependency
 machinery, which cost several times the estimate itself. It validates with the same query model as the
-route (app.estimate.profile.ProfileQuery); anything it does not fully accept (an unknown, repeated or
+route (app.domain.profile.ProfileQuery); anything it does not fully accept (an unknown, repeated or
 empty parameter, an invalid value, an unknown code) goes to the FastAPI route instead, so errors, their
 shape and the OpenAPI contract come from one place."""
 
@@ -10,10 +10,10 @@ from urllib.parse import parse_qsl
 import orjson
 from pydantic import ValidationError
 
+from app.domain.estimation import estimates as service
+from app.domain.profile import PROFILE_FIELDS, ProfileQuery
+from app.domain.store import DataUnavailable, Snapshot
 from app.errors import AppError
-from app.estimate import service
-from app.estimate.profile import PROFILE_FIELDS, ProfileQuery
-from app.store import DataUnavailable, Snapshot
 
 PARAMETERS = frozenset(PROFILE_FIELDS)
 _validate = ProfileQuery.__pydantic_validator__.validate_python

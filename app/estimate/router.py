@@ -6,10 +6,9 @@ from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 from pydantic import Field
 
-from app.deps import SnapshotDep, in_memory, json_body
-from app.estimate import service
-from app.estimate.params import ProfileQueryDep
-from app.estimate.profile import EstimateRequest
+from app.deps import ProfileQueryDep, SnapshotDep, in_memory, json_body
+from app.domain.estimation import estimates as service
+from app.domain.profile import EstimateRequest
 from app.estimate.schemas import EstimateList, EstimateResponse
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES

@@ -2,38 +2,26 @@
 
 from pydantic import BaseModel, Field
 
-from app.estimate.profile import Education, EstimateRequest, Level, Setting, Specialty
-from app.models import AreaType
-from app.schemas import Location, OccupationRef, Provenance
+from app.domain.models import AreaType
+from app.domain.profile import Education, EstimateRequest, Level, Setting, Specialty
+from app.schemas import (
+    AnnualRange,
+    InputValue,
+    LevelRef,
+    Location,
+    MoneyRange,
+    Note,
+    OccupationRef,
+    Provenance,
+)
 
 __all__ = ["EstimateRequest"]
-
-
-class MoneyRange(BaseModel):
-    low: float
-    mid: float
-    high: float
-    open_top: bool = Field(description="True for the senior band: the high end is where '$45.00+' starts")
-
-
-class AnnualRange(MoneyRange):
-    published: bool = Field(
-        description="True when these are BLS's published annual figures (a percentile base at 2080 hours); "
-        "false when annual = hourly x hours_per_year"
-    )
 
 
 class EstimateArea(BaseModel):
     type: AreaType
     code: str
     name: str
-
-
-class LevelRef(BaseModel):
-    key: str
-    name: str
-    years_min: int
-    years_max: int | None
 
 
 class Base(BaseModel):
@@ -55,7 +43,6 @@ class Base(BaseModel):
 
 
 # What a profile parameter was given as: a code, a number, or null when it was left out.
-InputValue = str | int | float | None
 
 
 class Adjustment(BaseModel):
@@ -72,15 +59,6 @@ class Adjustment(BaseModel):
         "with the national file's release of the same period)"
     )
     citation: str
-
-
-class Note(BaseModel):
-    factor: str
-    input: InputValue = Field(description="The profile value the note answers; null when it was not given")
-    message: str
-    source: str | None
-    release: str | None
-    citation: str | None
 
 
 class CompensationComponent(BaseModel):

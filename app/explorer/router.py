@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from app.deps import SnapshotDep, in_memory
-from app.estimate.profile import ProfileForm
+from app.domain.profile import ProfileForm
 from app.explorer import render, service
 from app.schemas import ERROR_RESPONSES
 

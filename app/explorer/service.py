@@ -6,12 +6,11 @@ from pydantic import ValidationError
 
 from app import fmt
 from app.config import DEFAULT_OCCUPATION
+from app.domain import wages
+from app.domain.estimation import estimates as estimate_service
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located
-from app.embed import service as embed_service
-from app.errors import AppError, InvalidInput, InvalidQuery, NotFound, validation_message
-from app.estimate import service as estimate_service
-from app.estimate.profile import (
+from app.domain.profile import (
     HOURS_MAX,
     MATCH_MAX,
     YEARS_MAX,
@@ -20,9 +19,10 @@ from app.estimate.profile import (
     Setting,
     Specialty,
 )
+from app.domain.store import Snapshot
+from app.embed import service as embed_service
+from app.errors import AppError, InvalidInput, InvalidQuery, NotFound, validation_message
 from app.query import apply_sort, parse_sort
-from app.store import Snapshot
-from app.wages import service as wages
 
 DEFAULT_SORT = "-mean"
 # What a reader is told under a field the API rejected, in place of the validator's words.

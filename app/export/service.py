@@ -46,7 +46,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from app.csvsafe import FORMULA_PREFIXES, NEUTRALISER
 from app.db import metadata
-from app.models import DataVersion  # noqa: F401  (registers every table on the metadata)
+from app.domain.models import DataVersion  # noqa: F401  (registers every table on the metadata)
 
 
 class ExportFormat(StrEnum):

@@ -6,8 +6,8 @@ from typing import Any
 
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located
+from app.domain.store import Snapshot
 from app.errors import NotFound
-from app.store import Snapshot
 
 PERCENTILES = {"p10": "percentile10", "p25": "percentile25", "median": "median", "p75": "percentile75",
                "p90": "percentile90"}  # fmt: skip

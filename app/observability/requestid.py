@@ -6,14 +6,14 @@ The id lives in a context variable for the rest of the request: error bodies and
 import itertools
 import os
 import re
-from contextvars import ContextVar
+
+from app.request_context import current_request_id
 
 HEADER = b"x-request-id"
 # Letters, digits and ``._:-``, up to 128: what proxies and tracing systems generate, and nothing that
 # could forge a log line or a header.
 WELL_FORMED = re.compile(rb"[A-Za-z0-9._:\-]{1,128}")
 
-current_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # A random per-process prefix and a counter: unique across processes, and cheaper than a uuid4 per request.
 _PREFIX = os.urandom(6).hex() + "-"

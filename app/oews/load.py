@@ -24,8 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from app.db import lock_writers
-from app.errors import ImportFailed
-from app.models import (
+from app.domain.models import (
     STATISTICS,
     Area,
     AreaEmployment,
@@ -35,6 +34,7 @@ from app.models import (
     WageStat,
     bump_data_version,
 )
+from app.errors import ImportFailed
 from app.oews.files import file_facts, is_xlsx
 from app.oews.parse import (
     ANNUAL_ONLY,

@@ -38,8 +38,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from app.domain.models import EMPLOYMENT_FIELDS, HOURS_PER_YEAR, MAX_ANNUAL_WAGE, MAX_HOURLY_WAGE
 from app.errors import ImportFailed
-from app.models import EMPLOYMENT_FIELDS, HOURS_PER_YEAR, MAX_ANNUAL_WAGE, MAX_HOURLY_WAGE
 from app.oews.files import FileFacts, open_table
 
 Progress = Callable[[str, int, int | None], None]

@@ -6,8 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.deps import DEFAULT_PAGE, FormatParam, LimitParam, OffsetParam, SnapshotDep
-from app.listing import list_response, wants_csv
-from app.openapi import CSV_CONTENT, csv_twin
+from app.listing import CSV_CONTENT, csv_twin, list_response, wants_csv
 from app.query import sort_query
 from app.reference import service
 from app.reference.schemas import CertificationPage, ExperiencePage, FactorPage, OccupationPage, SourcePage

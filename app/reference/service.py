@@ -3,8 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
+from app.domain.store import Snapshot
 from app.errors import NotFound
-from app.store import Snapshot
 
 
 def _range(low: float, high: float, high_open: bool) -> dict[str, Any]:

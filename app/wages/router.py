@@ -15,15 +15,14 @@ from app.deps import (
     ReleaseParam,
     SnapshotDep,
 )
+from app.domain import wages as service
+from app.domain.models import Tier
 from app.domain.occupations import OccupationMatch
 from app.domain.places import MAX_LOCATION_LENGTH, METRO, STATE
-from app.listing import json_response, list_response, wants_csv
-from app.models import Tier
-from app.openapi import CSV_CONTENT, csv_twin
+from app.domain.store import Snapshot
+from app.listing import CSV_CONTENT, csv_twin, json_response, list_response, wants_csv
 from app.query import sort_pattern, sort_query
 from app.schemas import ERROR_RESPONSES
-from app.store import Snapshot
-from app.wages import service
 from app.wages.schemas import AreaDetail, AreaPage, BenchmarkPage, MetroPage, PercentilesResponse
 
 router = APIRouter(tags=["wages"], responses=ERROR_RESPONSES)

@@ -4,8 +4,8 @@ from typing import Optional
 
 from pydantic import BaseModel, Field, create_model
 
-from app.models import STATISTICS, AreaType, Tier
-from app.schemas import Figure, Location, OccupationRef, Page, Provenance, ReleaseRef
+from app.domain.models import STATISTICS, AreaType, Tier
+from app.schemas import AreaRef, Figure, Location, OccupationRef, Page, Provenance, ReleaseRef
 
 
 class Wages(BaseModel):
@@ -79,12 +79,6 @@ class AreaDetail(Provenance):
     occupation: OccupationRef
     location: Location = Field(description="How the path's code or name was understood")
     item: AreaWages
-
-
-class AreaRef(BaseModel):
-    area_type: AreaType
-    code: str
-    name: str
 
 
 class Percentiles(BaseModel):

@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from app.estimate import service
+from app.domain.estimation import estimates as service
 from app.estimate.schemas import EstimateList, EstimateResponse
 
 BLS = "bls-oews-2025-05"  # the seed's official BLS OEWS May 2025 figures

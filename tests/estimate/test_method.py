@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.estimate.method import (
+from app.domain.estimation.method import (
     Area,
     Band,
     Cited,

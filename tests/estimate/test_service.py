@@ -8,9 +8,9 @@ from fractions import Fraction
 import pytest
 
 from app.db import make_engine
+from app.domain.estimation import estimates as service
+from app.domain.store import Snapshot
 from app.errors import InvalidInput, NotFound
-from app.estimate import service
-from app.store import Snapshot
 
 PROFILES = [
     {},

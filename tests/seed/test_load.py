@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.db import make_engine
-from app.models import Area, DataVersion, Release, WageStat
+from app.domain.models import Area, DataVersion, Release, WageStat
 from seed.load import OFFICIAL_FILE, seed_database
 
 

@@ -9,10 +9,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.config import DEFAULT_OCCUPATION
+from app.domain.models import HOURS_PER_YEAR
 from app.domain.occupations import MAX_OCCUPATION_LENGTH, OCCUPATION
 from app.domain.places import LOCATION_FIELD, METRO_FIELD, STATE_FIELD
 from app.errors import describe_pattern
-from app.models import HOURS_PER_YEAR
 
 
 class Level(StrEnum):

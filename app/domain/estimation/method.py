@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from app.estimate.profile import HOURS_DEFAULT
+from app.domain.profile import HOURS_DEFAULT
 
 CENT = Decimal("0.01")
 PERCENTILES = ("p25", "median", "p75")

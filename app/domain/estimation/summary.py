@@ -3,7 +3,7 @@
 from typing import Any
 
 from app import fmt
-from app.estimate.profile import HOURS_DEFAULT
+from app.domain.profile import HOURS_DEFAULT
 
 
 def _span(rng: dict[str, Any], *, unit: str) -> str:

@@ -21,9 +21,7 @@ from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_OCCUPATION
-from app.domain.occupations import OccupationCatalog, OccupationMatch
-from app.domain.places import Crosswalk, Gazetteer
-from app.models import (
+from app.domain.models import (
     EMPLOYMENT_FIELDS,
     MAX_ANNUAL_WAGE,
     MAX_HOURLY_WAGE,
@@ -44,6 +42,8 @@ from app.models import (
     WageStat,
     ZipCbsa,
 )
+from app.domain.occupations import OccupationCatalog, OccupationMatch
+from app.domain.places import Crosswalk, Gazetteer
 
 # Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
 # from the packed figures, so a crawl over every occupation cannot make them pile up.

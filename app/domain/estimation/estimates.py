@@ -8,10 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.config import DEFAULT_OCCUPATION
-from app.domain.occupations import OccupationMatch
-from app.domain.places import Located
-from app.errors import InvalidInput, NotFound
-from app.estimate.method import (
+from app.domain.estimation.method import (
     Area,
     Band,
     Cited,
@@ -26,9 +23,12 @@ from app.estimate.method import (
     finish_estimate,
     pick_band,
 )
-from app.estimate.profile import ARTICLE_METHOD_FIELDS, HOURS_DEFAULT
-from app.estimate.summary import summary_sentence
-from app.store import Snapshot
+from app.domain.estimation.summary import summary_sentence
+from app.domain.occupations import OccupationMatch
+from app.domain.places import Located
+from app.domain.profile import ARTICLE_METHOD_FIELDS, HOURS_DEFAULT
+from app.domain.store import Snapshot
+from app.errors import InvalidInput, NotFound
 
 MAX_PROFILES = 100
 

@@ -2,11 +2,11 @@
 
 from typing import Any
 
+from app.domain.models import HOURS_PER_YEAR, Tier
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located, area_ref
+from app.domain.store import EMPLOYMENT_FIELDS, OccupationView, Snapshot
 from app.errors import InvalidQuery, NotFound
-from app.models import HOURS_PER_YEAR, Tier
-from app.store import EMPLOYMENT_FIELDS, OccupationView, Snapshot
 
 PERCENTILES = ("p10", "p25", "median", "p75", "p90")
 WAGE_FIELDS = ("mean", "median", "p10", "p25", "p75", "p90")

@@ -3,13 +3,13 @@
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app.domain.models import WageUnit
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located, area_ref
+from app.domain.store import Snapshot
 from app.domain.units import pay_unit, unit_reason
 from app.errors import InvalidInput
 from app.fmt import money
-from app.models import WageUnit
-from app.store import Snapshot
 
 PERCENTILES = ("p10", "p25", "median", "p75", "p90")
 
