@@ -55,8 +55,9 @@ HOST = "127.0.0.1"
 CACHED_TARGET = 0.8
 ESTIMATE_TARGET = 0.3
 P99_TARGET_MS = 10.0
-# One API process, seeded data: resident memory after loading, and peak over the whole bench.
-LOADED_TARGET_MB = 100
+# One API process, seeded data: resident memory after loading, and peak over the whole bench. After
+# loading: issue 6's 100 MB plus the 20 MB issue 21 allows the places crosswalk.
+LOADED_TARGET_MB = 120
 PEAK_TARGET_MB = 200
 
 # The parameters of the varied /estimate and /embed/wage-range loads.
