@@ -122,10 +122,28 @@ class Settings(BaseSettings):
         default="info", description="Lowest level written to the log."
     )
     access_log_sample: float = Field(
-        default=1.0,
+        default=0.01,
         ge=0.0,
         le=1.0,
-        description="Share of requests that get an access log line (0 to 1); 5xx answers are always logged.",
+        description="Share of the other requests that get an access log line (0 to 1; 1 logs every "
+        "request). 4xx and 5xx answers and slow requests are always logged.",
+    )
+    access_log_slow_ms: float = Field(
+        default=100.0,
+        ge=0.0,
+        description="Requests taking at least this many milliseconds always get an access log line.",
+    )
+    access_log_queue: int = Field(
+        default=10_000,
+        ge=1,
+        description="Access log lines waiting for the log writer (a thread); beyond it lines are dropped, "
+        "never waited for, and counted in `salary_api_access_log_dropped_total`.",
+    )
+    access_log_interval: float = Field(
+        default=0.05,
+        gt=0.0,
+        description="Seconds between two writes of the queued access log lines (one write per batch); "
+        "lines still queued at shutdown are written then.",
     )
     shutdown_drain: float = Field(
         default=5.0,

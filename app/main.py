@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ladder = CAREER_LADDER if settings.default_occupation in CAREER_LADDER else ()
     preload = (settings.default_occupation, *(c for c in ladder if c != settings.default_occupation))
     store = Store(make_engine(settings.database_url, connections=settings.db_connections), preload=preload)
+    access_log = stack.access_log_writer(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await task
             await app.state.export_cache.close()
             store.engine.dispose()
+            access_log.close()
             metrics.process_exiting()
 
     app = SalaryAPI(
@@ -201,7 +203,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         trusted_proxies=tuple(settings.trusted_proxies),
         routes=app.router.routes,
         # Called when the stack is built (first request), once every router is included.
-        observe=lambda inner: stack.wrap(inner, settings=settings, routes=RouteTemplates(app.router.routes)),
+        observe=lambda inner: stack.wrap(
+            inner, settings=settings, routes=RouteTemplates(app.router.routes), writer=access_log
+        ),
     )
     app.state.settings = settings
     app.state.store = store

@@ -4,7 +4,11 @@ One layer, not three (request id, access, metrics endpoint): as three ASGI layer
 CPU per cached answer (a cached answer costs about 35 us of server time in all), most of it in the extra
 coroutine calls; fused, each request pays one send wrapper.
 
-The log line holds the method, route template, path (no query string), status, duration, bytes, cache hit
+Which requests get an access line: every 4xx and 5xx answer, every request slower than
+``SALARY_API_ACCESS_LOG_SLOW_MS``, and a sample (``SALARY_API_ACCESS_LOG_SAMPLE``) of the rest. The line
+is queued for the writer thread (app/observability/writer.py), never written on the event loop.
+
+The line holds the method, route template, path (no query string), status, duration, bytes, cache hit
 or miss and request id: never a header, so no token, ``Authorization`` or cookie can reach the log."""
 
 import logging
@@ -17,20 +21,30 @@ from app.observability import metrics
 from app.observability.disconnect import CLIENT_CLOSED_REQUEST, client_gone
 from app.observability.requestid import current_request_id, request_id
 from app.observability.routes import RouteTemplates
+from app.observability.writer import AccessLogWriter
 
 log = logging.getLogger("salary_api.access")
 
 
 class ObserveMiddleware:
     """Sets the request id (echoed in ``X-Request-ID``), times and counts the request by route template and
-    status, writes its (sampled) access log line, and answers the metrics path itself."""
+    status, queues its access log line when it is to be logged, and answers the metrics path itself."""
 
     def __init__(
-        self, app: ASGIApp, *, routes: RouteTemplates, sample: float, metrics_path: str | None
+        self,
+        app: ASGIApp,
+        *,
+        routes: RouteTemplates,
+        sample: float,
+        slow_ms: float,
+        writer: AccessLogWriter,
+        metrics_path: str | None,
     ) -> None:
         self.app = app
         self.routes = routes
         self.sample = sample
+        self.slow_seconds = slow_ms / 1000
+        self.writer = writer
         self.metrics_path = metrics_path
         if metrics_path:
             routes.add(metrics_path)
@@ -69,34 +83,22 @@ class ObserveMiddleware:
             status = status or 500
             route = self.routes.template(scope["path"])
             metrics.record_request(scope["method"], route, status, seconds)
-            if log.isEnabledFor(logging.INFO) and (
-                status >= 500 or self.sample >= 1.0 or random.random() < self.sample
-            ):
-                self._log(scope, route, status, seconds, size)
-
-    @staticmethod
-    def _log(scope: Scope, route: str, status: int, seconds: float, size: int) -> None:
-        # makeRecord and handle, not log.info: the caller's file and line (a walk up the stack, a fifth of
-        # the line's cost) would always name this function.
-        record = log.makeRecord(
-            log.name,
-            logging.INFO,
-            __file__,
-            0,
-            "%s %s %d",
-            (scope["method"], route, status),
-            None,
-            extra={
-                "fields": {
-                    "event": "request",
-                    "method": scope["method"],
-                    "route": route,
-                    "path": scope["path"][:200],
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 3),
-                    "bytes": size,
-                    "cache": scope.get(metrics.CACHE_KEY),
-                }
-            },
-        )
-        log.handle(record)
+            sample = self.sample
+            if (
+                status >= 400
+                or seconds >= self.slow_seconds
+                or (sample and (sample >= 1.0 or random.random() < sample))
+            ) and log.isEnabledFor(logging.INFO):
+                self.writer.put(
+                    (
+                        time.time(),
+                        scope["method"],
+                        route,
+                        scope["path"][:200],
+                        status,
+                        seconds,
+                        size,
+                        scope.get(metrics.CACHE_KEY),
+                        rid,
+                    )
+                )

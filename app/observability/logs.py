@@ -1,11 +1,13 @@
 """Logging set-up: JSON lines (one object per line) or plain text, for the server and the CLI.
 
 Records carry their structured fields in ``extra={"fields": {...}}``; the request id comes from the
-request's context. Nothing here reads headers, so secrets cannot leak through it."""
+record (access lines, formatted by the access log's writer thread) or else from the request's context.
+Nothing here reads headers, so secrets cannot leak through it."""
 
 import logging
 import sys
 import time
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -14,26 +16,54 @@ from app.config import Settings
 from app.observability.requestid import current_request_id
 
 
+def record_request_id(record: logging.LogRecord) -> str | None:
+    """The record's own request id (an access line), else the id of the request being served."""
+    return getattr(record, "request_id", None) or current_request_id.get()
+
+
+@lru_cache(maxsize=8)
+def _utc_second(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id and the record's fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        doc: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        request_id = current_request_id.get()
-        if request_id is not None:
-            doc["request_id"] = request_id
-        fields = getattr(record, "fields", None)
-        if fields:
-            doc.update(fields)
+        doc = self.document(
+            record.created,
+            record.levelname.lower(),
+            record.name,
+            record.getMessage(),
+            record_request_id(record),
+            getattr(record, "fields", None),
+        )
         if record.exc_info:
             doc["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(doc, default=str).decode()
+
+    @staticmethod
+    def document(
+        created: float,
+        level: str,
+        logger: str,
+        message: str,
+        request_id: str | None,
+        fields: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        """The line's object (also built without a LogRecord by the access log's writer)."""
+        millis = int((created - int(created)) * 1000)
+        doc: dict[str, Any] = {
+            "time": f"{_utc_second(int(created))}.{millis:03d}Z",
+            "level": level,
+            "logger": logger,
+            "message": message,
+        }
+        if request_id is not None:
+            doc["request_id"] = request_id
+        if fields:
+            doc.update(fields)
+        return doc
 
 
 class TextFormatter(logging.Formatter):
@@ -44,7 +74,7 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
-        request_id = current_request_id.get()
+        request_id = record_request_id(record)
         fields = dict(getattr(record, "fields", None) or {})
         if request_id is not None:
             fields["request_id"] = request_id

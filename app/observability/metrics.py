@@ -57,6 +57,9 @@ CACHE_BYTES = Gauge(
     "salary_api_cache_bytes", "Memory held by the response cache", multiprocess_mode="livesum"
 )
 RATE_LIMITED = Counter("salary_api_rate_limited", "Requests refused with 429 by the per-client limit")
+ACCESS_LOG_DROPPED = Counter(
+    "salary_api_access_log_dropped", "Access log lines dropped because the log writer's queue was full"
+)
 DATA_VERSION = Gauge(
     "salary_api_data_version", "Data version this process serves", multiprocess_mode="liveall"
 )
@@ -99,13 +102,13 @@ MEMORY = Gauge(
 
 
 class EdgeCounts:
-    """The edge's counters as plain integers (incremented on the event loop only)."""
+    """The edge's and the access log's counters as plain integers (incremented on the event loop only)."""
 
-    __slots__ = ("hits", "misses", "admissions", "evictions", "rate_limited", "cache_bytes")
+    __slots__ = ("hits", "misses", "admissions", "evictions", "rate_limited", "log_dropped", "cache_bytes")
 
     def __init__(self) -> None:
         self.hits = self.misses = self.admissions = self.evictions = self.rate_limited = 0
-        self.cache_bytes = 0
+        self.log_dropped = self.cache_bytes = 0
 
 
 edge = EdgeCounts()
@@ -116,6 +119,7 @@ _FLUSHED_COUNTERS = (
     ("admissions", CACHE_ADMISSIONS),
     ("evictions", CACHE_EVICTIONS),
     ("rate_limited", RATE_LIMITED),
+    ("log_dropped", ACCESS_LOG_DROPPED),
 )
 
 
@@ -142,6 +146,10 @@ def cache_evicted(cache_bytes: int) -> None:
 
 def rate_limited() -> None:
     edge.rate_limited += 1
+
+
+def access_log_dropped() -> None:
+    edge.log_dropped += 1
 
 
 # ---------------------------------------------------------------------------- other recorders

@@ -10,11 +10,20 @@ from app.config import Settings
 from app.domain.release_check import newest_bls_release, release_check_status
 from app.observability import metrics
 from app.observability.access import ObserveMiddleware
+from app.observability.access import log as access_log
 from app.observability.logs import event
 from app.observability.routes import RouteTemplates
+from app.observability.writer import AccessLogWriter
 
 
-def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates) -> ASGIApp:
+def access_log_writer(settings: Settings) -> AccessLogWriter:
+    """The process's access log writer (its thread starts with the first line; the lifespan closes it)."""
+    return AccessLogWriter(
+        access_log, max_lines=settings.access_log_queue, interval=settings.access_log_interval
+    )
+
+
+def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates, writer: AccessLogWriter) -> ASGIApp:
     """The observability layer around the edge's inner layers (ahead of the rate limit)."""
     metrics.configure_access(
         token=settings.admin_token if settings.metrics_access == "token" else None,
@@ -22,7 +31,14 @@ def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates) -> ASGIApp
     )
     # With a metrics port of their own, the API's port does not serve them at all.
     path = None if settings.metrics_port else settings.metrics_path
-    return ObserveMiddleware(app, routes=routes, sample=settings.access_log_sample, metrics_path=path)
+    return ObserveMiddleware(
+        app,
+        routes=routes,
+        sample=settings.access_log_sample,
+        slow_ms=settings.access_log_slow_ms,
+        writer=writer,
+        metrics_path=path,
+    )
 
 
 log = logging.getLogger("salary_api")

@@ -60,11 +60,16 @@ def test_failures_below_and_in_fast_routes_answer_in_the_error_shape(method: str
 
 
 def test_a_500_from_below_carries_the_request_id_in_body_header_and_log(caplog):
-    from app.observability.access import ObserveMiddleware
+    from app.observability.access import ObserveMiddleware, log
     from app.observability.routes import RouteTemplates
+    from app.observability.writer import AccessLogWriter
+
+    writer = AccessLogWriter(log, max_lines=100, interval=0.05)
 
     def observe(inner):
-        return ObserveMiddleware(inner, routes=RouteTemplates([]), sample=1.0, metrics_path=None)
+        return ObserveMiddleware(
+            inner, routes=RouteTemplates([]), sample=0.0, slow_ms=1e9, writer=writer, metrics_path=None
+        )
 
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=edge(observe=observe), raise_app_exceptions=False)
@@ -73,6 +78,7 @@ def test_a_500_from_below_carries_the_request_id_in_body_header_and_log(caplog):
 
     caplog.set_level("INFO", logger="salary_api.access")
     r = asyncio.run(call())
+    writer.close()  # writes the queued lines
     assert r.status_code == 500
     assert r.json()["error"]["request_id"] == "req-500-check" == r.headers["x-request-id"]
     access = [rec for rec in caplog.records if rec.name == "salary_api.access"]

@@ -29,7 +29,9 @@ def read_json_lines(server: Served, wanted: int, timeout: float = 5.0) -> list[d
 
 
 def test_json_access_lines_with_request_ids_and_no_secrets(seeded_sqlite: str, tmp_path: Path):
-    server = Served(seeded_sqlite, tmp_path / "api.log", log_format="json", admin_token=TOKEN)
+    server = Served(
+        seeded_sqlite, tmp_path / "api.log", log_format="json", admin_token=TOKEN, access_log_sample="1"
+    )
     try:
         server.wait_ready()
         sent = []
@@ -82,7 +84,7 @@ def test_sampling(seeded_sqlite: str, caplog: pytest.LogCaptureFixture):
 
 
 def test_text_logs_when_asked(seeded_sqlite: str, tmp_path: Path):
-    server = Served(seeded_sqlite, tmp_path / "api.log", log_format="text")
+    server = Served(seeded_sqlite, tmp_path / "api.log", log_format="text", access_log_sample="1")
     try:
         server.wait_ready()
         rid = httpx.get(f"{server.base}/states", timeout=10).headers["x-request-id"]

@@ -1,0 +1,157 @@
+"""Which requests get an access line from `salary-api serve`, and the bounded queue behind it: errors and slow
+requests always, a sample of the rest; lines dropped (and counted) when the queue is full, never waited for;
+the queue written out at shutdown."""
+
+import json
+import logging
+import time
+from pathlib import Path
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from app.observability.logs import JsonFormatter
+from app.observability.writer import AccessLogWriter
+from tests.conftest import make_client
+from tests.servers import Served
+
+# Every request logged, and a writer that writes only at shutdown (its next turn is an hour away).
+WRITTEN_AT_SHUTDOWN = {"log_format": "json", "access_log_sample": "1", "access_log_interval": "3600"}
+ERRORS = [("/states/ZZ", 404), ("/states?colour=red", 400), ("/no/such/path", 404)]
+
+
+def access_lines(server: Served) -> list[dict]:
+    """The access lines in the server's log (every line of which is one JSON object)."""
+    lines = server.log_path.read_text(errors="replace").splitlines()
+    docs = [json.loads(line) for line in lines if line.strip()]
+    return [d for d in docs if d.get("event") == "request"]
+
+
+def scrape(base: str) -> dict[str, float]:
+    """Every sample of GET /metrics, summed over its labels."""
+    text = httpx.get(f"{base}/metrics", timeout=10).text
+    totals: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            totals[s.name] = totals.get(s.name, 0.0) + s.value
+    return totals
+
+
+def send(base: str, paths: list[str]) -> list[httpx.Response]:
+    with httpx.Client(base_url=base, timeout=10) as http:
+        return [http.get(p) for p in paths]
+
+
+def test_by_default_errors_are_logged_and_successes_only_sampled(seeded_sqlite: str, tmp_path: Path):
+    server = Served(seeded_sqlite, tmp_path / "api.log", log_format="json")  # no sampling setting
+    try:
+        server.wait_ready()
+        ok = send(server.base, ["/states"] * 40)
+        errors = send(server.base, [path for path, _ in ERRORS])
+    finally:
+        server.stop()
+    assert [r.status_code for r in ok] == [200] * 40
+    assert [r.status_code for r in errors] == [status for _, status in ERRORS]
+    lines = {d["request_id"]: d for d in access_lines(server)}
+    for r in errors:
+        line = lines[r.headers["x-request-id"]]
+        assert (line["status"], line["path"]) == (r.status_code, r.request.url.path)
+    # A 1% sample of 40 answers: logging all of them would mean sampling is not the default.
+    assert sum(r.headers["x-request-id"] in lines for r in ok) < 40
+
+
+def test_at_sample_zero_a_success_is_not_logged_unless_slow(seeded_sqlite: str, tmp_path: Path):
+    quiet = Served(seeded_sqlite, tmp_path / "quiet.log", log_format="json", access_log_sample="0")
+    try:
+        quiet.wait_ready()
+        ok = send(quiet.base, ["/states", "/percentiles", "/states"])
+        errors = send(quiet.base, [path for path, _ in ERRORS])
+    finally:
+        quiet.stop()
+    assert [r.request.url.path for r in ok] == ["/states", "/percentiles", "/states"]
+    assert {d["request_id"] for d in access_lines(quiet)} == {r.headers["x-request-id"] for r in errors}
+
+    # Every request takes at least 0 ms: with that threshold each one is slow, hence logged.
+    slow = Served(
+        seeded_sqlite,
+        tmp_path / "slow.log",
+        log_format="json",
+        access_log_sample="0",
+        access_log_slow_ms="0",
+    )
+    try:
+        slow.wait_ready()
+        ok = send(slow.base, ["/states", "/percentiles"])
+    finally:
+        slow.stop()
+    logged = {d["request_id"]: d for d in access_lines(slow)}
+    assert [logged[r.headers["x-request-id"]]["status"] for r in ok] == [200, 200]
+
+
+def test_sample_one_logs_every_request(seeded_sqlite: str, tmp_path: Path):
+    server = Served(seeded_sqlite, tmp_path / "api.log", log_format="json", access_log_sample="1")
+    paths = ["/states", "/states", "/percentiles?state=CA", "/states/NJ", "/estimate?years=3"] * 4
+    try:
+        server.wait_ready()
+        sent = send(server.base, paths)
+    finally:
+        server.stop()
+    assert {r.status_code for r in sent} == {200}
+    lines = {d["request_id"]: d for d in access_lines(server)}
+    assert [lines[r.headers["x-request-id"]]["path"] for r in sent] == [p.split("?")[0] for p in paths]
+
+
+def test_a_full_queue_drops_lines_and_counts_them(seeded_sqlite: str, tmp_path: Path):
+    # A queue of 5 lines and a writer that only writes at shutdown: every line after the fifth is dropped.
+    server = Served(seeded_sqlite, tmp_path / "api.log", access_log_queue="5", **WRITTEN_AT_SHUTDOWN)
+    try:
+        server.wait_ready()
+        sent = send(server.base, ["/states"] * 30)
+        totals = scrape(server.base)
+    finally:
+        server.stop()
+    assert {r.status_code for r in sent} == {200}
+    answered = totals["salary_api_request_duration_seconds_count"]  # every request before the scrape
+    assert answered >= 31  # the readiness probe and the 30 above
+    assert totals["salary_api_access_log_dropped_total"] == answered - 5
+    assert len(access_lines(server)) == 5
+
+
+def test_queued_lines_are_written_at_shutdown(seeded_sqlite: str, tmp_path: Path):
+    server = Served(seeded_sqlite, tmp_path / "api.log", **WRITTEN_AT_SHUTDOWN)
+    try:
+        server.wait_ready()
+        sent = send(server.base, ["/states", "/states/NJ", "/no/such/path"])
+        assert access_lines(server) == []  # still queued
+    finally:
+        server.stop()
+    assert server.proc.returncode is not None
+    logged = {d["request_id"] for d in access_lines(server)}
+    assert {r.headers["x-request-id"] for r in sent} <= logged
+
+
+def test_logging_every_request_changes_no_answer(seeded_sqlite: str):
+    # The same requests through the default stack and through one that queues a line for every request:
+    # the same status, headers and bytes (the request id is the client's, so it is echoed alike).
+    paths = ["/states?sort=-median", "/states?sort=-median", "/states?sort=-median", "/estimate?years=3"]
+    paths += ["/states.csv", "/states/ZZ", "/no/such/path"]
+    answers = []
+    for sample in (0.0, 1.0):
+        with make_client(seeded_sqlite, access_log_sample=sample) as c:
+            answers.append(
+                [
+                    (r.status_code, sorted(r.headers.multi_items()), r.content)
+                    for r in (c.get(p, headers={"X-Request-ID": f"same-{i}"}) for i, p in enumerate(paths))
+                ]
+            )
+    assert answers[0] == answers[1]
+    assert [status for status, _, _ in answers[0]] == [200, 200, 200, 200, 200, 404, 404]
+
+
+def test_the_writers_json_lines_are_the_formatters():
+    # The writer builds JSON lines without a LogRecord; any other handler gets records through
+    # JsonFormatter. Both must write the same line, escapes included.
+    writer = AccessLogWriter(logging.getLogger("salary_api.access"), max_lines=10, interval=1.0)
+    for path, cache in (("/states/NJ", "hit"), ('/no/"such"\\path\u00e9\n', None)):
+        line = (time.time(), "GET", "unmatched", path, 404, 0.0123456, 321, cache, "abc-1f")
+        assert writer._json(line) == JsonFormatter().format(writer._record(line)) + "\n"
