@@ -38,6 +38,7 @@ test: install
 lint: install
 	$(BIN)/ruff check app seed tests migrations bench
 	$(BIN)/ruff format --check app seed tests migrations bench
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy app seed
