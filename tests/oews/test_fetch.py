@@ -259,7 +259,7 @@ def _next_files() -> list[str]:
 def test_check_asks_for_the_next_period_and_every_process_sees_the_answer(
     fresh_database: str, server: ReleaseServer, tmp_path: Path
 ) -> None:
-    with make_client(fresh_database, refresh_interval=0.05) as client:
+    with make_client(fresh_database, refresh_interval=0.05, metrics_access="public") as client:
         ready = client.get("/readyz").json()
         assert ready["release_check"] is None
         assert value(client.get("/metrics").text, "salary_api_newer_release_available") == 0
@@ -319,7 +319,7 @@ def test_importing_the_checked_period_clears_the_flag(
         assert client.get("/readyz").json()["release_check"]["newer_release_available"] is True
     result = fetch_cli(fresh_database, tmp_path / "cache", "--from", server.url, "--period", "May 2026")
     assert result.returncode == 0, output(result)
-    with make_client(fresh_database) as client:
+    with make_client(fresh_database, metrics_access="public") as client:
         state = client.get("/readyz").json()["release_check"]
         metrics = client.get("/metrics").text
     assert state["newer_release_available"] is False and state["newest_held"] == "May 2026"
