@@ -257,7 +257,7 @@ def _write_wage_stat(conn: Connection, cells: Table, raw: IO[bytes], stop: threa
                                 statistic,
                                 row[values[n][0]],
                                 row[values[n][1]],
-                                *(bool(bits & (2 << k)) for k in range(len(WAGE_FLAGS))),
+                                *(neutralise(bool(bits & (2 << k))) for k in range(len(WAGE_FLAGS))),
                                 neutralise(row[citation] if cited is None else cited),
                             )
                         )

@@ -36,6 +36,7 @@ def served(seeded_sqlite: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         trusted_proxies="127.0.0.1",
         request_timeout="4",
         access_log_sample="1",
+        metrics_access="public",
     )
     try:
         yield server.wait_ready()
@@ -67,7 +68,9 @@ def head_of(response: bytes) -> tuple[int, dict[str, str], bytes]:
 
 def metric(served: Served, name: str, **labels: str) -> float:
     """The sum of a /metrics series over the series whose labels include ``labels``."""
-    text = httpx.get(f"{served.base}/metrics").text
+    response = httpx.get(f"{served.base}/metrics")
+    response.raise_for_status()
+    text = response.text
     total = 0.0
     for line in text.splitlines():
         match = re.fullmatch(rf"{name}(?:\{{(.*)\}})? (\S+)", line)

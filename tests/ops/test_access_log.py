@@ -29,7 +29,9 @@ def access_lines(server: Served) -> list[dict]:
 
 def scrape(base: str) -> dict[str, float]:
     """Every sample of GET /metrics, summed over its labels."""
-    text = httpx.get(f"{base}/metrics", timeout=10).text
+    response = httpx.get(f"{base}/metrics", timeout=10)
+    response.raise_for_status()
+    text = response.text
     totals: dict[str, float] = {}
     for family in text_string_to_metric_families(text):
         for s in family.samples:
@@ -103,7 +105,8 @@ def test_sample_one_logs_every_request(seeded_sqlite: str, tmp_path: Path):
 
 def test_a_full_queue_drops_lines_and_counts_them(seeded_sqlite: str, tmp_path: Path):
     # A queue of 5 lines and a writer that only writes at shutdown: every line after the fifth is dropped.
-    server = Served(seeded_sqlite, tmp_path / "api.log", access_log_queue="5", **WRITTEN_AT_SHUTDOWN)
+    settings = {**WRITTEN_AT_SHUTDOWN, "access_log_queue": "5", "metrics_access": "public"}
+    server = Served(seeded_sqlite, tmp_path / "api.log", **settings)
     try:
         server.wait_ready()
         sent = send(server.base, ["/states"] * 30)
