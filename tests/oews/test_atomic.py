@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from bench.import_bench import write_csv
 from tests.oews.served import served_digests
-from tests.test_faults import TcpProxy
+from tests.tcp_proxy import TcpProxy
 
 ROWS = 120_000
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from tests.oews.conftest import FIXTURES
 from tests.servers import Served, run_cli
-from tests.test_faults import TcpProxy
+from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.postgres
 

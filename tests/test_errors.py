@@ -1,9 +1,14 @@
-"""Every kind of error leaves in the same JSON shape, with a human message and no internals."""
+"""Every kind of error leaves in the same JSON shape, with a human message and no internals; hostile and
+absurd input is always a 4xx in that shape, never a 500, with bounded work."""
 
+import time
 from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from app.db import make_engine
 
 CASES = [
     ("/no/such/path", 404, "not_found"),
@@ -107,3 +112,109 @@ def test_refusals_name_what_was_typed_in_plain_words(client: TestClient, path: s
     # No validator vocabulary and no regular expression reaches a user.
     for jargon in ("String should", "Input should", "pattern", "^", "\\d", "[A-Za-z"):
         assert jargon not in message and jargon not in str(r.json()["error"]["details"])
+
+
+TEN_KB = "x" * 10_240
+
+HOSTILE_CASES = [
+    # absurd numbers
+    ("/experience?years=-1", 422, "invalid_input"),
+    ("/experience?years=1e309", 422, "invalid_input"),
+    ("/experience?years=NaN", 422, "invalid_input"),
+    ("/experience?years=99999999999999999999999", 422, "invalid_input"),
+    ("/states?limit=1000000000", 422, "invalid_input"),
+    ("/states?offset=99999999999999999999", 422, "invalid_input"),
+    ("/states?min_mean=1e309", 422, "invalid_input"),
+    ("/states?max_median=NaN", 422, "invalid_input"),
+    ("/states?min_p10=-Infinity", 422, "invalid_input"),
+    # long strings, Unicode, NUL bytes
+    (f"/states?q={TEN_KB}", 422, "invalid_input"),
+    (f"/states?sort={TEN_KB}", 422, "invalid_input"),
+    (f"/states/{TEN_KB}", 422, "invalid_input"),
+    (f"/states?{TEN_KB}=1", 400, "invalid_query"),
+    ("/states/%E2%98%83", 404, "not_found"),
+    ("/metros/%F0%9F%8F%99", 404, "not_found"),
+    ("/states?tier=%E2%98%83", 422, "invalid_input"),
+    ("/states?q=%00", 200, None),
+    ("/states/N%00J", 404, "not_found"),
+    ("/percentiles?state=N%00", 404, "not_found"),
+    # SQL-looking text
+    ("/states?sort=name%3B%20DROP%20TABLE%20wage_stat", 422, "invalid_input"),
+    ("/states?sort=-mean%20--", 422, "invalid_input"),
+    ("/states?tier=top_paying'%20OR%20'1'%3D'1", 422, "invalid_input"),
+    ("/states?q='%20OR%201%3D1%20--", 200, None),
+    ("/states/NJ'%20OR%20'1'%3D'1", 404, "not_found"),
+    ("/metros/1%20UNION%20SELECT%20*", 404, "not_found"),
+    ("/states?release=x'%3B%20DELETE%20FROM%20release", 404, "not_found"),
+    # repeated parameters
+    ("/states?sort=name&sort=-mean", 400, "invalid_query"),
+    ("/experience?years=1&years=2", 400, "invalid_query"),
+]
+
+
+@pytest.mark.parametrize(("path", "status", "error_type"), HOSTILE_CASES)
+def test_bad_input_is_a_clean_4xx(client: TestClient, path: str, status: int, error_type: str | None):
+    started = time.perf_counter()
+    r = client.get(path)
+    elapsed = time.perf_counter() - started
+    if error_type is None:
+        # Harmless text in a free-text filter is just text: it matches nothing.
+        assert r.status_code == 200 and r.json()["items"] == []
+    else:
+        assert_error_shape(r, status, error_type, sent=path)
+    assert elapsed < 5  # bounded work; a generous bound, not a performance assertion
+
+
+def wage_rows(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM wage_cell")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_sql_text_changed_nothing(client: TestClient, seeded_database: str):
+    # Checked in the database itself: reads are served from memory and would not show a dropped table.
+    before = wage_rows(seeded_database)
+    for path in (
+        "/states?sort=name%3B%20DROP%20TABLE%20wage_cell",
+        "/states?q=x%27%3B%20DELETE%20FROM%20wage_cell%3B--",
+        "/states/NJ%27%3B%20DELETE%20FROM%20wage_cell%3B--",
+    ):
+        assert client.get(path).status_code in (200, 400, 404, 422)
+    assert before > 0 and wage_rows(seeded_database) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"[" * 5000 + b"]" * 5000, 400),  # nested too deeply to parse
+        (b'{"years": ' + b"[" * 900 + b"]" * 900 + b"}", 422),
+        (b'{"years": 1, "years": 12}', 200),  # JSON's last-wins (senior, not entry); still validated
+        (b'{"years": 1e309}', 422),
+        (b'{"years": NaN}', 422),
+        (b'{"state": "NJ\\u0000"}', 404),
+        (b"not json", 422),
+        (b"", 422),
+        (b"[" + b'{"years": 1},' * 100 + b'{"years": 2}]', 422),  # 101 profiles: over the limit of 100
+        (b'{"years": 3, "zip": "07001"}', 422),  # unknown field
+    ],
+)
+def test_hostile_estimate_bodies(client: TestClient, body: bytes, status: int):
+    r = client.post("/estimate", content=body, headers={"Content-Type": "application/json"})
+    if status == 200:
+        assert r.status_code == 200 and r.json()["level"]["key"] == "senior"
+    elif status == 400:
+        assert_error_shape(r, 400, "invalid_body")
+        assert "nested too deeply" in r.json()["error"]["message"]
+    elif status == 404:
+        assert_error_shape(r, 404, "not_found", sent=body.decode(errors="replace")[:200])
+    else:
+        assert_error_shape(r, status, "invalid_input", sent=body.decode(errors="replace")[:200])
+
+
+def test_oversized_estimate_body_is_413(client: TestClient):
+    body = b'{"certifications": "' + b"C" * 2_000_000 + b'"}'
+    r = client.post("/estimate", content=body, headers={"Content-Type": "application/json"})
+    assert_error_shape(r, 413, "payload_too_large")
