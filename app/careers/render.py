@@ -110,9 +110,8 @@ def card_fragment(data: dict[str, Any], *, theme: str, where: dict[str, str]) ->
         if claim is not None:
             ladder.append(
                 f'<tr><td colspan="2"><p class="cc-claim" data-kind="article_claim">'
-                f"<strong>{escape(claim['label'])}:</strong> a B.S. in Health Information Management leads "
-                f"to management roles whose pay is &ldquo;often exceeding "
-                f"{escape(annual(claim['annual_low']))} annually&rdquo;{notes.ref(claim)}</p></td></tr>"
+                f"<strong>{escape(claim['label'])}:</strong> {escape(claim['statement'])}"
+                f"{notes.ref(claim)}</p></td></tr>"
             )
     cites = "".join(f"<li>{escape(text)}</li>" for text in notes.items)
     title = f"Career outcomes \u00b7 {area}"

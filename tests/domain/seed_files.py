@@ -2,6 +2,7 @@
 under test."""
 
 import csv
+import tomllib
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -71,3 +72,10 @@ def city_weights(city: str, state: str) -> dict[str, float]:
 def median(area: str, occupation: str = OCCUPATION) -> float:
     """The published annual median of an area (AREA code) for the occupation."""
     return float(oews()[(area, occupation)]["A_MEDIAN"])
+
+
+@cache
+def article_factors() -> dict[str, dict[str, object]]:
+    """The article's factors (seed/article.toml) by key: its statements and the sentences they quote."""
+    with (SEED / "article.toml").open("rb") as fh:
+        return {f["key"]: f for f in tomllib.load(fh)["factor"]}
