@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.schemas import Page, Provenance
+from app.schemas import Page, Provenance, SourceRef
 
 
 class Range(BaseModel):
@@ -53,13 +53,7 @@ class ReleaseInfo(BaseModel):
     loaded_at: str | None
 
 
-class SourceItem(BaseModel):
-    key: str
-    publisher: str | None
-    title: str
-    kind: str
-    period: str | None
-    url: str | None
+class SourceItem(SourceRef):
     license: str | None = Field(description="The terms the source's data are used under, where it sets any")
     releases: list[ReleaseInfo]
 
