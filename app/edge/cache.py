@@ -137,7 +137,7 @@ class ResponseCacheMiddleware:
             future.set_result(entry)
         return entry
 
-    def _remember(self, key: tuple, entry: CachedResponse, client: str) -> None:
+    def _remember(self, key: tuple, entry: CachedResponse, scope: Scope) -> None:
         if entry.size > MAX_CACHED_BODY or key in self.cache:
             return
         # Admit a key on its second sighting: a stream of one-off queries (every /estimate different)
@@ -149,6 +149,9 @@ class ResponseCacheMiddleware:
                 self.seen_once.popitem(last=False)
             return
         del self.seen_once[digest]
+        # The client is worked out only for an admission: a one-off query never needs it.
+        peer = scope.get("client")
+        client = client_key(peer[0]) if peer else "-"
         self.cache[key] = entry
         self.cache_bytes += entry.size
         self.owners[key] = client
@@ -223,8 +226,7 @@ class ResponseCacheMiddleware:
             *CORS_HEADERS,
         ]
         entry = CachedResponse(headers, body, etag)
-        peer = scope.get("client")
-        self._remember(key, entry, client_key(peer[0]) if peer else "-")
+        self._remember(key, entry, scope)
         return entry
 
     async def _send_cached(self, scope: Scope, send: Send, entry: CachedResponse) -> None:

@@ -1,9 +1,11 @@
 """The If-None-Match comparison (RFC 9110 §13.1.2: weak comparison, `*`, lists) and the canonical query the
 cache keys on, as tables."""
 
+import random
+
 import pytest
 
-from app.edge.canonical import canonical_query
+from app.edge.canonical import canonical_query, parsed_canonical_query
 from app.edge.etag import none_match_fails, strong_etag
 
 TAG = b'"abc"'
@@ -67,3 +69,27 @@ def test_spellings_of_one_question_have_one_canonical_form(
 )
 def test_different_questions_stay_apart(one: str, other: str, folded: frozenset[str]) -> None:
     assert canonical_query(one.encode(), folded) != canonical_query(other.encode(), folded)
+
+
+# Letters of both cases, digits, the characters left unescaped, and those that are not (%, +, =, &, space,
+# a non-ASCII letter): queries a client may send, plain or not.
+ALPHABET = "aAzZ09_.-~!$'()*,;:@/&&&===%2C%+ é#?[]"
+
+
+@pytest.mark.parametrize("folded", [frozenset(), frozenset({"a", "level"})])
+def test_the_plain_path_gives_what_parsing_gives(folded: frozenset[str]) -> None:
+    draw = random.Random(21)
+    queries = [
+        "",
+        "a",
+        "a=",
+        "=a",
+        "a==b",
+        "&&",
+        "a=1&&a=2",
+        "level=MID",
+        *("".join(draw.choice(ALPHABET) for _ in range(draw.randint(1, 24))) for _ in range(20_000)),
+    ]
+    for query in queries:
+        raw = query.encode()
+        assert canonical_query(raw, folded) == parsed_canonical_query(raw.decode("latin-1"), folded), query
