@@ -28,7 +28,6 @@ from app.edge import EXPOSED_HEADERS, EdgeOptions, build_edge
 from app.edge.head import is_head
 from app.embed.router import router as embed_router
 from app.errors import AppError, ServiceUnavailable, error_body, validation_message
-from app.estimate.fast import estimate_body
 from app.estimate.router import router as estimate_router
 from app.explorer.router import router as explorer_router
 from app.export.cache import ExportCache
@@ -197,9 +196,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         rate_limit_per_minute=settings.rate_limit_per_minute,
         request_timeout=settings.request_timeout,
-        path_timeouts={("GET", "/export"): settings.export_timeout},
+        settings=settings,
         max_cache_bytes=settings.cache_max_bytes,
-        fast_routes={"/estimate": estimate_body},
         trusted_proxies=tuple(settings.trusted_proxies),
         routes=app.router.routes,
         # Called when the stack is built (first request), once every router is included.

@@ -11,6 +11,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
+from app.route_facts import facts_of, routes_with_paths
+
 DESCRIPTION = """\
 Wage percentiles, state and metro wages, pay by experience and explainable salary estimates for \
 Medical Records Specialists (medical billing and coding, SOC 29-2072). Every figure names its source, \
@@ -304,10 +306,16 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     conflicting = conflict_operations(doc)
+    revalidating = {
+        (path, method.lower())
+        for path, methods, route in routes_with_paths(app.routes)
+        if facts_of(route).revalidates
+        for method in methods
+    }
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             responses = operation["responses"]
-            if method != "get" or path in ("/healthz", "/readyz"):
+            if method != "get" or (path, method) not in revalidating:
                 responses.pop("304", None)
             else:
                 responses["304"] = {"description": "Not Modified: the If-None-Match ETag still matches"}

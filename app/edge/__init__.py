@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from starlette.types import ASGIApp
 
-from app.edge.cache import FastRoute, ResponseCacheMiddleware
+from app.edge.cache import ResponseCacheMiddleware
 from app.edge.canonical import CanonicalQueries
 from app.edge.clients import ClientAddresses, ClientAddressMiddleware, RateLimitMiddleware
 from app.edge.common import EXPOSED_HEADERS
@@ -27,6 +27,7 @@ from app.edge.etag import ConditionalMiddleware
 from app.edge.head import HeadMiddleware
 from app.edge.headers import SecurityHeadersMiddleware
 from app.edge.limits import BodyLimitMiddleware, TimeoutMiddleware
+from app.route_facts import FastRoute, RouteTable
 
 T = TypeVar("T")
 
@@ -41,7 +42,10 @@ class EdgeOptions:
     max_body_bytes: int
     rate_limit_per_minute: int
     request_timeout: float
-    # Time limits other than request_timeout, by method and path (HEAD takes GET's).
+    # The settings that routes name as their time limits (app.route_facts); None: request_timeout for all.
+    settings: Any = None
+    # Beyond what routes declare (app.route_facts): time limits by method and path (HEAD takes GET's), and
+    # fast routes by path.
     path_timeouts: dict[tuple[str, str], float] = field(default_factory=dict)
     max_cache_bytes: int = 64 * 1024 * 1024
     fast_routes: dict[str, FastRoute] = field(default_factory=dict)
@@ -59,15 +63,25 @@ def build_edge(app: ASGIApp, options: EdgeOptions) -> ASGIApp:
     app = SecurityHeadersMiddleware(app)
     app = HeadMiddleware(app)
     app = ConditionalMiddleware(app)
-    app = TimeoutMiddleware(app, timeout=options.request_timeout, path_timeouts=options.path_timeouts)
+    table = RouteTable.of(options.routes)
+    declared_limits = {
+        route: float(getattr(options.settings, name))
+        for route, name in table.time_limits.items()
+        if options.settings is not None
+    }
+    app = TimeoutMiddleware(
+        app, timeout=options.request_timeout, path_timeouts={**declared_limits, **options.path_timeouts}
+    )
     app = ResponseCacheMiddleware(
         app,
         store=options.store,
         max_age=options.max_age,
         stale_while_revalidate=options.stale_while_revalidate,
         max_cache_bytes=options.max_cache_bytes,
-        fast_routes=options.fast_routes,
+        fast_routes={**table.fast_routes, **options.fast_routes},
         canonical=CanonicalQueries(options.routes),
+        uncached_paths=table.uncached_paths,
+        uncached_prefixes=table.uncached_prefixes,
     )
     app = BodyLimitMiddleware(
         app,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,10 +25,8 @@ from app.edge.common import CORS_HEADERS, NOSNIFF, header
 from app.edge.etag import none_match_fails, not_modified_headers, strong_etag
 from app.negotiation import MEDIA_TYPES, Representation, negotiate
 from app.observability import metrics
+from app.route_facts import FastRoute
 
-UNCACHED_PATHS = frozenset({"/healthz", "/readyz", "/export", "/docs", "/redoc"})
-# The docs viewers' files are large and static: StaticFiles answers them with its own validators.
-UNCACHED_PREFIXES = ("/docs/",)
 MAX_CACHED_BODY = 2_000_000
 SEEN_ONCE_MAX = 200_000
 CLIENT_SHARE = 0.10  # of the cache's bytes, the most one client's admissions may hold
@@ -37,7 +34,6 @@ STALE_HEADER = (b"x-data-stale", b"database unreachable; serving the last loaded
 JSON_MEDIA = MEDIA_TYPES[Representation.json].encode()
 # The answer depends on Accept (JSON or CSV), so shared caches must key on it too.
 VARY = (b"vary", b"Accept")
-FastRoute = Callable[[Any, bytes], bytes | None]
 
 
 def representation(scope: Scope) -> Representation:
@@ -72,8 +68,13 @@ class ResponseCacheMiddleware:
         max_cache_bytes: int = 64 * 1024 * 1024,
         fast_routes: dict[str, FastRoute] | None = None,
         canonical: CanonicalQueries | None = None,
+        uncached_paths: frozenset[str] = frozenset(),
+        uncached_prefixes: tuple[str, ...] = (),
     ) -> None:
         self.app = app
+        # What routes declared (app.route_facts): their paths, and mounted files' prefixes, pass through.
+        self.uncached_paths = uncached_paths
+        self.uncached_prefixes = uncached_prefixes
         self.store = store
         self.cache_control = (
             f"public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}".encode()
@@ -96,8 +97,8 @@ class ResponseCacheMiddleware:
         if (
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
-            or scope["path"] in UNCACHED_PATHS
-            or scope["path"].startswith(UNCACHED_PREFIXES)
+            or scope["path"] in self.uncached_paths
+            or scope["path"].startswith(self.uncached_prefixes)
             or self.store.snapshot is None
         ):
             await self.app(scope, receive, send)
