@@ -33,7 +33,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from math import isfinite, nan
+from math import inf, isfinite, nan
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -561,7 +561,13 @@ def parse(
                         raise fail(*problem) from None
                     capped = sum(1 << n for n, v in enumerate(wages) if v is _TOP)
                     wages = [nan if v is None or v is _TOP else v for v in wages]
-                employment = [_measure(v) for v in employment_cells(cells)]
+                # The same two paths: plain numbers and blanks first, anything else the careful way.
+                try:
+                    employment = [float(v) if v else None for v in employment_cells(cells)]
+                    if not all(v is None or 0.0 <= v < inf for v in employment):
+                        raise ValueError
+                except ValueError:
+                    employment = [_measure(v) for v in employment_cells(cells)]
             except ValueError:
                 for column, i in zip(wage_names + employment_cols, wage_idx + employment_idx, strict=True):
                     try:
