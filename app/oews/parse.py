@@ -275,23 +275,26 @@ def wage_problem(
 
 
 def _plausible(wages: list[float], flags: int) -> bool:
-    """The common case of wage_problem, for twelve plain numbers, in a fraction of its time."""
-    h = wages[0::2]
-    a = wages[1::2]
+    """The common case of wage_problem, for twelve plain numbers, in a fraction of its time: True exactly
+    when wage_problem finds nothing wrong with them."""
+    h10, a10, h25, a25, h50, a50, h75, a75, h90, a90, h_mean, a_mean = wages
     if not (
-        min(wages) >= 0.0
-        and max(h) <= MAX_HOURLY_WAGE
-        and max(a) <= MAX_ANNUAL_WAGE
-        and h[0] <= h[1] <= h[2] <= h[3] <= h[4]
-        and a[0] <= a[1] <= a[2] <= a[3] <= a[4]
+        0.0 <= h10 <= h25 <= h50 <= h75 <= h90 <= MAX_HOURLY_WAGE
+        and 0.0 <= a10 <= a25 <= a50 <= a75 <= a90 <= MAX_ANNUAL_WAGE
+        and 0.0 <= h_mean <= MAX_HOURLY_WAGE
+        and 0.0 <= a_mean <= MAX_ANNUAL_WAGE
     ):
         return False
     if flags:
         return True
-    for hourly, annual in zip(h, a, strict=True):
-        if abs(hourly * HOURS_PER_YEAR - annual) > ANNUAL_TOLERANCE:
-            return False
-    return True
+    return (
+        abs(h10 * HOURS_PER_YEAR - a10) <= ANNUAL_TOLERANCE
+        and abs(h25 * HOURS_PER_YEAR - a25) <= ANNUAL_TOLERANCE
+        and abs(h50 * HOURS_PER_YEAR - a50) <= ANNUAL_TOLERANCE
+        and abs(h75 * HOURS_PER_YEAR - a75) <= ANNUAL_TOLERANCE
+        and abs(h90 * HOURS_PER_YEAR - a90) <= ANNUAL_TOLERANCE
+        and abs(h_mean * HOURS_PER_YEAR - a_mean) <= ANNUAL_TOLERANCE
+    )
 
 
 def _header_index(header: Sequence[Any], name: str) -> dict[str, int]:
@@ -550,11 +553,12 @@ def parse(
             try:
                 # Fast path for plain numbers; symbols, blanks and bad cells take the careful one.
                 try:
-                    wages: list[Any] = [float(v.replace(",", "")) for v in wage_cells(cells)]
+                    # A thousands separator, a symbol or a missing cell leaves for the careful path.
+                    wages: list[Any] = [float(v) for v in wage_cells(cells)]
                     if not isfinite(sum(wages)) or not _plausible(wages, flags):
                         raise ValueError
                     capped = 0
-                except (ValueError, AttributeError):
+                except (ValueError, TypeError):
                     wages = [_number(v) for v in wage_cells(cells)]
                     problem = wage_problem(wages, top_codes=top_codes, flags=flags)
                     if problem is not None:
