@@ -52,6 +52,7 @@ from app.domain.occupations import OccupationCatalog, OccupationMatch
 from app.domain.places import Crosswalk, Gazetteer
 from app.domain.release_check import read_release_check
 from app.domain.standing import NO_STANDING, AreaWages, Standing, TierBasis, Wage, standings
+from app.memory import give_back_freed_memory
 
 # Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand
 # from the packed figures, so a crawl over every occupation cannot make them pile up.
@@ -789,6 +790,7 @@ class Store:
                     return False
                 self.snapshot = Snapshot.load(self.engine, self.preload)
                 self.last_error = None
+                give_back_freed_memory()  # the old snapshot's memory, once its last reader is done
                 return True
             except Exception as exc:  # noqa: BLE001  any database failure keeps the last good snapshot
                 self.database_ok = False

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from app.export.service import ExportFile, write_export
+from app.memory import give_back_freed_memory
 
 # Builds at once, per process: one per format, so a zip request does not wait behind a SQLite build.
 # Each holds a chunk of rows and a cursor (tens of MB), never the dataset.
@@ -82,6 +83,7 @@ class ExportCache:
             self._sequence += 1
             path = self.directory / f"export-{self._sequence}.{fmt}"
             built = await asyncio.to_thread(write_export, self.engine, fmt=fmt, path=path, stop=self._stop)
+            give_back_freed_memory()
         self.builds += 1
         old = self.files.get(fmt)
         self.files[fmt] = built
