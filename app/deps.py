@@ -10,8 +10,7 @@ from app.domain.occupations import MAX_OCCUPATION_LENGTH, OCCUPATION, Occupation
 from app.domain.places import Located, LocationFields
 from app.domain.profile import ProfileQuery
 from app.domain.store import Snapshot
-from app.errors import ServiceUnavailable, UnsupportedMediaType, describe_pattern
-from app.query import DEFAULT_LIMIT, MAX_LIMIT
+from app.errors import ServiceUnavailable, UnsupportedMediaType
 
 
 async def get_snapshot(request: Request) -> Snapshot:
@@ -72,20 +71,6 @@ ReleaseParam = Annotated[
         examples=["bls-oews-2023-05-article"],
     ),
 ]
-LimitParam = Annotated[
-    int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (max {MAX_LIMIT})", examples=[DEFAULT_LIMIT])
-]
-OffsetParam = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]
-FormatParam = Annotated[
-    str | None,
-    Query(
-        pattern=describe_pattern("^(json|csv)$", "json or csv", ["json", "csv"]),
-        description="json (the default) or csv. Kept for existing callers but not in the contract: the CSV "
-        "representation is its own operation, at the list's path plus '.csv' (Accept: text/csv works too).",
-        include_in_schema=False,
-    ),
-]
-DEFAULT_PAGE = DEFAULT_LIMIT
 
 
 async def json_body(request: Request) -> None:

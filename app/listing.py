@@ -3,16 +3,20 @@
 import csv
 import inspect
 import io
+import typing
 from collections.abc import Callable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import orjson
-from fastapi import Request
+from fastapi import Depends, Query, Request
+from fastapi.params import Depends as DependsParam
 from fastapi.responses import Response, StreamingResponse
 
 from app.csvsafe import neutralise
+from app.errors import describe_pattern
 from app.negotiation import Representation, negotiate
-from app.query import MAX_LIMIT, SortKey, apply_sort, page_links, parse_sort
+from app.query import DEFAULT_LIMIT, MAX_LIMIT, SortKey, apply_sort, page_links, parse_sort, sort_query
 
 JSON_MEDIA = "application/json"
 
@@ -26,6 +30,54 @@ def wants_csv(request: Request, fmt: str | None) -> bool:
     """CSV when ``format=csv``, or when the Accept header prefers text/csv (the edge keys its cache on the
     same negotiation)."""
     return negotiate(fmt, request.headers.get("accept")) is Representation.csv
+
+
+LimitParam = Annotated[
+    int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (max {MAX_LIMIT})", examples=[DEFAULT_LIMIT])
+]
+OffsetParam = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]
+FormatParam = Annotated[
+    str | None,
+    Query(
+        pattern=describe_pattern("^(json|csv)$", "json or csv", ["json", "csv"]),
+        description="json (the default) or csv. Kept for existing callers but not in the contract: the CSV "
+        "representation is its own operation, at the list's path plus '.csv' (Accept: text/csv works too).",
+        include_in_schema=False,
+    ),
+]
+DEFAULT_PAGE = DEFAULT_LIMIT
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """A list's sort, page and representation, as the request asked for them."""
+
+    sort: str | None
+    sort_keys: dict[str, SortKey]
+    limit: int
+    offset: int
+    csv: bool
+
+
+def paging(sort_keys: dict[str, SortKey]) -> Any:
+    """The ``sort``, ``limit``, ``offset`` and ``format`` parameters of a list sorted by ``sort_keys``, as
+    one dependency (``page: Annotated[Paging, paging(KEYS)]``); its CSV twin takes ``sort`` alone."""
+    sort_param = Annotated[str | None, sort_query(sort_keys)]
+
+    async def page_params(
+        request: Request,
+        sort: sort_param = None,
+        limit: LimitParam = DEFAULT_PAGE,
+        offset: OffsetParam = 0,
+        format: FormatParam = None,
+    ) -> Paging:
+        return Paging(sort, sort_keys, limit, offset, wants_csv(request, format))
+
+    async def every_row(sort: sort_param = None) -> Paging:
+        return Paging(sort, sort_keys, MAX_LIMIT, 0, True)
+
+    page_params.every_row = every_row  # type: ignore[attr-defined]
+    return Depends(page_params)
 
 
 def _list_token(value: Any) -> str:
@@ -91,31 +143,29 @@ def csv_response(
 
 def list_response(
     request: Request,
+    page: Paging,
     *,
     items: list[dict[str, Any]],
-    sort: str | None,
-    sort_keys: dict[str, SortKey],
-    limit: int,
-    offset: int,
     envelope: dict[str, Any],
     provenance: Any,
-    csv_name: str | None,
+    csv_name: str,
     project: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
     csv_template: dict[str, Any] | None = None,
 ) -> Response:
     """Sort, then either stream every row as CSV or return one JSON page with provenance."""
-    spec = parse_sort(sort, sort_keys)
-    ordered = apply_sort(items, spec, sort_keys) if spec else list(items)
+    spec = parse_sort(page.sort, page.sort_keys)
+    ordered = apply_sort(items, spec, page.sort_keys) if spec else list(items)
     prov = provenance(ordered)
     if project is not None:
         ordered = project(ordered)
-    if csv_name is not None:
+    if page.csv:
         if csv_template is not None and project is not None:
             csv_template = project([csv_template])[0]
         return csv_response(ordered, filename=csv_name, template=csv_template)
-    page = ordered[offset : offset + limit]
-    body = {**envelope, **prov, **page_links(request, total=len(ordered), limit=limit, offset=offset)}
-    body["items"] = page
+    shown = ordered[page.offset : page.offset + page.limit]
+    links = page_links(request, total=len(ordered), limit=page.limit, offset=page.offset)
+    body = {**envelope, **prov, **links}
+    body["items"] = shown
     return json_response(body)
 
 
@@ -131,14 +181,19 @@ CSV_CONTENT: dict[int | str, dict[str, Any]] = {
 def csv_twin(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """The CSV operation of a JSON list route: same filters and sort, every row, no paging or format."""
     signature = inspect.signature(endpoint)
-    dropped = {"format", "limit", "offset"} & set(signature.parameters)
+
+    def every_row(parameter: inspect.Parameter) -> inspect.Parameter:
+        for meta in typing.get_args(parameter.annotation)[1:]:
+            whole = getattr(meta.dependency, "every_row", None) if isinstance(meta, DependsParam) else None
+            if whole is not None:
+                return parameter.replace(annotation=Annotated[Paging, Depends(whole)])
+        return parameter
 
     async def twin(**kwargs: Any) -> Any:
-        fixed = {"format": "csv", "limit": MAX_LIMIT, "offset": 0}
-        return await endpoint(**kwargs, **{k: v for k, v in fixed.items() if k in dropped})
+        return await endpoint(**kwargs)
 
     twin.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[p for name, p in signature.parameters.items() if name not in dropped]
+        parameters=[every_row(p) for p in signature.parameters.values()]
     )
     twin.__name__ = f"{endpoint.__name__}_csv"
     twin.__doc__ = f"CSV of {endpoint.__name__.removeprefix('list_')}: every matching row, sorted as asked."

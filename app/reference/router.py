@@ -5,9 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import DEFAULT_PAGE, FormatParam, LimitParam, OffsetParam, SnapshotDep
-from app.listing import CSV_CONTENT, csv_twin, list_response, wants_csv
-from app.query import sort_query
+from app.deps import SnapshotDep
+from app.listing import CSV_CONTENT, Paging, csv_twin, list_response, paging
 from app.reference import service
 from app.reference.schemas import CertificationPage, ExperiencePage, FactorPage, OccupationPage, SourcePage
 from app.schemas import ERROR_RESPONSES
@@ -41,23 +40,18 @@ async def list_experience(
     years: Annotated[
         int | None, Query(ge=0, le=60, description="Return the level that covers N years")
     ] = None,
-    sort: Annotated[str | None, sort_query(EXPERIENCE_SORT)] = None,
-    limit: LimitParam = DEFAULT_PAGE,
-    offset: OffsetParam = 0,
-    format: FormatParam = None,
+    *,
+    page: Annotated[Paging, paging(EXPERIENCE_SORT)],
 ) -> Response:
     """Pay by experience level (entry, mid, senior) with years, hourly and annual ranges."""
     items = service.experience_levels(snapshot, years=years)
     return list_response(
         request,
+        page,
         items=items,
-        sort=sort,
-        sort_keys=EXPERIENCE_SORT,
-        limit=limit,
-        offset=offset,
         envelope={},
         provenance=lambda its: service.release_provenance(snapshot, items=its),
-        csv_name="experience.csv" if wants_csv(request, format) else None,
+        csv_name="experience.csv",
     )
 
 
@@ -65,22 +59,17 @@ async def list_experience(
 async def list_factors(
     request: Request,
     snapshot: SnapshotDep,
-    sort: Annotated[str | None, sort_query(FACTOR_SORT)] = None,
-    limit: LimitParam = DEFAULT_PAGE,
-    offset: OffsetParam = 0,
-    format: FormatParam = None,
+    *,
+    page: Annotated[Paging, paging(FACTOR_SORT)],
 ) -> Response:
     """Pay factors: what each source says moves pay, with a number only where the source gives one."""
     return list_response(
         request,
+        page,
         items=service.pay_factors(snapshot),
-        sort=sort,
-        sort_keys=FACTOR_SORT,
-        limit=limit,
-        offset=offset,
         envelope={},
         provenance=lambda its: service.release_provenance(snapshot, items=its),
-        csv_name="factors.csv" if wants_csv(request, format) else None,
+        csv_name="factors.csv",
     )
 
 
@@ -88,24 +77,19 @@ async def list_factors(
 async def list_certifications(
     request: Request,
     snapshot: SnapshotDep,
-    sort: Annotated[str | None, sort_query(CERTIFICATION_SORT)] = None,
-    limit: LimitParam = DEFAULT_PAGE,
-    offset: OffsetParam = 0,
-    format: FormatParam = None,
+    *,
+    page: Annotated[Paging, paging(CERTIFICATION_SORT)],
 ) -> Response:
     """Coding certifications, their issuing body and what each covers."""
     # Certifications carry no release of their own: their sentences are the article's.
     article = ["article"] if "article" in snapshot.release_by_key else []
     return list_response(
         request,
+        page,
         items=service.certifications(snapshot),
-        sort=sort,
-        sort_keys=CERTIFICATION_SORT,
-        limit=limit,
-        offset=offset,
         envelope={},
         provenance=lambda _its: snapshot.provenance(article),
-        csv_name="certifications.csv" if wants_csv(request, format) else None,
+        csv_name="certifications.csv",
     )
 
 
@@ -113,22 +97,17 @@ async def list_certifications(
 async def list_sources(
     request: Request,
     snapshot: SnapshotDep,
-    sort: Annotated[str | None, sort_query(SOURCE_SORT)] = None,
-    limit: LimitParam = DEFAULT_PAGE,
-    offset: OffsetParam = 0,
-    format: FormatParam = None,
+    *,
+    page: Annotated[Paging, paging(SOURCE_SORT)],
 ) -> Response:
     """Every source and its data releases (with file checksum and row counts for imports)."""
     return list_response(
         request,
+        page,
         items=service.sources(snapshot),
-        sort=sort,
-        sort_keys=SOURCE_SORT,
-        limit=limit,
-        offset=offset,
         envelope={},
         provenance=lambda _its: {"data_version": snapshot.version},
-        csv_name="sources.csv" if wants_csv(request, format) else None,
+        csv_name="sources.csv",
     )
 
 
@@ -136,10 +115,8 @@ async def list_sources(
 async def list_occupations(
     request: Request,
     snapshot: SnapshotDep,
-    sort: Annotated[str | None, sort_query(OCCUPATION_SORT)] = None,
-    limit: LimitParam = DEFAULT_PAGE,
-    offset: OffsetParam = 0,
-    format: FormatParam = None,
+    *,
+    page: Annotated[Paging, paging(OCCUPATION_SORT)],
     q: Annotated[
         str | None,
         Query(
@@ -154,14 +131,11 @@ async def list_occupations(
     """Occupations (SOC code, title, aliases such as 'medical coder') and the releases holding their wages."""
     return list_response(
         request,
+        page,
         items=service.occupations(snapshot, q=q),
-        sort=sort,
-        sort_keys=OCCUPATION_SORT,
-        limit=limit,
-        offset=offset,
         envelope={},
         provenance=lambda _its: {"data_version": snapshot.version},
-        csv_name="occupations.csv" if wants_csv(request, format) else None,
+        csv_name="occupations.csv",
     )
 
 

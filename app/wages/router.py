@@ -6,12 +6,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from app.deps import (
-    DEFAULT_PAGE,
-    FormatParam,
-    LimitParam,
     LocatedDep,
     OccupationDep,
-    OffsetParam,
     ReleaseParam,
     SnapshotDep,
 )
@@ -20,7 +16,7 @@ from app.domain.models import Tier
 from app.domain.occupations import OccupationMatch
 from app.domain.places import MAX_LOCATION_LENGTH, METRO, STATE
 from app.domain.store import Snapshot
-from app.listing import CSV_CONTENT, csv_twin, json_response, list_response, wants_csv
+from app.listing import CSV_CONTENT, Paging, csv_twin, json_response, list_response, paging
 from app.query import sort_pattern, sort_query
 from app.schemas import ERROR_RESPONSES
 from app.wages.schemas import AreaDetail, AreaPage, BenchmarkPage, MetroPage, PercentilesResponse
@@ -110,10 +106,7 @@ def _area_list(
     kind: str,
     occupation: OccupationMatch,
     release: str | None,
-    sort: str | None,
-    limit: int,
-    offset: int,
-    fmt: str | None,
+    page: Paging,
     filters: AreaFilters,
     state: str | None = None,
 ) -> Response:
@@ -123,16 +116,11 @@ def _area_list(
         envelope, items = service.list_metros(snapshot, occupation=occupation, release=release, state=state)
     items = service.filter_areas(snapshot, items, bounds=filters.bounds, tier=filters.tier, q=filters.q)
     fields = filters.fields
-    csv_name = None
-    if wants_csv(request, fmt):
-        csv_name = f"{kind}s_{occupation.soc_code}_{release or snapshot.newest_release_key or 'none'}.csv"
+    csv_name = f"{kind}s_{occupation.soc_code}_{release or snapshot.newest_release_key or 'none'}.csv"
     return list_response(
         request,
+        page,
         items=items,
-        sort=sort,
-        sort_keys=service.AREA_SORT_KEYS,
-        limit=limit,
-        offset=offset,
         envelope=envelope,
         provenance=lambda page: service.list_provenance(snapshot, items=page),
         csv_name=csv_name,
@@ -148,10 +136,8 @@ async def list_states(
     filters: FiltersDep,
     occupation: OccupationDep,
     release: ReleaseParam = None,
-    sort: AreaSortParam = None,
-    limit: LimitParam = DEFAULT_PAGE,
-    offset: OffsetParam = 0,
-    format: FormatParam = None,
+    *,
+    page: Annotated[Paging, paging(service.AREA_SORT_KEYS)],
 ) -> Response:
     """States, DC and territories that have figures or a tier, with their metros; filter, sort, page, CSV."""
     return _area_list(
@@ -161,10 +147,7 @@ async def list_states(
         kind="state",
         occupation=occupation,
         release=release,
-        sort=sort,
-        limit=limit,
-        offset=offset,
-        fmt=format,
+        page=page,
     )
 
 
@@ -187,10 +170,8 @@ async def list_metros(
     filters: FiltersDep,
     occupation: OccupationDep,
     release: ReleaseParam = None,
-    sort: AreaSortParam = None,
-    limit: LimitParam = DEFAULT_PAGE,
-    offset: OffsetParam = 0,
-    format: FormatParam = None,
+    *,
+    page: Annotated[Paging, paging(service.AREA_SORT_KEYS)],
     state: Annotated[
         str | None,
         Query(
@@ -209,10 +190,7 @@ async def list_metros(
         kind="metro",
         occupation=occupation,
         release=release,
-        sort=sort,
-        limit=limit,
-        offset=offset,
-        fmt=format,
+        page=page,
     )
 
 
@@ -233,23 +211,18 @@ async def list_benchmarks(
     request: Request,
     snapshot: SnapshotDep,
     occupation: OccupationDep,
-    sort: Annotated[str | None, sort_query(service.BENCHMARK_SORT_KEYS)] = None,
-    limit: LimitParam = DEFAULT_PAGE,
-    offset: OffsetParam = 0,
-    format: FormatParam = None,
+    *,
+    page: Annotated[Paging, paging(service.BENCHMARK_SORT_KEYS)],
 ) -> Response:
     """National figures from Salary.com, Payscale and Glassdoor, each with its job title and as-of."""
     envelope, items = service.benchmarks(snapshot, occupation=occupation)
     return list_response(
         request,
+        page,
         items=items,
-        sort=sort,
-        sort_keys=service.BENCHMARK_SORT_KEYS,
-        limit=limit,
-        offset=offset,
         envelope=envelope,
         provenance=lambda page: snapshot.provenance(i["release"] for i in page),
-        csv_name=f"benchmarks_{occupation.soc_code}.csv" if wants_csv(request, format) else None,
+        csv_name=f"benchmarks_{occupation.soc_code}.csv",
     )
 
 
