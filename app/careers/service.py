@@ -95,7 +95,9 @@ def careers(snapshot: Snapshot, *, place: Located) -> dict[str, Any]:
     area = place.area
     metro = area["code"] if area["area_type"] in METRO_TYPES else None
     state = area["code"] if area["area_type"] in ("state", "territory") else None
-    estimate = estimate_service.estimate_one(snapshot, level="entry", state=state, metro=metro)
+    estimate = estimate_service.estimate_one(
+        snapshot, estimate_service.profile_of({"level": "entry", "state": state, "metro": metro})
+    )
     progression = _progression(snapshot, estimate)
     ladder = [_ladder_item(snapshot, code=code, area=area) for code in CAREER_LADDER]
     claim = article_claim(snapshot)

@@ -82,7 +82,7 @@ def wage_card(
 ) -> dict[str, Any]:
     """Everything the card shows: the /estimate answer for the profile (for an occupation other than
     29-2072, its area's official range)."""
-    est = estimate_service.estimate_one(snapshot, **profile)
+    est = estimate_service.estimate_one(snapshot, estimate_service.profile_of(profile))
     return range_card(est, profile=profile, theme=theme, compact=compact, brand=brand)
 
 
@@ -114,7 +114,7 @@ def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
 
 def method_steps(snapshot: Snapshot, *, profile: dict[str, Any]) -> dict[str, Any]:
     """The estimate's steps in words (base, adjustments, notes, extras), each with source and citation."""
-    est = estimate_service.estimate_one(snapshot, **profile)
+    est = estimate_service.estimate_one(snapshot, estimate_service.profile_of(profile))
     card = card_figures(estimate=est, profile=profile)
     base = est["base"]
     if base["kind"] == "experience_band":

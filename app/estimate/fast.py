@@ -4,7 +4,6 @@ route (app.domain.profile.ProfileQuery); anything it does not fully accept (an u
 empty parameter, an invalid value, an unknown code) goes to the FastAPI route instead, so errors, their
 shape and the OpenAPI contract come from one place."""
 
-from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
@@ -19,7 +18,7 @@ PARAMETERS = frozenset(PROFILE_FIELDS)
 _validate = ProfileQuery.__pydantic_validator__.validate_python
 
 
-def parse_profile(query_string: bytes) -> dict[str, Any] | None:
+def parse_profile(query_string: bytes) -> ProfileQuery | None:
     """The profile when every parameter is known, given once, non-empty and valid; otherwise None."""
     try:
         text = query_string.decode("ascii")
@@ -46,7 +45,7 @@ def parse_profile(query_string: bytes) -> dict[str, Any] | None:
             return None
         given[key] = value
     try:
-        return dict(_validate(given).__dict__)
+        return _validate(given)  # type: ignore[no-any-return]
     except ValidationError:
         return None
 
@@ -58,8 +57,8 @@ def estimate_body(snapshot: Snapshot, query_string: bytes) -> bytes | None:
         return None
     try:
         # An occupation not yet in memory is read by the route, in a worker thread.
-        if not snapshot.has_figures(snapshot.catalog.resolve(profile["occupation"]).id):
+        if not snapshot.has_figures(snapshot.catalog.resolve(profile.occupation).id):
             return None
-        return orjson.dumps(service.estimate_one(snapshot, **profile))
+        return orjson.dumps(service.estimate_one(snapshot, profile))
     except (AppError, DataUnavailable):
         return None

@@ -29,7 +29,7 @@ ProfileList = Annotated[
 async def get_estimate(snapshot: SnapshotDep, query: ProfileQueryDep) -> Response:
     """Estimated hourly and annual range for one profile, with every adjustment, note and source."""
     await in_memory(snapshot, snapshot.catalog.resolve(query.occupation).id)
-    return json_response(service.estimate_one(snapshot, **query.model_dump()))
+    return json_response(service.estimate_one(snapshot, query))
 
 
 @router.post(
@@ -44,7 +44,7 @@ def estimate(
     profile: Annotated[EstimateRequest, Body(examples=[EXAMPLE])],
 ) -> Response:
     """The estimate for one profile sent as JSON."""
-    return json_response(service.estimate_one(snapshot, **profile.model_dump()))
+    return json_response(service.estimate_one(snapshot, profile))
 
 
 @router.post(
@@ -56,5 +56,5 @@ def estimate(
 )
 def estimate_batch(snapshot: SnapshotDep, profiles: ProfileList) -> Response:
     """Estimates for a list of profiles, answered in order."""
-    items = service.estimate_many(snapshot, profiles=[p.model_dump() for p in profiles])
+    items = service.estimate_many(snapshot, profiles=profiles)
     return json_response({"items": items})

@@ -294,7 +294,7 @@ def explorer_view(
     official = None
     try:
         profile = parse_profile({**used, "occupation": occupation.soc_code})
-        estimate = estimate_service.estimate_one(snapshot, **profile)
+        estimate = estimate_service.estimate_one(snapshot, estimate_service.profile_of(profile))
         if not method_applies:
             # The method's bands describe medical coders: other jobs get the area's official range, as the
             # card shows it.

@@ -67,7 +67,8 @@ def test_escaped_queries_parse_like_plain_ones(escaped: bytes, plain: bytes):
 
 
 def test_no_query_is_the_default_profile():
-    assert parse_profile(b"") == {
+    default = parse_profile(b"")
+    assert default is not None and default.model_dump() == {
         "occupation": "29-2072",
         "location": None,
         "years": None,

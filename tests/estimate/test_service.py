@@ -28,6 +28,11 @@ VARIANTS = [
 ]
 
 
+def estimate(snapshot: Snapshot, **fields: object) -> dict:
+    """The service's answer for a profile given as its fields."""
+    return service.estimate_one(snapshot, service.profile_of(fields))
+
+
 def snapshot_of(url: str) -> Snapshot:
     engine = make_engine(url)
     try:
@@ -48,18 +53,16 @@ def test_reused_core_answers_like_a_cold_start(seeded_database: str, warm: Snaps
         asks.append({**profile, "years": profile["years"] + 1, "hours_per_year": 1234})
     # All asked of one snapshot first, so every answer after the first reuses the core, and later answers
     # would show up in earlier ones if they shared anything that changes.
-    answers = [service.estimate_one(warm, **ask) for ask in asks]
+    answers = [estimate(warm, **ask) for ask in asks]
     for ask, answer in zip(asks, answers, strict=True):
-        assert answer == service.estimate_one(snapshot_of(seeded_database), **ask), ask
+        assert answer == estimate(snapshot_of(seeded_database), **ask), ask
 
 
 @pytest.mark.parametrize(
     ("hours", "pct"), [(1999, "3.3"), (1, "50"), (2080, "4.5"), (1, "0.000001"), (3001, "12.5")]
 )
 def test_annual_and_match_to_the_cent(warm: Snapshot, hours: int, pct: str) -> None:
-    answer = service.estimate_one(
-        warm, years=4, state="NJ", hours_per_year=hours, retirement_match_pct=float(pct)
-    )
+    answer = estimate(warm, years=4, state="NJ", hours_per_year=hours, retirement_match_pct=float(pct))
     match = next(
         c for c in answer["total_compensation"]["components"] if c["component"] == "retirement_match"
     )
@@ -74,14 +77,14 @@ def test_annual_and_match_to_the_cent(warm: Snapshot, hours: int, pct: str) -> N
 
 
 def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> None:
-    service.estimate_one(warm, years=3, state="NJ", certifications="CPC")
+    estimate(warm, years=3, state="NJ", certifications="CPC")
     for _ in range(2):
         with pytest.raises(InvalidInput, match="41940, in CA\\); they disagree"):
-            service.estimate_one(warm, years=3, state="NJ", certifications="CPC", metro="41940")
+            estimate(warm, years=3, state="NJ", certifications="CPC", metro="41940")
         with pytest.raises(NotFound, match="Unknown certification"):
-            service.estimate_one(warm, years=3, state="NJ", certifications="CPC,XYZ")
+            estimate(warm, years=3, state="NJ", certifications="CPC,XYZ")
         with pytest.raises(InvalidInput, match="contradict"):
-            service.estimate_one(warm, years=3, level="senior", state="NJ", certifications="CPC")
+            estimate(warm, years=3, level="senior", state="NJ", certifications="CPC")
 
 
 @pytest.fixture

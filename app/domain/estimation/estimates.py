@@ -3,7 +3,7 @@
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,7 +26,7 @@ from app.domain.estimation.method import (
 from app.domain.estimation.summary import summary_sentence
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located
-from app.domain.profile import ARTICLE_METHOD_FIELDS, HOURS_DEFAULT
+from app.domain.profile import ARTICLE_METHOD_FIELDS, PROFILE_FIELDS, ProfileQuery
 from app.domain.store import Snapshot
 from app.errors import InvalidInput, NotFound
 
@@ -295,25 +295,15 @@ def _prepare(
     return _Prepared(core, None if certs is None else (list(certs) or ["none"]))
 
 
-def estimate_one(
-    snapshot: Snapshot,
-    *,
-    occupation: str = DEFAULT_OCCUPATION,
-    location: str | None = None,
-    years: int | None = None,
-    level: str | None = None,
-    certifications: str | list[str] | None = None,
-    education: str | None = None,
-    state: str | None = None,
-    metro: str | None = None,
-    setting: str | None = None,
-    specialty: str | None = None,
-    hours_per_year: int = HOURS_DEFAULT,
-    retirement_match_pct: float | None = None,
-) -> dict[str, Any]:
+def profile_of(fields: Mapping[str, Any]) -> ProfileQuery:
+    """Fields already validated as a profile (a card's, a form's, a dump of the model) as the model itself."""
+    return ProfileQuery.model_construct(**{k: v for k, v in fields.items() if k in PROFILE_FIELDS})
+
+
+def estimate_one(snapshot: Snapshot, profile: ProfileQuery) -> dict[str, Any]:
     """One explained estimate; unknown codes are a 404, contradictions a 422."""
-    match = snapshot.catalog.resolve(occupation)
-    place = snapshot.gazetteer.locate(location=location, state=state, metro=metro)
+    match = snapshot.catalog.resolve(profile.occupation)
+    place = snapshot.gazetteer.locate(location=profile.location, state=profile.state, metro=profile.metro)
     occupation_id = match.id
     if match.soc_code != DEFAULT_OCCUPATION:
         if not snapshot.release_ids_by_occupation.get(occupation_id):
@@ -322,15 +312,10 @@ def estimate_one(
                 "release: import an OEWS file that holds it (see /occupations).",
                 details=[{"parameter": "occupation", "value": match.soc_code, "see": "/occupations"}],
             )
-        asked = dict(
-            years=years,
-            level=level,
-            certifications=certifications,
-            education=education,
-            setting=setting,
-            specialty=specialty,
-        )
-        _only_official(match, [name for name in ARTICLE_METHOD_FIELDS if asked.get(name) is not None])
+        _only_official(match, [name for name in ARTICLE_METHOD_FIELDS if getattr(profile, name) is not None])
+    years, level, certifications = profile.years, profile.level, profile.certifications
+    education, setting, specialty = profile.education, profile.setting, profile.specialty
+    hours_per_year, retirement_match_pct = profile.hours_per_year, profile.retirement_match_pct
     sources = method_sources(snapshot, occupation_id)
     try:
         band = pick_band(sources.bands, years=years, level=level)
@@ -364,20 +349,14 @@ def estimate_one(
     provenance = prepared.provenance.get(match_given)
     if provenance is None:
         provenance = prepared.provenance[match_given] = _provenance(snapshot, result)
-    echo = {
-        "occupation": match.soc_code,
-        "location": location,
-        "years": years,
-        "level": level,
-        "certifications": prepared.certifications,
-        "education": education,
-        "state": None if state is None else snapshot.gazetteer.require_state(state).area["code"],
-        "metro": None if metro is None else snapshot.gazetteer.require_metro(metro).area["code"],
-        "setting": setting,
-        "specialty": specialty,
-        "hours_per_year": hours_per_year,
-        "retirement_match_pct": retirement_match_pct,
-    }
+    # The profile as given, in its fields' order, with the codes it was read as.
+    echo = {name: getattr(profile, name) for name in PROFILE_FIELDS}
+    echo["occupation"] = match.soc_code
+    echo["certifications"] = prepared.certifications
+    if profile.state is not None:
+        echo["state"] = snapshot.gazetteer.require_state(profile.state).area["code"]
+    if profile.metro is not None:
+        echo["metro"] = snapshot.gazetteer.require_metro(profile.metro).area["code"]
     body = {
         "occupation": snapshot.occupation_public(match.id, match),
         "location": place.public(),
@@ -422,12 +401,12 @@ def _official_note(match: OccupationMatch, place: Located) -> dict[str, Any]:
     }
 
 
-def estimate_many(snapshot: Snapshot, *, profiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def estimate_many(snapshot: Snapshot, *, profiles: Sequence[ProfileQuery]) -> list[dict[str, Any]]:
     """Estimates in the order given; an invalid profile fails the request and names its index."""
     results = []
-    for index, fields in enumerate(profiles):
+    for index, profile in enumerate(profiles):
         try:
-            results.append(estimate_one(snapshot, **fields))
+            results.append(estimate_one(snapshot, profile))
         except (InvalidInput, NotFound) as exc:
             raise type(exc)(
                 f"Profile {index}: {exc.message}", details=[{"index": index, **d} for d in exc.details]
