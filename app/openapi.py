@@ -11,7 +11,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
-from app.route_facts import facts_of, routes_with_paths
+from app.route_facts import DEFAULT as DEFAULT_FACTS
+from app.route_facts import RouteFacts, facts_of, routes_with_paths
 
 DESCRIPTION = """\
 Wage percentiles, state and metro wages, pay by experience and explainable salary estimates for \
@@ -251,7 +252,7 @@ OPERATION_EXAMPLES: dict[str, tuple[str, Any]] = {
 }
 
 
-def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+def _errors_for(path: str, method: str, operation: dict[str, Any], facts: RouteFacts) -> list[str]:
     """The statuses this operation can answer besides 200, by what it takes and what it reads."""
     codes = ["400", "429", "503"]
     takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
@@ -259,7 +260,7 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         codes.append("422")
     if path.startswith("/admin/"):
         codes += ["401", "403"]
-    elif path not in ("/healthz", "/readyz", "/embed.js", "/explorer.js"):
+    elif facts.may_miss:
         codes.append("404")
     if method == "post":
         codes.append("413")
@@ -306,16 +307,16 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     conflicting = conflict_operations(doc)
-    revalidating = {
-        (path, method.lower())
+    declared = {
+        (path, method.lower()): facts_of(route)
         for path, methods, route in routes_with_paths(app.routes)
-        if facts_of(route).revalidates
         for method in methods
     }
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             responses = operation["responses"]
-            if method != "get" or (path, method) not in revalidating:
+            facts = declared.get((path, method), DEFAULT_FACTS)
+            if method != "get" or not facts.revalidates:
                 responses.pop("304", None)
             else:
                 responses["304"] = {"description": "Not Modified: the If-None-Match ETag still matches"}
@@ -328,7 +329,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                         if media != JSON and content.get("schema") != ERROR_REF:
                             other_media[media] = content
                     del responses[code]
-            for code in _errors_for(path, method, operation):
+            for code in _errors_for(path, method, operation, facts):
                 text = ERROR_DESCRIPTIONS[code]
                 if code == "422" and operation["operationId"] in conflicting:
                     text += CONFLICTS

@@ -1,6 +1,6 @@
-"""What the edge must know of a route, declared where the route is defined (``@edge_facts(...)`` under the
-router's decorator) and read from the application's routes when the edge is built: whether the response
-cache serves it, which setting bounds its time, its fast path, and whether it answers 304."""
+"""What the edge and the contract must know of a route, declared where the route is defined
+(``@route_facts(...)`` under the router's decorator) and read from the application's routes: whether the
+response cache serves it, whether it answers 304 or 404, which setting bounds its time, its fast path."""
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -13,28 +13,30 @@ Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 # (snapshot, canonical query) -> the JSON body, or None to hand the request to the application.
 FastRoute = Callable[[Any, bytes], bytes | None]
 
-_ATTRIBUTE = "__edge_facts__"
+_ATTRIBUTE = "__route_facts__"
 
 
 @dataclass(frozen=True, slots=True)
-class EdgeFacts:
-    """A route's facts for the edge; the defaults are those of a cached, revalidatable JSON read."""
+class RouteFacts:
+    """A route's facts; the defaults are those of a cached, revalidatable JSON read of something named."""
 
     # Served from the response cache (bytes kept per canonical query and data version).
     cached: bool = True
     # Answers 304 to a matching If-None-Match (from the cache, or from its own ETag).
     revalidates: bool = True
+    # Can answer 404: its path or parameters name something that may not exist (a static script cannot).
+    may_miss: bool = True
     # The setting (a field of app.config.Settings, in seconds) that bounds it instead of request_timeout.
     time_limit: str | None = None
     fast: FastRoute | None = None
 
 
-DEFAULT = EdgeFacts()
+DEFAULT = RouteFacts()
 
 
-def edge_facts(**facts: Any) -> Callable[[Endpoint], Endpoint]:
-    """Declare an endpoint's facts for the edge (place it under ``@router.get(...)``)."""
-    declared = EdgeFacts(**facts)
+def route_facts(**facts: Any) -> Callable[[Endpoint], Endpoint]:
+    """Declare an endpoint's facts (place it under ``@router.get(...)``)."""
+    declared = RouteFacts(**facts)
 
     def mark(endpoint: Endpoint) -> Endpoint:
         setattr(endpoint, _ATTRIBUTE, declared)
@@ -43,7 +45,7 @@ def edge_facts(**facts: Any) -> Callable[[Endpoint], Endpoint]:
     return mark
 
 
-def facts_of(route: Any) -> EdgeFacts:
+def facts_of(route: Any) -> RouteFacts:
     """The facts a route declared, or the defaults."""
     return getattr(getattr(route, "endpoint", None), _ATTRIBUTE, DEFAULT)
 

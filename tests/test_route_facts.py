@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
 from app.edge import EdgeOptions, build_edge
-from app.route_facts import edge_facts
+from app.route_facts import route_facts
 
 DEFAULT_LIMIT = 0.2
 SLOW_SECONDS = 0.5
@@ -26,25 +26,25 @@ def application() -> tuple[FastAPI, dict[str, int]]:
         return PlainTextResponse(f"call {calls['counted']}")
 
     @app.get("/live")
-    @edge_facts(cached=False)
+    @route_facts(cached=False)
     async def live() -> PlainTextResponse:
         calls["live"] += 1
         return PlainTextResponse(f"call {calls['live']}")
 
     @app.get("/slow")
-    @edge_facts(cached=False, time_limit="slow_limit")
+    @route_facts(cached=False, time_limit="slow_limit")
     async def slow() -> PlainTextResponse:
         await asyncio.sleep(SLOW_SECONDS)
         return PlainTextResponse("done")
 
     @app.get("/also-slow")
-    @edge_facts(cached=False)
+    @route_facts(cached=False)
     async def also_slow() -> PlainTextResponse:
         await asyncio.sleep(SLOW_SECONDS)
         return PlainTextResponse("done")
 
     @app.get("/quick")
-    @edge_facts(fast=lambda snapshot, query: b'{"fast": "' + query + b'"}')
+    @route_facts(fast=lambda snapshot, query: b'{"fast": "' + query + b'"}')
     async def quick() -> PlainTextResponse:
         return PlainTextResponse("the application")
 

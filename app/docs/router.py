@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from app.route_facts import edge_facts
+from app.route_facts import route_facts
 
 ASSETS_PATH = "/docs/assets"
 VIEWERS = StaticFiles(directory=str(resources.files("fastapi_offline") / "static"))
@@ -43,21 +43,21 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/docs")
-@edge_facts(cached=False)
+@route_facts(cached=False)
 async def swagger_ui() -> HTMLResponse:
     """The interactive reference (Swagger UI)."""
     return HTMLResponse(SWAGGER_PAGE, headers={"Content-Security-Policy": DOCS_CSP})
 
 
 @router.get("/docs/swagger-init.js")
-@edge_facts(cached=False)
+@route_facts(cached=False)
 async def swagger_init() -> Response:
     """Swagger UI's start-up script, as a file so the page needs no inline script."""
     return Response(SWAGGER_INIT, media_type="text/javascript")
 
 
 @router.get("/redoc")
-@edge_facts(cached=False)
+@route_facts(cached=False)
 async def redoc() -> HTMLResponse:
     """The reference as one readable page (ReDoc)."""
     return HTMLResponse(REDOC_PAGE, headers={"Content-Security-Policy": DOCS_CSP})

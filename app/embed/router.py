@@ -15,6 +15,7 @@ from app.domain.comparison import MAX_AMOUNT
 from app.domain.models import WageUnit as Unit
 from app.domain.units import HOURLY_BELOW
 from app.embed import service
+from app.route_facts import route_facts
 from app.schemas import ERROR_RESPONSES
 
 EMBED_JS = (Path(__file__).resolve().parent.parent / "static" / "embed.js").read_text(encoding="utf-8")
@@ -90,6 +91,7 @@ router.include_router(cards)
     response_class=Response,
     responses={**ERROR_RESPONSES, 200: {"content": {"text/javascript": {"schema": {"type": "string"}}}}},
 )
+@route_facts(may_miss=False)
 async def embed_js() -> Response:
     """The loader a page adds once: it fills every <div data-wage-range> with the card, via CORS."""
     return Response(EMBED_JS, media_type="text/javascript; charset=utf-8", headers=EMBED_HEADERS)

@@ -12,7 +12,7 @@ from app.domain.profile import EstimateRequest
 from app.estimate.fast import estimate_body
 from app.estimate.schemas import EstimateList, EstimateResponse
 from app.listing import json_response
-from app.route_facts import edge_facts
+from app.route_facts import route_facts
 from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["estimate"], responses=ERROR_RESPONSES)
@@ -25,7 +25,7 @@ ProfileList = Annotated[
 
 
 @router.get("/estimate", response_model=EstimateResponse)
-@edge_facts(fast=estimate_body)
+@route_facts(fast=estimate_body)
 async def get_estimate(snapshot: SnapshotDep, query: ProfileQueryDep) -> Response:
     """Estimated hourly and annual range for one profile, with every adjustment, note and source."""
     await in_memory(snapshot, snapshot.catalog.resolve(query.occupation).id)

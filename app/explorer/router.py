@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.deps import SnapshotDep, in_memory
 from app.domain.profile import ProfileForm
 from app.explorer import render, service
+from app.route_facts import route_facts
 from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES)
@@ -40,6 +41,7 @@ async def explorer_page(
     response_class=Response,
     responses={200: {"content": {"text/javascript": {"schema": {"type": "string"}}}}},
 )
+@route_facts(may_miss=False)
 async def explorer_js() -> Response:
     """The explorer page's script: updates the results in place when an input changes."""
     return Response(EXPLORER_JS, media_type="text/javascript; charset=utf-8")

@@ -16,7 +16,7 @@ from app.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, error_body
 from app.export.cache import ExportCache
 from app.export.service import ExportFailed, ExportFormat
 from app.listing import json_response
-from app.route_facts import edge_facts
+from app.route_facts import route_facts
 from app.schemas import ERROR_RESPONSES
 
 log = logging.getLogger("salary_api")
@@ -64,7 +64,7 @@ def export_etag(fmt: str, version: int) -> str:
         200: {"content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA.values()}}
     },
 )
-@edge_facts(cached=False, time_limit="export_timeout")
+@route_facts(cached=False, time_limit="export_timeout")
 async def export(
     request: Request,
     snapshot: SnapshotDep,

@@ -10,7 +10,7 @@ from app.errors import ServiceUnavailable
 from app.listing import json_response
 from app.observability.shutdown import drain
 from app.observability.stack import refreshed, release_status
-from app.route_facts import edge_facts
+from app.route_facts import route_facts
 from app.schemas import ErrorResponse
 
 router = APIRouter(tags=["health"])
@@ -44,7 +44,7 @@ class Ready(BaseModel):
 
 
 @router.get("/healthz", response_model=Health)
-@edge_facts(cached=False, revalidates=False)
+@route_facts(cached=False, revalidates=False, may_miss=False)
 async def healthz() -> Response:
     """The process is up (says nothing about the database)."""
     return json_response({"status": "ok"})
@@ -60,7 +60,7 @@ async def healthz() -> Response:
         }
     },
 )
-@edge_facts(cached=False, revalidates=False)
+@route_facts(cached=False, revalidates=False, may_miss=False)
 def readyz(request: Request) -> Response:
     """Ready when the database answers and holds seeded data and the process is not draining; else 503."""
     if drain.draining:
