@@ -251,13 +251,19 @@ def import_oews(
     if session is not None:
         return load(session)
     with Session(engine) as own:
-        sqlite = engine.dialect.name == "sqlite"
-        if sqlite:
-            own.connection().exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-        report = load(own)
-        own.commit()
-        if sqlite:
-            own.connection().exec_driver_sql("PRAGMA cache_size=-2000")
+        if engine.dialect.name != "sqlite":
+            report = load(own)
+            own.commit()
+            return report
+        # The pooled connection goes back with the page cache it had, whether the import loads or fails.
+        connection = own.connection()
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+        try:
+            report = load(own)
+            own.commit()
+        finally:
+            own.connection().exec_driver_sql(f"PRAGMA cache_size={int(before or 0)}")
     return report
 
 
