@@ -83,7 +83,8 @@ class ExportCache:
             self._sequence += 1
             path = self.directory / f"export-{self._sequence}.{fmt}"
             built = await asyncio.to_thread(write_export, self.engine, fmt=fmt, path=path, stop=self._stop)
-            give_back_freed_memory()
+            # Off the event loop: trimming a large heap can take milliseconds.
+            await asyncio.to_thread(give_back_freed_memory)
         self.builds += 1
         old = self.files.get(fmt)
         self.files[fmt] = built
