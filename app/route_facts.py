@@ -68,6 +68,10 @@ class RouteTable:
     # (method, path) -> the setting naming its time limit.
     time_limits: dict[tuple[str, str], str]
 
+    def time_limits_in(self, settings: Any) -> dict[tuple[str, str], float]:
+        """The declared time limits in seconds, read from ``settings`` (a misnamed setting fails here)."""
+        return {route: float(getattr(settings, name)) for route, name in self.time_limits.items()}
+
     @classmethod
     def of(cls, routes: Iterable[Any]) -> "RouteTable":
         """Read the facts declared on ``routes`` (FastAPI's list, once every router is included)."""

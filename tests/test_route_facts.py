@@ -92,3 +92,15 @@ def test_declared_facts_are_obeyed_by_the_edge():
     assert answers["/also-slow"][0].json()["error"]["type"] == "timeout"
     # The fast path answers with the canonical query, the application never does.
     assert {r.text for r in answers["/quick?x=1"]} == {'{"fast": "x=1"}'}
+
+
+def test_every_time_limit_the_app_declares_is_a_setting():
+    from app.config import Settings
+    from app.main import create_app
+    from app.route_facts import RouteTable
+
+    settings = Settings(database_url="sqlite://")
+    table = RouteTable.of(create_app(settings).router.routes)
+    # /export names its own limit; a misspelt setting would fail every request when the edge is built.
+    assert table.time_limits_in(settings) == {("GET", "/export"): settings.export_timeout}
+    assert {"/healthz", "/readyz", "/export"} <= table.uncached_paths

@@ -13,7 +13,7 @@
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from starlette.types import ASGIApp
@@ -27,7 +27,7 @@ from app.edge.etag import ConditionalMiddleware
 from app.edge.head import HeadMiddleware
 from app.edge.headers import SecurityHeadersMiddleware
 from app.edge.limits import BodyLimitMiddleware, TimeoutMiddleware
-from app.route_facts import FastRoute, RouteTable
+from app.route_facts import RouteTable
 
 T = TypeVar("T")
 
@@ -44,11 +44,7 @@ class EdgeOptions:
     request_timeout: float
     # The settings that routes name as their time limits (app.route_facts); None: request_timeout for all.
     settings: Any = None
-    # Beyond what routes declare (app.route_facts): time limits by method and path (HEAD takes GET's), and
-    # fast routes by path.
-    path_timeouts: dict[tuple[str, str], float] = field(default_factory=dict)
     max_cache_bytes: int = 64 * 1024 * 1024
-    fast_routes: dict[str, FastRoute] = field(default_factory=dict)
     trusted_proxies: tuple[str, ...] = ()
     # The application's routes (FastAPI's live list, read when the stack is built): which take a body,
     # which query parameters are closed vocabularies.
@@ -64,21 +60,15 @@ def build_edge(app: ASGIApp, options: EdgeOptions) -> ASGIApp:
     app = HeadMiddleware(app)
     app = ConditionalMiddleware(app)
     table = RouteTable.of(options.routes)
-    declared_limits = {
-        route: float(getattr(options.settings, name))
-        for route, name in table.time_limits.items()
-        if options.settings is not None
-    }
-    app = TimeoutMiddleware(
-        app, timeout=options.request_timeout, path_timeouts={**declared_limits, **options.path_timeouts}
-    )
+    limits = {} if options.settings is None else table.time_limits_in(options.settings)
+    app = TimeoutMiddleware(app, timeout=options.request_timeout, path_timeouts=limits)
     app = ResponseCacheMiddleware(
         app,
         store=options.store,
         max_age=options.max_age,
         stale_while_revalidate=options.stale_while_revalidate,
         max_cache_bytes=options.max_cache_bytes,
-        fast_routes={**table.fast_routes, **options.fast_routes},
+        fast_routes=table.fast_routes,
         canonical=CanonicalQueries(options.routes),
         uncached_paths=table.uncached_paths,
         uncached_prefixes=table.uncached_prefixes,

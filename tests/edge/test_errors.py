@@ -6,8 +6,10 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
+from starlette.routing import Route
 
 from app.edge import EdgeOptions, build_edge
+from app.route_facts import route_facts
 
 ERROR_500 = {
     "error": {
@@ -36,7 +38,8 @@ def edge(**overrides) -> object:
         "max_body_bytes": 1000,
         "rate_limit_per_minute": 0,
         "request_timeout": 5,
-        "fast_routes": {"/estimate": broken_fast_route},
+        # The application below is broken; the route table still declares /estimate's fast path.
+        "routes": [Route("/estimate", route_facts(fast=broken_fast_route)(broken_app))],
     }
     return build_edge(broken_app, EdgeOptions(**{**options, **overrides}))
 
