@@ -268,23 +268,20 @@ def _prepare(
     occupation_id: int,
     band: Band | None,
     *,
-    certifications: str | list[str] | None,
-    education: str | None,
+    asked: ProfileQuery,
     place: Located,
-    setting: str | None,
-    specialty: str | None,
 ) -> _Prepared:
     """Validate the hours-independent inputs and compute their core; 422 on unknown codes or conflicts."""
-    certs = parse_certifications(snapshot, value=certifications)
+    certs = parse_certifications(snapshot, value=asked.certifications)
     area = None if place.method == "national" else _area(snapshot, occupation_id, place.area)
     metro_area = area if area is not None and area.area_type in ("metro", "nonmetro") else None
     state_area = area if metro_area is None else None
     profile = Profile(
         level=band.key if band else None,
         certifications=certs,
-        education=education,
-        specialty=specialty,
-        setting=setting,
+        education=asked.education,
+        specialty=asked.specialty,
+        setting=asked.setting,
         state=state_area,
         metro=metro_area,
     )
@@ -313,27 +310,33 @@ def estimate_one(snapshot: Snapshot, profile: ProfileQuery) -> dict[str, Any]:
                 details=[{"parameter": "occupation", "value": match.soc_code, "see": "/occupations"}],
             )
         _only_official(match, [name for name in ARTICLE_METHOD_FIELDS if getattr(profile, name) is not None])
-    years, level, certifications = profile.years, profile.level, profile.certifications
-    education, setting, specialty = profile.education, profile.setting, profile.specialty
-    hours_per_year, retirement_match_pct = profile.hours_per_year, profile.retirement_match_pct
     sources = method_sources(snapshot, occupation_id)
     try:
-        band = pick_band(sources.bands, years=years, level=level)
+        band = pick_band(sources.bands, years=profile.years, level=profile.level)
     except EstimateConflict as exc:
         raise InvalidInput(exc.message, details=exc.details) from exc
-    certs_key = certifications if not isinstance(certifications, list) else tuple(certifications)
-    key = (occupation_id, band.key if band else None, certs_key, education, specialty, setting, place.key)
+    certs_key = (
+        profile.certifications
+        if not isinstance(profile.certifications, list)
+        else tuple(profile.certifications)
+    )
+    key = (
+        occupation_id,
+        band.key if band else None,
+        certs_key,
+        profile.education,
+        profile.specialty,
+        profile.setting,
+        place.key,
+    )
     prepared = _PREPARED.get(snapshot, {}).get(key)
     if prepared is None:
         prepared = _prepare(
             snapshot,
             occupation_id,
             band,
-            certifications=certifications,
-            education=education,
+            asked=profile,
             place=place,
-            setting=setting,
-            specialty=specialty,
         )
         with _PREPARED_LOCK:
             memo = _PREPARED.setdefault(snapshot, {})
@@ -341,11 +344,14 @@ def estimate_one(snapshot: Snapshot, profile: ProfileQuery) -> dict[str, Any]:
                 memo.clear()
             memo[key] = prepared
     result = finish_estimate(
-        prepared.core, sources, hours_per_year=hours_per_year, retirement_match_pct=retirement_match_pct
+        prepared.core,
+        sources,
+        hours_per_year=profile.hours_per_year,
+        retirement_match_pct=profile.retirement_match_pct,
     )
     if match.soc_code != DEFAULT_OCCUPATION:
         result["notes"] = [_official_note(match, place), *result["notes"]]
-    match_given = retirement_match_pct is not None
+    match_given = profile.retirement_match_pct is not None
     provenance = prepared.provenance.get(match_given)
     if provenance is None:
         provenance = prepared.provenance[match_given] = _provenance(snapshot, result)
@@ -364,14 +370,14 @@ def estimate_one(snapshot: Snapshot, profile: ProfileQuery) -> dict[str, Any]:
         **result,
         **provenance,
     }
-    summary = prepared.summaries.get(hours_per_year)
+    summary = prepared.summaries.get(profile.hours_per_year)
     if summary is None:
         if len(prepared.summaries) >= MAX_SUMMARIES:
             prepared.summaries.clear()
         # The area named is the one whose location factor moved the band, else the nation.
         moved = any(a["factor"] in ("state", "metro") for a in result["adjustments"])
         located = str(place.area["name"]) if moved else "the United States"
-        summary = prepared.summaries[hours_per_year] = summary_sentence(body, located=located)
+        summary = prepared.summaries[profile.hours_per_year] = summary_sentence(body, located=located)
     body["summary"] = summary
     return body
 
