@@ -1,4 +1,4 @@
-"""The service reuses an estimate's hours-independent core across requests: reuse must never change an
+"""`estimate_one` reuses an estimate's hours-independent core across requests: reuse must never change an
 answer, whatever the hours, the match or the years within the band."""
 
 import math
@@ -85,29 +85,3 @@ def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> 
             estimate(warm, years=3, state="NJ", certifications="CPC,XYZ")
         with pytest.raises(InvalidInput, match="contradict"):
             estimate(warm, years=3, level="senior", state="NJ", certifications="CPC")
-
-
-@pytest.fixture
-def live(seeded_database: str) -> Iterator[Snapshot]:
-    """A snapshot whose engine stays open: other occupations' figures load on first use."""
-    engine = make_engine(seeded_database)
-    try:
-        yield Snapshot.load(engine)
-    finally:
-        engine.dispose()
-
-
-def test_method_sources_keeps_only_the_most_recent_occupations(
-    live: Snapshot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An LRU per snapshot: an all-data release has ~830 occupations, the memo holds MAX_SOURCES of them."""
-    monkeypatch.setattr(service, "MAX_SOURCES", 2)
-    ids = [o["id"] for o in live.occupations.values()]
-    assert len(ids) >= 3
-    first = service.method_sources(live, ids[0])
-    for occupation_id in ids[1:]:
-        service.method_sources(live, occupation_id)
-    assert list(service._SOURCES[live]) == ids[-2:]
-    # Rebuilt on demand, equal to the evicted one (snapshots are immutable).
-    assert service.method_sources(live, ids[0]) == first
-    assert list(service._SOURCES[live]) == [ids[-1], ids[0]]

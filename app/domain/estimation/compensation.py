@@ -1,0 +1,103 @@
+"""From hourly to a year's pay: annual ranges at the hours given, and total compensation (the additional pay a
+source states and the employer's retirement match)."""
+
+from decimal import Decimal
+
+from app.domain.estimation.answer import Amounts, AnnualRange, Component, HourlyRange, TotalCompensation
+from app.domain.estimation.inputs import Sources
+from app.domain.estimation.money import Cents, dollars, percent_of, to_cents
+
+
+def amounts(cents: Cents) -> Amounts:
+    """Low / mid / high cents in dollars."""
+    return {"low": dollars(cents[0]), "mid": dollars(cents[1]), "high": dollars(cents[2])}
+
+
+def hourly_range(cents: Cents, open_top: bool) -> HourlyRange:
+    """The hourly block of a range."""
+    return {"low": cents[0] / 100, "mid": cents[1] / 100, "high": cents[2] / 100, "open_top": open_top}
+
+
+def per_year(cents: Cents, hours: int) -> Cents:
+    """Hourly cents x hours: annual cents, exactly."""
+    return cents[0] * hours, cents[1] * hours, cents[2] * hours
+
+
+def annual_range(annual: Cents, open_top: bool, published: bool) -> AnnualRange:
+    """The annual block of a range; ``published`` when the figures are BLS's own."""
+    return {
+        "low": dollars(annual[0]),
+        "mid": dollars(annual[1]),
+        "high": dollars(annual[2]),
+        "open_top": open_top,
+        "published": published,
+    }
+
+
+def additional_pay(sources: Sources) -> tuple[Component, int] | None:
+    """The flat additional-pay component and its amount in cents, or None without a figure."""
+    add, cited = sources.additional_pay, sources.additional_pay_cited
+    if add is None or cited is None:
+        return None
+    amount = to_cents(add)
+    component: Component = {
+        "component": "additional_pay",
+        "label": "National average additional pay (cash bonuses, profit sharing) from Glassdoor; a "
+        "national average for all medical coders, not scaled to this profile.",
+        "low": dollars(amount),
+        "mid": dollars(amount),
+        "high": dollars(amount),
+        "source": cited.source,
+        "release": cited.release,
+        "citation": cited.citation,
+    }
+    return component, amount
+
+
+def _retirement_match(sources: Sources, annual: Cents, match_pct: float) -> tuple[Component, Cents]:
+    """The employer's match on the base salary, and its amounts in cents."""
+    pct = Decimal(repr(float(match_pct)))  # the percent as written, e.g. 4.5, not its binary float
+    ratio = pct.as_integer_ratio()
+    match = (percent_of(annual[0], ratio), percent_of(annual[1], ratio), percent_of(annual[2], ratio))
+    remark = sources.remarks.get("retirement_match_example")
+    component: Component = {
+        "component": "retirement_match",
+        "label": f"Employer retirement match of {float(pct):g}% of base salary, assuming you "
+        "contribute enough to receive the full match.",
+        "low": dollars(match[0]),
+        "mid": dollars(match[1]),
+        "high": dollars(match[2]),
+        "source": remark.cited.source if remark else None,
+        "release": remark.cited.release if remark else None,
+        "citation": remark.cited.citation if remark else None,
+    }
+    return component, match
+
+
+def total_compensation(
+    sources: Sources,
+    annual: Cents,
+    *,
+    extra: tuple[Component, int] | None,
+    match_pct: float | None,
+    open_top: bool,
+) -> TotalCompensation:
+    """Base salary, the additional pay (``extra``) and the retirement match, low / mid / high."""
+    components: list[Component] = []
+    totals = list(annual)
+    if extra is not None:
+        component, amount = extra
+        components.append(component)
+        totals = [t + amount for t in totals]
+    if match_pct is not None:
+        component, match = _retirement_match(sources, annual, match_pct)
+        components.append(component)
+        totals = [t + m for t, m in zip(totals, match, strict=True)]
+    return {
+        "base_annual": amounts(annual),
+        "components": components,
+        "low": dollars(totals[0]),
+        "mid": dollars(totals[1]),
+        "high": dollars(totals[2]),
+        "open_top": open_top,
+    }

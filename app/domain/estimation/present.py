@@ -1,0 +1,135 @@
+"""Presenting: the method's estimate and the gathered inputs as the /estimate answer, with its provenance and
+its one-line summary; nothing here reads the Snapshot."""
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from app import fmt
+from app.config import DEFAULT_OCCUPATION
+from app.domain.estimation.answer import Answer, Estimate, HourlyRange, Note, Provenance, SourceRef
+from app.domain.estimation.gather import EstimateInputs, Releases
+from app.domain.profile import HOURS_DEFAULT
+
+MAX_SUMMARIES = 8
+
+
+@dataclass(slots=True)
+class Remembered:
+    """What presenting one hours-independent core worked out, for every later request on the same core."""
+
+    # keyed by "a retirement match was given": the only hours/match input that adds a source
+    provenance: dict[bool, Provenance] = field(default_factory=dict)
+    # hours_per_year -> summary (the match does not change it): formatting costs more than the estimate
+    summaries: dict[int, str] = field(default_factory=dict)
+
+
+def provenance(releases: Releases, estimate: Estimate) -> Provenance:
+    """The releases the estimate names (its base, adjustments, notes and components), each once, in that
+    order, and the sources behind them."""
+    keys: list[str] = [estimate["base"]["release"]]
+    for adj in estimate["adjustments"]:
+        keys.extend(adj["releases"])
+    for item in (*estimate["notes"], *estimate["total_compensation"]["components"]):
+        if item["release"]:
+            keys.append(item["release"])
+    named = dict.fromkeys(keys)
+    sources: dict[int, SourceRef] = {}
+    for key in named:
+        for source_id, source in releases.sources[key]:
+            sources.setdefault(source_id, source)
+    return {
+        "data_version": releases.data_version,
+        "releases": [releases.public[key] for key in named],
+        "sources": list(sources.values()),
+    }
+
+
+def _official_note(inputs: EstimateInputs) -> Note:
+    """Why an occupation other than 29-2072 gets its area's percentiles."""
+    return {
+        "factor": "occupation",
+        "input": inputs.occupation["soc_code"],
+        "message": f"The experience method covers {DEFAULT_OCCUPATION} only: for "
+        f"{inputs.occupation['title']} this is {inputs.area_name}'s official 25th-75th percentile range, "
+        "as published.",
+        "source": None,
+        "release": None,
+        "citation": None,
+    }
+
+
+def present(estimate: Estimate, inputs: EstimateInputs, remembered: Remembered) -> Answer:
+    """The answer: what was asked and how it was understood, the estimate, its provenance and summary."""
+    notes = estimate["notes"] if inputs.article_method else [_official_note(inputs), *estimate["notes"]]
+    match_given = inputs.retirement_match_pct is not None
+    named = remembered.provenance.get(match_given)
+    if named is None:
+        named = remembered.provenance[match_given] = provenance(inputs.releases, estimate)
+    answer: Answer = {
+        "occupation": inputs.occupation,
+        "location": inputs.location,
+        "profile": inputs.echo,
+        "level": estimate["level"],
+        "base": estimate["base"],
+        "hourly": estimate["hourly"],
+        "annual": estimate["annual"],
+        "open_top": estimate["open_top"],
+        "adjustments": estimate["adjustments"],
+        "notes": notes,
+        "total_compensation": estimate["total_compensation"],
+        "progression": estimate["progression"],
+        "data_version": named["data_version"],
+        "releases": named["releases"],
+        "sources": named["sources"],
+    }
+    hours = inputs.hours_per_year
+    summary = remembered.summaries.get(hours)
+    if summary is None:
+        if len(remembered.summaries) >= MAX_SUMMARIES:
+            remembered.summaries.clear()
+        # The area named is the one whose location factor moved the band, else the nation.
+        moved = any(a["factor"] in ("state", "metro") for a in estimate["adjustments"])
+        located = inputs.area_name if moved else "the United States"
+        summary = remembered.summaries[hours] = summary_sentence(answer, located=located, hours=hours)
+    answer["summary"] = summary
+    return answer
+
+
+def _span(rng: HourlyRange, *, unit: str) -> str:
+    top = fmt.money(rng["high"], unit=unit) + (" or more" if rng["open_top"] else "")
+    return f"{fmt.money(rng['low'], unit=unit)} to {top}"
+
+
+def summary_sentence(answer: Answer, *, located: str, hours: int) -> str:
+    """'Half of Medical Records Specialists in Texas earn between $39,470 and $63,970 a year ...'; ``located``
+    names the area whose location factor moved an experience band ('the United States' for none)."""
+    occupation = answer["occupation"]["title"]
+    base, hourly, annual = answer["base"], answer["hourly"], answer["annual"]
+    # fmt reads any answer holding a base, adjustments, releases and sources.
+    source = fmt.range_source_line(cast("dict[str, Any]", answer))
+    if base["area"] is not None:  # the area's percentiles
+        where = base["area"]["name"] if base["area"]["type"] != "national" else "the United States"
+        if annual["published"]:
+            return (
+                f"Half of {occupation} in {where} earn between {fmt.annual(annual['low'])} and "
+                f"{fmt.annual(annual['high'])} a year ({fmt.hourly(hourly['low'])} to "
+                f"{fmt.hourly(hourly['high'])} an hour); the median is {fmt.annual(annual['mid'])} a year. "
+                f"{source}."
+            )
+        return (
+            f"Half of {occupation} in {where} earn between {fmt.hourly(hourly['low'])} and "
+            f"{fmt.hourly(hourly['high'])} an hour; at {hours:,} hours a year that is "
+            f"{_span(annual, unit='annual')}. {source}."
+        )
+    level = answer["level"]
+    assert level is not None  # a band's base
+    years = (
+        f"{level['years_min']}\u2013{level['years_max']} years"
+        if level["years_max"] is not None
+        else f"{level['years_min']}+ years"
+    )
+    per_year = "a year" if hours == HOURS_DEFAULT else f"a year at {hours:,} hours"
+    return (
+        f"Estimated pay for {occupation} in {located}, {level['name']} ({years} of experience): "
+        f"{_span(annual, unit='annual')} {per_year}, or {_span(hourly, unit='hourly')} an hour. {source}."
+    )
