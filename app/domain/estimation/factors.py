@@ -118,8 +118,8 @@ def location(profile: Profile) -> Outcome:
 
 def certification(profile: Profile, sources: Sources, band: Band | None) -> Outcome:
     """The certification premium: a cut for none on a band; notes otherwise (None is unknown)."""
-    premium = sources.certification_premium
-    cited = premium.cited if premium else None
+    stated = sources.certification_premium
+    cited = stated.cited if stated else None
     certs = profile.certifications
     if band is None:
         if certs is None:
@@ -135,7 +135,7 @@ def certification(profile: Profile, sources: Sources, band: Band | None) -> Outc
             )
         ]
     if certs is None:
-        pct = f" (about {premium.low:g}% on average)" if premium else ""
+        pct = f" (about {stated.low:g}% on average)" if stated else ""
         return None, [
             note(
                 "certifications",
@@ -146,10 +146,10 @@ def certification(profile: Profile, sources: Sources, band: Band | None) -> Outc
             )
         ]
     if certs == ():
-        if premium is None:
+        if stated is None:
             return None, [note("certifications", "none", "No certification premium in the data.", None)]
         # Widen honestly: the low end takes the larger cut.
-        low, high = 1 / (1 + dec(premium.high) / 100), 1 / (1 + dec(premium.low) / 100)
+        low, high = 1 / (1 + dec(stated.high) / 100), 1 / (1 + dec(stated.low) / 100)
         return (
             adjustment(
                 "certifications",
@@ -157,8 +157,8 @@ def certification(profile: Profile, sources: Sources, band: Band | None) -> Outc
                 low,
                 high,
                 "The bands describe certified coders; certified coders earn on average "
-                f"{premium.low:g}% more, so the range is divided by {1 + premium.low / 100:g}.",
-                premium.cited,
+                f"{stated.low:g}% more, so the range is divided by {1 + stated.low / 100:g}.",
+                stated.cited,
             ),
             [],
         )
