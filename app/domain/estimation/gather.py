@@ -162,11 +162,13 @@ def gather(snapshot: Snapshot, resolved: Resolved, asked: ProfileQuery, profile:
     certs = profile.certifications
     echo["certifications"] = None if certs is None else (list(certs) or ["none"])
     # Given alone, the state (or metro) is the place located: its code is at hand.
-    alone = sum(given is not None for given in (asked.location, asked.state, asked.metro)) == 1
-    if asked.state is not None:
-        echo["state"] = (place.area if alone else snapshot.gazetteer.require_state(asked.state).area)["code"]
-    if asked.metro is not None:
-        echo["metro"] = (place.area if alone else snapshot.gazetteer.require_metro(asked.metro).area)["code"]
+    state, metro = asked.state, asked.metro
+    if state is not None:
+        alone = metro is None and asked.location is None
+        echo["state"] = (place.area if alone else snapshot.gazetteer.require_state(state).area)["code"]
+    if metro is not None:
+        alone = state is None and asked.location is None
+        echo["metro"] = (place.area if alone else snapshot.gazetteer.require_metro(metro).area)["code"]
     # Positional: this is made on every request.
     return EstimateInputs(
         profile,

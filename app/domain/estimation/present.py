@@ -21,6 +21,8 @@ class Remembered:
     provenance: dict[bool, Provenance] = field(default_factory=dict)
     # hours_per_year -> summary (the match does not change it): formatting costs more than the estimate
     summaries: dict[int, str] = field(default_factory=dict)
+    # The summary's source line: the releases of the base and adjustments, the same for any hours and match.
+    source_line: str | None = None
 
 
 def provenance(releases: Releases, estimate: Estimate) -> Provenance:
@@ -90,7 +92,12 @@ def present(estimate: Estimate, inputs: EstimateInputs, remembered: Remembered) 
         # The area named is the one whose location factor moved the band, else the nation.
         moved = any(a["factor"] in ("state", "metro") for a in estimate["adjustments"])
         located = inputs.area_name if moved else "the United States"
-        summary = remembered.summaries[hours] = summary_sentence(answer, located=located, hours=hours)
+        if remembered.source_line is None:
+            # fmt reads any answer holding a base, adjustments, releases and sources.
+            remembered.source_line = fmt.range_source_line(cast("dict[str, Any]", answer))
+        summary = remembered.summaries[hours] = summary_sentence(
+            answer, located=located, hours=hours, source=remembered.source_line
+        )
     answer["summary"] = summary
     return answer
 
@@ -100,13 +107,12 @@ def _span(rng: HourlyRange, *, unit: str) -> str:
     return f"{fmt.money(rng['low'], unit=unit)} to {top}"
 
 
-def summary_sentence(answer: Answer, *, located: str, hours: int) -> str:
+def summary_sentence(answer: Answer, *, located: str, hours: int, source: str) -> str:
     """'Half of Medical Records Specialists in Texas earn between $39,470 and $63,970 a year ...'; ``located``
-    names the area whose location factor moved an experience band ('the United States' for none)."""
+    names the area whose location factor moved an experience band ('the United States' for none), ``source``
+    is the range's source line."""
     occupation = answer["occupation"]["title"]
     base, hourly, annual = answer["base"], answer["hourly"], answer["annual"]
-    # fmt reads any answer holding a base, adjustments, releases and sources.
-    source = fmt.range_source_line(cast("dict[str, Any]", answer))
     if base["area"] is not None:  # the area's percentiles
         where = base["area"]["name"] if base["area"]["type"] != "national" else "the United States"
         if annual["published"]:
