@@ -252,15 +252,15 @@ OPERATION_EXAMPLES: dict[str, tuple[str, Any]] = {
 }
 
 
-def _errors_for(path: str, method: str, operation: dict[str, Any], facts: RouteFacts) -> list[str]:
-    """The statuses this operation can answer besides 200, by what it takes and what it reads."""
+def _errors_for(method: str, operation: dict[str, Any], facts: RouteFacts) -> list[str]:
+    """The statuses this operation can answer besides 200, by what it takes, reads and requires (a token)."""
     codes = ["400", "429", "503"]
     takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
     if takes_input:
         codes.append("422")
-    if path.startswith("/admin/"):
+    if operation.get("security"):
         codes += ["401", "403"]
-    elif facts.may_miss:
+    if facts.may_miss:
         codes.append("404")
     if method == "post":
         codes.append("413")
@@ -329,7 +329,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                         if media != JSON and content.get("schema") != ERROR_REF:
                             other_media[media] = content
                     del responses[code]
-            for code in _errors_for(path, method, operation, facts):
+            for code in _errors_for(method, operation, facts):
                 text = ERROR_DESCRIPTIONS[code]
                 if code == "422" and operation["operationId"] in conflicting:
                     text += CONFLICTS
