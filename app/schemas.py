@@ -189,6 +189,14 @@ class LevelRef(BaseModel):
     years_max: int | None
 
 
+# The range at one experience level (an estimate's progression, a career ladder's step).
+class ProgressionStep(BaseModel):
+    level: LevelRef
+    hourly: MoneyRange
+    annual: AnnualRange
+    open_top: bool
+
+
 InputValue = str | int | float | None
 
 

@@ -12,6 +12,7 @@ from app.schemas import (
     MoneyRange,
     Note,
     OccupationRef,
+    ProgressionStep,
     Provenance,
 )
 
@@ -84,13 +85,6 @@ class TotalCompensation(BaseModel):
     low: float
     mid: float
     high: float
-    open_top: bool
-
-
-class ProgressionStep(BaseModel):
-    level: LevelRef
-    hourly: MoneyRange
-    annual: AnnualRange
     open_top: bool
 
 

@@ -22,20 +22,29 @@ from app.errors import Ambiguous, AppError, InvalidInput, InvalidQuery, NotFound
 from app.query import apply_sort, parse_sort
 
 DEFAULT_SORT = "-mean"
+# How the states table's order is said, by sort key: what is sorted, then the ascending and descending words.
 SORT_WORDS = {
-    "name": ("state name", "A to Z", "Z to A"),
-    "code": ("state code", "A to Z", "Z to A"),
-    "rank": ("the article's rank", "first to last", "last to first"),
-    "rank_median": ("rank by median", "first to last", "last to first"),
-    "rank_mean": ("rank by mean", "first to last", "last to first"),
-    "tier": ("tier", "A to Z", "Z to A"),
-    "mean": ("mean wage", "lowest first", "highest first"),
-    "median": ("median wage", "lowest first", "highest first"),
-    "p10": ("10th percentile wage", "lowest first", "highest first"),
-    "p25": ("25th percentile wage", "lowest first", "highest first"),
-    "p75": ("75th percentile wage", "lowest first", "highest first"),
-    "p90": ("90th percentile wage", "lowest first", "highest first"),
-    "employment": ("employment", "lowest first", "highest first"),
+    key: (words, *order)
+    for order, named in (
+        (("A to Z", "Z to A"), {"name": "state name", "code": "state code", "tier": "tier"}),
+        (
+            ("first to last", "last to first"),
+            {"rank": "the article's rank", "rank_median": "rank by median", "rank_mean": "rank by mean"},
+        ),
+        (
+            ("lowest first", "highest first"),
+            {
+                "mean": "mean wage",
+                "median": "median wage",
+                "p10": "10th percentile wage",
+                "p25": "25th percentile wage",
+                "p75": "75th percentile wage",
+                "p90": "90th percentile wage",
+                "employment": "employment",
+            },
+        ),
+    )
+    for key, words in named.items()
 }
 
 
