@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
+from app.domain.profile import EXPERIENCE_FIELDS
 from app.route_facts import DEFAULT as DEFAULT_FACTS
 from app.route_facts import RouteFacts, facts_of, routes_with_paths
 
@@ -160,15 +161,6 @@ GLOSSARY = {
     "amount_open": "True when the amount's top is open-ended",
     "description": "What the source says",
     "level": "The experience level (band)",
-    "years": "Years of experience given",
-    "certifications": "Certification codes given; ['none'] for none",
-    "education": "Highest education given",
-    "state": "USPS state code given",
-    "metro": "CBSA metro code given",
-    "setting": "Work setting given",
-    "specialty": "Coding specialty given",
-    "hours_per_year": "Paid hours a year used",
-    "retirement_match_pct": "Employer retirement match given, percent",
     "profile": "The profile as understood (codes normalised)",
     "base": "The base range before adjustments",
     "adjustments": "Multipliers applied to the base, each with its source",
@@ -209,16 +201,15 @@ ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
 EDGE_STATUSES = frozenset({"408", "413", "429"})
 # Inputs that are valid one by one but can refuse together, which a schema cannot express: a place or title
 # that could mean several things (type ambiguous, with candidates), or values that contradict each other
-# (years and level; a metro outside the state; a location that disagrees with state or metro; low above
-# high). An operation taking any of them, or a JSON body, declares that 422.
+# (the two ways to give experience; a metro outside the state; a location that disagrees with state or
+# metro; low above high). An operation taking any of them, or a JSON body, declares that 422.
 CONFLICTING_PARAMETERS = frozenset(
     {
         "location",
         "state",
         "metro",
         "occupation",
-        "years",
-        "level",
+        *EXPERIENCE_FIELDS,
         "low",
         "high",
         "compare_low",
@@ -226,9 +217,9 @@ CONFLICTING_PARAMETERS = frozenset(
     }
 )
 CONFLICTS = (
-    "; 422 also when inputs contradict each other (years and level, a metro outside the state, a location "
-    "that disagrees with state or metro) or when a place or title could mean several things (type ambiguous: "
-    "`candidates` lists them, best first)"
+    f"; 422 also when inputs contradict each other ({' and '.join(EXPERIENCE_FIELDS)}, a metro outside the "
+    "state, a location that disagrees with state or metro) or when a place or title could mean several "
+    "things (type ambiguous: `candidates` lists them, best first)"
 )
 
 
