@@ -399,12 +399,12 @@ class Snapshot:
         self.release_by_key: dict[str, ReleaseRow] = {r["key"]: r for r in releases}
         self.occupations: dict[int, OccupationRow] = {
             o["id"]: cast(OccupationRow, {**o, "aliases": json.loads(o["aliases"])})
-            for o in cast("list[dict[str, Any]]", tables["occupation"])
+            for o in cast("Sequence[Mapping[str, Any]]", tables["occupation"])
         }
         self.occupation_by_code = {o["soc_code"]: o for o in self.occupations.values()}
         self.areas: dict[int, AreaRow] = {
             a["id"]: cast(AreaRow, {**a, "principal_states": json.loads(a["principal_states"])})
-            for a in cast("list[dict[str, Any]]", tables["area"])
+            for a in cast("Sequence[Mapping[str, Any]]", tables["area"])
         }
         self.area_by_key = {f"{a['area_type']}:{a['code']}": a for a in self.areas.values()}
         self.states_by_code = {
@@ -435,11 +435,11 @@ class Snapshot:
             self.occupations.values(),
             reported_titles=[
                 (t["occupation_id"], t["onet_code"], t["title"])
-                for t in cast("list[dict[str, Any]]", tables["occupation_title"])
+                for t in cast("Sequence[Mapping[str, Any]]", tables["occupation_title"])
             ],
             soc_2010=[
                 (r["soc_2010"], r["soc_2010_title"], r["soc_2018"], r["soc_2018_title"])
-                for r in cast("list[dict[str, Any]]", tables["soc_crosswalk"])
+                for r in cast("Sequence[Mapping[str, Any]]", tables["soc_crosswalk"])
             ],
             default_code=DEFAULT_OCCUPATION,
         )
