@@ -336,7 +336,9 @@ class Gazetteer:
                 "the data. Find an area's code with /metros?q=<its name>.",
                 details=[{"parameter": parameter, "value": _shown(text), "see": "/metros"}],
             )
-        located = self._by_metro_title_or_name(stripped, text, parameter=parameter, cities=False)
+        located = self._by_metro_title_or_name(
+            stripped, normalise(stripped), text, parameter=parameter, cities=False
+        )
         if located is None:
             raise NotFound(
                 f"{parameter}={_shown(text)} names no metropolitan or nonmetropolitan area we know."
@@ -370,7 +372,7 @@ class Gazetteer:
         if city_state is not None:
             city, state = city_state
             return self._city(city, state, text, parameter=parameter)
-        located = self._by_metro_title_or_name(stripped, text, parameter=parameter, cities=True)
+        located = self._by_metro_title_or_name(stripped, norm, text, parameter=parameter, cities=True)
         if located is None:
             raise NotFound(
                 f"{parameter}={_shown(text)} names no place we know.{self._did_you_mean(stripped)} Give a "
@@ -520,10 +522,10 @@ class Gazetteer:
         )
 
     def _by_metro_title_or_name(
-        self, stripped: str, text: str, *, parameter: str, cities: bool
+        self, stripped: str, norm: str, text: str, *, parameter: str, cities: bool
     ) -> Located | None:
-        """A metro by its whole title, else by one of its title's cities (``_by_metro_name``)."""
-        area = self.metro_titles.get(normalise(stripped))
+        """A metro by its whole title (``norm``: the text normalised), else by one of its title's cities."""
+        area = self.metro_titles.get(norm)
         if area is not None:
             return self._coded(area, text)
         return self._by_metro_name(stripped, text, parameter=parameter, cities=cities)
