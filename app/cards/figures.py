@@ -1,6 +1,7 @@
 """What a wage card shows of an /estimate answer: its figures and texts, the profile in words, the links
 (the wage card, the badge, the method page and the explorer all draw from these)."""
 
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
@@ -90,7 +91,7 @@ def method_path(profile: ProfileQuery) -> str:
     return "/embed/wage-range/method" + (f"?{query}" if query else "")
 
 
-def short_source(releases: list[dict[str, Any]]) -> str:
+def short_source(releases: Sequence[Mapping[str, Any]]) -> str:
     """'BLS OEWS, May 2025; the source article': release labels without their parenthesised remarks."""
     parts: list[str] = []
     for release in sorted(releases, key=lambda r: r["source"] == "article"):
@@ -131,7 +132,7 @@ def range_card(
 
 
 def framed(
-    kind: str, *, theme: str, compact: bool, brand: str | None, occupation: dict[str, Any]
+    kind: str, *, theme: str, compact: bool, brand: str | None, occupation: Mapping[str, Any]
 ) -> dict[str, Any]:
     """What every card with figures tells its frame: its kind, look, and occupation."""
     return {
