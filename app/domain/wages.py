@@ -113,7 +113,12 @@ def percentiles(
     )
     rec = view.by_key.get(place.key)
     released = rec is None or rec["wages_released"]
-    if rec is None or (released and all(rec["wages"][p] is None for p in PERCENTILES)):
+    # An area the release only ranks (the article's tier, no figure) has no release of figures either.
+    if (
+        rec is None
+        or rec["release"] is None
+        or (released and all(rec["wages"][p] is None for p in PERCENTILES))
+    ):
         have, described = _describe_available(rec)
         raise NotFound(
             f"No percentile wages for {area['name']} ({area['code']}) in "
