@@ -78,7 +78,7 @@ class ExplorerView(TypedDict):
     error: str | None
     field_errors: dict[str, str]
     percentiles: AreaPercentiles
-    states: list[Mapping[str, Any]]
+    states: Sequence[Mapping[str, Any]]
     release_labels: dict[str, str]
     states_source: str
     occupation_title: str
