@@ -3,14 +3,12 @@
 from pydantic import BaseModel, Field
 
 from app.schemas import (
-    AnnualRange,
     AreaRef,
     Figure,
-    LevelRef,
     Location,
-    MoneyRange,
     Note,
     OccupationRef,
+    ProgressionStep,
     Provenance,
 )
 
@@ -22,11 +20,7 @@ class Citation(BaseModel):
     citation: str
 
 
-class Step(BaseModel):
-    level: LevelRef
-    hourly: MoneyRange
-    annual: AnnualRange
-    open_top: bool
+class Step(ProgressionStep):
     citations: list[Citation] = Field(description="The experience band and every adjustment applied to it")
 
 

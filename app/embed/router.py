@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.cards import render
 from app.cards.figures import Theme
 from app.cards.route import BRAND, CARD_ERRORS, EMBED_HEADERS, HTML_200, CardRoute, card_response
+from app.cards.shapes import Card
 from app.deps import ProfileQueryDep, SnapshotDep, in_memory
 from app.domain.comparison import MAX_AMOUNT
 from app.domain.models import WageUnit as Unit
@@ -52,26 +53,22 @@ async def wage_range_card(
 ) -> Response:
     """A small self-contained HTML card with the pay range for a profile, for an iframe or /embed.js."""
     await in_memory(snapshot, snapshot.catalog.resolve(query.occupation).id)
+    colour = ("#" + brand.lstrip("#")) if brand else None
+    card: Card
     # compare_low / compare_high: the badge, where a posted range sits among the official percentiles.
     if compare_low is not None or compare_high is not None:
         card = service.badge_card(
             snapshot,
-            profile=query.model_dump(),
+            profile=query,
             low=compare_low,
             high=compare_high,
             unit=compare_unit,
             theme=theme,
             compact=compact,
-            brand=("#" + brand.lstrip("#")) if brand else None,
+            brand=colour,
         )
-        return card_response(render.card_page(card))
-    card = service.wage_card(
-        snapshot,
-        profile=query.model_dump(),
-        theme=theme,
-        compact=compact,
-        brand=("#" + brand.lstrip("#")) if brand else None,
-    )
+    else:
+        card = service.wage_card(snapshot, profile=query, theme=theme, compact=compact, brand=colour)
     return card_response(render.card_page(card))
 
 
@@ -79,7 +76,7 @@ async def wage_range_card(
 async def wage_range_method(snapshot: SnapshotDep, query: ProfileQueryDep) -> Response:
     """The card's "How it is estimated" page: the estimate's steps in words, each with its source."""
     await in_memory(snapshot, snapshot.catalog.resolve(query.occupation).id)
-    view = service.method_steps(snapshot, profile=query.model_dump())
+    view = service.method_steps(snapshot, profile=query)
     return HTMLResponse(render.method_page(view))
 
 

@@ -1,19 +1,21 @@
 """The wage-range card: one /estimate answer (or an area's official range), reduced to what a job board or
 school page shows; the same figures, step by step, for the "How it is estimated" page."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from app import fmt
 from app.cards.figures import card_figures, framed, range_card, short_source
+from app.cards.shapes import BadgeCard, MethodStep, MethodView, RangeCard
 from app.domain import comparison as compare_service
 from app.domain.estimation import estimates as estimate_service
-from app.domain.profile import ARTICLE_METHOD_FIELDS
+from app.domain.profile import ESTIMATE_ONLY_FIELDS, ProfileQuery
 from app.domain.store import Snapshot
 from app.domain.units import pay_unit
 from app.errors import InvalidInput
 
 
-def _bar_position(place: dict[str, Any]) -> float:
+def _bar_position(place: Mapping[str, Any]) -> float:
     """Where a compared value sits on a bar running from p10 (0%) to p90 (100%)."""
     if place["position"] == "below_p10":
         return 0.0
@@ -25,14 +27,14 @@ def _bar_position(place: dict[str, Any]) -> float:
 def badge_card(
     snapshot: Snapshot,
     *,
-    profile: dict[str, Any],
+    profile: ProfileQuery,
     low: float | None,
     high: float | None,
     unit: str | None,
     theme: str,
     compact: bool,
     brand: str | None = None,
-) -> dict[str, Any]:
+) -> BadgeCard:
     """The badge: where a posted range sits among the area's official percentiles, as /compare answers."""
     if low is None or high is None:
         raise InvalidInput(
@@ -45,18 +47,15 @@ def badge_card(
             details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
         )
     chosen, _inferred = pay_unit(low=low, high=high, unit=unit, names=("compare_low", "compare_high"))
-    occupation = snapshot.catalog.resolve(profile["occupation"])
-    place = snapshot.gazetteer.locate(
-        location=profile.get("location"), state=profile.get("state"), metro=profile.get("metro")
-    )
+    occupation = snapshot.catalog.resolve(profile.occupation)
+    place = snapshot.gazetteer.locate(location=profile.location, state=profile.state, metro=profile.metro)
     body = compare_service.compare(
         snapshot, occupation=occupation, low=low, high=high, unit=chosen, place=place
     )
-    unused = [
-        name for name in (*ARTICLE_METHOD_FIELDS, "retirement_match_pct") if profile.get(name) is not None
-    ]
+    unused = [name for name in ESTIMATE_ONLY_FIELDS if getattr(profile, name) is not None]
     return {
-        **framed("badge", theme=theme, compact=compact, brand=brand, occupation=body["occupation"]),
+        "kind": "badge",
+        **framed(theme=theme, compact=compact, brand=brand, occupation=body["occupation"]),
         "area": body["area"]["name"],
         "location": body["location"],
         "sentence": body["summary"],
@@ -68,21 +67,20 @@ def badge_card(
         "source_line": fmt.source_line(body["releases"], body["sources"]),
         "short_source": short_source(body["releases"]),
         "data_version": body["data_version"],
-        "open_top": False,
     }
 
 
 def wage_card(
     snapshot: Snapshot,
     *,
-    profile: dict[str, Any],
+    profile: ProfileQuery,
     theme: str,
     compact: bool,
     brand: str | None = None,
-) -> dict[str, Any]:
+) -> RangeCard:
     """Everything the card shows: the /estimate answer for the profile (for an occupation other than
     29-2072, its area's official range)."""
-    est = estimate_service.estimate_one(snapshot, estimate_service.profile_of(profile))
+    est = estimate_service.estimate_one(snapshot, profile)
     return range_card(est, profile=profile, theme=theme, compact=compact, brand=brand)
 
 
@@ -106,15 +104,9 @@ def _annual_span(low: float, high: float) -> str:
     )
 
 
-def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
-    """'$18.98 – $30.76 an hour ($39,470 – $63,970 a year)' from whichever units a card has."""
-    parts = [f"{card[k]} {u}" for k, u in ((hourly_key, "an hour"), (annual_key, "a year")) if card[k]]
-    return f"{parts[0]} ({parts[1]})" if len(parts) == 2 else parts[0]
-
-
-def method_steps(snapshot: Snapshot, *, profile: dict[str, Any]) -> dict[str, Any]:
+def method_steps(snapshot: Snapshot, *, profile: ProfileQuery) -> MethodView:
     """The estimate's steps in words (base, adjustments, notes, extras), each with source and citation."""
-    est = estimate_service.estimate_one(snapshot, estimate_service.profile_of(profile))
+    est = estimate_service.estimate_one(snapshot, profile)
     card = card_figures(estimate=est, profile=profile)
     base = est["base"]
     if base["kind"] == "experience_band":
@@ -136,7 +128,7 @@ def method_steps(snapshot: Snapshot, *, profile: dict[str, Any]) -> dict[str, An
             f"{fmt.hourly(base['hourly_high'], open_top=base['open_top'])} an hour, "
             f"median {fmt.hourly(base['hourly_mid'])} an hour{annual}."
         )
-    steps = [
+    steps: list[MethodStep] = [
         {
             "title": "Starting range",
             "sentence": base_sentence,
