@@ -10,6 +10,8 @@ from typing import NotRequired, TypedDict
 
 from app.domain.estimation.inputs import Cited, Pct
 from app.domain.estimation.money import dec
+from app.domain.places import LocationPublic
+from app.domain.records import OccupationPublic, Provenance
 
 
 class Note(TypedDict):
@@ -135,51 +137,11 @@ class Estimate(TypedDict):
     progression: list[Step]
 
 
-class OccupationRef(TypedDict):
-    """The occupation answered for, with what was typed and how it was understood."""
-
-    soc_code: str
-    title: str
-    aliases: list[str]
-    input: str | None
-    matched: str | None
-
-
-class ReleaseRef(TypedDict):
-    """A release an answer names, as every provenance block shows it."""
-
-    key: str
-    label: str
-    period: str | None
-    source: str
-    via: str | None
-    origin: str
-
-
-class SourceRef(TypedDict):
-    """A source behind the releases named."""
-
-    key: str
-    publisher: str
-    title: str
-    kind: str
-    period: str | None
-    url: str | None
-
-
-class Provenance(TypedDict):
-    """The data version, the releases an answer names (each once, in order) and the sources behind them."""
-
-    data_version: int
-    releases: list[ReleaseRef]
-    sources: list[SourceRef]
-
-
 class Answer(Estimate, Provenance):
     """The /estimate answer: what was asked and understood, the estimate, its provenance and one sentence."""
 
-    occupation: OccupationRef
-    location: dict[str, object]
+    occupation: OccupationPublic
+    location: LocationPublic
     profile: dict[str, object]
     # Set last: the sentence is written from the rest of the answer.
     summary: NotRequired[str]

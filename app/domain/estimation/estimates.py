@@ -71,8 +71,9 @@ def profile_of(fields: Mapping[str, Any]) -> ProfileQuery:
     return ProfileQuery.model_construct(**{k: v for k, v in fields.items() if k in PROFILE_FIELDS})
 
 
-# What the feature packages receive: they read the answer as a plain dict (their signatures say so), while
-# everything here builds it as the typed `Answer`.
+# What the feature packages receive: a plain dict, while everything here builds the typed `Answer`. They read
+# it untyped (embed indexes ``level`` and ``base.area`` without the None check their kind implies; careers
+# keeps notes in a list of mappings): typing those callers lets `estimate_one` return `Answer` itself.
 PlainAnswer = dict[str, Any]
 
 

@@ -6,16 +6,16 @@ import weakref
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from app.config import DEFAULT_OCCUPATION
-from app.domain.estimation.answer import OccupationRef, ReleaseRef, SourceRef
 from app.domain.estimation.base import pick_band
 from app.domain.estimation.inputs import Band, EstimateConflict, Profile, Sources
 from app.domain.estimation.sources import area_figures, method_sources
 from app.domain.occupations import OccupationMatch
-from app.domain.places import Located
+from app.domain.places import Located, LocationPublic
 from app.domain.profile import ARTICLE_METHOD_FIELDS, PROFILE_FIELDS, ProfileQuery
+from app.domain.records import OccupationPublic, ReleasePublic, SourcePublic
 from app.domain.store import Snapshot
 from app.errors import InvalidInput, NotFound
 
@@ -30,8 +30,8 @@ class Releases:
     """Every release an answer may name, as provenance shows it, with the sources behind each (in order)."""
 
     data_version: int
-    public: Mapping[str, ReleaseRef]
-    sources: Mapping[str, tuple[tuple[int, SourceRef], ...]]
+    public: Mapping[str, ReleasePublic]
+    sources: Mapping[str, tuple[tuple[int, SourcePublic], ...]]
 
 
 class Resolved(NamedTuple):
@@ -55,10 +55,10 @@ class EstimateInputs:
     hours_per_year: int
     retirement_match_pct: float | None
     sources: Sources
-    occupation: OccupationRef
+    occupation: OccupationPublic
     # False for an occupation the article's experience method does not describe: its area's percentiles.
     article_method: bool
-    location: dict[str, object]
+    location: LocationPublic
     # The located area's name: the summary's place when a location factor moved the band.
     area_name: str
     # The profile as given, in its fields' order, with the codes it was read as.
@@ -74,12 +74,10 @@ def releases_of(snapshot: Snapshot) -> Releases:
     """The snapshot's releases as provenance names them, built once per snapshot."""
     found = _RELEASES.get(snapshot)
     if found is None:
-        public = {
-            r["key"]: cast(ReleaseRef, snapshot.release_public(rid)) for rid, r in snapshot.releases.items()
-        }
+        public = {r["key"]: snapshot.release_public(rid) for rid, r in snapshot.releases.items()}
         sources = {
             r["key"]: tuple(
-                (sid, cast(SourceRef, snapshot.source_public(sid)))
+                (sid, snapshot.source_public(sid))
                 for sid in dict.fromkeys((r["source_id"], r["via_source_id"]))
                 if sid is not None
             )
@@ -175,7 +173,7 @@ def gather(snapshot: Snapshot, resolved: Resolved, asked: ProfileQuery, profile:
         asked.hours_per_year,
         asked.retirement_match_pct,
         resolved.sources,
-        cast(OccupationRef, snapshot.occupation_public(match.id, match)),
+        snapshot.occupation_public(match.id, match),
         match.soc_code == DEFAULT_OCCUPATION,
         place.public(),
         str(place.area["name"]),

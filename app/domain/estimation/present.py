@@ -2,13 +2,13 @@
 its one-line summary; nothing here reads the Snapshot."""
 
 from dataclasses import dataclass, field
-from typing import Any, cast
 
 from app import fmt
 from app.config import DEFAULT_OCCUPATION
-from app.domain.estimation.answer import Answer, Estimate, HourlyRange, Note, Provenance, SourceRef
+from app.domain.estimation.answer import Answer, Estimate, HourlyRange, Note
 from app.domain.estimation.gather import EstimateInputs, Releases
 from app.domain.profile import HOURS_DEFAULT
+from app.domain.records import Provenance, SourcePublic
 
 MAX_SUMMARIES = 8
 
@@ -35,7 +35,7 @@ def provenance(releases: Releases, estimate: Estimate) -> Provenance:
         if item["release"]:
             keys.append(item["release"])
     named = dict.fromkeys(keys)
-    sources: dict[int, SourceRef] = {}
+    sources: dict[int, SourcePublic] = {}
     for key in named:
         for source_id, source in releases.sources[key]:
             sources.setdefault(source_id, source)
@@ -93,8 +93,7 @@ def present(estimate: Estimate, inputs: EstimateInputs, remembered: Remembered) 
         moved = any(a["factor"] in ("state", "metro") for a in estimate["adjustments"])
         located = inputs.area_name if moved else "the United States"
         if remembered.source_line is None:
-            # fmt reads any answer holding a base, adjustments, releases and sources.
-            remembered.source_line = fmt.range_source_line(cast("dict[str, Any]", answer))
+            remembered.source_line = fmt.range_source_line(answer)
         summary = remembered.summaries[hours] = summary_sentence(
             answer, located=located, hours=hours, source=remembered.source_line
         )

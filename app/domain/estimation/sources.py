@@ -6,10 +6,10 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 from app.config import DEFAULT_OCCUPATION
 from app.domain.estimation.inputs import Area, Band, Cited, Pct, Remark, Sources, Stat
+from app.domain.records import AreaRow, PayFactorRow, WageFigure
 from app.domain.store import Snapshot
 
 
@@ -18,7 +18,8 @@ def _cited(snapshot: Snapshot, release_id: int, citation: str) -> Cited:
     return Cited(snapshot.sources[release["source_id"]]["key"], release["key"], citation)
 
 
-def _pct(snapshot: Snapshot, row: dict[str, Any] | None) -> Pct | None:
+def _pct(snapshot: Snapshot, row: PayFactorRow | None) -> Pct | None:
+    """A factor's stated percentage (its high end the low one when the source gives one figure)."""
     if row is None or row["kind"] != "percent" or row["pct_low"] is None:
         return None
     high = row["pct_high"] if row["pct_high"] is not None else row["pct_low"]
@@ -108,13 +109,14 @@ def _build_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
     )
 
 
-def _stats(rows: dict[str, Any]) -> dict[str, Stat]:
-    """Figures as published: a value our importer derived (annual from hourly or back) is left out."""
+def _stats(rows: Mapping[str, WageFigure | None]) -> dict[str, Stat]:
+    """Figures as published: a value our importer derived (annual from hourly or back) is left out. A
+    published figure always carries its cell's sentence (only a cell without wages has none)."""
     return {
         k: Stat(
             None if v["hourly_derived"] else v["hourly"],
             None if v["annual_derived"] else v["annual"],
-            v["citation"],
+            v["citation"] or "",
             bool(v["hourly_capped"] or v["annual_capped"]),
         )
         for k, v in rows.items()
@@ -144,7 +146,7 @@ def _national_figures(
     return None, {}
 
 
-def area_figures(snapshot: Snapshot, occupation_id: int, area: Mapping[str, Any]) -> Area:
+def area_figures(snapshot: Snapshot, occupation_id: int, area: AreaRow) -> Area:
     """A known area with the occupation's figures of its served release (none where it has none)."""
     rec = snapshot.view(occupation_id, None).by_key.get(f"{area['area_type']}:{area['code']}")
     base = Area(
@@ -153,9 +155,9 @@ def area_figures(snapshot: Snapshot, occupation_id: int, area: Mapping[str, Any]
     if rec is None:
         return base
     tier_note = None
-    if rec["tier_citation"] is not None:  # a source's claim (the article's), with the sentence it rests on
-        tier_release = snapshot.release_by_key[rec["tier_release"]]
-        tier_note = _cited(snapshot, tier_release["id"], rec["tier_citation"])
+    tier_citation, tier_key = rec["tier_citation"], rec["tier_release"]
+    if tier_citation is not None and tier_key is not None:  # a source's claim, with the sentence it rests on
+        tier_note = _cited(snapshot, snapshot.release_by_key[tier_key]["id"], tier_citation)
     if rec["release"] is None:
         return replace(base, tier=rec["tier"], tier_note=tier_note)
     release = snapshot.release_by_key[rec["release"]]
