@@ -6,7 +6,9 @@ from typing import Any, TypedDict
 
 from app.config import DEFAULT_OCCUPATION
 from app.domain.estimation import estimates as estimate_service
+from app.domain.estimation.answer import Note
 from app.domain.places import METRO_TYPES, Located, LocationPublic, area_ref
+from app.domain.profile import Level, ProfileQuery
 from app.domain.records import AreaRef, AreaRow, Provenance, WageFigure
 from app.domain.store import Snapshot
 
@@ -66,7 +68,7 @@ class CareersAnswer(Provenance):
     location: LocationPublic
     entry: EstimatePart
     progression: list[EstimatePart]
-    location_notes: list[EstimatePart]
+    location_notes: list[Note]
     ladder: list[LadderItem]
 
 
@@ -155,7 +157,7 @@ def careers(snapshot: Snapshot, *, place: Located) -> CareersAnswer:
     metro = area["code"] if area["area_type"] in METRO_TYPES else None
     state = area["code"] if area["area_type"] in ("state", "territory") else None
     estimate = estimate_service.estimate_one(
-        snapshot, estimate_service.profile_of({"level": "entry", "state": state, "metro": metro})
+        snapshot, ProfileQuery(level=Level.entry, state=state, metro=metro)
     )
     progression = _progression(snapshot, estimate)
     ladder = [_ladder_item(snapshot, code=code, area=area) for code in CAREER_LADDER]

@@ -108,10 +108,10 @@ def method_steps(snapshot: Snapshot, *, profile: ProfileQuery) -> MethodView:
     """The estimate's steps in words (base, adjustments, notes, extras), each with source and citation."""
     est = estimate_service.estimate_one(snapshot, profile)
     card = card_figures(estimate=est, profile=profile)
-    base = est["base"]
-    if base["kind"] == "experience_band":
+    base, level, area = est["base"], est["level"], est["base"]["area"]
+    if base["kind"] == "experience_band" and level is not None:
         base_sentence = (
-            f"The experience band {est['level']['name']} pays {fmt.hourly(base['hourly_low'])} to "
+            f"The experience band {level['name']} pays {fmt.hourly(base['hourly_low'])} to "
             f"{fmt.hourly(base['hourly_high'], open_top=base['open_top'])} an hour, mid "
             f"{fmt.hourly(base['hourly_mid'])} an hour."
         )
@@ -123,7 +123,7 @@ def method_steps(snapshot: Snapshot, *, profile: ProfileQuery) -> MethodView:
             else ""
         )
         base_sentence = (
-            f"The 25th to 75th percentile of {base['area']['name']}, as published: "
+            f"The 25th to 75th percentile of {area['name'] if area else 'the area'}, as published: "
             f"{fmt.hourly(base['hourly_low'])} to "
             f"{fmt.hourly(base['hourly_high'], open_top=base['open_top'])} an hour, "
             f"median {fmt.hourly(base['hourly_mid'])} an hour{annual}."

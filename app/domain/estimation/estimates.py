@@ -5,9 +5,8 @@ per snapshot, so a stream of never-seen queries mostly reuses cores already comp
 
 import threading
 import weakref
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
 
 from app.domain.estimation.answer import Answer
 from app.domain.estimation.gather import (
@@ -22,7 +21,7 @@ from app.domain.estimation.inputs import EstimateConflict, Profile
 from app.domain.estimation.method import Core, estimate_core, finish_estimate
 from app.domain.estimation.present import Remembered, present
 from app.domain.estimation.sources import method_sources
-from app.domain.profile import PROFILE_FIELDS, ProfileQuery
+from app.domain.profile import ProfileQuery
 from app.domain.store import Snapshot
 from app.errors import InvalidInput, NotFound
 
@@ -33,7 +32,6 @@ __all__ = [
     "estimate_one",
     "method_sources",
     "parse_certifications",
-    "profile_of",
 ]
 
 MAX_PROFILES = 100
@@ -66,24 +64,8 @@ def _prepare(snapshot: Snapshot, resolved: Resolved, asked: ProfileQuery) -> _Pr
     return _Prepared(profile, core)
 
 
-def profile_of(fields: Mapping[str, Any]) -> ProfileQuery:
-    """Fields already validated as a profile (a card's, a form's, a dump of the model) as the model itself."""
-    return ProfileQuery.model_construct(**{k: v for k, v in fields.items() if k in PROFILE_FIELDS})
-
-
-# What the feature packages receive: a plain dict, while everything here builds the typed `Answer`. They read
-# it untyped (embed indexes ``level`` and ``base.area`` without the None check their kind implies; careers
-# keeps notes in a list of mappings): typing those callers lets `estimate_one` return `Answer` itself.
-PlainAnswer = dict[str, Any]
-
-
-def estimate_one(snapshot: Snapshot, profile: ProfileQuery) -> PlainAnswer:
+def estimate_one(snapshot: Snapshot, profile: ProfileQuery) -> Answer:
     """One explained estimate; unknown codes are a 404, contradictions a 422."""
-    return cast(PlainAnswer, answer(snapshot, profile))
-
-
-def answer(snapshot: Snapshot, profile: ProfileQuery) -> Answer:
-    """One explained estimate, typed; unknown codes are a 404, contradictions a 422."""
     resolved = resolve(snapshot, profile)
     prepared = _PREPARED.get(snapshot, {}).get(resolved.key)
     if prepared is None:
@@ -103,7 +85,7 @@ def answer(snapshot: Snapshot, profile: ProfileQuery) -> Answer:
     return present(estimate, inputs, prepared.remembered)
 
 
-def estimate_many(snapshot: Snapshot, *, profiles: Sequence[ProfileQuery]) -> list[PlainAnswer]:
+def estimate_many(snapshot: Snapshot, *, profiles: Sequence[ProfileQuery]) -> list[Answer]:
     """Estimates in the order given; an invalid profile fails the request and names its index."""
     results = []
     for index, profile in enumerate(profiles):
