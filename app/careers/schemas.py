@@ -4,14 +4,11 @@ from pydantic import BaseModel, Field
 
 from app.schemas import (
     AnnualRange,
-    AreaRef,
+    AreaAnswer,
     Figure,
     LevelRef,
-    Location,
     MoneyRange,
     Note,
-    OccupationRef,
-    Provenance,
 )
 
 
@@ -57,10 +54,7 @@ class LadderItem(BaseModel):
     )
 
 
-class CareersResponse(Provenance):
-    occupation: OccupationRef
-    area: AreaRef
-    location: Location
+class CareersResponse(AreaAnswer):
     entry: Step = Field(description="The entry level of the progression: the local starting range")
     progression: list[Step]
     location_notes: list[Note] = Field(description="Why no location factor applied, when none did")
