@@ -2,6 +2,7 @@
 money, source lines, escaping."""
 
 import re
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
@@ -49,7 +50,7 @@ def money_range(rng: dict[str, Any], *, unit: str) -> str:
     return f"{money(rng['low'], unit=unit)} \u2013 {top}"
 
 
-def source_line(releases: list[dict[str, Any]], sources: list[dict[str, Any]]) -> str:
+def source_line(releases: Sequence[Mapping[str, Any]], sources: Sequence[Mapping[str, Any]]) -> str:
     """'Source: BLS OEWS, May 2023 (as quoted in the article); <article>' from a response's provenance."""
     titles = {s["key"]: s["title"] for s in sources}
     parts: list[str] = []

@@ -4,7 +4,7 @@ import csv
 import inspect
 import io
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -86,7 +86,7 @@ def _list_token(value: Any) -> str:
     return str(value)
 
 
-def flatten(item: dict[str, Any], prefix: str = "", parents: set[str] | None = None) -> dict[str, Any]:
+def flatten(item: Mapping[str, Any], prefix: str = "", parents: set[str] | None = None) -> dict[str, Any]:
     """Nested dicts become ``a_b`` columns; lists become ';'-joined codes or values."""
     flat: dict[str, Any] = {}
     for key, value in item.items():
@@ -129,7 +129,7 @@ def _csv_stream(rows: list[dict[str, Any]], columns: list[str]) -> Iterator[str]
 
 
 def csv_response(
-    items: list[dict[str, Any]], *, filename: str, template: dict[str, Any] | None = None
+    items: Sequence[Mapping[str, Any]], *, filename: str, template: dict[str, Any] | None = None
 ) -> Response:
     """All matching rows as CSV, streamed, with a filename that names the resource and release."""
     parents: set[str] = set()
@@ -145,11 +145,11 @@ def list_response(
     request: Request,
     page: Paging,
     *,
-    items: list[dict[str, Any]],
-    envelope: dict[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    envelope: Mapping[str, Any],
     provenance: Any,
     csv_name: str,
-    project: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    project: Callable[[list[Any]], list[Any]] | None = None,
     csv_template: dict[str, Any] | None = None,
 ) -> Response:
     """Sort, then either stream every row as CSV or return one JSON page with provenance."""

@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
+from app.domain.profile import EXPERIENCE_FIELDS
 from app.route_facts import DEFAULT as DEFAULT_FACTS
 from app.route_facts import RouteFacts, facts_of, routes_with_paths
 
@@ -160,15 +161,6 @@ GLOSSARY = {
     "amount_open": "True when the amount's top is open-ended",
     "description": "What the source says",
     "level": "The experience level (band)",
-    "years": "Years of experience given",
-    "certifications": "Certification codes given; ['none'] for none",
-    "education": "Highest education given",
-    "state": "USPS state code given",
-    "metro": "CBSA metro code given",
-    "setting": "Work setting given",
-    "specialty": "Coding specialty given",
-    "hours_per_year": "Paid hours a year used",
-    "retirement_match_pct": "Employer retirement match given, percent",
     "profile": "The profile as understood (codes normalised)",
     "base": "The base range before adjustments",
     "adjustments": "Multipliers applied to the base, each with its source",
@@ -209,16 +201,15 @@ ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
 EDGE_STATUSES = frozenset({"408", "413", "429"})
 # Inputs that are valid one by one but can refuse together, which a schema cannot express: a place or title
 # that could mean several things (type ambiguous, with candidates), or values that contradict each other
-# (years and level; a metro outside the state; a location that disagrees with state or metro; low above
-# high). An operation taking any of them, or a JSON body, declares that 422.
+# (the two ways to give experience; a metro outside the state; a location that disagrees with state or
+# metro; low above high). An operation taking any of them, or a JSON body, declares that 422.
 CONFLICTING_PARAMETERS = frozenset(
     {
         "location",
         "state",
         "metro",
         "occupation",
-        "years",
-        "level",
+        *EXPERIENCE_FIELDS,
         "low",
         "high",
         "compare_low",
@@ -226,9 +217,9 @@ CONFLICTING_PARAMETERS = frozenset(
     }
 )
 CONFLICTS = (
-    "; 422 also when inputs contradict each other (years and level, a metro outside the state, a location "
-    "that disagrees with state or metro) or when a place or title could mean several things (type ambiguous: "
-    "`candidates` lists them, best first)"
+    f"; 422 also when inputs contradict each other ({' and '.join(EXPERIENCE_FIELDS)}, a metro outside the "
+    "state, a location that disagrees with state or metro) or when a place or title could mean several "
+    "things (type ambiguous: `candidates` lists them, best first)"
 )
 
 
@@ -252,15 +243,15 @@ OPERATION_EXAMPLES: dict[str, tuple[str, Any]] = {
 }
 
 
-def _errors_for(path: str, method: str, operation: dict[str, Any], facts: RouteFacts) -> list[str]:
-    """The statuses this operation can answer besides 200, by what it takes and what it reads."""
+def _errors_for(method: str, operation: dict[str, Any], facts: RouteFacts) -> list[str]:
+    """The statuses this operation can answer besides 200, by what it takes, reads and requires (a token)."""
     codes = ["400", "429", "503"]
     takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
     if takes_input:
         codes.append("422")
-    if path.startswith("/admin/"):
+    if operation.get("security"):
         codes += ["401", "403"]
-    elif facts.may_miss:
+    if facts.may_miss:
         codes.append("404")
     if method == "post":
         codes.append("413")
@@ -329,7 +320,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                         if media != JSON and content.get("schema") != ERROR_REF:
                             other_media[media] = content
                     del responses[code]
-            for code in _errors_for(path, method, operation, facts):
+            for code in _errors_for(method, operation, facts):
                 text = ERROR_DESCRIPTIONS[code]
                 if code == "422" and operation["operationId"] in conflicting:
                     text += CONFLICTS

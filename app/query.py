@@ -1,8 +1,8 @@
 """Sorting, paging and strict query-parameter checking shared by every list endpoint."""
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
@@ -12,7 +12,9 @@ from pydantic import BaseModel
 
 from app.errors import InvalidQuery, describe_pattern
 
-SortKey = Callable[[dict[str, Any]], Any]
+SortKey = Callable[[Any], Any]
+# An item of a list answer: a plain dict, or a TypedDict (app/domain/records.py).
+ItemT = TypeVar("ItemT", bound=Mapping[str, Any])
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 
@@ -63,9 +65,7 @@ def sort_query(fields: Iterable[str], purpose: str = "Sort fields") -> Any:
     )
 
 
-def apply_sort(
-    items: Sequence[dict[str, Any]], spec: list[tuple[str, bool]], keys: dict[str, SortKey]
-) -> list:
+def apply_sort(items: Sequence[ItemT], spec: list[tuple[str, bool]], keys: dict[str, SortKey]) -> list[ItemT]:
     """Stable multi-key sort; nulls go last whichever the direction."""
     result = list(items)
     for name, desc in reversed(spec):

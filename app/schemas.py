@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.models import AreaType
 from app.domain.places import Method as LocationMethod
+from app.domain.profile import ANNUAL_FROM_HOURLY, HOURS_DEFAULT
 from app.errors import ErrorType
 
 
@@ -184,8 +185,8 @@ class MoneyRange(BaseModel):
 
 class AnnualRange(MoneyRange):
     published: bool = Field(
-        description="True when these are BLS's published annual figures (a percentile base at 2080 hours); "
-        "false when annual = hourly x hours_per_year"
+        description="True when these are BLS's published annual figures (a percentile base at "
+        f"{HOURS_DEFAULT} hours); false when annual = {ANNUAL_FROM_HOURLY}"
     )
 
 
@@ -194,6 +195,14 @@ class LevelRef(BaseModel):
     name: str
     years_min: int
     years_max: int | None
+
+
+# The range at one experience level (an estimate's progression, a career ladder's step).
+class ProgressionStep(BaseModel):
+    level: LevelRef
+    hourly: MoneyRange
+    annual: AnnualRange
+    open_top: bool
 
 
 InputValue = str | int | float | None

@@ -214,3 +214,14 @@ def test_edge_errors_are_declared_as_json_only() -> None:
                 assert list(operation["responses"][code]["content"]) == ["application/json"], (path, code)
     card = COMMITTED["paths"]["/embed/wage-range"]["get"]["responses"]
     assert set(card["404"]["content"]) == {"application/json", "text/html"}
+
+
+def test_the_estimate_echoes_every_profile_parameter_in_order() -> None:
+    """The answer's profile is the profile asked: the GET parameters, the JSON body's fields and the echo's
+    properties are the same names in the same order, and each echoed property says what it holds."""
+    asked = [p["name"] for p in COMMITTED["paths"]["/estimate"]["get"]["parameters"]]
+    schemas = COMMITTED["components"]["schemas"]
+    assert list(schemas["EstimateRequest"]["properties"]) == asked
+    echo = schemas["Profile"]
+    assert list(echo["properties"]) == asked and echo["required"] == asked
+    assert all(prop.get("description") for prop in echo["properties"].values())

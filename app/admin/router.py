@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from app.admin import service
 from app.errors import ServiceUnavailable
 from app.listing import json_response
+from app.route_facts import route_facts
 from app.schemas import ErrorResponse
 
 router = APIRouter(
@@ -39,6 +40,7 @@ class Refreshed(BaseModel):
 
 
 @router.post("/refresh", response_model=Refreshed)
+@route_facts(may_miss=False)
 async def refresh(
     request: Request, credentials: Annotated[Credentials | None, Depends(ADMIN_TOKEN)]
 ) -> Response:

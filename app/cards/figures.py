@@ -1,13 +1,14 @@
 """What a wage card shows of an /estimate answer: its figures and texts, the profile in words, the links
 (the wage card, the badge, the method page and the explorer all draw from these)."""
 
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
 from app import fmt
 from app.config import DEFAULT_OCCUPATION
-from app.domain.profile import HOURS_DEFAULT, PROFILE_FIELDS
+from app.domain.profile import ProfileQuery, details_in_words, given_fields
 
 
 class Theme(StrEnum):
@@ -19,19 +20,11 @@ class Theme(StrEnum):
 
 
 THEMES = tuple(t.value for t in Theme)
-THEMES = tuple(t.value for t in Theme)
 
 
-def estimate_query(profile: dict[str, Any]) -> str:
-    """The /estimate query string for a profile, leaving out what was not given (and the default hours)."""
-    pairs = []
-    defaults = {"hours_per_year": HOURS_DEFAULT, "occupation": DEFAULT_OCCUPATION}
-    for name in PROFILE_FIELDS:
-        value = profile.get(name)
-        if value is None or defaults.get(name) == value:
-            continue
-        pairs.append((name, str(value)))
-    return urlencode(pairs)
+def estimate_query(profile: ProfileQuery) -> str:
+    """The /estimate query string for a profile, leaving out what was not given or is the default."""
+    return urlencode(given_fields(profile))
 
 
 def profile_label(estimate: dict[str, Any]) -> str:
@@ -52,19 +45,7 @@ def profile_label(estimate: dict[str, Any]) -> str:
             else f"{level['years_min']}+ years"
         )
         parts.append(f"{level['name']}, {span}")
-    certs = prof.get("certifications")
-    if certs is None:
-        parts.append("certification not given")
-    elif certs == ["none"]:
-        parts.append("not certified")
-    else:
-        parts.append(", ".join(certs))
-    for key, label in (("education", "education"), ("specialty", "specialty"), ("setting", "setting")):
-        if prof.get(key):
-            parts.append(f"{label}: {str(prof[key]).replace('_', ' ')}")
-    if prof.get("hours_per_year") not in (None, HOURS_DEFAULT):
-        parts.append(f"{prof['hours_per_year']} hours a year")
-    return " \u00b7 ".join(parts)
+    return " \u00b7 ".join([*parts, *details_in_words(prof)])
 
 
 def marker_pct(rng: dict[str, Any]) -> float:
@@ -89,7 +70,7 @@ def range_texts(hourly: dict[str, Any] | None, annual: dict[str, Any] | None) ->
     }
 
 
-def card_figures(*, estimate: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
+def card_figures(*, estimate: dict[str, Any], profile: ProfileQuery) -> dict[str, Any]:
     """The figures and texts a wage card shows for an estimate (the embed card and the explorer's card)."""
     query = estimate_query(profile)
     location = estimate["location"]
@@ -104,13 +85,13 @@ def card_figures(*, estimate: dict[str, Any], profile: dict[str, Any]) -> dict[s
     }
 
 
-def method_path(profile: dict[str, Any]) -> str:
+def method_path(profile: ProfileQuery) -> str:
     """The card's link to its "How it is estimated" page, with the same profile."""
     query = estimate_query(profile)
     return "/embed/wage-range/method" + (f"?{query}" if query else "")
 
 
-def short_source(releases: list[dict[str, Any]]) -> str:
+def short_source(releases: Sequence[Mapping[str, Any]]) -> str:
     """'BLS OEWS, May 2025; the source article': release labels without their parenthesised remarks."""
     parts: list[str] = []
     for release in sorted(releases, key=lambda r: r["source"] == "article"):
@@ -121,12 +102,12 @@ def short_source(releases: list[dict[str, Any]]) -> str:
 
 
 def range_card(
-    est: dict[str, Any], *, profile: dict[str, Any], theme: str, compact: bool, brand: str | None = None
+    est: dict[str, Any], *, profile: ProfileQuery, theme: str, compact: bool, brand: str | None = None
 ) -> dict[str, Any]:
     """Everything the wage card shows of an /estimate answer (for an occupation other than 29-2072, its
     area's official range)."""
     # Links carry the occupation understood (its SOC code), whatever words named it.
-    profile = {**profile, "occupation": est["occupation"]["soc_code"]}
+    profile = profile.model_copy(update={"occupation": est["occupation"]["soc_code"]})
     official = est["occupation"]["soc_code"] != DEFAULT_OCCUPATION
     card = {
         **card_figures(estimate=est, profile=profile),
@@ -151,7 +132,7 @@ def range_card(
 
 
 def framed(
-    kind: str, *, theme: str, compact: bool, brand: str | None, occupation: dict[str, Any]
+    kind: str, *, theme: str, compact: bool, brand: str | None, occupation: Mapping[str, Any]
 ) -> dict[str, Any]:
     """What every card with figures tells its frame: its kind, look, and occupation."""
     return {

@@ -1,6 +1,7 @@
 """HTML of the career-outcomes card: self-contained, inline CSS, one script (the wage card's height poster,
 allowed by its hash); every figure is footnoted with its source and the sentence or file row it comes from."""
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -67,7 +68,7 @@ def _method_path(where: dict[str, str]) -> str:
     return "/embed/wage-range/method?" + urlencode([("level", "entry"), *where.items()])
 
 
-def card_fragment(data: dict[str, Any], *, theme: str, where: dict[str, str]) -> str:
+def card_fragment(data: Mapping[str, Any], *, theme: str, where: dict[str, str]) -> str:
     """The card element alone (a <section>, no heading, so the host page's outline is untouched)."""
     notes = _Notes(data["releases"])
     area = data["area"]["name"]
@@ -134,7 +135,7 @@ def card_fragment(data: dict[str, Any], *, theme: str, where: dict[str, str]) ->
     )
 
 
-def card_page(data: dict[str, Any], *, theme: str, where: dict[str, str]) -> str:
+def card_page(data: Mapping[str, Any], *, theme: str, where: dict[str, str]) -> str:
     """A whole HTML document holding the card, for an iframe; it posts its height as the wage card does.
     No color-scheme on the document (the card carries its own), so a dark card gets no opaque backdrop."""
     title = f"Career outcomes, {data['area']['name']}"

@@ -3,12 +3,10 @@
 from pydantic import BaseModel, Field
 
 from app.schemas import (
-    AnnualRange,
     AreaAnswer,
     Figure,
-    LevelRef,
-    MoneyRange,
     Note,
+    ProgressionStep,
 )
 
 
@@ -19,11 +17,7 @@ class Citation(BaseModel):
     citation: str
 
 
-class Step(BaseModel):
-    level: LevelRef
-    hourly: MoneyRange
-    annual: AnnualRange
-    open_top: bool
+class Step(ProgressionStep):
     citations: list[Citation] = Field(description="The experience band and every adjustment applied to it")
 
 

@@ -2,12 +2,12 @@
 neighbouring occupations with their official local medians, each figure with its citation."""
 
 from collections.abc import Mapping
-from dataclasses import asdict
-from typing import Any
+from typing import Any, TypedDict
 
 from app.config import DEFAULT_OCCUPATION
 from app.domain.estimation import estimates as estimate_service
-from app.domain.places import METRO_TYPES, Located, area_ref
+from app.domain.places import METRO_TYPES, Located, LocationPublic, area_ref
+from app.domain.records import AreaRef, AreaRow, Provenance, WageFigure
 from app.domain.store import Snapshot
 
 # From billing clerk to health services manager, in the order a program page shows the path.
@@ -17,7 +17,60 @@ MANAGERS = "11-9111"
 BACHELOR_CLAIM = "education_bachelor"
 
 
-def _cited(snapshot: Snapshot, release_id: int, citation: str, about: str) -> dict[str, Any]:
+class Citation(TypedDict):
+    """What a figure of the card rests on: what it is about, its source and release, the sentence."""
+
+    about: str
+    source: str
+    release: str
+    citation: str
+
+
+class ArticleClaim(Citation):
+    """The article's claim for management roles, marked as a claim."""
+
+    kind: str
+    label: str
+    statement: str
+    annual_low: float | None
+    open_top: bool
+
+
+class LadderOccupation(TypedDict):
+    """An occupation of the ladder, by code and title (None when it is not in the data)."""
+
+    soc_code: str
+    title: str | None
+
+
+class LadderItem(TypedDict):
+    """One rung of the career ladder: its official local median, or why there is none."""
+
+    occupation: LadderOccupation
+    median: WageFigure | None
+    release: str | None
+    note: str | None
+    article_claim: ArticleClaim | None
+
+
+# An estimate's answer, a step of its progression and a location note are shaped by the estimate
+# (app/domain/estimation); this card reads them and passes them on.
+EstimatePart = Mapping[str, Any]
+
+
+class CareersAnswer(Provenance):
+    """The /careers answer (CareersResponse), its provenance merged in."""
+
+    occupation: EstimatePart
+    area: AreaRef
+    location: LocationPublic
+    entry: EstimatePart
+    progression: list[EstimatePart]
+    location_notes: list[EstimatePart]
+    ladder: list[LadderItem]
+
+
+def _cited(snapshot: Snapshot, release_id: int, citation: str, about: str) -> Citation:
     release = snapshot.releases[release_id]
     return {
         "about": about,
@@ -27,26 +80,32 @@ def _cited(snapshot: Snapshot, release_id: int, citation: str, about: str) -> di
     }
 
 
-def _progression(snapshot: Snapshot, estimate: dict[str, Any]) -> list[dict[str, Any]]:
+def _progression(snapshot: Snapshot, estimate: EstimatePart) -> list[EstimatePart]:
     """The estimate's steps by level, each citing its band and every adjustment applied to it."""
-    occupation_id = int(snapshot.occupation_by_code[DEFAULT_OCCUPATION]["id"])
+    occupation_id = snapshot.occupation_by_code[DEFAULT_OCCUPATION]["id"]
     bands = {b.key: b for b in estimate_service.method_sources(snapshot, occupation_id).bands}
-    adjustments = [
+    adjustments: list[Citation] = [
         {"about": a["explanation"], "source": a["source"], "release": a["release"], "citation": a["citation"]}
         for a in estimate["adjustments"]
     ]
-    steps = []
+    steps: list[EstimatePart] = []
     for step in estimate["progression"]:
         band = bands[step["level"]["key"]]
         about = f"{band.name} band, ${band.hourly_low:.2f}-${band.hourly_high:.2f}" + (
             "+" if band.open_top else ""
         )
-        basis = {"about": about + " an hour", **asdict(band.cited)}
+        cited = band.cited
+        basis: Citation = {
+            "about": about + " an hour",
+            "source": cited.source,
+            "release": cited.release,
+            "citation": cited.citation,
+        }
         steps.append({**step, "citations": [basis, *adjustments]})
     return steps
 
 
-def _ladder_item(snapshot: Snapshot, *, code: str, area: Mapping[str, Any]) -> dict[str, Any]:
+def _ladder_item(snapshot: Snapshot, *, code: str, area: AreaRow) -> LadderItem:
     occ = snapshot.occupation_by_code.get(code)
     if occ is None:
         return {
@@ -56,7 +115,7 @@ def _ladder_item(snapshot: Snapshot, *, code: str, area: Mapping[str, Any]) -> d
             "note": f"Occupation {code} is not in the data (import an OEWS file holding it).",
             "article_claim": None,
         }
-    view = snapshot.view(int(occ["id"]), None)
+    view = snapshot.view(occ["id"], None)
     rec = view.by_key.get(f"{area['area_type']}:{area['code']}")
     median = rec["wages"]["median"] if rec is not None else None
     note = None
@@ -74,7 +133,7 @@ def _ladder_item(snapshot: Snapshot, *, code: str, area: Mapping[str, Any]) -> d
     }
 
 
-def article_claim(snapshot: Snapshot) -> dict[str, Any] | None:
+def article_claim(snapshot: Snapshot) -> ArticleClaim | None:
     """The article's 'often exceeding $100,000' for management roles after a B.S., marked as its claim."""
     row = next((f for f in snapshot.factors if f["key"] == BACHELOR_CLAIM), None)
     if row is None or row["amount_low"] is None:
@@ -89,7 +148,7 @@ def article_claim(snapshot: Snapshot) -> dict[str, Any] | None:
     }
 
 
-def careers(snapshot: Snapshot, *, place: Located) -> dict[str, Any]:
+def careers(snapshot: Snapshot, *, place: Located) -> CareersAnswer:
     """Entry range and progression by level for 29-2072 in an area, and the ladder's official local
     medians."""
     area = place.area

@@ -2,7 +2,7 @@
 equivalent (<title>/<desc>) for screen readers. No scripts, fonts or external references."""
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.fmt import annual, escape, hourly, money
@@ -38,14 +38,14 @@ def _open(width: int, height: int, title: str, desc: str) -> list[str]:
     ]
 
 
-def _header(chart: dict[str, Any]) -> list[str]:
+def _header(chart: Mapping[str, Any]) -> list[str]:
     return [
         f'<text class="title" x="16" y="26" font-size="16" font-weight="700">{escape(chart["title"])}</text>',
         f'<text class="subtitle" x="16" y="45" fill="{MUTED}">{escape(chart["subtitle"])}</text>',
     ]
 
 
-def _footer(chart: dict[str, Any], y: float, extra: str | None = None) -> list[str]:
+def _footer(chart: Mapping[str, Any], y: float, extra: str | None = None) -> list[str]:
     out = []
     if extra:
         out.append(f'<text class="note" x="16" y="{y - 16:.0f}" fill="{MUTED}">{escape(extra)}</text>')
@@ -71,7 +71,7 @@ def _y_grid(
 
 
 def _axis_labels(
-    chart: dict[str, Any], *, x: float, x_label_y: float, top: float, bottom: float
+    chart: Mapping[str, Any], *, x: float, x_label_y: float, top: float, bottom: float
 ) -> list[str]:
     """The x axis's label under the plot and the y axis's, turned, at its left."""
     mid_y = (top + bottom) / 2
@@ -83,7 +83,7 @@ def _axis_labels(
     ]
 
 
-def percentiles_svg(chart: dict[str, Any]) -> str:
+def percentiles_svg(chart: Mapping[str, Any]) -> str:
     """Vertical bars for p10, p25, median, p75, p90."""
     width, height = 640, 380
     left, right, top, bottom = 76, 24, 64, 300
@@ -130,7 +130,7 @@ def percentiles_svg(chart: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def states_svg(chart: dict[str, Any]) -> str:
+def states_svg(chart: Mapping[str, Any]) -> str:
     """Horizontal bars, one per state, in the requested order; states without the figure are named below."""
     unit = chart["unit"]
     bars = chart["bars"]
@@ -218,7 +218,7 @@ def _describe_point(p: dict[str, Any], unit: str) -> str:
     return ", ".join(parts)
 
 
-def trends_svg(chart: dict[str, Any]) -> str:
+def trends_svg(chart: Mapping[str, Any]) -> str:
     """Median and mean as lines over the periods held, the 25th-75th percentile as a band; quoted points
     hollow."""
     width, height = 680, 400

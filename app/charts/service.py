@@ -1,11 +1,13 @@
 """Chart data, read from the in-memory Snapshot through the wage service (same figures as the JSON API)."""
 
-from typing import Any
+from datetime import date
+from typing import TypedDict
 
 from app import fmt
 from app.domain import trends, wages
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located
+from app.domain.records import AreaRecord, in_unit
 from app.domain.store import Snapshot
 from app.errors import InvalidQuery, NotFound
 from app.query import apply_sort, parse_sort
@@ -21,6 +23,96 @@ STAT_LABELS = {
 }
 
 
+class PercentileBar(TypedDict):
+    """One bar of the percentiles chart."""
+
+    key: str
+    label: str
+    value: float | None
+    hourly: float | None
+    annual: float | None
+
+
+class PercentilesChart(TypedDict):
+    """What the percentiles chart draws."""
+
+    title: str
+    subtitle: str
+    x_label: str
+    y_label: str
+    unit: str
+    bars: list[PercentileBar]
+    source: str
+    data_version: int
+
+
+class StateBar(TypedDict):
+    """One state's bar."""
+
+    code: str
+    label: str
+    value: float | None
+    rank: int | None
+
+
+class MissingState(TypedDict):
+    """A state without the charted statistic."""
+
+    code: str
+    label: str
+    tier: str | None
+
+
+class ReferenceLine(TypedDict):
+    """The national figure drawn across the state bars."""
+
+    label: str
+    value: float
+
+
+class StatesChart(TypedDict):
+    """What the states chart draws."""
+
+    title: str
+    subtitle: str
+    x_label: str
+    y_label: str
+    unit: str
+    stat: str
+    bars: list[StateBar]
+    missing: list[MissingState]
+    reference: ReferenceLine | None
+    source: str
+    data_version: int
+
+
+class TrendPoint(TypedDict):
+    """One period of the trends chart."""
+
+    label: str | None
+    start: date
+    quoted: bool
+    release: str
+    p25: float | None
+    median: float | None
+    p75: float | None
+    mean: float | None
+
+
+class TrendsChart(TypedDict):
+    """What the trends chart draws."""
+
+    title: str
+    subtitle: str
+    x_label: str
+    y_label: str
+    unit: str
+    points: list[TrendPoint]
+    note: str | None
+    source: str
+    data_version: int
+
+
 def percentiles_chart(
     snapshot: Snapshot,
     *,
@@ -28,20 +120,20 @@ def percentiles_chart(
     release: str | None,
     place: Located,
     unit: str,
-) -> dict[str, Any]:
+) -> PercentilesChart:
     """Bars for p10..p90 of one area, with the title, axis labels and source line of /percentiles."""
     body = wages.percentiles(snapshot, occupation=occupation, release=release, place=place)
     occ, area = body["occupation"], body["area"]
     if not body["wages_released"]:
-        raise NotFound(body["note"], details=[{"area": area["code"], "available": []}])
-    bars = []
+        raise NotFound(str(body["note"]), details=[{"area": area["code"], "available": []}])
+    bars: list[PercentileBar] = []
     for key, label in PERCENTILE_LABELS.items():
         fig = body["percentiles"][key]
         bars.append(
             {
                 "key": key,
                 "label": label,
-                "value": None if fig is None else fig[unit],
+                "value": in_unit(fig, unit),
                 "hourly": None if fig is None else fig["hourly"],
                 "annual": None if fig is None else fig["annual"],
             }
@@ -67,7 +159,7 @@ def _chart_stat(spec: list[tuple[str, bool]]) -> str:
 
 def states_chart(
     snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None, sort: str, unit: str
-) -> dict[str, Any]:
+) -> StatesChart:
     """One horizontal bar per state that has the charted statistic, in the order ``sort`` gives."""
     spec = parse_sort(sort, wages.AREA_SORT_KEYS)
     if not spec:
@@ -78,16 +170,16 @@ def states_chart(
     stat = _chart_stat(spec)
     envelope, items = wages.list_states(snapshot, occupation=occupation, release=release)
     ordered = apply_sort(items, spec, wages.AREA_SORT_KEYS)
-    shown: list[dict[str, Any]] = []
-    missing: list[dict[str, Any]] = []
+    shown: list[AreaRecord] = []
+    missing: list[AreaRecord] = []
     for item in ordered:
-        has_figure = item["wages"][stat] is not None and item["wages"][stat][unit] is not None
+        has_figure = in_unit(item["wages"][stat], unit) is not None
         (shown if has_figure else missing).append(item)
     view = wages.occupation_view(snapshot, occupation=occupation, release=release)
-    national = view.national["wages"][stat] if view.national else None
-    reference = None
-    if national is not None and national[unit] is not None:
-        reference = {"label": f"National {STAT_LABELS[stat].lower()}", "value": national[unit]}
+    national = in_unit(view.national["wages"][stat], unit) if view.national else None
+    reference: ReferenceLine | None = None
+    if national is not None:
+        reference = {"label": f"National {STAT_LABELS[stat].lower()}", "value": national}
     occ = envelope["occupation"]
     provenance = wages.list_provenance(snapshot, items=shown)
     return {
@@ -98,7 +190,12 @@ def states_chart(
         "unit": unit,
         "stat": stat,
         "bars": [
-            {"code": i["code"], "label": i["name"], "value": i["wages"][stat][unit], "rank": i["rank_median"]}
+            {
+                "code": i["code"],
+                "label": i["name"],
+                "value": in_unit(i["wages"][stat], unit),
+                "rank": i["rank_median"],
+            }
             for i in shown
         ],
         "missing": [{"code": i["code"], "label": i["name"], "tier": i["tier"]} for i in missing],
@@ -110,14 +207,13 @@ def states_chart(
 
 def trends_chart(
     snapshot: Snapshot, *, occupation: OccupationMatch, place: Located, unit: str
-) -> dict[str, Any]:
+) -> TrendsChart:
     """One point per period held (as /trends): the median and mean as lines, p25-p75 as a band."""
     computed = trends.for_area(snapshot, occupation_id=occupation.id, area=place.area)
-    points: list[trends.Point] = [row["point"] for row in computed["rows"]]
+    points = [row.point for row in computed["rows"]]
 
     def value(p: trends.Point, stat: str) -> float | None:
-        fig = p.figures.get(stat)
-        return None if fig is None else fig[unit]
+        return in_unit(p.figures.get(stat), unit)
 
     occ = snapshot.occupations[occupation.id]
     provenance = snapshot.provenance(p.release for p in points)
@@ -134,7 +230,10 @@ def trends_chart(
                 "start": p.start,
                 "quoted": p.quoted,
                 "release": p.release,
-                **{stat: value(p, stat) for stat in ("p25", "median", "p75", "mean")},
+                "p25": value(p, "p25"),
+                "median": value(p, "median"),
+                "p75": value(p, "p75"),
+                "mean": value(p, "mean"),
             }
             for p in points
         ],

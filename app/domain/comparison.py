@@ -1,11 +1,12 @@
 """Where a posted pay range falls in an area's official wage distribution, linear between published points."""
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TypedDict, cast
 
 from app.domain.models import WageUnit
 from app.domain.occupations import OccupationMatch
-from app.domain.places import Located, area_ref
+from app.domain.places import Located, LocationPublic, area_ref
+from app.domain.records import AreaRef, Figures, OccupationPublic, Provenance, ReleasePublic, WageFigure
 from app.domain.store import Snapshot
 from app.domain.units import pay_unit, unit_reason
 from app.errors import InvalidInput
@@ -34,9 +35,20 @@ def ordinal(value: float) -> str:
     return f"{n}{suffix}"
 
 
-def place_value(*, value: float, points: list[tuple[str, float, bool]], unit: str) -> dict[str, Any]:
+class PlacedValue(TypedDict):
+    """Where one value falls among the published points."""
+
+    value: float
+    percentile: float | None
+    position: str
+    between: list[str] | None
+    top_coded: bool
+    note: str | None
+
+
+def place_value(*, value: float, points: list[tuple[str, float, bool]], unit: str) -> PlacedValue:
     """Percentile and position of one value among the published (statistic, value, top-coded) points."""
-    out: dict[str, Any] = {
+    out: PlacedValue = {
         "value": value,
         "percentile": None,
         "position": "within",
@@ -51,11 +63,11 @@ def place_value(*, value: float, points: list[tuple[str, float, bool]], unit: st
         return out
     if capped is not None and v >= _dec(points[capped][1]):
         stat, threshold, _ = points[capped]
-        out.update(
-            position="top_coded",
-            top_coded=True,
-            note=f"BLS top-codes {stat} and above: it publishes them only as at least "
-            f"{money(threshold, unit=unit)}, so a value at or above that cannot be placed among them.",
+        out["position"] = "top_coded"
+        out["top_coded"] = True
+        out["note"] = (
+            f"BLS top-codes {stat} and above: it publishes them only as at least "
+            f"{money(threshold, unit=unit)}, so a value at or above that cannot be placed among them."
         )
         return out
     if v > _dec(points[-1][1]):
@@ -63,35 +75,40 @@ def place_value(*, value: float, points: list[tuple[str, float, bool]], unit: st
         return out
     for stat, published, _ in points:
         if v == _dec(published):
-            out.update(percentile=float(RANKS[stat]), between=[stat, stat])
+            out["percentile"], out["between"] = float(RANKS[stat]), [stat, stat]
             return out
     for (lo_stat, lo, _), (hi_stat, hi, hi_top) in zip(points, points[1:], strict=False):
         if _dec(lo) < v < _dec(hi):
             lo_rank, hi_rank = RANKS[lo_stat], RANKS[hi_stat]
             pct = lo_rank + (hi_rank - lo_rank) * (v - _dec(lo)) / (_dec(hi) - _dec(lo))
-            out.update(percentile=_one_place(pct), between=[lo_stat, hi_stat])
+            out["percentile"], out["between"] = _one_place(pct), [lo_stat, hi_stat]
             if hi_top:
-                out.update(
-                    top_coded=True,
-                    note=f"{hi_stat} is top-coded (BLS publishes it only as at least "
+                out["top_coded"] = True
+                out["note"] = (
+                    f"{hi_stat} is top-coded (BLS publishes it only as at least "
                     f"{money(hi, unit=unit)}); interpolated against that floor, "
-                    "this percentile is an upper bound.",
+                    "this percentile is an upper bound."
                 )
             return out
     raise AssertionError("published percentiles out of order")  # pragma: no cover
 
 
-def _side(p: dict[str, Any]) -> str:
+def _ordinal_of(p: PlacedValue) -> str:
+    # A value placed within the points always has its percentile.
+    return ordinal(cast(float, p["percentile"]))
+
+
+def _side(p: PlacedValue) -> str:
     if p["position"] == "below_p10":
         return "below the 10th percentile"
     if p["position"] == "above_p90":
         return "above the 90th percentile"
     if p["position"] == "top_coded":
         return "at or above BLS's top-coded wage"
-    return f"the {ordinal(p['percentile'])} percentile"
+    return f"the {_ordinal_of(p)} percentile"
 
 
-def sentence(*, low: dict[str, Any], high: dict[str, Any], occupation: str, area: str) -> str:
+def sentence(*, low: PlacedValue, high: PlacedValue, occupation: str, area: str) -> str:
     """'This range sits between the 31st and 68th percentile for <occupation> in <area>.'"""
     where = f"for {occupation} in {area}"
     if low["value"] == high["value"]:
@@ -101,11 +118,36 @@ def sentence(*, low: dict[str, Any], high: dict[str, Any], occupation: str, area
     if low["position"] == high["position"] == "above_p90":
         return f"This range sits entirely above the 90th percentile {where}."
     if low["position"] == high["position"] == "within":
-        lo, hi = ordinal(low["percentile"]), ordinal(high["percentile"])
+        lo, hi = _ordinal_of(low), _ordinal_of(high)
         if lo == hi:
             return f"This range sits around the {lo} percentile {where}."
         return f"This range sits between the {lo} and {hi} percentile {where}."
     return f"This range runs from {_side(low)} to {_side(high)} {where}."
+
+
+class ComparisonAnswer(Provenance):
+    """The /compare answer (CompareResponse), its provenance merged in."""
+
+    occupation: OccupationPublic
+    area: AreaRef
+    location: LocationPublic
+    unit: str
+    unit_inferred: bool
+    unit_reason: str
+    low: PlacedValue
+    high: PlacedValue
+    summary: str
+    release: ReleasePublic
+    percentiles: dict[str, WageFigure | None]
+
+
+def _in_unit(figure: WageFigure | None, unit: WageUnit) -> tuple[float | None, bool]:
+    """A figure's value in one unit, and whether it is top-coded there ((None, False) without a figure)."""
+    if figure is None:
+        return None, False
+    if unit is WageUnit.hourly:
+        return figure["hourly"], figure["hourly_capped"]
+    return figure["annual"], figure["annual_capped"]
 
 
 def compare(
@@ -116,7 +158,7 @@ def compare(
     high: float,
     unit: WageUnit | None,
     place: Located,
-) -> dict[str, Any]:
+) -> ComparisonAnswer:
     """Percentile and position of a pay range's low and high in the area's official distribution; 422 on a
     reversed range, a range whose unit cannot be told, or an area without the five published percentiles in
     that unit."""
@@ -130,8 +172,9 @@ def compare(
     view = snapshot.view(occupation.id, None)
     area = place.area
     rec = view.by_key.get(place.key)
-    wages: dict[str, Any] = rec["wages"] if rec is not None else dict.fromkeys(PERCENTILES)
-    missing = [p for p in PERCENTILES if wages[p] is None or wages[p][unit_name] is None]
+    wages: Figures = rec["wages"] if rec is not None else dict.fromkeys(PERCENTILES)
+    published = {p: _in_unit(wages[p], chosen) for p in PERCENTILES}
+    missing = [p for p in PERCENTILES if published[p][0] is None]
     if missing:
         raise InvalidInput(
             f"No official {unit_name} percentiles for {view.occupation['title']} in {area['name']} "
@@ -144,7 +187,7 @@ def compare(
             + " Pick another area (see /states and /metros), or the other unit.",
             details=[{"parameter": "location", "value": area["code"], "missing": missing, "unit": unit_name}],
         )
-    points = [(p, float(wages[p][unit_name]), bool(wages[p][f"{unit_name}_capped"])) for p in PERCENTILES]
+    points = [(p, float(value or 0), bool(capped)) for p, (value, capped) in published.items()]
     low_place = place_value(value=low, points=points, unit=unit_name)
     high_place = place_value(value=high, points=points, unit=unit_name)
     release = snapshot.release_by_key[rec["release"]]  # type: ignore[index]

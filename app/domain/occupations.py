@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from app.domain.records import OccupationRow
 from app.errors import Ambiguous, NotFound
 
 MAX_OCCUPATION_LENGTH = 120
@@ -29,23 +29,23 @@ NAME_KINDS = ("the title", "the alias", "O*NET's reported title")
 class OccupationMatch:
     """A resolved occupation and how the input led to it."""
 
-    occupation: Mapping[str, Any]
+    occupation: OccupationRow
     input: str | None
     # How it was understood, in words; None when the default applied or the SOC code was given as it is.
     matched: str | None
 
     @property
     def id(self) -> int:
-        return int(self.occupation["id"])
+        return self.occupation["id"]
 
     @property
     def soc_code(self) -> str:
-        return str(self.occupation["soc_code"])
+        return self.occupation["soc_code"]
 
 
 @dataclass(frozen=True, slots=True)
 class TitleMatch:
-    occupation: Mapping[str, Any]
+    occupation: OccupationRow
     rank: int
     matched: str
     # Among equally good matches, an occupation's own title before our aliases before O*NET's titles.
@@ -73,7 +73,7 @@ class OccupationCatalog:
 
     def __init__(
         self,
-        occupations: Iterable[Mapping[str, Any]],
+        occupations: Iterable[OccupationRow],
         *,
         reported_titles: Iterable[tuple[int, str, str]] = (),
         soc_2010: Iterable[Sequence[str]] = (),
@@ -83,7 +83,7 @@ class OccupationCatalog:
         self.default_code = default_code
         by_id = {o["id"]: o for o in self.by_code.values()}
         # (occupation, kind, title) for every name an occupation answers to
-        self.names: list[tuple[Mapping[str, Any], int, str]] = []
+        self.names: list[tuple[OccupationRow, int, str]] = []
         for o in self.by_code.values():
             self.names.append((o, 0, o["title"]))
             self.names.extend((o, 1, a) for a in o["aliases"])
@@ -196,7 +196,7 @@ class OccupationCatalog:
         )
 
 
-def _candidate(occupation: Mapping[str, Any], matched: str) -> dict[str, Any]:
+def _candidate(occupation: Mapping[str, object], matched: str) -> dict[str, object]:
     return {
         "value": occupation["soc_code"],
         "label": f"{occupation['soc_code']} {occupation['title']} (by {matched})",

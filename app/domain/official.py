@@ -2,18 +2,18 @@
 offer."""
 
 import weakref
-from typing import Any
 
+from app.domain.records import OccupationRow
 from app.domain.store import Snapshot
 
 OFFICIAL_KIND = "official_statistics"
 
 
 # Per snapshot (immutable), so a card or explorer request does not walk every occupation again.
-_OFFICIAL_OCCUPATIONS: weakref.WeakKeyDictionary[Snapshot, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+_OFFICIAL_OCCUPATIONS: weakref.WeakKeyDictionary[Snapshot, list[OccupationRow]] = weakref.WeakKeyDictionary()
 
 
-def occupations_with_official_figures(snapshot: Snapshot) -> list[dict[str, Any]]:
+def occupations_with_official_figures(snapshot: Snapshot) -> list[OccupationRow]:
     """Occupations holding figures from an official release (not only quotes in the article), by SOC code."""
     known = _OFFICIAL_OCCUPATIONS.get(snapshot)
     if known is None:
@@ -21,7 +21,7 @@ def occupations_with_official_figures(snapshot: Snapshot) -> list[dict[str, Any]
     return known
 
 
-def _official_occupations(snapshot: Snapshot) -> list[dict[str, Any]]:
+def _official_occupations(snapshot: Snapshot) -> list[OccupationRow]:
     official = {
         rid
         for rid, r in snapshot.releases.items()

@@ -15,13 +15,14 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import BaseModel, Field
 
+from app.domain.records import AreaRef, AreaRow
 from app.errors import Ambiguous, InvalidInput, NotFound
 
 # Longest location text accepted (the contract's maxLength): the longest OEWS area title is under 80.
@@ -60,14 +61,30 @@ class Method(StrEnum):
     state_fallback = "state_fallback"
 
 
+class AlternativePublic(AreaRef):
+    """Another area the input touches, as the ``location`` block lists it."""
+
+    share: float | None
+
+
+class LocationPublic(TypedDict):
+    """The ``location`` block of an answer: what was typed, the area served, how, and the alternatives."""
+
+    input: str | None
+    area: AreaRef
+    method: str
+    explanation: str
+    alternatives: list[AlternativePublic]
+
+
 @dataclass(frozen=True, slots=True)
 class Alternative:
     """Another area the input touches, with the share of its addresses there (null where none applies)."""
 
-    area: Mapping[str, Any]
+    area: AreaRow
     share: float | None
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> AlternativePublic:
         return {**area_ref(self.area), "share": self.share}
 
 
@@ -75,7 +92,7 @@ class Alternative:
 class Located:
     """A resolved location: the area served, and how the input led to it."""
 
-    area: Mapping[str, Any]
+    area: AreaRow
     method: Method
     input: str | None
     explanation: str
@@ -85,7 +102,7 @@ class Located:
     def key(self) -> str:
         return f"{self.area['area_type']}:{self.area['code']}"
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> LocationPublic:
         """The response's ``location`` block."""
         return {
             "input": self.input,
@@ -96,7 +113,7 @@ class Located:
         }
 
 
-def area_ref(area: Mapping[str, Any]) -> dict[str, Any]:
+def area_ref(area: AreaRow) -> AreaRef:
     """An area as the API names it everywhere: kind, code and name."""
     return {"area_type": area["area_type"], "code": area["code"], "name": area["name"]}
 
@@ -112,7 +129,7 @@ def _pct(share: float) -> str:
 
 @dataclass(slots=True)
 class _Candidate:
-    area: Mapping[str, Any]
+    area: AreaRow
     label: str
     value: str
     weight: float = 0.0
@@ -205,15 +222,15 @@ STATE_ALIASES = {"d c": "DC", "usvi": "VI", "us virgin islands": "VI"}
 class Gazetteer:
     """Every name, code and ZIP a location may be given as, indexed once per snapshot."""
 
-    def __init__(self, areas: Iterable[Mapping[str, Any]], crosswalk: Crosswalk | None = None) -> None:
+    def __init__(self, areas: Iterable[AreaRow], crosswalk: Crosswalk | None = None) -> None:
         self.crosswalk = crosswalk or Crosswalk()
-        self.national: Mapping[str, Any] | None = None
-        self.states: dict[str, Mapping[str, Any]] = {}
-        self.metros: dict[str, Mapping[str, Any]] = {}
-        self.state_names: dict[str, Mapping[str, Any]] = {}
-        self.metro_titles: dict[str, Mapping[str, Any]] = {}
+        self.national: AreaRow | None = None
+        self.states: dict[str, AreaRow] = {}
+        self.metros: dict[str, AreaRow] = {}
+        self.state_names: dict[str, AreaRow] = {}
+        self.metro_titles: dict[str, AreaRow] = {}
         # normalised name -> [(area, the name is the title's first city)]
-        self.metro_names: dict[str, list[tuple[Mapping[str, Any], bool]]] = {}
+        self.metro_names: dict[str, list[tuple[AreaRow, bool]]] = {}
         for area in areas:
             kind = area["area_type"]
             if kind == "national":
@@ -233,7 +250,7 @@ class Gazetteer:
         # For "Did you mean ...?": every state's and metro's name, normalised.
         self._suggestions = {normalise(a["name"]): a for a in (*self.states.values(), *self.metros.values())}
 
-    def words_for(self, area: Mapping[str, Any]) -> list[str]:
+    def words_for(self, area: AreaRow) -> list[str]:
         """What a person may type for an area, each leading back to it: a state's name, a metro's title and,
         when no other metro's title begins with it, its principal city (Houston). For suggestion lists."""
         if area["area_type"] in STATE_TYPES:
@@ -282,7 +299,7 @@ class Gazetteer:
         )
 
     # ------------------------------------------------------------------ single parameters
-    def state_of(self, text: str) -> Mapping[str, Any] | None:
+    def state_of(self, text: str) -> AreaRow | None:
         """A state or territory by USPS code or name, any case; None when the text names none."""
         code = text.strip().upper()
         if code in self.states:
@@ -300,7 +317,7 @@ class Gazetteer:
             )
         return self._stated(area, text)
 
-    def _stated(self, area: Mapping[str, Any], text: str) -> Located:
+    def _stated(self, area: AreaRow, text: str) -> Located:
         return Located(
             area, Method.state, text, f"{_shown(text)}: {area['name']} ({area['code']}), statewide figures."
         )
@@ -319,10 +336,9 @@ class Gazetteer:
                 "the data. Find an area's code with /metros?q=<its name>.",
                 details=[{"parameter": parameter, "value": _shown(text), "see": "/metros"}],
             )
-        area = self.metro_titles.get(normalise(stripped))
-        if area is not None:
-            return self._coded(area, text)
-        located = self._by_metro_name(stripped, text, parameter=parameter, cities=False)
+        located = self._by_metro_title_or_name(
+            stripped, normalise(stripped), text, parameter=parameter, cities=False
+        )
         if located is None:
             raise NotFound(
                 f"{parameter}={_shown(text)} names no metropolitan or nonmetropolitan area we know."
@@ -356,10 +372,7 @@ class Gazetteer:
         if city_state is not None:
             city, state = city_state
             return self._city(city, state, text, parameter=parameter)
-        area = self.metro_titles.get(norm)
-        if area is not None:
-            return self._coded(area, text)
-        located = self._by_metro_name(stripped, text, parameter=parameter, cities=True)
+        located = self._by_metro_title_or_name(stripped, norm, text, parameter=parameter, cities=True)
         if located is None:
             raise NotFound(
                 f"{parameter}={_shown(text)} names no place we know.{self._did_you_mean(stripped)} Give a "
@@ -378,7 +391,7 @@ class Gazetteer:
             why = f"{_shown(text)}: national figures."
         return Located(self.national, Method.national, text, why)
 
-    def _coded(self, area: Mapping[str, Any], text: str) -> Located:
+    def _coded(self, area: AreaRow, text: str) -> Located:
         method = Method.nonmetro if area["area_type"] == "nonmetro" else Method.metro
         kind = "BLS nonmetropolitan area" if method is Method.nonmetro else "CBSA"
         return Located(area, method, text, f"{_shown(text)}: {kind} {area['code']}, {area['name']}.")
@@ -412,7 +425,7 @@ class Gazetteer:
             coda=also,
         )
 
-    def _city(self, city: str, state: Mapping[str, Any], text: str, *, parameter: str) -> Located:
+    def _city(self, city: str, state: AreaRow, text: str, *, parameter: str) -> Located:
         cw = self.crosswalk
         place = cw.place_in(city, state["code"])
         if place is None:
@@ -495,7 +508,7 @@ class Gazetteer:
             state, Method.state_fallback, text, explanation, tuple(Alternative(a, s) for a, s in metros)
         )
 
-    def _metro_name_in_state(self, city: str, state: Mapping[str, Any], text: str) -> Located | None:
+    def _metro_name_in_state(self, city: str, state: AreaRow, text: str) -> Located | None:
         matches = {
             a["code"]: a
             for a, _ in self.metro_names.get(normalise(city), [])
@@ -508,11 +521,20 @@ class Gazetteer:
             area, Method.name, text, f"{_shown(text)}: named in the title of {area['name']} ({area['code']})."
         )
 
+    def _by_metro_title_or_name(
+        self, stripped: str, norm: str, text: str, *, parameter: str, cities: bool
+    ) -> Located | None:
+        """A metro by its whole title (``norm``: the text normalised), else by one of its title's cities."""
+        area = self.metro_titles.get(norm)
+        if area is not None:
+            return self._coded(area, text)
+        return self._by_metro_name(stripped, text, parameter=parameter, cities=cities)
+
     def _by_metro_name(self, stripped: str, text: str, *, parameter: str, cities: bool) -> Located | None:
         """A metro by one of its title's cities. The only metro whose title begins with the name is served
         (Houston); several such metros are a 422 listing them (Springfield). Otherwise, with ``cities``,
         every state's city of that name counts too: served when all lead to one area, else a 422."""
-        found: dict[str, tuple[Mapping[str, Any], bool]] = {}
+        found: dict[str, tuple[AreaRow, bool]] = {}
         for area, first in self.metro_names.get(normalise(stripped), []):
             if area["code"] not in found or first:
                 found[area["code"]] = (area, first)
@@ -640,7 +662,7 @@ def _metro_names(title: str) -> list[tuple[str, bool]]:
     return [(name, first) for name, first in dict.fromkeys(names) if name]
 
 
-def _split_city_state(text: str, gazetteer: Gazetteer) -> tuple[str, Mapping[str, Any]] | None:
+def _split_city_state(text: str, gazetteer: Gazetteer) -> tuple[str, AreaRow] | None:
     """('Houston', Texas) from 'Houston, TX', 'Houston, Texas' or 'Houston TX'; None otherwise."""
     if "," in text:
         city, _, rest = text.rpartition(",")

@@ -1,17 +1,23 @@
 """The estimate profile, defined once: its vocabularies, limits and descriptions, as the query model (GET
 /estimate, the embed card, the fast path) and the JSON body (POST /estimate, /estimate/batch) derive them.
 
-No HTTP here: the pure method, the service and the routers all import it."""
+Each field carries, beside its type, limits and description, a Prompt: how a person is asked for it (its
+label, hint and the words for a refused value), which the explorer's form reads. The words a card uses for a
+profile are here too. No HTTP here: the pure method, the service and the routers all import it."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.config import DEFAULT_OCCUPATION
 from app.domain.models import HOURS_PER_YEAR
 from app.domain.occupations import MAX_OCCUPATION_LENGTH, OCCUPATION
 from app.domain.places import LOCATION_FIELD, METRO_FIELD, STATE_FIELD
+from app.domain.store import Snapshot
 from app.errors import describe_pattern
 
 
@@ -68,10 +74,27 @@ YEARS = f"Years of experience (0-{YEARS_MAX}); picks the experience band"
 LEVEL = "Experience level: entry, mid or senior (or give years)"
 HOURS = f"Paid hours a year (1-{HOURS_MAX}); annual = hourly x hours"
 MATCH = f"Employer retirement match, percent of base salary (0-{MATCH_MAX})"
+# How an annual figure follows from an hourly one when it is not published.
+ANNUAL_FROM_HOURLY = "hourly x hours_per_year"
 CERTS = (
     "Certification codes from /certifications (comma-separated in a query, or a JSON list), or 'none'; "
     "leave out when unknown"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """How a form asks for a profile field: its label in plain words, a hint beside it, what the empty choice
+    says, the step of a number box (its bounds are the field's), and what a reader whose value was refused
+    is told in place of the validator's words."""
+
+    label: str
+    hint: str = ""
+    unknown: str = "Not given"
+    step: str = "1"
+    refused: str = "Not one of the choices; pick one from the list."
+    low: float | None = None
+    high: float | None = None
 
 
 class ProfileQuery(BaseModel):
@@ -81,33 +104,95 @@ class ProfileQuery(BaseModel):
     # the enums are not strict in the JSON body either, where their values arrive as strings.
     model_config = ConfigDict(use_enum_values=True)
 
-    occupation: str = Field(
+    occupation: Annotated[str, Prompt("Occupation (a job title or SOC code)")] = Field(
         default=DEFAULT_OCCUPATION,
         max_length=MAX_OCCUPATION_LENGTH,
         description=OCCUPATION + ". The experience method covers 29-2072 only; any other occupation gets its "
         "area's official 25th-75th percentile wages",
         examples=["29-2072"],
     )
-    location: str | None = LOCATION_FIELD
-    years: int | None = Field(default=None, ge=0, le=YEARS_MAX, description=YEARS, examples=[5])
-    level: Level | None = Field(default=None, strict=False, description=LEVEL)
-    certifications: str | None = Field(
+    location: Annotated[str | None, Prompt("Location (ZIP, City, ST, state or metro)")] = LOCATION_FIELD
+    years: Annotated[
+        int | None,
+        Prompt(
+            "Years of experience", hint=f"0-{YEARS_MAX}", refused=f"Enter whole years, from 0 to {YEARS_MAX}."
+        ),
+    ] = Field(default=None, ge=0, le=YEARS_MAX, description=YEARS, examples=[5])
+    level: Annotated[Level | None, Prompt("Or experience level")] = Field(
+        default=None, strict=False, description=LEVEL
+    )
+    certifications: Annotated[str | None, Prompt("Certification", unknown="Not given (unknown)")] = Field(
         default=None, pattern=CERTS_PATTERN, max_length=CERTS_MAX_LENGTH, description=CERTS, examples=["CPC"]
     )
-    education: Education | None = Field(default=None, strict=False, description="Highest education completed")
+    education: Annotated[Education | None, Prompt("Education")] = Field(
+        default=None, strict=False, description="Highest education completed"
+    )
     state: str | None = STATE_FIELD
     metro: str | None = METRO_FIELD
-    setting: Setting | None = Field(
+    setting: Annotated[Setting | None, Prompt("Setting")] = Field(
         default=None, strict=False, description="Work setting (described in words only)"
     )
-    specialty: Specialty | None = Field(default=None, strict=False, description="Coding specialty")
-    hours_per_year: int = Field(default=HOURS_DEFAULT, ge=1, le=HOURS_MAX, description=HOURS)
-    retirement_match_pct: float | None = Field(default=None, ge=0, le=MATCH_MAX, description=MATCH)
+    specialty: Annotated[Specialty | None, Prompt("Specialty")] = Field(
+        default=None, strict=False, description="Coding specialty"
+    )
+    hours_per_year: Annotated[
+        int,
+        Prompt(
+            "Paid hours a year",
+            hint=f"default {HOURS_DEFAULT}",
+            refused=f"Enter whole hours a year, from 1 to {HOURS_MAX}.",
+        ),
+    ] = Field(default=HOURS_DEFAULT, ge=1, le=HOURS_MAX, description=HOURS)
+    retirement_match_pct: Annotated[
+        float | None,
+        Prompt(
+            "Retirement match, %",
+            hint="optional",
+            step="0.5",
+            refused=f"Enter a percentage from 0 to {MATCH_MAX}.",
+        ),
+    ] = Field(default=None, ge=0, le=MATCH_MAX, description=MATCH)
 
 
 PROFILE_FIELDS: tuple[str, ...] = tuple(ProfileQuery.model_fields)
 # The inputs only the article's experience method uses: for another occupation they are refused (422).
 ARTICLE_METHOD_FIELDS = ("years", "level", "certifications", "education", "setting", "specialty")
+# The inputs a comparison with an area's published percentiles (the badge) leaves out: the method's and the
+# retirement match (the hours always have a value, so they are never reported as left out).
+ESTIMATE_ONLY_FIELDS = (*ARTICLE_METHOD_FIELDS, "retirement_match_pct")
+# The two ways to give experience: each is valid alone, and together they must name the same band.
+EXPERIENCE_FIELDS = ("years", "level")
+# The JSON body's example profiles: the first alone (POST /estimate), both as a list (POST /estimate/batch).
+BODY_EXAMPLES = ({"years": 4, "certifications": ["CPC"], "location": "Newark, NJ"}, {"level": "entry"})
+# The order a person reads a profile in: the explorer's form and a card's line of details.
+READING_ORDER = (
+    "occupation",
+    "location",
+    "years",
+    "level",
+    "certifications",
+    "education",
+    "specialty",
+    "setting",
+    "hours_per_year",
+    "retirement_match_pct",
+)
+
+# The fields whose values are a fixed vocabulary (the level aside: the data name its bands), in reading order.
+VOCABULARIES: dict[str, type[StrEnum]] = {"education": Education, "specialty": Specialty, "setting": Setting}
+
+
+def _prompt(name: str) -> Prompt:
+    """A field's Prompt with the bounds its validation declares."""
+    metadata = ProfileQuery.model_fields[name].metadata
+    prompt = next(m for m in metadata if isinstance(m, Prompt))
+    low = next((float(m.ge) for m in metadata if isinstance(m, Ge)), None)  # type: ignore[arg-type]
+    high = next((float(m.le) for m in metadata if isinstance(m, Le)), None)  # type: ignore[arg-type]
+    return replace(prompt, low=low, high=high)
+
+
+# Every field a form asks for, in reading order.
+PROMPTS: dict[str, Prompt] = {name: _prompt(name) for name in READING_ORDER}
 
 
 CertificationsBody = (
@@ -144,3 +229,77 @@ ProfileForm = create_model(  # type: ignore[call-overload]
         for name, field in ProfileQuery.model_fields.items()
     },
 )
+
+
+# The profile as an answer echoes it: the fields of ProfileQuery, each always present, with the codes they
+# were read as. Only where the echo differs from what was asked does it say more.
+_ECHOED_AS: dict[str, tuple[Any, str]] = {
+    "occupation": (str, "SOC code of the occupation understood"),
+    "location": (str | None, "The location as given"),
+    "certifications": (list[str] | None, "Certification codes given; ['none'] for none"),
+    "state": (str | None, "USPS code of the state given"),
+    "metro": (str | None, "Code of the metro given"),
+}
+ProfileEcho = create_model(  # type: ignore[call-overload]
+    "Profile",
+    **{
+        name: (
+            _ECHOED_AS[name][0] if name in _ECHOED_AS else field.annotation,
+            Field(description=_ECHOED_AS[name][1] if name in _ECHOED_AS else field.description),
+        )
+        for name, field in ProfileQuery.model_fields.items()
+    },
+)
+
+
+def choices(snapshot: Snapshot) -> dict[str, list[dict[str, str]]]:
+    """The options of each field a form offers as a list, labelled in words: the experience levels and
+    certifications the data hold, and each vocabulary's values ('physician office')."""
+    levels = [
+        {
+            "code": e["key"],
+            "label": f"{e['name']} ({e['years_min']}"
+            + (f"\u2013{e['years_max']}" if e["years_max"] is not None else "+")
+            + " years)",
+        }
+        for e in snapshot.experience
+    ]
+    certifications = [
+        {"code": "none", "label": "None (not certified)"},
+        *({"code": c["code"], "label": f"{c['code']} \u2013 {c['name']}"} for c in snapshot.certifications),
+    ]
+    return {
+        "level": levels,
+        "certifications": certifications,
+        **{
+            name: [{"code": v.value, "label": v.value.replace("_", " ")} for v in vocabulary]
+            for name, vocabulary in VOCABULARIES.items()
+        },
+    }
+
+
+def details_in_words(echo: Mapping[str, Any]) -> list[str]:
+    """An answer's profile past its experience and place, in words: its certification (or that none was
+    given), education, specialty and setting when given, and its hours when not the default."""
+    certs = echo.get("certifications")
+    if certs is None:
+        parts = ["certification not given"]
+    elif certs == ["none"]:
+        parts = ["not certified"]
+    else:
+        parts = [", ".join(certs)]
+    for name in VOCABULARIES:
+        if echo.get(name):
+            parts.append(f"{name}: {str(echo[name]).replace('_', ' ')}")
+    if echo.get("hours_per_year") not in (None, HOURS_DEFAULT):
+        parts.append(f"{echo['hours_per_year']} hours a year")
+    return parts
+
+
+def given_fields(profile: ProfileQuery) -> list[tuple[str, str]]:
+    """(name, value) of each field a profile gives, in order: what is unset or at its default is left out."""
+    return [
+        (name, str(value))
+        for name, field in ProfileQuery.model_fields.items()
+        if (value := getattr(profile, name)) is not None and value != field.default
+    ]

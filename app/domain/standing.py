@@ -19,9 +19,10 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from app.domain.models import HOURS_PER_YEAR, Tier
+from app.domain.records import DifferencePublic, VsNational
 
 # An area whose median is within this share of the national median (inclusive) is at_national.
 AT_NATIONAL_SHARE = 0.01
@@ -87,7 +88,7 @@ class Difference:
     percent: float | None
     share: float | None  # unrounded: (area - national) / national, the tier's input
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> DifferencePublic:
         return {"hourly": self.hourly, "annual": self.annual, "percent": self.percent}
 
 
@@ -102,7 +103,7 @@ class Standing:
     tier: Tier | None
     national_release: str | None = None
 
-    def vs_national(self) -> dict[str, Any] | None:
+    def vs_national(self) -> VsNational | None:
         """The public ``vs_national`` block (null when neither statistic can be compared)."""
         if self.vs_median is None and self.vs_mean is None:
             return None

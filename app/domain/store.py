@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Engine
@@ -50,6 +50,27 @@ from app.domain.models import (
 )
 from app.domain.occupations import OccupationCatalog, OccupationMatch
 from app.domain.places import Crosswalk, Gazetteer
+from app.domain.records import (
+    AreaRecord,
+    AreaRow,
+    BenchmarkRow,
+    CertificationRow,
+    Employment,
+    ExperienceRow,
+    Figures,
+    MetroRef,
+    OccupationPublic,
+    OccupationRow,
+    PayFactorRow,
+    Provenance,
+    RankingRow,
+    ReleaseCheckRow,
+    ReleasePublic,
+    ReleaseRow,
+    SourcePublic,
+    SourceRow,
+    WageFigure,
+)
 from app.domain.release_check import read_release_check
 from app.domain.standing import NO_STANDING, AreaWages, Standing, TierBasis, Wage, standings
 from app.memory import give_back_freed_memory
@@ -70,6 +91,11 @@ ValueT = TypeVar("ValueT")
 # Per packed wage value (hourly, annual of each statistic): the largest served. A database written before
 # the importer refused such values may hold them (or NaN); they are not passed on to break a page.
 _WAGE_BOUNDS = (MAX_HOURLY_WAGE, MAX_ANNUAL_WAGE) * len(STATISTICS)
+# The bit of each WAGE_FLAGS entry within a statistic's bits (bit 0 is "figure present").
+_HOURLY_DERIVED, _ANNUAL_DERIVED, _HOURLY_CAPPED, _ANNUAL_CAPPED = (
+    2 << WAGE_FLAGS.index(flag)
+    for flag in ("hourly_derived", "annual_derived", "hourly_capped", "annual_capped")
+)
 log = logging.getLogger(__name__)
 
 
@@ -78,7 +104,7 @@ class DataUnavailable(Exception):
     layer answers 503 for it (the read model knows nothing of HTTP)."""
 
 
-def _rows(conn: Any, model: type) -> list[dict[str, Any]]:
+def _rows(conn: Any, model: type) -> list[Mapping[str, object]]:
     table = model.__table__  # type: ignore[attr-defined]
     return [dict(r._mapping) for r in conn.execute(select(table).order_by(table.c.id))]
 
@@ -174,35 +200,41 @@ class OccupationFigures:
         """Whether the cell holds at least one wage figure (BLS may publish employment alone)."""
         return bool(self.flags[i] & (_EMPLOYMENT_BIT - 1))
 
-    def figures(self, i: int) -> dict[str, dict[str, Any] | None]:
+    def figures(self, i: int) -> Figures:
         """{statistic: public figure, or None where the cell has none} for every statistic."""
         bits = self.flags[i]
         citations = self.citations[i]
         several = type(citations) is tuple
         width = 2 * len(STATISTICS)
         values = self.wages[width * i : width * (i + 1)].tolist()
-        out: dict[str, dict[str, Any] | None] = {}
+        out: Figures = {}
         for n, stat in enumerate(STATISTICS):
             b = bits >> (STATISTIC_BITS * n)
             if not b & 1:
                 out[stat] = None
                 continue
             hourly, annual = values[2 * n], values[2 * n + 1]
-            out[stat] = {
+            figure: WageFigure = {
                 "hourly": None if hourly != hourly else hourly,
                 "annual": None if annual != annual else annual,
-                **{flag: bool(b & (2 << k)) for k, flag in enumerate(WAGE_FLAGS)},
-                "citation": citations[n] if several else citations,  # type: ignore[index]
+                "hourly_derived": bool(b & _HOURLY_DERIVED),
+                "annual_derived": bool(b & _ANNUAL_DERIVED),
+                "hourly_capped": bool(b & _HOURLY_CAPPED),
+                "annual_capped": bool(b & _ANNUAL_CAPPED),
+                "citation": citations[n] if several else citations,  # type: ignore[index,typeddict-item]
             }
+            out[stat] = figure
         return out
 
-    def employment_of(self, i: int) -> dict[str, Any] | None:
+    def employment_of(self, i: int) -> Employment | None:
         """The cell's employment fields, or None when the release has no employment row for it."""
         if not self.flags[i] & _EMPLOYMENT_BIT:
             return None
         width = len(EMPLOYMENT_FIELDS)
         values = self.employment[width * i : width * (i + 1)].tolist()
-        return {f: None if v != v else v for f, v in zip(EMPLOYMENT_FIELDS, values, strict=True)}
+        return cast(
+            Employment, {f: None if v != v else v for f, v in zip(EMPLOYMENT_FIELDS, values, strict=True)}
+        )
 
 
 def _plausible(cell: Sequence[Any], width: int) -> bool:
@@ -250,16 +282,30 @@ WAGE_CELLS = wage_cells_query()
 EMPLOYMENT = employment_query()
 
 
-class AreaRecords(Mapping[str, dict[str, Any]]):
+# What an area's record is built from (``area_record``'s arguments): the area, the figures, the chosen cell
+# and its release, the source's ranking claim and its release, the metros per state, the standing.
+AreaChoice = tuple[
+    AreaRow,
+    OccupationFigures,
+    int | None,
+    str | None,
+    RankingRow | None,
+    str | None,
+    dict[str, list[MetroRef]],
+    Standing,
+]
+
+
+class AreaRecords(Mapping[str, AreaRecord]):
     """``area_type:code`` -> area record of every area with figures or a tier, each record built from the
     packed figures on first use (a /percentiles answer needs one record, not six hundred)."""
 
-    def __init__(self, choices: dict[str, tuple[Any, ...]], build: Callable[..., dict[str, Any]]) -> None:
+    def __init__(self, choices: dict[str, AreaChoice], build: Callable[..., AreaRecord]) -> None:
         self._choices = choices
         self._build = build
-        self._built: dict[str, dict[str, Any]] = {}
+        self._built: dict[str, AreaRecord] = {}
 
-    def __getitem__(self, key: str) -> dict[str, Any]:
+    def __getitem__(self, key: str) -> AreaRecord:
         rec = self._built.get(key)
         if rec is None:
             rec = self._built.setdefault(key, self._build(*self._choices[key]))
@@ -271,7 +317,7 @@ class AreaRecords(Mapping[str, dict[str, Any]]):
     def __len__(self) -> int:
         return len(self._choices)
 
-    def of_types(self, *area_types: str) -> list[dict[str, Any]]:
+    def of_types(self, *area_types: str) -> list[AreaRecord]:
         """The records of these area types, by name."""
         keys = [k for k, choice in self._choices.items() if choice[0]["area_type"] in area_types]
         return sorted((self[k] for k in keys), key=lambda r: r["name"])
@@ -283,9 +329,9 @@ class OccupationView:
     def __init__(
         self,
         *,
-        occupation: dict[str, Any],
+        occupation: OccupationPublic,
         release_key: str | None,
-        releases_used: list[dict[str, Any]],
+        releases_used: list[ReleasePublic],
         by_key: AreaRecords,
     ) -> None:
         self.occupation = occupation
@@ -295,15 +341,15 @@ class OccupationView:
         self.by_key = by_key
 
     @cached_property
-    def national(self) -> dict[str, Any] | None:
+    def national(self) -> AreaRecord | None:
         return next(iter(self.by_key.of_types("national")), None)
 
     @cached_property
-    def states(self) -> list[dict[str, Any]]:
+    def states(self) -> list[AreaRecord]:
         return self.by_key.of_types("state", "territory")
 
     @cached_property
-    def metros(self) -> list[dict[str, Any]]:
+    def metros(self) -> list[AreaRecord]:
         return self.by_key.of_types("metro", "nonmetro")
 
 
@@ -342,18 +388,23 @@ class Snapshot:
     def __init__(
         self,
         version: int,
-        tables: dict[str, list[dict[str, Any]]],
+        tables: Mapping[str, Sequence[Mapping[str, object]]],
         engine: Engine,
         crosswalk: Crosswalk | None = None,
     ) -> None:
         self.version = version
-        self.sources = {s["id"]: s for s in tables["source"]}
-        self.releases = {r["id"]: r for r in tables["release"]}
-        self.release_by_key = {r["key"]: r for r in tables["release"]}
-        self.occupations = {o["id"]: {**o, "aliases": json.loads(o["aliases"])} for o in tables["occupation"]}
+        releases = cast("list[ReleaseRow]", tables["release"])
+        self.sources: dict[int, SourceRow] = {s["id"]: s for s in cast("list[SourceRow]", tables["source"])}
+        self.releases: dict[int, ReleaseRow] = {r["id"]: r for r in releases}
+        self.release_by_key: dict[str, ReleaseRow] = {r["key"]: r for r in releases}
+        self.occupations: dict[int, OccupationRow] = {
+            o["id"]: cast(OccupationRow, {**o, "aliases": json.loads(o["aliases"])})
+            for o in cast("Sequence[Mapping[str, Any]]", tables["occupation"])
+        }
         self.occupation_by_code = {o["soc_code"]: o for o in self.occupations.values()}
-        self.areas = {
-            a["id"]: {**a, "principal_states": json.loads(a["principal_states"])} for a in tables["area"]
+        self.areas: dict[int, AreaRow] = {
+            a["id"]: cast(AreaRow, {**a, "principal_states": json.loads(a["principal_states"])})
+            for a in cast("Sequence[Mapping[str, Any]]", tables["area"])
         }
         self.area_by_key = {f"{a['area_type']}:{a['code']}": a for a in self.areas.values()}
         self.states_by_code = {
@@ -364,27 +415,31 @@ class Snapshot:
         }
         # occupation_id -> releases holding its wages or employment; figures load per occupation on first use.
         self.release_ids_by_occupation: dict[int, set[int]] = {}
-        for pair in tables["figure_pairs"]:
+        for pair in cast("list[dict[str, int]]", tables["figure_pairs"]):
             self.release_ids_by_occupation.setdefault(pair["occupation_id"], set()).add(pair["release_id"])
         self._engine = engine
         self._figures: dict[int, OccupationFigures] = {}
-        self.rankings = {
-            (r["occupation_id"], r["release_id"], r["area_id"]): r for r in tables["area_ranking"]
+        self.rankings: dict[tuple[int, int, int], RankingRow] = {
+            (r["occupation_id"], r["release_id"], r["area_id"]): r
+            for r in cast("list[RankingRow]", tables["area_ranking"])
         }
-        self.experience = sorted(tables["experience_level"], key=lambda e: e["years_min"])
-        self.factors = tables["pay_factor"]
-        self.certifications = tables["certification"]
-        self.benchmarks = tables["benchmark"]
+        self.experience: list[ExperienceRow] = sorted(
+            cast("list[ExperienceRow]", tables["experience_level"]), key=lambda e: e["years_min"]
+        )
+        self.factors = cast("list[PayFactorRow]", tables["pay_factor"])
+        self.certifications = cast("list[CertificationRow]", tables["certification"])
+        self.benchmarks = cast("list[BenchmarkRow]", tables["benchmark"])
         # Locations and occupations as people give them (app/domain): built once per snapshot.
         self.gazetteer = Gazetteer(self.areas.values(), crosswalk)
         self.catalog = OccupationCatalog(
             self.occupations.values(),
             reported_titles=[
-                (t["occupation_id"], t["onet_code"], t["title"]) for t in tables["occupation_title"]
+                (t["occupation_id"], t["onet_code"], t["title"])
+                for t in cast("Sequence[Mapping[str, Any]]", tables["occupation_title"])
             ],
             soc_2010=[
                 (r["soc_2010"], r["soc_2010_title"], r["soc_2018"], r["soc_2018_title"])
-                for r in tables["soc_crosswalk"]
+                for r in cast("Sequence[Mapping[str, Any]]", tables["soc_crosswalk"])
             ],
             default_code=DEFAULT_OCCUPATION,
         )
@@ -411,14 +466,16 @@ class Snapshot:
         }
         with engine.connect() as conn, conn.begin():
             row = conn.execute(select(DataVersion.__table__.c.version)).first()  # type: ignore[attr-defined]
-            tables = {name: _rows(conn, model) for name, model in models.items()}
+            tables: dict[str, list[Mapping[str, object]]] = {
+                name: _rows(conn, model) for name, model in models.items()
+            }
             figure_tables = (WageCell.__table__, AreaEmployment.__table__)  # type: ignore[attr-defined]
             tables["figure_pairs"] = [
                 dict(r._mapping)
                 for t in figure_tables
                 for r in conn.execute(select(t.c.occupation_id, t.c.release_id).distinct())
             ]
-            crosswalk = _read_crosswalk(conn, tables["release"])
+            crosswalk = _read_crosswalk(conn, cast("list[ReleaseRow]", tables["release"]))
         snapshot = cls(0 if row is None else int(row[0]), tables, engine, crosswalk)
         for code in preload:
             occ = snapshot.occupation_by_code.get(code)
@@ -468,7 +525,7 @@ class Snapshot:
         """Whether the occupation's figures are in memory (no database read needed to serve it)."""
         return occupation_id in self._figures
 
-    def stats(self, occupation_id: int, release_id: int, area_id: int) -> dict[str, dict[str, Any]]:
+    def stats(self, occupation_id: int, release_id: int, area_id: int) -> dict[str, WageFigure]:
         """{statistic: public figure} of one occupation, release and area (empty when there are none)."""
         figures = self.occupation_figures(occupation_id)
         i = figures.index(release_id, area_id)
@@ -481,7 +538,7 @@ class Snapshot:
         return bool(self.occupations) and bool(self.experience)
 
     # ------------------------------------------------------------------ provenance
-    def release_public(self, release_id: int) -> dict[str, Any]:
+    def release_public(self, release_id: int) -> ReleasePublic:
         r = self.releases[release_id]
         return {
             "key": r["key"],
@@ -492,11 +549,18 @@ class Snapshot:
             "origin": r["origin"],
         }
 
-    def source_public(self, source_id: int) -> dict[str, Any]:
+    def source_public(self, source_id: int) -> SourcePublic:
         s = self.sources[source_id]
-        return {k: s[k] for k in ("key", "publisher", "title", "kind", "period", "url")}
+        return {
+            "key": s["key"],
+            "publisher": s["publisher"],
+            "title": s["title"],
+            "kind": s["kind"],
+            "period": s["period"],
+            "url": s["url"],
+        }
 
-    def provenance(self, release_keys: Iterable[str]) -> dict[str, Any]:
+    def provenance(self, release_keys: Iterable[str]) -> Provenance:
         """The provenance block of a response: data version, the releases named (by key, once each, in
         order) and the sources behind them."""
         ids = [self.release_by_key[key]["id"] for key in dict.fromkeys(release_keys)]
@@ -506,7 +570,7 @@ class Snapshot:
             "sources": self.sources_for_releases(ids),
         }
 
-    def sources_for_releases(self, release_ids: list[int]) -> list[dict[str, Any]]:
+    def sources_for_releases(self, release_ids: list[int]) -> list[SourcePublic]:
         """The sources behind the given releases, including the article that quoted them."""
         ids: list[int] = []
         for rid in release_ids:
@@ -624,9 +688,9 @@ class Snapshot:
                 best[area_id] = candidate
         pinned = None if release_key is None else order[0]
         standings_of: dict[int, dict[int, Standing]] = {}
-        choices: dict[str, tuple[Any, ...]] = {}
+        choices: dict[str, AreaChoice] = {}
         used: list[int] = []
-        metros_in_state: dict[str, list[dict[str, Any]]] = {}
+        metros_in_state: dict[str, list[MetroRef]] = {}
         for area in self.areas.values():
             chosen = best.get(area["id"])
             chosen_release = None if chosen is None else order[chosen[1]]
@@ -636,8 +700,6 @@ class Snapshot:
             if chosen is None and ranking is None:
                 continue
             ranking_release = None if ranking is None else served
-            if ranking is not None:
-                ranking = {**ranking, "release": self.releases[ranking_release]["key"]}
             standing = NO_STANDING
             if chosen_release is not None:
                 if chosen_release not in standings_of:
@@ -651,6 +713,7 @@ class Snapshot:
                 None if chosen is None else chosen[2],
                 release,
                 ranking,
+                None if ranking_release is None else self.releases[ranking_release]["key"],
                 metros_in_state,
                 standing,
             )
@@ -669,7 +732,7 @@ class Snapshot:
             by_key=AreaRecords(choices, area_record),
         )
 
-    def occupation_public(self, occupation_id: int, match: OccupationMatch | None = None) -> dict[str, Any]:
+    def occupation_public(self, occupation_id: int, match: OccupationMatch | None = None) -> OccupationPublic:
         """The occupation block of an answer, with what was typed and how it was understood (``match``)."""
         o = self.occupations[occupation_id]
         return {
@@ -682,24 +745,26 @@ class Snapshot:
 
 
 def area_record(
-    area: dict[str, Any],
+    area: AreaRow,
     figures: OccupationFigures,
     cell: int | None,
     release: str | None,
-    ranking: dict[str, Any] | None,
-    metros_in_state: dict[str, list[dict[str, Any]]],
+    ranking: RankingRow | None,
+    ranking_release: str | None,
+    metros_in_state: dict[str, list[MetroRef]],
     standing: Standing,
-) -> dict[str, Any]:
+) -> AreaRecord:
     """The public record of one area: its figures from one cell (or none), its standing in that cell's
     release, the article's claim where that release is the article's, its metros."""
     # The article's claim where its release is served; else the tier computed from the served release.
+    tier: str | None
     basis: TierBasis | None
     if ranking is not None:
-        tier, basis, tier_release = ranking["tier"], TierBasis.article_claim, ranking["release"]
+        tier, basis, tier_release = ranking["tier"], TierBasis.article_claim, ranking_release
     else:
         tier, basis = standing.tier, None if standing.tier is None else TierBasis.computed
         tier_release = None if standing.tier is None else release
-    rec: dict[str, Any] = {
+    rec: AreaRecord = {
         "code": area["code"],
         "name": area["name"],
         "area_type": area["area_type"],
@@ -732,7 +797,7 @@ _CROSSWALKS: weakref.WeakValueDictionary[str, Crosswalk] = weakref.WeakValueDict
 _CROSSWALKS_LOCK = threading.Lock()
 
 
-def _read_crosswalk(conn: Any, releases: list[dict[str, Any]]) -> Crosswalk | None:
+def _read_crosswalk(conn: Any, releases: Sequence[ReleaseRow]) -> Crosswalk | None:
     """The ZIP-CBSA crosswalk of the newest release holding one; read from the database only when no
     snapshot in this process holds it already."""
     z = ZipCbsa.__table__  # type: ignore[attr-defined]
@@ -765,7 +830,7 @@ class Store:
         self.last_fault: DatabaseFault | None = None
         self.database_ok = False
         # The last `fetch-oews --check` (app/domain/release_check.py), read at every refresh.
-        self.release_check: dict[str, Any] | None = None
+        self.release_check: ReleaseCheckRow | None = None
         self._lock = threading.Lock()
         self._last_attempt = 0.0
 

@@ -6,13 +6,14 @@ what makes two periods hard to compare. ``series`` gathers the points from a Sna
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-from typing import Any
+from enum import StrEnum, auto
+from typing import NamedTuple, TypedDict
 
 from app.domain.models import STATISTICS
+from app.domain.records import AreaRow, Employment, Figures
 from app.domain.standing import Wage
 from app.domain.store import Snapshot
 from app.errors import NotFound
@@ -29,26 +30,17 @@ LOCAL_AREAS = ("metro", "nonmetro")
 _FILE_ROW = re.compile(r"^BLS OEWS file .+?, row \d+: (?P<rest>.+)$")
 
 
-class NoteKind(StrEnum):
-    """Why two periods of a trend may not be comparable."""
-
-    soc_2018 = "soc_2018"
-    metro_delineation = "metro_delineation"
-    area_title = "area_title"
-    area_code = "area_code"
-
-
 @dataclass(frozen=True, slots=True)
 class Point:
     """One period's figures for the area, from one release."""
 
     release: str
-    period: str
+    period: str | None
     start: date
     source: str
     via: str | None
-    figures: Mapping[str, dict[str, Any] | None]
-    employment: dict[str, Any] | None
+    figures: Figures
+    employment: Employment | None
     wages_released: bool
     area_title: str | None
 
@@ -70,7 +62,16 @@ def _unit_change(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else round(b - a, 2)
 
 
-def stat_change(earlier: Wage | None, later: Wage | None, years: float) -> dict[str, Any] | None:
+class StatChange(TypedDict):
+    """One statistic's change between two points."""
+
+    hourly: float | None
+    annual: float | None
+    percent: float | None
+    annual_rate: float | None
+
+
+def stat_change(earlier: Wage | None, later: Wage | None, years: float) -> StatChange | None:
     """Later minus earlier per unit both give; percent of the earlier and the compound annual rate
     ((later / earlier) ^ (1 / years) - 1), from the annual figures where both give them, else the hourly."""
     if earlier is None or later is None:
@@ -100,8 +101,23 @@ def _caveats(earlier: Point, later: Point, area_type: str) -> list[NoteKind]:
     return out
 
 
-def change(earlier: Point, later: Point, area_type: str) -> dict[str, Any]:
-    """The change from one point to a later one: per statistic, marked derived, with its caveats."""
+class Change(TypedDict):
+    """The change from one point to a later one."""
+
+    from_release: str
+    to_release: str
+    from_period: str | None
+    to_period: str | None
+    years: float
+    median: StatChange | None
+    mean: StatChange | None
+    derived: bool
+    comparable: bool
+    caveats: list[NoteKind]
+
+
+def change(earlier: Point, later: Point, area_type: str) -> Change:
+    """The change from one point to a later one: per statistic (CHANGED), marked derived, with its caveats."""
     years = years_between(earlier.start, later.start)
     caveats = _caveats(earlier, later, area_type)
     return {
@@ -110,7 +126,8 @@ def change(earlier: Point, later: Point, area_type: str) -> dict[str, Any]:
         "from_period": earlier.period,
         "to_period": later.period,
         "years": years,
-        **{stat: stat_change(earlier.wage(stat), later.wage(stat), years) for stat in CHANGED},
+        "median": stat_change(earlier.wage("median"), later.wage("median"), years),
+        "mean": stat_change(earlier.wage("mean"), later.wage("mean"), years),
         "derived": True,
         "comparable": not caveats,
         "caveats": caveats,
@@ -126,6 +143,24 @@ def one_per_period(points: Sequence[Point]) -> list[Point]:
     return [kept[d] for d in sorted(kept)]
 
 
+class NoteKind(StrEnum):
+    """Why two periods of a trend may not be comparable."""
+
+    # StrEnum's auto(): each value is its name.
+    soc_2018 = auto()
+    metro_delineation = auto()
+    area_title = auto()
+    area_code = auto()
+
+
+class Note(TypedDict):
+    """A comparability note: its kind, in words, and the releases it concerns."""
+
+    kind: NoteKind
+    message: str
+    releases: list[str]
+
+
 def notes(
     rows: Sequence[Point],
     *,
@@ -133,9 +168,9 @@ def notes(
     area_type: str,
     area_name: str,
     periods_held: Sequence[date],
-) -> list[dict[str, Any]]:
+) -> list[Note]:
     """The comparability notes that bear on this trend, each with the releases it concerns."""
-    out: list[dict[str, Any]] = []
+    out: list[Note] = []
     spans = [(a, b) for a, b in zip(rows, rows[1:], strict=False)]
 
     def across(boundary: date) -> list[str]:
@@ -205,15 +240,30 @@ def notes(
     return out
 
 
+class TrendRow(NamedTuple):
+    """One period of a trend, with its change from the previous one (None for the first)."""
+
+    point: Point
+    change: Change | None
+
+
+class Trend(TypedDict):
+    """Rows oldest first, the change over the whole span, and the comparability notes."""
+
+    rows: list[TrendRow]
+    span: Change | None
+    notes: list[Note]
+
+
 def trend(
     points: Sequence[Point], *, soc_code: str, area_type: str, area_name: str, periods_held: Sequence[date]
-) -> dict[str, Any]:
+) -> Trend:
     """Rows oldest first (each with its change from the previous one), the change over the whole span,
     and the comparability notes."""
     rows = one_per_period(points)
     out_rows = []
     for n, p in enumerate(rows):
-        out_rows.append({"point": p, "change": None if n == 0 else change(rows[n - 1], p, area_type)})
+        out_rows.append(TrendRow(p, None if n == 0 else change(rows[n - 1], p, area_type)))
     return {
         "rows": out_rows,
         "span": change(rows[0], rows[-1], area_type) if len(rows) > 1 else None,
@@ -235,9 +285,7 @@ def area_title_of(citation: str | None, occupation_title: str) -> str | None:
     return rest[: -len(suffix)] if rest.endswith(suffix) else None
 
 
-def series(
-    snapshot: Snapshot, *, occupation_id: int, area: Mapping[str, Any]
-) -> tuple[list[Point], list[date]]:
+def series(snapshot: Snapshot, *, occupation_id: int, area: AreaRow) -> tuple[list[Point], list[date]]:
     """Every release's point for the area (best first within a period: official files before quotes), and
     the periods in which an official release has the occupation's figures for any area of the same kind."""
     figures = snapshot.occupation_figures(occupation_id)
@@ -273,7 +321,7 @@ def series(
     return points, sorted(periods)
 
 
-def for_area(snapshot: Snapshot, *, occupation_id: int, area: Mapping[str, Any]) -> dict[str, Any]:
+def for_area(snapshot: Snapshot, *, occupation_id: int, area: AreaRow) -> Trend:
     """The trend of one occupation in one area (see ``trend``); a 404 when no release holds the area."""
     points, periods = series(snapshot, occupation_id=occupation_id, area=area)
     if not points:

@@ -1,10 +1,20 @@
 """Wage figures by area, read from the in-memory Snapshot."""
 
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypedDict, cast
 
 from app.domain.models import HOURS_PER_YEAR, Tier
 from app.domain.occupations import OccupationMatch
-from app.domain.places import Located, area_ref
+from app.domain.places import Located, LocationPublic, area_ref
+from app.domain.records import (
+    AreaRecord,
+    AreaRef,
+    Employment,
+    OccupationPublic,
+    Provenance,
+    ReleasePublic,
+    WageFigure,
+)
 from app.domain.store import EMPLOYMENT_FIELDS, OccupationView, Snapshot
 from app.errors import InvalidQuery, NotFound
 
@@ -12,8 +22,8 @@ PERCENTILES = ("p10", "p25", "median", "p75", "p90")
 WAGE_FIELDS = ("mean", "median", "p10", "p25", "p75", "p90")
 
 
-def _stat_key(stat: str) -> Any:
-    def key(item: dict[str, Any]) -> Any:
+def _stat_key(stat: str) -> Callable[[AreaRecord], float | None]:
+    def key(item: AreaRecord) -> float | None:
         fig = item["wages"][stat]
         if fig is None:
             return None
@@ -22,7 +32,7 @@ def _stat_key(stat: str) -> Any:
     return key
 
 
-AREA_SORT_KEYS: dict[str, Any] = {
+AREA_SORT_KEYS: dict[str, Callable[[Any], Any]] = {
     "name": lambda i: i["name"],
     "code": lambda i: i["code"],
     "rank": lambda i: i["rank"],
@@ -54,27 +64,42 @@ def occupation_view(
     return snapshot.view(occupation.id, resolve_release(snapshot, key=release))
 
 
-def occupation_block(snapshot: Snapshot, occupation: OccupationMatch) -> dict[str, Any]:
+def occupation_block(snapshot: Snapshot, occupation: OccupationMatch) -> OccupationPublic:
     """The answer's ``occupation``: the occupation, what was typed, how it was understood."""
     return snapshot.occupation_public(occupation.id, occupation)
 
 
-def _describe_available(rec: dict[str, Any] | None) -> tuple[list[str], str]:
+def _describe_available(rec: AreaRecord | None) -> tuple[list[str], str]:
     if rec is None:
         return [], "no figures at all"
     have = [stat for stat in WAGE_FIELDS if rec["wages"][stat] is not None]
     parts = []
     for stat in have:
         fig = rec["wages"][stat]
+        assert fig is not None
         parts.append(f"{stat} (annual {fig['annual']}, hourly {fig['hourly']})")
     if rec["tier"]:
         parts.append(f"tier {rec['tier']}" + (f" rank {rec['rank']}" if rec["rank"] else ""))
     return have, ", ".join(parts) if parts else "no figures at all"
 
 
+class PercentilesAnswer(Provenance):
+    """The /percentiles answer (PercentilesResponse), its provenance merged in."""
+
+    occupation: OccupationPublic
+    area: AreaRef
+    location: LocationPublic
+    release: ReleasePublic
+    percentiles: dict[str, WageFigure | None]
+    mean: WageFigure | None
+    employment: Employment | None
+    wages_released: bool
+    note: str | None
+
+
 def percentiles(
     snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None, place: Located
-) -> dict[str, Any]:
+) -> PercentilesAnswer:
     """Percentile wages for the nation, a state or a metro; 404 naming what is available otherwise."""
     view = occupation_view(snapshot, occupation=occupation, release=release)
     area = place.area
@@ -88,7 +113,12 @@ def percentiles(
     )
     rec = view.by_key.get(place.key)
     released = rec is None or rec["wages_released"]
-    if rec is None or (released and all(rec["wages"][p] is None for p in PERCENTILES)):
+    # An area the release only ranks (the article's tier, no figure) has no release of figures either.
+    if (
+        rec is None
+        or rec["release"] is None
+        or (released and all(rec["wages"][p] is None for p in PERCENTILES))
+    ):
         have, described = _describe_available(rec)
         raise NotFound(
             f"No percentile wages for {area['name']} ({area['code']}) in "
@@ -96,17 +126,18 @@ def percentiles(
             + (f" See {path}." if have or (rec and rec["tier"]) else ""),
             details=[{"area": area["code"], "available": have, "see": path if rec else None}],
         )
+    served = cast(str, rec["release"])  # an area with figures has the release they come from
     return {
         "occupation": occupation_block(snapshot, occupation),
         "area": area_ref(area),
         "location": place.public(),
-        "release": snapshot.release_public(snapshot.release_by_key[rec["release"]]["id"]),
+        "release": snapshot.release_public(snapshot.release_by_key[served]["id"]),
         "percentiles": {p: rec["wages"][p] for p in PERCENTILES},
         "mean": rec["wages"]["mean"],
         "employment": rec["employment"],
         "wages_released": released,
         "note": None if released else wages_not_released(view.occupation["title"], area["name"]),
-        **snapshot.provenance([rec["release"]]),
+        **snapshot.provenance([served]),
     }
 
 
@@ -118,7 +149,7 @@ def wages_not_released(occupation: str, area: str) -> str:
     )
 
 
-def _used_releases(items: list[dict[str, Any]]) -> list[str]:
+def _used_releases(items: Iterable[AreaRecord]) -> list[str]:
     keys: list[str] = []
     for i in items:
         for key in (i["release"], i["tier_release"]):
@@ -127,9 +158,21 @@ def _used_releases(items: list[dict[str, Any]]) -> list[str]:
     return keys
 
 
+class OccupationEnvelope(TypedDict):
+    """What a list of areas or benchmarks says around its items: the occupation."""
+
+    occupation: OccupationPublic
+
+
+class MetroEnvelope(OccupationEnvelope):
+    """What the list of metros says around its items: the occupation, and the state asked for."""
+
+    location: LocationPublic | None
+
+
 def list_states(
     snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None
-) -> tuple[dict, list[dict]]:
+) -> tuple[OccupationEnvelope, list[AreaRecord]]:
     """States and territories with figures or a tier, and the envelope that names their provenance."""
     view = occupation_view(snapshot, occupation=occupation, release=release)
     return {"occupation": occupation_block(snapshot, occupation)}, view.states
@@ -137,7 +180,7 @@ def list_states(
 
 def list_metros(
     snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None, state: str | None = None
-) -> tuple[dict, list[dict]]:
+) -> tuple[MetroEnvelope, list[AreaRecord]]:
     """Metro and nonmetro areas with figures; with ``state`` (a code or a name) those lying in it."""
     view = occupation_view(snapshot, occupation=occupation, release=release)
     place = None if state is None else snapshot.gazetteer.require_state(state)
@@ -150,14 +193,22 @@ def list_metros(
     }, items
 
 
-def list_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> dict[str, Any]:
+def list_provenance(snapshot: Snapshot, *, items: Iterable[AreaRecord]) -> Provenance:
     """Provenance for a page of area items, including tier releases."""
     return snapshot.provenance(_used_releases(items))
 
 
+class AreaAnswer(Provenance):
+    """The /states/{code} and /metros/{code} answer (AreaDetail), its provenance merged in."""
+
+    occupation: OccupationPublic
+    location: LocationPublic
+    item: AreaRecord
+
+
 def get_area(
     snapshot: Snapshot, *, occupation: OccupationMatch, release: str | None, kind: str, code: str
-) -> dict[str, Any]:
+) -> AreaAnswer:
     """One state (by code or name) or metro (by code or unique name) with its figures; a 404 that says what
     exists when it has none."""
     gazetteer = snapshot.gazetteer
@@ -185,7 +236,7 @@ def get_area(
     }
 
 
-BENCHMARK_SORT_KEYS: dict[str, Any] = {
+BENCHMARK_SORT_KEYS: dict[str, Callable[[Any], Any]] = {
     "source": lambda i: i["source"],
     "statistic": lambda i: i["statistic"],
     "annual": lambda i: i["annual"] if i["annual"] is not None else i["annual_low"],
@@ -201,12 +252,33 @@ def _both_units(value: float | None, unit: str) -> tuple[float | None, float | N
     return round(value / HOURS_PER_YEAR, 2), value
 
 
+class BenchmarkItem(TypedDict):
+    """Another source's national figure, in the unit published and the derived other unit."""
+
+    source: str
+    publisher: str | None
+    release: str
+    as_of: str | None
+    job_title: str
+    statistic: str
+    unit: str
+    hourly: float | None
+    annual: float | None
+    hourly_low: float | None
+    hourly_high: float | None
+    annual_low: float | None
+    annual_high: float | None
+    hourly_derived: bool
+    annual_derived: bool
+    citation: str
+
+
 def benchmarks(
     snapshot: Snapshot, *, occupation: OccupationMatch
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> tuple[OccupationEnvelope, list[BenchmarkItem]]:
     """Other sources' national figures, each in the unit published plus the derived other unit."""
     occupation_id = occupation.id
-    items = []
+    items: list[BenchmarkItem] = []
     for b in snapshot.benchmarks:
         if b["occupation_id"] != occupation_id:
             continue
@@ -263,12 +335,12 @@ AREA_FIELDS = (
 
 def filter_areas(
     snapshot: Snapshot,
-    items: list[dict[str, Any]],
+    items: Iterable[AreaRecord],
     *,
     bounds: dict[str, tuple[float | None, float | None]],
     tier: Tier | None,
     q: str | None,
-) -> list[dict[str, Any]]:
+) -> list[AreaRecord]:
     """Keep the areas whose annual statistics lie within the bounds and that match tier and name (a min_
     above its max_ simply keeps nothing)."""
     needle = q.casefold() if q else None
@@ -312,7 +384,7 @@ _FIGURE_TEMPLATE = dict.fromkeys(
 )
 _EMPLOYMENT_TEMPLATE = dict.fromkeys(EMPLOYMENT_FIELDS)
 _DIFFERENCE_TEMPLATE = dict.fromkeys(("hourly", "annual", "percent"))
-AREA_CSV_TEMPLATE: dict[str, Any] = {
+AREA_CSV_TEMPLATE: dict[str, object] = {
     **dict.fromkeys(AREA_FIELDS),
     "vs_national": {"national_release": None, "median": _DIFFERENCE_TEMPLATE, "mean": _DIFFERENCE_TEMPLATE},
     "wages": {stat: _FIGURE_TEMPLATE for stat in ("p10", "p25", "median", "p75", "p90", "mean")},
@@ -320,7 +392,7 @@ AREA_CSV_TEMPLATE: dict[str, Any] = {
 }
 
 
-def project(items: list[dict[str, Any]], fields: list[str]) -> list[dict[str, Any]]:
+def project(items: Iterable[Mapping[str, Any]], fields: list[str]) -> list[dict[str, object]]:
     """The identity and the chosen fields, in that order; a statistic name yields that figure."""
     chosen = [*AREA_IDENTITY, *(f for f in fields if f not in AREA_IDENTITY)]
     return [{f: (i["wages"][f] if f in WAGE_FIELDS else i.get(f)) for f in chosen} for i in items]

@@ -7,8 +7,10 @@ spelling of one question is one query, and the application reads that form), the
 construction. The ETag hashes the bytes sent and their media type (app.edge.etag), so the same answer has
 the same tag however it was asked for, and JSON and CSV never share one.
 
-Entries are admitted on their second sighting, and each client's entries are held to a share of the cache:
-a client cycling through spellings or one-off questions evicts its own entries, never everyone else's.
+Entries are admitted on their second sighting. While the cache has room, any client may fill it (a job board
+whose server asks a thousand profiles from one address keeps them all); once it is full, room is made first
+from the largest holder over its share (a tenth), oldest entry first, so a client cycling through spellings
+or one-off questions evicts its own entries, never those of a client within its share.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ class ResponseCacheMiddleware:
         self.owners: dict[tuple, str] = {}
         self.client_entries: dict[str, OrderedDict[tuple, None]] = {}
         self.client_bytes: dict[str, int] = {}
+        # The clients holding more than their share: where a full cache makes room first.
+        self.over_share: dict[str, None] = {}
         self.canonical = canonical or CanonicalQueries()
         # path -> (snapshot, raw query) -> JSON body, or None to defer to the full application.
         self.fast_routes = fast_routes or {}
@@ -158,13 +162,21 @@ class ResponseCacheMiddleware:
         self.owners[key] = client
         self.client_entries.setdefault(client, OrderedDict())[key] = None
         self.client_bytes[client] = self.client_bytes.get(client, 0) + entry.size
+        if self.client_bytes[client] > self.client_share:
+            self.over_share[client] = None
         metrics.cache_admitted(self.cache_bytes)
-        # Over its share, a client makes room from its own oldest entries (it keeps at least this one).
-        own = self.client_entries[client]
-        while self.client_bytes[client] > self.client_share and len(own) > 1:
-            self._evict(next(iter(own)))
         while self.cache_bytes > self.max_cache_bytes and self.cache:
-            self._evict(next(iter(self.cache)))
+            self._evict(self._room_from(key))
+
+    def _room_from(self, admitted: tuple) -> tuple:
+        """The entry a full cache evicts: the oldest of the largest holder over its share, else the oldest of
+        all; the entry just admitted only when nothing else is left."""
+        if self.over_share:
+            largest = max(self.over_share, key=self.client_bytes.__getitem__)
+            for key in self.client_entries[largest]:
+                if key != admitted:
+                    return key
+        return next((key for key in self.cache if key != admitted), admitted)
 
     def _evict(self, key: tuple) -> None:
         evicted = self.cache.pop(key)
@@ -173,6 +185,8 @@ class ResponseCacheMiddleware:
         own = self.client_entries[owner]
         del own[key]
         self.client_bytes[owner] -= evicted.size
+        if self.client_bytes[owner] <= self.client_share:
+            self.over_share.pop(owner, None)
         if not own:
             del self.client_entries[owner]
             del self.client_bytes[owner]

@@ -56,7 +56,7 @@ async def wage_range_card(
     if compare_low is not None or compare_high is not None:
         card = service.badge_card(
             snapshot,
-            profile=query.model_dump(),
+            profile=query,
             low=compare_low,
             high=compare_high,
             unit=compare_unit,
@@ -67,7 +67,7 @@ async def wage_range_card(
         return card_response(render.card_page(card))
     card = service.wage_card(
         snapshot,
-        profile=query.model_dump(),
+        profile=query,
         theme=theme,
         compact=compact,
         brand=("#" + brand.lstrip("#")) if brand else None,
@@ -79,7 +79,7 @@ async def wage_range_card(
 async def wage_range_method(snapshot: SnapshotDep, query: ProfileQueryDep) -> Response:
     """The card's "How it is estimated" page: the estimate's steps in words, each with its source."""
     await in_memory(snapshot, snapshot.catalog.resolve(query.occupation).id)
-    view = service.method_steps(snapshot, profile=query.model_dump())
+    view = service.method_steps(snapshot, profile=query)
     return HTMLResponse(render.method_page(view))
 
 

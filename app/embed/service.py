@@ -7,7 +7,7 @@ from app import fmt
 from app.cards.figures import card_figures, framed, range_card, short_source
 from app.domain import comparison as compare_service
 from app.domain.estimation import estimates as estimate_service
-from app.domain.profile import ARTICLE_METHOD_FIELDS
+from app.domain.profile import ESTIMATE_ONLY_FIELDS, ProfileQuery
 from app.domain.store import Snapshot
 from app.domain.units import pay_unit
 from app.errors import InvalidInput
@@ -25,7 +25,7 @@ def _bar_position(place: dict[str, Any]) -> float:
 def badge_card(
     snapshot: Snapshot,
     *,
-    profile: dict[str, Any],
+    profile: ProfileQuery,
     low: float | None,
     high: float | None,
     unit: str | None,
@@ -45,16 +45,12 @@ def badge_card(
             details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
         )
     chosen, _inferred = pay_unit(low=low, high=high, unit=unit, names=("compare_low", "compare_high"))
-    occupation = snapshot.catalog.resolve(profile["occupation"])
-    place = snapshot.gazetteer.locate(
-        location=profile.get("location"), state=profile.get("state"), metro=profile.get("metro")
-    )
+    occupation = snapshot.catalog.resolve(profile.occupation)
+    place = snapshot.gazetteer.locate(location=profile.location, state=profile.state, metro=profile.metro)
     body = compare_service.compare(
         snapshot, occupation=occupation, low=low, high=high, unit=chosen, place=place
     )
-    unused = [
-        name for name in (*ARTICLE_METHOD_FIELDS, "retirement_match_pct") if profile.get(name) is not None
-    ]
+    unused = [name for name in ESTIMATE_ONLY_FIELDS if getattr(profile, name) is not None]
     return {
         **framed("badge", theme=theme, compact=compact, brand=brand, occupation=body["occupation"]),
         "area": body["area"]["name"],
@@ -75,14 +71,14 @@ def badge_card(
 def wage_card(
     snapshot: Snapshot,
     *,
-    profile: dict[str, Any],
+    profile: ProfileQuery,
     theme: str,
     compact: bool,
     brand: str | None = None,
 ) -> dict[str, Any]:
     """Everything the card shows: the /estimate answer for the profile (for an occupation other than
     29-2072, its area's official range)."""
-    est = estimate_service.estimate_one(snapshot, estimate_service.profile_of(profile))
+    est = estimate_service.estimate_one(snapshot, profile)
     return range_card(est, profile=profile, theme=theme, compact=compact, brand=brand)
 
 
@@ -112,9 +108,9 @@ def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
     return f"{parts[0]} ({parts[1]})" if len(parts) == 2 else parts[0]
 
 
-def method_steps(snapshot: Snapshot, *, profile: dict[str, Any]) -> dict[str, Any]:
+def method_steps(snapshot: Snapshot, *, profile: ProfileQuery) -> dict[str, Any]:
     """The estimate's steps in words (base, adjustments, notes, extras), each with source and citation."""
-    est = estimate_service.estimate_one(snapshot, estimate_service.profile_of(profile))
+    est = estimate_service.estimate_one(snapshot, profile)
     card = card_figures(estimate=est, profile=profile)
     base = est["base"]
     if base["kind"] == "experience_band":

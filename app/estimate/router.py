@@ -8,7 +8,7 @@ from pydantic import Field
 
 from app.deps import ProfileQueryDep, SnapshotDep, in_memory, json_body
 from app.domain.estimation import estimates as service
-from app.domain.profile import EstimateRequest
+from app.domain.profile import BODY_EXAMPLES, EstimateRequest
 from app.estimate.fast import estimate_body
 from app.estimate.schemas import EstimateList, EstimateResponse
 from app.listing import json_response
@@ -16,11 +16,10 @@ from app.route_facts import route_facts
 from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["estimate"], responses=ERROR_RESPONSES)
-EXAMPLE = {"years": 4, "certifications": ["CPC"], "location": "Newark, NJ"}
 ProfileList = Annotated[
     list[EstimateRequest],
     Field(min_length=1, max_length=service.MAX_PROFILES),
-    Body(examples=[[EXAMPLE, {"level": "entry"}]]),
+    Body(examples=[list(BODY_EXAMPLES)]),
 ]
 
 
@@ -41,7 +40,7 @@ async def get_estimate(snapshot: SnapshotDep, query: ProfileQueryDep) -> Respons
 )
 def estimate(
     snapshot: SnapshotDep,
-    profile: Annotated[EstimateRequest, Body(examples=[EXAMPLE])],
+    profile: Annotated[EstimateRequest, Body(examples=[BODY_EXAMPLES[0]])],
 ) -> Response:
     """The estimate for one profile sent as JSON."""
     return json_response(service.estimate_one(snapshot, profile))

@@ -3,7 +3,7 @@
 from pydantic import BaseModel, Field
 
 from app.domain.models import AreaType
-from app.domain.profile import Education, EstimateRequest, Level, Setting, Specialty
+from app.domain.profile import ANNUAL_FROM_HOURLY, EXPERIENCE_FIELDS, EstimateRequest, ProfileEcho
 from app.schemas import (
     AnnualRange,
     InputValue,
@@ -12,6 +12,7 @@ from app.schemas import (
     MoneyRange,
     Note,
     OccupationRef,
+    ProgressionStep,
     Provenance,
 )
 
@@ -26,8 +27,8 @@ class EstimateArea(BaseModel):
 
 class Base(BaseModel):
     kind: str = Field(
-        description="experience_band, or area_percentiles with no years/level: the p25 / median / p75 of the "
-        "most specific area given (metro, else state, else national), as published"
+        description=f"experience_band, or area_percentiles with no {'/'.join(EXPERIENCE_FIELDS)}: the p25 / "
+        "median / p75 of the most specific area given (metro, else state, else national), as published"
     )
     area: EstimateArea | None = Field(description="The area whose percentiles are the base; null for a band")
     hourly_low: float | None
@@ -87,38 +88,16 @@ class TotalCompensation(BaseModel):
     open_top: bool
 
 
-class ProgressionStep(BaseModel):
-    level: LevelRef
-    hourly: MoneyRange
-    annual: AnnualRange
-    open_top: bool
-
-
-class Profile(BaseModel):
-    occupation: str = Field(description="SOC code of the occupation understood")
-    location: str | None = Field(description="The location as given")
-    years: int | None
-    level: Level | None
-    certifications: list[str] | None
-    education: Education | None
-    state: str | None = Field(description="USPS code of the state given")
-    metro: str | None = Field(description="Code of the metro given")
-    setting: Setting | None
-    specialty: Specialty | None
-    hours_per_year: int
-    retirement_match_pct: float | None
-
-
 class EstimateResponse(Provenance):
     occupation: OccupationRef
     location: Location
-    profile: Profile
+    profile: ProfileEcho
     level: LevelRef | None = Field(description="The experience band used; null for an area_percentiles base")
     base: Base
     hourly: MoneyRange
     annual: AnnualRange = Field(
         description="BLS's published annual figures for an area_percentiles base at the default hours; "
-        "otherwise hourly x hours_per_year, to the cent"
+        f"otherwise {ANNUAL_FROM_HOURLY}, to the cent"
     )
     open_top: bool
     adjustments: list[Adjustment]

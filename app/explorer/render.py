@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from app import fmt
 from app.config import DEFAULT_OCCUPATION
+from app.domain.profile import ARTICLE_METHOD_FIELDS, PROMPTS, Prompt
 from app.fmt import escape
 
 SORTABLE = (
@@ -19,19 +20,6 @@ SORTABLE = (
 )
 # Columns a phone leaves out (the table's order and the charts keep them).
 NARROW_HIDE = ("rank_median", "tier", "p10", "p90")
-FIELDS = {
-    "occupation": "Occupation (a job title or SOC code)",
-    "location": "Location (ZIP, City, ST, state or metro)",
-    "years": "Years of experience",
-    "level": "Or experience level",
-    "certifications": "Certification",
-    "education": "Education",
-    "specialty": "Specialty",
-    "setting": "Setting",
-    "hours_per_year": "Paid hours a year",
-    "retirement_match_pct": "Retirement match, %",
-}
-
 CSS = """
 :root{color-scheme:light;--fg:#1b1f24;--muted:#4a5058;--line:#d0d7de;--accent:#1f6feb;--bg2:#f6f8fa}
 *{box-sizing:border-box}
@@ -150,11 +138,6 @@ def _understood(name: str, understood: dict[str, str] | None, candidates: list[d
     return line + listed
 
 
-def _words(values: list[str]) -> list[dict[str, str]]:
-    """Schema values as choices labelled in words ('physician office')."""
-    return [{"code": v, "label": v.replace("_", " ")} for v in values]
-
-
 def _field(name: str, control: str, errors: dict[str, str], hint: str = "") -> str:
     """A label, its control and the place its error shows (empty and hidden while the value is fine)."""
     hint_html = f' <span class="muted">({escape(hint)})</span>' if hint else ""
@@ -164,7 +147,7 @@ def _field(name: str, control: str, errors: dict[str, str], hint: str = "") -> s
             f'id="f-{name}"', f'id="f-{name}" aria-invalid="true" aria-describedby="f-{name}-error"', 1
         )
     return (
-        f'<label for="f-{name}">{escape(FIELDS[name])}{hint_html}</label>{control}'
+        f'<label for="f-{name}">{escape(PROMPTS[name].label)}{hint_html}</label>{control}'
         f'<p class="field-error" id="f-{name}-error"{"" if message else " hidden"}>'
         f"{escape(message or '')}</p>"
     )
@@ -175,24 +158,37 @@ def _select(name: str, items: list[dict[str, Any]], selected: str | None, empty:
     return f'<select id="f-{name}" name="{name}">{_options(items, selected, empty=empty)}</select>'
 
 
-def _number(name: str, value: str | None, *, low: float, high: float, step: str = "1") -> str:
-    """A number input with its bounds."""
+def _number(name: str, value: str | None, prompt: Prompt) -> str:
+    """A number input with its field's bounds and step."""
     shown = escape(value or "")
     return (
-        f'<input id="f-{name}" name="{name}" type="number" min="{low:g}" max="{high:g}" step="{step}" '
-        f'value="{shown}" inputmode="decimal">'
+        f'<input id="f-{name}" name="{name}" type="number" min="{prompt.low:g}" max="{prompt.high:g}" '
+        f'step="{prompt.step}" value="{shown}" inputmode="decimal">'
     )
+
+
+def _asked(names: list[str], view: dict[str, Any]) -> str:
+    """The fields a form asks with a list (the options the view offers for them) or a number box."""
+    options, raw, errors = view["choices"]["options"], view["raw"], view["field_errors"]
+    out = []
+    for name in names:
+        prompt = PROMPTS[name]
+        if name in options:
+            control = _select(name, options[name], raw.get(name), prompt.unknown)
+        else:
+            control = _number(name, raw.get(name), prompt)
+        out.append(_field(name, control, errors, prompt.hint))
+    return "".join(out)
 
 
 def form(view: dict[str, Any]) -> str:
     """The profile form, each field with its place for an error; place and occupation as people type them."""
-    c, raw, errors = view["choices"], view["raw"], view["field_errors"]
-    certs = [{"code": "none", "label": "None (not certified)"}, *c["certifications"]]
+    c, errors = view["choices"], view["field_errors"]
     candidates = view["candidates"]
     if view["method_applies"]:
         method_note = ""
     else:
-        set_aside = ", ".join(FIELDS[n] for n in view["set_aside"])
+        set_aside = ", ".join(PROMPTS[n].label for n in view["set_aside"])
         method_note = (
             f"The estimate method covers medical coders ({DEFAULT_OCCUPATION}) only: these details are not "
             f"used for {view['occupation_title']}"
@@ -200,6 +196,7 @@ def form(view: dict[str, Any]) -> str:
             + ", which gets its area's official range."
         )
     disabled = "" if view["method_applies"] else " disabled"
+    asked = [name for name in PROMPTS if name not in ("occupation", "location")]
     return (
         '<form id="profile" method="get" action="/" aria-describedby="form-help" novalidate>'
         "<fieldset><legend>Profile</legend>"
@@ -228,37 +225,9 @@ def form(view: dict[str, Any]) -> str:
         "<legend>Medical coders</legend>"
         f'<p class="understood" id="method-only-note"{"" if method_note else " hidden"}>'
         f"{escape(method_note)}</p>"
-        + _field("years", _number("years", raw.get("years"), low=0, high=50), errors, "0-50")
-        + _field("level", _select("level", c["levels"], raw.get("level"), "Not given"), errors)
-        + _field(
-            "certifications",
-            _select("certifications", certs, raw.get("certifications"), "Not given (unknown)"),
-            errors,
-        )
-        + _field(
-            "education",
-            _select("education", _words(c["education"]), raw.get("education"), "Not given"),
-            errors,
-        )
-        + _field(
-            "specialty",
-            _select("specialty", _words(c["specialty"]), raw.get("specialty"), "Not given"),
-            errors,
-        )
-        + _field("setting", _select("setting", _words(c["setting"]), raw.get("setting"), "Not given"), errors)
+        + _asked([n for n in asked if n in ARTICLE_METHOD_FIELDS], view)
         + "</fieldset>"
-        + _field(
-            "hours_per_year",
-            _number("hours_per_year", raw.get("hours_per_year"), low=1, high=4000),
-            errors,
-            "default 2080",
-        )
-        + _field(
-            "retirement_match_pct",
-            _number("retirement_match_pct", raw.get("retirement_match_pct"), low=0, high=10, step="0.5"),
-            errors,
-            "optional",
-        )
+        + _asked([n for n in asked if n not in ARTICLE_METHOD_FIELDS], view)
         + f'<input type="hidden" name="sort" id="f-sort" value="{escape(view["sort"])}">'
         + '<button type="submit">Update</button>'
         '<p class="status" id="status" role="status" aria-live="polite"></p>'
@@ -282,7 +251,7 @@ def _labels(view: dict[str, Any], keys: list[str]) -> str:
 def estimate_panel(view: dict[str, Any]) -> str:
     """The estimate with its explanation, or the reason there is none."""
     if view["error"]:
-        flagged = [FIELDS[name] for name in view["field_errors"]]
+        flagged = [PROMPTS[name].label for name in view["field_errors"]]
         text = (
             f"No estimate for this profile: check {', '.join(flagged)} (marked in the form)."
             if flagged

@@ -15,41 +15,36 @@ from app.domain.estimation import estimates as estimate_service
 from app.domain.occupations import OccupationMatch
 from app.domain.official import occupations_with_official_figures
 from app.domain.places import METRO_TYPES, Located
-from app.domain.profile import (
-    ARTICLE_METHOD_FIELDS,
-    HOURS_MAX,
-    MATCH_MAX,
-    YEARS_MAX,
-    Education,
-    EstimateRequest,
-    Setting,
-    Specialty,
-)
+from app.domain.profile import ARTICLE_METHOD_FIELDS, PROMPTS, EstimateRequest, Prompt
+from app.domain.profile import choices as profile_choices
 from app.domain.store import Snapshot
 from app.errors import Ambiguous, AppError, InvalidInput, InvalidQuery, NotFound, validation_message
 from app.query import apply_sort, parse_sort
 
 DEFAULT_SORT = "-mean"
-# What a reader is told under a field the API rejected, in place of the validator's words.
-FIELD_HINTS = {
-    "years": f"Enter whole years, from 0 to {YEARS_MAX}.",
-    "hours_per_year": f"Enter whole hours a year, from 1 to {HOURS_MAX}.",
-    "retirement_match_pct": f"Enter a percentage from 0 to {MATCH_MAX}.",
-}
+# How the states table's order is said, by sort key: what is sorted, then the ascending and descending words.
 SORT_WORDS = {
-    "name": ("state name", "A to Z", "Z to A"),
-    "code": ("state code", "A to Z", "Z to A"),
-    "rank": ("the article's rank", "first to last", "last to first"),
-    "rank_median": ("rank by median", "first to last", "last to first"),
-    "rank_mean": ("rank by mean", "first to last", "last to first"),
-    "tier": ("tier", "A to Z", "Z to A"),
-    "mean": ("mean wage", "lowest first", "highest first"),
-    "median": ("median wage", "lowest first", "highest first"),
-    "p10": ("10th percentile wage", "lowest first", "highest first"),
-    "p25": ("25th percentile wage", "lowest first", "highest first"),
-    "p75": ("75th percentile wage", "lowest first", "highest first"),
-    "p90": ("90th percentile wage", "lowest first", "highest first"),
-    "employment": ("employment", "lowest first", "highest first"),
+    key: (words, *order)
+    for order, named in (
+        (("A to Z", "Z to A"), {"name": "state name", "code": "state code", "tier": "tier"}),
+        (
+            ("first to last", "last to first"),
+            {"rank": "the article's rank", "rank_median": "rank by median", "rank_mean": "rank by mean"},
+        ),
+        (
+            ("lowest first", "highest first"),
+            {
+                "mean": "mean wage",
+                "median": "median wage",
+                "p10": "10th percentile wage",
+                "p25": "25th percentile wage",
+                "p75": "75th percentile wage",
+                "p90": "90th percentile wage",
+                "employment": "employment",
+            },
+        ),
+    )
+    for key, words in named.items()
 }
 
 
@@ -71,21 +66,17 @@ def field_errors(exc: AppError, given: dict[str, str | None]) -> dict[str, str]:
             if name not in given or name in out:
                 continue
             invalid = "allowed" in detail or detail.get("problem") not in (None, "conflict")
-            if invalid and name in FIELD_HINTS:
-                out[name] = FIELD_HINTS[name]
-            elif invalid:
-                out[name] = "Not one of the choices; pick one from the list."
-            else:
-                out[name] = exc.message
+            # In the words of the field's prompt; state= and metro=, not in the form, get the usual words.
+            out[name] = (PROMPTS.get(name) or Prompt(name)).refused if invalid else exc.message
     return out
 
 
-def parse_profile(raw: dict[str, str | None]) -> dict[str, Any]:
-    """Form values (empty = not given) into /estimate keyword arguments, checked by /estimate's own model."""
+def parse_profile(raw: dict[str, str | None]) -> EstimateRequest:
+    """Form values (empty = not given) as a profile, checked by /estimate's own model."""
     given = {name: value.strip() for name, value in raw.items() if value and value.strip()}
     try:
         # Not strict: form values are strings, so "3" must become 3 (as in a query string).
-        return EstimateRequest.model_validate(given, strict=False).model_dump()
+        return EstimateRequest.model_validate(given, strict=False)
     except ValidationError as exc:
         message, details = validation_message(exc.errors())
         raise InvalidInput(message, details=details) from None
@@ -150,25 +141,8 @@ def _occupation_words(snapshot: Snapshot) -> list[dict[str, str]]:
 
 
 def choices(snapshot: Snapshot) -> dict[str, Any]:
-    """Every value the form offers, from the data (areas, levels, certifications) and the /estimate schema."""
-    return {
-        **suggestions(snapshot),
-        "levels": [
-            {
-                "code": e["key"],
-                "label": f"{e['name']} ({e['years_min']}"
-                + (f"\u2013{e['years_max']}" if e["years_max"] is not None else "+")
-                + " years)",
-            }
-            for e in snapshot.experience
-        ],
-        "certifications": [
-            {"code": c["code"], "label": f"{c['code']} \u2013 {c['name']}"} for c in snapshot.certifications
-        ],
-        "education": [e.value for e in Education],
-        "setting": [s.value for s in Setting],
-        "specialty": [s.value for s in Specialty],
-    }
+    """Every value the form offers: the free-text boxes' suggestions and the lists' options."""
+    return {**suggestions(snapshot), "options": profile_choices(snapshot)}
 
 
 def _percentiles(snapshot: Snapshot, *, occupation: OccupationMatch, place: Located | None) -> dict[str, Any]:
@@ -290,11 +264,11 @@ def explorer_view(
         [] if method_applies else [n for n in ARTICLE_METHOD_FIELDS if (raw_profile.get(n) or "").strip()]
     )
     used = {k: v for k, v in raw_profile.items() if method_applies or k not in ARTICLE_METHOD_FIELDS}
-    profile: dict[str, Any] = {}
+    profile = None
     official = None
     try:
         profile = parse_profile({**used, "occupation": occupation.soc_code})
-        estimate = estimate_service.estimate_one(snapshot, estimate_service.profile_of(profile))
+        estimate = estimate_service.estimate_one(snapshot, profile)
         if not method_applies:
             # The method's bands describe medical coders: other jobs get the area's official range, as the
             # card shows it.
@@ -317,12 +291,14 @@ def explorer_view(
     states_prov = wages.list_provenance(snapshot, items=states)
     chart_sort = sort if any(name in wages.WAGE_FIELDS for name, _ in spec) else DEFAULT_SORT
     card = None
-    if estimate is not None and official is None:
+    if estimate is not None and profile is not None and official is None:
         card = {
             **card_figures(estimate=estimate, profile=profile),
             "all_sources": fmt.source_line(estimate["releases"], estimate["sources"]),
         }
-    place = _known_place(snapshot, raw_profile) if estimate is None else _known_place(snapshot, profile)
+    place = _known_place(
+        snapshot, raw_profile if estimate is None or profile is None else profile.model_dump()
+    )
     return {
         "occupation": occupation.soc_code,
         "occupation_text": raw_profile.get("occupation") or "",

@@ -265,7 +265,9 @@ def _write_wage_stat(conn: Connection, cells: Table, raw: IO[bytes], stop: threa
             writer.writerows(out)
 
 
-def _write_zip(conn: Connection, target: Path, version: int, updated_at: datetime | None, stop: Any) -> None:
+def _write_zip(
+    conn: Connection, target: Path, version: int, updated_at: datetime | None, stop: threading.Event | None
+) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
         readme = README.format(
             version=version, updated_at=updated_at.isoformat() if updated_at else "", layout=LAYOUT_VERSION

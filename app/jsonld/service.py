@@ -2,10 +2,11 @@
 its posting page: an ``Occupation`` whose ``estimatedSalary`` is the official percentiles (never the
 employer's ``baseSalary``)."""
 
-from typing import Any
+from typing import TypedDict, cast
 
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located
+from app.domain.records import Figures, in_unit
 from app.domain.store import Snapshot
 from app.errors import NotFound
 
@@ -17,27 +18,66 @@ PLACE_TYPES = {"national": "Country", "state": "State", "territory": "State"}
 DURATIONS = {"annual": "P1Y", "hourly": "PT1H"}
 
 
-def _distribution(wages: dict[str, Any], unit: str) -> dict[str, Any] | None:
+# schema.org's shapes, as this markup fills them (their keys are not Python names).
+Distribution = TypedDict(
+    "Distribution",
+    {
+        "@type": str,
+        "name": str,
+        "currency": str,
+        "duration": str,
+        "percentile10": float,
+        "percentile25": float,
+        "median": float,
+        "percentile75": float,
+        "percentile90": float,
+    },
+)
+Named = TypedDict("Named", {"@type": str, "name": str})
+Dataset = TypedDict(
+    "Dataset",
+    {"@type": str, "name": str, "temporalCoverage": str, "url": str, "publisher": Named, "citation": str},
+)
+OccupationMarkup = TypedDict(
+    "OccupationMarkup",
+    {
+        "@context": str,
+        "@type": str,
+        "name": str,
+        "occupationalCategory": str,
+        "occupationLocation": Named,
+        "estimatedSalary": list[Distribution],
+        "description": str,
+        "subjectOf": Dataset,
+    },
+)
+
+
+def _distribution(wages: Figures, unit: str) -> Distribution | None:
     """One unit's published percentiles as a MonetaryAmountDistribution; None unless all five are."""
-    values = {key: (wages[stat] or {}).get(unit) for stat, key in PERCENTILES.items()}
-    if any(v is None for v in values.values()):
+    p10, p25, median, p75, p90 = (in_unit(wages[stat], unit) for stat in PERCENTILES)
+    if p10 is None or p25 is None or median is None or p75 is None or p90 is None:
         return None
     return {
         "@type": "MonetaryAmountDistribution",
         "name": f"{'Annual' if unit == 'annual' else 'Hourly'} wage percentiles",
         "currency": "USD",
         "duration": DURATIONS[unit],
-        **values,
+        "percentile10": p10,
+        "percentile25": p25,
+        "median": median,
+        "percentile75": p75,
+        "percentile90": p90,
     }
 
 
-def occupation_markup(snapshot: Snapshot, *, occupation: OccupationMatch, place: Located) -> dict[str, Any]:
+def occupation_markup(snapshot: Snapshot, *, occupation: OccupationMatch, place: Located) -> OccupationMarkup:
     """The schema.org Occupation of ``occupation`` in ``place``, with its source and release; a 404 where the
     area has no published percentiles."""
     view = snapshot.view(occupation.id, None)
     area = place.area
     rec = view.by_key.get(place.key)
-    wages = rec["wages"] if rec is not None else {}
+    wages: Figures = rec["wages"] if rec is not None else {}
     distributions = [d for unit in ("annual", "hourly") if wages and (d := _distribution(wages, unit))]
     if rec is None or not distributions:
         raise NotFound(
@@ -45,8 +85,9 @@ def occupation_markup(snapshot: Snapshot, *, occupation: OccupationMatch, place:
             f"({area['code']}): see /percentiles for what is published there.",
             details=[{"parameter": "location", "value": area["code"], "see": "/percentiles"}],
         )
-    release = snapshot.release_by_key[rec["release"]]
+    release = snapshot.release_by_key[cast(str, rec["release"])]  # an area with figures has their release
     source = snapshot.sources[release["source_id"]]
+    median = wages.get("median")
     return {
         "@context": "https://schema.org",
         "@type": "Occupation",
@@ -68,6 +109,6 @@ def occupation_markup(snapshot: Snapshot, *, occupation: OccupationMatch, place:
             "temporalCoverage": release["period"] or "",
             "url": source["url"] or "",
             "publisher": {"@type": "Organization", "name": source["publisher"] or source["title"]},
-            "citation": (wages.get("median") or {}).get("citation") or "",
+            "citation": (None if median is None else median["citation"]) or "",
         },
     }

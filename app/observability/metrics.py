@@ -13,7 +13,7 @@ import os
 import resource
 import time
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import accumulate
 from typing import Any
 
@@ -222,7 +222,7 @@ def record_refresh(
         DATA_RELOADS.inc()
 
 
-def record_release_check(status: dict[str, Any] | None) -> None:
+def record_release_check(status: Mapping[str, Any] | None) -> None:
     """The state of the last release check, as every process reads it from the database."""
     NEWER_RELEASE.set(1 if status is not None and status["newer_release_available"] else 0)
     RELEASE_CHECKED.set(0 if status is None else status["checked_at"].timestamp())

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.types import ASGIApp
 
 from app.config import Settings
-from app.domain.release_check import newest_bls_release, release_check_status
+from app.domain.release_check import ReleaseCheckStatus, newest_bls_release, release_check_status
 from app.observability import metrics
 from app.observability.access import ObserveMiddleware
 from app.observability.access import log as access_log
@@ -44,7 +44,7 @@ def wrap(app: ASGIApp, *, settings: Settings, routes: RouteTemplates, writer: Ac
 log = logging.getLogger("salary_api")
 
 
-def release_status(store: Any) -> dict[str, Any] | None:
+def release_status(store: Any) -> ReleaseCheckStatus | None:
     """The last `fetch-oews --check` as this process reads it, judged against the releases it serves."""
     snapshot = store.snapshot
     held = None if snapshot is None else newest_bls_release(snapshot.releases.values(), snapshot.sources)

@@ -1,6 +1,6 @@
 """Reference routes: experience levels, pay factors, certifications, sources, occupations."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -16,9 +16,9 @@ from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["reference"], responses=ERROR_RESPONSES)
 
-Items = list[dict[str, Any]]
+Items = Sequence[Mapping[str, Any]]
 # The provenance of a list's items, once sorted.
-ProvenanceOf = Callable[[Snapshot, Items], dict[str, Any]]
+ProvenanceOf = Callable[[Snapshot, Items], Mapping[str, Any]]
 
 
 def _keys(*names: str) -> dict[str, Any]:
@@ -40,16 +40,16 @@ OCCUPATION_SORT = {
 }
 
 
-def _item_releases(snapshot: Snapshot, items: Items) -> dict[str, Any]:
+def _item_releases(snapshot: Snapshot, items: Items) -> Mapping[str, Any]:
     return service.release_provenance(snapshot, items=items)
 
 
-def _article_release(snapshot: Snapshot, _items: Items) -> dict[str, Any]:
+def _article_release(snapshot: Snapshot, _items: Items) -> Mapping[str, Any]:
     # Certifications carry no release of their own: their sentences are the article's.
     return snapshot.provenance(["article"] if "article" in snapshot.release_by_key else [])
 
 
-def _data_version(snapshot: Snapshot, _items: Items) -> dict[str, Any]:
+def _data_version(snapshot: Snapshot, _items: Items) -> Mapping[str, Any]:
     return {"data_version": snapshot.version}
 
 

@@ -1,19 +1,93 @@
 """Reference lists served from the Snapshot: experience levels, pay factors, certifications, sources."""
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict
 
+from app.domain.records import CertificationRow, OccupationRow, PayFactorFacts, Provenance, SourcePublic
 from app.domain.store import Snapshot
 from app.errors import NotFound
 
 
-def _range(low: float, high: float, high_open: bool) -> dict[str, Any]:
+class PayRange(TypedDict):
+    """An experience band's pay in one unit."""
+
+    low: float
+    high: float
+    high_open: bool
+    derived: bool
+
+
+class ExperienceItem(TypedDict):
+    """One experience band of /experience-levels."""
+
+    key: str
+    name: str
+    years_min: int
+    years_max: int | None
+    hourly: PayRange
+    annual: PayRange
+    characteristics: str
+    release: str
+    citation: str
+
+
+class PayFactorItem(PayFactorFacts):
+    """One pay factor of /pay-factors."""
+
+    release: str
+    source: str
+
+
+class CertificationItem(TypedDict):
+    """One certification of /certifications."""
+
+    code: str
+    name: str
+    issuer: str | None
+    covers: str
+    citation: str
+
+
+class SourceRelease(TypedDict):
+    """A release as /sources lists it under its source."""
+
+    key: str
+    label: str
+    period: str | None
+    via: str | None
+    origin: str
+    file_name: str | None
+    checksum: str | None
+    row_count: int | None
+    rows_loaded: int | None
+    loaded_at: str | None
+
+
+class SourceItem(SourcePublic):
+    """One source of /sources, with its licence and releases."""
+
+    license: str | None
+    releases: list[SourceRelease]
+
+
+class OccupationItem(TypedDict):
+    """One occupation of /occupations."""
+
+    soc_code: str
+    title: str
+    aliases: list[str]
+    reported_titles: list[str]
+    releases: list[str]
+    matched: str | None
+
+
+def _range(low: float, high: float, high_open: bool) -> PayRange:
     return {"low": low, "high": high, "high_open": high_open, "derived": False}
 
 
-def experience_levels(snapshot: Snapshot, *, years: int | None) -> list[dict[str, Any]]:
+def experience_levels(snapshot: Snapshot, *, years: int | None) -> list[ExperienceItem]:
     """The experience bands; with ``years`` only the band that covers it."""
-    items = [
+    items: list[ExperienceItem] = [
         {
             "key": e["key"],
             "name": e["name"],
@@ -40,37 +114,40 @@ def experience_levels(snapshot: Snapshot, *, years: int | None) -> list[dict[str
     return match
 
 
-def certifications(snapshot: Snapshot) -> list[dict[str, Any]]:
+def _certification(c: CertificationRow) -> CertificationItem:
+    return {
+        "code": c["code"],
+        "name": c["name"],
+        "issuer": c["issuer"],
+        "covers": c["covers"],
+        "citation": c["citation"],
+    }
+
+
+def certifications(snapshot: Snapshot) -> list[CertificationItem]:
     """Certifications with their issuing body and what each covers."""
-    return [
-        {k: c[k] for k in ("code", "name", "issuer", "covers", "citation")} for c in snapshot.certifications
-    ]
+    return [_certification(c) for c in snapshot.certifications]
 
 
-def pay_factors(snapshot: Snapshot) -> list[dict[str, Any]]:
+def pay_factors(snapshot: Snapshot) -> list[PayFactorItem]:
     """Every pay factor the sources give, quantified or only in words."""
-    out = []
+    out: list[PayFactorItem] = []
     for f in snapshot.factors:
         release = snapshot.releases[f["release_id"]]
         out.append(
             {
-                **{
-                    k: f[k]
-                    for k in (
-                        "key",
-                        "factor",
-                        "value",
-                        "compared_to",
-                        "kind",
-                        "pct_low",
-                        "pct_high",
-                        "amount_low",
-                        "amount_high",
-                        "amount_unit",
-                        "amount_open",
-                        "description",
-                    )
-                },
+                "key": f["key"],
+                "factor": f["factor"],
+                "value": f["value"],
+                "compared_to": f["compared_to"],
+                "kind": f["kind"],
+                "pct_low": f["pct_low"],
+                "pct_high": f["pct_high"],
+                "amount_low": f["amount_low"],
+                "amount_high": f["amount_high"],
+                "amount_unit": f["amount_unit"],
+                "amount_open": f["amount_open"],
+                "description": f["description"],
                 "release": release["key"],
                 "source": snapshot.sources[release["source_id"]]["key"],
                 "citation": f["citation"],
@@ -79,11 +156,11 @@ def pay_factors(snapshot: Snapshot) -> list[dict[str, Any]]:
     return out
 
 
-def sources(snapshot: Snapshot) -> list[dict[str, Any]]:
+def sources(snapshot: Snapshot) -> list[SourceItem]:
     """Every source with its releases and, for imports, the file checksum and row counts."""
-    items = []
+    items: list[SourceItem] = []
     for s in snapshot.sources.values():
-        releases = [
+        releases: list[SourceRelease] = [
             {
                 "key": r["key"],
                 "label": r["label"],
@@ -103,17 +180,19 @@ def sources(snapshot: Snapshot) -> list[dict[str, Any]]:
     return items
 
 
-def occupations(snapshot: Snapshot, *, q: str | None = None) -> list[dict[str, Any]]:
+def occupations(snapshot: Snapshot, *, q: str | None = None) -> list[OccupationItem]:
     """Occupations with the releases that hold their wages and O*NET's reported titles; with ``q`` only
     matches, best first (the same matcher that reads ``occupation=`` everywhere)."""
-    matches: list[tuple[Mapping[str, Any], str | None]]
+    matches: list[tuple[OccupationRow, str | None]]
     if q is None:
         matches = [(o, None) for o in snapshot.occupations.values()]
     else:
         matches = [(m.occupation, m.matched) for m in snapshot.catalog.search(q)]
     return [
         {
-            **{k: v for k, v in snapshot.occupation_public(o["id"]).items() if k not in ("input", "matched")},
+            "soc_code": o["soc_code"],
+            "title": o["title"],
+            "aliases": o["aliases"],
             "reported_titles": snapshot.catalog.reported.get(o["id"], []),
             "releases": [snapshot.releases[r]["key"] for r in snapshot.wage_release_order(o["id"])],
             "matched": matched,
@@ -122,6 +201,6 @@ def occupations(snapshot: Snapshot, *, q: str | None = None) -> list[dict[str, A
     ]
 
 
-def release_provenance(snapshot: Snapshot, *, items: list[dict[str, Any]]) -> dict[str, Any]:
+def release_provenance(snapshot: Snapshot, *, items: Iterable[Mapping[str, Any]]) -> Provenance:
     """Provenance for items that each name a release key."""
     return snapshot.provenance(i["release"] for i in items)

@@ -1,11 +1,12 @@
 """/trends: one area's figures in every release held, oldest first, with the changes between them."""
 
-from typing import Any
+from typing import TypedDict
 
 from app.domain import trends
 from app.domain.models import EMPLOYMENT_FIELDS, STATISTICS
 from app.domain.occupations import OccupationMatch
-from app.domain.places import Located, area_ref
+from app.domain.places import Located, LocationPublic, area_ref
+from app.domain.records import AreaRef, Employment, Figures, OccupationPublic, Provenance
 from app.domain.store import Snapshot
 
 _FIGURE = dict.fromkeys(
@@ -18,7 +19,7 @@ _CHANGE = {
     **dict.fromkeys(("derived", "comparable", "caveats")),
 }
 # The CSV's columns, whatever the rows hold: one row per period, its change from the previous one.
-CSV_TEMPLATE: dict[str, Any] = {
+CSV_TEMPLATE: dict[str, object] = {
     **dict.fromkeys(
         ("period", "period_start", "release", "source", "via", "quoted", "citation", "area_title")
     ),
@@ -29,8 +30,36 @@ CSV_TEMPLATE: dict[str, Any] = {
 }
 
 
-def _item(row: dict[str, Any]) -> dict[str, Any]:
-    p: trends.Point = row["point"]
+class TrendItem(TypedDict):
+    """One period of the /trends answer."""
+
+    period: str | None
+    period_start: str
+    release: str
+    source: str
+    via: str | None
+    quoted: bool
+    citation: str | None
+    area_title: str | None
+    wages_released: bool
+    wages: Figures
+    employment: Employment | None
+    change: trends.Change | None
+
+
+class TrendAnswer(Provenance):
+    """The /trends answer (TrendResponse), its provenance merged in."""
+
+    occupation: OccupationPublic
+    area: AreaRef
+    location: LocationPublic
+    items: list[TrendItem]
+    span: trends.Change | None
+    notes: list[trends.Note]
+
+
+def _item(row: trends.TrendRow) -> TrendItem:
+    p = row.point
     median = p.figures.get("median")
     return {
         "period": p.period,
@@ -44,11 +73,11 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
         "wages_released": p.wages_released,
         "wages": {stat: p.figures.get(stat) for stat in STATISTICS},
         "employment": p.employment,
-        "change": row["change"],
+        "change": row.change,
     }
 
 
-def trend(snapshot: Snapshot, *, occupation: OccupationMatch, place: Located) -> dict[str, Any]:
+def trend(snapshot: Snapshot, *, occupation: OccupationMatch, place: Located) -> TrendAnswer:
     """The area's figures per period held (official before quoted within a period), oldest first, the
     change from each to the next and over the whole span, the comparability notes and the provenance."""
     computed = trends.for_area(snapshot, occupation_id=occupation.id, area=place.area)

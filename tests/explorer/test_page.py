@@ -111,6 +111,26 @@ def test_form_offers_every_choice_from_the_data(client: TestClient):
         assert f'value="{level}"' in html
 
 
+def test_form_asks_for_the_profile_within_the_apis_limits(client: TestClient):
+    """Every /estimate parameter but the older state= and metro= has its labelled control, and a number box
+    takes what the API takes (the bounds of /openapi.json)."""
+    html = client.get("/").text
+    for parameter in client.get("/openapi.json").json()["paths"]["/estimate"]["get"]["parameters"]:
+        name, schema = parameter["name"], parameter["schema"]
+        if name in ("state", "metro"):
+            assert f'id="f-{name}"' not in html
+            continue
+        assert re.search(rf'<label for="f-{name}">[^<]+', html), name
+        number = re.search(
+            rf'<input id="f-{name}" name="{name}" type="number" min="([^"]*)" max="([^"]*)"', html
+        )
+        bounds = next((s for s in schema.get("anyOf", [schema]) if "maximum" in s), None)
+        if bounds is None:
+            assert number is None, name
+        else:
+            assert number and (float(number[1]), float(number[2])) == (bounds["minimum"], bounds["maximum"])
+
+
 def test_every_suggestion_leads_back_to_what_it_is_offered_for(client: TestClient):
     """A suggestion the box offers is read as the area it names: a sample of each kind (/percentiles)."""
     suggested = datalist(client.get("/").text, "location-words")

@@ -10,6 +10,8 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import make_client
+
 # Top-paying states by the article's mean annual wage, highest first.
 MEAN_DESC = ["DC", "NJ", "MD", "CA", "MA"]
 LOWER_PAYING = {"MS", "AL", "AR", "WV", "OK"}
@@ -88,6 +90,36 @@ def test_percentiles_for_state_without_percentiles_names_what_is_available(clien
     err = r.json()["error"]
     assert err["details"][0]["available"] == ["mean"]
     assert "69380" in err["message"] and "/states/NJ" in err["message"]
+
+
+def test_percentiles_for_a_state_the_article_only_ranks_is_404_naming_its_tier(client: TestClient):
+    r = client.get(f"/percentiles?location=MS&{ARTICLE}")
+    assert r.status_code == 404, r.text
+    err = r.json()["error"]
+    assert err["details"][0]["available"] == []
+    assert "tier" in err["message"] and "/states/MS" in err["message"]
+
+
+def test_every_area_in_every_release_is_an_answer_or_a_404(seeded_database: str):
+    with make_client(seeded_database, rate_limit_per_minute=0) as client:
+        _sweep(client)
+
+
+def _sweep(client: TestClient) -> None:
+    releases = [
+        None,
+        *(s["releases"][0]["key"] for s in client.get("/sources").json()["items"] if s["releases"]),
+    ]
+    states = [i["code"] for i in client.get("/states?limit=100").json()["items"]]
+    metros = [i["code"] for i in client.get("/metros?limit=20").json()["items"]]
+    for release in releases:
+        pin = f"&release={release}" if release else ""
+        for query in [*(f"state={code}" for code in states), *(f"metro={code}" for code in metros)]:
+            for path in (f"/percentiles?{query}{pin}", f"/{query.replace('=', 's/', 1)}?{pin[1:]}"):
+                r = client.get(path)
+                assert r.status_code in (200, 404), (path, r.status_code, r.text[:200])
+                if r.status_code == 404:
+                    assert r.json()["error"]["type"] == "not_found", path
 
 
 def test_percentiles_for_metro_without_percentiles(client: TestClient):
