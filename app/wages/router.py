@@ -123,8 +123,8 @@ MetroCode = Annotated[str, Path(description=METRO, max_length=MAX_LOCATION_LENGT
 
 @dataclass(frozen=True, slots=True)
 class AreaList:
-    """A list of areas as asked for, but its release: the filters, the occupation, and the request (for the
-    page's links)."""
+    """What /states and /metros are asked, but the release: the filters and the occupation, and the request
+    (for the page's links)."""
 
     request: Request
     snapshot: Snapshot
@@ -135,7 +135,8 @@ class AreaList:
 async def area_list(
     request: Request, snapshot: SnapshotDep, filters: FiltersDep, occupation: OccupationDep
 ) -> AreaList:
-    """The parameters /states and /metros share, but the release (a route's own parameters come first)."""
+    """The parameters /states and /metros share, as one dependency. ``release`` stays each route's own:
+    FastAPI lists a route's own parameters before its dependencies', and the contract has it first."""
     return AreaList(request, snapshot, filters, occupation)
 
 
