@@ -1,6 +1,8 @@
 """Request dependencies and the query parameters several routes share."""
 
 import asyncio
+import json
+from itertools import islice
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -8,7 +10,7 @@ from fastapi import Depends, Query, Request
 from app.config import DEFAULT_OCCUPATION
 from app.domain.occupations import MAX_OCCUPATION_LENGTH, OCCUPATION, OccupationMatch
 from app.domain.places import Located, LocationFields
-from app.domain.profile import ProfileQuery
+from app.domain.profile import BODY_EXAMPLES, ProfileQuery
 from app.domain.store import Snapshot
 from app.errors import ServiceUnavailable, UnsupportedMediaType
 
@@ -73,6 +75,10 @@ ReleaseParam = Annotated[
 ]
 
 
+# The curl hint's body: the documented example profile's first field alone.
+_CURL_BODY = json.dumps(dict(islice(BODY_EXAMPLES[0].items(), 1)))
+
+
 async def json_body(request: Request) -> None:
     """A route that takes a JSON body says so plainly when the request is not marked as JSON (415)."""
     content_type = request.headers.get("content-type", "")
@@ -83,7 +89,7 @@ async def json_body(request: Request) -> None:
             f"{request.method} {request.url.path} takes a JSON body: send the header "
             f"'Content-Type: application/json'"
             + (f" (this request sent {shown!r})." if content_type else " (this request sent none).")
-            + " With curl: curl -H 'Content-Type: application/json' -d '{\"years\": 4}' ...",
+            + f" With curl: curl -H 'Content-Type: application/json' -d '{_CURL_BODY}' ...",
             details=[{"parameter": "Content-Type", "value": shown or None, "allowed": ["application/json"]}],
         )
 

@@ -44,7 +44,7 @@ def money(value: float | None, *, unit: str, open_top: bool = False) -> str:
     return (hourly if unit == "hourly" else annual)(value, open_top=open_top)
 
 
-def money_range(rng: dict[str, Any], *, unit: str) -> str:
+def money_range(rng: Mapping[str, Any], *, unit: str) -> str:
     """'$23.00 – $30.00' from a low/mid/high range with open_top."""
     top = money(rng["high"], unit=unit, open_top=bool(rng.get("open_top")))
     return f"{money(rng['low'], unit=unit)} \u2013 {top}"
@@ -77,13 +77,13 @@ def area_label(snapshot: Any, *, state: str | None, metro: str | None) -> str:
     return "United States"
 
 
-def range_releases(estimate: dict[str, Any]) -> list[dict[str, Any]]:
+def range_releases(estimate: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The releases an estimate's range rests on: those of its base and adjustments (not of its notes)."""
     used = {estimate["base"]["release"], *(r for a in estimate["adjustments"] for r in a["releases"])}
     return [r for r in estimate["releases"] if r["key"] in used]
 
 
-def range_source_line(estimate: dict[str, Any]) -> str:
+def range_source_line(estimate: Mapping[str, Any]) -> str:
     """The source line for an estimate's range: the releases of its base and adjustments only."""
     return source_line(range_releases(estimate), estimate["sources"])
 

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app import fmt
+from app.cards.shapes import CardFigures, ErrorCard, Framed, RangeCard, RangeTexts
 from app.config import DEFAULT_OCCUPATION
 from app.domain.profile import ProfileQuery, details_in_words, given_fields
 
@@ -27,7 +28,7 @@ def estimate_query(profile: ProfileQuery) -> str:
     return urlencode(given_fields(profile))
 
 
-def profile_label(estimate: dict[str, Any]) -> str:
+def profile_label(estimate: Mapping[str, Any]) -> str:
     """'Mid-Career, 3-9 years · certification not given' from an estimate's level and profile echo."""
     level = estimate["level"]
     prof = estimate["profile"]
@@ -48,7 +49,7 @@ def profile_label(estimate: dict[str, Any]) -> str:
     return " \u00b7 ".join([*parts, *details_in_words(prof)])
 
 
-def marker_pct(rng: dict[str, Any]) -> float:
+def marker_pct(rng: Mapping[str, Any]) -> float:
     """Where the mid sits on a low-high bar, in percent (50 when the range is a single value)."""
     span = rng["high"] - rng["low"]
     if span <= 0:
@@ -56,9 +57,9 @@ def marker_pct(rng: dict[str, Any]) -> float:
     return round(max(0.0, min(100.0, (rng["mid"] - rng["low"]) / span * 100)), 1)
 
 
-def range_texts(hourly: dict[str, Any] | None, annual: dict[str, Any] | None) -> dict[str, Any]:
+def range_texts(hourly: Mapping[str, Any] | None, annual: Mapping[str, Any] | None) -> RangeTexts:
     """The range's printed forms, each amount with its unit; a missing unit prints as None."""
-    ref = hourly or annual or {}
+    ref = hourly or annual
     return {
         "hourly": hourly,
         "annual": annual,
@@ -70,7 +71,7 @@ def range_texts(hourly: dict[str, Any] | None, annual: dict[str, Any] | None) ->
     }
 
 
-def card_figures(*, estimate: dict[str, Any], profile: ProfileQuery) -> dict[str, Any]:
+def card_figures(*, estimate: Mapping[str, Any], profile: ProfileQuery) -> CardFigures:
     """The figures and texts a wage card shows for an estimate (the embed card and the explorer's card)."""
     query = estimate_query(profile)
     location = estimate["location"]
@@ -102,15 +103,17 @@ def short_source(releases: Sequence[Mapping[str, Any]]) -> str:
 
 
 def range_card(
-    est: dict[str, Any], *, profile: ProfileQuery, theme: str, compact: bool, brand: str | None = None
-) -> dict[str, Any]:
+    est: Mapping[str, Any], *, profile: ProfileQuery, theme: str, compact: bool, brand: str | None = None
+) -> RangeCard:
     """Everything the wage card shows of an /estimate answer (for an occupation other than 29-2072, its
     area's official range)."""
     # Links carry the occupation understood (its SOC code), whatever words named it.
     profile = profile.model_copy(update={"occupation": est["occupation"]["soc_code"]})
     official = est["occupation"]["soc_code"] != DEFAULT_OCCUPATION
-    card = {
+    return {
+        "kind": "range",
         **card_figures(estimate=est, profile=profile),
+        **framed(theme=theme, compact=compact, brand=brand, occupation=est["occupation"]),
         "method_note": (
             f"The article's experience method applies to {DEFAULT_OCCUPATION} (Medical Records Specialists) "
             "only: this is the area's official 25th\u201375th percentile range."
@@ -123,20 +126,13 @@ def range_card(
         if est["base"]["kind"] == "area_percentiles" and not est["adjustments"]
         else "Mid",
         "data_version": est["data_version"],
-    }
-    return {
-        **card,
-        **framed("range", theme=theme, compact=compact, brand=brand, occupation=est["occupation"]),
         "method_path": method_path(profile),
     }
 
 
-def framed(
-    kind: str, *, theme: str, compact: bool, brand: str | None, occupation: Mapping[str, Any]
-) -> dict[str, Any]:
-    """What every card with figures tells its frame: its kind, look, and occupation."""
+def framed(*, theme: str, compact: bool, brand: str | None, occupation: Mapping[str, Any]) -> Framed:
+    """What every card with figures tells its frame: its look, and the answer's occupation."""
     return {
-        "kind": kind,
         "theme": theme,
         "compact": compact,
         "brand": brand,
@@ -145,7 +141,7 @@ def framed(
     }
 
 
-def error_card(*, status: int, message: str, theme: str, compact: bool, brand: str | None) -> dict[str, Any]:
+def error_card(*, status: int, message: str, theme: str, compact: bool, brand: str | None) -> ErrorCard:
     """The card instead of figures: a plain sentence for the reader, the API's words for the site owner."""
     if status >= 500:
         reader = "Wage data are unavailable right now. Please try again later."

@@ -2,15 +2,16 @@
 
 The same card markup is shown in an iframe and, through /embed.js, inside a shadow root on the host page, so
 every rule is scoped under ``.wr`` and nothing depends on ``body``. The card adds no heading to the host
-page's outline. Kinds of card (``card["kind"]``) each have a body function in ``BODIES``; the frame around
-them (theme, size, brand colour) is shared.
+page's outline. Kinds of card (``card["kind"]``: range, badge, error) each have a body function; the frame
+around them (theme, size, brand colour) is shared.
 """
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from app.cards.frame import PAGE_CSS, RESIZE_JS
 from app.cards.location import location_html, location_line
+from app.cards.shapes import BadgeCard, Card, ErrorCard, MethodView, RangeCard
 from app.fmt import annual, escape, hourly
 
 # Colours checked for WCAG AA contrast (text >= 4.5:1 on the card background) in tests/browser.
@@ -73,20 +74,21 @@ CARD_CSS = (
 )
 
 
-def _frame(card: dict[str, Any], label: str, body: str, extra: tuple[str, ...] = ()) -> str:
+def _frame(card: Card, label: str, body: str, extra: tuple[str, ...] = ()) -> str:
     """The themed card element around a body: classes for theme and size, the brand colour, a label."""
     classes = ["wr", f"wr-{card['theme']}", *extra]
     if card["compact"]:
         classes.append("wr-compact")
-    brand = f' style="--wage-range-brand:{escape(card["brand"])}"' if card.get("brand") else ""
-    version = f' data-data-version="{card["data_version"]}"' if "data_version" in card else ""
+    brand = card["brand"]
+    style = f' style="--wage-range-brand:{escape(brand)}"' if brand else ""
+    version = "" if card["kind"] == "error" else f' data-data-version="{card["data_version"]}"'
     return (
-        f'<div class="{" ".join(classes)}" role="group" aria-label="{escape(label)}"{brand}{version}>'
+        f'<div class="{" ".join(classes)}" role="group" aria-label="{escape(label)}"{style}{version}>'
         f"{body}</div>"
     )
 
 
-def _strong(cls: str, rng: dict[str, Any], text: str, unit: str) -> str:
+def _strong(cls: str, rng: Mapping[str, Any], text: str, unit: str) -> str:
     """One figure line: the range in bold with its data attributes, then its unit."""
     return (
         f'<p><strong class="{cls}" data-low="{rng["low"]}" data-mid="{rng["mid"]}" data-high="{rng["high"]}">'
@@ -94,7 +96,7 @@ def _strong(cls: str, rng: dict[str, Any], text: str, unit: str) -> str:
     )
 
 
-def range_summary(card: dict[str, Any]) -> str:
+def range_summary(card: RangeCard) -> str:
     """The bar's text alternative: every figure of the card in one sentence, each with its unit."""
     amounts = []
     if card["hourly_text"]:
@@ -113,29 +115,34 @@ def range_summary(card: dict[str, Any]) -> str:
     )
 
 
-def _range_body(card: dict[str, Any]) -> str:
+def _range_body(card: RangeCard) -> str:
     """The pay range card: title, profile, figures, bar with its text alternative, scale, source, link."""
     h, a = card["hourly"], card["annual"]
     # The scale under the bar is narrow: its amounts carry the short unit.
     rng, unit, one = (h, "/hr", hourly) if h else (a, "/yr", annual)
+    assert rng is not None, "a range card has an hourly or an annual range"
     title = f"{card['occupation']} pay \u00b7 {card['area']}"
-    figs = ""
-    if h:
-        figs += _strong("wr-hourly", h, card["hourly_text"], "an hour")
-    if a:
-        figs += _strong("wr-annual", a, card["annual_text"], "a year")
+    figs = "".join(
+        _strong(cls, shown, text, words)
+        for cls, shown, text, words in (
+            ("wr-hourly", h, card["hourly_text"], "an hour"),
+            ("wr-annual", a, card["annual_text"], "a year"),
+        )
+        if shown and text
+    )
     low, mid, high = one(rng["low"]), one(rng["mid"]), one(rng["high"], open_top=card["open_top"])
+    method_note = card["method_note"]
     note = (
-        f'<p class="wr-note" title="{escape(card["method_note"])}"><span class="wr-long">'
-        f"{escape(card['method_note'])}</span>"
+        f'<p class="wr-note" title="{escape(method_note)}"><span class="wr-long">'
+        f"{escape(method_note)}</span>"
         f'<span class="wr-short">{escape(card["method_note_short"])}</span></p>'
-        if card.get("method_note")
+        if method_note
         else ""
     )
     source_title = escape(card["source_line"])
     # A compact official range leaves out its profile line ("<area> 25th-75th percentile, official"): the
     # title names the area and the note says it is the official range, so the place line fits in its stead.
-    profile_class = "wr-profile wr-long" if card.get("method_note") else "wr-profile"
+    profile_class = "wr-profile wr-long" if method_note else "wr-profile"
     return (
         f'<p class="wr-title" title="{escape(title)}">{escape(title)}</p>'
         f'<p class="{profile_class}" title="{escape(card["profile"])}">{escape(card["profile"])}</p>'
@@ -155,7 +162,7 @@ def _range_body(card: dict[str, Any]) -> str:
     )
 
 
-def _error_body(card: dict[str, Any]) -> str:
+def _error_body(card: ErrorCard) -> str:
     """The error card: what the reader is told, and the API's words for the site owner."""
     return (
         '<p class="wr-title">Pay range not available</p>'
@@ -165,10 +172,11 @@ def _error_body(card: dict[str, Any]) -> str:
     )
 
 
-def _badge_body(card: dict[str, Any]) -> str:
+def _badge_body(card: BadgeCard) -> str:
     """The posted range against the area's p10-p90, in one sentence and on a bar."""
     left, width = card["low_pos"], max(card["high_pos"] - card["low_pos"], 0.0)
-    note = f'<p class="wr-note">{escape(card["method_note"])}</p>' if card.get("method_note") else ""
+    method_note = card["method_note"]
+    note = f'<p class="wr-note">{escape(method_note)}</p>' if method_note else ""
     source_title = escape(card["source_line"])
     return (
         f'<p class="wr-profile">Posted range: {escape(card["range_text"])}</p>'
@@ -184,26 +192,18 @@ def _badge_body(card: dict[str, Any]) -> str:
     )
 
 
-BODIES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "range": _range_body,
-    "error": _error_body,
-    "badge": _badge_body,
-}
-
-
-def card_fragment(card: dict[str, Any]) -> str:
+def card_fragment(card: Card) -> str:
     """The card element alone (a <div class="wr">), as /embed.js places it in a shadow root."""
-    body = BODIES[card["kind"]](card)
     if card["kind"] == "error":
-        return _frame(card, "Pay range not available", body, ("wr-error",))
+        return _frame(card, "Pay range not available", _error_body(card), ("wr-error",))
     if card["kind"] == "badge":
         label = f"Posted pay range for {card['occupation']} in {card['area']}"
-        return _frame(card, label, body, ("wr-badge",))
+        return _frame(card, label, _badge_body(card), ("wr-badge",))
     label = f"{card['occupation']} pay in {card['area']}"
-    return _frame(card, label, body, ("wr-open",) if card["open_top"] else ())
+    return _frame(card, label, _range_body(card), ("wr-open",) if card["open_top"] else ())
 
 
-def card_page(card: dict[str, Any]) -> str:
+def card_page(card: Card) -> str:
     """A whole HTML document holding the card, for an iframe; it posts its height to the host page."""
     title = (
         f"{card['occupation']} pay, {card['area']}" if card["kind"] != "error" else "Pay range not available"
@@ -241,12 +241,11 @@ blockquote{margin:4px 0 0;padding-left:10px;border-left:3px solid var(--line);co
 """
 
 
-def method_page(view: dict[str, Any]) -> str:
+def method_page(view: MethodView) -> str:
     """The "How it is estimated" page: the estimate's steps in words, each with its source and citation."""
     card = view["card"]
-    amounts = [
-        f"{card[k]} {u}" for k, u in (("hourly_text", "an hour"), ("annual_text", "a year")) if card[k]
-    ]
+    texts = ((card["hourly_text"], "an hour"), (card["annual_text"], "a year"))
+    amounts = [f"{text} {unit}" for text, unit in texts if text]
     steps = []
     for step in view["steps"]:
         parts = [f"<h2>{escape(step['title'])}</h2><p>{escape(step['sentence'])}</p>"]
@@ -260,6 +259,7 @@ def method_page(view: dict[str, Any]) -> str:
     title = f"How this pay range is estimated: {card['occupation']}, {card['area']}"
     # A page has room for the whole explanation of the place, not only the card's one line.
     where = location_line(card["location"])
+    summary = view["summary"]
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -269,7 +269,7 @@ def method_page(view: dict[str, Any]) -> str:
         f"{escape(card['area'])} \u00b7 {escape(card['profile'])}</p>"
         + (f'<p class="where" id="where">{escape(where.full)}</p>' if where else "")
         + f'<p class="result">{escape(" or ".join(amounts))}</p>'
-        + (f'<p class="summary">{escape(view["summary"])}</p>' if view.get("summary") else "")
+        + (f'<p class="summary">{escape(summary)}</p>' if summary else "")
         + f'<ol class="steps">{"".join(steps)}</ol>'
         f'<p class="source">{escape(card["source_line"])}.</p>'
         f'<p class="muted">The same figures for programs: <a href="{escape(view["json_path"])}">'

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.cards import render
 from app.cards.figures import THEMES, error_card
 from app.cards.frame import RESIZE_HASH
+from app.cards.shapes import CardStyle
 from app.errors import AppError, describe_pattern, validation_message
 from app.schemas import ERROR_RESPONSES
 
@@ -37,12 +38,12 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def _style_of(request: Request) -> dict[str, Any]:
+def _style_of(request: Request) -> CardStyle:
     """Theme, size and brand of a request whose parameters may be invalid: what can be read, else defaults."""
     q = request.query_params
-    brand = q.get("brand", "")
+    brand, theme = q.get("brand", ""), q.get("theme", "light")
     return {
-        "theme": q.get("theme") if q.get("theme") in THEMES else "light",
+        "theme": theme if theme in THEMES else "light",
         "compact": q.get("compact", "").lower() in ("true", "1", "yes", "on"),
         "brand": ("#" + brand.lstrip("#")) if re.match(BRAND, brand) else None,
     }

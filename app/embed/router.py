@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.cards import render
 from app.cards.figures import Theme
 from app.cards.route import BRAND, CARD_ERRORS, EMBED_HEADERS, HTML_200, CardRoute, card_response
+from app.cards.shapes import Card
 from app.deps import ProfileQueryDep, SnapshotDep, in_memory
 from app.domain.comparison import MAX_AMOUNT
 from app.domain.models import WageUnit as Unit
@@ -52,6 +53,8 @@ async def wage_range_card(
 ) -> Response:
     """A small self-contained HTML card with the pay range for a profile, for an iframe or /embed.js."""
     await in_memory(snapshot, snapshot.catalog.resolve(query.occupation).id)
+    colour = ("#" + brand.lstrip("#")) if brand else None
+    card: Card
     # compare_low / compare_high: the badge, where a posted range sits among the official percentiles.
     if compare_low is not None or compare_high is not None:
         card = service.badge_card(
@@ -62,16 +65,10 @@ async def wage_range_card(
             unit=compare_unit,
             theme=theme,
             compact=compact,
-            brand=("#" + brand.lstrip("#")) if brand else None,
+            brand=colour,
         )
-        return card_response(render.card_page(card))
-    card = service.wage_card(
-        snapshot,
-        profile=query,
-        theme=theme,
-        compact=compact,
-        brand=("#" + brand.lstrip("#")) if brand else None,
-    )
+    else:
+        card = service.wage_card(snapshot, profile=query, theme=theme, compact=compact, brand=colour)
     return card_response(render.card_page(card))
 
 

@@ -1,10 +1,12 @@
 """The wage-range card: one /estimate answer (or an area's official range), reduced to what a job board or
 school page shows; the same figures, step by step, for the "How it is estimated" page."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from app import fmt
 from app.cards.figures import card_figures, framed, range_card, short_source
+from app.cards.shapes import BadgeCard, MethodStep, MethodView, RangeCard
 from app.domain import comparison as compare_service
 from app.domain.estimation import estimates as estimate_service
 from app.domain.profile import ESTIMATE_ONLY_FIELDS, ProfileQuery
@@ -13,7 +15,7 @@ from app.domain.units import pay_unit
 from app.errors import InvalidInput
 
 
-def _bar_position(place: dict[str, Any]) -> float:
+def _bar_position(place: Mapping[str, Any]) -> float:
     """Where a compared value sits on a bar running from p10 (0%) to p90 (100%)."""
     if place["position"] == "below_p10":
         return 0.0
@@ -32,7 +34,7 @@ def badge_card(
     theme: str,
     compact: bool,
     brand: str | None = None,
-) -> dict[str, Any]:
+) -> BadgeCard:
     """The badge: where a posted range sits among the area's official percentiles, as /compare answers."""
     if low is None or high is None:
         raise InvalidInput(
@@ -52,7 +54,8 @@ def badge_card(
     )
     unused = [name for name in ESTIMATE_ONLY_FIELDS if getattr(profile, name) is not None]
     return {
-        **framed("badge", theme=theme, compact=compact, brand=brand, occupation=body["occupation"]),
+        "kind": "badge",
+        **framed(theme=theme, compact=compact, brand=brand, occupation=body["occupation"]),
         "area": body["area"]["name"],
         "location": body["location"],
         "sentence": body["summary"],
@@ -64,7 +67,6 @@ def badge_card(
         "source_line": fmt.source_line(body["releases"], body["sources"]),
         "short_source": short_source(body["releases"]),
         "data_version": body["data_version"],
-        "open_top": False,
     }
 
 
@@ -75,7 +77,7 @@ def wage_card(
     theme: str,
     compact: bool,
     brand: str | None = None,
-) -> dict[str, Any]:
+) -> RangeCard:
     """Everything the card shows: the /estimate answer for the profile (for an occupation other than
     29-2072, its area's official range)."""
     est = estimate_service.estimate_one(snapshot, profile)
@@ -102,13 +104,7 @@ def _annual_span(low: float, high: float) -> str:
     )
 
 
-def _both_units(card: dict[str, Any], hourly_key: str, annual_key: str) -> str:
-    """'$18.98 – $30.76 an hour ($39,470 – $63,970 a year)' from whichever units a card has."""
-    parts = [f"{card[k]} {u}" for k, u in ((hourly_key, "an hour"), (annual_key, "a year")) if card[k]]
-    return f"{parts[0]} ({parts[1]})" if len(parts) == 2 else parts[0]
-
-
-def method_steps(snapshot: Snapshot, *, profile: ProfileQuery) -> dict[str, Any]:
+def method_steps(snapshot: Snapshot, *, profile: ProfileQuery) -> MethodView:
     """The estimate's steps in words (base, adjustments, notes, extras), each with source and citation."""
     est = estimate_service.estimate_one(snapshot, profile)
     card = card_figures(estimate=est, profile=profile)
@@ -132,7 +128,7 @@ def method_steps(snapshot: Snapshot, *, profile: ProfileQuery) -> dict[str, Any]
             f"{fmt.hourly(base['hourly_high'], open_top=base['open_top'])} an hour, "
             f"median {fmt.hourly(base['hourly_mid'])} an hour{annual}."
         )
-    steps = [
+    steps: list[MethodStep] = [
         {
             "title": "Starting range",
             "sentence": base_sentence,

@@ -1,12 +1,16 @@
 """HTML of the explorer page. Server-rendered, so it works without JavaScript; /explorer.js then updates the
 results in place when an input changes. No external scripts, fonts or styles."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from app import fmt
+from app.cards.location import LocationLine
+from app.cards.shapes import RangeCard
 from app.config import DEFAULT_OCCUPATION
 from app.domain.profile import ARTICLE_METHOD_FIELDS, PROMPTS, Prompt
+from app.explorer.shapes import Candidate, ExplorerView, Suggestion
 from app.fmt import escape
 
 SORTABLE = (
@@ -88,7 +92,7 @@ fieldset.method legend{font-weight:600;font-size:13px;margin:6px 0 0;padding:0}
 """
 
 
-def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | None) -> str:
+def _options(items: Sequence[Mapping[str, Any]], selected: str | None, *, empty: str | None) -> str:
     """<option> elements for a select, the chosen one selected."""
     out = [f'<option value="">{escape(empty)}</option>'] if empty is not None else []
     for item in items:
@@ -99,7 +103,7 @@ def _options(items: list[dict[str, Any]], selected: str | None, *, empty: str | 
     return "".join(out)
 
 
-def _datalist(list_id: str, items: list[dict[str, str]]) -> str:
+def _datalist(list_id: str, items: list[Suggestion]) -> str:
     """Suggestions for a free-text box: each a word the API reads, labelled with what it means."""
     options = "".join(
         f'<option value="{escape(i["code"])}" label="{escape(i["label"])}"></option>' for i in items
@@ -116,7 +120,7 @@ def _text(name: str, value: str, *, placeholder: str, autocomplete: str = "off")
     )
 
 
-def _understood(name: str, understood: dict[str, str] | None, candidates: list[dict[str, str]]) -> str:
+def _understood(name: str, understood: LocationLine | None, candidates: list[Candidate]) -> str:
     """Under a free-text box: how its words were read (one line, all of it on hover), or, when they could
     mean several things, each candidate as a link that picks it."""
     links = "".join(
@@ -125,8 +129,8 @@ def _understood(name: str, understood: dict[str, str] | None, candidates: list[d
         for c in candidates
     )
     line = (
-        f'<p class="understood" id="f-{name}-understood" title="{escape(understood["full"])}">'
-        f"Read as: {escape(understood['short'])}</p>"
+        f'<p class="understood" id="f-{name}-understood" title="{escape(understood.full)}">'
+        f"Read as: {escape(understood.short)}</p>"
         if understood
         else f'<p class="understood" id="f-{name}-understood" hidden></p>'
     )
@@ -153,7 +157,7 @@ def _field(name: str, control: str, errors: dict[str, str], hint: str = "") -> s
     )
 
 
-def _select(name: str, items: list[dict[str, Any]], selected: str | None, empty: str | None) -> str:
+def _select(name: str, items: Sequence[Mapping[str, Any]], selected: str | None, empty: str | None) -> str:
     """A select control named like its form field."""
     return f'<select id="f-{name}" name="{name}">{_options(items, selected, empty=empty)}</select>'
 
@@ -167,7 +171,7 @@ def _number(name: str, value: str | None, prompt: Prompt) -> str:
     )
 
 
-def _asked(names: list[str], view: dict[str, Any]) -> str:
+def _asked(names: list[str], view: ExplorerView) -> str:
     """The fields a form asks with a list (the options the view offers for them) or a number box."""
     options, raw, errors = view["choices"]["options"], view["raw"], view["field_errors"]
     out = []
@@ -181,7 +185,7 @@ def _asked(names: list[str], view: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def form(view: dict[str, Any]) -> str:
+def form(view: ExplorerView) -> str:
     """The profile form, each field with its place for an error; place and occupation as people type them."""
     c, errors = view["choices"], view["field_errors"]
     candidates = view["candidates"]
@@ -235,20 +239,20 @@ def form(view: dict[str, Any]) -> str:
     )
 
 
-def _money(fig: dict[str, Any] | None, unit: str) -> str:
+def _money(fig: Mapping[str, Any] | None, unit: str) -> str:
     """An annual or hourly figure as money; an em dash when missing."""
     if fig is None:
         return "\u2014"
     return fmt.annual(fig["annual"]) if unit == "annual" else fmt.hourly(fig["hourly"])
 
 
-def _labels(view: dict[str, Any], keys: list[str]) -> str:
+def _labels(view: ExplorerView, keys: list[str]) -> str:
     """Release labels ('BLS OEWS, May 2025 (official files; ...)') for release keys, in words."""
     labels = view["release_labels"]
     return "; ".join(labels.get(k, k) for k in dict.fromkeys(keys))
 
 
-def estimate_panel(view: dict[str, Any]) -> str:
+def estimate_panel(view: ExplorerView) -> str:
     """The estimate with its explanation, or the reason there is none."""
     if view["error"]:
         flagged = [PROMPTS[name].label for name in view["field_errors"]]
@@ -262,9 +266,11 @@ def estimate_panel(view: dict[str, Any]) -> str:
             '<h2 id="estimate-h">Estimate</h2>'
             f'<p class="estimate-error">{escape(text)}</p></section>'
         )
-    if view["official"]:
-        return official_panel(view["official"])
-    est, card = view["estimate"], view["card"]
+    official, card = view["official"], view["card"]
+    if official:
+        return official_panel(official)
+    assert card is not None, "a profile without an error has an estimate or an official range"
+    est = card["estimate"]
     steps = []
     for a in est["adjustments"]:
         low, high = fmt.change(a["multiplier_low"]), fmt.change(a["multiplier_high"])
@@ -314,20 +320,23 @@ def estimate_panel(view: dict[str, Any]) -> str:
         else ""
     )
     h = est["hourly"]
+    hourly_range, annual_range = card["hourly_text"], card["annual_text"]
+    mid_hourly, mid_annual = card["mid_hourly_text"], card["mid_annual_text"]
+    assert hourly_range and annual_range and mid_hourly and mid_annual, "an estimate has both units"
     return (
         '<section class="panel" id="estimate" aria-labelledby="estimate-h">'
         f'<h2 id="estimate-h">Estimate: {escape(card["area"])}</h2>'
         f'<p class="muted" id="estimate-profile">{escape(card["profile"])}</p>'
         '<div class="figs">'
         f'<p><strong id="est-hourly" data-low="{h["low"]}" data-mid="{h["mid"]}" data-high="{h["high"]}">'
-        f"{escape(card['hourly_text'])}</strong> an hour</p>"
+        f"{escape(hourly_range)}</strong> an hour</p>"
         f'<p><strong id="est-annual" data-low="{est["annual"]["low"]}" data-high="{est["annual"]["high"]}">'
-        f"{escape(card['annual_text'])}</strong> a year</p></div>"
-        f'<div class="bar" role="img" aria-label="Range {escape(card["hourly_text"])} an hour, mid '
-        f'{escape(card["mid_hourly_text"])} an hour"><span class="fill" style="left:0;right:0"></span>'
+        f"{escape(annual_range)}</strong> a year</p></div>"
+        f'<div class="bar" role="img" aria-label="Range {escape(hourly_range)} an hour, mid '
+        f'{escape(mid_hourly)} an hour"><span class="fill" style="left:0;right:0"></span>'
         f'<span class="mid" style="left:{card["marker_pct"]}%"></span></div>'
-        f'<p class="scale" aria-hidden="true"><span>Low</span><span>Mid {escape(card["mid_hourly_text"])} '
-        f"an hour ({escape(card['mid_annual_text'])} a year)</span><span>High</span></p>"
+        f'<p class="scale" aria-hidden="true"><span>Low</span><span>Mid {escape(mid_hourly)} '
+        f"an hour ({escape(mid_annual)} a year)</span><span>High</span></p>"
         f"<h3>How it is estimated</h3><p>{base_text}</p>{adjustments}"
         + (f'<h3>Notes</h3><ul class="notes">{notes}</ul>' if notes else "")
         + (f"<p>{total_text}.</p>" if total_text else "")
@@ -340,32 +349,37 @@ def estimate_panel(view: dict[str, Any]) -> str:
     )
 
 
-def official_panel(card: dict[str, Any]) -> str:
+def official_panel(card: RangeCard) -> str:
     """The pay range for an occupation the estimate method does not cover: its area's official range."""
     figs = "".join(
-        f'<p><strong id="official-{unit}">{escape(card[f"{unit}_text"])}</strong> {words}</p>'
-        for unit, words in (("hourly", "an hour"), ("annual", "a year"))
-        if card[f"{unit}_text"]
+        f'<p><strong id="official-{unit}">{escape(text)}</strong> {words}</p>'
+        for unit, text, words in (
+            ("hourly", card["hourly_text"], "an hour"),
+            ("annual", card["annual_text"], "a year"),
+        )
+        if text
     )
     mids = [
-        f"{card[k]} {w}"
-        for k, w in (("mid_hourly_text", "an hour"), ("mid_annual_text", "a year"))
-        if card[k]
+        f"{text} {words}"
+        for text, words in ((card["mid_hourly_text"], "an hour"), (card["mid_annual_text"], "a year"))
+        if text
     ]
+    method_note = card["method_note"]
     return (
         '<section class="panel" id="estimate" aria-labelledby="estimate-h">'
         f'<h2 id="estimate-h">Pay range: {escape(card["area"])}</h2>'
         f'<p class="muted" id="estimate-profile">{escape(card["profile"])}, median {escape(" (".join(mids))}'
         f"{')' if len(mids) > 1 else ''}</p>"
         f'<div class="figs">{figs}</div>'
-        f'<p id="method-note">{escape(card["method_note"])}</p>'
-        f'<p class="source">{escape(card["source_line"])}.</p></section>'
+        + (f'<p id="method-note">{escape(method_note)}</p>' if method_note else "")
+        + f'<p class="source">{escape(card["source_line"])}.</p></section>'
     )
 
 
-def percentiles_panel(view: dict[str, Any]) -> str:
+def percentiles_panel(view: ExplorerView) -> str:
     """The area's published percentiles: bar, table by percentile, chart."""
-    body = view["percentiles"]
+    shown = view["percentiles"]
+    body = shown.answer
     pct = body["percentiles"]
     cells = [
         ("p10", "10th"),
@@ -399,9 +413,9 @@ def percentiles_panel(view: dict[str, Any]) -> str:
             f"<span>Median {_money(mid, 'annual')}/yr</span><span>90th {_money(hi, 'annual')}/yr</span></p>"
         )
     query = urlencode([("occupation", view["occupation"])]) + (
-        f"&{body['chart_query']}" if body["chart_query"] else ""
+        f"&{shown.chart_query}" if shown.chart_query else ""
     )
-    note = f'<p class="muted">{escape(body["note"])}</p>' if body["note"] else ""
+    note = f'<p class="muted">{escape(shown.note)}</p>' if shown.note else ""
     return (
         '<section class="panel" id="percentiles" aria-labelledby="pct-h">'
         f'<h2 id="pct-h">Percentile range: {escape(body["area"]["name"])}</h2>{note}{bar}'
@@ -415,7 +429,7 @@ def percentiles_panel(view: dict[str, Any]) -> str:
     )
 
 
-def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
+def _sort_href(view: ExplorerView, field: str, descending: bool) -> str:
     """The page's address sorted by another column (for use without JavaScript)."""
     pairs = [
         (k, v) for k, v in view["raw"].items() if v not in (None, "") and k not in ("occupation", "sort")
@@ -425,7 +439,7 @@ def _sort_href(view: dict[str, Any], field: str, descending: bool) -> str:
     return "/?" + urlencode(sorted(pairs))
 
 
-def states_panel(view: dict[str, Any]) -> str:
+def states_panel(view: ExplorerView) -> str:
     """The states table, its order said in words, and its chart."""
     current = view["sort"].split(",")[0]
     cur_field, cur_desc = current.lstrip("-+"), current.startswith("-")
@@ -477,7 +491,7 @@ def states_panel(view: dict[str, Any]) -> str:
     )
 
 
-def page(view: dict[str, Any]) -> str:
+def page(view: ExplorerView) -> str:
     """The explorer page."""
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

@@ -1,14 +1,14 @@
 """What the explorer page shows: choices, the estimate for the chosen profile, percentiles and states."""
 
 import weakref
-from typing import Any
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from pydantic import ValidationError
 
 from app import fmt
 from app.cards.figures import card_figures, range_card
-from app.cards.location import location_line
+from app.cards.location import LocationLine, location_line
 from app.config import DEFAULT_OCCUPATION
 from app.domain import wages
 from app.domain.estimation import estimates as estimate_service
@@ -19,6 +19,15 @@ from app.domain.profile import ARTICLE_METHOD_FIELDS, PROMPTS, EstimateRequest, 
 from app.domain.profile import choices as profile_choices
 from app.domain.store import Snapshot
 from app.errors import Ambiguous, AppError, InvalidInput, InvalidQuery, NotFound, validation_message
+from app.explorer.shapes import (
+    AreaPercentiles,
+    Candidate,
+    Choices,
+    EstimateCard,
+    ExplorerView,
+    Suggestion,
+    Suggestions,
+)
 from app.query import apply_sort, parse_sort
 
 DEFAULT_SORT = "-mean"
@@ -57,7 +66,7 @@ def sort_words(spec: list[tuple[str, bool]]) -> str:
     return "; then by ".join(parts)
 
 
-def field_errors(exc: AppError, given: dict[str, str | None]) -> dict[str, str]:
+def field_errors(exc: AppError, given: Mapping[str, str | None]) -> dict[str, str]:
     """{form field: what to tell the reader beside it} from an error's details (their 'parameter')."""
     out: dict[str, str] = {}
     for detail in exc.details:
@@ -71,7 +80,7 @@ def field_errors(exc: AppError, given: dict[str, str | None]) -> dict[str, str]:
     return out
 
 
-def parse_profile(raw: dict[str, str | None]) -> EstimateRequest:
+def parse_profile(raw: Mapping[str, str | None]) -> EstimateRequest:
     """Form values (empty = not given) as a profile, checked by /estimate's own model."""
     given = {name: value.strip() for name, value in raw.items() if value and value.strip()}
     try:
@@ -83,10 +92,10 @@ def parse_profile(raw: dict[str, str | None]) -> EstimateRequest:
 
 
 # Per snapshot (immutable): the suggestion lists are worked out once, not per page.
-_WORDS: weakref.WeakKeyDictionary[Snapshot, dict[str, list[dict[str, str]]]] = weakref.WeakKeyDictionary()
+_WORDS: weakref.WeakKeyDictionary[Snapshot, Suggestions] = weakref.WeakKeyDictionary()
 
 
-def suggestions(snapshot: Snapshot) -> dict[str, list[dict[str, str]]]:
+def suggestions(snapshot: Snapshot) -> Suggestions:
     """What the two free-text boxes suggest: places (states, metros, the national words) and occupations
     (titles, aliases and O*NET's reported titles of occupations with official figures), each a word that
     the resolvers lead back to its own area or occupation."""
@@ -99,9 +108,12 @@ def suggestions(snapshot: Snapshot) -> dict[str, list[dict[str, str]]]:
     return known
 
 
-def _place_words(snapshot: Snapshot) -> list[dict[str, str]]:
+def _place_words(snapshot: Snapshot) -> list[Suggestion]:
     gazetteer = snapshot.gazetteer
-    out = [{"code": "US", "label": "National figures"}, {"code": "Remote", "label": "National figures"}]
+    out: list[Suggestion] = [
+        {"code": "US", "label": "National figures"},
+        {"code": "Remote", "label": "National figures"},
+    ]
     for area in sorted(gazetteer.states.values(), key=lambda a: a["name"]):
         out.extend({"code": w, "label": f"State ({area['code']})"} for w in gazetteer.words_for(area))
     for area in sorted(gazetteer.metros.values(), key=lambda a: a["name"]):
@@ -116,9 +128,9 @@ def _place_words(snapshot: Snapshot) -> list[dict[str, str]]:
     return out
 
 
-def _occupation_words(snapshot: Snapshot) -> list[dict[str, str]]:
+def _occupation_words(snapshot: Snapshot) -> list[Suggestion]:
     catalog = snapshot.catalog
-    out: list[dict[str, str]] = []
+    out: list[Suggestion] = []
     seen: set[str] = set()
     for occupation in occupations_with_official_figures(snapshot):
         label = f"{occupation['title']} ({occupation['soc_code']})"
@@ -140,23 +152,25 @@ def _occupation_words(snapshot: Snapshot) -> list[dict[str, str]]:
     return out
 
 
-def choices(snapshot: Snapshot) -> dict[str, Any]:
+def choices(snapshot: Snapshot) -> Choices:
     """Every value the form offers: the free-text boxes' suggestions and the lists' options."""
     return {**suggestions(snapshot), "options": profile_choices(snapshot)}
 
 
-def _percentiles(snapshot: Snapshot, *, occupation: OccupationMatch, place: Located | None) -> dict[str, Any]:
+def _percentiles(
+    snapshot: Snapshot, *, occupation: OccupationMatch, place: Located | None
+) -> AreaPercentiles:
     """Percentiles of the profile's area when it has them, else national ones with a note saying so."""
     national = snapshot.gazetteer.locate()
     note = None
     if place is not None and place.method != "national":
         try:
             body = wages.percentiles(snapshot, occupation=occupation, release=None, place=place)
-            return {**body, "note": None, "chart_query": _area_query(place)}
+            return AreaPercentiles(answer=body, note=None, chart_query=_area_query(place))
         except NotFound:
             note = f"No percentile figures for {place.area['name']} in the data; national percentiles shown."
     body = wages.percentiles(snapshot, occupation=occupation, release=None, place=national)
-    return {**body, "note": note, "chart_query": ""}
+    return AreaPercentiles(answer=body, note=note, chart_query="")
 
 
 def _area_query(place: Located) -> str:
@@ -165,7 +179,7 @@ def _area_query(place: Located) -> str:
     return f"{param}={place.area['code']}"
 
 
-def _known_place(snapshot: Snapshot, raw: dict[str, str | None]) -> Located | None:
+def _known_place(snapshot: Snapshot, raw: Mapping[str, str | None]) -> Located | None:
     """The area of a rejected profile when its location alone resolves (the rest may be what is wrong)."""
     try:
         return snapshot.gazetteer.locate(
@@ -185,7 +199,7 @@ def named_occupation(snapshot: Snapshot, text: str | None) -> int | None:
         return None
 
 
-def location_text(raw: dict[str, str | None]) -> str:
+def location_text(raw: Mapping[str, str | None]) -> str:
     """What the one location box shows: the location typed, else a state= or metro= from an older address,
     in words the box reads the same way (a bare CBSA code would read as a ZIP there)."""
     location, state, metro = (raw.get(k) or "" for k in ("location", "state", "metro"))
@@ -196,26 +210,23 @@ def location_text(raw: dict[str, str | None]) -> str:
     return state
 
 
-def _understood(place: Located | None) -> dict[str, str] | None:
+def _understood(place: Located | None) -> LocationLine | None:
     """How the place was read, as one line and in full; None when it could not be read."""
     if place is None:
         return None
-    line = location_line(place.public())
-    if line is None:
-        return {"short": place.explanation, "full": place.explanation}
-    return {"short": line.short, "full": line.full}
+    return location_line(place.public()) or LocationLine(short=place.explanation, full=place.explanation)
 
 
-def _occupation_understood(match: OccupationMatch) -> dict[str, str]:
+def _occupation_understood(match: OccupationMatch) -> LocationLine:
     shown = f"{match.occupation['title']} (SOC {match.soc_code})"
     # The title typed as it is needs no "by the title ..." sentence.
     as_title = " ".join((match.input or "").split()).casefold() == str(match.occupation["title"]).casefold()
     if match.matched is None or as_title:
-        return {"short": shown, "full": shown}
-    return {"short": match.matched, "full": match.matched}
+        return LocationLine(short=shown, full=shown)
+    return LocationLine(short=match.matched, full=match.matched)
 
 
-def _candidates(exc: AppError, field: str, raw: dict[str, str | None]) -> list[dict[str, str]]:
+def _candidates(exc: AppError, field: str, raw: Mapping[str, str | None]) -> list[Candidate]:
     """The candidates of an ambiguous input, each with the page's address for it."""
     if not isinstance(exc, Ambiguous):
         return []
@@ -234,8 +245,8 @@ def _candidates(exc: AppError, field: str, raw: dict[str, str | None]) -> list[d
 
 
 def explorer_view(
-    snapshot: Snapshot, *, raw_profile: dict[str, str | None], sort: str | None
-) -> dict[str, Any]:
+    snapshot: Snapshot, *, raw_profile: Mapping[str, str | None], sort: str | None
+) -> ExplorerView:
     """The whole page's data; a bad profile becomes a message on the page, not an error page."""
     sort_note = None
     try:
@@ -247,10 +258,10 @@ def explorer_view(
         sort, spec = DEFAULT_SORT, parse_sort(DEFAULT_SORT, wages.AREA_SORT_KEYS)
     estimate = error = None
     errors: dict[str, str] = {}
-    candidates: dict[str, list[dict[str, str]]] = {}
+    candidates: dict[str, list[Candidate]] = {}
     try:
         occupation = snapshot.catalog.resolve((raw_profile.get("occupation") or "").strip() or None)
-        occupation_understood: dict[str, str] | None = _occupation_understood(occupation)
+        occupation_understood: LocationLine | None = _occupation_understood(occupation)
     except (InvalidInput, NotFound) as exc:
         # Flagged on its field; the page shows the default occupation meanwhile.
         errors["occupation"] = exc.message
@@ -290,10 +301,11 @@ def explorer_view(
     states = apply_sort(items, spec, wages.AREA_SORT_KEYS)
     states_prov = wages.list_provenance(snapshot, items=states)
     chart_sort = sort if any(name in wages.WAGE_FIELDS for name, _ in spec) else DEFAULT_SORT
-    card = None
+    card: EstimateCard | None = None
     if estimate is not None and profile is not None and official is None:
         card = {
             **card_figures(estimate=estimate, profile=profile),
+            "estimate": estimate,
             "all_sources": fmt.source_line(estimate["releases"], estimate["sources"]),
         }
     place = _known_place(
@@ -314,7 +326,6 @@ def explorer_view(
         "sort_note": sort_note,
         "chart_sort": chart_sort,
         "choices": choices(snapshot),
-        "estimate": None if official else estimate,
         "official": official,
         "card": card,
         "error": error,
