@@ -91,7 +91,7 @@ class Tier(StrEnum):
     lower_paying = "lower_paying"
 
 
-class Row(SQLModel):
+class Table(SQLModel):
     """A table that begins with an integer surrogate key, named after its class in snake case (class
     AreaEmployment: table area_employment)."""
 
@@ -102,7 +102,7 @@ class Row(SQLModel):
         return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
 
-class Source(Row, table=True):
+class Source(Table, table=True):
     key: str = Field(unique=True, max_length=64)
     publisher: str | None = Field(default=None, max_length=200)
     title: str = Field(max_length=300)
@@ -113,7 +113,7 @@ class Source(Row, table=True):
     license: str | None = Field(default=None, max_length=500)
 
 
-class Release(Row, table=True):
+class Release(Table, table=True):
     key: str = Field(unique=True, max_length=80)
     source_id: int = Field(foreign_key="source.id")
     # The article that quoted these figures, when they were not read from the publisher's own files.
@@ -129,13 +129,13 @@ class Release(Row, table=True):
     loaded_at: datetime | None = None
 
 
-class Occupation(Row, table=True):
+class Occupation(Table, table=True):
     soc_code: str = Field(unique=True, max_length=16)
     title: str = Field(max_length=300)
     aliases: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
 
 
-class Area(Row, table=True):
+class Area(Table, table=True):
     __table_args__ = (UniqueConstraint("area_type", "code"),)
     area_type: str = Field(max_length=16)
     code: str = Field(max_length=16)
@@ -237,13 +237,13 @@ def wage_statistics(cells: Any | None = None) -> Select[Any]:
     ).select_from(cell.join(statistic, bits.op("&")(1) != 0))
 
 
-class ReleaseRow(Row):
+class ReleaseFact(Table):
     """A row one release brought: its id, then the release's."""
 
     release_id: int = Field(foreign_key="release.id")
 
 
-class AreaEmployment(Row, table=True):
+class AreaEmployment(Table, table=True):
     __table_args__ = (
         UniqueConstraint("release_id", "occupation_id", "area_id"),
         Index("ix_area_employment_occupation_release", "occupation_id", "release_id"),
@@ -262,7 +262,7 @@ class AreaEmployment(Row, table=True):
     hourly_only: bool = False
 
 
-class AreaRanking(ReleaseRow, table=True):
+class AreaRanking(ReleaseFact, table=True):
     __table_args__ = (UniqueConstraint("release_id", "occupation_id", "area_id"),)
     occupation_id: int = Field(foreign_key="occupation.id")
     area_id: int = Field(foreign_key="area.id")
@@ -271,7 +271,7 @@ class AreaRanking(ReleaseRow, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class ExperienceLevel(Row, table=True):
+class ExperienceLevel(Table, table=True):
     key: str = Field(unique=True, max_length=16)
     release_id: int = Field(foreign_key="release.id")
     name: str = Field(max_length=64)
@@ -287,7 +287,7 @@ class ExperienceLevel(Row, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class PayFactor(Row, table=True):
+class PayFactor(Table, table=True):
     key: str = Field(unique=True, max_length=64)
     release_id: int = Field(foreign_key="release.id")
     factor: str = Field(max_length=32)  # certification | education | specialty | setting | ...
@@ -305,7 +305,7 @@ class PayFactor(Row, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class Certification(Row, table=True):
+class Certification(Table, table=True):
     code: str = Field(unique=True, max_length=16)
     name: str = Field(max_length=200)
     issuer: str | None = Field(default=None, max_length=200)
@@ -313,7 +313,7 @@ class Certification(Row, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class Benchmark(ReleaseRow, table=True):
+class Benchmark(ReleaseFact, table=True):
     __table_args__ = (UniqueConstraint("release_id", "statistic"),)
     occupation_id: int = Field(foreign_key="occupation.id")
     job_title: str = Field(max_length=200)
@@ -325,7 +325,7 @@ class Benchmark(ReleaseRow, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class ZipCbsa(ReleaseRow, table=True):
+class ZipCbsa(ReleaseFact, table=True):
     """One row of the HUD-USPS ZIP-CBSA crosswalk: the share of a ZIP's addresses lying in one CBSA
     (99999: in none), as published."""
 
@@ -341,7 +341,7 @@ class ZipCbsa(ReleaseRow, table=True):
     tot_ratio: float
 
 
-class SocCrosswalk(ReleaseRow, table=True):
+class SocCrosswalk(ReleaseFact, table=True):
     """BLS's SOC 2010 to SOC 2018 crosswalk: one row per (2010 code, 2018 code) pair."""
 
     __table_args__ = (UniqueConstraint("release_id", "soc_2010", "soc_2018"),)
@@ -351,7 +351,7 @@ class SocCrosswalk(ReleaseRow, table=True):
     soc_2018_title: str = Field(max_length=300)
 
 
-class OccupationTitle(ReleaseRow, table=True):
+class OccupationTitle(ReleaseFact, table=True):
     """A job title reported for an occupation (O*NET's sample of reported titles)."""
 
     __table_args__ = (UniqueConstraint("release_id", "onet_code", "title"),)
