@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from alembic import command
@@ -178,9 +178,6 @@ def import_oews_command(
     ] = False,
 ) -> None:
     """Import BLS OEWS estimates (cross-industry, all ownerships) as a release, in one transaction."""
-    from rich.markup import escape
-    from sqlalchemy.exc import SQLAlchemyError
-
     from app.errors import ImportFailed
     from app.oews import import_oews
 
@@ -190,7 +187,7 @@ def import_oews_command(
     started = time.monotonic()
     outcome, rows = "failed", 0
     try:
-        with _progress() as progress:
+        with _failures_told("import failed", ImportFailed), _progress() as progress:
             report = import_oews(
                 engine,
                 path=file,
@@ -200,14 +197,6 @@ def import_oews_command(
                 replace=replace,
                 progress=progress,
             )
-    except ImportFailed as exc:
-        console.print(f"[red]import failed:[/red] {escape(exc.message)}", soft_wrap=True)
-        raise typer.Exit(1) from None
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        console.print(f"[red]import failed:[/red] database error: {escape(reason)}", soft_wrap=True)
-        raise typer.Exit(1) from None
-    else:
         outcome, rows = report.status, report.rows_loaded
     finally:
         engine.dispose()
@@ -215,6 +204,27 @@ def import_oews_command(
             file, outcome, time.monotonic() - started, rows, log_json=settings.log_format == "json"
         )
     console.print(_import_summary(report), soft_wrap=True)
+
+
+def _fail(what: str, reason: str) -> NoReturn:
+    """End the command: one red line ``<what>: <reason>``, exit code 1."""
+    from rich.markup import escape
+
+    console.print(f"[red]{what}:[/red] {escape(reason)}", soft_wrap=True)
+    raise typer.Exit(1) from None
+
+
+@contextmanager
+def _failures_told(what: str, *expected: type[Exception]) -> Iterator[None]:
+    """Turn an ``expected`` failure (its message) or a database error (its first line) into ``_fail``."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except expected as exc:
+        _fail(what, str(getattr(exc, "message", exc)))
+    except SQLAlchemyError as exc:
+        _fail(what, "database error: " + str(getattr(exc, "orig", None) or exc).splitlines()[0])
 
 
 def _import_summary(report: Any) -> str:
@@ -310,7 +320,6 @@ def fetch_oews_command(
     """Download BLS's OEWS release files, verify and import them; or, with --check, only ask whether a newer
     period is published. The User-Agent names SALARY_API_BLS_CONTACT."""
     from rich.markup import escape
-    from sqlalchemy.exc import SQLAlchemyError
 
     from app.errors import ImportFailed
     from app.oews import fetch
@@ -330,6 +339,7 @@ def fetch_oews_command(
     engine = make_engine(settings.database_url)
     try:
         with (
+            _failures_told("fetch-oews failed", fetch.FetchFailed, ImportFailed),
             _progress(transfer=True) as progress,
             fetch.Fetcher(
                 source=source or fetch.BLS_FOLDER,
@@ -345,18 +355,12 @@ def fetch_oews_command(
                 _fetch_release(
                     fetch, engine, fetcher, scopes or fetch.DEFAULT_SCOPES, period, replace, settings
                 )
-    except (fetch.FetchFailed, ImportFailed) as exc:
-        console.print(f"[red]fetch-oews failed:[/red] {escape(exc.message)}", soft_wrap=True)
-        raise typer.Exit(1) from None
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        console.print(f"[red]fetch-oews failed:[/red] database error: {escape(reason)}", soft_wrap=True)
-        raise typer.Exit(1) from None
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
-        reason = f"cannot use{where} ({exc.strerror or type(exc).__name__}); nothing was imported"
-        console.print(f"[red]fetch-oews failed:[/red] {escape(reason)}", soft_wrap=True)
-        raise typer.Exit(1) from None
+        _fail(
+            "fetch-oews failed",
+            f"cannot use{where} ({exc.strerror or type(exc).__name__}); nothing was imported",
+        )
     finally:
         engine.dispose()
 

@@ -33,8 +33,20 @@ class ErrorType(StrEnum):
 
 
 class AppError(Exception):
+    """An error a service raises, answered in the error shape; a subclass names its status and type in its
+    class line: ``class NotFound(AppError, status=404, error_type=ErrorType.not_found)``."""
+
     status_code = 500
     error_type = ErrorType.internal_error
+
+    def __init_subclass__(
+        cls, *, status: int | None = None, error_type: ErrorType | None = None, **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status_code = status
+        if error_type is not None:
+            cls.error_type = error_type
 
     def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
@@ -50,23 +62,17 @@ class AppError(Exception):
         return {}
 
 
-class InvalidQuery(AppError):
-    status_code = 400
-    error_type = ErrorType.invalid_query
+class InvalidQuery(AppError, status=400, error_type=ErrorType.invalid_query):
+    """A query the route cannot take (an unknown or repeated parameter, a sort field it lacks): 400."""
 
 
-class InvalidInput(AppError):
+class InvalidInput(AppError, status=422, error_type=ErrorType.invalid_input):
     """Well-formed but unacceptable input (unknown codes, contradictions): 422."""
 
-    status_code = 422
-    error_type = ErrorType.invalid_input
 
-
-class Ambiguous(InvalidInput):
+class Ambiguous(InvalidInput, error_type=ErrorType.ambiguous):
     """Input that could mean several things (a place name in several states, a job title of several
     occupations): 422, with the ``candidates`` to choose from, best first."""
-
-    error_type = ErrorType.ambiguous
 
     def __init__(
         self,
@@ -84,49 +90,36 @@ class Ambiguous(InvalidInput):
         return body
 
 
-class NotFound(AppError):
-    status_code = 404
-    error_type = ErrorType.not_found
+class NotFound(AppError, status=404, error_type=ErrorType.not_found):
+    """The occupation, release, place or code named is none we hold, or it has no such figures: 404."""
 
 
-class Unauthorized(AppError):
-    status_code = 401
-    error_type = ErrorType.unauthorized
+class Unauthorized(AppError, status=401, error_type=ErrorType.unauthorized):
+    """An admin request without the right bearer token: 401."""
 
 
-class Forbidden(AppError):
-    status_code = 403
-    error_type = ErrorType.forbidden
+class Forbidden(AppError, status=403, error_type=ErrorType.forbidden):
+    """An admin request while no admin token is configured: 403."""
 
 
-class PayloadTooLarge(AppError):
-    status_code = 413
-    error_type = ErrorType.payload_too_large
-
-
-class UnsupportedMediaType(AppError):
-    status_code = 415
-    error_type = ErrorType.unsupported_media_type
+class UnsupportedMediaType(AppError, status=415, error_type=ErrorType.unsupported_media_type):
+    """A body not marked as JSON sent to a route that takes JSON: 415."""
 
 
 # Seconds a client is told to wait (Retry-After) before repeating a request a 503 turned away.
 RETRY_AFTER_SECONDS = 5
 
 
-class ServiceUnavailable(AppError):
+class ServiceUnavailable(AppError, status=503, error_type=ErrorType.service_unavailable):
     """503: try again shortly; the answer carries ``Retry-After``."""
-
-    status_code = 503
-    error_type = ErrorType.service_unavailable
 
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
-class ImportFailed(AppError):
-    status_code = 422
-    error_type = ErrorType.import_failed
+class ImportFailed(AppError, status=422, error_type=ErrorType.import_failed):
+    """An OEWS file that cannot be imported, and why: 422."""
 
 
 def error_body(

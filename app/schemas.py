@@ -149,6 +149,14 @@ class AreaRef(BaseModel):
     name: str
 
 
+class AreaAnswer(Provenance):
+    # The head of an answer about one occupation in one area: which occupation, which area, how the
+    # location parameters were read.
+    occupation: OccupationRef
+    area: AreaRef
+    location: Location
+
+
 class Wages(BaseModel):
     p10: Figure | None
     p25: Figure | None

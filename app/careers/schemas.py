@@ -3,13 +3,10 @@
 from pydantic import BaseModel, Field
 
 from app.schemas import (
-    AreaRef,
+    AreaAnswer,
     Figure,
-    Location,
     Note,
-    OccupationRef,
     ProgressionStep,
-    Provenance,
 )
 
 
@@ -51,10 +48,7 @@ class LadderItem(BaseModel):
     )
 
 
-class CareersResponse(Provenance):
-    occupation: OccupationRef
-    area: AreaRef
-    location: Location
+class CareersResponse(AreaAnswer):
     entry: Step = Field(description="The entry level of the progression: the local starting range")
     progression: list[Step]
     location_notes: list[Note] = Field(description="Why no location factor applied, when none did")

@@ -5,7 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from app.domain.models import WageUnit as Unit
-from app.schemas import AreaRef, Figure, Location, OccupationRef, Provenance, ReleaseRef
+from app.schemas import AreaAnswer, Figure, ReleaseRef
 
 
 class Position(StrEnum):
@@ -43,10 +43,7 @@ class PublishedPercentiles(BaseModel):
     p90: Figure
 
 
-class CompareResponse(Provenance):
-    occupation: OccupationRef
-    area: AreaRef
-    location: Location
+class CompareResponse(AreaAnswer):
     unit: Unit = Field(description="The unit the amounts were read in")
     unit_inferred: bool = Field(
         description="True when no unit was given and it was inferred from the amounts"

@@ -1,5 +1,6 @@
 """Table models. Facts live in rows; every figure points at a release and carries its citation."""
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -22,6 +23,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, Session, SQLModel
 
 from app.db import metadata  # noqa: F401  (installs the naming convention before tables are declared)
@@ -89,8 +91,18 @@ class Tier(StrEnum):
     lower_paying = "lower_paying"
 
 
-class Source(SQLModel, table=True):
+class Table(SQLModel):
+    """A table that begins with an integer surrogate key, named after its class in snake case (class
+    AreaEmployment: table area_employment)."""
+
     id: int | None = Field(default=None, primary_key=True)
+
+    @declared_attr  # type: ignore[arg-type]
+    def __tablename__(cls) -> str:
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+
+class Source(Table, table=True):
     key: str = Field(unique=True, max_length=64)
     publisher: str | None = Field(default=None, max_length=200)
     title: str = Field(max_length=300)
@@ -101,8 +113,7 @@ class Source(SQLModel, table=True):
     license: str | None = Field(default=None, max_length=500)
 
 
-class Release(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+class Release(Table, table=True):
     key: str = Field(unique=True, max_length=80)
     source_id: int = Field(foreign_key="source.id")
     # The article that quoted these figures, when they were not read from the publisher's own files.
@@ -118,16 +129,14 @@ class Release(SQLModel, table=True):
     loaded_at: datetime | None = None
 
 
-class Occupation(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+class Occupation(Table, table=True):
     soc_code: str = Field(unique=True, max_length=16)
     title: str = Field(max_length=300)
     aliases: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
 
 
-class Area(SQLModel, table=True):
+class Area(Table, table=True):
     __table_args__ = (UniqueConstraint("area_type", "code"),)
-    id: int | None = Field(default=None, primary_key=True)
     area_type: str = Field(max_length=16)
     code: str = Field(max_length=16)
     name: str = Field(max_length=200)
@@ -228,13 +237,17 @@ def wage_statistics(cells: Any | None = None) -> Select[Any]:
     ).select_from(cell.join(statistic, bits.op("&")(1) != 0))
 
 
-class AreaEmployment(SQLModel, table=True):
-    __tablename__ = "area_employment"
+class ReleaseFact(Table):
+    """A row one release brought: its id, then the release's."""
+
+    release_id: int = Field(foreign_key="release.id")
+
+
+class AreaEmployment(Table, table=True):
     __table_args__ = (
         UniqueConstraint("release_id", "occupation_id", "area_id"),
         Index("ix_area_employment_occupation_release", "occupation_id", "release_id"),
     )
-    id: int | None = Field(default=None, primary_key=True)
     release_id: int = Field(foreign_key="release.id", index=True)
     occupation_id: int = Field(foreign_key="occupation.id")
     area_id: int = Field(foreign_key="area.id")
@@ -249,11 +262,8 @@ class AreaEmployment(SQLModel, table=True):
     hourly_only: bool = False
 
 
-class AreaRanking(SQLModel, table=True):
-    __tablename__ = "area_ranking"
+class AreaRanking(ReleaseFact, table=True):
     __table_args__ = (UniqueConstraint("release_id", "occupation_id", "area_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id")
     occupation_id: int = Field(foreign_key="occupation.id")
     area_id: int = Field(foreign_key="area.id")
     tier: str = Field(max_length=32)  # a source's claim: top_paying | lower_paying
@@ -261,9 +271,7 @@ class AreaRanking(SQLModel, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class ExperienceLevel(SQLModel, table=True):
-    __tablename__ = "experience_level"
-    id: int | None = Field(default=None, primary_key=True)
+class ExperienceLevel(Table, table=True):
     key: str = Field(unique=True, max_length=16)
     release_id: int = Field(foreign_key="release.id")
     name: str = Field(max_length=64)
@@ -279,9 +287,7 @@ class ExperienceLevel(SQLModel, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class PayFactor(SQLModel, table=True):
-    __tablename__ = "pay_factor"
-    id: int | None = Field(default=None, primary_key=True)
+class PayFactor(Table, table=True):
     key: str = Field(unique=True, max_length=64)
     release_id: int = Field(foreign_key="release.id")
     factor: str = Field(max_length=32)  # certification | education | specialty | setting | ...
@@ -299,8 +305,7 @@ class PayFactor(SQLModel, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class Certification(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+class Certification(Table, table=True):
     code: str = Field(unique=True, max_length=16)
     name: str = Field(max_length=200)
     issuer: str | None = Field(default=None, max_length=200)
@@ -308,10 +313,8 @@ class Certification(SQLModel, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class Benchmark(SQLModel, table=True):
+class Benchmark(ReleaseFact, table=True):
     __table_args__ = (UniqueConstraint("release_id", "statistic"),)
-    id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id")
     occupation_id: int = Field(foreign_key="occupation.id")
     job_title: str = Field(max_length=200)
     statistic: str = Field(max_length=48)
@@ -322,14 +325,11 @@ class Benchmark(SQLModel, table=True):
     citation: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class ZipCbsa(SQLModel, table=True):
+class ZipCbsa(ReleaseFact, table=True):
     """One row of the HUD-USPS ZIP-CBSA crosswalk: the share of a ZIP's addresses lying in one CBSA
     (99999: in none), as published."""
 
-    __tablename__ = "zip_cbsa"
     __table_args__ = (UniqueConstraint("release_id", "zip", "cbsa"),)
-    id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id")
     zip: str = Field(max_length=5)
     cbsa: str = Field(max_length=5)
     # USPS's preferred city name and state of the ZIP
@@ -341,26 +341,20 @@ class ZipCbsa(SQLModel, table=True):
     tot_ratio: float
 
 
-class SocCrosswalk(SQLModel, table=True):
+class SocCrosswalk(ReleaseFact, table=True):
     """BLS's SOC 2010 to SOC 2018 crosswalk: one row per (2010 code, 2018 code) pair."""
 
-    __tablename__ = "soc_crosswalk"
     __table_args__ = (UniqueConstraint("release_id", "soc_2010", "soc_2018"),)
-    id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id")
     soc_2010: str = Field(max_length=7)
     soc_2010_title: str = Field(max_length=300)
     soc_2018: str = Field(max_length=7)
     soc_2018_title: str = Field(max_length=300)
 
 
-class OccupationTitle(SQLModel, table=True):
+class OccupationTitle(ReleaseFact, table=True):
     """A job title reported for an occupation (O*NET's sample of reported titles)."""
 
-    __tablename__ = "occupation_title"
     __table_args__ = (UniqueConstraint("release_id", "onet_code", "title"),)
-    id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id")
     occupation_id: int = Field(foreign_key="occupation.id")
     onet_code: str = Field(max_length=10)
     title: str = Field(max_length=200)

@@ -17,14 +17,13 @@ class ErrorShapeMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         # No wrapper around send to learn whether the answer started (it would cost every request a call
         # per message): the server refuses a second start, which says the answer was already under way.
         try:
             await self.app(scope, receive, send)
         except Exception:
+            if scope["type"] != "http":
+                raise  # a lifespan failure is the server's to report; it has no answer to shape
             try:
                 await send_error(
                     send,

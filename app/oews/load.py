@@ -83,6 +83,16 @@ class ImportReport:
     data_version: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Release:
+    """The release an import writes: its key and label, the period it covers, who loads it."""
+
+    key: str
+    label: str
+    period: Period
+    origin: str
+
+
 def official_release_key(period: Period, scope: str) -> str:
     """The key of the release of one official file: ``bls-oews-2025-05-state``."""
     return f"bls-oews-{period.year:04d}-{period.month:02d}-{scope}"
@@ -234,18 +244,16 @@ def import_oews(
         progress=progress,
     )
 
+    release = _Release(
+        key=release_key or official_release_key(resolved_period, parsed.scope),
+        label=release_label or official_release_label(resolved_period, parsed.scope),
+        period=resolved_period,
+        origin=origin,
+    )
+
     def load(into: Session) -> ImportReport:
         return _load(
-            into,
-            parsed=parsed,
-            name=name,
-            checksum=facts.checksum,
-            period=resolved_period,
-            replace=replace,
-            progress=progress,
-            release_key=release_key,
-            release_label=release_label,
-            origin=origin,
+            into, parsed, release, name=name, checksum=facts.checksum, replace=replace, progress=progress
         )
 
     if session is not None:
@@ -269,19 +277,15 @@ def import_oews(
 
 def _load(
     session: Session,
-    *,
     parsed: Parsed,
+    release: _Release,
+    *,
     name: str,
     checksum: str,
-    period: Period,
     replace: bool,
     progress: Progress | None,
-    release_key: str | None,
-    release_label: str | None,
-    origin: str,
 ) -> ImportReport:
-    key = release_key or official_release_key(period, parsed.scope)
-    label = release_label or official_release_label(period, parsed.scope)
+    key, label, period, origin = release.key, release.label, release.period, release.origin
     release_t, occupation_t, area_t = _table(Release), _table(Occupation), _table(Area)
     wage_t, employment_t = _table(WageCell), _table(AreaEmployment)
     report = ImportReport(

@@ -1,17 +1,24 @@
 """Reference routes: experience levels, pay factors, certifications, sources, occupations."""
 
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.deps import SnapshotDep
+from app.domain.store import Snapshot
 from app.listing import CSV_CONTENT, Paging, csv_twin, list_response, paging
+from app.query import SortKey
 from app.reference import service
 from app.reference.schemas import CertificationPage, ExperiencePage, FactorPage, OccupationPage, SourcePage
 from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["reference"], responses=ERROR_RESPONSES)
+
+Items = Sequence[Mapping[str, Any]]
+# The provenance of a list's items, once sorted.
+ProvenanceOf = Callable[[Snapshot, Items], Mapping[str, Any]]
 
 
 def _keys(*names: str) -> dict[str, Any]:
@@ -33,6 +40,33 @@ OCCUPATION_SORT = {
 }
 
 
+def _item_releases(snapshot: Snapshot, items: Items) -> Mapping[str, Any]:
+    return service.release_provenance(snapshot, items=items)
+
+
+def _article_release(snapshot: Snapshot, _items: Items) -> Mapping[str, Any]:
+    # Certifications carry no release of their own: their sentences are the article's.
+    return snapshot.provenance(["article"] if "article" in snapshot.release_by_key else [])
+
+
+def _data_version(snapshot: Snapshot, _items: Items) -> Mapping[str, Any]:
+    return {"data_version": snapshot.version}
+
+
+def _answer(
+    request: Request, page: Paging, snapshot: Snapshot, items: Items, provenance: ProvenanceOf, name: str
+) -> Response:
+    """A reference list's page (its provenance, no other envelope), or all of it as ``<name>.csv``."""
+    return list_response(
+        request,
+        page,
+        items=items,
+        envelope={},
+        provenance=lambda sorted_items: provenance(snapshot, sorted_items),
+        csv_name=f"{name}.csv",
+    )
+
+
 @router.get("/experience", response_model=ExperiencePage)
 async def list_experience(
     request: Request,
@@ -45,70 +79,40 @@ async def list_experience(
 ) -> Response:
     """Pay by experience level (entry, mid, senior) with years, hourly and annual ranges."""
     items = service.experience_levels(snapshot, years=years)
-    return list_response(
-        request,
-        page,
-        items=items,
-        envelope={},
-        provenance=lambda its: service.release_provenance(snapshot, items=its),
-        csv_name="experience.csv",
-    )
+    return _answer(request, page, snapshot, items, _item_releases, "experience")
 
 
-@router.get("/factors", response_model=FactorPage)
-async def list_factors(
-    request: Request,
-    snapshot: SnapshotDep,
-    *,
-    page: Annotated[Paging, paging(FACTOR_SORT)],
-) -> Response:
-    """Pay factors: what each source says moves pay, with a number only where the source gives one."""
-    return list_response(
-        request,
-        page,
-        items=service.pay_factors(snapshot),
-        envelope={},
-        provenance=lambda its: service.release_provenance(snapshot, items=its),
-        csv_name="factors.csv",
-    )
+def _whole_list(
+    name: str, sort_keys: dict[str, SortKey], items: Callable[[Snapshot], Items], provenance: ProvenanceOf
+) -> Callable[..., Awaitable[Response]]:
+    """The route ``list_<name>`` of a list that takes no filter: every item, sorted and paged."""
+
+    async def endpoint(
+        request: Request, snapshot: SnapshotDep, page: Annotated[Paging, paging(sort_keys)]
+    ) -> Response:
+        return _answer(request, page, snapshot, items(snapshot), provenance, name)
+
+    endpoint.__name__ = endpoint.__qualname__ = f"list_{name}"
+    endpoint.__doc__ = WHOLE_LIST_DESCRIPTIONS[name]
+    return endpoint
 
 
-@router.get("/certifications", response_model=CertificationPage)
-async def list_certifications(
-    request: Request,
-    snapshot: SnapshotDep,
-    *,
-    page: Annotated[Paging, paging(CERTIFICATION_SORT)],
-) -> Response:
-    """Coding certifications, their issuing body and what each covers."""
-    # Certifications carry no release of their own: their sentences are the article's.
-    article = ["article"] if "article" in snapshot.release_by_key else []
-    return list_response(
-        request,
-        page,
-        items=service.certifications(snapshot),
-        envelope={},
-        provenance=lambda _its: snapshot.provenance(article),
-        csv_name="certifications.csv",
-    )
-
-
-@router.get("/sources", response_model=SourcePage)
-async def list_sources(
-    request: Request,
-    snapshot: SnapshotDep,
-    *,
-    page: Annotated[Paging, paging(SOURCE_SORT)],
-) -> Response:
-    """Every source and its data releases (with file checksum and row counts for imports)."""
-    return list_response(
-        request,
-        page,
-        items=service.sources(snapshot),
-        envelope={},
-        provenance=lambda _its: {"data_version": snapshot.version},
-        csv_name="sources.csv",
-    )
+# What each list that takes no filter answers (its operation's description).
+WHOLE_LIST_DESCRIPTIONS = {
+    "factors": "Pay factors: what each source says moves pay, with a number only where the source gives one.",
+    "certifications": "Coding certifications, their issuing body and what each covers.",
+    "sources": "Every source and its data releases (with file checksum and row counts for imports).",
+}
+# Name (of the path and the CSV file), answer model, sort keys, items, provenance.
+WHOLE_LISTS = (
+    ("factors", FactorPage, FACTOR_SORT, service.pay_factors, _item_releases),
+    ("certifications", CertificationPage, CERTIFICATION_SORT, service.certifications, _article_release),
+    ("sources", SourcePage, SOURCE_SORT, service.sources, _data_version),
+)
+whole_list_routes = []
+for _name, _model, _sort_keys, _items, _provenance in WHOLE_LISTS:
+    whole_list_routes.append(_whole_list(_name, _sort_keys, _items, _provenance))
+    router.get(f"/{_name}", response_model=_model)(whole_list_routes[-1])
 
 
 @router.get("/occupations", response_model=OccupationPage)
@@ -129,17 +133,11 @@ async def list_occupations(
     ] = None,
 ) -> Response:
     """Occupations (SOC code, title, aliases such as 'medical coder') and the releases holding their wages."""
-    return list_response(
-        request,
-        page,
-        items=service.occupations(snapshot, q=q),
-        envelope={},
-        provenance=lambda _its: {"data_version": snapshot.version},
-        csv_name="occupations.csv",
-    )
+    items = service.occupations(snapshot, q=q)
+    return _answer(request, page, snapshot, items, _data_version, "occupations")
 
 
-for _endpoint in (list_experience, list_factors, list_certifications, list_sources, list_occupations):
+for _endpoint in (list_experience, *whole_list_routes, list_occupations):
     router.add_api_route(
         f"/{_endpoint.__name__.removeprefix('list_')}.csv",
         csv_twin(_endpoint),

@@ -5,7 +5,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from app.domain.trends import NoteKind
-from app.schemas import AreaRef, Employment, Location, OccupationRef, Provenance, Wages
+from app.schemas import AreaAnswer, Employment, Wages
 
 
 class StatChange(BaseModel):
@@ -57,10 +57,7 @@ class ComparabilityNote(BaseModel):
     releases: list[str] = Field(description="The releases the note concerns (empty when it explains a gap)")
 
 
-class TrendsResponse(Provenance):
-    occupation: OccupationRef
-    area: AreaRef
-    location: Location
+class TrendsResponse(AreaAnswer):
     items: list[TrendPoint] = Field(description="One per period held, oldest first")
     span: Change | None = Field(description="From the first period to the last; null with fewer than two")
     notes: list[ComparabilityNote] = Field(description="What makes periods of this trend hard to compare")

@@ -1,5 +1,6 @@
 """Wage routes: percentiles, states, metros and other sources' benchmarks."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -99,17 +100,54 @@ async def area_filters(
 FiltersDep = Annotated[AreaFilters, Depends(area_filters)]
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """Whose figures an area route reads: the occupation's, in the pinned release or the newest."""
+
+    snapshot: Snapshot
+    occupation: OccupationMatch
+    release: str | None
+
+
+async def asked_figures(
+    snapshot: SnapshotDep, occupation: OccupationDep, release: ReleaseParam = None
+) -> Asked:
+    """The ``occupation`` and ``release`` parameters of the area routes, as one dependency."""
+    return Asked(snapshot, occupation, release)
+
+
+AskedDep = Annotated[Asked, Depends(asked_figures)]
+StateCode = Annotated[str, Path(description=STATE, max_length=MAX_LOCATION_LENGTH, examples=["NJ"])]
+MetroCode = Annotated[str, Path(description=METRO, max_length=MAX_LOCATION_LENGTH, examples=["35620"])]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaList:
+    """What /states and /metros are asked, but the release: the filters and the occupation, and the request
+    (for the page's links)."""
+
+    request: Request
+    snapshot: Snapshot
+    filters: AreaFilters
+    occupation: OccupationMatch
+
+
+async def area_list(
+    request: Request, snapshot: SnapshotDep, filters: FiltersDep, occupation: OccupationDep
+) -> AreaList:
+    """The parameters /states and /metros share, as one dependency. ``release`` stays each route's own:
+    FastAPI lists a route's own parameters before its dependencies', and the contract has it first."""
+    return AreaList(request, snapshot, filters, occupation)
+
+
+AreaListDep = Annotated[AreaList, Depends(area_list)]
+AreaPaging = Annotated[Paging, paging(service.AREA_SORT_KEYS)]
+
+
 def _area_list(
-    request: Request,
-    snapshot: Snapshot,
-    *,
-    kind: str,
-    occupation: OccupationMatch,
-    release: str | None,
-    page: Paging,
-    filters: AreaFilters,
-    state: str | None = None,
+    query: AreaList, page: Paging, release: str | None, *, kind: str, state: str | None = None
 ) -> Response:
+    snapshot, occupation, filters = query.snapshot, query.occupation, query.filters
     if kind == "state":
         envelope, items = service.list_states(snapshot, occupation=occupation, release=release)
     else:
@@ -118,7 +156,7 @@ def _area_list(
     fields = filters.fields
     csv_name = f"{kind}s_{occupation.soc_code}_{release or snapshot.newest_release_key or 'none'}.csv"
     return list_response(
-        request,
+        query.request,
         page,
         items=items,
         envelope=envelope,
@@ -129,49 +167,30 @@ def _area_list(
     )
 
 
-@router.get("/states", response_model=AreaPage)
-async def list_states(
-    request: Request,
-    snapshot: SnapshotDep,
-    filters: FiltersDep,
-    occupation: OccupationDep,
-    release: ReleaseParam = None,
-    *,
-    page: Annotated[Paging, paging(service.AREA_SORT_KEYS)],
-) -> Response:
-    """States, DC and territories that have figures or a tier, with their metros; filter, sort, page, CSV."""
-    return _area_list(
-        request,
-        snapshot,
-        filters=filters,
-        kind="state",
-        occupation=occupation,
-        release=release,
-        page=page,
+def _area(asked: Asked, *, kind: str, code: str) -> Response:
+    snapshot, occupation, release = asked.snapshot, asked.occupation, asked.release
+    return json_response(
+        service.get_area(snapshot, occupation=occupation, release=release, kind=kind, code=code)
     )
 
 
+@router.get("/states", response_model=AreaPage)
+async def list_states(query: AreaListDep, page: AreaPaging, release: ReleaseParam = None) -> Response:
+    """States, DC and territories that have figures or a tier, with their metros; filter, sort, page, CSV."""
+    return _area_list(query, page, release, kind="state")
+
+
 @router.get("/states/{code}", response_model=AreaDetail)
-async def get_state(
-    snapshot: SnapshotDep,
-    code: Annotated[str, Path(description=STATE, max_length=MAX_LOCATION_LENGTH, examples=["NJ"])],
-    occupation: OccupationDep,
-    release: ReleaseParam = None,
-) -> Response:
+async def get_state(code: StateCode, asked: AskedDep) -> Response:
     """One state's figures, tier or rank, and the metros inside it."""
-    body = service.get_area(snapshot, occupation=occupation, release=release, kind="state", code=code)
-    return json_response(body)
+    return _area(asked, kind="state", code=code)
 
 
 @router.get("/metros", response_model=MetroPage)
 async def list_metros(
-    request: Request,
-    snapshot: SnapshotDep,
-    filters: FiltersDep,
-    occupation: OccupationDep,
+    query: AreaListDep,
+    page: AreaPaging,
     release: ReleaseParam = None,
-    *,
-    page: Annotated[Paging, paging(service.AREA_SORT_KEYS)],
     state: Annotated[
         str | None,
         Query(
@@ -182,28 +201,13 @@ async def list_metros(
     ] = None,
 ) -> Response:
     """Metropolitan and nonmetropolitan areas that have figures; filter, sort, page, CSV."""
-    return _area_list(
-        request,
-        snapshot,
-        filters=filters,
-        state=state,
-        kind="metro",
-        occupation=occupation,
-        release=release,
-        page=page,
-    )
+    return _area_list(query, page, release, kind="metro", state=state)
 
 
 @router.get("/metros/{code}", response_model=AreaDetail)
-async def get_metro(
-    snapshot: SnapshotDep,
-    code: Annotated[str, Path(description=METRO, max_length=MAX_LOCATION_LENGTH, examples=["35620"])],
-    occupation: OccupationDep,
-    release: ReleaseParam = None,
-) -> Response:
+async def get_metro(code: MetroCode, asked: AskedDep) -> Response:
     """One metro area's figures and its principal states."""
-    body = service.get_area(snapshot, occupation=occupation, release=release, kind="metro", code=code)
-    return json_response(body)
+    return _area(asked, kind="metro", code=code)
 
 
 @router.get("/benchmarks", response_model=BenchmarkPage)

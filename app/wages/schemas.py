@@ -8,7 +8,7 @@ from app.domain.models import STATISTICS, AreaType, Tier
 from app.domain.standing import TierBasis
 from app.domain.wages import AREA_IDENTITY
 from app.schemas import (
-    AreaRef,
+    AreaAnswer,
     Employment,
     Figure,
     Location,
@@ -126,10 +126,7 @@ class Percentiles(BaseModel):
     p90: Figure | None
 
 
-class PercentilesResponse(Provenance):
-    occupation: OccupationRef
-    area: AreaRef
-    location: Location
+class PercentilesResponse(AreaAnswer):
     release: ReleaseRef
     percentiles: Percentiles
     mean: Figure | None
