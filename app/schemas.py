@@ -166,16 +166,6 @@ class Wages(BaseModel):
     mean: Figure | None
 
 
-class Employment(BaseModel):
-    employment: float | None
-    employment_rse: float | None
-    jobs_per_1000: float | None
-    location_quotient: float | None
-    mean_wage_rse: float | None
-    pct_total: float | None
-    pct_reporting: float | None
-
-
 class MoneyRange(BaseModel):
     low: float
     mid: float

@@ -2,7 +2,9 @@
 (TypedDicts); the answer blocks they carry (a range, a ``location``) are read-only views of the answers."""
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal
+
+from typing_extensions import TypedDict
 
 
 class CardStyle(TypedDict):

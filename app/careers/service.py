@@ -2,7 +2,9 @@
 neighbouring occupations with their official local medians, each figure with its citation."""
 
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import Any
+
+from typing_extensions import TypedDict
 
 from app.config import DEFAULT_OCCUPATION
 from app.domain.estimation import estimates as estimate_service

@@ -1,7 +1,8 @@
 """Chart data, read from the in-memory Snapshot through the wage service (same figures as the JSON API)."""
 
 from datetime import date
-from typing import TypedDict
+
+from typing_extensions import TypedDict
 
 from app import fmt
 from app.domain import trends, wages

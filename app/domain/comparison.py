@@ -1,7 +1,9 @@
 """Where a posted pay range falls in an area's official wage distribution, linear between published points."""
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypedDict, cast
+from typing import cast
+
+from typing_extensions import TypedDict
 
 from app.domain.models import WageUnit
 from app.domain.occupations import OccupationMatch

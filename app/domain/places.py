@@ -18,9 +18,10 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypedDict
+from typing import Any
 
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
 
 from app.domain.records import AreaRef, AreaRow
 from app.errors import Ambiguous, InvalidInput, NotFound

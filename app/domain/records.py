@@ -5,7 +5,9 @@ same JSON bytes) and each shape is checked where it is built and read."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NotRequired, TypedDict
+from typing import TYPE_CHECKING, NotRequired
+
+from typing_extensions import TypedDict
 
 if TYPE_CHECKING:
     from app.domain.standing import TierBasis
@@ -160,7 +162,8 @@ class WageFigure(TypedDict):
 
 
 class Employment(TypedDict):
-    """The employment fields of one cell (EMPLOYMENT_FIELDS)."""
+    """Employment as the release gives it: its relative standard error, jobs per 1,000 jobs, the location
+    quotient, and the mean wage's relative standard error."""
 
     employment: float | None
     employment_rse: float | None

@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
+from typing_extensions import TypedDict
 
 from app.domain.models import ReleaseCheck
 from app.domain.records import ReleaseCheckRow, ReleaseRow

@@ -1,7 +1,10 @@
 """Wage figures by area, read from the in-memory Snapshot."""
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypedDict, cast
+from typing import Annotated, Any, cast
+
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from app.domain.models import HOURS_PER_YEAR, Tier
 from app.domain.occupations import OccupationMatch
@@ -258,10 +261,10 @@ class BenchmarkItem(TypedDict):
     source: str
     publisher: str | None
     release: str
-    as_of: str | None
+    as_of: Annotated[str | None, Field(description="The period the source gives, or null when it gives none")]
     job_title: str
     statistic: str
-    unit: str
+    unit: Annotated[str, Field(description="The unit the source published: hourly or annual")]
     hourly: float | None
     annual: float | None
     hourly_low: float | None

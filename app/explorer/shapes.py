@@ -4,7 +4,9 @@ read-only views of the API's own answers."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any
+
+from typing_extensions import TypedDict
 
 from app.cards.location import LocationLine
 from app.cards.shapes import CardFigures, RangeCard

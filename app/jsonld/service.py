@@ -2,7 +2,9 @@
 its posting page: an ``Occupation`` whose ``estimatedSalary`` is the official percentiles (never the
 employer's ``baseSalary``)."""
 
-from typing import TypedDict, cast
+from typing import cast
+
+from typing_extensions import TypedDict
 
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located

@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel, Field
 
+from app.reference.service import ReleaseInfo
 from app.schemas import Page, Provenance, SourceRef
 
 
@@ -38,19 +39,6 @@ class CertificationItem(BaseModel):
 
 class CertificationPage(Page, Provenance):
     items: list[CertificationItem]
-
-
-class ReleaseInfo(BaseModel):
-    key: str
-    label: str
-    period: str | None
-    via: str | None
-    origin: str
-    file_name: str | None
-    checksum: str | None
-    row_count: int | None
-    rows_loaded: int | None
-    loaded_at: str | None
 
 
 class SourceItem(SourceRef):

@@ -1,7 +1,9 @@
 """Reference lists served from the Snapshot: experience levels, pay factors, certifications, sources."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict
+from typing import Any
+
+from typing_extensions import TypedDict
 
 from app.domain.records import CertificationRow, OccupationRow, PayFactorFacts, Provenance, SourcePublic
 from app.domain.store import Snapshot
@@ -48,7 +50,7 @@ class CertificationItem(TypedDict):
     citation: str
 
 
-class SourceRelease(TypedDict):
+class ReleaseInfo(TypedDict):
     """A release as /sources lists it under its source."""
 
     key: str
@@ -67,7 +69,7 @@ class SourceItem(SourcePublic):
     """One source of /sources, with its licence and releases."""
 
     license: str | None
-    releases: list[SourceRelease]
+    releases: list[ReleaseInfo]
 
 
 class OccupationItem(TypedDict):
@@ -160,7 +162,7 @@ def sources(snapshot: Snapshot) -> list[SourceItem]:
     """Every source with its releases and, for imports, the file checksum and row counts."""
     items: list[SourceItem] = []
     for s in snapshot.sources.values():
-        releases: list[SourceRelease] = [
+        releases: list[ReleaseInfo] = [
             {
                 "key": r["key"],
                 "label": r["label"],

@@ -4,8 +4,9 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from app.domain.records import Employment
 from app.domain.trends import NoteKind
-from app.schemas import AreaAnswer, Employment, Wages
+from app.schemas import AreaAnswer, Wages
 
 
 class StatChange(BaseModel):

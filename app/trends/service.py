@@ -1,6 +1,6 @@
 """/trends: one area's figures in every release held, oldest first, with the changes between them."""
 
-from typing import TypedDict
+from typing_extensions import TypedDict
 
 from app.domain import trends
 from app.domain.models import EMPLOYMENT_FIELDS, STATISTICS

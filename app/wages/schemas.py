@@ -5,11 +5,11 @@ from typing import Optional
 from pydantic import BaseModel, Field, create_model
 
 from app.domain.models import STATISTICS, AreaType, Tier
+from app.domain.records import Employment
 from app.domain.standing import TierBasis
-from app.domain.wages import AREA_IDENTITY
+from app.domain.wages import AREA_IDENTITY, BenchmarkItem
 from app.schemas import (
     AreaAnswer,
-    Employment,
     Figure,
     Location,
     OccupationRef,
@@ -137,25 +137,6 @@ class PercentilesResponse(AreaAnswer):
         description="False when the source published employment for the area but withheld its wages"
     )
     note: str | None = Field(description="Why figures are null, when they are")
-
-
-class BenchmarkItem(BaseModel):
-    source: str
-    publisher: str | None
-    release: str
-    as_of: str | None = Field(description="The period the source gives, or null when it gives none")
-    job_title: str
-    statistic: str
-    unit: str = Field(description="The unit the source published: hourly or annual")
-    hourly: float | None
-    annual: float | None
-    hourly_low: float | None
-    hourly_high: float | None
-    annual_low: float | None
-    annual_high: float | None
-    hourly_derived: bool
-    annual_derived: bool
-    citation: str
 
 
 class BenchmarkPage(Page, Provenance):

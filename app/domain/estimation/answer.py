@@ -6,7 +6,9 @@ block set the answer's key order; the order of fields here (inherited ones first
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NotRequired, TypedDict
+from typing import NotRequired
+
+from typing_extensions import TypedDict
 
 from app.domain.estimation.inputs import Cited, Pct
 from app.domain.estimation.money import dec
