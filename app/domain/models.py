@@ -1,7 +1,7 @@
 """Table models. Facts live in rows; every figure points at a release and carries its citation."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -181,11 +181,17 @@ class WageCell(SQLModel, table=True):
     mean_citation: str | None = Field(default=None, sa_column=Column(Text))
 
 
-def wage_cell_columns(figures: dict[str, dict[str, Any]]) -> dict[str, Any]:
+# A figure as the importers read it: its hourly and annual values, its citation, its flags.
+FigureRead = Mapping[str, float | str | bool | None]
+# A wage cell's columns by name: the values (float), the flags (int), the citations (str), or null.
+CellColumns = dict[str, float | int | str | None]
+
+
+def wage_cell_columns(figures: Mapping[str, FigureRead]) -> CellColumns:
     """The value, flags and citation columns of one wage cell from its figures, {statistic: {"hourly",
     "annual", "citation", and any of WAGE_FLAGS true}}: the cell's citation is that of its first published
     statistic; a statistic citing another sentence keeps it in ``<statistic>_citation``."""
-    columns: dict[str, Any] = dict.fromkeys((*WAGE_COLUMNS, *CITATION_COLUMNS))
+    columns: CellColumns = dict.fromkeys((*WAGE_COLUMNS, *CITATION_COLUMNS))
     flags = 0
     citation = None
     for statistic in STATISTICS:
