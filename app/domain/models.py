@@ -91,6 +91,14 @@ class Tier(StrEnum):
     lower_paying = "lower_paying"
 
 
+class TierBasis(StrEnum):
+    """What places an area in its tier: computed here from the served release's figures, or a claim the
+    article makes (served only where the article's release is)."""
+
+    computed = "computed"
+    article_claim = "article_claim"
+
+
 class Table(SQLModel):
     """A table that begins with an integer surrogate key, named after its class in snake case (class
     AreaEmployment: table area_employment)."""

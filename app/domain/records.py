@@ -5,12 +5,11 @@ same JSON bytes) and each shape is checked where it is built and read."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NotRequired
+from typing import NotRequired
 
 from typing_extensions import TypedDict
 
-if TYPE_CHECKING:
-    from app.domain.standing import TierBasis
+from app.domain.models import TierBasis
 
 
 # ---------------------------------------------------------------------- reference rows (one table row each)

@@ -47,14 +47,6 @@ RANK_GROUPS: dict[str, RankGroup] = {
 }
 
 
-class TierBasis(StrEnum):
-    """What places an area in its tier: computed here from the served release's figures, or a claim the
-    article makes (served only where the article's release is)."""
-
-    computed = "computed"
-    article_claim = "article_claim"
-
-
 @dataclass(frozen=True, slots=True)
 class Wage:
     """One published figure in both units (either may be missing)."""

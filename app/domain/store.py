@@ -45,6 +45,7 @@ from app.domain.models import (
     Release,
     SocCrosswalk,
     Source,
+    TierBasis,
     WageCell,
     ZipCbsa,
 )
@@ -72,7 +73,7 @@ from app.domain.records import (
     WageFigure,
 )
 from app.domain.release_check import read_release_check
-from app.domain.standing import NO_STANDING, AreaWages, Standing, TierBasis, Wage, standings
+from app.domain.standing import NO_STANDING, AreaWages, Standing, Wage, standings
 from app.memory import give_back_freed_memory
 
 # Views (one occupation through one release choice) kept per snapshot; older ones are rebuilt on demand

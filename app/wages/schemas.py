@@ -4,9 +4,8 @@ from typing import Optional
 
 from pydantic import BaseModel, Field, create_model
 
-from app.domain.models import STATISTICS, AreaType, Tier
+from app.domain.models import STATISTICS, AreaType, Tier, TierBasis
 from app.domain.records import Employment
-from app.domain.standing import TierBasis
 from app.domain.wages import AREA_IDENTITY, BenchmarkItem
 from app.schemas import (
     AreaAnswer,
