@@ -8,8 +8,10 @@ import pwd
 import shutil
 import stat
 import tempfile
+import time
 from pathlib import Path
 
+import psycopg
 from port_for import get_port
 from pytest_postgresql.executors import PostgreSQLExecutor
 
@@ -71,7 +73,21 @@ class ThrowawayPostgres:
             postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off " + self.options,
         )
         self.executor.start()
+        self._wait_accepting()
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _wait_accepting(self, timeout: float = 60) -> None:
+        """The executor returns once the port is open, which a loaded machine reaches before the server
+        accepts sessions ("the database system is starting up"): wait for a real session."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres").close()
+                return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def stop(self) -> None:
         if self.executor is not None and self.executor.running():
