@@ -72,6 +72,11 @@ def occupation_block(snapshot: Snapshot, occupation: OccupationMatch) -> Occupat
     return snapshot.occupation_public(occupation.id, occupation)
 
 
+def _named(view: OccupationView) -> str:
+    """The occupation a 'no figures' message is about, as title and SOC code (another may have them)."""
+    return f"{view.occupation['title']} ({view.occupation['soc_code']})"
+
+
 def _describe_available(rec: AreaRecord | None) -> tuple[list[str], str]:
     if rec is None:
         return [], "no figures at all"
@@ -124,7 +129,7 @@ def percentiles(
     ):
         have, described = _describe_available(rec)
         raise NotFound(
-            f"No percentile wages for {area['name']} ({area['code']}) in "
+            f"No percentile wages of {_named(view)} for {area['name']} ({area['code']}) in "
             f"{'release ' + release if release else 'any release'}. Available for it: {described}."
             + (f" See {path}." if have or (rec and rec["tier"]) else ""),
             details=[{"area": area["code"], "available": have, "see": path if rec else None}],
@@ -226,7 +231,8 @@ def get_area(
     if rec is None:
         with_data = [i["code"] for i in (view.states if kind == "state" else view.metros)]
         raise NotFound(
-            f"{area['name']} ({area['code']}) is a known {kind}, but no release holds figures for it"
+            f"{area['name']} ({area['code']}) is a known {kind}, but no release holds figures of "
+            f"{_named(view)} for it"
             f"{' in release ' + release if release else ''}. {kind.capitalize()}s with figures: "
             f"{', '.join(with_data)}.",
             details=[{"code": area["code"], "available": [], "with_figures": with_data}],

@@ -82,7 +82,8 @@ class ConditionalMiddleware:
     """``If-None-Match`` for the answers made below the response cache that carry their own validator
     (the export, the contract, the docs) and for ``*`` on any of them: a 2xx GET or HEAD whose tag
     matches becomes a 304 with the answer's validators, and its body is not sent. Preconditions on
-    other statuses are ignored (RFC 9110 §13.2.1)."""
+    other statuses are ignored (RFC 9110 §13.2.1), and so are answers without a tag: those routes do not
+    revalidate (the health probes), so even ``*`` gets their full answer, as the contract declares."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -104,7 +105,7 @@ class ConditionalMiddleware:
             if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
                 headers = list(message.get("headers", ()))
                 etag = next((v for k, v in headers if k == b"etag"), None)
-                if none_match_fails(if_none_match, etag):
+                if etag is not None and none_match_fails(if_none_match, etag):
                     replaced = True
                     start = {"type": "http.response.start", "status": 304}
                     await send({**start, "headers": not_modified_headers(headers)})

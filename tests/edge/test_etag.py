@@ -4,6 +4,7 @@ cache keys on, as tables."""
 import random
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.edge.canonical import canonical_query, parsed_canonical_query
 from app.edge.etag import none_match_fails, strong_etag
@@ -33,6 +34,18 @@ TAG = b'"abc"'
 )
 def test_if_none_match(if_none_match: bytes | None, etag: bytes | None, not_modified: bool) -> None:
     assert none_match_fails(if_none_match, etag) is not_modified
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_a_route_that_does_not_revalidate_answers_a_star_in_full(client: TestClient, path: str) -> None:
+    answer = client.get(path, headers={"If-None-Match": "*"})
+    assert answer.status_code == 200, answer.status_code
+    assert answer.json()["status"] in ("ok", "ready")
+    assert "304" not in client.get("/openapi.json").json()["paths"][path]["get"]["responses"]
+
+
+def test_an_answer_with_its_own_tag_is_still_a_304_to_a_star(client: TestClient) -> None:
+    assert client.get("/openapi.json", headers={"If-None-Match": "*"}).status_code == 304
 
 
 def test_a_tag_follows_the_bytes_and_the_media_type() -> None:

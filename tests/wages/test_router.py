@@ -100,6 +100,20 @@ def test_percentiles_for_a_state_the_article_only_ranks_is_404_naming_its_tier(c
     assert "tier" in err["message"] and "/states/MS" in err["message"]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/percentiles?occupation=29-9021&location=27886",
+        "/metros/44420?occupation=health+information+technologist",
+    ],
+)
+def test_an_area_without_figures_of_the_occupation_asked_names_that_occupation(client: TestClient, path: str):
+    r = client.get(path)
+    assert r.status_code == 404, r.text
+    message = r.json()["error"]["message"]
+    assert "29-9021" in message and "Health Information Technologists" in message, message
+
+
 def test_every_area_in_every_release_is_an_answer_or_a_404(seeded_database: str):
     with make_client(seeded_database, rate_limit_per_minute=0) as client:
         _sweep(client)
