@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.domain.models import AreaType
 from app.domain.places import Method as LocationMethod
 from app.domain.profile import ANNUAL_FROM_HOURLY, HOURS_DEFAULT
+from app.domain.records import SourceRef
 from app.errors import ErrorType
 
 
@@ -29,15 +30,6 @@ class ReleaseRef(BaseModel):
     source: str
     via: str | None = Field(description="The article that quoted the figures, if they were not imported")
     origin: str
-
-
-class SourceRef(BaseModel):
-    key: str
-    publisher: str | None
-    title: str
-    kind: str
-    period: str | None
-    url: str | None
 
 
 class OccupationRef(BaseModel):

@@ -5,8 +5,9 @@ same JSON bytes) and each shape is checked where it is built and read."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import NotRequired
+from typing import Annotated, NotRequired
 
+from pydantic import Field
 from typing_extensions import TypedDict
 
 from app.domain.models import TierBasis
@@ -84,13 +85,13 @@ class ExperienceRow(TypedDict):
 
 
 class PayFactorFacts(TypedDict):
-    """What a pay factor says, as stored and as /pay-factors serves it."""
+    """What a pay factor says, as stored and as /factors serves it."""
 
     key: str
     factor: str
     value: str
     compared_to: str | None
-    kind: str
+    kind: Annotated[str, Field(description="percent | amount | qualitative | illustration")]
     pct_low: float | None
     pct_high: float | None
     amount_low: float | None
@@ -189,7 +190,7 @@ class ReleasePublic(TypedDict):
     origin: str
 
 
-class SourcePublic(TypedDict):
+class SourceRef(TypedDict):
     """A source as answers name it."""
 
     key: str
@@ -200,7 +201,7 @@ class SourcePublic(TypedDict):
     url: str | None
 
 
-class SourceRow(SourcePublic):
+class SourceRow(SourceRef):
     """A ``source`` row: who published the figures."""
 
     id: int
@@ -212,7 +213,7 @@ class Provenance(TypedDict):
 
     data_version: int
     releases: list[ReleasePublic]
-    sources: list[SourcePublic]
+    sources: list[SourceRef]
 
 
 class OccupationPublic(TypedDict):

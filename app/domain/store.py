@@ -68,7 +68,7 @@ from app.domain.records import (
     ReleaseCheckRow,
     ReleasePublic,
     ReleaseRow,
-    SourcePublic,
+    SourceRef,
     SourceRow,
     WageFigure,
 )
@@ -550,7 +550,7 @@ class Snapshot:
             "origin": r["origin"],
         }
 
-    def source_public(self, source_id: int) -> SourcePublic:
+    def source_public(self, source_id: int) -> SourceRef:
         s = self.sources[source_id]
         return {
             "key": s["key"],
@@ -571,7 +571,7 @@ class Snapshot:
             "sources": self.sources_for_releases(ids),
         }
 
-    def sources_for_releases(self, release_ids: list[int]) -> list[SourcePublic]:
+    def sources_for_releases(self, release_ids: list[int]) -> list[SourceRef]:
         """The sources behind the given releases, including the article that quoted them."""
         ids: list[int] = []
         for rid in release_ids:

@@ -2,8 +2,8 @@
 
 from pydantic import BaseModel, Field
 
-from app.reference.service import ReleaseInfo
-from app.schemas import Page, Provenance, SourceRef
+from app.reference.service import FactorItem, SourceItem
+from app.schemas import Page, Provenance
 
 
 class Range(BaseModel):
@@ -41,11 +41,6 @@ class CertificationPage(Page, Provenance):
     items: list[CertificationItem]
 
 
-class SourceItem(SourceRef):
-    license: str | None = Field(description="The terms the source's data are used under, where it sets any")
-    releases: list[ReleaseInfo]
-
-
 class SourcePage(Page):
     data_version: int
     items: list[SourceItem]
@@ -65,24 +60,6 @@ class OccupationItem(BaseModel):
 class OccupationPage(Page):
     data_version: int
     items: list[OccupationItem]
-
-
-class FactorItem(BaseModel):
-    key: str
-    factor: str
-    value: str
-    compared_to: str | None
-    kind: str = Field(description="percent | amount | qualitative | illustration")
-    pct_low: float | None
-    pct_high: float | None
-    amount_low: float | None
-    amount_high: float | None
-    amount_unit: str | None
-    amount_open: bool
-    description: str
-    release: str
-    source: str
-    citation: str
 
 
 class FactorPage(Page, Provenance):

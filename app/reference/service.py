@@ -1,11 +1,12 @@
 """Reference lists served from the Snapshot: experience levels, pay factors, certifications, sources."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from typing_extensions import TypedDict
 
-from app.domain.records import CertificationRow, OccupationRow, PayFactorFacts, Provenance, SourcePublic
+from app.domain.records import CertificationRow, OccupationRow, PayFactorFacts, Provenance, SourceRef
 from app.domain.store import Snapshot
 from app.errors import NotFound
 
@@ -33,8 +34,8 @@ class ExperienceItem(TypedDict):
     citation: str
 
 
-class PayFactorItem(PayFactorFacts):
-    """One pay factor of /pay-factors."""
+class FactorItem(PayFactorFacts):
+    """One pay factor of /factors."""
 
     release: str
     source: str
@@ -65,10 +66,12 @@ class ReleaseInfo(TypedDict):
     loaded_at: str | None
 
 
-class SourceItem(SourcePublic):
+class SourceItem(SourceRef):
     """One source of /sources, with its licence and releases."""
 
-    license: str | None
+    license: Annotated[
+        str | None, Field(description="The terms the source's data are used under, where it sets any")
+    ]
     releases: list[ReleaseInfo]
 
 
@@ -131,9 +134,9 @@ def certifications(snapshot: Snapshot) -> list[CertificationItem]:
     return [_certification(c) for c in snapshot.certifications]
 
 
-def pay_factors(snapshot: Snapshot) -> list[PayFactorItem]:
+def pay_factors(snapshot: Snapshot) -> list[FactorItem]:
     """Every pay factor the sources give, quantified or only in words."""
-    out: list[PayFactorItem] = []
+    out: list[FactorItem] = []
     for f in snapshot.factors:
         release = snapshot.releases[f["release_id"]]
         out.append(

@@ -15,7 +15,7 @@ from app.domain.estimation.sources import area_figures, method_sources
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located, LocationPublic
 from app.domain.profile import ARTICLE_METHOD_FIELDS, PROFILE_FIELDS, ProfileQuery
-from app.domain.records import OccupationPublic, ReleasePublic, SourcePublic
+from app.domain.records import OccupationPublic, ReleasePublic, SourceRef
 from app.domain.store import Snapshot
 from app.errors import InvalidInput, NotFound
 
@@ -31,7 +31,7 @@ class Releases:
 
     data_version: int
     public: Mapping[str, ReleasePublic]
-    sources: Mapping[str, tuple[tuple[int, SourcePublic], ...]]
+    sources: Mapping[str, tuple[tuple[int, SourceRef], ...]]
 
 
 class Resolved(NamedTuple):

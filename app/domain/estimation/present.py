@@ -8,7 +8,7 @@ from app.config import DEFAULT_OCCUPATION
 from app.domain.estimation.answer import Answer, Estimate, HourlyRange, Note
 from app.domain.estimation.gather import EstimateInputs, Releases
 from app.domain.profile import HOURS_DEFAULT
-from app.domain.records import Provenance, SourcePublic
+from app.domain.records import Provenance, SourceRef
 
 MAX_SUMMARIES = 8
 
@@ -35,7 +35,7 @@ def provenance(releases: Releases, estimate: Estimate) -> Provenance:
         if item["release"]:
             keys.append(item["release"])
     named = dict.fromkeys(keys)
-    sources: dict[int, SourcePublic] = {}
+    sources: dict[int, SourceRef] = {}
     for key in named:
         for source_id, source in releases.sources[key]:
             sources.setdefault(source_id, source)
