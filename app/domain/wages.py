@@ -80,12 +80,12 @@ def _named(view: OccupationView) -> str:
 def _describe_available(rec: AreaRecord | None) -> tuple[list[str], str]:
     if rec is None:
         return [], "no figures at all"
-    have = [stat for stat in WAGE_FIELDS if rec["wages"][stat] is not None]
-    parts = []
-    for stat in have:
+    have, parts = [], []
+    for stat in WAGE_FIELDS:
         fig = rec["wages"][stat]
-        assert fig is not None
-        parts.append(f"{stat} (annual {fig['annual']}, hourly {fig['hourly']})")
+        if fig is not None:
+            have.append(stat)
+            parts.append(f"{stat} (annual {fig['annual']}, hourly {fig['hourly']})")
     if rec["tier"]:
         parts.append(f"tier {rec['tier']}" + (f" rank {rec['rank']}" if rec["rank"] else ""))
     return have, ", ".join(parts) if parts else "no figures at all"
