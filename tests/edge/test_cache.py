@@ -1,10 +1,16 @@
 """Issue 11 §2: the edge's cache key and the route answer by the same negotiation, so a JSON body can
 never be served to a client asking for CSV (or the reverse), and each representation has its own ETag."""
 
+import gc
+import tracemalloc
+
 import pytest
 from fastapi.testclient import TestClient
 
+from app.edge import find_layer
+from app.edge.cache import ResponseCacheMiddleware
 from app.negotiation import Representation, negotiate
+from tests.conftest import make_client
 
 STATES = "/states?limit=3&sort=name"
 
@@ -64,3 +70,33 @@ def test_csv_by_parameter_and_by_header_are_one_representation(client: TestClien
     by_param = client.get(STATES + "&format=csv")
     by_header = client.get(STATES, headers={"Accept": "text/csv"})
     assert by_param.text == by_header.text
+
+
+def test_the_cache_holds_about_what_it_counts(seeded_sqlite: str):
+    """Admitted answers are held at their own size: orjson's output keeps the capacity it grew to (a few
+    times the answer), and a cache counting lengths would then hold several times its limit."""
+    profiles = [
+        f"/estimate?years={years}&state={state}&hours_per_year={hours}"
+        for years in range(10)
+        for state in ("NJ", "TX", "CA")
+        for hours in (1500, 1800, 2080, 2200)
+    ]
+    with make_client(seeded_sqlite, rate_limit_per_minute=0) as c:
+        edge = find_layer(c.app.middleware_stack, ResponseCacheMiddleware)
+        assert edge is not None
+        c.get(profiles[0])
+        counted_before = edge.cache_bytes
+        gc.collect()
+        tracemalloc.start()
+        try:
+            for path in profiles:
+                for _ in range(2):  # admitted on the second sighting
+                    assert c.get(path).status_code == 200
+            gc.collect()
+            held, _peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    counted = edge.cache_bytes - counted_before
+    assert len(edge.cache) >= len(profiles)
+    # What else the requests left behind (the estimate cores, memos) is a small part of it.
+    assert counted <= held <= 1.5 * counted, (held, counted)
