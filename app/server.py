@@ -84,8 +84,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.cycle.keep_alive = False
         cycle = self.cycle
         if cycle is not None and cycle.scope is self.scope:
-            # The application can tell a client that hung up (499) from an answer that failed (500).
-            cast(dict[str, Any], self.scope)[CONNECTION] = cycle
+            # The application can tell a client that hung up (499) from an answer that failed (500). A weak
+            # reference: the cycle holds the scope, and a scope holding the cycle would make every request a
+            # reference cycle, freed only by the garbage collector's rare full passes (app.main tunes them).
+            cast(dict[str, Any], self.scope)[CONNECTION] = weakref.ref(cycle)
 
     def send_400_response(self, msg: str) -> None:
         if self.head_refused:

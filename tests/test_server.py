@@ -139,3 +139,27 @@ def test_a_trusted_proxy_forwards_client_addresses_and_forgeries_fall_back_to_th
         ]
     assert forwarded == [200] * 15  # fifteen clients behind the proxy, one request each
     assert forged.count(200) <= 10 and forged[-5:] == [429] * 5  # not an address: the proxy's own bucket
+
+
+def gc_collected(base: str) -> float:
+    """Objects the server's garbage collector has freed so far, all generations (from /metrics)."""
+    text = httpx.get(f"{base}/metrics").text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("python_gc_objects_collected_total{")
+    )
+
+
+def test_answered_requests_leave_no_reference_cycles(seeded_sqlite: str, tmp_path: Path):
+    """A request's scope must not hold the server's request-response cycle (which holds the scope): every
+    request would then be garbage only the collector frees, and it runs its full passes rarely, so memory
+    grew by about 70 MB in 16 s at 512 connections. Without cycles nothing is left for it to collect."""
+    with serve(seeded_sqlite, tmp_path, metrics_access="public") as base, httpx.Client(base_url=base) as client:
+        for _ in range(2):
+            client.get("/percentiles")
+        before = gc_collected(base)
+        for _ in range(4000):
+            assert client.get("/percentiles").status_code == 200
+        collected = gc_collected(base) - before
+    assert collected < 1000
