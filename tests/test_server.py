@@ -155,7 +155,8 @@ def test_answered_requests_leave_no_reference_cycles(seeded_sqlite: str, tmp_pat
     """A request's scope must not hold the server's request-response cycle (which holds the scope): every
     request would then be garbage only the collector frees, and it runs its full passes rarely, so memory
     grew by about 70 MB in 16 s at 512 connections. Without cycles nothing is left for it to collect."""
-    with serve(seeded_sqlite, tmp_path, metrics_access="public") as base, httpx.Client(base_url=base) as client:
+    served = serve(seeded_sqlite, tmp_path, metrics_access="public")
+    with served as base, httpx.Client(base_url=base) as client:
         for _ in range(2):
             client.get("/percentiles")
         before = gc_collected(base)
