@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
-from starlette.types import ASGIApp, Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.admin.router import router as admin_router
 from app.careers.router import router as careers_router
@@ -132,9 +132,20 @@ class SalaryAPI(FastAPI):
     no routing, no validation and no per-request middleware."""
 
     edge_options: EdgeOptions
+    # Without OpenTelemetry an HTTP request goes straight to the built stack: FastAPI's own __call__ asks its
+    # telemetry whether it is on for every request (about 0.5 us of a cached answer's 7 in process).
+    telemetry_off = False
 
     def build_middleware_stack(self) -> ASGIApp:
         return build_edge(super().build_middleware_stack(), self.edge_options)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        stack = self.middleware_stack
+        if self.telemetry_off and stack is not None and scope["type"] == "http":
+            scope["app"] = self
+            await stack(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -205,6 +216,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             inner, settings=settings, routes=RouteTemplates(app.router.routes), writer=access_log
         ),
     )
+    app.telemetry_off = not settings.opentelemetry
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)
