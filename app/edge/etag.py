@@ -42,6 +42,8 @@ def none_match_fails(if_none_match: bytes | None, etag: bytes | None) -> bool:
     A malformed header is ignored, as if absent (the condition holds, the full answer is sent)."""
     if if_none_match is None:
         return False
+    if if_none_match == etag:  # the tag sent back as it was received: the common case, decided at once
+        return True
     value = if_none_match.strip()
     if value == b"*":
         return True
