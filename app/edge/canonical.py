@@ -10,6 +10,7 @@ import enum
 import re
 import typing
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -23,6 +24,7 @@ SAFE = "-._~!$'()*,;:@/"
 # A query of only these characters needs no unescaping and no escaping (quote() leaves letters, digits and
 # SAFE alone): the common case, split by hand at a fraction of parse_qsl's and quote's cost.
 _PLAIN = re.compile(r"[A-Za-z0-9_.\-~!$'()*,;:@/&=]*")
+_name = itemgetter(0)
 
 
 def _enum_of(annotation: Any) -> type[enum.Enum] | None:
@@ -77,12 +79,16 @@ def canonical_query(query_string: bytes, folded: frozenset[str] = frozenset()) -
         return b""
     text = query_string.decode("latin-1")
     if _PLAIN.fullmatch(text):
-        plain = [segment.partition("=") for segment in text.split("&") if segment]
-        # "a=b=c" is name a, value "b=c", whose second "=" is escaped: left to the general path.
-        if all("=" not in value for _, _, value in plain):
-            pairs = [(name, value.lower() if name in folded else value) for name, _, value in plain]
-            pairs.sort(key=lambda pair: pair[0])
-            return "&".join(f"{n}={v}" for n, v in pairs).encode("ascii")
+        pairs = []
+        for segment in text.split("&"):
+            if segment:
+                name, _, value = segment.partition("=")
+                if "=" in value:  # "a=b=c": value "b=c", whose second "=" is escaped: the general path's
+                    break
+                pairs.append((name, value.lower() if name in folded else value))
+        else:
+            pairs.sort(key=_name)
+            return "&".join([f"{n}={v}" for n, v in pairs]).encode("ascii")
     return parsed_canonical_query(text, folded)
 
 
