@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import accumulate
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -151,8 +152,10 @@ class Crosswalk:
     places: list[tuple[str, str]] = field(default_factory=list)
     # normalised city -> its index into ``places``, or a tuple of them when several states have the city
     place_index: dict[str, int | tuple[int, ...]] = field(default_factory=dict)
-    # index into ``places`` -> its ZIPs (integers)
-    zips_of_place: dict[int, list[int]] = field(default_factory=dict)
+    # Each place's ZIPs as indexes into ``zips``: place_zips[place_starts[p]:place_starts[p + 1]] for place p
+    # (two arrays, not a dict of lists: about 0.3 MB instead of 2 MB for 29,000 places)
+    place_starts: array = field(default_factory=lambda: array("i", [0]))
+    place_zips: array = field(default_factory=lambda: array("i"))
     # index into ``places`` -> {cbsa: share of the city's addresses}, computed on first use
     _city_shares: dict[int, dict[int, float]] = field(default_factory=dict)
 
@@ -178,12 +181,24 @@ class Crosswalk:
                 cw.zips.append(z)
                 cw.starts.append(len(cw.cbsas))
                 cw.place_of_zip.append(place)
-                cw.zips_of_place.setdefault(place, []).append(z)
                 last = z
             cw.cbsas.append(int(cbsa))
             cw.shares.append(float(share))
         cw.starts.append(len(cw.cbsas))
+        cw._index_zips_by_place()
         return cw
+
+    def _index_zips_by_place(self) -> None:
+        """``place_starts`` and ``place_zips`` from ``place_of_zip`` (a counting sort, ZIP order kept)."""
+        counts = [0] * (len(self.places) + 1)
+        for place in self.place_of_zip:
+            counts[place + 1] += 1
+        starts = list(accumulate(counts))
+        self.place_starts = array("i", starts)
+        self.place_zips = array("i", bytes(4 * len(self.place_of_zip)))
+        for i, place in enumerate(self.place_of_zip):
+            self.place_zips[starts[place]] = i
+            starts[place] += 1
 
     def places_named(self, city: str) -> tuple[int, ...]:
         """The places (city, state) whose city is ``city``, in any state."""
@@ -194,14 +209,17 @@ class Crosswalk:
         """The place of a city in one state, or None."""
         return next((p for p in self.places_named(city) if self.places[p][1] == state), None)
 
+    def zip_count(self, place: int) -> int:
+        """How many ZIPs a place (city, state) has."""
+        return self.place_starts[place + 1] - self.place_starts[place]
+
     def city_shares(self, place: int) -> dict[int, float]:
         """{cbsa: share} of a city: each of its ZIPs counts once, spread over CBSAs by its tot_ratios."""
         shares = self._city_shares.get(place)
         if shares is None:
             weights: dict[int, float] = {}
-            zips = self.zips_of_place.get(place, [])
-            for z in zips:
-                i = bisect_left(self.zips, z)
+            zips = self.place_zips[self.place_starts[place] : self.place_starts[place + 1]]
+            for i in zips:
                 for r in range(self.starts[i], self.starts[i + 1]):
                     weights[self.cbsas[r]] = weights.get(self.cbsas[r], 0.0) + self.shares[r]
             shares = self._city_shares[place] = {c: w / (len(zips) or 1) for c, w in weights.items()}
@@ -442,7 +460,7 @@ class Gazetteer:
                 f"{cw.source_label}.{hint} Give a ZIP, or the state alone.",
                 details=[{"parameter": parameter, "value": _shown(text)}],
             )
-        zips = len(cw.zips_of_place.get(place, []))
+        zips = cw.zip_count(place)
         count = f"{zips} ZIP{'s' if zips != 1 else ''}"
         return self._by_shares(
             cw.city_shares(place),
@@ -564,7 +582,7 @@ class Gazetteer:
                 city, st = cw.places[place]
                 if st in self.states:
                     located = self._city(city, self.states[st], f"{city.title()}, {st}", parameter=parameter)
-                    by_city.append((located, len(cw.zips_of_place.get(place, []))))
+                    by_city.append((located, cw.zip_count(place)))
         # A city's own name says more than a metro title that merely holds it (Pasadena, TX over Houston-...).
         reached = {loc.area["code"] for loc, _ in by_city}
         candidates = [c for c in candidates if c.area["code"] not in reached]
