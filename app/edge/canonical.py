@@ -60,11 +60,18 @@ class CanonicalQueries:
             if folded and "GET" in (context.methods or ()):
                 self.vocabularies.append((context.path_regex, folded))
         self.known: dict[tuple[str, bytes], bytes] = {}
+        # path -> its vocabulary parameters: a stream of never-seen queries asks the same few paths
+        self.folded: dict[str, frozenset[str]] = {}
 
     def __call__(self, path: str, query_string: bytes) -> bytes:
         found = self.known.get((path, query_string))
         if found is None:
-            folded = next((names for regex, names in self.vocabularies if regex.match(path)), frozenset())
+            folded = self.folded.get(path)
+            if folded is None:
+                folded = next((names for regex, names in self.vocabularies if regex.match(path)), frozenset())
+                if len(self.folded) >= MAX_REMEMBERED:
+                    self.folded.clear()
+                self.folded[path] = folded
             found = canonical_query(query_string, folded)
             if len(self.known) >= MAX_REMEMBERED:
                 self.known.clear()
