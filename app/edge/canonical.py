@@ -7,6 +7,7 @@ spelling keeps its own, truthful, answer.
 """
 
 import enum
+import functools
 import re
 import typing
 from collections.abc import Iterable
@@ -60,19 +61,17 @@ class CanonicalQueries:
             if folded and "GET" in (context.methods or ()):
                 self.vocabularies.append((context.path_regex, folded))
         self.known: dict[tuple[str, bytes], bytes] = {}
-        # path -> its vocabulary parameters: a stream of never-seen queries asks the same few paths
-        self.folded: dict[str, frozenset[str]] = {}
+        # A stream of never-seen queries asks the same few paths: their vocabularies are remembered.
+        self.folded = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._vocabulary_of)
+
+    def _vocabulary_of(self, path: str) -> frozenset[str]:
+        """The vocabulary parameters of the GET route serving ``path`` (none for any other path)."""
+        return next((names for regex, names in self.vocabularies if regex.match(path)), frozenset())
 
     def __call__(self, path: str, query_string: bytes) -> bytes:
         found = self.known.get((path, query_string))
         if found is None:
-            folded = self.folded.get(path)
-            if folded is None:
-                folded = next((names for regex, names in self.vocabularies if regex.match(path)), frozenset())
-                if len(self.folded) >= MAX_REMEMBERED:
-                    self.folded.clear()
-                self.folded[path] = folded
-            found = canonical_query(query_string, folded)
+            found = canonical_query(query_string, self.folded(path))
             if len(self.known) >= MAX_REMEMBERED:
                 self.known.clear()
             self.known[(path, query_string)] = found
