@@ -218,11 +218,12 @@ class Crosswalk:
         shares = self._city_shares.get(place)
         if shares is None:
             weights: dict[int, float] = {}
-            zips = self.place_zips[self.place_starts[place] : self.place_starts[place + 1]]
-            for i in zips:
+            zip_indexes = self.place_zips[self.place_starts[place] : self.place_starts[place + 1]]
+            for i in zip_indexes:
                 for r in range(self.starts[i], self.starts[i + 1]):
                     weights[self.cbsas[r]] = weights.get(self.cbsas[r], 0.0) + self.shares[r]
-            shares = self._city_shares[place] = {c: w / (len(zips) or 1) for c, w in weights.items()}
+            count = len(zip_indexes) or 1
+            shares = self._city_shares[place] = {c: w / count for c, w in weights.items()}
         return shares
 
     def rows_of(self, zip_code: int) -> tuple[list[tuple[int, float]], int] | None:

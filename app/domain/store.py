@@ -550,7 +550,7 @@ class Snapshot:
             "origin": r["origin"],
         }
 
-    def source_public(self, source_id: int) -> SourceRef:
+    def source_ref(self, source_id: int) -> SourceRef:
         s = self.sources[source_id]
         return {
             "key": s["key"],
@@ -579,7 +579,7 @@ class Snapshot:
             for sid in (r["source_id"], r["via_source_id"]):
                 if sid is not None and sid not in ids:
                     ids.append(sid)
-        return [self.source_public(sid) for sid in ids]
+        return [self.source_ref(sid) for sid in ids]
 
     @cached_property
     def newest_release_key(self) -> str | None:

@@ -181,7 +181,7 @@ def sources(snapshot: Snapshot) -> list[SourceItem]:
             for r in snapshot.releases.values()
             if r["source_id"] == s["id"]
         ]
-        items.append({**snapshot.source_public(s["id"]), "license": s["license"], "releases": releases})
+        items.append({**snapshot.source_ref(s["id"]), "license": s["license"], "releases": releases})
     return items
 
 

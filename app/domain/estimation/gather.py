@@ -77,7 +77,7 @@ def releases_of(snapshot: Snapshot) -> Releases:
         public = {r["key"]: snapshot.release_public(rid) for rid, r in snapshot.releases.items()}
         sources = {
             r["key"]: tuple(
-                (sid, snapshot.source_public(sid))
+                (sid, snapshot.source_ref(sid))
                 for sid in dict.fromkeys((r["source_id"], r["via_source_id"]))
                 if sid is not None
             )
