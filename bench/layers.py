@@ -30,6 +30,7 @@ from bench.run import (
     WrkRun,
     build_database,
     busy_warning,
+    ensure_wrk,
     fetch,
     floor_spec,
     load_average,
@@ -120,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--only", nargs="*", help="variant keys (the floor and make_run always run)")
     args = p.parse_args(argv)
+    ensure_wrk()
     info, load_start = machine(), load_average()
     chosen = [v for v in variants() if not args.only or v.key in {"floor", "make_run", *args.only}]
     cases = [("states", "GET /states?sort=-median (cached)"), ("estimate", "GET /estimate, never seen")]

@@ -26,6 +26,15 @@ def _utc_second(second: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
 
 
+_MILLISECONDS = tuple(f".{ms:03d}Z" for ms in range(1000))
+
+
+def utc_time(created: float) -> str:
+    """A line's time: UTC, to the millisecond, ``2026-12-04T17:44:22.026Z``."""
+    second = int(created)
+    return _utc_second(second) + _MILLISECONDS[int((created - second) * 1000)]
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id and the record's fields."""
 
@@ -52,9 +61,8 @@ class JsonFormatter(logging.Formatter):
         fields: dict[str, Any] | None,
     ) -> dict[str, Any]:
         """The line's object (also built without a LogRecord by the access log's writer)."""
-        millis = int((created - int(created)) * 1000)
         doc: dict[str, Any] = {
-            "time": f"{_utc_second(int(created))}.{millis:03d}Z",
+            "time": utc_time(created),
             "level": level,
             "logger": logger,
             "message": message,

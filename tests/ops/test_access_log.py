@@ -2,6 +2,7 @@
 requests always, a sample of the rest; lines dropped (and counted) when the queue is full, never waited for;
 the queue written out at shutdown."""
 
+import io
 import json
 import logging
 import time
@@ -158,3 +159,22 @@ def test_the_writers_json_lines_are_the_formatters():
     for path, cache in (("/states/NJ", "hit"), ('/no/"such"\\path\u00e9\n', None)):
         line = (time.time(), "GET", "unmatched", path, 404, 0.0123456, 321, cache, "abc-1f")
         assert writer._json(line) == JsonFormatter().format(writer._record(line)) + "\n"
+
+
+def test_a_path_that_is_not_utf8_is_written_escaped_and_the_writer_goes_on():
+    # orjson refuses a lone surrogate; the writer thread must not stop on one (every later line lost).
+    logger = logging.getLogger("salary_api.access.surrogate-test")
+    logger.propagate = False
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger.addHandler(handler)
+    try:
+        writer = AccessLogWriter(logger, max_lines=10, interval=0.01)
+        for path in ("/states/\ud800", "/states/NJ"):
+            writer.put((time.time(), "GET", "/states/{state}", path, 404, 0.001, 10, None, "abc-1"))
+        writer.close()
+    finally:
+        logger.removeHandler(handler)
+    written = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [doc["path"] for doc in written] == ["/states/\\ud800", "/states/NJ"]
