@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
                     variant.runs.setdefault(case, []).append(run)
                     log(
                         f"{label} [{variant.key} {repeat + 1}/{args.repeat}]: {run.rps:,.0f} req/s, "
-                        f"p99 {run.p99_ms:.2f} ms, server CPU {run.server_cpu_us:.1f} us/request, "
+                        f"p99 {run.p99_ms:.2f} ms, server CPU {run.server_cpu_us:.1f} us/request "
+                        f"({run.other_threads_cpu_us:.1f} outside the event loop), "
                         f"non-2xx/3xx {run.non_2xx_3xx}"
                     )
 
@@ -178,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         "ratio to floor",
         "p99 ms",
         "CPU us/req",
+        "of it outside the event loop",
         "CPU vs make run",
         "CPU ratio",
     ]
@@ -191,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             runs = variant.runs[case]
             rps = median_value([r.rps for r in runs]) or 0.0
             cpu = median_value([r.server_cpu_us for r in runs]) or 0.0
+            others = median_value([r.other_threads_cpu_us for r in runs]) or 0.0
             p99 = median_value([r.p99_ms for r in runs]) or 0.0
             body.append(
                 [
@@ -200,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{rps / floor_rps:.2f}x" if floor_rps else "-",
                     f"{p99:.2f}",
                     f"{cpu:.1f}",
+                    f"{others:.1f}",
                     "-" if variant.floor else f"{cpu - base_cpu:+.1f}",
                     f"{floor_cpu / cpu:.2f}x" if cpu else "-",
                 ]

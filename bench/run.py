@@ -114,14 +114,19 @@ def memory_kb(pid: int) -> dict[str, int]:
     return out
 
 
-def cpu_ns(pid: int) -> int:
-    """CPU time of every thread of a process so far (ns, from the scheduler): unlike wall time, it does not
+def cpu_ns_by_thread(pid: int) -> dict[str, int]:
+    """CPU time of each thread of a process so far (ns, from the scheduler): unlike wall time, it does not
     grow when other processes share the cores."""
-    total = 0
+    times: dict[str, int] = {}
     for task in os.listdir(f"/proc/{pid}/task"):
         with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as fh:
-            total += int(fh.read().split()[0])
-    return total
+            times[task] = int(fh.read().split()[0])
+    return times
+
+
+def cpu_ns(pid: int) -> int:
+    """CPU time of every thread of a process so far (ns)."""
+    return sum(cpu_ns_by_thread(pid).values())
 
 
 def load_average() -> list[float]:
@@ -296,6 +301,9 @@ class WrkRun:
     # CPU time the server process (all its threads) spent per answered request during the run: unlike
     # requests per second, other processes on the machine barely move it.
     server_cpu_us: float | None = None
+    # The part of it spent outside the busiest thread (the event loop): the access log's writer thread and
+    # the data-refresh loop.
+    other_threads_cpu_us: float | None = None
 
     @property
     def socket_error_total(self) -> int:
@@ -347,9 +355,12 @@ def run_wrk(
 
 def measured_run(server: Server, url: str, script: str, **wrk_kw: Any) -> WrkRun:
     """One wrk run against ``server``, with the server's CPU time per answered request."""
-    before = cpu_ns(server.pid)
+    before = cpu_ns_by_thread(server.pid)
     run = run_wrk(url, script, **wrk_kw)
-    run.server_cpu_us = round((cpu_ns(server.pid) - before) / 1000 / max(run.requests, 1), 2)
+    spent = [ns - before.get(task, 0) for task, ns in cpu_ns_by_thread(server.pid).items()]
+    per_request = 1000 * max(run.requests, 1)
+    run.server_cpu_us = round(sum(spent) / per_request, 2)
+    run.other_threads_cpu_us = round((sum(spent) - max(spent, default=0)) / per_request, 2)
     return run
 
 
