@@ -41,7 +41,7 @@ lint: install
 	$(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy app seed
+	$(BIN)/mypy app seed bench
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -148,7 +148,7 @@ class SalaryAPI(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> SalaryAPI:
     """Build the application; data are loaded into memory at start-up and refreshed on a new data version."""
     settings = settings or get_settings()
     # The occupations the documented examples read load at start-up: /careers reads the default

@@ -16,6 +16,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.run import build_database, log, markdown_table, plain_table, write_results
 
@@ -65,7 +66,7 @@ def main() -> int:
         tracemalloc.stop()
         snapshot = Snapshot.load(engine, ())
         areas = list(snapshot.areas.values())
-        rows = []
+        rows: list[dict[str, Any]] = []
         for kind, text in INPUTS.items():
             fresh = Gazetteer(areas, crosswalk)
             resolve = functools.partial(fresh._locate, text, None, None)
