@@ -6,9 +6,11 @@ import io
 import json
 import logging
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.observability.logs import JsonFormatter
@@ -178,3 +180,16 @@ def test_a_path_that_is_not_utf8_is_written_escaped_and_the_writer_goes_on():
         logger.removeHandler(handler)
     written = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert [doc["path"] for doc in written] == ["/states/\\ud800", "/states/NJ"]
+
+
+@pytest.mark.parametrize(
+    "created",
+    [0.0, 1_733_332_800.0, 1_733_332_800.0005, 1_733_332_800.999, 1_733_332_859.9999, 1_764_869_062.026],
+)
+def test_a_lines_time_is_utc_to_the_millisecond(created: float):
+    # The millisecond is truncated, as logging's own ``msecs`` is.
+    expected = datetime.fromtimestamp(created, tz=UTC)
+    expected = expected.replace(microsecond=expected.microsecond // 1000 * 1000)
+    doc = json.loads(JsonFormatter().format(logging.makeLogRecord({"msg": "m", "created": created})))
+    assert datetime.fromisoformat(doc["time"].replace("Z", "+00:00")) == expected
+    assert doc["time"].endswith("Z") and len(doc["time"]) == len("2026-12-04T17:44:22.026Z")
