@@ -4,6 +4,7 @@ Records carry their structured fields in ``extra={"fields": {...}}``; the reques
 record (access lines, formatted by the access log's writer thread) or else from the request's context.
 Nothing here reads headers, so secrets cannot leak through it."""
 
+import json
 import logging
 import sys
 import time
@@ -35,6 +36,16 @@ def utc_time(created: float) -> str:
     return _utc_second(second) + _MILLISECONDS[int((created - second) * 1000)]
 
 
+def json_text(doc: dict[str, Any]) -> str:
+    """A line's object as JSON text. Text that is not valid UTF-8 (a lone surrogate, which a server other
+    than uvicorn may put in a path) is written escaped by the standard library's encoder, where orjson
+    refuses it: the line is kept, and the access log's writer thread does not stop on it."""
+    try:
+        return orjson.dumps(doc, default=str).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(doc, default=str, separators=(",", ":"))
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id and the record's fields."""
 
@@ -49,7 +60,7 @@ class JsonFormatter(logging.Formatter):
         )
         if record.exc_info:
             doc["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(doc, default=str).decode()
+        return json_text(doc)
 
     @staticmethod
     def document(

@@ -6,7 +6,7 @@ queue drops the line and counts it (``salary_api_access_log_dropped_total``); th
 the log. ``close()`` (the lifespan's end) writes what is queued before the process exits.
 
 The thread takes everything queued in one turn and writes it in one call. Every time it wants the
-interpreter lock back (after a wait, a ``write``, a ``sleep(0)``) while the event loop holds it, each of the
+interpreter lock back (after its wait or a ``write``) while the event loop holds it, each of the
 loop's own releases (every ``send``, ``recv`` and poll) wakes the thread for nothing, for up to the switch
 interval (5 ms): so it asks as rarely as it can. A turn holds the lock about 2 us per line, and Python's
 switch interval still hands it back to a waiting event loop after 5 ms."""
@@ -18,10 +18,8 @@ import threading
 from collections import deque
 from typing import Any
 
-import orjson
-
 from app.observability import metrics
-from app.observability.logs import JsonFormatter
+from app.observability.logs import JsonFormatter, json_text
 
 # The handler classes whose stream the writer writes to in one batch; any other handler (a test's
 # capture, a syslog handler) gets each record through its own ``handle``.
@@ -111,11 +109,7 @@ class AccessLogWriter:
         wall, method, route, _path, status, _seconds, _size, _cache, rid = line
         message = f"{method} {route} {status}"
         doc = JsonFormatter.document(wall, "info", self.logger.name, message, rid, fields(line))
-        try:
-            return orjson.dumps(doc, default=str).decode() + "\n"
-        except orjson.JSONEncodeError:  # a path with a lone surrogate: escaped, not a writer thread stopped
-            doc["path"] = str(doc["path"]).encode("utf-8", "backslashreplace").decode()
-            return orjson.dumps(doc, default=str).decode() + "\n"
+        return json_text(doc) + "\n"
 
     def _record(self, line: Line) -> logging.LogRecord:
         wall, method, route, _path, status, _seconds, _size, _cache, rid = line
