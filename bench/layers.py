@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"{label} [{variant.key} {repeat + 1}/{args.repeat}]: {run.rps:,.0f} req/s, "
                         f"p99 {run.p99_ms:.2f} ms, server CPU {run.server_cpu_us:.1f} us/request "
                         f"({run.other_threads_cpu_us:.1f} outside the event loop), "
+                        f"{run.server_switches_per_1k:.1f} context switches per 1k requests, "
                         f"non-2xx/3xx {run.non_2xx_3xx}"
                     )
 
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         "p99 ms",
         "CPU us/req",
         "of it outside the event loop",
+        "switches per 1k req",
         "CPU vs make run",
         "CPU ratio",
     ]
@@ -194,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             rps = median_value([r.rps for r in runs]) or 0.0
             cpu = median_value([r.server_cpu_us for r in runs]) or 0.0
             others = median_value([r.other_threads_cpu_us for r in runs]) or 0.0
+            switches = median_value([r.server_switches_per_1k for r in runs]) or 0.0
             p99 = median_value([r.p99_ms for r in runs]) or 0.0
             body.append(
                 [
@@ -204,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{p99:.2f}",
                     f"{cpu:.1f}",
                     f"{others:.1f}",
+                    f"{switches:.1f}",
                     "-" if variant.floor else f"{cpu - base_cpu:+.1f}",
                     f"{floor_cpu / cpu:.2f}x" if cpu else "-",
                 ]

@@ -124,6 +124,17 @@ def cpu_ns_by_thread(pid: int) -> dict[str, int]:
     return times
 
 
+def voluntary_switches(pid: int) -> int:
+    """Times the threads of a process have given up a core to wait (a lock, a poll, a sleep) so far."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("voluntary_ctxt_switches:"):
+                    total += int(line.split()[1])
+    return total
+
+
 def cpu_ns(pid: int) -> int:
     """CPU time of every thread of a process so far (ns)."""
     return sum(cpu_ns_by_thread(pid).values())
@@ -304,6 +315,9 @@ class WrkRun:
     # The part of it spent outside the busiest thread (the event loop): the access log's writer thread and
     # the data-refresh loop.
     other_threads_cpu_us: float | None = None
+    # Voluntary context switches of the server's threads per 1,000 answered requests (a thread waiting for
+    # the interpreter lock switches once per wake).
+    server_switches_per_1k: float | None = None
 
     @property
     def socket_error_total(self) -> int:
@@ -355,9 +369,12 @@ def run_wrk(
 
 def measured_run(server: Server, url: str, script: str, **wrk_kw: Any) -> WrkRun:
     """One wrk run against ``server``, with the server's CPU time per answered request."""
-    before = cpu_ns_by_thread(server.pid)
+    before, switches = cpu_ns_by_thread(server.pid), voluntary_switches(server.pid)
     run = run_wrk(url, script, **wrk_kw)
     spent = [ns - before.get(task, 0) for task, ns in cpu_ns_by_thread(server.pid).items()]
+    run.server_switches_per_1k = round(
+        (voluntary_switches(server.pid) - switches) * 1000 / max(run.requests, 1), 1
+    )
     per_request = 1000 * max(run.requests, 1)
     run.server_cpu_us = round(sum(spent) / per_request, 2)
     run.other_threads_cpu_us = round((sum(spent) - max(spent, default=0)) / per_request, 2)
