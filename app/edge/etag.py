@@ -6,9 +6,9 @@ representation. Tags are strong, a hash of what is sent, so the same answer has 
 question was spelled.
 """
 
-import hashlib
 import re
 
+import xxhash
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.edge.common import header
@@ -18,13 +18,14 @@ _TAG = re.compile(rb'\s*(?:W/)?"([^"]*)"\s*(?:,|$)')
 
 
 def strong_etag(body: bytes, media_type: bytes = b"") -> bytes:
-    """A strong tag for a representation: a hash of its bytes and its media type (JSON and CSV differ).
+    """A strong tag for a representation: a 128-bit hash of its bytes and media type (JSON and CSV differ).
 
-    SHA-256, its first 128 bits: processors hash it in hardware, about twice as fast as BLAKE2b here
-    (4.5 against 9.2 us for an 8 kB answer), and every answer not served from the cache pays it."""
-    digest = hashlib.sha256(body)
+    XXH3-128, not a cryptographic hash: a tag only has to tell one representation of a path from the others
+    it has had, and no client chooses the bytes of two of them. Every answer not served from the cache pays
+    it: 0.5 us for an 8 kB estimate, where SHA-256 took 7 in a loop and 12-14 between two requests."""
+    digest = xxhash.xxh3_128(body)
     digest.update(b"|" + media_type.split(b";")[0].strip())
-    return b'"' + digest.hexdigest()[:32].encode() + b'"'
+    return b'"' + digest.hexdigest().encode() + b'"'
 
 
 def opaque(etag: bytes) -> bytes:
