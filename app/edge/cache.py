@@ -121,7 +121,10 @@ class ResponseCacheMiddleware:
         entry = self.cache.get(key)
         if entry is None:
             metrics.cache_miss(scope)
-            entry = await self._fill_once(scope, receive, send, key)
+            # A fast route answers without awaiting, so no identical miss can start meanwhile.
+            entry = self._fill_fast(scope, key)
+            if entry is None:
+                entry = await self._fill_once(scope, receive, send, key)
             if entry is None:
                 return
         else:
@@ -221,32 +224,36 @@ class ResponseCacheMiddleware:
                 else:
                     chunks.append(message.get("body", b""))
 
-        path, query, variant, version = key
-        fast = self.fast_routes.get(path)
-        body_fast = fast(self.store.snapshot, query) if fast else None
-        if body_fast is not None:
-            body = body_fast
-            media_type = JSON_MEDIA
-            headers = [(b"content-type", media_type), NOSNIFF]
-        else:
-            # The application reads the canonical query; preconditions are the cache's to evaluate.
-            request_headers = [h for h in scope["headers"] if h[0] != b"if-none-match"]
-            below = {**scope, "method": "GET", "query_string": query, "headers": request_headers}
-            await self.app(below, receive, capture)
-            if passthrough or status == 0:
-                return None
-            body = b"".join(chunks)
-            media_type = next((v for k, v in headers if k == b"content-type"), b"")
-            dropped = (b"content-length", b"vary")
-            headers = [
-                (k, v) for k, v in headers if k not in dropped and not k.startswith(b"access-control-")
-            ]
+        # The application reads the canonical query; preconditions are the cache's to evaluate.
+        request_headers = [h for h in scope["headers"] if h[0] != b"if-none-match"]
+        below = {**scope, "method": "GET", "query_string": key[1], "headers": request_headers}
+        await self.app(below, receive, capture)
+        if passthrough or status == 0:
+            return None
+        body = b"".join(chunks)
+        media_type = next((v for k, v in headers if k == b"content-type"), b"")
+        dropped = (b"content-length", b"vary")
+        headers = [(k, v) for k, v in headers if k not in dropped and not k.startswith(b"access-control-")]
+        return self._entry(key, headers, body, media_type, scope)
+
+    def _fill_fast(self, scope: Scope, key: tuple) -> CachedResponse | None:
+        """The entry a fast route answers, or None when the path has none or it defers to the application."""
+        fast = self.fast_routes.get(key[0])
+        body = fast(self.store.snapshot, key[1]) if fast else None
+        if body is None:
+            return None
+        return self._entry(key, [(b"content-type", JSON_MEDIA), NOSNIFF], body, JSON_MEDIA, scope)
+
+    def _entry(
+        self, key: tuple, headers: list[tuple[bytes, bytes]], body: bytes, media_type: bytes, scope: Scope
+    ) -> CachedResponse:
+        """An answer made into an entry (its ETag and the cache's headers added), remembered for admission."""
         etag = strong_etag(body, media_type)
         headers += [
             (b"etag", etag),
             (b"cache-control", self.cache_control),
             VARY,
-            (b"x-data-version", str(version).encode()),
+            (b"x-data-version", str(key[3]).encode()),
             *CORS_HEADERS,
         ]
         entry = CachedResponse(headers, body, etag)
