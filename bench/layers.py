@@ -16,7 +16,6 @@ measures the rate limit, which sets a limit no run reaches.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from bench.run import (
     serve_command,
     server_env,
     servers_stopped_on_exit,
+    start_floor,
     start_server,
     wait_ready,
     write_results,
@@ -97,10 +97,7 @@ def create_app() -> Any:
     return app
 
 
-def start(variant: Variant, url: str, workdir: Path, floor_file: Path | None) -> Server:
-    if variant.floor:
-        env = {**server_env(), "BENCH_FLOOR_FILE": str(floor_file)}
-        return start_server(variant.key, "bench.floor:app", env, workdir, factory=False, loop="asyncio")
+def start(variant: Variant, url: str, workdir: Path) -> Server:
     env = {**server_env(url), **variant.env}
     if variant.layers_off:
         env[LAYERS_OFF] = variant.layers_off
@@ -132,18 +129,15 @@ def main(argv: list[str] | None = None) -> int:
         for variant in chosen:
             if variant.floor:
                 continue
-            servers[variant.key] = start(variant, url, workdir, None)
+            servers[variant.key] = start(variant, url, workdir)
             started.append(servers[variant.key])
         for server in servers.values():
             wait_ready(server, "/readyz")
         reference = servers["make_run"]
-        floor_file = workdir / "floor.json"
         responses = {"/states": floor_spec(fetch(reference.port, STATES))}
         responses["/estimate"] = floor_spec(fetch(reference.port, ESTIMATE))
-        floor_file.write_text(json.dumps({"responses": responses}))
-        servers["floor"] = start(chosen[0], url, workdir, floor_file)
+        servers["floor"] = start_floor(workdir, responses)
         started.append(servers["floor"])
-        wait_ready(servers["floor"], "/states")
         for server in servers.values():
             for _ in range(3):  # admitted to the response cache on its second sighting
                 fetch(server.port, STATES)

@@ -494,6 +494,27 @@ def probe_list(port: int, paths: list[str]) -> tuple[list[str], dict[int, int]]:
     return ok, statuses
 
 
+def start_floor(
+    workdir: Path,
+    responses: dict[str, Any],
+    not_modified: dict[str, Any] | None = None,
+    *,
+    loop: str = "asyncio",
+) -> Server:
+    """The floor (bench/floor.py) answering ``responses`` (path -> ``floor_spec``), and ``not_modified`` to
+    requests with ``If-None-Match``, under the API's server settings; ready for requests."""
+    floor_file = workdir / "floor.json"
+    floor_file.write_text(json.dumps({"responses": responses, "not_modified": not_modified or {}}))
+    env = {**server_env(), "BENCH_FLOOR_FILE": str(floor_file)}
+    floor = start_server("floor", "bench.floor:app", env, workdir, factory=False, loop=loop)
+    try:
+        wait_ready(floor, "/percentiles" if "/percentiles" in responses else next(iter(responses), "/"))
+    except BaseException:
+        floor.stop()
+        raise
+    return floor
+
+
 def floor_spec(got: Fetched) -> dict[str, Any]:
     return {
         "status": got.status,
@@ -867,14 +888,8 @@ def main(argv: list[str] | None = None) -> int:
             cases = [c for c in cases if c.key in args.only]
 
         # ---- the floor, same bytes, same server settings
-        floor_file = workdir / "floor.json"
-        floor_file.write_text(json.dumps({"responses": floor_responses, "not_modified": not_modified}))
-        floor_env = {**server_env(), "BENCH_FLOOR_FILE": str(floor_file)}
-        floor = start_server("floor", "bench.floor:app", floor_env, workdir, factory=False, loop=args.loop)
+        floor = start_floor(workdir, floor_responses, not_modified, loop=args.loop)
         started.append(floor)
-        wait_ready(
-            floor, "/percentiles" if "/percentiles" in floor_responses else next(iter(floor_responses), "/")
-        )
         for path, spec in floor_responses.items():
             check = fetch(floor.port, path)
             if check.body != spec["body"].encode("latin-1") or check.status != spec["status"]:

@@ -1,0 +1,186 @@
+"""Where a request's CPU goes in the API and in the floor, sampled: ``python -m bench.sample``.
+
+Starts the API as `make run` serves it (``salary-api serve``, output to a file; rate limit off) and the floor
+serving the same bytes (bench/floor.py), then, in turn and ``--repeat`` times, drives each with wrk (2
+threads, 64 connections) while py-spy samples the server's threads from outside the process: no
+instrumentation, so none of cProfile's bias towards code with many Python calls. Each sample is charged to
+the innermost of these parts its stack is in:
+
+- the socket write (``transport.write``: the ``send`` system call, and what the kernel does in it);
+- the rest of uvicorn's ``send`` (the status line, the header checks);
+- the application (``app/`` but the server's protocol in app/server.py, or the floor's one function);
+- uvicorn's protocol (reading, parsing, starting the request's task);
+- the event loop itself (``epoll``, timers, task steps); other threads apart.
+
+A part's CPU per request is its share of the event loop thread's samples times the server's CPU per request
+(all threads, from ``/proc``), the other threads' samples times theirs. The last table is the API minus the
+floor, part by part: what the API's answer costs beyond the same bytes sent by a bare application.
+
+py-spy reads the server's memory with ``process_vm_readv``: it needs to run as root or with ptrace allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import run as harness
+
+PY_SPY = Path(sys.executable).with_name("py-spy")
+RATE = 997  # samples per second, not a multiple of any timer's
+OTHER_THREADS = "other threads (access log writer, refresh)"
+EVENT_LOOP = "event loop (epoll, timers, task steps)"
+# (mark in a frame "function (file:line)", part), tried in order on each frame from the leaf outwards: a
+# sample is charged to the part of the first frame that has one.
+FRAME_PARTS: list[tuple[str, str]] = [
+    ("_SelectorSocketTransport.write (", "socket write (the send system call)"),
+    ("RequestResponseCycle.send (", "uvicorn send (status line, header checks)"),
+    ("(app/server.py", "uvicorn protocol (read, parse, task start)"),
+    ("(app/", "application"),
+    ("(bench/floor.py", "application"),
+    ("httptools_impl.py", "uvicorn protocol (read, parse, task start)"),
+    ("_read_ready", "uvicorn protocol (read, parse, task start)"),
+]
+PART_NAMES = [*dict.fromkeys(part for _, part in FRAME_PARTS), EVENT_LOOP, OTHER_THREADS]
+
+
+def part_of(frames: list[str]) -> str:
+    """The part a sampled stack (outermost frame first) is charged to."""
+    for frame in reversed(frames):
+        for mark, part in FRAME_PARTS:
+            if mark in frame:
+                return part
+    return EVENT_LOOP
+
+
+def read_samples(path: Path) -> dict[str, Counter[str]]:
+    """py-spy's raw output (``--threads``: each stack's root is its thread) as sample counts per part and
+    thread."""
+    by_thread: dict[str, Counter[str]] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = stack.split(";")
+        by_thread.setdefault(frames[0], Counter())[part_of(frames[1:])] += int(count)
+    return by_thread
+
+
+@dataclass
+class Sampled:
+    runs: list[dict[str, float]] = field(default_factory=list)  # us per request per part, per run
+    rps: list[float] = field(default_factory=list)
+
+    def median(self, part: str) -> float:
+        values = sorted(run.get(part, 0.0) for run in self.runs)
+        return values[len(values) // 2] if values else 0.0
+
+
+def sampled_run(
+    server: harness.Server, script: str, args: list[str], seconds: float, out: Path
+) -> tuple[float, dict[str, float]]:
+    """One wrk run with py-spy attached: (requests per second, CPU us per request by part)."""
+    spy = subprocess.Popen(
+        [str(PY_SPY), "record", "--nonblocking", "--threads", "-r", str(RATE), "-d", f"{seconds:g}"]
+        + ["-f", "raw", "-o", str(out), "-p", str(server.pid)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(0.5)  # py-spy attached before the load starts
+    run = harness.measured_run(
+        server,
+        f"http://{harness.HOST}:{server.port}",
+        script,
+        args=args,
+        connections=64,
+        threads=2,
+        duration=seconds,
+    )
+    _, err = spy.communicate(timeout=seconds + 60)
+    if spy.returncode != 0 or not out.exists():
+        raise RuntimeError(f"py-spy failed ({spy.returncode}): {err.decode(errors='replace')[-500:]}")
+    by_thread = read_samples(out)
+    loop_thread = max(by_thread, key=lambda t: sum(by_thread[t].values()))
+    loop_samples = by_thread[loop_thread]
+    total_loop = sum(loop_samples.values()) or 1
+    loop_cpu = (run.server_cpu_us or 0.0) - (run.other_threads_cpu_us or 0.0)
+    parts = {part: loop_samples[part] / total_loop * loop_cpu for part in PART_NAMES[:-1]}
+    parts[OTHER_THREADS] = run.other_threads_cpu_us or 0.0
+    return run.rps, parts
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.sample", description=__doc__.split("\n\n")[0])
+    p.add_argument("--path", default="/percentiles", help="a cached GET (default /percentiles)")
+    p.add_argument("--distinct", action="store_true", help="a never-seen /estimate per request, not --path")
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args(argv)
+    harness.ensure_wrk()
+    if not PY_SPY.exists():
+        harness.log(f"py-spy is not installed beside {sys.executable}: run `make install`")
+        return 2
+    load_start = harness.load_average()
+    path = "/estimate" if args.distinct else args.path
+    with (
+        tempfile.TemporaryDirectory(prefix="salary-sample-") as tmp,
+        harness.servers_stopped_on_exit() as started,
+    ):
+        workdir = Path(tmp)
+        url = harness.build_database(workdir)
+        api = harness.start_server(
+            "api",
+            "",
+            harness.server_env(url),
+            workdir,
+            factory=False,
+            loop="asyncio",
+            command=harness.serve_command,
+        )
+        started.append(api)
+        harness.wait_ready(api, "/readyz")
+        probe = path + ("?years=7&certifications=CPC&state=NJ" if args.distinct else "")
+        for _ in range(3):  # admitted to the cache on its second sighting
+            got = harness.fetch(api.port, probe)
+        floor = harness.start_floor(workdir, {path.partition("?")[0]: harness.floor_spec(got)})
+        started.append(floor)
+        results = {"api": Sampled(), "floor": Sampled()}
+        for attempt in range(args.repeat):
+            for server in (api, floor):
+                script, wrk_args = "static.lua", [path]
+                if args.distinct:  # every run its own range of never-seen profiles
+                    script, wrk_args = "distinct.lua", [path, str(10_000_000 * (attempt + 1)), "2"]
+                out = workdir / f"{server.name}-{attempt}.txt"
+                rps, parts = sampled_run(server, script, wrk_args, args.seconds, out)
+                results[server.name].rps.append(rps)
+                results[server.name].runs.append(parts)
+                spent = sum(parts.values())
+                harness.log(
+                    f"{server.name} run {attempt + 1}: {rps:,.0f} req/s, {spent:.1f} us CPU a request"
+                )
+    head = ["part", "API us/req", "floor us/req", "API - floor"]
+    body = []
+    for part in PART_NAMES:
+        a, f = results["api"].median(part), results["floor"].median(part)
+        body.append([part, f"{a:.1f}", f"{f:.1f}", f"{a - f:+.1f}"])
+    totals = [sum(results[k].median(part) for part in PART_NAMES) for k in ("api", "floor")]
+    body.append(["total", f"{totals[0]:.1f}", f"{totals[1]:.1f}", f"{totals[0] - totals[1]:+.1f}"])
+    print()
+    print(
+        f"{'a never-seen GET /estimate' if args.distinct else 'GET ' + path}: py-spy at {RATE} Hz, "
+        f"{args.repeat} x {args.seconds:g} s each, medians; load average {load_start[0]:.2f} at the start"
+    )
+    print(harness.plain_table(head, body, numeric={1, 2, 3}))
+    print()
+    print(harness.markdown_table(head, body))
+    return 0
+
+
+if __name__ == "__main__":
+    harness.run_cli(lambda: main())
