@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,33 +36,41 @@ PY_SPY = Path(sys.executable).with_name("py-spy")
 RATE = 997  # samples per second, not a multiple of any timer's
 OTHER_THREADS = "other threads (access log writer, refresh)"
 EVENT_LOOP = "event loop (epoll, timers, task steps)"
+APPLICATION = "application"
 # (mark in a frame "function (file:line)", part), tried in order on each frame from the leaf outwards: a
 # sample is charged to the part of the first frame that has one.
 FRAME_PARTS: list[tuple[str, str]] = [
+    ("(app/cli.py", ""),  # the server's entry point, around the event loop: not a part, look further out
     ("_SelectorSocketTransport.write (", "socket write (the send system call)"),
     ("RequestResponseCycle.send (", "uvicorn send (status line, header checks)"),
     ("(app/server.py", "uvicorn protocol (read, parse, task start)"),
-    ("(app/", "application"),
-    ("(bench/floor.py", "application"),
+    ("(app/", APPLICATION),
+    ("(bench/floor.py", APPLICATION),
     ("httptools_impl.py", "uvicorn protocol (read, parse, task start)"),
     ("_read_ready", "uvicorn protocol (read, parse, task start)"),
 ]
-PART_NAMES = [*dict.fromkeys(part for _, part in FRAME_PARTS), EVENT_LOOP, OTHER_THREADS]
+PART_NAMES = [*dict.fromkeys(part for _, part in FRAME_PARTS if part), EVENT_LOOP, OTHER_THREADS]
+LINES = "--lines" in sys.argv  # the application's functions by line
 
 
-def part_of(frames: list[str]) -> str:
-    """The part a sampled stack (outermost frame first) is charged to."""
+def part_of(frames: list[str]) -> tuple[str, str]:
+    """The part a sampled stack (outermost frame first) is charged to, and for the application the function
+    it was in (``function (file)``, its innermost frame in the application)."""
     for frame in reversed(frames):
         for mark, part in FRAME_PARTS:
             if mark in frame:
-                return part
-    return EVENT_LOOP
+                if not part:
+                    break
+                return part, (
+                    frame if LINES else frame.rpartition(":")[0] + ")"
+                ) if part == APPLICATION else ""
+    return EVENT_LOOP, ""
 
 
-def read_samples(path: Path) -> dict[str, Counter[str]]:
-    """py-spy's raw output (``--threads``: each stack's root is its thread) as sample counts per part and
-    thread."""
-    by_thread: dict[str, Counter[str]] = {}
+def read_samples(path: Path) -> dict[str, Counter[tuple[str, str]]]:
+    """py-spy's raw output (``--threads``: each stack's root is its thread) as sample counts per thread, by
+    part and (in the application) function."""
+    by_thread: dict[str, Counter[tuple[str, str]]] = {}
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
@@ -83,9 +91,9 @@ class Sampled:
 
 
 def sampled_run(
-    server: harness.Server, script: str, args: list[str], seconds: float, out: Path
+    server: harness.Server, path: str, script: str, args: list[str], seconds: float, out: Path
 ) -> tuple[float, dict[str, float]]:
-    """One wrk run with py-spy attached: (requests per second, CPU us per request by part)."""
+    """One wrk run of ``path`` with py-spy attached: (requests per second, CPU us per request by part)."""
     spy = subprocess.Popen(
         [str(PY_SPY), "record", "--nonblocking", "--threads", "-r", str(RATE), "-d", f"{seconds:g}"]
         + ["-f", "raw", "-o", str(out), "-p", str(server.pid)],
@@ -95,7 +103,7 @@ def sampled_run(
     time.sleep(0.5)  # py-spy attached before the load starts
     run = harness.measured_run(
         server,
-        f"http://{harness.HOST}:{server.port}",
+        f"http://{harness.HOST}:{server.port}{path}",
         script,
         args=args,
         connections=64,
@@ -103,6 +111,8 @@ def sampled_run(
         duration=seconds,
     )
     _, err = spy.communicate(timeout=seconds + 60)
+    if run.non_2xx_3xx:
+        raise RuntimeError(f"{server.name} answered {run.non_2xx_3xx} requests of {path} with an error")
     if spy.returncode != 0 or not out.exists():
         raise RuntimeError(f"py-spy failed ({spy.returncode}): {err.decode(errors='replace')[-500:]}")
     by_thread = read_samples(out)
@@ -110,7 +120,11 @@ def sampled_run(
     loop_samples = by_thread[loop_thread]
     total_loop = sum(loop_samples.values()) or 1
     loop_cpu = (run.server_cpu_us or 0.0) - (run.other_threads_cpu_us or 0.0)
-    parts = {part: loop_samples[part] / total_loop * loop_cpu for part in PART_NAMES[:-1]}
+    parts: dict[str, float] = defaultdict(float)
+    for (part, function), count in loop_samples.items():
+        parts[part] += count / total_loop * loop_cpu
+        if function:
+            parts[function] += count / total_loop * loop_cpu
     parts[OTHER_THREADS] = run.other_threads_cpu_us or 0.0
     return run.rps, parts
 
@@ -121,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--distinct", action="store_true", help="a never-seen /estimate per request, not --path")
     p.add_argument("--seconds", type=float, default=5.0)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--top", type=int, default=20, help="functions listed for the application part")
+    p.add_argument("--lines", action="store_true", help="list the application's lines, not functions")
     args = p.parse_args(argv)
     harness.ensure_wrk()
     if not PY_SPY.exists():
@@ -153,11 +169,11 @@ def main(argv: list[str] | None = None) -> int:
         results = {"api": Sampled(), "floor": Sampled()}
         for attempt in range(args.repeat):
             for server in (api, floor):
-                script, wrk_args = "static.lua", [path]
+                script, wrk_args = "static.lua", []  # wrk sends the URL's own request
                 if args.distinct:  # every run its own range of never-seen profiles
                     script, wrk_args = "distinct.lua", [path, str(10_000_000 * (attempt + 1)), "2"]
                 out = workdir / f"{server.name}-{attempt}.txt"
-                rps, parts = sampled_run(server, script, wrk_args, args.seconds, out)
+                rps, parts = sampled_run(server, path, script, wrk_args, args.seconds, out)
                 results[server.name].rps.append(rps)
                 results[server.name].runs.append(parts)
                 spent = sum(parts.values())
@@ -179,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     print(harness.plain_table(head, body, numeric={1, 2, 3}))
     print()
     print(harness.markdown_table(head, body))
+    api_runs = results["api"].runs
+    functions = {name for run in api_runs for name in run if name not in PART_NAMES}
+    slowest = sorted(((results["api"].median(f), f) for f in functions), reverse=True)[: args.top]
+    print("\nthe API's application part by function (where a sample's innermost application frame was):")
+    print(harness.plain_table(["function", "us/req"], [[f, f"{us:.1f}"] for us, f in slowest], numeric={1}))
     return 0
 
 
