@@ -4,6 +4,7 @@ a SOC 2010 code through BLS's 2010-to-2018 crosswalk, or a job title, through on
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ _CODE = re.compile(r"^(\d{2})-?(\d{4})(?:\.(\d{2}))?$")
 # Relevance of a title match, best first: the whole title, every word starting a word, every word inside.
 EXACT, WORDS, SUBSTRING = 0, 1, 2
 MAX_CANDIDATES = 10
+# Resolutions kept per catalog, of texts up to MAX_OCCUPATION_LENGTH characters.
+MAX_REMEMBERED = 4096
 NAME_KINDS = ("the title", "the alias", "O*NET's reported title")
 
 
@@ -97,6 +100,7 @@ class OccupationCatalog:
         for old, old_title, new, new_title in soc_2010:
             # BLS marks split or merged codes with '(#)' or '(##)' after the title: not part of the title.
             self.successors.setdefault(old, []).append((old_title, new, _MARKER.sub("", new_title)))
+        self._remembered = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._resolve)
 
     def search(self, q: str) -> list[TitleMatch]:
         """Every occupation matching ``q`` (a title's words or a code's digits), best match first."""
@@ -122,7 +126,13 @@ class OccupationCatalog:
 
     def resolve(self, text: str | None, *, parameter: str = "occupation") -> OccupationMatch:
         """The one occupation ``text`` means: a 404 when it names none we hold, a 422 listing the candidates
-        when it could mean several (a SOC 2010 code that split, or a title of several occupations)."""
+        when it could mean several (a SOC 2010 code that split, or a title of several occupations). Answers
+        are kept (a bounded memo: the catalog does not change); refusals are worked out again."""
+        if text is not None and len(text) > MAX_OCCUPATION_LENGTH:
+            return self._resolve(text, parameter)  # longer than any route accepts: not worth a place
+        return self._remembered(text, parameter)
+
+    def _resolve(self, text: str | None, parameter: str) -> OccupationMatch:
         if text is None:
             return OccupationMatch(self.by_code[self.default_code], None, None)
         stripped = " ".join(text.split())

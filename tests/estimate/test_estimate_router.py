@@ -246,3 +246,17 @@ def test_sources_figures_are_read_from_the_snapshot(client: TestClient) -> None:
         (24.59, 51140.0),
         (31.17, 64820.0),
     ]
+
+
+@pytest.mark.parametrize(("first", "then"), [("-0", "0"), ("0", "-0")])
+def test_the_match_label_names_the_percent_each_answer_was_given(
+    client: TestClient, first: str, then: str
+) -> None:
+    """The label is kept per percent as written; kept per float, 0 would get -0's label (equal floats)."""
+    for pct in (first, then):
+        body = client.get(f"/estimate?retirement_match_pct={pct}").json()
+        echoed = body["profile"]["retirement_match_pct"]
+        (match,) = [
+            c for c in body["total_compensation"]["components"] if c["component"] == "retirement_match"
+        ]
+        assert match["label"].startswith(f"Employer retirement match of {echoed:g}% of base salary"), match

@@ -1,6 +1,7 @@
 """From hourly to a year's pay: annual ranges at the hours given, and total compensation (the additional pay a
 source states and the employer's retirement match)."""
 
+import functools
 from decimal import Decimal
 
 from app.domain.estimation.answer import Amounts, AnnualRange, Component, HourlyRange, TotalCompensation
@@ -54,16 +55,26 @@ def additional_pay(sources: Sources) -> tuple[Component, int] | None:
     return component, amount
 
 
+@functools.lru_cache(maxsize=1024)
+def _match_terms(written: str) -> tuple[tuple[int, int], str]:
+    """The match as an exact ratio and its label, from the percent as written (``repr``: 4.5, not its binary
+    float; -0.0 apart from 0.0, which a float key would not keep)."""
+    pct = Decimal(written)
+    label = (
+        f"Employer retirement match of {float(pct):g}% of base salary, assuming you contribute enough to "
+        "receive the full match."
+    )
+    return pct.as_integer_ratio(), label
+
+
 def _retirement_match(sources: Sources, annual: Cents, match_pct: float) -> tuple[Component, Cents]:
     """The employer's match on the base salary, and its amounts in cents."""
-    pct = Decimal(repr(float(match_pct)))  # the percent as written, e.g. 4.5, not its binary float
-    ratio = pct.as_integer_ratio()
+    ratio, label = _match_terms(repr(float(match_pct)))
     match = (percent_of(annual[0], ratio), percent_of(annual[1], ratio), percent_of(annual[2], ratio))
     remark = sources.remarks.get("retirement_match_example")
     component: Component = {
         "component": "retirement_match",
-        "label": f"Employer retirement match of {float(pct):g}% of base salary, assuming you "
-        "contribute enough to receive the full match.",
+        "label": label,
         "low": dollars(match[0]),
         "mid": dollars(match[1]),
         "high": dollars(match[2]),
