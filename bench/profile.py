@@ -8,8 +8,8 @@ cumulative time of each layer's ``__call__`` minus the layer's below it).
 
 The profiler's clock is the event loop thread's CPU time, not wall time: on a shared machine, time spent
 waiting for a core would otherwise be charged to whatever function was running. cProfile makes every
-Python call dearer, so the split between layers is what counts, not the absolute times; py-spy would
-sample without that bias, but it is not among the project's dependencies.
+Python call dearer, so the split between layers is what counts, not the absolute times; ``python -m
+bench.sample`` samples with py-spy, without that bias.
 """
 
 from __future__ import annotations
