@@ -22,7 +22,8 @@ def strong_etag(body: bytes, media_type: bytes = b"") -> bytes:
 
     XXH3-128, not a cryptographic hash: a tag only has to tell one representation of a path from the others
     it has had, and no client chooses the bytes of two of them. Every answer not served from the cache pays
-    it: 0.5 us for an 8 kB estimate, where SHA-256 took 7 in a loop and 12-14 between two requests."""
+    it: a never-seen estimate's tag took 8.8 us of server CPU under load with SHA-256 and takes 2.9 with
+    XXH3 (``python -m bench.sample --distinct``)."""
     digest = xxhash.xxh3_128(body)
     digest.update(b"|" + media_type.split(b";")[0].strip())
     return b'"' + digest.hexdigest().encode() + b'"'
