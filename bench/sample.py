@@ -12,9 +12,10 @@ the innermost of these parts its stack is in:
 - uvicorn's protocol (reading, parsing, starting the request's task);
 - the event loop itself (``epoll``, timers, task steps); other threads apart.
 
-A part's CPU per request is its share of the event loop thread's samples times the server's CPU per request
-(all threads, from ``/proc``), the other threads' samples times theirs. The last table is the API minus the
-floor, part by part: what the API's answer costs beyond the same bytes sent by a bare application.
+A part's CPU per request is its share of the event loop thread's samples times that thread's CPU per
+request (from ``/proc``); the other threads' CPU per request is one line of its own. The last column is the
+API minus the floor, part by part: what the API's answer costs beyond the same bytes sent by a bare
+application.
 
 py-spy reads the server's memory with ``process_vm_readv``: it needs to run as root or with ptrace allowed.
 """
@@ -50,33 +51,32 @@ FRAME_PARTS: list[tuple[str, str]] = [
     ("_read_ready", "uvicorn protocol (read, parse, task start)"),
 ]
 PART_NAMES = [*dict.fromkeys(part for _, part in FRAME_PARTS if part), EVENT_LOOP, OTHER_THREADS]
-LINES = "--lines" in sys.argv  # the application's functions by line
 
 
-def part_of(frames: list[str]) -> tuple[str, str]:
-    """The part a sampled stack (outermost frame first) is charged to, and for the application the function
-    it was in (``function (file)``, its innermost frame in the application)."""
+def part_of(frames: list[str], *, by_line: bool = False) -> tuple[str, str]:
+    """The part a sampled stack (outermost frame first) is charged to, and for the application where in it:
+    its innermost application frame's function (``function (file)``), or with ``by_line`` its line."""
     for frame in reversed(frames):
         for mark, part in FRAME_PARTS:
             if mark in frame:
                 if not part:
-                    break
-                return part, (
-                    frame if LINES else frame.rpartition(":")[0] + ")"
-                ) if part == APPLICATION else ""
+                    break  # not a part: try the frame outside it
+                if part != APPLICATION:
+                    return part, ""
+                return part, frame if by_line else frame.rpartition(":")[0] + ")"
     return EVENT_LOOP, ""
 
 
-def read_samples(path: Path) -> dict[str, Counter[tuple[str, str]]]:
+def read_samples(path: Path, *, by_line: bool = False) -> dict[str, Counter[tuple[str, str]]]:
     """py-spy's raw output (``--threads``: each stack's root is its thread) as sample counts per thread, by
-    part and (in the application) function."""
+    part and (in the application) function or line."""
     by_thread: dict[str, Counter[tuple[str, str]]] = {}
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
         frames = stack.split(";")
-        by_thread.setdefault(frames[0], Counter())[part_of(frames[1:])] += int(count)
+        by_thread.setdefault(frames[0], Counter())[part_of(frames[1:], by_line=by_line)] += int(count)
     return by_thread
 
 
@@ -91,9 +91,17 @@ class Sampled:
 
 
 def sampled_run(
-    server: harness.Server, path: str, script: str, args: list[str], seconds: float, out: Path
+    server: harness.Server,
+    path: str,
+    script: str,
+    args: list[str],
+    seconds: float,
+    out: Path,
+    *,
+    by_line: bool = False,
 ) -> tuple[float, dict[str, float]]:
-    """One wrk run of ``path`` with py-spy attached: (requests per second, CPU us per request by part)."""
+    """One wrk run of ``path`` with py-spy attached: requests per second, and CPU us per request by part and
+    (keyed by itself) by application function or line."""
     spy = subprocess.Popen(
         [str(PY_SPY), "record", "--nonblocking", "--threads", "-r", str(RATE), "-d", f"{seconds:g}"]
         + ["-f", "raw", "-o", str(out), "-p", str(server.pid)],
@@ -115,7 +123,7 @@ def sampled_run(
         raise RuntimeError(f"{server.name} answered {run.non_2xx_3xx} requests of {path} with an error")
     if spy.returncode != 0 or not out.exists():
         raise RuntimeError(f"py-spy failed ({spy.returncode}): {err.decode(errors='replace')[-500:]}")
-    by_thread = read_samples(out)
+    by_thread = read_samples(out, by_line=by_line)
     loop_thread = max(by_thread, key=lambda t: sum(by_thread[t].values()))
     loop_samples = by_thread[loop_thread]
     total_loop = sum(loop_samples.values()) or 1
@@ -173,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
                 if args.distinct:  # every run its own range of never-seen profiles
                     script, wrk_args = "distinct.lua", [path, str(10_000_000 * (attempt + 1)), "2"]
                 out = workdir / f"{server.name}-{attempt}.txt"
-                rps, parts = sampled_run(server, path, script, wrk_args, args.seconds, out)
+                rps, parts = sampled_run(
+                    server, path, script, wrk_args, args.seconds, out, by_line=args.lines
+                )
                 results[server.name].rps.append(rps)
                 results[server.name].runs.append(parts)
                 spent = sum(parts.values())
