@@ -226,7 +226,8 @@ class ResponseCacheMiddleware:
 
         # The application reads the canonical query; preconditions are the cache's to evaluate.
         request_headers = [h for h in scope["headers"] if h[0] != b"if-none-match"]
-        below = {**scope, "method": "GET", "query_string": key[1], "headers": request_headers}
+        _path, query, _variant, _version = key
+        below = {**scope, "method": "GET", "query_string": query, "headers": request_headers}
         await self.app(below, receive, capture)
         if passthrough or status == 0:
             return None
@@ -238,8 +239,9 @@ class ResponseCacheMiddleware:
 
     def _fill_fast(self, scope: Scope, key: tuple) -> CachedResponse | None:
         """The entry a fast route answers, or None when the path has none or it defers to the application."""
-        fast = self.fast_routes.get(key[0])
-        body = fast(self.store.snapshot, key[1]) if fast else None
+        path, query, _variant, _version = key
+        fast = self.fast_routes.get(path)
+        body = fast(self.store.snapshot, query) if fast else None
         if body is None:
             return None
         return self._entry(key, [(b"content-type", JSON_MEDIA), NOSNIFF], body, JSON_MEDIA, scope)
@@ -248,12 +250,13 @@ class ResponseCacheMiddleware:
         self, key: tuple, headers: list[tuple[bytes, bytes]], body: bytes, media_type: bytes, scope: Scope
     ) -> CachedResponse:
         """An answer made into an entry (its ETag and the cache's headers added), remembered for admission."""
+        _path, _query, _variant, version = key
         etag = strong_etag(body, media_type)
         headers += [
             (b"etag", etag),
             (b"cache-control", self.cache_control),
             VARY,
-            (b"x-data-version", str(key[3]).encode()),
+            (b"x-data-version", str(version).encode()),
             *CORS_HEADERS,
         ]
         entry = CachedResponse(headers, body, etag)
