@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.run import (
+    EXAMPLE_ESTIMATE,
     HOST,
     Server,
     WrkRun,
@@ -40,9 +41,9 @@ from bench.run import (
     median_value,
     plain_table,
     run_cli,
-    serve_command,
     server_env,
     servers_stopped_on_exit,
+    start_api,
     start_floor,
     start_server,
     wait_ready,
@@ -50,10 +51,6 @@ from bench.run import (
 )
 
 STATES = "/states?sort=-median"
-ESTIMATE = (
-    "/estimate?years=7&certifications=CPC&education=associate&state=NJ&specialty=inpatient"
-    "&hours_per_year=1999&retirement_match_pct=3.5"
-)
 LAYERS_OFF = "BENCH_LAYERS_OFF"  # comma-separated: observe, errors
 
 
@@ -104,9 +101,7 @@ def start(variant: Variant, url: str, workdir: Path) -> Server:
         return start_server(
             variant.key, "bench.layers:create_app", env, workdir, factory=True, loop="asyncio"
         )
-    return start_server(
-        variant.key, "app.main:create_app", env, workdir, factory=True, loop="asyncio", command=serve_command
-    )
+    return start_api(variant.key, workdir, env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             wait_ready(server, "/readyz")
         reference = servers["make_run"]
         responses = {"/states": floor_spec(fetch(reference.port, STATES))}
-        responses["/estimate"] = floor_spec(fetch(reference.port, ESTIMATE))
+        responses["/estimate"] = floor_spec(fetch(reference.port, EXAMPLE_ESTIMATE))
         servers["floor"] = start_floor(workdir, responses)
         started.append(servers["floor"])
         for server in servers.values():

@@ -253,6 +253,20 @@ def serve_command(port: int) -> list[str]:
     return [sys.executable, "-m", "app.cli", "serve", "--host", HOST, "--port", str(port)]
 
 
+# One profile's /estimate: the floor's body for the never-seen load in bench.layers and bench.sample.
+EXAMPLE_ESTIMATE = (
+    "/estimate?years=7&certifications=CPC&education=associate&state=NJ&specialty=inpatient"
+    "&hours_per_year=1999&retirement_match_pct=3.5"
+)
+
+
+def start_api(name: str, workdir: Path, env: dict[str, str]) -> Server:
+    """The API as `make run` serves it (`salary-api serve`) with ``env``; its output to ``NAME.log``."""
+    return start_server(
+        name, "app.main:create_app", env, workdir, factory=True, loop="asyncio", command=serve_command
+    )
+
+
 def start_server(
     name: str,
     app: str,
@@ -778,15 +792,11 @@ def main(argv: list[str] | None = None) -> int:
         url = build_database(workdir)
 
         # As `make run` serves (salary-api serve); uvloop only through bench/serve.py, which can choose it.
-        api = start_server(
-            "api",
-            "app.main:create_app",
-            {**server_env(url), **args.env},
-            workdir,
-            factory=True,
-            loop=args.loop,
-            command=serve_command if args.loop == "asyncio" else None,
-        )
+        env = {**server_env(url), **args.env}
+        if args.loop == "asyncio":
+            api = start_api("api", workdir, env)
+        else:
+            api = start_server("api", "app.main:create_app", env, workdir, factory=True, loop=args.loop)
         started.append(api)
         wait_ready(api, "/readyz")
         memory: dict[str, Any] = {"after_load": memory_kb(api.pid)}

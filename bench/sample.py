@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench import run as harness
@@ -82,12 +82,17 @@ def read_samples(path: Path, *, by_line: bool = False) -> dict[str, Counter[tupl
 
 @dataclass
 class Sampled:
-    runs: list[dict[str, float]] = field(default_factory=list)  # us per request per part, per run
-    rps: list[float] = field(default_factory=list)
+    """One run: requests per second, and CPU us per request by part and by application function (or line)."""
 
-    def median(self, part: str) -> float:
-        values = sorted(run.get(part, 0.0) for run in self.runs)
-        return values[len(values) // 2] if values else 0.0
+    rps: float
+    parts: dict[str, float]
+    functions: dict[str, float]
+
+
+def median(runs: list[dict[str, float]], key: str) -> float:
+    """The median over runs of one part's or function's CPU us per request (0 where a run has none)."""
+    values = sorted(run.get(key, 0.0) for run in runs)
+    return values[len(values) // 2] if values else 0.0
 
 
 def sampled_run(
@@ -99,9 +104,8 @@ def sampled_run(
     out: Path,
     *,
     by_line: bool = False,
-) -> tuple[float, dict[str, float]]:
-    """One wrk run of ``path`` with py-spy attached: requests per second, and CPU us per request by part and
-    (keyed by itself) by application function or line."""
+) -> Sampled:
+    """One wrk run of ``path`` with py-spy attached."""
     spy = subprocess.Popen(
         [str(PY_SPY), "record", "--nonblocking", "--threads", "-r", str(RATE), "-d", f"{seconds:g}"]
         + ["-f", "raw", "-o", str(out), "-p", str(server.pid)],
@@ -129,12 +133,13 @@ def sampled_run(
     total_loop = sum(loop_samples.values()) or 1
     loop_cpu = (run.server_cpu_us or 0.0) - (run.other_threads_cpu_us or 0.0)
     parts: dict[str, float] = defaultdict(float)
+    functions: dict[str, float] = defaultdict(float)
     for (part, function), count in loop_samples.items():
         parts[part] += count / total_loop * loop_cpu
         if function:
-            parts[function] += count / total_loop * loop_cpu
+            functions[function] += count / total_loop * loop_cpu
     parts[OTHER_THREADS] = run.other_threads_cpu_us or 0.0
-    return run.rps, parts
+    return Sampled(run.rps, parts, functions)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,44 +163,34 @@ def main(argv: list[str] | None = None) -> int:
     ):
         workdir = Path(tmp)
         url = harness.build_database(workdir)
-        api = harness.start_server(
-            "api",
-            "",
-            harness.server_env(url),
-            workdir,
-            factory=False,
-            loop="asyncio",
-            command=harness.serve_command,
-        )
+        api = harness.start_api("api", workdir, harness.server_env(url))
         started.append(api)
         harness.wait_ready(api, "/readyz")
-        probe = path + ("?years=7&certifications=CPC&state=NJ" if args.distinct else "")
+        probe = harness.EXAMPLE_ESTIMATE if args.distinct else path
         for _ in range(3):  # admitted to the cache on its second sighting
             got = harness.fetch(api.port, probe)
         floor = harness.start_floor(workdir, {path.partition("?")[0]: harness.floor_spec(got)})
         started.append(floor)
-        results = {"api": Sampled(), "floor": Sampled()}
+        results: dict[str, list[Sampled]] = {"api": [], "floor": []}
         for attempt in range(args.repeat):
             for server in (api, floor):
                 script, wrk_args = "static.lua", []  # wrk sends the URL's own request
                 if args.distinct:  # every run its own range of never-seen profiles
                     script, wrk_args = "distinct.lua", [path, str(10_000_000 * (attempt + 1)), "2"]
                 out = workdir / f"{server.name}-{attempt}.txt"
-                rps, parts = sampled_run(
-                    server, path, script, wrk_args, args.seconds, out, by_line=args.lines
-                )
-                results[server.name].rps.append(rps)
-                results[server.name].runs.append(parts)
-                spent = sum(parts.values())
+                sampled = sampled_run(server, path, script, wrk_args, args.seconds, out, by_line=args.lines)
+                results[server.name].append(sampled)
+                spent = sum(sampled.parts.values())
                 harness.log(
-                    f"{server.name} run {attempt + 1}: {rps:,.0f} req/s, {spent:.1f} us CPU a request"
+                    f"{server.name} run {attempt + 1}: {sampled.rps:,.0f} req/s, {spent:.1f} us CPU a request"
                 )
+    parts = {name: [r.parts for r in runs] for name, runs in results.items()}
     head = ["part", "API us/req", "floor us/req", "API - floor"]
     body = []
     for part in PART_NAMES:
-        a, f = results["api"].median(part), results["floor"].median(part)
+        a, f = median(parts["api"], part), median(parts["floor"], part)
         body.append([part, f"{a:.1f}", f"{f:.1f}", f"{a - f:+.1f}"])
-    totals = [sum(results[k].median(part) for part in PART_NAMES) for k in ("api", "floor")]
+    totals = [sum(median(parts[k], part) for part in PART_NAMES) for k in ("api", "floor")]
     body.append(["total", f"{totals[0]:.1f}", f"{totals[1]:.1f}", f"{totals[0] - totals[1]:+.1f}"])
     print()
     print(
@@ -205,9 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     print(harness.plain_table(head, body, numeric={1, 2, 3}))
     print()
     print(harness.markdown_table(head, body))
-    api_runs = results["api"].runs
-    functions = {name for run in api_runs for name in run if name not in PART_NAMES}
-    slowest = sorted(((results["api"].median(f), f) for f in functions), reverse=True)[: args.top]
+    functions = [r.functions for r in results["api"]]
+    names = {name for run in functions for name in run}
+    slowest = sorted(((median(functions, f), f) for f in names), reverse=True)[: args.top]
     print("\nthe API's application part by function (where a sample's innermost application frame was):")
     print(harness.plain_table(["function", "us/req"], [[f, f"{us:.1f}"] for us, f in slowest], numeric={1}))
     return 0
