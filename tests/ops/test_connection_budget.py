@@ -6,7 +6,7 @@ processes and an import within the documented formula all become ready and none 
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -62,16 +62,35 @@ def server_filled(url: str, leave_free: int = 0) -> Iterator[list[psycopg.Connec
     try:
         for _ in range(MAX_CONNECTIONS + 1):
             try:
-                held.append(psycopg.connect(libpq(url), connect_timeout=3))
+                held.append(psycopg.connect(libpq(url), connect_timeout=3, autocommit=True))
             except psycopg.OperationalError as exc:
                 assert "too many clients" in str(exc)
                 break
-        for _ in range(leave_free):
-            held.pop().close()
+        if leave_free:
+            # A closed connection's server process ends a moment later: its slot is free only then.
+            watcher = held[0]
+            before = client_backends(watcher)
+            for _ in range(leave_free):
+                held.pop().close()
+            wait_until(lambda: client_backends(watcher) <= before - leave_free)
         yield held
     finally:
         for conn in held:
             conn.close()
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Poll ``condition`` until it holds; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the server did not get there in time"
+        time.sleep(0.02)
+
+
+def client_backends(conn: psycopg.Connection) -> int:
+    """Client connections the server holds now (``conn`` in autocommit: each query sees a fresh count)."""
+    row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+    return int(row.fetchone()[0])  # type: ignore[index]
 
 
 def our_backends(admin: psycopg.Connection, name: str) -> int:
@@ -80,8 +99,10 @@ def our_backends(admin: psycopg.Connection, name: str) -> int:
 
 
 def terminate(admin: psycopg.Connection, name: str) -> None:
+    """End this process's pooled connections server-side, and wait until their slots are free."""
     sql = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s"
     admin.execute(sql, (name,))
+    wait_until(lambda: our_backends(admin, name) == 0)
 
 
 def test_one_dead_pooled_connection_does_not_flip_readiness(small_postgres: str):
