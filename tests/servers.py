@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -36,9 +37,18 @@ def run_cli(database_url: str, *args: str, timeout: float = 120) -> "subprocess.
 
 
 class Served:
-    """One API process started as operators start it; ``stop()`` always leaves nothing running."""
+    """One API process started as operators start it (or by ``command(port)``); ``stop()`` always leaves
+    nothing running."""
 
-    def __init__(self, database_url: str, log_path: Path, *, workers: int = 1, **settings: str) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        log_path: Path,
+        *,
+        workers: int = 1,
+        command: Callable[[int], list[str]] | None = None,
+        **settings: str,
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -53,8 +63,18 @@ class Served:
             }
         )
         env.pop("DATABASE_URL", None)
+        serve = [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(workers),
+        ]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port), "--workers", str(workers)],
+            command(self.port) if command else serve,
             cwd=ROOT,
             env=env,
             stdout=self.log,

@@ -2,7 +2,9 @@
 are believed only from trusted proxies, and a connection cannot be held open or fed an unbounded head."""
 
 import contextlib
+import re
 import socket
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,7 @@ import httpx
 import orjson
 import pytest
 
+from app.server import encode_head
 from tests.servers import Served
 
 
@@ -164,3 +167,112 @@ def test_answered_requests_leave_no_reference_cycles(seeded_sqlite: str, tmp_pat
             assert client.get("/percentiles").status_code == 200
         collected = gc_collected(base) - before
     assert collected < 1000
+
+
+def stock_uvicorn(port: int) -> list[str]:
+    """The same application under uvicorn's own httptools protocol, which sends every header itself."""
+    return [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--http", "httptools"] + [
+        "--no-proxy-headers",
+        "--no-access-log",
+        "--port",
+        str(port),
+    ]
+
+
+@pytest.fixture(scope="module")
+def ours_and_stock(seeded_sqlite: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    logs = tmp_path_factory.mktemp("encoded")
+    ours = Served(seeded_sqlite, logs / "ours.log")
+    stock = Served(seeded_sqlite, logs / "stock.log", command=stock_uvicorn)
+    try:
+        yield ours.wait_ready().base, stock.wait_ready().base
+    finally:
+        ours.stop()
+        stock.stop()
+
+
+def exchange(sock: socket.socket, request: bytes) -> bytes:
+    """One answer read off a kept-alive connection: its head, and its body by Content-Length."""
+    sock.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"\r\ncontent-length: (\d+)", head)
+    expected = 0 if request.startswith(b"HEAD") or b" 304 " in head[:13] or not length else int(length[1])
+    while len(body) < expected:
+        body += sock.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+def answers(base: str, requests: list[bytes]) -> list[bytes]:
+    """Each request three times (a first sighting, its admission to the cache, a cache hit), on one kept-alive
+    connection unless it asks to close; the date blanked."""
+    sent = []
+    for request in requests:
+        with raw_connection(base) as sock:
+            for _ in range(3):
+                if b"Connection: close" in request or b"chunked" in request:
+                    with raw_connection(base) as own:
+                        sent.append(exchange(own, request))
+                else:
+                    sent.append(exchange(sock, request))
+    return [re.sub(rb"\r\ndate: [^\r]*", b"\r\ndate: -", answer) for answer in sent]
+
+
+def test_cached_answers_leave_as_uvicorn_would_send_them(ours_and_stock: tuple[str, str]):
+    """The response cache hands the server its entries' headers encoded (app.server's extension): each
+    answer must be byte for byte what uvicorn's own send makes of the same answer."""
+    ours, stock = ours_and_stock
+    etag = httpx.get(f"{stock}/percentiles").headers["etag"]
+
+    def get(target: str, *headers: str, method: str = "GET") -> bytes:
+        lines = [f"{method} {target} HTTP/1.1", "Host: x", "X-Request-ID: same-id", *headers]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+    requests = {
+        get("/percentiles"): 200,
+        get("/percentiles?occupation=29-2072", method="HEAD"): 200,
+        get("/percentiles?state=NJ", "Accept: text/csv"): 200,
+        get("/percentiles", f"If-None-Match: {etag}"): 304,
+        get("/embed/wage-range?state=NJ"): 200,
+        get("/states?sort=-median", "Connection: close"): 200,
+        # A body on a GET: the answer ends the connection (a header added below the encoded ones).
+        get("/percentiles?state=CA", "Transfer-Encoding: chunked") + b"0\r\n\r\n": 200,
+    }
+    ours_sent, stock_sent = answers(ours, list(requests)), answers(stock, list(requests))
+    statuses = [int(answer.split(b" ", 2)[1]) for answer in stock_sent]
+    assert statuses == [status for status in requests.values() for _ in range(3)]
+    assert (
+        b"\r\nconnection: close\r\n" in stock_sent[-1] and b"\r\nx-request-id: same-id\r\n" in stock_sent[0]
+    )
+    for mine, theirs in zip(ours_sent, stock_sent, strict=True):
+        assert mine == theirs
+
+
+@pytest.mark.parametrize(
+    ("headers", "wire", "length"),
+    [
+        (
+            [(b"Content-Type", b"text/csv"), (b"content-length", b"12")],
+            b"content-type: text/csv\r\ncontent-length: 12\r\n",
+            12,
+        ),
+        ([(b"etag", b'"x"')], b'etag: "x"\r\n', None),
+        ([], b"", None),
+        ([(b"bad name", b"x")], None, None),
+        ([(b"x-a", b"line\r\nx-injected: 1")], None, None),
+        ([(b"transfer-encoding", b"chunked")], None, None),
+        ([(b"connection", b"close")], None, None),
+        ([(b"content-length", b"1"), (b"content-length", b"1")], None, None),
+        ([(b"content-length", b"-1")], None, None),
+    ],
+)
+def test_the_head_encoder_takes_only_what_uvicorns_send_would_write_the_same_way(
+    headers: list[tuple[bytes, bytes]], wire: bytes | None, length: int | None
+):
+    encoded = encode_head(headers)
+    if wire is None:
+        assert encoded is None
+    else:
+        assert encoded == (headers, wire, length)

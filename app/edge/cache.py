@@ -16,6 +16,7 @@ or one-off questions evicts its own entries, never those of a client within its 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import OrderedDict
 from typing import Any
 
@@ -23,11 +24,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.edge.canonical import CanonicalQueries
 from app.edge.clients import client_key
-from app.edge.common import CORS_HEADERS, NOSNIFF, header
+from app.edge.common import CORS_HEADERS, NOSNIFF, head_encoder, header
 from app.edge.etag import none_match_fails, not_modified_headers, strong_etag
 from app.negotiation import MEDIA_TYPES, Representation, negotiate
 from app.observability import metrics
 from app.route_facts import FastRoute
+from app.wire import ENCODED_HEAD, EncodedHead, HeadEncoder
 
 MAX_CACHED_BODY = 2_000_000
 SEEN_ONCE_MAX = 200_000
@@ -48,9 +50,10 @@ def representation(scope: Scope) -> Representation:
 
 
 class CachedResponse:
-    """A response ready to send: both header lists are built once, when the entry is filled."""
+    """A response ready to send: both header lists are built once, when the entry is filled, and encoded
+    once, when it is admitted, if the server offers to take them encoded (app.wire)."""
 
-    __slots__ = ("headers", "headers_304", "body", "etag", "size")
+    __slots__ = ("headers", "headers_304", "body", "etag", "size", "encoded", "encoded_304")
 
     def __init__(self, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes) -> None:
         self.etag = etag
@@ -58,6 +61,16 @@ class CachedResponse:
         self.headers = headers + [(b"content-length", str(len(body)).encode())]
         self.headers_304 = not_modified_headers(headers)
         self.size = len(body) + ENTRY_OVERHEAD
+        self.encoded: EncodedHead | None = None
+        self.encoded_304: EncodedHead | None = None
+
+    def encode_heads(self, encode: HeadEncoder) -> None:
+        """Both header lists as the server writes them, counted in the entry's size."""
+        self.encoded = encode(self.headers)
+        self.encoded_304 = encode(self.headers_304)
+        for encoded in (self.encoded, self.encoded_304):
+            if encoded is not None:
+                self.size += sys.getsizeof(encoded) + sys.getsizeof(encoded.wire)
 
     def compact(self) -> None:
         """Hold the body in an exact-size copy: orjson's output keeps the capacity it grew to (a 7.6 kB
@@ -168,6 +181,9 @@ class ResponseCacheMiddleware:
         # The client is worked out only for an admission: a one-off query never needs it.
         peer = scope.get("client")
         client = client_key(peer[0]) if peer else "-"
+        encode = head_encoder(scope)
+        if encode is not None:
+            entry.encode_heads(encode)
         entry.compact()
         self.cache[key] = entry
         self.cache_bytes += entry.size
@@ -266,9 +282,15 @@ class ResponseCacheMiddleware:
     async def _send_cached(self, scope: Scope, send: Send, entry: CachedResponse) -> None:
         stale = [] if self.store.database_ok else [STALE_HEADER]
         if none_match_fails(header(scope, b"if-none-match"), entry.etag):
-            await send({"type": "http.response.start", "status": 304, "headers": entry.headers_304 + stale})
+            start = {"type": "http.response.start", "status": 304, "headers": entry.headers_304 + stale}
+            if entry.encoded_304 is not None:
+                start[ENCODED_HEAD] = entry.encoded_304
+            await send(start)
             await send({"type": "http.response.body", "body": b""})
             return
         headers = entry.headers + stale if stale else entry.headers
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        start = {"type": "http.response.start", "status": 200, "headers": headers}
+        if entry.encoded is not None:
+            start[ENCODED_HEAD] = entry.encoded
+        await send(start)
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body})
