@@ -51,22 +51,36 @@ drain.on_drain.append(_close_after_answer)
 # Headers whose values decide how the answer is framed: uvicorn's send reads them; the encoded path allows
 # only a Content-Length, which it reads here.
 _FRAMING = frozenset({b"content-length", b"transfer-encoding", b"connection"})
+# Header lines already checked, by (name, value): most of an answer's headers are the same on every answer
+# (its media type, cache policy, CORS), so checking them once saves most of the work. Bounded; started over
+# when full, as one-off values (ETags) come and go.
+_LINES: dict[tuple[bytes, bytes], bytes] = {}
+MAX_LINES = 4096
 
 
-def encode_head(headers: list[tuple[bytes, bytes]]) -> EncodedHead | None:
+def encode_head(headers: list[tuple[bytes, bytes]], *, remember: bool = True) -> EncodedHead | None:
     """``headers`` checked and encoded as uvicorn's ``send`` checks and encodes them, or None when one is
-    invalid or frames the answer otherwise than by a Content-Length: uvicorn's ``send`` then sees them."""
+    invalid or frames the answer otherwise than by a Content-Length: uvicorn's ``send`` then sees them.
+    Lines are remembered unless ``remember`` is false (a request's own headers, never seen again)."""
     wire: list[bytes] = []
     length: int | None = None
-    for name, value in headers:
-        if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
-            return None
-        name = name.lower()
-        if name in _FRAMING:
-            if name != b"content-length" or length is not None or not value.isdigit():
+    for header in headers:
+        line = _LINES.get(header)
+        if line is None:
+            name, value = header
+            if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
                 return None
-            length = int(value)
-        wire.extend([name, b": ", value, b"\r\n"])
+            name = name.lower()
+            line = name + b": " + value + b"\r\n"
+            if name in _FRAMING:
+                if name != b"content-length" or length is not None or not value.isdigit():
+                    return None
+                length = int(value)
+            elif remember:
+                if len(_LINES) >= MAX_LINES:
+                    _LINES.clear()
+                _LINES[header] = line
+        wire.append(line)
     return EncodedHead(headers, b"".join(wire), length)
 
 
@@ -98,7 +112,7 @@ class EncodedHeadCycle(RequestResponseCycle):
         status = message["status"]
         headers = message["headers"]
         count = len(encoded.headers)
-        rest = encode_head(headers[count:]) if headers[:count] == encoded.headers else None
+        rest = encode_head(headers[count:], remember=False) if headers[:count] == encoded.headers else None
         defaults = _encoded_server_headers(self.default_headers)
         length = encoded.content_length
         if (

@@ -50,27 +50,38 @@ def representation(scope: Scope) -> Representation:
 
 
 class CachedResponse:
-    """A response ready to send: both header lists are built once, when the entry is filled, and encoded
-    once, when it is admitted, if the server offers to take them encoded (app.wire)."""
+    """A response ready to send: its headers are built, and encoded if the server offers to take them
+    encoded (app.wire), once, when the entry is made; those of its 304 when it is admitted or first asked."""
 
-    __slots__ = ("headers", "headers_304", "body", "etag", "size", "encoded", "encoded_304")
+    __slots__ = ("headers", "headers_304", "body", "etag", "size", "encode", "encoded", "encoded_304")
 
-    def __init__(self, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes) -> None:
+    def __init__(
+        self, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes, encode: HeadEncoder | None
+    ) -> None:
         self.etag = etag
         self.body = body
         self.headers = headers + [(b"content-length", str(len(body)).encode())]
-        self.headers_304 = not_modified_headers(headers)
         self.size = len(body) + ENTRY_OVERHEAD
-        self.encoded: EncodedHead | None = None
+        self.encode = encode
+        self.encoded = None if encode is None else encode(self.headers)
+        self.headers_304: list[tuple[bytes, bytes]] | None = None
         self.encoded_304: EncodedHead | None = None
 
-    def encode_heads(self, encode: HeadEncoder) -> None:
-        """Both header lists as the server writes them, counted in the entry's size."""
-        self.encoded = encode(self.headers)
-        self.encoded_304 = encode(self.headers_304)
+    def not_modified(self) -> tuple[list[tuple[bytes, bytes]], EncodedHead | None]:
+        """The headers of this answer's 304, and their encoding (both made on first use)."""
+        if self.headers_304 is None:
+            self.headers_304 = not_modified_headers(self.headers)
+            self.encoded_304 = None if self.encode is None else self.encode(self.headers_304)
+        return self.headers_304, self.encoded_304
+
+    def admitted(self) -> None:
+        """Made ready for every later request: its 304 made, the encodings counted in its size, its body
+        compacted."""
+        self.not_modified()
         for encoded in (self.encoded, self.encoded_304):
             if encoded is not None:
                 self.size += sys.getsizeof(encoded) + sys.getsizeof(encoded.wire)
+        self.compact()
 
     def compact(self) -> None:
         """Hold the body in an exact-size copy: orjson's output keeps the capacity it grew to (a 7.6 kB
@@ -181,10 +192,7 @@ class ResponseCacheMiddleware:
         # The client is worked out only for an admission: a one-off query never needs it.
         peer = scope.get("client")
         client = client_key(peer[0]) if peer else "-"
-        encode = head_encoder(scope)
-        if encode is not None:
-            entry.encode_heads(encode)
-        entry.compact()
+        entry.admitted()
         self.cache[key] = entry
         self.cache_bytes += entry.size
         self.owners[key] = client
@@ -275,16 +283,17 @@ class ResponseCacheMiddleware:
             (b"x-data-version", str(version).encode()),
             *CORS_HEADERS,
         ]
-        entry = CachedResponse(headers, body, etag)
+        entry = CachedResponse(headers, body, etag, head_encoder(scope))
         self._remember(key, entry, scope)
         return entry
 
     async def _send_cached(self, scope: Scope, send: Send, entry: CachedResponse) -> None:
         stale = [] if self.store.database_ok else [STALE_HEADER]
         if none_match_fails(header(scope, b"if-none-match"), entry.etag):
-            start = {"type": "http.response.start", "status": 304, "headers": entry.headers_304 + stale}
-            if entry.encoded_304 is not None:
-                start[ENCODED_HEAD] = entry.encoded_304
+            headers_304, encoded_304 = entry.not_modified()
+            start = {"type": "http.response.start", "status": 304, "headers": headers_304 + stale}
+            if encoded_304 is not None:
+                start[ENCODED_HEAD] = encoded_304
             await send(start)
             await send({"type": "http.response.body", "body": b""})
             return
