@@ -7,7 +7,7 @@ instrumentation, so none of cProfile's bias towards code with many Python calls.
 the innermost of these parts its stack is in:
 
 - the socket write (``transport.write``: the ``send`` system call, and what the kernel does in it);
-- the rest of uvicorn's ``send`` (the status line, the header checks);
+- the rest of uvicorn's ``send`` (the status line, the header checks), or of the server's encoded-head ``send``;
 - the application (``app/`` but the server's protocol in app/server.py, or the floor's one function);
 - uvicorn's protocol (reading, parsing, starting the request's task);
 - the event loop itself (``epoll``, timers, task steps); other threads apart.
@@ -44,6 +44,8 @@ FRAME_PARTS: list[tuple[str, str]] = [
     ("(app/cli.py", ""),  # the server's entry point, around the event loop: not a part, look further out
     ("_SelectorSocketTransport.write (", "socket write (the send system call)"),
     ("RequestResponseCycle.send (", "uvicorn send (status line, header checks)"),
+    # app.server's cycle: py-spy names uvicorn's send by the object's class too, and its encoded heads
+    ("EncodedHeadCycle.send (", "uvicorn send (status line, header checks)"),
     ("(app/server.py", "uvicorn protocol (read, parse, task start)"),
     ("(app/", APPLICATION),
     ("(bench/floor.py", APPLICATION),
