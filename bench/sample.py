@@ -7,7 +7,7 @@ instrumentation, so none of cProfile's bias towards code with many Python calls.
 the innermost of these parts its stack is in:
 
 - the socket write (``transport.write``: the ``send`` system call, and what the kernel does in it);
-- the rest of uvicorn's ``send`` (the status line, the header checks), or of the server's encoded-head ``send``;
+- the rest of uvicorn's ``send`` (the status line, the header checks), or of the server's encoded heads;
 - the application (``app/`` but the server's protocol in app/server.py, or the floor's one function);
 - uvicorn's protocol (reading, parsing, starting the request's task);
 - the event loop itself (``epoll``, timers, task steps); other threads apart.
