@@ -66,6 +66,8 @@ def encode_head(headers: list[tuple[bytes, bytes]], *, remember: bool = True) ->
     wire: list[bytes] = []
     length: int | None = None
     for header in headers:
+        if type(header) is not tuple:  # ASGI allows [name, value] lists: uvicorn's send takes those
+            return None
         line = _LINES.get(header)
         if line is None:
             name, value = header
@@ -82,7 +84,7 @@ def encode_head(headers: list[tuple[bytes, bytes]], *, remember: bool = True) ->
                     _LINES.clear()
                 _LINES[header] = line
         wire.append(line)
-    return EncodedHead(headers, b"".join(wire), length)
+    return EncodedHead(tuple(headers), b"".join(wire), length)
 
 
 _EXTENSION = {"encode": encode_head}
@@ -113,7 +115,8 @@ class EncodedHeadCycle(RequestResponseCycle):
         status = message["status"]
         headers = message["headers"]
         count = len(encoded.headers)
-        rest = encode_head(headers[count:], remember=False) if headers[:count] == encoded.headers else None
+        same = tuple(headers[:count]) == encoded.headers
+        rest = encode_head(headers[count:], remember=False) if same else None
         defaults = _encoded_server_headers(self.default_headers)
         length = encoded.content_length
         if (

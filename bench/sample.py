@@ -44,8 +44,11 @@ FRAME_PARTS: list[tuple[str, str]] = [
     ("(app/cli.py", ""),  # the server's entry point, around the event loop: not a part, look further out
     ("_SelectorSocketTransport.write (", "socket write (the send system call)"),
     ("RequestResponseCycle.send (", "uvicorn send (status line, header checks)"),
-    # app.server's cycle: py-spy names uvicorn's send by the object's class too, and its encoded heads
+    # app.server's cycle (py-spy names uvicorn's send by the object's class) and its encoded heads, wherever
+    # they are made (the response cache encodes an entry's when it makes it)
     ("EncodedHeadCycle.send (", "uvicorn send (status line, header checks)"),
+    ("encode_head (app/server.py", "uvicorn send (status line, header checks)"),
+    ("_encoded_server_headers (app/server.py", "uvicorn send (status line, header checks)"),
     ("(app/server.py", "uvicorn protocol (read, parse, task start)"),
     ("(app/", APPLICATION),
     ("(bench/floor.py", APPLICATION),

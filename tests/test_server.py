@@ -1,7 +1,9 @@
 """Issue 11 §1 and §7, against the real server (`salary-api serve` in a subprocess): forwarded headers
 are believed only from trusted proxies, and a connection cannot be held open or fed an unbounded head."""
 
+import asyncio
 import contextlib
+import logging
 import re
 import socket
 import sys
@@ -12,8 +14,11 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
+from uvicorn.protocols.http.flow_control import FlowControl
+from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
 
-from app.server import encode_head
+from app.server import EncodedHeadCycle, encode_head
+from app.wire import ENCODED_HEAD, EncodedHead
 from tests.servers import Served
 
 
@@ -191,17 +196,23 @@ def ours_and_stock(seeded_sqlite: str, tmp_path_factory: pytest.TempPathFactory)
         stock.stop()
 
 
+def received(sock: socket.socket) -> bytes:
+    chunk = sock.recv(65536)
+    assert chunk, "the server closed the connection before the answer was complete"
+    return chunk
+
+
 def exchange(sock: socket.socket, request: bytes) -> bytes:
     """One answer read off a kept-alive connection: its head, and its body by Content-Length."""
     sock.sendall(request)
     data = b""
     while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
+        data += received(sock)
     head, _, body = data.partition(b"\r\n\r\n")
     length = re.search(rb"\r\ncontent-length: (\d+)", head)
     expected = 0 if request.startswith(b"HEAD") or b" 304 " in head[:13] or not length else int(length[1])
     while len(body) < expected:
-        body += sock.recv(65536)
+        body += received(sock)
     return head + b"\r\n\r\n" + body
 
 
@@ -277,4 +288,105 @@ def test_the_head_encoder_takes_only_what_uvicorns_send_would_write_the_same_way
         if wire is None:
             assert encoded is None
         else:
-            assert encoded == (headers, wire, length)
+            assert encoded == (tuple(headers), wire, length)
+
+
+class Transport:
+    """What the cycle writes, as a socket would receive it."""
+
+    def __init__(self) -> None:
+        self.written = b""
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def is_closing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def sent_by(
+    cycle_class: type[RequestResponseCycle], start: dict, *, keep_alive: bool, access_log: bool
+) -> bytes:
+    """The bytes a cycle of ``cycle_class`` writes for ``start`` and a five-byte body."""
+    transport = Transport()
+
+    async def answer() -> None:
+        cycle = cycle_class(
+            scope={
+                "type": "http",
+                "method": "GET",
+                "http_version": "1.1",
+                "path": "/",
+                "raw_path": b"/",
+                "query_string": b"",
+                "client": ("127.0.0.1", 1),
+            },
+            transport=transport,
+            flow=FlowControl(transport),
+            logger=logging.getLogger("test"),
+            access_logger=logging.getLogger("test.access"),
+            access_log=access_log,
+            default_headers=[(b"date", b"Fri, 04 Dec 2026 23:00:00 GMT"), (b"server", b"uvicorn")],
+            message_event=asyncio.Event(),
+            expect_100_continue=False,
+            keep_alive=keep_alive,
+            on_response=lambda: None,
+        )
+        await cycle.send(start)
+        await cycle.send({"type": "http.response.body", "body": b"hello"})
+        assert cycle.response_complete
+
+    asyncio.run(answer())
+    return transport.written
+
+
+ENTRY_HEADERS = [(b"content-type", b"text/plain"), (b"etag", b'"x"'), (b"content-length", b"5")]
+# Stands for the entry's headers: seen in what is written only when the encoded head was used.
+MARKED = EncodedHead(tuple(ENTRY_HEADERS), b"x-encoded: yes\r\ncontent-length: 5\r\n", 5)
+ECHO = (b"x-request-id", b"r-1")
+
+
+@pytest.mark.parametrize(
+    ("headers", "keep_alive", "access_log", "encoded_used"),
+    [
+        ([*ENTRY_HEADERS, ECHO], True, False, True),
+        ([*ENTRY_HEADERS, ECHO], False, False, True),  # the connection ends: Connection: close added
+        ([*ENTRY_HEADERS], True, False, True),
+        ([*ENTRY_HEADERS, ECHO], True, True, False),  # uvicorn logs each answer in its send
+        ([ENTRY_HEADERS[0], (b"etag", b'"y"'), ENTRY_HEADERS[2], ECHO], True, False, False),  # edited
+        ([*ENTRY_HEADERS, (b"connection", b"close")], True, False, False),  # framing added below
+        ([*ENTRY_HEADERS, [b"x-a", b"b"]], True, False, False),  # a header given as a list
+        ([*ENTRY_HEADERS, (b"x-a", b"line\nbreak")], True, False, False),  # invalid: uvicorn refuses it
+    ],
+)
+def test_the_server_writes_an_encoded_head_only_where_uvicorn_would_write_the_same(
+    headers: list, keep_alive: bool, access_log: bool, encoded_used: bool
+):
+    start = {"type": "http.response.start", "status": 200, "headers": headers}
+    try:
+        plain = sent_by(RequestResponseCycle, start, keep_alive=keep_alive, access_log=access_log)
+    except RuntimeError as refused:
+        assert "Invalid HTTP header" in str(refused)
+        with pytest.raises(RuntimeError, match="Invalid HTTP header"):
+            sent_by(
+                EncodedHeadCycle, {**start, ENCODED_HEAD: MARKED}, keep_alive=keep_alive, access_log=False
+            )
+        return
+    ours = sent_by(
+        EncodedHeadCycle, {**start, ENCODED_HEAD: MARKED}, keep_alive=keep_alive, access_log=access_log
+    )
+    if encoded_used:
+        # The entry's lines replaced by the encoded bytes; everything else as uvicorn writes it.
+        assert ours == plain.replace(b'content-type: text/plain\r\netag: "x"\r\n', b"x-encoded: yes\r\n")
+        assert b"x-encoded: yes" in ours and (b"connection: close" in ours) is not keep_alive
+    else:
+        assert ours == plain

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from app.edge import find_layer
 from app.edge.cache import ResponseCacheMiddleware
 from app.negotiation import Representation, negotiate
+from app.server import encode_head
+from app.wire import ENCODED_HEAD
 from tests.conftest import make_client
 
 STATES = "/states?limit=3&sort=name"
@@ -100,3 +102,59 @@ def test_the_cache_holds_about_what_it_counts(seeded_sqlite: str):
     assert len(edge.cache) >= len(profiles)
     # What else the requests left behind (the estimate cores, memos) is a small part of it.
     assert counted / 2 <= held <= 1.5 * counted, (held, counted)
+
+
+def test_entries_hand_a_server_that_offers_it_their_heads_encoded(seeded_sqlite: str):
+    """Where the server offers the encoded-head extension (app.server does), every answer from the cache
+    carries its entry's headers encoded: the start's first headers, each as ``name: value`` with the name in
+    lower case, and their Content-Length; an entry made without the offer (a test client, another server)
+    carries none."""
+    offered = {ENCODED_HEAD: {"encode": encode_head}}
+
+    def scope(query: bytes, *headers: tuple[bytes, bytes], extensions: dict | None = None) -> dict:
+        return {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": "/percentiles",
+            "raw_path": b"/percentiles",
+            "query_string": query,
+            "root_path": "",
+            "headers": [(b"host", b"x"), (b"x-request-id", b"t-1"), *headers],
+            "client": ("127.0.0.1", 5000),
+            "server": ("127.0.0.1", 8000),
+            "state": {},
+            **({"extensions": extensions} if extensions is not None else {}),
+        }
+
+    with make_client(seeded_sqlite, rate_limit_per_minute=0) as c:
+
+        async def ask(asked: dict) -> tuple[dict, bytes]:
+            messages: list[dict] = []
+
+            async def receive() -> dict:
+                return {"type": "http.request", "body": b"", "more_body": False}
+
+            async def send(message: dict) -> None:
+                messages.append(message)
+
+            await c.app(asked, receive, send)
+            return messages[0], b"".join(m.get("body", b"") for m in messages[1:])
+
+        answers = [c.portal.call(ask, scope(b"state=WA", extensions=offered)) for _ in range(3)]
+        etag = dict(answers[0][0]["headers"])[b"etag"]
+        answers += [c.portal.call(ask, scope(b"state=WA", (b"if-none-match", etag), extensions=offered))]
+        bare = [c.portal.call(ask, scope(b"state=OR", extensions={} if n % 2 else None)) for n in range(3)]
+    assert [start["status"] for start, _ in answers] == [200, 200, 200, 304]
+    for start, body in answers:
+        encoded = start[ENCODED_HEAD]
+        count = len(encoded.headers)
+        assert encoded.headers == tuple(start["headers"][:count])
+        assert start["headers"][count:] == [(b"x-request-id", b"t-1")]  # the observe layer's echo
+        assert encoded.wire == b"".join(n.lower() + b": " + v + b"\r\n" for n, v in encoded.headers)
+        assert encoded.content_length == (len(body) if start["status"] == 200 else None)
+        assert (b"content-length" in dict(encoded.headers)) is (start["status"] == 200)
+    for start, body in bare:
+        assert ENCODED_HEAD not in start and start["status"] == 200 and body == bare[0][1]
