@@ -390,3 +390,33 @@ def test_the_server_writes_an_encoded_head_only_where_uvicorn_would_write_the_sa
         assert b"x-encoded: yes" in ours and (b"connection: close" in ours) is not keep_alive
     else:
         assert ours == plain
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        # Three requests in one write: the second and third wait for the answer before them (pipelining).
+        b"GET /percentiles?state=TX HTTP/1.1\r\nHost: x\r\nX-Request-ID: p\r\n\r\n" * 2
+        + b"GET /percentiles?state=TX HTTP/1.1\r\nHost: x\r\nX-Request-ID: p\r\nConnection: close\r\n\r\n",
+        # HTTP/1.0: no keep-alive unless asked, so each answer ends its connection.
+        b"GET /percentiles?state=TX HTTP/1.0\r\nHost: x\r\nX-Request-ID: p\r\n\r\n",
+    ],
+    ids=["pipelined", "http-1.0"],
+)
+def test_pipelined_and_http_1_0_answers_leave_as_uvicorn_would_send_them(
+    ours_and_stock: tuple[str, str], request_bytes: bytes
+):
+    def sent(base: str) -> list[bytes]:
+        answers = []
+        for _ in range(3):  # a first sighting, its admission, a cache hit
+            with raw_connection(base) as sock:
+                sock.sendall(request_bytes)
+                answers.append(re.sub(rb"\r\ndate: [^\r]*", b"\r\ndate: -", read_until_closed(sock)[0]))
+        return answers
+
+    ours, stock = ours_and_stock
+    stock_sent = sent(stock)
+    expected_answers = request_bytes.count(b"GET ")
+    assert all(answer.count(b"HTTP/1.1 200 OK\r\n") == expected_answers for answer in stock_sent)
+    assert all(answer.count(b"\r\nconnection: close\r\n") == 1 for answer in stock_sent)
+    assert sent(ours) == stock_sent
