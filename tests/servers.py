@@ -21,6 +21,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until(predicate: Callable[[], bool], timeout: float) -> float | None:
+    """Seconds until ``predicate()`` held (asked every 50 ms), or None when it did not within ``timeout``."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    return None
+
+
 def run_cli(database_url: str, *args: str, timeout: float = 120) -> "subprocess.CompletedProcess[str]":
     """``salary-api ARGS`` in a subprocess on ``database_url`` (e.g. an import from a third process)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SALARY_API_")}

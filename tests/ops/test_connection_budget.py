@@ -6,7 +6,7 @@ processes and an import within the documented formula all become ready and none 
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,7 +20,7 @@ from app.db import application_name, make_engine
 from app.domain.store import Store
 from tests.conftest import _no_postgres, build_database, make_client
 from tests.oews.conftest import FIXTURES
-from tests.servers import Served, run_cli
+from tests.servers import Served, run_cli, wait_until
 from tests.throwaway_postgres import ThrowawayPostgres, find_pg_ctl
 
 pytestmark = pytest.mark.postgres
@@ -72,19 +72,12 @@ def server_filled(url: str, leave_free: int = 0) -> Iterator[list[psycopg.Connec
             before = client_backends(watcher)
             for _ in range(leave_free):
                 held.pop().close()
-            wait_until(lambda: client_backends(watcher) <= before - leave_free)
+            freed = wait_until(lambda: client_backends(watcher) <= before - leave_free, timeout=10)
+            assert freed is not None, "the closed connections' slots were not freed in 10 s"
         yield held
     finally:
         for conn in held:
             conn.close()
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Poll ``condition`` until it holds; fail after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "the server did not get there in time"
-        time.sleep(0.02)
 
 
 def client_backends(conn: psycopg.Connection) -> int:
@@ -102,7 +95,7 @@ def terminate(admin: psycopg.Connection, name: str) -> None:
     """End this process's pooled connections server-side, and wait until their slots are free."""
     sql = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s"
     admin.execute(sql, (name,))
-    wait_until(lambda: our_backends(admin, name) == 0)
+    assert wait_until(lambda: our_backends(admin, name) == 0, timeout=10) is not None
 
 
 def test_one_dead_pooled_connection_does_not_flip_readiness(small_postgres: str):

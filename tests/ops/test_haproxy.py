@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.servers import ROOT, Served, free_port
+from tests.servers import ROOT, Served, free_port, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -51,13 +51,10 @@ def haproxy(replicas: list[Served], log_path: Path) -> Iterator[str]:
                 proc.wait(timeout=10)
 
 
-def wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.HTTPError):
-            if predicate():
-                return True
-        time.sleep(0.1)
+def ready(url: str) -> bool:
+    """``GET url`` answered 200 (a refused connection is not an answer yet)."""
+    with contextlib.suppress(httpx.HTTPError):
+        return httpx.get(url).status_code == 200
     return False
 
 
@@ -80,7 +77,7 @@ def test_reads_through_haproxy_go_on_while_one_replica_stops(fresh_database: str
             r.wait_ready(timeout=60)
         with haproxy(replicas, tmp_path / "haproxy.log") as proxy:
             # Both replicas pass the proxy's readiness checks (rise 2, inter 1 s).
-            assert wait_until(lambda: httpx.get(f"{proxy}/readyz").status_code == 200, timeout=15)
+            assert wait_until(lambda: ready(f"{proxy}/readyz"), timeout=15) is not None
             hidden = httpx.get(f"{proxy}/metrics")
             assert hidden.status_code == 404
 

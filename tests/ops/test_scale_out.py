@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.oews.conftest import FIXTURES
-from tests.servers import Served, run_cli
+from tests.servers import Served, run_cli, wait_until
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.postgres
@@ -19,16 +19,6 @@ RELEASE = "bls-oews-2023-05-state"
 # Alabama, Medical Records Specialists, in the imported file (tests/oews/fixtures/state_M2023_dl.csv):
 # H_MEDIAN 19.55, A_MEDIAN 40,660.
 AL_MEDIAN = {"hourly": 19.55, "annual": 40660}
-
-
-def wait_until(predicate, timeout: float) -> float | None:
-    """Seconds until ``predicate()`` held, or None."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if predicate():
-            return time.monotonic() - start
-        time.sleep(0.05)
-    return None
 
 
 def status(server: Served, path: str) -> int:
