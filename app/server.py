@@ -32,7 +32,7 @@ from app.config import get_settings
 from app.errors import error_body
 from app.observability.disconnect import CONNECTION
 from app.observability.shutdown import drain
-from app.wire import ENCODED_HEAD, EncodedHead
+from app.wire import ENCODED_HEAD, EncodedHead, offered
 
 PROTOCOL = "app.server:BoundedHttpToolsProtocol"
 
@@ -87,7 +87,7 @@ def encode_head(headers: list[tuple[bytes, bytes]], *, remember: bool = True) ->
     return EncodedHead(tuple(headers), b"".join(wire), length)
 
 
-_EXTENSION = {"encode": encode_head}
+_EXTENSION = offered(encode_head)
 # The server's own headers (date, server), encoded once for each list the server makes (every second).
 _server_headers: tuple[list[tuple[bytes, bytes]], bytes] = ([], b"")
 
@@ -95,7 +95,7 @@ _server_headers: tuple[list[tuple[bytes, bytes]], bytes] = ([], b"")
 def _encoded_server_headers(headers: list[tuple[bytes, bytes]]) -> bytes | None:
     global _server_headers
     if _server_headers[0] is not headers:
-        encoded = encode_head(headers)
+        encoded = encode_head(headers, remember=False)  # kept here, by the list: one new Date a second
         if encoded is None or encoded.content_length is not None:
             return None
         _server_headers = (headers, encoded.wire)

@@ -11,9 +11,11 @@ not import the edge (its metrics would count the supervisor as a worker).
 """
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 ENCODED_HEAD = "salary_api.encoded_head"
+_ENCODE = "encode"  # the extension's one entry: the server's encoder
+Headers = list[tuple[bytes, bytes]]
 
 
 class EncodedHead(NamedTuple):
@@ -26,4 +28,24 @@ class EncodedHead(NamedTuple):
 
 
 # The extension's ``encode``: the headers encoded, or None when the server must see them itself.
-HeadEncoder = Callable[[list[tuple[bytes, bytes]]], EncodedHead | None]
+HeadEncoder = Callable[[Headers], EncodedHead | None]
+
+
+def offered(encode: HeadEncoder) -> dict[str, Any]:
+    """The extension as the server names it in ``scope["extensions"]``."""
+    return {_ENCODE: encode}
+
+
+def head_encoder(scope: Any) -> HeadEncoder | None:
+    """The server's encoder, when the request's server offers the extension."""
+    extensions = scope.get("extensions")
+    offer = extensions.get(ENCODED_HEAD) if extensions else None
+    return offer[_ENCODE] if offer else None  # type: ignore[no-any-return]
+
+
+def response_start(status: int, headers: Headers, encoded: EncodedHead | None) -> dict[str, Any]:
+    """An ``http.response.start`` message, carrying its head encoded when there is an encoding."""
+    start: dict[str, Any] = {"type": "http.response.start", "status": status, "headers": headers}
+    if encoded is not None:
+        start[ENCODED_HEAD] = encoded
+    return start

@@ -24,12 +24,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.edge.canonical import CanonicalQueries
 from app.edge.clients import client_key
-from app.edge.common import CORS_HEADERS, NOSNIFF, head_encoder, header
+from app.edge.common import CORS_HEADERS, NOSNIFF, header
 from app.edge.etag import none_match_fails, not_modified_headers, strong_etag
 from app.negotiation import MEDIA_TYPES, Representation, negotiate
 from app.observability import metrics
 from app.route_facts import FastRoute
-from app.wire import ENCODED_HEAD, EncodedHead, HeadEncoder
+from app.wire import EncodedHead, HeadEncoder, Headers, head_encoder, response_start
 
 MAX_CACHED_BODY = 2_000_000
 SEEN_ONCE_MAX = 200_000
@@ -53,7 +53,7 @@ class CachedResponse:
     """A response ready to send: its headers are built, and encoded if the server offers to take them
     encoded (app.wire), once, when the entry is made; those of its 304 when it is admitted or first asked."""
 
-    __slots__ = ("headers", "headers_304", "body", "etag", "size", "encode", "encoded", "encoded_304")
+    __slots__ = ("headers", "headers_304", "body", "etag", "size", "encoded", "encoded_304")
 
     def __init__(
         self, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes, encode: HeadEncoder | None
@@ -62,22 +62,21 @@ class CachedResponse:
         self.body = body
         self.headers = headers + [(b"content-length", str(len(body)).encode())]
         self.size = len(body) + ENTRY_OVERHEAD
-        self.encode = encode
         self.encoded = None if encode is None else encode(self.headers)
         self.headers_304: list[tuple[bytes, bytes]] | None = None
         self.encoded_304: EncodedHead | None = None
 
-    def not_modified(self) -> tuple[list[tuple[bytes, bytes]], EncodedHead | None]:
+    def not_modified(self, encode: HeadEncoder | None) -> tuple[Headers, EncodedHead | None]:
         """The headers of this answer's 304, and their encoding (both made on first use)."""
         if self.headers_304 is None:
             self.headers_304 = not_modified_headers(self.headers)
-            self.encoded_304 = None if self.encode is None else self.encode(self.headers_304)
+            self.encoded_304 = None if encode is None else encode(self.headers_304)
         return self.headers_304, self.encoded_304
 
-    def admitted(self) -> None:
+    def admitted(self, encode: HeadEncoder | None) -> None:
         """Made ready for every later request: its 304 made, the encodings counted in its size, its body
         compacted."""
-        self.not_modified()
+        self.not_modified(encode)
         for encoded in (self.encoded, self.encoded_304):
             if encoded is not None:
                 self.size += sys.getsizeof(encoded) + sys.getsizeof(encoded.wire)
@@ -192,7 +191,7 @@ class ResponseCacheMiddleware:
         # The client is worked out only for an admission: a one-off query never needs it.
         peer = scope.get("client")
         client = client_key(peer[0]) if peer else "-"
-        entry.admitted()
+        entry.admitted(head_encoder(scope))
         self.cache[key] = entry
         self.cache_bytes += entry.size
         self.owners[key] = client
@@ -290,16 +289,10 @@ class ResponseCacheMiddleware:
     async def _send_cached(self, scope: Scope, send: Send, entry: CachedResponse) -> None:
         stale = [] if self.store.database_ok else [STALE_HEADER]
         if none_match_fails(header(scope, b"if-none-match"), entry.etag):
-            headers_304, encoded_304 = entry.not_modified()
-            start = {"type": "http.response.start", "status": 304, "headers": headers_304 + stale}
-            if encoded_304 is not None:
-                start[ENCODED_HEAD] = encoded_304
-            await send(start)
+            headers_304, encoded_304 = entry.not_modified(head_encoder(scope))
+            await send(response_start(304, headers_304 + stale, encoded_304))
             await send({"type": "http.response.body", "body": b""})
             return
         headers = entry.headers + stale if stale else entry.headers
-        start = {"type": "http.response.start", "status": 200, "headers": headers}
-        if entry.encoded is not None:
-            start[ENCODED_HEAD] = entry.encoded
-        await send(start)
+        await send(response_start(200, headers, entry.encoded))
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body})

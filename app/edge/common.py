@@ -4,7 +4,6 @@ import orjson
 from starlette.types import Scope, Send
 
 from app.errors import error_body
-from app.wire import ENCODED_HEAD, HeadEncoder
 
 # Cached answers are public data: every origin may read them (preflights still go through CORSMiddleware).
 EXPOSED_HEADERS = (
@@ -20,13 +19,6 @@ CORS_HEADERS = [
     (b"access-control-expose-headers", ", ".join(EXPOSED_HEADERS).encode()),
 ]
 NOSNIFF = (b"x-content-type-options", b"nosniff")
-
-
-def head_encoder(scope: Scope) -> HeadEncoder | None:
-    """The server's head encoder, when it offers the ``ENCODED_HEAD`` extension."""
-    extensions = scope.get("extensions")
-    offered = extensions.get(ENCODED_HEAD) if extensions else None
-    return offered["encode"] if offered else None  # type: ignore[no-any-return]
 
 
 def header(scope: Scope, wanted: bytes) -> bytes | None:

@@ -11,7 +11,7 @@ from app.edge import find_layer
 from app.edge.cache import ResponseCacheMiddleware
 from app.negotiation import Representation, negotiate
 from app.server import encode_head
-from app.wire import ENCODED_HEAD
+from app.wire import ENCODED_HEAD, offered
 from tests.conftest import make_client
 
 STATES = "/states?limit=3&sort=name"
@@ -109,7 +109,7 @@ def test_entries_hand_a_server_that_offers_it_their_heads_encoded(seeded_sqlite:
     carries its entry's headers encoded: the start's first headers, each as ``name: value`` with the name in
     lower case, and their Content-Length; an entry made without the offer (a test client, another server)
     carries none."""
-    offered = {ENCODED_HEAD: {"encode": encode_head}}
+    offer = {ENCODED_HEAD: offered(encode_head)}
 
     def scope(query: bytes, *headers: tuple[bytes, bytes], extensions: dict | None = None) -> dict:
         return {
@@ -143,9 +143,9 @@ def test_entries_hand_a_server_that_offers_it_their_heads_encoded(seeded_sqlite:
             await c.app(asked, receive, send)
             return messages[0], b"".join(m.get("body", b"") for m in messages[1:])
 
-        answers = [c.portal.call(ask, scope(b"state=WA", extensions=offered)) for _ in range(3)]
+        answers = [c.portal.call(ask, scope(b"state=WA", extensions=offer)) for _ in range(3)]
         etag = dict(answers[0][0]["headers"])[b"etag"]
-        answers += [c.portal.call(ask, scope(b"state=WA", (b"if-none-match", etag), extensions=offered))]
+        answers += [c.portal.call(ask, scope(b"state=WA", (b"if-none-match", etag), extensions=offer))]
         bare = [c.portal.call(ask, scope(b"state=OR", extensions={} if n % 2 else None)) for n in range(3)]
     assert [start["status"] for start, _ in answers] == [200, 200, 200, 304]
     for start, body in answers:
