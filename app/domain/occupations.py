@@ -4,12 +4,12 @@ a SOC 2010 code through BLS's 2010-to-2018 crosswalk, or a job title, through on
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.domain.records import OccupationRow
+from app.domain.remembering import remembered
 from app.errors import Ambiguous, NotFound
 
 MAX_OCCUPATION_LENGTH = 120
@@ -23,8 +23,6 @@ _CODE = re.compile(r"^(\d{2})-?(\d{4})(?:\.(\d{2}))?$")
 # Relevance of a title match, best first: the whole title, every word starting a word, every word inside.
 EXACT, WORDS, SUBSTRING = 0, 1, 2
 MAX_CANDIDATES = 10
-# Resolutions kept per catalog, of texts up to MAX_OCCUPATION_LENGTH characters.
-MAX_REMEMBERED = 4096
 NAME_KINDS = ("the title", "the alias", "O*NET's reported title")
 
 
@@ -100,7 +98,7 @@ class OccupationCatalog:
         for old, old_title, new, new_title in soc_2010:
             # BLS marks split or merged codes with '(#)' or '(##)' after the title: not part of the title.
             self.successors.setdefault(old, []).append((old_title, new, _MARKER.sub("", new_title)))
-        self._remembered = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._resolve)
+        self._remembered = remembered(self._resolve)
 
     def search(self, q: str) -> list[TitleMatch]:
         """Every occupation matching ``q`` (a title's words or a code's digits), best match first."""

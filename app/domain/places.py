@@ -10,7 +10,6 @@ each ZIP weighted by its shares. Everything here is in memory: built once per sn
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import unicodedata
 from array import array
@@ -25,6 +24,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from app.domain.records import AreaRef, AreaRow
+from app.domain.remembering import remembered
 from app.errors import Ambiguous, InvalidInput, NotFound
 
 # Longest location text accepted (the contract's maxLength): the longest OEWS area title is under 80.
@@ -40,8 +40,6 @@ _CBSA_WORDS = re.compile(r"^(?:cbsa|msa|metro|area)\s*:?\s*(\d{5}|\d{7})$", re.I
 _NONMETRO = re.compile(r"^\d{7}$")
 _NONMETRO_SUFFIX = " nonmetropolitan area"
 MAX_CANDIDATES = 10
-# Distinct location inputs whose answers each snapshot keeps (about 1 kB each).
-MAX_REMEMBERED = 4096
 
 
 def normalise(text: str) -> str:
@@ -266,7 +264,7 @@ class Gazetteer:
         for alias, code in STATE_ALIASES.items():
             if code in self.states:
                 self.state_names.setdefault(alias, self.states[code])
-        self._remembered = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._locate)
+        self._remembered = remembered(self._locate)
         # For "Did you mean ...?": every state's and metro's name, normalised.
         self._suggestions = {normalise(a["name"]): a for a in (*self.states.values(), *self.metros.values())}
 
