@@ -95,9 +95,9 @@ class Sampled:
 
 
 def median(runs: list[dict[str, float]], key: str) -> float:
-    """The median over runs of one part's or function's CPU us per request (0 where a run has none)."""
-    values = sorted(run.get(key, 0.0) for run in runs)
-    return values[len(values) // 2] if values else 0.0
+    """The median over runs (``make bench``'s median) of one part's or function's CPU us per request, 0 where
+    a run has none."""
+    return harness.median_value([run.get(key, 0.0) for run in runs]) or 0.0
 
 
 def sampled_run(
