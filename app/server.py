@@ -5,8 +5,8 @@
 It also offers one ASGI extension (``ENCODED_HEAD``, app.wire): a response start may carry its
 headers already checked and encoded, as uvicorn's ``send`` would check and encode them, so that the
 response cache encodes an entry's headers once instead of on every answer (uvicorn's ``send`` checks each
-header with two regular expressions; sampled under load, it cost a bare application 6.5-9.2 us of CPU per
-cached ``/percentiles`` answer: ``python -m bench.sample``, bench/README.md).
+header with two regular expressions; sampled under load, it cost a bare application 6.5 and 8.4 us of CPU
+per cached ``/percentiles`` answer in two runs: ``python -m bench.sample``, bench/README.md, "Encoded heads").
 
 Without them a client can hold a connection open for ever by sending nothing, half a request, or a header
 every few seconds, and can make the parser buffer a header of any size. The limits come from ``Settings``
