@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from app import fmt
 from app.config import DEFAULT_OCCUPATION
-from app.domain.estimation.answer import Answer, Estimate, HourlyRange, Note
+from app.domain.estimation.answer import AnnualRange, Answer, Estimate, HourlyRange, Note
 from app.domain.estimation.gather import EstimateInputs, Releases
 from app.domain.profile import HOURS_DEFAULT
 from app.domain.records import Provenance, SourceRef
@@ -23,6 +23,8 @@ class Remembered:
     summaries: dict[int, str] = field(default_factory=dict)
     # The summary's source line: the releases of the base and adjustments, the same for any hours and match.
     source_line: str | None = None
+    # The hourly range in words (low, high): the core's, whatever the hours.
+    hourly_words: tuple[str, str] | None = None
 
 
 def provenance(releases: Releases, estimate: Estimate) -> Provenance:
@@ -94,37 +96,48 @@ def present(estimate: Estimate, inputs: EstimateInputs, remembered: Remembered) 
         located = inputs.area_name if moved else "the United States"
         if remembered.source_line is None:
             remembered.source_line = fmt.range_source_line(answer)
+        if remembered.hourly_words is None:
+            remembered.hourly_words = _words(answer["hourly"], unit="hourly")
         summary = remembered.summaries[hours] = summary_sentence(
-            answer, located=located, hours=hours, source=remembered.source_line
+            answer,
+            located=located,
+            hours=hours,
+            source=remembered.source_line,
+            hourly=remembered.hourly_words,
         )
     answer["summary"] = summary
     return answer
 
 
-def _span(rng: HourlyRange, *, unit: str) -> str:
-    top = fmt.money(rng["high"], unit=unit) + (" or more" if rng["open_top"] else "")
-    return f"{fmt.money(rng['low'], unit=unit)} to {top}"
+def _words(rng: HourlyRange | AnnualRange, *, unit: str) -> tuple[str, str]:
+    """A range's low and high in words, in its unit."""
+    return fmt.money(rng["low"], unit=unit), fmt.money(rng["high"], unit=unit)
 
 
-def summary_sentence(answer: Answer, *, located: str, hours: int, source: str) -> str:
+def _span(words: tuple[str, str], open_top: bool) -> str:
+    low, high = words
+    return f"{low} to {high}" + (" or more" if open_top else "")
+
+
+def summary_sentence(
+    answer: Answer, *, located: str, hours: int, source: str, hourly: tuple[str, str]
+) -> str:
     """'Half of Medical Records Specialists in Texas earn between $39,470 and $63,970 a year ...'; ``located``
     names the area whose location factor moved an experience band ('the United States' for none), ``source``
-    is the range's source line."""
+    is the range's source line, ``hourly`` the hourly range's low and high in words."""
     occupation = answer["occupation"]["title"]
-    base, hourly, annual = answer["base"], answer["hourly"], answer["annual"]
+    base, annual = answer["base"], answer["annual"]
     if base["area"] is not None:  # the area's percentiles
         where = base["area"]["name"] if base["area"]["type"] != "national" else "the United States"
         if annual["published"]:
             return (
                 f"Half of {occupation} in {where} earn between {fmt.annual(annual['low'])} and "
-                f"{fmt.annual(annual['high'])} a year ({fmt.hourly(hourly['low'])} to "
-                f"{fmt.hourly(hourly['high'])} an hour); the median is {fmt.annual(annual['mid'])} a year. "
-                f"{source}."
+                f"{fmt.annual(annual['high'])} a year ({hourly[0]} to {hourly[1]} an hour); the median is "
+                f"{fmt.annual(annual['mid'])} a year. {source}."
             )
         return (
-            f"Half of {occupation} in {where} earn between {fmt.hourly(hourly['low'])} and "
-            f"{fmt.hourly(hourly['high'])} an hour; at {hours:,} hours a year that is "
-            f"{_span(annual, unit='annual')}. {source}."
+            f"Half of {occupation} in {where} earn between {hourly[0]} and {hourly[1]} an hour; at {hours:,} "
+            f"hours a year that is {_span(_words(annual, unit='annual'), annual['open_top'])}. {source}."
         )
     level = answer["level"]
     assert level is not None  # a band's base
@@ -136,5 +149,6 @@ def summary_sentence(answer: Answer, *, located: str, hours: int, source: str) -
     per_year = "a year" if hours == HOURS_DEFAULT else f"a year at {hours:,} hours"
     return (
         f"Estimated pay for {occupation} in {located}, {level['name']} ({years} of experience): "
-        f"{_span(annual, unit='annual')} {per_year}, or {_span(hourly, unit='hourly')} an hour. {source}."
+        f"{_span(_words(annual, unit='annual'), annual['open_top'])} {per_year}, or "
+        f"{_span(hourly, answer['hourly']['open_top'])} an hour. {source}."
     )
