@@ -6,7 +6,6 @@ shape and the OpenAPI contract come from one place."""
 
 from urllib.parse import parse_qsl
 
-import orjson
 from pydantic import ValidationError
 
 from app.domain.estimation import estimates as service
@@ -59,6 +58,6 @@ def estimate_body(snapshot: Snapshot, query_string: bytes) -> bytes | None:
         # An occupation not yet in memory is read by the route, in a worker thread.
         if not snapshot.has_figures(snapshot.catalog.resolve(profile.occupation).id):
             return None
-        return orjson.dumps(service.estimate_one(snapshot, profile))
+        return service.estimate_json(snapshot, profile)
     except (AppError, DataUnavailable):
         return None

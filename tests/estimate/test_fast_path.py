@@ -127,3 +127,21 @@ def test_valid_queries_are_answered_by_the_fast_path_itself(client: TestClient, 
 @pytest.mark.parametrize("query", [b"years=1&level=senior", b"certifications=XYZ", b"colour=red"])
 def test_errors_are_left_to_the_route(client: TestClient, query: bytes):
     assert estimate_body(client.app.state.store.snapshot, query) is None
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        *PROFILES,
+        # The same core at other hours: the note on the hours is made for each, and must not be the first's.
+        {"occupation": "43-3021", "state": "TX", "hours_per_year": 1500},
+        {"occupation": "43-3021", "state": "TX", "hours_per_year": 1600},
+    ],
+)
+def test_the_fast_paths_bytes_are_the_routes_when_blocks_are_spliced(client: TestClient, profile: dict):
+    # The second answer splices the core's blocks serialised for the first: byte for byte what POST sends.
+    query = "&".join(f"{k}={v}" for k, v in profile.items()).encode()
+    snapshot = client.app.state.store.snapshot
+    sent = client.post("/estimate", json=profile).content
+    assert estimate_body(snapshot, query) == sent
+    assert estimate_body(snapshot, query) == sent

@@ -19,7 +19,7 @@ from app.domain.estimation.gather import (
 )
 from app.domain.estimation.inputs import EstimateConflict, Profile
 from app.domain.estimation.method import Core, estimate_core, finish_estimate
-from app.domain.estimation.present import Remembered, present
+from app.domain.estimation.present import Remembered, answer_json, present
 from app.domain.estimation.sources import method_sources
 from app.domain.profile import ProfileQuery
 from app.domain.store import Snapshot
@@ -28,6 +28,7 @@ from app.errors import InvalidInput, NotFound
 __all__ = [
     "EstimateConflict",
     "MAX_PROFILES",
+    "estimate_json",
     "estimate_many",
     "estimate_one",
     "method_sources",
@@ -48,7 +49,7 @@ class _Prepared:
 
 # Per snapshot: Resolved.key (occupation, band, place, the article's other inputs) -> _Prepared. Hours and
 # match vary continuously and the core does not depend on them. Only valid profiles are stored; past the
-# bound the memo starts over (each entry is about 8 kB).
+# bound the memo starts over (each entry is about 8 kB, and 4 kB more for its serialised blocks).
 _PREPARED: weakref.WeakKeyDictionary[Snapshot, dict[Hashable, _Prepared]] = weakref.WeakKeyDictionary()
 _PREPARED_LOCK = threading.Lock()
 MAX_PREPARED = 1024
@@ -66,6 +67,17 @@ def _prepare(snapshot: Snapshot, resolved: Resolved, asked: ProfileQuery) -> _Pr
 
 def estimate_one(snapshot: Snapshot, profile: ProfileQuery) -> Answer:
     """One explained estimate; unknown codes are a 404, contradictions a 422."""
+    return _estimate(snapshot, profile)[0]
+
+
+def estimate_json(snapshot: Snapshot, profile: ProfileQuery) -> bytes:
+    """``estimate_one``'s answer as JSON, the core's blocks serialised once per core."""
+    answer, remembered = _estimate(snapshot, profile)
+    return answer_json(answer, remembered)
+
+
+def _estimate(snapshot: Snapshot, profile: ProfileQuery) -> tuple[Answer, Remembered]:
+    """The answer, and what presenting its core worked out (kept for every later request on the core)."""
     resolved = resolve(snapshot, profile)
     prepared = _PREPARED.get(snapshot, {}).get(resolved.key)
     if prepared is None:
@@ -82,7 +94,7 @@ def estimate_one(snapshot: Snapshot, profile: ProfileQuery) -> Answer:
         hours_per_year=inputs.hours_per_year,
         retirement_match_pct=inputs.retirement_match_pct,
     )
-    return present(estimate, inputs, prepared.remembered)
+    return present(estimate, inputs, prepared.remembered), prepared.remembered
 
 
 def estimate_many(snapshot: Snapshot, *, profiles: Sequence[ProfileQuery]) -> list[Answer]:

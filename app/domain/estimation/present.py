@@ -3,6 +3,8 @@ its one-line summary; nothing here reads the Snapshot."""
 
 from dataclasses import dataclass, field
 
+import orjson
+
 from app import fmt
 from app.config import DEFAULT_OCCUPATION
 from app.domain.estimation.answer import AnnualRange, Answer, Estimate, HourlyRange, Note
@@ -11,6 +13,9 @@ from app.domain.profile import HOURS_DEFAULT
 from app.domain.records import Provenance, SourceRef
 
 MAX_SUMMARIES = 8
+# The answer's blocks that are the same objects on every request on one core (the method's core and its
+# provenance): serialised once and spliced into each answer's JSON.
+CORE_BLOCKS = ("level", "base", "hourly", "adjustments", "notes", "releases", "sources")
 
 
 @dataclass(slots=True)
@@ -25,6 +30,8 @@ class Remembered:
     source_line: str | None = None
     # The hourly range in words (low, high): the core's, whatever the hours.
     hourly_words: tuple[str, str] | None = None
+    # CORE_BLOCKS serialised: name -> (the block, its JSON), used while an answer holds that very block.
+    serialised: dict[str, tuple[object, orjson.Fragment]] = field(default_factory=dict)
 
 
 def provenance(releases: Releases, estimate: Estimate) -> Provenance:
@@ -152,3 +159,18 @@ def summary_sentence(
         f"{_span(_words(annual, unit='annual'), annual['open_top'])} {per_year}, or "
         f"{_span(hourly, answer['hourly']['open_top'])} an hour. {source}."
     )
+
+
+def answer_json(answer: Answer, remembered: Remembered) -> bytes:
+    """The answer's JSON, as ``orjson.dumps(answer)``, with the core's blocks spliced in already serialised
+    (a block the answer holds a different object for, such as notes made for these hours, is serialised)."""
+    spliced: dict[str, object] = dict(answer)
+    serialised = remembered.serialised
+    for name in CORE_BLOCKS:
+        block = spliced[name]
+        held = serialised.get(name)
+        if held is None:
+            held = serialised[name] = (block, orjson.Fragment(orjson.dumps(block)))
+        if held[0] is block:
+            spliced[name] = held[1]
+    return orjson.dumps(spliced)
