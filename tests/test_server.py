@@ -300,10 +300,11 @@ class Transport:
     """What the cycle writes, as a socket would receive it."""
 
     def __init__(self) -> None:
-        self.written = b""
+        self.writes: list[bytes] = []
 
     def write(self, data: bytes) -> None:
-        self.written += data
+        if data:  # asyncio's transports write nothing for no bytes
+            self.writes.append(data)
 
     def is_closing(self) -> bool:
         return False
@@ -322,13 +323,25 @@ def sent_by(
     cycle_class: type[RequestResponseCycle], start: dict, *, keep_alive: bool, access_log: bool
 ) -> bytes:
     """The bytes a cycle of ``cycle_class`` writes for ``start`` and a five-byte body."""
+    return b"".join(writes_of(cycle_class, start, keep_alive=keep_alive, access_log=access_log))
+
+
+def writes_of(
+    cycle_class: type[RequestResponseCycle],
+    start: dict,
+    *,
+    keep_alive: bool = True,
+    access_log: bool = False,
+    method: str = "GET",
+) -> list[bytes]:
+    """Each write a cycle of ``cycle_class`` makes for ``start`` and a five-byte body."""
     transport = Transport()
 
     async def answer() -> None:
         cycle = cycle_class(
             scope={
                 "type": "http",
-                "method": "GET",
+                "method": method,
                 "http_version": "1.1",
                 "path": "/",
                 "raw_path": b"/",
@@ -351,7 +364,7 @@ def sent_by(
         assert cycle.response_complete
 
     asyncio.run(answer())
-    return transport.written
+    return transport.writes
 
 
 ENTRY_HEADERS = [(b"content-type", b"text/plain"), (b"etag", b'"x"'), (b"content-length", b"5")]
@@ -395,6 +408,35 @@ def test_the_server_writes_an_encoded_head_only_where_uvicorn_would_write_the_sa
         assert b"x-encoded: yes" in ours and (b"connection: close" in ours) is not keep_alive
     else:
         assert ours == plain
+
+
+@pytest.mark.parametrize(
+    ("method", "writes"),
+    [("GET", 1), ("HEAD", 1)],  # a HEAD answer has no body to join: its head alone
+)
+def test_an_encoded_head_leaves_in_one_write_with_the_body_after_it(method: str, writes: int):
+    # uvicorn writes a head and its body apart: two send calls and two TCP segments for every answer.
+    start = {"type": "http.response.start", "status": 200, "headers": [*ENTRY_HEADERS, ECHO]}
+    plain = writes_of(RequestResponseCycle, start, method=method)
+    ours = writes_of(EncodedHeadCycle, {**start, ENCODED_HEAD: MARKED}, method=method)
+    assert len(plain) == 1 + (method == "GET") and len(ours) == writes
+    encoded = b"".join(plain).replace(b'content-type: text/plain\r\netag: "x"\r\n', b"x-encoded: yes\r\n")
+    assert ours == [encoded] and ours[0].endswith(b"\r\n\r\nhello" if method == "GET" else b"\r\n\r\n")
+
+
+def test_a_body_longer_than_its_content_length_is_refused_as_uvicorn_refuses_it():
+    start = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [*ENTRY_HEADERS[:2], (b"content-length", b"3")],
+    }
+    marked = EncodedHead(tuple(start["headers"]), b"x-encoded: yes\r\ncontent-length: 3\r\n", 3)
+    for cycle_class, message in (
+        (RequestResponseCycle, start),
+        (EncodedHeadCycle, {**start, ENCODED_HEAD: marked}),
+    ):
+        with pytest.raises(RuntimeError, match="longer than Content-Length"):
+            writes_of(cycle_class, message)
 
 
 @pytest.mark.parametrize(
