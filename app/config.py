@@ -69,7 +69,9 @@ class Settings(BaseSettings):
         description="Largest request line plus headers `salary-api serve` accepts, in bytes (431 beyond).",
     )
     header_timeout: float = Field(
-        default=10.0, description="Seconds a client may take to send the request line and headers (408)."
+        default=10.0,
+        description="Seconds a client may take to send the request line and headers (408; checked every "
+        "quarter of this, so refused at most a quarter of it late).",
     )
     keep_alive_timeout: int = Field(
         default=5, description="Seconds an idle keep-alive connection is kept open by `salary-api serve`."
