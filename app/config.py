@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     )
     header_timeout: float = Field(
         default=10.0,
+        gt=0,
         description="Seconds a client may take to send the request line and headers (408; checked every "
         "quarter of this, so refused at most a quarter of it late).",
     )

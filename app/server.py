@@ -18,6 +18,7 @@ every few seconds, and can make the parser buffer a header of any size. The limi
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from typing import Any, cast
 
@@ -37,6 +38,7 @@ from app.observability.shutdown import drain
 from app.wire import ENCODED_HEAD, EncodedHead, offered
 
 PROTOCOL = "app.server:BoundedHttpToolsProtocol"
+log = logging.getLogger(__name__)
 
 # This process's open connections, so that the drain can end keep-alive on answers already under way.
 _connections: weakref.WeakSet[BoundedHttpToolsProtocol] = weakref.WeakSet()
@@ -148,48 +150,66 @@ class EncodedHeadCycle(RequestResponseCycle):
 
     async def _send_after_head(self, message: Any, head: bytes) -> None:
         """Write the head held back from the start, with this body's bytes when they fit the Content-Length
-        (one write, one segment); uvicorn's ``send`` then completes the answer as its own would."""
+        (one write, one segment). A last body completes the answer here, as uvicorn's ``send`` completes it
+        after its write (it waits for a paused write only before writing, so a slow reader must not hold a
+        written answer open); anything else goes on to uvicorn's ``send``. An application failing between
+        the start and its body leaves the head unwritten: uvicorn then closes the connection either way."""
         self.pending_head = None
-        if not self.disconnected:
-            body = message.get("body", b"") if message["type"] == "http.response.body" else b""
-            if (
-                body
-                and len(body) <= self.expected_content_length
-                and self.scope["method"] != "HEAD"
-                and not self.flow.write_paused
-            ):
-                self.expected_content_length -= len(body)
-                self.transport.write(head + body)
-                message = {**message, "body": b""}
-            else:
-                self.transport.write(head)
-        await super().send(message)
+        if self.disconnected:
+            await super().send(message)
+            return
+        body = message.get("body", b"") if message["type"] == "http.response.body" else b""
+        if (
+            not body
+            or len(body) > self.expected_content_length
+            or self.scope["method"] == "HEAD"
+            or self.flow.write_paused
+        ):
+            self.transport.write(head)
+            await super().send(message)
+            return
+        self.expected_content_length -= len(body)
+        self.transport.write(head + body)
+        if message.get("more_body", False):
+            return
+        if self.expected_content_length != 0:
+            raise RuntimeError("Response content shorter than Content-Length")
+        self.response_complete = True
+        self.message_event.set()
+        if not self.keep_alive:
+            self.transport.close()
+        self.on_response()
 
 
 # The loop sweeping head deadlines in this process, if any: one timer for every connection, where a timer
 # armed and cancelled on each request cost 4.3 us of it in process (bench/README.md, "One write an answer").
-_sweeping: set[asyncio.AbstractEventLoop] = set()
+_sweeping: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
 # A deadline is enforced this fraction of its length late at most.
 SWEEP_FRACTION = 0.25
 
 
 def _sweep_head_deadlines(loop: asyncio.AbstractEventLoop, timeout: float) -> None:
-    """Refuse every head that has been arriving for longer than ``timeout``, then sweep again while
-    connections are open (the next connection starts the sweep again)."""
+    """Every quarter of ``timeout`` while connections are open, refuse each head that has been arriving for
+    longer than its connection's limit (the next connection starts the sweep again)."""
     if loop in _sweeping:
         return
     _sweeping.add(loop)
 
     def sweep() -> None:
-        now = loop.time()
-        for protocol in list(_connections):
-            started = protocol.head_started
-            if started is not None and protocol.loop is loop and now - started >= protocol.head_timeout:
-                protocol.head_timed_out()
-        if _connections:
-            loop.call_later(timeout * SWEEP_FRACTION, sweep)
-        else:
-            _sweeping.discard(loop)
+        try:
+            now = loop.time()
+            for protocol in list(_connections):
+                started = protocol.head_started
+                if started is not None and protocol.loop is loop and now - started >= protocol.head_timeout:
+                    try:
+                        protocol.head_timed_out()
+                    except Exception:  # one connection's failure must not end the sweep for every other
+                        log.exception("refusing a request head past its deadline failed")
+        finally:
+            if _connections and not loop.is_closed():
+                loop.call_later(timeout * SWEEP_FRACTION, sweep)
+            else:
+                _sweeping.discard(loop)
 
     loop.call_later(timeout * SWEEP_FRACTION, sweep)
 
@@ -266,11 +286,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def head_timed_out(self) -> None:
         """Refuse the head still arriving (408) and end the connection."""
+        if self.cycle is not None and not self.cycle.response_complete:
+            return  # a request is being answered: a head arriving behind it is refused once it is answered
         self.head_started = None
         if self.transport is None or self.transport.is_closing():
             return
-        if self.cycle is not None and not self.cycle.response_complete:
-            return  # a request is being answered; its own time limit applies
         seconds = f"{self.head_timeout:g}"
         self._refuse(408, "request_timeout", f"The request was not received within {seconds} s.")
 

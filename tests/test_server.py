@@ -326,6 +326,38 @@ def sent_by(
     return b"".join(writes_of(cycle_class, start, keep_alive=keep_alive, access_log=access_log))
 
 
+def cycle_for(
+    cycle_class: type[RequestResponseCycle],
+    transport: Transport,
+    *,
+    keep_alive: bool = True,
+    access_log: bool = False,
+    method: str = "GET",
+) -> RequestResponseCycle:
+    """A cycle answering a GET (or ``method``) of / on ``transport``."""
+    return cycle_class(
+        scope={
+            "type": "http",
+            "method": method,
+            "http_version": "1.1",
+            "path": "/",
+            "raw_path": b"/",
+            "query_string": b"",
+            "client": ("127.0.0.1", 1),
+        },
+        transport=transport,
+        flow=FlowControl(transport),
+        logger=logging.getLogger("test"),
+        access_logger=logging.getLogger("test.access"),
+        access_log=access_log,
+        default_headers=[(b"date", b"Fri, 04 Dec 2026 23:00:00 GMT"), (b"server", b"uvicorn")],
+        message_event=asyncio.Event(),
+        expect_100_continue=False,
+        keep_alive=keep_alive,
+        on_response=lambda: None,
+    )
+
+
 def writes_of(
     cycle_class: type[RequestResponseCycle],
     start: dict,
@@ -338,27 +370,7 @@ def writes_of(
     transport = Transport()
 
     async def answer() -> None:
-        cycle = cycle_class(
-            scope={
-                "type": "http",
-                "method": method,
-                "http_version": "1.1",
-                "path": "/",
-                "raw_path": b"/",
-                "query_string": b"",
-                "client": ("127.0.0.1", 1),
-            },
-            transport=transport,
-            flow=FlowControl(transport),
-            logger=logging.getLogger("test"),
-            access_logger=logging.getLogger("test.access"),
-            access_log=access_log,
-            default_headers=[(b"date", b"Fri, 04 Dec 2026 23:00:00 GMT"), (b"server", b"uvicorn")],
-            message_event=asyncio.Event(),
-            expect_100_continue=False,
-            keep_alive=keep_alive,
-            on_response=lambda: None,
-        )
+        cycle = cycle_for(cycle_class, transport, keep_alive=keep_alive, access_log=access_log, method=method)
         await cycle.send(start)
         await cycle.send({"type": "http.response.body", "body": b"hello"})
         assert cycle.response_complete
@@ -422,6 +434,34 @@ def test_an_encoded_head_leaves_in_one_write_with_the_body_after_it(method: str,
     assert len(plain) == 1 + (method == "GET") and len(ours) == writes
     encoded = b"".join(plain).replace(b'content-type: text/plain\r\netag: "x"\r\n', b"x-encoded: yes\r\n")
     assert ours == [encoded] and ours[0].endswith(b"\r\n\r\nhello" if method == "GET" else b"\r\n\r\n")
+
+
+class FillingTransport(Transport):
+    """A socket whose buffer fills with the first write: the reader is slow, so writing is paused."""
+
+    flow: FlowControl
+
+    def write(self, data: bytes) -> None:
+        super().write(data)
+        self.flow.pause_writing()
+
+
+def test_a_written_answer_is_complete_though_the_reader_is_slow():
+    # uvicorn waits for a paused write only before writing: once head and body are written, the answer is
+    # complete, and the next request on the connection need not wait for this one to be read.
+    transport = FillingTransport()
+    start = {"type": "http.response.start", "status": 200, "headers": [*ENTRY_HEADERS, ECHO]}
+
+    async def answer() -> bool:
+        cycle = cycle_for(EncodedHeadCycle, transport)
+        transport.flow = cycle.flow
+        await cycle.send({**start, ENCODED_HEAD: MARKED})
+        # Bounded only so that a regression fails instead of hanging: the send returns at once.
+        await asyncio.wait_for(cycle.send({"type": "http.response.body", "body": b"hello"}), 5)
+        return cycle.response_complete
+
+    assert asyncio.run(answer())
+    assert len(transport.writes) == 1 and transport.writes[0].endswith(b"\r\n\r\nhello")
 
 
 def test_a_body_longer_than_its_content_length_is_refused_as_uvicorn_refuses_it():
