@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -358,19 +359,13 @@ def cycle_for(
     )
 
 
-def writes_of(
-    cycle_class: type[RequestResponseCycle],
-    start: dict,
-    *,
-    keep_alive: bool = True,
-    access_log: bool = False,
-    method: str = "GET",
-) -> list[bytes]:
-    """Each write a cycle of ``cycle_class`` makes for ``start`` and a five-byte body."""
+def writes_of(cycle_class: type[RequestResponseCycle], start: dict, **options: Any) -> list[bytes]:
+    """Each write a cycle of ``cycle_class`` (made with ``options``, as ``cycle_for``) makes for ``start``
+    and a five-byte body."""
     transport = Transport()
 
     async def answer() -> None:
-        cycle = cycle_for(cycle_class, transport, keep_alive=keep_alive, access_log=access_log, method=method)
+        cycle = cycle_for(cycle_class, transport, **options)
         await cycle.send(start)
         await cycle.send({"type": "http.response.body", "body": b"hello"})
         assert cycle.response_complete
