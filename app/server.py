@@ -118,7 +118,7 @@ class EncodedHeadCycle(RequestResponseCycle):
 
     async def send(self, message: Any) -> None:
         if self.pending_head is not None:
-            await self._send_after_head(message, self.pending_head)
+            await self._send_after_head(message)
             return
         encoded = message.get(ENCODED_HEAD)
         if encoded is None or self.response_started or self.flow.write_paused or self.disconnected:
@@ -148,13 +148,14 @@ class EncodedHeadCycle(RequestResponseCycle):
         close = b"" if self.keep_alive else b"connection: close\r\n"
         self.pending_head = b"".join((STATUS_LINE[status], defaults, encoded.wire, rest.wire, close, b"\r\n"))
 
-    async def _send_after_head(self, message: Any, head: bytes) -> None:
+    async def _send_after_head(self, message: Any) -> None:
         """Write the head held back from the start, with this body's bytes when they fit the Content-Length
         (one write, one segment). A last body completes the answer here, as uvicorn's ``send`` completes it
         after its write (it waits for a paused write only before writing, so a slow reader must not hold a
         written answer open); anything else goes on to uvicorn's ``send``. An application failing between
         the start and its body leaves the head unwritten: uvicorn then closes the connection either way."""
-        self.pending_head = None
+        head, self.pending_head = self.pending_head, None
+        assert head is not None  # called only while a head is held back
         if self.disconnected:
             await super().send(message)
             return
