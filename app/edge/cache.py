@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.edge.canonical import CanonicalQueries
 from app.edge.clients import client_key
 from app.edge.common import CORS_HEADERS, NOSNIFF, header
+from app.edge.doorkeeper import Doorkeeper
 from app.edge.etag import none_match_fails, not_modified_headers, strong_etag
 from app.negotiation import MEDIA_TYPES, Representation, negotiate
 from app.observability import metrics
@@ -116,7 +117,7 @@ class ResponseCacheMiddleware:
         self.cache_bytes = 0
         self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
         self.inflight: dict[tuple, asyncio.Future[CachedResponse | None]] = {}
-        self.seen_once: OrderedDict[int, None] = OrderedDict()
+        self.seen_once = Doorkeeper(SEEN_ONCE_MAX)
         # Who admitted each entry, and each client's entries (oldest first) and bytes.
         self.client_share = max(int(max_cache_bytes * CLIENT_SHARE), 1)
         self.owners: dict[tuple, str] = {}
@@ -181,13 +182,8 @@ class ResponseCacheMiddleware:
             return
         # Admit a key on its second sighting: a stream of one-off queries (every /estimate different)
         # must not evict the entries that are asked for again and again.
-        digest = hash(key)
-        if digest not in self.seen_once:
-            self.seen_once[digest] = None
-            if len(self.seen_once) > SEEN_ONCE_MAX:
-                self.seen_once.popitem(last=False)
+        if not self.seen_once.seen_before(hash(key)):
             return
-        del self.seen_once[digest]
         # The client is worked out only for an admission: a one-off query never needs it.
         peer = scope.get("client")
         client = client_key(peer[0]) if peer else "-"

@@ -1,0 +1,51 @@
+"""Which cache keys were seen lately, in a fixed 512 KiB (the response cache admits a key on its second one).
+
+Two generations of a Bloom filter (TinyLFU's "doorkeeper"): a key is marked in the current generation; once
+that holds ``capacity / 2`` keys it becomes the previous one and the one before is dropped, so a key is
+remembered for between ``capacity / 2`` and ``capacity`` later keys. A dict of hashes did the same exactly
+but held 27 MB at 200,000 keys (measured with ``python -m bench.inprocess --memory 230000``), which a stream
+of never-seen ``/estimate`` queries fills in seconds. The price is a false positive now and then (about
+0.5% at full capacity): a key admitted on its first sighting.
+"""
+
+from __future__ import annotations
+
+INDEX_BITS = 21  # 2 Mibit a generation; three 21-bit slices of one 64-bit hash index it
+BITS = 1 << INDEX_BITS
+MASK = BITS - 1
+
+
+class Doorkeeper:
+    """Keys seen lately, by their hash: ``seen_before`` answers and marks in one call."""
+
+    __slots__ = ("current", "previous", "added", "generation_size")
+
+    def __init__(self, capacity: int) -> None:
+        self.generation_size = max(capacity // 2, 1)
+        self.current = bytearray(BITS >> 3)
+        self.previous = bytearray(BITS >> 3)
+        self.added = 0
+
+    def seen_before(self, digest: int) -> bool:
+        """Whether ``digest`` was marked lately; marks it if not."""
+        a, b, c = digest & MASK, (digest >> INDEX_BITS) & MASK, (digest >> 2 * INDEX_BITS) & MASK
+        byte_a, bit_a, byte_b, bit_b, byte_c, bit_c = (
+            a >> 3,
+            1 << (a & 7),
+            b >> 3,
+            1 << (b & 7),
+            c >> 3,
+            1 << (c & 7),
+        )
+        current, previous = self.current, self.previous
+        if current[byte_a] & bit_a and current[byte_b] & bit_b and current[byte_c] & bit_c:
+            return True
+        if previous[byte_a] & bit_a and previous[byte_b] & bit_b and previous[byte_c] & bit_c:
+            return True
+        current[byte_a] |= bit_a
+        current[byte_b] |= bit_b
+        current[byte_c] |= bit_c
+        self.added += 1
+        if self.added >= self.generation_size:
+            self.previous, self.current, self.added = current, bytearray(BITS >> 3), 0
+        return False

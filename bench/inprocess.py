@@ -1,0 +1,165 @@
+"""A never-seen ``/estimate`` through the whole application, in process: ``python -m bench.inprocess``.
+
+Builds a seeded SQLite database and the application as `make run` builds it (default access log, metrics,
+request ids; rate limit off), runs its lifespan, then sends GET requests straight to its ASGI callable: no
+server, no socket. The queries are bench/distinct.lua's (every one different, so the response cache never
+answers), from a different range each round.
+
+- default: CPU time of the process (``time.process_time``) per request, ``--rounds`` rounds of
+  ``--requests`` requests, best and median printed: what the application costs without the server.
+- ``--memory N``: N never-seen requests under ``tracemalloc``, then the allocation sites that hold the most
+  memory that the requests added, and the process's resident memory before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging.config
+import shutil
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+CERTIFICATIONS = ("none", "CPC", "CCS", "RHIT", "CPC,CCS")
+EDUCATIONS = ("certificate", "associate", "bachelor")
+STATES = ("NJ", "DC", "CA", "NY", "MA", "TX", "FL", "WA")
+SPECIALTIES = ("inpatient", "outpatient")
+
+
+def distinct_queries(start: int, count: int) -> Iterator[bytes]:
+    """bench/distinct.lua's query for k = start .. start + count - 1: each one different for k < 20.6e6."""
+    for k in range(start, start + count):
+        match = k // 204_000 % 101
+        yield (
+            f"years={k % 51}&certifications={CERTIFICATIONS[k % 5]}&education={EDUCATIONS[k % 3]}"
+            f"&state={STATES[k % 8]}&specialty={SPECIALTIES[k % 2]}&hours_per_year={1 + k // 51 % 4000}"
+            f"&retirement_match_pct={match // 10}.{match % 10}"
+        ).encode()
+
+
+async def send_all(app: Any, path: str, queries: Iterator[bytes]) -> int:
+    """Send one GET per query to ``app``; the count of answers that were not 200."""
+    failed = 0
+    headers = [(b"host", b"bench"), (b"accept", b"*/*"), (b"user-agent", b"wrk")]
+    status = 0
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    for query in queries:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "method": "GET",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query,
+            "headers": headers,
+            "client": ("127.0.0.1", 40000),
+            "server": ("127.0.0.1", 8000),
+            "root_path": "",
+            "scheme": "http",
+            "http_version": "1.1",
+            "state": {},
+        }
+        await app(scope, receive, send)
+        failed += status != 200
+    return failed
+
+
+def resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def measure(args: argparse.Namespace) -> None:
+    from app.config import Settings
+    from app.main import create_app
+    from app.observability.logs import logging_config
+    from bench.run import build_database
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-inprocess-"))
+    try:
+        url = build_database(workdir)
+        settings = Settings(database_url=url, rate_limit_per_minute=0, log_format="json")
+        config = logging_config(settings)
+        config["handlers"]["stderr"] = {
+            "class": "logging.FileHandler",
+            "filename": "/dev/null",
+            "formatter": "json",
+        }
+        logging.config.dictConfig(config)
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            # Warm: the contract, every memo of the cores the queries reach, the first answers' allocations.
+            await send_all(app, args.path, distinct_queries(10_000_000, 2_000))
+            if args.memory:
+                await measure_memory(app, args)
+            else:
+                await measure_time(app, args)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+async def measure_time(app: Any, args: argparse.Namespace) -> None:
+    rounds = []
+    for index in range(args.rounds):
+        started = time.process_time()
+        failed = await send_all(app, args.path, distinct_queries(index * args.requests, args.requests))
+        rounds.append((time.process_time() - started) / args.requests * 1e6)
+        if failed:
+            print(f"round {index}: {failed} answers were not 200")
+    rounds.sort()
+    print(
+        f"GET {args.path}, never seen, {args.requests} requests x {args.rounds} rounds: "
+        f"best {rounds[0]:.1f} us, median {rounds[len(rounds) // 2]:.1f} us CPU a request"
+    )
+
+
+async def measure_memory(app: Any, args: argparse.Namespace) -> None:
+    before_mb = resident_mb()
+    tracemalloc.start(args.frames)
+    first = tracemalloc.take_snapshot()
+    failed = await send_all(app, args.path, distinct_queries(0, args.memory))
+    second = tracemalloc.take_snapshot()
+    traced, _peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"{args.memory} never-seen GET {args.path} ({failed} not 200): resident {before_mb:.1f} MB -> "
+        f"{resident_mb():.1f} MB (tracemalloc's own bookkeeping included); traced now {traced / 2**20:.1f} MB"
+    )
+    grouping = "traceback" if args.frames > 1 else "lineno"
+    for stat in second.compare_to(first, grouping)[: args.top]:
+        print(f"{stat.size_diff / 2**20:8.2f} MB {stat.count_diff:+9d} blocks")
+        for line in stat.traceback.format()[-2 * args.frames :]:
+            print(f"    {line.strip()}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", default="/estimate")
+    parser.add_argument("--requests", type=int, default=3_000, help="requests a round (default 3000)")
+    parser.add_argument(
+        "--rounds", type=int, default=9, help="rounds, the best and median reported (default 9)"
+    )
+    parser.add_argument("--memory", type=int, default=0, metavar="N", help="trace memory over N requests")
+    parser.add_argument("--top", type=int, default=15, help="allocation sites printed with --memory")
+    parser.add_argument(
+        "--frames", type=int, default=1, help="stack frames kept per allocation with --memory"
+    )
+    asyncio.run(measure(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
