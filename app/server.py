@@ -150,7 +150,7 @@ class EncodedHeadCycle(RequestResponseCycle):
 
     async def _send_after_head(self, message: Any) -> None:
         """Write the head held back from the start, with this body's bytes when they fit the Content-Length
-        (one write, one segment). A last body completes the answer here, as uvicorn's ``send`` completes it
+        (one write, one segment; a 304's head alone). A last body completes the answer here, as uvicorn's ``send`` completes it
         after its write (it waits for a paused write only before writing, so a slow reader must not hold a
         written answer open); anything else goes on to uvicorn's ``send``. An application failing between
         the start and its body leaves the head unwritten: uvicorn then closes the connection either way."""
@@ -161,8 +161,7 @@ class EncodedHeadCycle(RequestResponseCycle):
             return
         body = message.get("body", b"") if message["type"] == "http.response.body" else b""
         if (
-            not body
-            or len(body) > self.expected_content_length
+            len(body) > self.expected_content_length
             or self.scope["method"] == "HEAD"
             or self.flow.write_paused
         ):

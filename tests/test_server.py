@@ -441,22 +441,33 @@ class FillingTransport(Transport):
         self.flow.pause_writing()
 
 
-def test_a_written_answer_is_complete_though_the_reader_is_slow():
+# A 304 of a cached entry: its headers without the body's (app.edge.etag.not_modified_headers).
+NOT_MODIFIED = EncodedHead((ENTRY_HEADERS[1],), b'etag: "x"\r\n', None)
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "encoded", "body"),
+    [(200, [*ENTRY_HEADERS, ECHO], MARKED, b"hello"), (304, [ENTRY_HEADERS[1], ECHO], NOT_MODIFIED, b"")],
+)
+def test_a_written_answer_is_complete_though_the_reader_is_slow(
+    status: int, headers: list, encoded: EncodedHead, body: bytes
+):
     # uvicorn waits for a paused write only before writing: once head and body are written, the answer is
     # complete, and the next request on the connection need not wait for this one to be read.
     transport = FillingTransport()
-    start = {"type": "http.response.start", "status": 200, "headers": [*ENTRY_HEADERS, ECHO]}
+    start = {"type": "http.response.start", "status": status, "headers": headers, ENCODED_HEAD: encoded}
 
     async def answer() -> bool:
         cycle = cycle_for(EncodedHeadCycle, transport)
         transport.flow = cycle.flow
-        await cycle.send({**start, ENCODED_HEAD: MARKED})
+        await cycle.send(start)
         # Bounded only so that a regression fails instead of hanging: the send returns at once.
-        await asyncio.wait_for(cycle.send({"type": "http.response.body", "body": b"hello"}), 5)
+        await asyncio.wait_for(cycle.send({"type": "http.response.body", "body": body}), 5)
         return cycle.response_complete
 
     assert asyncio.run(answer())
-    assert len(transport.writes) == 1 and transport.writes[0].endswith(b"\r\n\r\nhello")
+    assert len(transport.writes) == 1 and transport.writes[0].startswith(f"HTTP/1.1 {status} ".encode())
+    assert transport.writes[0].endswith(b"x-request-id: r-1\r\n\r\n" + body)
 
 
 def test_a_body_longer_than_its_content_length_is_refused_as_uvicorn_refuses_it():
