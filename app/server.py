@@ -150,10 +150,11 @@ class EncodedHeadCycle(RequestResponseCycle):
 
     async def _send_after_head(self, message: Any) -> None:
         """Write the head held back from the start, with this body's bytes when they fit the Content-Length
-        (one write, one segment; a 304's head alone). A last body completes the answer here, as uvicorn's ``send`` completes it
-        after its write (it waits for a paused write only before writing, so a slow reader must not hold a
-        written answer open); anything else goes on to uvicorn's ``send``. An application failing between
-        the start and its body leaves the head unwritten: uvicorn then closes the connection either way."""
+        (one write, one segment; a 304's head alone). A last body completes the answer here, as uvicorn's
+        ``send`` completes it after its write (it waits for a paused write only before writing, so a slow
+        reader must not hold a written answer open); anything else goes on to uvicorn's ``send``. An
+        application failing between the start and its body leaves the head unwritten: uvicorn then closes the
+        connection either way."""
         head, self.pending_head = self.pending_head, None
         assert head is not None  # called only while a head is held back
         if self.disconnected:
