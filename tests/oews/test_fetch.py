@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import make_client
 from tests.oews.conftest import BOTH, dump, fixture_row, fixture_rows, money, salary_api
 from tests.oews.release_server import ReleaseServer, etag, release_workbooks, release_zip
 from tests.ops.test_metrics import value
+from tests.servers import Served
 
 CONTACT = "data-team@example.org"
 # Without --period the command takes the newest published May period: last year's, here.
@@ -259,10 +261,14 @@ def _next_files() -> list[str]:
 def test_check_asks_for_the_next_period_and_every_process_sees_the_answer(
     fresh_database: str, server: ReleaseServer, tmp_path: Path
 ) -> None:
-    with make_client(fresh_database, refresh_interval=0.05, metrics_access="public") as client:
-        ready = client.get("/readyz").json()
+    # A server process of its own: the gauges are per process, and the other apps this test process runs
+    # (the session's clients) write their own databases' state into the same gauges at each refresh.
+    api = Served(fresh_database, tmp_path / "api.log", refresh_interval="0.05", metrics_access="public")
+    try:
+        api.wait_ready()
+        ready = httpx.get(f"{api.base}/readyz").json()
         assert ready["release_check"] is None
-        assert value(client.get("/metrics").text, "salary_api_newer_release_available") == 0
+        assert value(httpx.get(f"{api.base}/metrics").text, "salary_api_newer_release_available") == 0
 
         absent = fetch_cli(fresh_database, tmp_path / "cache", "--check", "--from", server.url)
         assert absent.returncode == 0, output(absent)
@@ -270,7 +276,7 @@ def test_check_asks_for_the_next_period_and_every_process_sees_the_answer(
         assert [(s.method, s.name, s.status) for s in server.seen] == [
             ("HEAD", name, 404) for name in _next_files()
         ]
-        ready = client.get("/readyz")
+        ready = httpx.get(f"{api.base}/readyz")
         assert ready.status_code == 200
         state = ready.json()["release_check"]
         assert state["newer_release_available"] is False
@@ -285,14 +291,17 @@ def test_check_asks_for_the_next_period_and_every_process_sees_the_answer(
         assert "newer release available: May 2026" in output(found)
         # HEAD only: nothing was downloaded.
         assert {s.method for s in server.seen} == {"HEAD"} and sum(s.body_bytes for s in server.seen) == 0
-        ready = client.get("/readyz")
+        ready = httpx.get(f"{api.base}/readyz")
         assert ready.status_code == 200
         state = ready.json()["release_check"]
         assert state["newer_release_available"] is True and state["next_period_published"] is True
         assert state["source"] == server.url
-        assert value(client.get("/metrics").text, "salary_api_newer_release_available") == 1
-        checked = value(client.get("/metrics").text, "salary_api_release_check_timestamp_seconds")
+        exposed = httpx.get(f"{api.base}/metrics").text
+        assert value(exposed, "salary_api_newer_release_available") == 1
+        checked = value(exposed, "salary_api_release_check_timestamp_seconds")
         assert abs(checked - datetime.now(UTC).timestamp()) < 120
+    finally:
+        api.stop()
 
 
 def test_check_without_head_falls_back_to_a_one_byte_get(
