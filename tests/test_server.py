@@ -18,7 +18,7 @@ import pytest
 from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
 
-from app.server import EncodedHeadCycle, encode_head
+from app.server import EncodedHeadCycle, _connections, _sweep_head_deadlines, encode_head
 from app.wire import ENCODED_HEAD, EncodedHead
 from tests.servers import Served
 
@@ -98,6 +98,55 @@ def test_a_head_sent_one_header_at_a_time_is_cut_off(limited_server: str, percen
     assert time.monotonic() - started < 5
     assert data.startswith(b"HTTP/1.1 408 ")
     assert unchanged(limited_server, percentiles_before)
+
+
+def test_a_head_pipelined_behind_an_answer_is_cut_off_at_its_deadline(
+    limited_server: str, percentiles_before: bytes
+):
+    # The second head begins while the first request is being answered and never ends: refused at its
+    # deadline (1 s, swept every quarter of it), not left to the keep-alive timeout's silent close (5 s).
+    with raw_connection(limited_server) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n")
+        data, waited = read_until_closed(sock)
+    first, _, rest = data.partition(b"\r\n\r\n")
+    assert first.startswith(b"HTTP/1.1 200 ") and waited < 3
+    assert rest[rest.index(b"HTTP/1.1 ") :].startswith(b"HTTP/1.1 408 ")
+    assert error_of(rest[rest.index(b"HTTP/1.1 ") :])["type"] == "request_timeout"
+    assert unchanged(limited_server, percentiles_before)
+
+
+class StandInConnection:
+    """What the deadline sweep reads of a connection: when its head began, its loop, limit and refusal."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, *, fails: bool) -> None:
+        self.loop, self.head_timeout, self.fails = loop, 0.04, fails
+        self.head_started: float | None = loop.time() - 1
+        self.refusals = 0
+
+    def head_timed_out(self) -> None:
+        self.refusals += 1
+        if self.fails:
+            raise RuntimeError("the transport broke")
+
+
+def test_one_connection_failing_to_be_refused_leaves_the_sweep_running(caplog: pytest.LogCaptureFixture):
+    async def sweep_twice() -> tuple[StandInConnection, StandInConnection]:
+        loop = asyncio.get_running_loop()
+        failing, later = StandInConnection(loop, fails=True), StandInConnection(loop, fails=False)
+        _connections.add(failing)  # type: ignore[arg-type]
+        _sweep_head_deadlines(loop, 0.04)
+        await asyncio.sleep(0.05)  # the first sweep (every 0.01 s) met the failure
+        _connections.add(later)  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)
+        _connections.discard(failing)  # type: ignore[arg-type]
+        _connections.discard(later)  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)  # no connection left: the sweep stops
+        return failing, later
+
+    with caplog.at_level(logging.ERROR, logger="app.server"):
+        failing, later = asyncio.run(sweep_twice())
+    assert failing.refusals >= 2 and later.refusals >= 1
+    assert "refusing a request head past its deadline failed" in caplog.text
 
 
 def test_an_oversized_header_is_431_in_the_error_shape(limited_server: str, percentiles_before: bytes):
