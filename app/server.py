@@ -160,9 +160,10 @@ class EncodedHeadCycle(RequestResponseCycle):
         if self.disconnected:
             await super().send(message)
             return
-        body = message.get("body", b"") if message["type"] == "http.response.body" else b""
+        body = message.get("body", b"")
         if (
-            len(body) > self.expected_content_length
+            message["type"] != "http.response.body"
+            or len(body) > self.expected_content_length
             or self.scope["method"] == "HEAD"
             or self.flow.write_paused
         ):

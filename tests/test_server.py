@@ -535,6 +535,43 @@ def test_a_body_longer_than_its_content_length_is_refused_as_uvicorn_refuses_it(
 
 
 @pytest.mark.parametrize(
+    ("status", "headers", "encoded"),
+    [
+        (304, [ENTRY_HEADERS[1]], NOT_MODIFIED),
+        (
+            200,
+            [(b"content-length", b"0")],
+            EncodedHead(((b"content-length", b"0"),), b"content-length: 0\r\n", 0),
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "wrong",
+    [{"type": "http.response.start", "status": 200, "headers": []}, {"type": "http.response.trailers"}],
+)
+def test_a_message_other_than_a_body_after_the_start_is_refused_as_uvicorn_refuses_it(
+    status: int, headers: list, encoded: EncodedHead, wrong: dict
+):
+    start = {"type": "http.response.start", "status": status, "headers": headers}
+    outcomes = []
+    for cycle_class, message in (
+        (RequestResponseCycle, start),
+        (EncodedHeadCycle, {**start, ENCODED_HEAD: encoded}),
+    ):
+        transport = Transport()
+
+        async def answer(cycle: RequestResponseCycle, first: dict) -> None:
+            await cycle.send(first)
+            await cycle.send(wrong)
+
+        cycle = cycle_for(cycle_class, transport)
+        with pytest.raises(RuntimeError, match="Expected ASGI message 'http.response.body'") as refused:
+            asyncio.run(answer(cycle, message))
+        outcomes.append((str(refused.value), cycle.response_complete, len(transport.writes)))
+    assert outcomes[0] == outcomes[1] == (outcomes[0][0], False, 1)
+
+
+@pytest.mark.parametrize(
     "request_bytes",
     [
         # Three requests in one write: the second and third wait for the answer before them (pipelining).
