@@ -8,7 +8,10 @@ answers), from a different range each round.
 - default: CPU time of the process (``time.process_time``) per request, ``--rounds`` rounds of
   ``--requests`` requests, best and median printed: what the application costs without the server.
 - ``--memory N``: N never-seen requests under ``tracemalloc``, then the allocation sites that hold the most
-  memory that the requests added, and the process's resident memory before and after.
+  memory that the requests added (resident memory is printed too, but includes tracemalloc's own records).
+- ``--resident N``: N never-seen requests without tracing, the process's resident memory every sixth of them.
+
+``SALARY_API_*`` settings in the environment are set aside (and named), as `make bench` sets them aside.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging.config
+import os
 import shutil
 import tempfile
 import time
@@ -84,6 +88,13 @@ def resident_mb() -> float:
 
 
 async def measure(args: argparse.Namespace) -> None:
+    set_aside = sorted(
+        name for name in os.environ if name.startswith("SALARY_API_") or name == "DATABASE_URL"
+    )
+    for name in set_aside:
+        del os.environ[name]
+    if set_aside:
+        print(f"set aside from the environment: {', '.join(set_aside)}")
     from app.config import Settings
     from app.main import create_app
     from app.observability.logs import logging_config
@@ -106,6 +117,8 @@ async def measure(args: argparse.Namespace) -> None:
             await send_all(app, args.path, distinct_queries(10_000_000, 2_000))
             if args.memory:
                 await measure_memory(app, args)
+            elif args.resident:
+                await measure_resident(app, args)
             else:
                 await measure_time(app, args)
     finally:
@@ -146,6 +159,14 @@ async def measure_memory(app: Any, args: argparse.Namespace) -> None:
             print(f"    {line.strip()}")
 
 
+async def measure_resident(app: Any, args: argparse.Namespace) -> None:
+    step = max(args.resident // 6, 1)
+    print(f"resident after warming: {resident_mb():.1f} MB")
+    for sent in range(0, args.resident, step):
+        await send_all(app, args.path, distinct_queries(sent, step))
+        print(f"after {sent + step} never-seen GET {args.path}: {resident_mb():.1f} MB")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path", default="/estimate")
@@ -154,6 +175,9 @@ def main(argv: list[str] | None = None) -> None:
         "--rounds", type=int, default=9, help="rounds, the best and median reported (default 9)"
     )
     parser.add_argument("--memory", type=int, default=0, metavar="N", help="trace memory over N requests")
+    parser.add_argument(
+        "--resident", type=int, default=0, metavar="N", help="resident memory over N requests"
+    )
     parser.add_argument("--top", type=int, default=15, help="allocation sites printed with --memory")
     parser.add_argument(
         "--frames", type=int, default=1, help="stack frames kept per allocation with --memory"

@@ -1,11 +1,13 @@
 """Which cache keys were seen lately, in a fixed 512 KiB (the response cache admits a key on its second one).
 
 Two generations of a Bloom filter (TinyLFU's "doorkeeper"): a key is marked in the current generation; once
-that holds ``capacity / 2`` keys it becomes the previous one and the one before is dropped, so a key is
-remembered for between ``capacity / 2`` and ``capacity`` later keys. A dict of hashes did the same exactly
-but held 27 MB at 200,000 keys (measured with ``python -m bench.inprocess --memory 230000``), which a stream
-of never-seen ``/estimate`` queries fills in seconds. The price is a false positive now and then (about
-0.5% at full capacity): a key admitted on its first sighting.
+that holds ``capacity / 2`` new keys it becomes the previous one and the one before is dropped, so a key is
+remembered for between ``capacity / 2`` and ``capacity`` later new keys. A dict of hashes did the same, but
+held 27 MB at 200,000 keys (``python -m bench.inprocess --memory 230000``), which a stream of never-seen
+``/estimate`` queries fills in seconds. Two differences: a new key passes for seen now and then (at most
+about 0.5% of them near full capacity; it is admitted on its first sighting), and a key stays marked when
+admitted, so an entry evicted and asked again while still remembered is admitted on that request (the dict
+forgot a key when admitting it).
 """
 
 from __future__ import annotations

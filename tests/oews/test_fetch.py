@@ -328,11 +328,17 @@ def test_importing_the_checked_period_clears_the_flag(
         assert client.get("/readyz").json()["release_check"]["newer_release_available"] is True
     result = fetch_cli(fresh_database, tmp_path / "cache", "--from", server.url, "--period", "May 2026")
     assert result.returncode == 0, output(result)
-    with make_client(fresh_database, metrics_access="public") as client:
-        state = client.get("/readyz").json()["release_check"]
-        metrics = client.get("/metrics").text
+    # A server process of its own, as above: its gauges are its own.
+    api = Served(fresh_database, tmp_path / "api.log", metrics_access="public")
+    try:
+        api.wait_ready()
+        state = httpx.get(f"{api.base}/readyz").json()["release_check"]
+        metrics = httpx.get(f"{api.base}/metrics").text
+    finally:
+        api.stop()
     assert state["newer_release_available"] is False and state["newest_held"] == "May 2026"
     assert value(metrics, "salary_api_newer_release_available") == 0
+    assert value(metrics, "salary_api_release_check_timestamp_seconds") > 0  # a check was recorded
 
 
 def test_an_unusable_cache_directory_is_a_one_line_failure(
