@@ -33,7 +33,6 @@ from app.route_facts import FastRoute
 from app.wire import EncodedHead, HeadEncoder, Headers, head_encoder, response_start
 
 MAX_CACHED_BODY = 2_000_000
-SEEN_ONCE_MAX = 200_000
 CLIENT_SHARE = 0.10  # of the cache's bytes, the most one client's admissions may hold
 # What an entry holds beyond its body, measured with tracemalloc over 3,000 /estimate entries: the key,
 # both header lists, the etag, and the cache's, owner's and client's index entries.
@@ -117,7 +116,7 @@ class ResponseCacheMiddleware:
         self.cache_bytes = 0
         self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
         self.inflight: dict[tuple, asyncio.Future[CachedResponse | None]] = {}
-        self.seen_once = Doorkeeper(SEEN_ONCE_MAX)
+        self.seen_once = Doorkeeper()
         # Who admitted each entry, and each client's entries (oldest first) and bytes.
         self.client_share = max(int(max_cache_bytes * CLIENT_SHARE), 1)
         self.owners: dict[tuple, str] = {}

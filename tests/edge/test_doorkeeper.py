@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-from app.edge.doorkeeper import Doorkeeper
+from app.edge.doorkeeper import CAPACITY, Doorkeeper
 
-CAPACITY = 1_000
+SMALL = 1_000
 
 
 def hashes(count: int, seed: int) -> list[int]:
@@ -20,7 +20,7 @@ def held_bytes(doorkeeper: Doorkeeper) -> int:
 
 
 def test_a_key_is_new_on_its_first_sighting_and_seen_on_its_second():
-    doorkeeper = Doorkeeper(CAPACITY)
+    doorkeeper = Doorkeeper(SMALL)
     keys = hashes(100, seed=1)
     assert [doorkeeper.seen_before(key) for key in keys] == [False] * 100
     assert [doorkeeper.seen_before(key) for key in keys] == [True] * 100
@@ -29,14 +29,14 @@ def test_a_key_is_new_on_its_first_sighting_and_seen_on_its_second():
 @pytest.mark.parametrize(
     ("keys_between", "remembered"),
     [
-        (CAPACITY // 2 - 1, True),  # still in the current or the previous generation
-        (2 * CAPACITY, False),  # both generations have been replaced since
+        (SMALL // 2 - 1, True),  # still in the current or the previous generation
+        (2 * SMALL, False),  # both generations have been replaced since
     ],
 )
 def test_a_key_is_remembered_for_half_the_capacity_and_forgotten_after_twice_it(
     keys_between: int, remembered: bool
 ):
-    doorkeeper = Doorkeeper(CAPACITY)
+    doorkeeper = Doorkeeper(SMALL)
     (key,) = hashes(1, seed=2)
     doorkeeper.seen_before(key)
     for other in hashes(keys_between, seed=3):
@@ -45,14 +45,14 @@ def test_a_key_is_remembered_for_half_the_capacity_and_forgotten_after_twice_it(
 
 
 def test_its_memory_does_not_grow_with_the_keys_it_sees():
-    doorkeeper = Doorkeeper(200_000)
+    doorkeeper = Doorkeeper(CAPACITY)
     before = held_bytes(doorkeeper)
-    for key in hashes(300_000, seed=4):
+    for key in hashes(CAPACITY * 3 // 2, seed=4):
         doorkeeper.seen_before(key)
     assert held_bytes(doorkeeper) == before < 600 * 1024
 
 
 def test_few_new_keys_pass_for_seen_at_full_capacity():
-    doorkeeper = Doorkeeper(200_000)
-    mistaken = sum(doorkeeper.seen_before(key) for key in hashes(300_000, seed=5))
-    assert mistaken < 0.01 * 300_000
+    doorkeeper = Doorkeeper(CAPACITY)
+    mistaken = sum(doorkeeper.seen_before(key) for key in hashes(CAPACITY * 3 // 2, seed=5))
+    assert mistaken < 0.01 * CAPACITY * 3 // 2
