@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging.config
 import os
 import shutil
 import tempfile
@@ -28,10 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-CERTIFICATIONS = ("none", "CPC", "CCS", "RHIT", "CPC,CCS")
-EDUCATIONS = ("certificate", "associate", "bachelor")
-STATES = ("NJ", "DC", "CA", "NY", "MA", "TX", "FL", "WA")
-SPECIALTIES = ("inpatient", "outpatient")
+from bench.run import CERTIFICATIONS, EDUCATIONS, SPECIALTIES, STATES, YEARS
 
 
 def distinct_queries(start: int, count: int) -> Iterator[bytes]:
@@ -39,8 +35,9 @@ def distinct_queries(start: int, count: int) -> Iterator[bytes]:
     for k in range(start, start + count):
         match = k // 204_000 % 101
         yield (
-            f"years={k % 51}&certifications={CERTIFICATIONS[k % 5]}&education={EDUCATIONS[k % 3]}"
-            f"&state={STATES[k % 8]}&specialty={SPECIALTIES[k % 2]}&hours_per_year={1 + k // 51 % 4000}"
+            f"years={YEARS[k % len(YEARS)]}&certifications={CERTIFICATIONS[k % len(CERTIFICATIONS)]}"
+            f"&education={EDUCATIONS[k % len(EDUCATIONS)]}&state={STATES[k % len(STATES)]}"
+            f"&specialty={SPECIALTIES[k % len(SPECIALTIES)]}&hours_per_year={1 + k // 51 % 4000}"
             f"&retirement_match_pct={match // 10}.{match % 10}"
         ).encode()
 
@@ -97,20 +94,13 @@ async def measure(args: argparse.Namespace) -> None:
         print(f"set aside from the environment: {', '.join(set_aside)}")
     from app.config import Settings
     from app.main import create_app
-    from app.observability.logs import logging_config
-    from bench.run import build_database
+    from bench.run import build_database, log_json_to_devnull
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-inprocess-"))
     try:
         url = build_database(workdir)
         settings = Settings(database_url=url, rate_limit_per_minute=0, log_format="json")
-        config = logging_config(settings)
-        config["handlers"]["stderr"] = {
-            "class": "logging.FileHandler",
-            "filename": "/dev/null",
-            "formatter": "json",
-        }
-        logging.config.dictConfig(config)
+        log_json_to_devnull()
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             # Warm: the contract, every memo of the cores the queries reach, the first answers' allocations.

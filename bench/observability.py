@@ -11,7 +11,6 @@ less than wall time; eight alternating rounds of 20,000 requests, minimum and me
 from __future__ import annotations
 
 import asyncio
-import logging.config
 import shutil
 import sys
 import tempfile
@@ -61,18 +60,11 @@ async def cost_per_request(app: Any, stack: Any, n: int) -> float:
 async def main() -> None:
     from app.config import Settings
     from app.main import create_app
-    from app.observability.logs import logging_config
-    from bench.run import build_database
+    from bench.run import build_database, log_json_to_devnull
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-obs-"))
     url = build_database(workdir)
-    config = logging_config(Settings(log_format="json"))
-    config["handlers"]["stderr"] = {
-        "class": "logging.FileHandler",
-        "filename": "/dev/null",
-        "formatter": "json",
-    }
-    logging.config.dictConfig(config)
+    log_json_to_devnull()
     variants = {
         "edge without observability": None,
         "observability, no access log": 0.0,

@@ -29,6 +29,7 @@ import contextlib
 import http.client
 import itertools
 import json
+import logging.config
 import os
 import platform
 import random
@@ -738,6 +739,20 @@ def migrate_and_seed(url: str) -> None:
         seed_database(engine)
     finally:
         engine.dispose()
+
+
+def log_json_to_devnull() -> None:
+    """Log as `make run` logs to a file (JSON lines), to /dev/null: for the in-process benches."""
+    from app.config import Settings
+    from app.observability.logs import logging_config
+
+    config = logging_config(Settings(log_format="json"))
+    config["handlers"]["stderr"] = {
+        "class": "logging.FileHandler",
+        "filename": "/dev/null",
+        "formatter": "json",
+    }
+    logging.config.dictConfig(config)
 
 
 def build_database(workdir: Path) -> str:
