@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -120,3 +120,13 @@ class Served:
     def log_lines(self) -> list[str]:
         self.log.flush()
         return self.log_path.read_text(errors="replace").splitlines()
+
+
+@contextlib.contextmanager
+def serve(database_url: str, tmp_path: Path, **settings: str) -> Iterator[str]:
+    """`salary-api serve` on a free port with the given SALARY_API_* settings; yields its base URL."""
+    server = Served(database_url, tmp_path / "serve.log", **settings)
+    try:
+        yield server.wait_ready().base
+    finally:
+        server.stop()

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import build_database
-from tests.test_server import serve
+from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 TS_DIR = ROOT / "clients" / "ts"

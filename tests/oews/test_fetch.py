@@ -15,7 +15,7 @@ from tests.conftest import make_client
 from tests.oews.conftest import BOTH, dump, fixture_row, fixture_rows, money, salary_api
 from tests.oews.release_server import ReleaseServer, etag, release_workbooks, release_zip
 from tests.ops.test_metrics import value
-from tests.servers import Served
+from tests.servers import serve
 
 CONTACT = "data-team@example.org"
 # Without --period the command takes the newest published May period: last year's, here.
@@ -263,12 +263,10 @@ def test_check_asks_for_the_next_period_and_every_process_sees_the_answer(
 ) -> None:
     # A server process of its own: the gauges are per process, and the other apps this test process runs
     # (the session's clients) write their own databases' state into the same gauges at each refresh.
-    api = Served(fresh_database, tmp_path / "api.log", refresh_interval="0.05", metrics_access="public")
-    try:
-        api.wait_ready()
-        ready = httpx.get(f"{api.base}/readyz").json()
+    with serve(fresh_database, tmp_path, refresh_interval="0.05", metrics_access="public") as api:
+        ready = httpx.get(f"{api}/readyz").json()
         assert ready["release_check"] is None
-        assert value(httpx.get(f"{api.base}/metrics").text, "salary_api_newer_release_available") == 0
+        assert value(httpx.get(f"{api}/metrics").text, "salary_api_newer_release_available") == 0
 
         absent = fetch_cli(fresh_database, tmp_path / "cache", "--check", "--from", server.url)
         assert absent.returncode == 0, output(absent)
@@ -276,7 +274,7 @@ def test_check_asks_for_the_next_period_and_every_process_sees_the_answer(
         assert [(s.method, s.name, s.status) for s in server.seen] == [
             ("HEAD", name, 404) for name in _next_files()
         ]
-        ready = httpx.get(f"{api.base}/readyz")
+        ready = httpx.get(f"{api}/readyz")
         assert ready.status_code == 200
         state = ready.json()["release_check"]
         assert state["newer_release_available"] is False
@@ -291,17 +289,15 @@ def test_check_asks_for_the_next_period_and_every_process_sees_the_answer(
         assert "newer release available: May 2026" in output(found)
         # HEAD only: nothing was downloaded.
         assert {s.method for s in server.seen} == {"HEAD"} and sum(s.body_bytes for s in server.seen) == 0
-        ready = httpx.get(f"{api.base}/readyz")
+        ready = httpx.get(f"{api}/readyz")
         assert ready.status_code == 200
         state = ready.json()["release_check"]
         assert state["newer_release_available"] is True and state["next_period_published"] is True
         assert state["source"] == server.url
-        exposed = httpx.get(f"{api.base}/metrics").text
+        exposed = httpx.get(f"{api}/metrics").text
         assert value(exposed, "salary_api_newer_release_available") == 1
         checked = value(exposed, "salary_api_release_check_timestamp_seconds")
         assert abs(checked - datetime.now(UTC).timestamp()) < 120
-    finally:
-        api.stop()
 
 
 def test_check_without_head_falls_back_to_a_one_byte_get(
@@ -329,13 +325,9 @@ def test_importing_the_checked_period_clears_the_flag(
     result = fetch_cli(fresh_database, tmp_path / "cache", "--from", server.url, "--period", "May 2026")
     assert result.returncode == 0, output(result)
     # A server process of its own, as above: its gauges are its own.
-    api = Served(fresh_database, tmp_path / "api.log", metrics_access="public")
-    try:
-        api.wait_ready()
-        state = httpx.get(f"{api.base}/readyz").json()["release_check"]
-        metrics = httpx.get(f"{api.base}/metrics").text
-    finally:
-        api.stop()
+    with serve(fresh_database, tmp_path, metrics_access="public") as api:
+        state = httpx.get(f"{api}/readyz").json()["release_check"]
+        metrics = httpx.get(f"{api}/metrics").text
     assert state["newer_release_available"] is False and state["newest_held"] == "May 2026"
     assert value(metrics, "salary_api_newer_release_available") == 0
     assert value(metrics, "salary_api_release_check_timestamp_seconds") > 0  # a check was recorded
