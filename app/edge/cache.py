@@ -116,7 +116,7 @@ class ResponseCacheMiddleware:
         self.cache_bytes = 0
         self.cache: OrderedDict[tuple, CachedResponse] = OrderedDict()
         self.inflight: dict[tuple, asyncio.Future[CachedResponse | None]] = {}
-        self.seen_once = Doorkeeper()
+        self.seen_lately = Doorkeeper()
         # Who admitted each entry, and each client's entries (oldest first) and bytes.
         self.client_share = max(int(max_cache_bytes * CLIENT_SHARE), 1)
         self.owners: dict[tuple, str] = {}
@@ -181,7 +181,7 @@ class ResponseCacheMiddleware:
             return
         # Admit a key on its second sighting: a stream of one-off queries (every /estimate different)
         # must not evict the entries that are asked for again and again.
-        if not self.seen_once.seen_before(hash(key)):
+        if not self.seen_lately.seen_before(hash(key)):
             return
         # The client is worked out only for an admission: a one-off query never needs it.
         peer = scope.get("client")
