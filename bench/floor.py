@@ -8,12 +8,17 @@ The responses are read from the JSON file named by ``BENCH_FLOOR_FILE`` (written
 after fetching the real responses): ``{"/path": {"status": 200, "headers": [[name, value], ...],
 "body": "<latin-1 text>"}}``. The query string is ignored, so a varied ``/estimate`` load gets one real
 ``/estimate`` body. A request carrying ``If-None-Match`` gets the stored 304 when the path has one.
+
+``BENCH_FLOOR_BUSY_US`` (default 0) makes it spend that much CPU on each request before answering, in a loop
+that touches almost no memory: a floor as busy as the API, so that the server's own costs, which grow as
+the rate falls, are compared at the same rate (``python -m bench.sample --floor-busy-us``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from typing import Any
 
 Response = tuple[dict[str, Any], dict[str, Any]]
@@ -35,6 +40,7 @@ def load(path: str) -> tuple[dict[str, Response], dict[str, Response]]:
 
 
 RESPONSES, NOT_MODIFIED = load(os.environ["BENCH_FLOOR_FILE"])
+BUSY_SECONDS = float(os.environ.get("BENCH_FLOOR_BUSY_US", "0")) / 1e6
 NOT_FOUND = _message_pair({"status": 404, "headers": [["content-length", "0"]], "body": ""})
 
 
@@ -47,6 +53,10 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
             message = await receive()
         await send({"type": "lifespan.shutdown.complete"})
         return
+    if BUSY_SECONDS:
+        done = time.thread_time() + BUSY_SECONDS
+        while time.thread_time() < done:
+            pass
     path = scope["path"]
     pair = None
     if NOT_MODIFIED:

@@ -10,6 +10,11 @@ answers), from a different range each round.
 - ``--memory N``: N never-seen requests under ``tracemalloc``, then the allocation sites that hold the most
   memory that the requests added (resident memory is printed too, but includes tracemalloc's own records).
 - ``--resident N``: N never-seen requests without tracing, the process's resident memory every sixth of them.
+- ``--parts``: the never-seen request taken apart, each the best of ``--rounds``: whole; with the fast route
+  answering one fixed body (what the edge costs a miss); the fast route's function alone, in a loop over the
+  same canonical queries; the route computing its answer but the fixed body sent; the fixed body after a
+  busy loop as long as the route alone (the control: CPU that touches almost no memory or code); and a
+  cached answer (one query asked again and again).
 
 ``SALARY_API_*`` settings in the environment are set aside (and named), as `make bench` sets them aside.
 """
@@ -23,7 +28,7 @@ import shutil
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +114,8 @@ async def measure(args: argparse.Namespace) -> None:
                 await measure_memory(app, args)
             elif args.resident:
                 await measure_resident(app, args)
+            elif args.parts:
+                await measure_parts(app, args)
             else:
                 await measure_time(app, args)
     finally:
@@ -128,6 +135,95 @@ async def measure_time(app: Any, args: argparse.Namespace) -> None:
         f"GET {args.path}, never seen, {args.requests} requests x {args.rounds} rounds: "
         f"best {rounds[0]:.1f} us, median {rounds[len(rounds) // 2]:.1f} us CPU a request"
     )
+
+
+async def measure_parts(app: Any, args: argparse.Namespace) -> None:
+    from app.edge.cache import ResponseCacheMiddleware
+
+    layer = app.middleware_stack
+    while not isinstance(layer, ResponseCacheMiddleware):
+        layer = layer.app
+    route = layer.fast_routes[args.path]
+    snapshot = layer.store.snapshot
+    fixed = route(snapshot, layer.canonical(args.path, next(distinct_queries(0, 1))))
+    if fixed is None:
+        raise SystemExit(f"the fast route of {args.path} deferred the bench's query to the application")
+    start = iter(range(20_000_000, 30_000_000, args.requests))  # a fresh range for every round
+
+    async def through_app() -> float:
+        started = time.process_time()
+        await send_all(app, args.path, distinct_queries(next(start), args.requests))
+        return time.process_time() - started
+
+    async def through_app_with(stand_in: Callable[[Any, bytes], bytes]) -> float:
+        layer.fast_routes[args.path] = stand_in
+        try:
+            return await through_app()
+        finally:
+            layer.fast_routes[args.path] = route
+
+    async def route_alone() -> float:
+        queries = [layer.canonical(args.path, q) for q in distinct_queries(next(start), args.requests)]
+        started = time.process_time()
+        for query in queries:
+            route(snapshot, query)
+        return time.process_time() - started
+
+    async def cached() -> float:
+        query = next(distinct_queries(next(start), 1))
+        started = time.process_time()
+        await send_all(app, args.path, iter([query] * args.requests))
+        return time.process_time() - started
+
+    async def edge_alone() -> float:
+        return await through_app_with(lambda _snapshot, _query: fixed)
+
+    async def computed_fixed_sent() -> float:
+        def computed(snapshot_: Any, query: bytes) -> bytes:
+            route(snapshot_, query)
+            return fixed
+
+        return await through_app_with(computed)
+
+    async def busy_inside() -> float:
+        # The control: as much CPU as the route alone, in a loop that touches almost no memory or code.
+        seconds = best[ALONE] / 1e6
+
+        def busy(_snapshot: Any, _query: bytes) -> bytes:
+            done = time.thread_time() + seconds
+            while time.thread_time() < done:
+                pass
+            return fixed
+
+        return await through_app_with(busy) - seconds * args.requests
+
+    parts = [
+        (WHOLE, through_app),
+        (EDGE, edge_alone),
+        (ALONE, route_alone),
+        (COMPUTED, computed_fixed_sent),
+        (BUSY, busy_inside),
+        ("a cached answer", cached),
+    ]
+    best = {name: float("inf") for name, _ in parts}
+    for _ in range(args.rounds):  # interleaved, so that a slow moment of the machine spreads over all
+        for name, part in parts:
+            best[name] = min(best[name], await part() / args.requests * 1e6)
+    print(f"GET {args.path}, {args.requests} requests a round, best of {args.rounds}, CPU a request:")
+    for name, us in best.items():
+        print(f"  {us:6.1f} us  {name}")
+    inside = best[WHOLE] - best[EDGE]
+    print(
+        f"  the fast route inside a request: {inside:.1f} us, {inside / best[ALONE]:.2f}x its cost alone "
+        f"(the busy loop's: {(best[BUSY] - best[EDGE]) / best[ALONE] + 1:.2f}x)"
+    )
+
+
+WHOLE = "whole never-seen request"
+EDGE = "the edge alone (the fast route answers a fixed body)"
+ALONE = "the fast route's function alone, in a loop"
+COMPUTED = "the route computes its answer, the fixed body is sent"
+BUSY = "the edge with a busy loop as long as the route alone (that loop's time taken out)"
 
 
 async def measure_memory(app: Any, args: argparse.Namespace) -> None:
@@ -168,6 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--resident", type=int, default=0, metavar="N", help="resident memory over N requests"
     )
+    parser.add_argument("--parts", action="store_true", help="the never-seen request taken apart")
     parser.add_argument("--top", type=int, default=15, help="allocation sites printed with --memory")
     parser.add_argument(
         "--frames", type=int, default=1, help="stack frames kept per allocation with --memory"

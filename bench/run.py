@@ -515,12 +515,14 @@ def start_floor(
     not_modified: dict[str, Any] | None = None,
     *,
     loop: str = "asyncio",
+    busy_us: float = 0.0,
 ) -> Server:
     """The floor (bench/floor.py) answering ``responses`` (path -> ``floor_spec``), and ``not_modified`` to
-    requests with ``If-None-Match``, under the API's server settings; ready for requests."""
+    requests with ``If-None-Match``, under the API's server settings, spending ``busy_us`` of CPU on each
+    request first; ready for requests."""
     floor_file = workdir / "floor.json"
     floor_file.write_text(json.dumps({"responses": responses, "not_modified": not_modified or {}}))
-    env = {**server_env(), "BENCH_FLOOR_FILE": str(floor_file)}
+    env = {**server_env(), "BENCH_FLOOR_FILE": str(floor_file), "BENCH_FLOOR_BUSY_US": f"{busy_us:g}"}
     floor = start_server("floor", "bench.floor:app", env, workdir, factory=False, loop=loop)
     try:
         wait_ready(floor, "/percentiles" if "/percentiles" in responses else next(iter(responses), "/"))

@@ -17,6 +17,12 @@ request (from ``/proc``); the other threads' CPU per request is one line of its 
 API minus the floor, part by part: what the API's answer costs beyond the same bytes sent by a bare
 application.
 
+The server's own parts cost more a request as the rate falls (fewer answers for each wake-up of the loop, of
+wrk, of the kernel's socket work), so against a floor several times faster than the API, part of the
+difference in them is the rate's, not the API's. ``--floor-busy-us US`` has the floor spend US of CPU on each
+request (a loop touching almost no memory): given the API's application part, the two serve at about the
+same rate, and what is left in the server's parts is the API's.
+
 py-spy reads the server's memory with ``process_vm_readv``: it needs to run as root or with ptrace allowed.
 """
 
@@ -155,6 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--top", type=int, default=20, help="functions listed for the application part")
     p.add_argument("--lines", action="store_true", help="list the application's lines, not functions")
+    p.add_argument(
+        "--floor-busy-us",
+        type=float,
+        default=0.0,
+        metavar="US",
+        help="CPU the floor spends on each request before answering (bench/floor.py), to compare the two "
+        "at about the same rate: the API's application part (default 0: a floor as fast as it goes)",
+    )
     args = p.parse_args(argv)
     harness.ensure_wrk()
     if not PY_SPY.exists():
@@ -174,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         probe = harness.EXAMPLE_ESTIMATE if args.distinct else path
         for _ in range(3):  # admitted to the cache on its second sighting
             got = harness.fetch(api.port, probe)
-        floor = harness.start_floor(workdir, {path.partition("?")[0]: harness.floor_spec(got)})
+        floor = harness.start_floor(
+            workdir, {path.partition("?")[0]: harness.floor_spec(got)}, busy_us=args.floor_busy_us
+        )
         started.append(floor)
         results: dict[str, list[Sampled]] = {"api": [], "floor": []}
         for attempt in range(args.repeat):
@@ -198,9 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     totals = [sum(median(parts[k], part) for part in PART_NAMES) for k in ("api", "floor")]
     body.append(["total", f"{totals[0]:.1f}", f"{totals[1]:.1f}", f"{totals[0] - totals[1]:+.1f}"])
     print()
+    rates = {name: harness.median_value([r.rps for r in runs]) or 0.0 for name, runs in results.items()}
+    busy = f", the floor busy {args.floor_busy_us:g} us a request" if args.floor_busy_us else ""
     print(
         f"{'a never-seen GET /estimate' if args.distinct else 'GET ' + path}: py-spy at {RATE} Hz, "
-        f"{args.repeat} x {args.seconds:g} s each, medians; load average {load_start[0]:.2f} at the start"
+        f"{args.repeat} x {args.seconds:g} s each, medians{busy}; API {rates['api']:,.0f} req/s, floor "
+        f"{rates['floor']:,.0f} req/s; load average {load_start[0]:.2f} at the start"
     )
     print(harness.plain_table(head, body, numeric={1, 2, 3}))
     print()
