@@ -72,15 +72,16 @@ def _retirement_match(sources: Sources, annual: Cents, match_pct: float) -> tupl
     ratio, label = _match_terms(repr(float(match_pct)))
     match = (percent_of(annual[0], ratio), percent_of(annual[1], ratio), percent_of(annual[2], ratio))
     remark = sources.remarks.get("retirement_match_example")
+    cited = remark.cited if remark else None
     component: Component = {
         "component": "retirement_match",
         "label": label,
         "low": dollars(match[0]),
         "mid": dollars(match[1]),
         "high": dollars(match[2]),
-        "source": remark.cited.source if remark else None,
-        "release": remark.cited.release if remark else None,
-        "citation": remark.cited.citation if remark else None,
+        "source": cited.source if cited else None,
+        "release": cited.release if cited else None,
+        "citation": cited.citation if cited else None,
     }
     return component, match
 
@@ -95,20 +96,20 @@ def total_compensation(
 ) -> TotalCompensation:
     """Base salary, the additional pay (``extra``) and the retirement match, low / mid / high."""
     components: list[Component] = []
-    totals = list(annual)
+    low, mid, high = annual
     if extra is not None:
         component, amount = extra
         components.append(component)
-        totals = [t + amount for t in totals]
+        low, mid, high = low + amount, mid + amount, high + amount
     if match_pct is not None:
         component, match = _retirement_match(sources, annual, match_pct)
         components.append(component)
-        totals = [t + m for t, m in zip(totals, match, strict=True)]
+        low, mid, high = low + match[0], mid + match[1], high + match[2]
     return {
         "base_annual": amounts(annual),
         "components": components,
-        "low": dollars(totals[0]),
-        "mid": dollars(totals[1]),
-        "high": dollars(totals[2]),
+        "low": dollars(low),
+        "mid": dollars(mid),
+        "high": dollars(high),
         "open_top": open_top,
     }

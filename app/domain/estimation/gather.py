@@ -45,9 +45,9 @@ class Resolved(NamedTuple):
     key: Hashable
 
 
-@dataclass(frozen=True, slots=True)
-class EstimateInputs:
-    """Everything one estimate needs: the method's profile and figures, and what the answer names."""
+class EstimateInputs(NamedTuple):
+    """Everything one estimate needs: the method's profile and figures, and what the answer names (a tuple,
+    like `Resolved`: made on every request)."""
 
     # The method's profile without hours and match: what the core (kept per snapshot) is computed from; its
     # level is the band picked from years or level.
@@ -155,7 +155,8 @@ def gather(snapshot: Snapshot, resolved: Resolved, asked: ProfileQuery, profile:
     """One request's inputs: the method's profile (``profile``, from `method_profile`), hours and match, and
     every block of the answer that is not the estimate."""
     match, place = resolved.match, resolved.place
-    echo: dict[str, object] = {name: getattr(asked, name) for name in PROFILE_FIELDS}
+    given = asked.__dict__  # the validated fields (a model's attributes are its __dict__)
+    echo: dict[str, object] = {name: given[name] for name in PROFILE_FIELDS}
     echo["occupation"] = match.soc_code
     certs = profile.certifications
     echo["certifications"] = None if certs is None else (list(certs) or ["none"])
