@@ -30,6 +30,8 @@ class Remembered:
     source_line: str | None = None
     # The hourly range in words (low, high): the core's, whatever the hours.
     hourly_words: tuple[str, str] | None = None
+    # Whether a location factor moved the core's band: the summary then names the area, else the nation.
+    moved: bool | None = None
     # CORE_BLOCKS serialised: name -> (the block, its JSON), used while an answer holds that very block.
     serialised: dict[str, tuple[object, orjson.Fragment]] = field(default_factory=dict)
 
@@ -98,9 +100,9 @@ def present(estimate: Estimate, inputs: EstimateInputs, remembered: Remembered) 
     if summary is None:
         if len(remembered.summaries) >= MAX_SUMMARIES:
             remembered.summaries.clear()
-        # The area named is the one whose location factor moved the band, else the nation.
-        moved = any(a["factor"] in ("state", "metro") for a in estimate["adjustments"])
-        located = inputs.area_name if moved else "the United States"
+        if remembered.moved is None:
+            remembered.moved = any(a["factor"] in ("state", "metro") for a in estimate["adjustments"])
+        located = inputs.area_name if remembered.moved else "the United States"
         if remembered.source_line is None:
             remembered.source_line = fmt.range_source_line(answer)
         if remembered.hourly_words is None:
