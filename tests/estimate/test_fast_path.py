@@ -145,3 +145,21 @@ def test_the_fast_paths_bytes_are_the_routes_when_blocks_are_spliced(client: Tes
     sent = client.post("/estimate", json=profile).content
     assert estimate_body(snapshot, query) == sent
     assert estimate_body(snapshot, query) == sent
+
+
+def test_each_spelling_of_one_profile_names_its_own_words(client: TestClient):
+    """Spellings of one place and occupation share one core, and the blocks it keeps for the last of them:
+    alternating them, every answer still names the words it was asked with."""
+    asked = [
+        ("WA", "29-2072"),
+        ("wa", "medical coder"),
+        ("Washington", "29-2072"),
+        ("WA", "medical coder"),
+        ("WA", "29-2072"),
+    ]
+    for hours, (state, occupation) in enumerate(asked, start=1501):
+        query = {"years": 4, "state": state, "occupation": occupation, "hours_per_year": hours}
+        body = client.get("/estimate", params=query).json()
+        assert (body["location"]["input"], body["occupation"]["input"]) == (state, occupation)
+        assert (body["location"]["area"]["name"], body["occupation"]["soc_code"]) == ("Washington", "29-2072")
+        assert body["profile"]["hours_per_year"] == hours

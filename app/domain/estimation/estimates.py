@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 from app.domain.estimation.answer import Answer
 from app.domain.estimation.gather import (
+    NamedBlocks,
     Resolved,
     conflict_as_invalid,
     gather,
     method_profile,
+    named_blocks,
     parse_certifications,
     resolve,
 )
@@ -45,6 +47,9 @@ class _Prepared:
     profile: Profile
     core: Core
     remembered: Remembered = field(default_factory=Remembered)
+    # The occupation and location blocks of the last request on this core (one attribute, swapped whole: a
+    # request in a worker thread reads one consistent tuple).
+    named: NamedBlocks | None = None
 
 
 # Per snapshot: Resolved.key (occupation, band, place, the article's other inputs) -> _Prepared. Hours and
@@ -87,7 +92,8 @@ def _estimate(snapshot: Snapshot, profile: ProfileQuery) -> tuple[Answer, Rememb
             if len(memo) >= MAX_PREPARED:
                 memo.clear()
             memo[resolved.key] = prepared
-    inputs = gather(snapshot, resolved, profile, prepared.profile)
+    named = prepared.named = named_blocks(snapshot, resolved, prepared.named)
+    inputs = gather(snapshot, resolved, profile, prepared.profile, named)
     estimate = finish_estimate(
         prepared.core,
         inputs.sources,

@@ -151,9 +151,30 @@ def method_profile(snapshot: Snapshot, resolved: Resolved, asked: ProfileQuery) 
     )
 
 
-def gather(snapshot: Snapshot, resolved: Resolved, asked: ProfileQuery, profile: Profile) -> EstimateInputs:
-    """One request's inputs: the method's profile (``profile``, from `method_profile`), hours and match, and
-    every block of the answer that is not the estimate."""
+class NamedBlocks(NamedTuple):
+    """An answer's occupation and location blocks, for one occupation match and one place as understood."""
+
+    match: OccupationMatch
+    place: Located
+    occupation: OccupationPublic
+    location: LocationPublic
+
+
+def named_blocks(snapshot: Snapshot, resolved: Resolved, held: NamedBlocks | None) -> NamedBlocks:
+    """The occupation and location blocks of ``resolved``: ``held`` when it was made for the same match and
+    place (both are kept by the catalog and the gazetteer, so the same words give the same objects)."""
+    match, place = resolved.match, resolved.place
+    if held is not None and held.match is match and held.place is place:
+        return held
+    return NamedBlocks(match, place, snapshot.occupation_public(match.id, match), place.public())
+
+
+def gather(
+    snapshot: Snapshot, resolved: Resolved, asked: ProfileQuery, profile: Profile, named: NamedBlocks
+) -> EstimateInputs:
+    """One request's inputs: the method's profile (``profile``, from `method_profile`), hours and match, the
+    occupation and location blocks (``named``, from `named_blocks`), and every other block of the answer
+    that is not the estimate."""
     match, place = resolved.match, resolved.place
     given = asked.__dict__  # the validated fields (a model's attributes are its __dict__)
     echo: dict[str, object] = {name: given[name] for name in PROFILE_FIELDS}
@@ -174,9 +195,9 @@ def gather(snapshot: Snapshot, resolved: Resolved, asked: ProfileQuery, profile:
         asked.hours_per_year,
         asked.retirement_match_pct,
         resolved.sources,
-        snapshot.occupation_public(match.id, match),
+        named.occupation,
         match.soc_code == DEFAULT_OCCUPATION,
-        place.public(),
+        named.location,
         str(place.area["name"]),
         echo,
         releases_of(snapshot),

@@ -13,9 +13,20 @@ from app.domain.profile import HOURS_DEFAULT
 from app.domain.records import Provenance, SourceRef
 
 MAX_SUMMARIES = 8
-# The answer's blocks that are the same objects on every request on one core (the method's core and its
-# provenance): serialised once and spliced into each answer's JSON.
-CORE_BLOCKS = ("level", "base", "hourly", "adjustments", "notes", "releases", "sources")
+# The answer's blocks that are the same objects on every request on one core (the method's core, its
+# provenance, and the occupation and location as the core's requests name them): serialised once and
+# spliced into each answer's JSON.
+CORE_BLOCKS = (
+    "occupation",
+    "location",
+    "level",
+    "base",
+    "hourly",
+    "adjustments",
+    "notes",
+    "releases",
+    "sources",
+)
 
 
 @dataclass(slots=True)
