@@ -58,9 +58,11 @@ drain.on_drain.append(_close_after_answer)
 _FRAMING = frozenset({b"content-length", b"transfer-encoding", b"connection"})
 # Header lines already checked, by (name, value): most of an answer's headers are the same on every answer
 # (its media type, cache policy, CORS), so checking them once saves most of the work. Bounded; started over
-# when full, as one-off values (ETags) come and go.
+# when full. An ETag names one representation, so its line is never remembered: a stream of never-seen
+# answers would fill the memo and have it emptied every few thousand answers, a pause each time.
 _LINES: dict[tuple[bytes, bytes], bytes] = {}
 MAX_LINES = 4096
+_ONE_OFF = frozenset({b"etag"})
 
 
 def encode_head(headers: list[tuple[bytes, bytes]], *, remember: bool = True) -> EncodedHead | None:
@@ -83,7 +85,7 @@ def encode_head(headers: list[tuple[bytes, bytes]], *, remember: bool = True) ->
                 if name != b"content-length" or length is not None or not value.isdigit():
                     return None
                 length = int(value)
-            elif remember:
+            elif remember and name not in _ONE_OFF:
                 if len(_LINES) >= MAX_LINES:
                     _LINES.clear()
                 _LINES[header] = line

@@ -17,7 +17,14 @@ import pytest
 from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
 
-from app.server import EncodedHeadCycle, _connections, _sweep_head_deadlines, encode_head
+from app.server import (
+    _LINES,
+    MAX_LINES,
+    EncodedHeadCycle,
+    _connections,
+    _sweep_head_deadlines,
+    encode_head,
+)
 from app.wire import ENCODED_HEAD, EncodedHead
 from tests.servers import Served, serve
 
@@ -333,6 +340,17 @@ def test_the_head_encoder_takes_only_what_uvicorns_send_would_write_the_same_way
             assert encoded is None
         else:
             assert encoded == (tuple(headers), wire, length)
+
+
+def test_etag_lines_never_fill_the_head_encoders_memory():
+    """A stream of never-seen answers, each with its own ETag, must not fill the remembered lines (and empty
+    them, a pause each time): the lines every answer shares stay remembered."""
+    shared = (b"content-type", b"application/json")
+    for n in range(MAX_LINES + 1):
+        encoded = encode_head([shared, (b"etag", f'"{n:032x}"'.encode())])
+        assert encoded is not None and encoded.wire.endswith(f'etag: "{n:032x}"\r\n'.encode())
+    assert shared in _LINES
+    assert not [line for line in _LINES if line[0] == b"etag"]
 
 
 class Transport:

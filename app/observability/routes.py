@@ -1,5 +1,6 @@
 """Route templates for metric labels and log lines: ``/states/{code}``, never ``/states/NJ``."""
 
+import functools
 import re
 from typing import Any
 
@@ -22,19 +23,15 @@ class RouteTemplates:
             # A mount (static files) matches everything under it: one label for all of it.
             template = path if getattr(route, "endpoint", None) is not None else f"{path}/{{path}}"
             self.patterns.append((regex, template))
-        self.known: dict[str, str] = {}
+        # path -> template, the least recently used let go one at a time (a client asking many paths must
+        # not make every request pay for emptying it at once).
+        self.template = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._template_of)
 
     def add(self, path: str) -> None:
         """A path served outside the router (``/metrics``), labelled as itself."""
         self.patterns.insert(0, (re.compile(f"^{re.escape(path)}$"), path))
+        self.template.cache_clear()
 
-    def template(self, path: str) -> str:
+    def _template_of(self, path: str) -> str:
         """The route template, or ``unmatched`` (a 404) so unknown paths share one label."""
-        found = self.known.get(path)
-        if found is not None:
-            return found
-        found = next((t for regex, t in self.patterns if regex.match(path)), UNMATCHED)
-        if len(self.known) >= MAX_REMEMBERED:
-            self.known.clear()
-        self.known[path] = found
-        return found
+        return next((t for regex, t in self.patterns if regex.match(path)), UNMATCHED)

@@ -3,6 +3,7 @@ rate limit, and moved or turned off by a setting."""
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.observability.routes import MAX_REMEMBERED, UNMATCHED, RouteTemplates
 from tests.conftest import make_client
 
 
@@ -220,3 +221,14 @@ def test_metrics_are_private_by_default_and_open_to_the_admin_token(seeded_sqlit
     assert right.status_code == 200 and right.headers["content-type"].startswith("text/plain; version=")
     assert value(right.text, "salary_api_database_up") == 1
     assert head.status_code == 200 and head.content == b""
+
+
+def test_route_labels_are_remembered_within_a_bound_and_follow_an_added_path():
+    """The path -> label memory forgets the least recently used path one at a time, and a path added later
+    is labelled as itself even if it was asked before (then unmatched)."""
+    routes = RouteTemplates([])
+    for n in range(MAX_REMEMBERED + 1):
+        assert routes.template(f"/x{n}") == UNMATCHED
+    assert routes.template.cache_info().currsize == MAX_REMEMBERED
+    routes.add("/x5")
+    assert (routes.template("/x5"), routes.template("/x6")) == ("/x5", UNMATCHED)

@@ -5,6 +5,7 @@ per snapshot, so a stream of never-seen queries mostly reuses cores already comp
 
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
@@ -54,8 +55,9 @@ class _Prepared:
 
 # Per snapshot: Resolved.key (occupation, band, place, the article's other inputs) -> _Prepared. Hours and
 # match vary continuously and the core does not depend on them. Only valid profiles are stored; past the
-# bound the memo starts over (each entry is about 8 kB, and 4 kB more for its serialised blocks).
-_PREPARED: weakref.WeakKeyDictionary[Snapshot, dict[Hashable, _Prepared]] = weakref.WeakKeyDictionary()
+# bound the oldest entry is let go, one at a time (each is about 8 kB, and 4 kB more for its serialised
+# blocks: emptying 1,024 of them at once would pause every request for milliseconds).
+_PREPARED: weakref.WeakKeyDictionary[Snapshot, OrderedDict[Hashable, _Prepared]] = weakref.WeakKeyDictionary()
 _PREPARED_LOCK = threading.Lock()
 MAX_PREPARED = 1024
 
@@ -84,13 +86,14 @@ def estimate_json(snapshot: Snapshot, profile: ProfileQuery) -> bytes:
 def _estimate(snapshot: Snapshot, profile: ProfileQuery) -> tuple[Answer, Remembered]:
     """The answer, and what presenting its core worked out (kept for every later request on the core)."""
     resolved = resolve(snapshot, profile)
-    prepared = _PREPARED.get(snapshot, {}).get(resolved.key)
+    memo = _PREPARED.get(snapshot)
+    prepared = memo.get(resolved.key) if memo is not None else None
     if prepared is None:
         prepared = _prepare(snapshot, resolved, profile)
         with _PREPARED_LOCK:
-            memo = _PREPARED.setdefault(snapshot, {})
-            if len(memo) >= MAX_PREPARED:
-                memo.clear()
+            memo = _PREPARED.setdefault(snapshot, OrderedDict())
+            while len(memo) >= MAX_PREPARED:
+                memo.popitem(last=False)
             memo[resolved.key] = prepared
     named = prepared.named = named_blocks(snapshot, resolved, prepared.named)
     inputs = gather(snapshot, resolved, profile, prepared.profile, named)

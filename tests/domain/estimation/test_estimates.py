@@ -87,3 +87,32 @@ def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> 
             estimate(warm, years=3, state="NJ", certifications="CPC,XYZ")
         with pytest.raises(InvalidInput, match="contradict"):
             estimate(warm, years=3, level="senior", state="NJ", certifications="CPC")
+
+
+def test_past_its_bound_the_core_memory_lets_the_oldest_go(warm: Snapshot) -> None:
+    """More cores than the memory holds: it stays at its bound and lets the oldest go, one for each new one,
+    instead of emptying (1,024 cores of about 12 kB each, freed at once, would pause every request)."""
+    asks = [
+        {
+            "level": level,
+            "state": state,
+            "certifications": certs,
+            "education": education,
+            "specialty": specialty,
+        }
+        for level in ("entry", "mid", "senior")
+        for certs in ("none", "CPC")
+        for education in ("certificate", "associate", "bachelor")
+        for specialty in ("inpatient", "outpatient")
+        for state in sorted(warm.states_by_code)
+    ][: service.MAX_PREPARED + 2]
+    assert len(asks) == service.MAX_PREPARED + 2, "not enough distinct cores in the seed"
+    for ask in asks:
+        estimate(warm, **ask)
+    memo = service._PREPARED[warm]
+    before = list(memo)
+    assert len(before) == service.MAX_PREPARED
+    estimate(warm, **asks[-1])  # the newest is kept: nothing is let go
+    assert list(memo) == before
+    estimate(warm, **asks[0])  # the oldest was let go: asked again, it lets the next oldest go
+    assert list(memo)[:-1] == before[1:]

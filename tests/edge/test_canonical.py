@@ -1,0 +1,20 @@
+"""The canonical query's memory: bounded, and letting the least recently used query go one at a time."""
+
+from app.edge.canonical import MAX_REMEMBERED, CanonicalQueries
+
+
+def test_a_full_memory_lets_the_oldest_query_go_one_at_a_time():
+    """Past its bound the memory forgets one query for each new one, never all at once: a stream of
+    never-seen queries would otherwise empty it every MAX_REMEMBERED requests, a pause each time."""
+    canonical = CanonicalQueries()
+    queries = [f"b={n}&a={n}".encode() for n in range(MAX_REMEMBERED + 1)]
+    for query in queries:
+        canonical("/x", query)
+    assert canonical("/x", b"b=7&a=7") == b"a=7&b=7"
+    remembered = canonical.known.cache_info()
+    assert remembered.currsize == MAX_REMEMBERED
+    canonical("/x", queries[-1])
+    canonical("/x", queries[1])
+    assert canonical.known.cache_info().hits == remembered.hits + 2
+    canonical("/x", queries[0])
+    assert canonical.known.cache_info().misses == remembered.misses + 1
