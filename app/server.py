@@ -59,7 +59,7 @@ _FRAMING = frozenset({b"content-length", b"transfer-encoding", b"connection"})
 # Header lines already checked, by (name, value): most of an answer's headers are the same on every answer
 # (its media type, cache policy, CORS), so checking them once saves most of the work. Bounded; started over
 # when full. An ETag names one representation, so its line is never remembered: a stream of never-seen
-# answers would fill the memo and have it emptied every few thousand answers, a pause each time.
+# answers filled the memo and had it emptied, shared lines with it, every few thousand answers.
 _LINES: dict[tuple[bytes, bytes], bytes] = {}
 MAX_LINES = 4096
 _ONE_OFF = frozenset({b"etag"})

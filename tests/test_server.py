@@ -343,8 +343,8 @@ def test_the_head_encoder_takes_only_what_uvicorns_send_would_write_the_same_way
 
 
 def test_etag_lines_never_fill_the_head_encoders_memory():
-    """A stream of never-seen answers, each with its own ETag, must not fill the remembered lines (and empty
-    them, a pause each time): the lines every answer shares stay remembered."""
+    """A stream of never-seen answers, each with its own ETag, must not fill the remembered lines (which are
+    then emptied): the lines every answer shares stay remembered."""
     shared = (b"content-type", b"application/json")
     for n in range(MAX_LINES + 1):
         encoded = encode_head([shared, (b"etag", f'"{n:032x}"'.encode())])

@@ -23,8 +23,8 @@ class RouteTemplates:
             # A mount (static files) matches everything under it: one label for all of it.
             template = path if getattr(route, "endpoint", None) is not None else f"{path}/{{path}}"
             self.patterns.append((regex, template))
-        # path -> template, the least recently used let go one at a time (a client asking many paths must
-        # not make every request pay for emptying it at once).
+        # path -> template, the least recently used let go one at a time: a client asking many paths must
+        # not empty it of the paths asked all the time.
         self.template = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._template_of)
 
     def add(self, path: str) -> None:

@@ -4,8 +4,8 @@ from app.edge.canonical import MAX_REMEMBERED, CanonicalQueries
 
 
 def test_a_full_memory_lets_the_oldest_query_go_one_at_a_time():
-    """Past its bound the memory forgets one query for each new one, never all at once: a stream of
-    never-seen queries would otherwise empty it every MAX_REMEMBERED requests, a pause each time."""
+    """Past its bound the memory forgets one query for each new one, never all at once: emptied by a stream of
+    never-seen queries, it lost the queries asked again and again with them."""
     canonical = CanonicalQueries()
     queries = [f"b={n}&a={n}".encode() for n in range(MAX_REMEMBERED + 1)]
     for query in queries:

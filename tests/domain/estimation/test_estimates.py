@@ -91,7 +91,7 @@ def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> 
 
 def test_past_its_bound_the_core_memory_lets_the_oldest_go(warm: Snapshot) -> None:
     """More cores than the memory holds: it stays at its bound and lets the oldest go, one for each new one,
-    instead of emptying (1,024 cores of about 12 kB each, freed at once, would pause every request)."""
+    instead of emptying (freeing 1,024 cores at once took 12 ms, a pause for every request in flight)."""
     asks = [
         {
             "level": level,
