@@ -20,6 +20,10 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from app.query import query_params
 
 MAX_REMEMBERED = 10_000
+# A path and query longer than this are worked out on every request and never remembered: 10,000 of the
+# longest a request head allows (16 kB) would hold hundreds of megabytes. The API's own queries are far
+# shorter (a full /estimate profile is about 250 bytes).
+MAX_REMEMBERED_BYTES = 1024
 # Characters left as they are in a canonical value: what a client would not escape itself.
 SAFE = "-._~!$'()*,;:@/"
 # A query of only these characters needs no unescaping and no escaping (quote() leaves letters, digits and
@@ -74,6 +78,8 @@ class CanonicalQueries:
         return canonical_query(query_string, self.folded(path))
 
     def __call__(self, path: str, query_string: bytes) -> bytes:
+        if len(path) + len(query_string) > MAX_REMEMBERED_BYTES:
+            return canonical_query(query_string, self._vocabulary_of(path))
         return self.known(path, query_string)  # type: ignore[no-any-return]
 
 

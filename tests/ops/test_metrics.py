@@ -3,7 +3,7 @@ rate limit, and moved or turned off by a setting."""
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.observability.routes import MAX_REMEMBERED, UNMATCHED, RouteTemplates
+from app.observability.routes import MAX_REMEMBERED, MAX_REMEMBERED_PATH, UNMATCHED, RouteTemplates
 from tests.conftest import make_client
 
 
@@ -229,6 +229,15 @@ def test_route_labels_are_remembered_within_a_bound_and_follow_an_added_path():
     routes = RouteTemplates([])
     for n in range(MAX_REMEMBERED + 1):
         assert routes.template(f"/x{n}") == UNMATCHED
-    assert routes.template.cache_info().currsize == MAX_REMEMBERED
+    assert routes.remembered.cache_info().currsize == MAX_REMEMBERED
     routes.add("/x5")
     assert (routes.template("/x5"), routes.template("/x6")) == ("/x5", UNMATCHED)
+
+
+def test_a_long_path_is_labelled_every_time_and_never_remembered():
+    routes = RouteTemplates([])
+    long_path = "/" + "x" * MAX_REMEMBERED_PATH
+    assert routes.template(long_path) == UNMATCHED
+    routes.add(long_path)
+    assert routes.template(long_path) == long_path
+    assert routes.remembered.cache_info().currsize == 0
