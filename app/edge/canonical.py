@@ -7,7 +7,6 @@ spelling keeps its own, truthful, answer.
 """
 
 import enum
-import functools
 import re
 import typing
 from collections.abc import Iterable
@@ -17,13 +16,10 @@ from urllib.parse import parse_qsl, quote
 
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from app.domain.remembering import MAX_KEY_LENGTH, remembered
 from app.query import query_params
 
 MAX_REMEMBERED = 10_000
-# A path and query longer than this are worked out on every request and never remembered: 10,000 of the
-# longest a request head allows (16 kB) would hold hundreds of megabytes. The API's own queries are far
-# shorter (a full /estimate profile is about 250 bytes).
-MAX_REMEMBERED_BYTES = 1024
 # Characters left as they are in a canonical value: what a client would not escape itself.
 SAFE = "-._~!$'()*,;:@/"
 # A query of only these characters needs no unescaping and no escaping (quote() leaves letters, digits and
@@ -64,11 +60,9 @@ class CanonicalQueries:
             folded = case_folded_params(context.original_route)
             if folded and "GET" in (context.methods or ()):
                 self.vocabularies.append((context.path_regex, folded))
-        # Bounded memos that let the least recently used go one at a time: a stream of never-seen queries
-        # filled a plain dict and emptied it, and the queries asked again and again went with the one-offs.
-        self.known = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._canonical)
+        self.known = remembered(self._canonical, maxsize=MAX_REMEMBERED)
         # A stream of never-seen queries asks the same few paths: their vocabularies are remembered.
-        self.folded = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._vocabulary_of)
+        self.folded = remembered(self._vocabulary_of, maxsize=MAX_REMEMBERED)
 
     def _vocabulary_of(self, path: str) -> frozenset[str]:
         """The vocabulary parameters of the GET route serving ``path`` (none for any other path)."""
@@ -78,9 +72,9 @@ class CanonicalQueries:
         return canonical_query(query_string, self.folded(path))
 
     def __call__(self, path: str, query_string: bytes) -> bytes:
-        if len(path) + len(query_string) > MAX_REMEMBERED_BYTES:
+        if len(path) + len(query_string) > MAX_KEY_LENGTH:
             return canonical_query(query_string, self._vocabulary_of(path))
-        return self.known(path, query_string)  # type: ignore[no-any-return]
+        return self.known(path, query_string)
 
 
 def canonical_query(query_string: bytes, folded: frozenset[str] = frozenset()) -> bytes:

@@ -1,16 +1,14 @@
 """Route templates for metric labels and log lines: ``/states/{code}``, never ``/states/NJ``."""
 
-import functools
 import re
 from typing import Any
 
 from fastapi.routing import iter_route_contexts
 
+from app.domain.remembering import MAX_KEY_LENGTH, remembered
+
 UNMATCHED = "unmatched"
 MAX_REMEMBERED = 10_000
-# Longer paths are matched on every request and never remembered: 10,000 paths as long as a request head
-# allows (16 kB) would hold 160 MB.
-MAX_REMEMBERED_PATH = 512
 
 
 class RouteTemplates:
@@ -26,20 +24,20 @@ class RouteTemplates:
             # A mount (static files) matches everything under it: one label for all of it.
             template = path if getattr(route, "endpoint", None) is not None else f"{path}/{{path}}"
             self.patterns.append((regex, template))
-        # path -> template, the least recently used let go one at a time: a client asking many paths must
-        # not empty it of the paths asked all the time.
-        self.remembered = functools.lru_cache(maxsize=MAX_REMEMBERED)(self._template_of)
+        self.remembered = remembered(self._template_of, maxsize=MAX_REMEMBERED)
 
     def add(self, path: str) -> None:
         """A path served outside the router (``/metrics``), labelled as itself."""
         self.patterns.insert(0, (re.compile(f"^{re.escape(path)}$"), path))
-        self.remembered.cache_clear()
+        self.remembered = remembered(
+            self._template_of, maxsize=MAX_REMEMBERED
+        )  # labels asked before are stale
 
     def template(self, path: str) -> str:
         """The route template, or ``unmatched`` (a 404) so unknown paths share one label."""
-        if len(path) > MAX_REMEMBERED_PATH:
+        if len(path) > MAX_KEY_LENGTH:
             return self._template_of(path)
-        return self.remembered(path)  # type: ignore[no-any-return]
+        return self.remembered(path)
 
     def _template_of(self, path: str) -> str:
         return next((t for regex, t in self.patterns if regex.match(path)), UNMATCHED)

@@ -1,6 +1,7 @@
 """The canonical query's memory: bounded, and letting the least recently used query go one at a time."""
 
-from app.edge.canonical import MAX_REMEMBERED, MAX_REMEMBERED_BYTES, CanonicalQueries
+from app.domain.remembering import MAX_KEY_LENGTH
+from app.edge.canonical import MAX_REMEMBERED, CanonicalQueries
 
 
 def test_a_full_memory_lets_the_oldest_query_go_one_at_a_time():
@@ -23,7 +24,7 @@ def test_a_full_memory_lets_the_oldest_query_go_one_at_a_time():
 def test_a_long_query_is_worked_out_every_time_and_never_remembered():
     """Remembered, 10,000 queries as long as a request head allows would hold hundreds of megabytes."""
     canonical = CanonicalQueries()
-    long_value = "x" * MAX_REMEMBERED_BYTES
+    long_value = "x" * MAX_KEY_LENGTH
     for _ in range(2):
         assert canonical("/x", f"z={long_value}&a=1".encode()) == f"a=1&z={long_value}".encode()
     assert canonical.known.cache_info().currsize == 0

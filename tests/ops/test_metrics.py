@@ -3,7 +3,8 @@ rate limit, and moved or turned off by a setting."""
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.observability.routes import MAX_REMEMBERED, MAX_REMEMBERED_PATH, UNMATCHED, RouteTemplates
+from app.domain.remembering import MAX_KEY_LENGTH
+from app.observability.routes import MAX_REMEMBERED, UNMATCHED, RouteTemplates
 from tests.conftest import make_client
 
 
@@ -236,7 +237,7 @@ def test_route_labels_are_remembered_within_a_bound_and_follow_an_added_path():
 
 def test_a_long_path_is_labelled_every_time_and_never_remembered():
     routes = RouteTemplates([])
-    long_path = "/" + "x" * MAX_REMEMBERED_PATH
+    long_path = "/" + "x" * MAX_KEY_LENGTH
     assert routes.template(long_path) == UNMATCHED
     routes.add(long_path)
     assert routes.template(long_path) == long_path
