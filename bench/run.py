@@ -261,10 +261,18 @@ EXAMPLE_ESTIMATE = (
 )
 
 
-def start_api(name: str, workdir: Path, env: dict[str, str]) -> Server:
+def variant_command(variant: str) -> Callable[[int], list[str]]:
+    """`salary-api serve` with part of the never-seen estimate's work taken out: bench/estimate_variant.py."""
+    return lambda port: [sys.executable, "-m", "bench.estimate_variant", variant, *serve_command(port)[3:]]
+
+
+def start_api(
+    name: str, workdir: Path, env: dict[str, str], *, estimate_variant: str | None = None
+) -> Server:
     """The API as `make run` serves it (`salary-api serve`) with ``env``; its output to ``NAME.log``."""
+    command = serve_command if estimate_variant is None else variant_command(estimate_variant)
     return start_server(
-        name, "app.main:create_app", env, workdir, factory=True, loop="asyncio", command=serve_command
+        name, "app.main:create_app", env, workdir, factory=True, loop="asyncio", command=command
     )
 
 
@@ -719,8 +727,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="NAME=VALUE",
         help="a setting for the API beyond `make run`'s (e.g. SALARY_API_ACCESS_LOG_SAMPLE=1); printed",
     )
+    p.add_argument(
+        "--estimate-variant",
+        choices=("fixed", "per-core", "per-core-copied"),
+        help="the API with part of the never-seen /estimate's work taken out, to take its cost apart "
+        "(bench/estimate_variant.py; its answers are wrong: not the API); printed",
+    )
     p.add_argument("--results", type=Path, default=RESULTS)
     args = p.parse_args(argv)
+    if args.estimate_variant and args.loop != "asyncio":
+        p.error("--estimate-variant runs `salary-api serve`, whose loop is asyncio")
     args.env = dict(item.split("=", 1) for item in args.env)
     args.duration = args.duration or (2.0 if args.quick else 5.0)
     args.repeat = args.repeat or (1 if args.quick else 3)
@@ -811,7 +827,7 @@ def main(argv: list[str] | None = None) -> int:
         # As `make run` serves (salary-api serve); uvloop only through bench/serve.py, which can choose it.
         env = {**server_env(url), **args.env}
         if args.loop == "asyncio":
-            api = start_api("api", workdir, env)
+            api = start_api("api", workdir, env, estimate_variant=args.estimate_variant)
         else:
             api = start_server("api", "app.main:create_app", env, workdir, factory=True, loop=args.loop)
         started.append(api)
@@ -1024,6 +1040,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.loop == "asyncio"
         else f"bench/serve.py with the {args.loop} loop (not `make run`'s configuration)"
     )
+    if args.estimate_variant:
+        served += (
+            f" with the estimate variant {args.estimate_variant!r} (bench/estimate_variant.py: its answers "
+            "are wrong, not the API's)"
+        )
     settings_line = ", ".join(f"{k}={v}" for k, v in {**API_SETTINGS, **args.env}.items())
     machine_line = (
         f"Machine: {info['nproc']} CPU ({info['cpu']}), {mb(info['mem_total_kb'])} RAM, "
@@ -1064,6 +1085,7 @@ def main(argv: list[str] | None = None) -> int:
                 "stress_duration_s": args.stress_duration,
                 "combos": args.combos,
                 "api_env": {**API_SETTINGS, **args.env},
+                "estimate_variant": args.estimate_variant,
                 "server": serve_command(0)[1:]
                 if args.loop == "asyncio"
                 else uvicorn_command("app.main:create_app", 0, factory=True, loop=args.loop)[2:],
