@@ -8,7 +8,8 @@ response cache encodes an entry's headers once instead of on every answer (uvico
 header with two regular expressions; sampled under load, it cost a bare application 6.5 and 8.4 us of CPU
 per cached ``/percentiles`` answer in two runs: ``python -m bench.sample``, bench/README.md, "Encoded heads").
 Such a head leaves in one write with the body after it, where uvicorn writes the two apart (two ``send``
-system calls, two TCP segments): bench/README.md, "One write an answer".
+system calls, two TCP segments): bench/README.md, "One write an answer". A body over ``MAX_JOINED_BODY``
+goes apart from its head, as uvicorn writes it: joining would copy it once more.
 
 Without them a client can hold a connection open for ever by sending nothing, half a request, or a header
 every few seconds, and can make the parser buffer a header of any size. The limits come from ``Settings``
@@ -94,6 +95,9 @@ def encode_head(headers: list[tuple[bytes, bytes]], *, remember: bool = True) ->
 
 
 _EXTENSION = offered(encode_head)
+# The largest body written in one write with its head: above it, the copy that joins them costs more than
+# the second system call it saves (a cached 137 kB /states: bench/README.md, "Large answers written apart").
+MAX_JOINED_BODY = 16 * 1024
 # The server's own headers (date, server), encoded once for each list the server makes (every second).
 _server_headers: tuple[list[tuple[bytes, bytes]], bytes] = ([], b"")
 
@@ -152,11 +156,11 @@ class EncodedHeadCycle(RequestResponseCycle):
 
     async def _send_after_head(self, message: Any) -> None:
         """Write the head held back from the start, with this body's bytes when they fit the Content-Length
-        (one write, one segment; a 304's head alone). A last body completes the answer here, as uvicorn's
-        ``send`` completes it after its write (it waits for a paused write only before writing, so a slow
-        reader must not hold a written answer open); anything else goes on to uvicorn's ``send``. An
-        application failing between the start and its body leaves the head unwritten: uvicorn then closes the
-        connection either way."""
+        (one write, one segment; a 304's head alone; a body over ``MAX_JOINED_BODY`` apart). A last body
+        completes the answer here, as uvicorn's ``send`` completes it after its write (it waits for a paused
+        write only before writing, so a slow reader must not hold a written answer open); anything else goes
+        on to uvicorn's ``send``. An application failing between the start and its body leaves the head
+        unwritten: uvicorn then closes the connection either way."""
         head, self.pending_head = self.pending_head, None
         assert head is not None  # called only while a head is held back
         if self.disconnected:
@@ -173,7 +177,11 @@ class EncodedHeadCycle(RequestResponseCycle):
             await super().send(message)
             return
         self.expected_content_length -= len(body)
-        self.transport.write(head + body)
+        if len(body) <= MAX_JOINED_BODY:
+            self.transport.write(head + body)
+        else:  # joining would copy the body once more than the kernel does, to save one system call
+            self.transport.write(head)
+            self.transport.write(body)
         if message.get("more_body", False):
             return
         if self.expected_content_length != 0:
