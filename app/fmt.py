@@ -25,18 +25,34 @@ def _rounded(value: float, places: str) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
+def _whole_cents(value: float) -> int | None:
+    """The amount in cents when its printed decimal has at most two places (so rounding it is integer
+    arithmetic), else None. Below 1e9 a float is within far less than a cent of the decimal it prints as,
+    so ``cents / 100 == value`` means it prints as exactly that many cents: the same digits ``_rounded``
+    starts from, at about a third of its cost."""
+    if 0 < value < 1e9:
+        cents = round(value * 100)
+        if cents / 100 == value:
+            return cents
+    return None
+
+
 def hourly(value: float | None, *, open_top: bool = False) -> str:
     """'$23.45' (or '$45.00+' for an open top); an em dash when missing."""
     if value is None:
         return "\u2014"
-    return f"${_rounded(value, '0.01'):,}" + ("+" if open_top else "")
+    cents = _whole_cents(value)
+    text = f"{_rounded(value, '0.01'):,}" if cents is None else f"{cents // 100:,}.{cents % 100:02d}"
+    return f"${text}" + ("+" if open_top else "")
 
 
 def annual(value: float | None, *, open_top: bool = False) -> str:
     """'$48,780' to the whole dollar (or '$93,600+'); an em dash when missing."""
     if value is None:
         return "\u2014"
-    return f"${_rounded(value, '1'):,}" + ("+" if open_top else "")
+    cents = _whole_cents(value)
+    dollars = _rounded(value, "1") if cents is None else (cents + 50) // 100  # half up, as _rounded
+    return f"${dollars:,}" + ("+" if open_top else "")
 
 
 def money(value: float | None, *, unit: str, open_top: bool = False) -> str:
