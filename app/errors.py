@@ -2,6 +2,8 @@
 ``{"error": {"status", "type", "message", "details", "request_id"}}``."""
 
 import difflib
+import json
+import re
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
@@ -122,6 +124,13 @@ class ImportFailed(AppError, status=422, error_type=ErrorType.import_failed):
     """An OEWS file that cannot be imported, and why: 422."""
 
 
+# A body that is not JSON at all (malformed, or nested past what the parser takes): 400, whoever finds it.
+MALFORMED_BODY = (
+    "The request body could not be read as JSON (malformed, or nested too deeply). "
+    "Send one profile object, or a list of up to 100 profile objects."
+)
+
+
 def error_body(
     status: int, error_type: str, message: str, details: list[dict[str, Any]] | None = None
 ) -> dict:
@@ -138,8 +147,15 @@ def error_body(
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
+    """What was typed, as the client wrote it (JSON's spelling for what is not text), shortened."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return _sendable(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _sendable(text: str) -> str:
+    """``text`` with any lone surrogate (a JSON body may hold ``"\\ud800"``) written as its escape: UTF-8,
+    and so a JSON answer, cannot carry it."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # What a parameter's pattern means, in words, by the pattern: a value that does not match is explained with
@@ -224,6 +240,11 @@ def _allowed(err: dict[str, Any]) -> list[str] | None:
     return None
 
 
+# The labels pydantic puts in an error's location for the member of a union it tried ("constrained-str",
+# "list[constrained-str]"): the validator's words, not a parameter's name (ours are snake_case words).
+_UNION_TAG = re.compile(r"[\[\-]|^(?:str|int|float|bool|none|list|dict)$")
+
+
 def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
     """A person-readable message and details from pydantic's validation errors: each names the parameter and
     what was typed, says what is wrong in plain words and, where it is a list, what is allowed. Header and
@@ -233,19 +254,23 @@ def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]
     for err in errors:
         raw_loc = err.get("loc", ())
         secret = bool(raw_loc) and raw_loc[0] in ("header", "cookie")
-        loc = [str(p) for p in raw_loc if p not in ("query", "path", "body", "header", "cookie")]
+        loc = [
+            _sendable(str(p))
+            for p in raw_loc
+            if p not in ("query", "path", "body", "header", "cookie") and not _UNION_TAG.search(str(p))
+        ]
         where = ".".join(loc) or "the request body"
         got = None if secret or err.get("type") == "missing" else err.get("input")
         problem = _problem(err)
         allowed = _allowed(err)
         if allowed and isinstance(got, str):
-            nearest = difflib.get_close_matches(got, allowed, n=1, cutoff=0.6)
+            nearest = difflib.get_close_matches(got.lower(), allowed, n=1, cutoff=0.6)
             if nearest:
                 problem += f" (did you mean {nearest[0]}?)"
         detail: dict[str, Any] = {
             "parameter": where,
             "problem": problem,
-            "value": None if secret else _short(got),
+            "value": None if got is None else _short(got),
         }
         if allowed:
             detail["allowed"] = allowed

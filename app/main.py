@@ -27,7 +27,7 @@ from app.domain.store import DataUnavailable, Store
 from app.edge import EXPOSED_HEADERS, EdgeOptions, build_edge
 from app.edge.head import is_head
 from app.embed.router import router as embed_router
-from app.errors import AppError, ServiceUnavailable, error_body, validation_message
+from app.errors import MALFORMED_BODY, AppError, ServiceUnavailable, error_body, validation_message
 from app.estimate.router import router as estimate_router
 from app.explorer.router import router as explorer_router
 from app.export.cache import ExportCache
@@ -62,7 +62,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
-        message, details = validation_message(exc.errors())
+        errors = exc.errors()
+        if any(err.get("type") == "json_invalid" for err in errors):  # not JSON at all: malformed syntax
+            return json_response(error_body(400, "invalid_body", MALFORMED_BODY), status_code=400)
+        message, details = validation_message(errors)
         return json_response(error_body(422, "invalid_input", message, details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -87,11 +90,7 @@ def install_error_handlers(app: FastAPI) -> None:
                     headers={"Allow": allowed},
                 )
         elif exc.status_code == 400 and "parsing the body" in str(exc.detail):
-            message = (
-                "The request body could not be read as JSON (malformed, or nested too deeply). "
-                "Send one profile object, or a list of up to 100 profile objects."
-            )
-            error_type = "invalid_body"
+            message, error_type = MALFORMED_BODY, "invalid_body"
         else:
             message, error_type = str(exc.detail), "http_error"
         return json_response(

@@ -52,7 +52,10 @@ def negotiate(format_param: str | None, accept: str | None) -> Representation:
     client's order); JSON when the header is absent, says nothing about either, or ties."""
     if format_param is not None:
         return Representation.csv if format_param == Representation.csv else Representation.json
-    if not accept or ("csv" not in accept and "text/" not in accept):
+    if not accept:
+        return Representation.json
+    accept = accept.lower()  # media types are case-insensitive (RFC 9110, 8.3.1)
+    if "csv" not in accept and "text/" not in accept:
         return Representation.json
     ranges = _ranges(accept)
     json_pref = _preference(ranges, MEDIA_TYPES[Representation.json])

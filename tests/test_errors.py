@@ -195,8 +195,9 @@ def test_sql_text_changed_nothing(client: TestClient, seeded_database: str):
         (b'{"years": 1e309}', 422),
         (b'{"years": NaN}', 422),
         (b'{"state": "NJ\\u0000"}', 404),
-        (b"not json", 422),
-        (b"", 422),
+        (b"not json", 400),  # not JSON at all: malformed syntax, as for a body nested too deeply
+        (b'{"years": 1', 400),
+        (b"", 422),  # no body: the profile is missing
         (b"[" + b'{"years": 1},' * 100 + b'{"years": 2}]', 422),  # 101 profiles: over the limit of 100
         (b'{"years": 3, "zip": "07001"}', 422),  # unknown field
     ],
@@ -207,11 +208,60 @@ def test_hostile_estimate_bodies(client: TestClient, body: bytes, status: int):
         assert r.status_code == 200 and r.json()["level"]["key"] == "senior"
     elif status == 400:
         assert_error_shape(r, 400, "invalid_body")
-        assert "nested too deeply" in r.json()["error"]["message"]
+        assert "could not be read as JSON" in r.json()["error"]["message"]
     elif status == 404:
         assert_error_shape(r, 404, "not_found", sent=body.decode(errors="replace")[:200])
     else:
         assert_error_shape(r, status, "invalid_input", sent=body.decode(errors="replace")[:200])
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "named"),
+    [
+        ("/estimate", b'{"location": "\\ud800"}', "location=\\ud800"),  # a lone surrogate: not UTF-8
+        ("/estimate", b'{"\\ud800": 1}', "\\ud800"),
+        ("/estimate", b'{"certifications": ["\\udfff"]}', "certifications.0=\\udfff"),
+        ("/estimate/batch", b'[{"level": "\\ud800"}]', "0.level=\\ud800"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_named_escaped(client: TestClient, path: str, body: bytes, named: str):
+    r = client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert_error_shape(r, 422, "invalid_input", sent=body.decode())
+    assert named in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        (b'{"years": true}', "years=true "),  # as JSON spells it, not Python's True
+        (b'{"years": {"a": [1, 2]}}', '{"a": [1, 2]}'),
+        (b'{"years": 1e400}', "years=Infinity "),
+        (b'{"certifications": [1, 2]}', "certifications.0=1 "),  # no union member's label
+    ],
+)
+def test_a_refused_body_value_is_shown_as_the_client_wrote_it(client: TestClient, body: bytes, shown: str):
+    r = client.post("/estimate", content=body, headers={"Content-Type": "application/json"})
+    assert_error_shape(r, 422, "invalid_input", sent=body.decode())
+    error = r.json()["error"]
+    assert shown in error["message"] + " " + str([d["value"] for d in error["details"]])
+    for jargon in ("constrained-str", "True", "None", "'a'"):
+        assert jargon not in r.text
+
+
+def test_a_missing_parameter_has_no_value_rather_than_the_word_none(client: TestClient):
+    r = client.get("/compare?low=40000")
+    assert_error_shape(r, 422, "invalid_input")
+    assert r.json()["error"]["details"] == [{"parameter": "high", "problem": "is required", "value": None}]
+
+
+def test_a_long_list_of_bad_certifications_stops_at_its_bound(client: TestClient):
+    # Half a million bad entries made as many errors, seconds of work on the event loop: the list's bound
+    # is checked as it is read.
+    body = b'{"certifications": [' + b",".join([b"1"] * 400_000) + b"]}"
+    r = client.post("/estimate", content=body, headers={"Content-Type": "application/json"})
+    assert_error_shape(r, 422, "invalid_input", sent="1")
+    error = r.json()["error"]
+    assert "at most 20" in error["message"] and len(error["details"]) <= 22
 
 
 def test_oversized_estimate_body_is_413(client: TestClient):

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from annotated_types import Ge, Le
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from app.config import DEFAULT_OCCUPATION
 from app.domain.models import HOURS_PER_YEAR
@@ -62,6 +62,9 @@ HOURS_MAX = 4000
 HOURS_DEFAULT = HOURS_PER_YEAR
 MATCH_MAX = 10
 CERTS_MAX_LENGTH = 200
+# A JSON list's bound, checked as it is read: past it validation stops, where a list of half a million bad
+# entries made as many errors (seconds of work on the event loop).
+CERTS_MAX_ENTRIES = 20
 CERT_CODE_PATTERN = describe_pattern(
     r"^[A-Za-z0-9-]{1,20}$", "a certification code such as CPC (see /certifications)"
 )
@@ -97,6 +100,15 @@ class Prompt:
     high: float | None = None
 
 
+def _folded(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+# A vocabulary's values are lower case, and the case a person types them in does not change the question
+# (``MID`` is ``mid``), in a JSON body as in a query (where app.edge.canonical folds it for the cache's key).
+CASE_FOLDED = BeforeValidator(_folded)
+
+
 class ProfileQuery(BaseModel):
     """A profile as query parameters: GET /estimate, the embed card and the fast path validate with it."""
 
@@ -118,21 +130,21 @@ class ProfileQuery(BaseModel):
             "Years of experience", hint=f"0-{YEARS_MAX}", refused=f"Enter whole years, from 0 to {YEARS_MAX}."
         ),
     ] = Field(default=None, ge=0, le=YEARS_MAX, description=YEARS, examples=[5])
-    level: Annotated[Level | None, Prompt("Or experience level")] = Field(
+    level: Annotated[Level | None, Prompt("Or experience level"), CASE_FOLDED] = Field(
         default=None, strict=False, description=LEVEL
     )
     certifications: Annotated[str | None, Prompt("Certification", unknown="Not given (unknown)")] = Field(
         default=None, pattern=CERTS_PATTERN, max_length=CERTS_MAX_LENGTH, description=CERTS, examples=["CPC"]
     )
-    education: Annotated[Education | None, Prompt("Education")] = Field(
+    education: Annotated[Education | None, Prompt("Education"), CASE_FOLDED] = Field(
         default=None, strict=False, description="Highest education completed"
     )
     state: str | None = STATE_FIELD
     metro: str | None = METRO_FIELD
-    setting: Annotated[Setting | None, Prompt("Setting")] = Field(
+    setting: Annotated[Setting | None, Prompt("Setting"), CASE_FOLDED] = Field(
         default=None, strict=False, description="Work setting (described in words only)"
     )
-    specialty: Annotated[Specialty | None, Prompt("Specialty")] = Field(
+    specialty: Annotated[Specialty | None, Prompt("Specialty"), CASE_FOLDED] = Field(
         default=None, strict=False, description="Coding specialty"
     )
     hours_per_year: Annotated[
@@ -197,7 +209,10 @@ PROMPTS: dict[str, Prompt] = {name: _prompt(name) for name in READING_ORDER}
 
 CertificationsBody = (
     Annotated[str, Field(pattern=CERTS_PATTERN)]
-    | Annotated[list[Annotated[str, Field(pattern=CERT_CODE_PATTERN)]], Field(min_length=1)]
+    | Annotated[
+        list[Annotated[str, Field(pattern=CERT_CODE_PATTERN)]],
+        Field(min_length=1, max_length=CERTS_MAX_ENTRIES),
+    ]
     | None
 )
 

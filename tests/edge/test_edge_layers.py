@@ -44,6 +44,16 @@ def test_etag_differs_by_representation_and_request(client: TestClient):
     assert client.get("/states?sort=name").headers["etag"] == json_tag
 
 
+@pytest.mark.parametrize(
+    "accept", ["text/csv", "TEXT/CSV", "Text/Csv; q=1", "application/json;q=0.5, TEXT/csv"]
+)
+def test_media_types_in_accept_are_read_in_any_case(client: TestClient, accept: str):
+    # RFC 9110 8.3.1: type and subtype are case-insensitive.
+    r = client.get("/states?sort=name", headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.content == client.get("/states.csv?sort=name").content
+
+
 def test_errors_are_not_cached_publicly(client: TestClient):
     r = client.get("/states?sort=bogus")
     assert r.status_code == 422 and "etag" not in r.headers

@@ -128,6 +128,17 @@ def test_post_single_matches_get(client: TestClient) -> None:
     assert posted.json() == got
 
 
+def test_post_reads_a_vocabulary_in_any_case_as_get_does(client: TestClient) -> None:
+    # A vocabulary's case does not change the question, in a JSON body as in a query.
+    profile = {"level": "MID", "education": "Associate", "specialty": "Inpatient", "setting": "HOSPITAL"}
+    got = client.get("/estimate", params=profile).json()
+    posted = client.post("/estimate", json=profile)
+    assert posted.status_code == 200, posted.text
+    assert posted.json() == got
+    assert (got["profile"]["level"], got["profile"]["education"]) == ("mid", "associate")
+    assert posted.json() == client.post("/estimate", json={k: v.lower() for k, v in profile.items()}).json()
+
+
 def test_post_list_answers_in_order(client: TestClient) -> None:
     response = client.post(
         "/estimate/batch",
