@@ -4,6 +4,7 @@ a SOC 2010 code through BLS's 2010-to-2018 crosswalk, or a job title, through on
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,17 @@ OCCUPATION = (
 _WORD = re.compile(r"[a-z0-9]+")
 _MARKER = re.compile(r"\s*\(#+\)$")
 _CODE = re.compile(r"^(\d{2})-?(\d{4})(?:\.(\d{2}))?$")
+# What a job posting's heading puts around a title, naming no occupation: a level or seniority, how or where
+# the work is done, its terms. Set aside (with anything in brackets or after " - ") only when the whole
+# heading matches no title; the answer says so.
+_POSTING_WORDS = frozenset(
+    {"i", "ii", "iii", "iv", "v", "1", "2", "3", "4", "level", "sr", "senior", "jr", "junior", "lead"}
+    | {"trainee", "remote", "hybrid", "onsite", "on", "site", "telecommute", "telework", "wfh", "home"}
+    | {"from", "work", "contract", "temporary", "temp", "part", "full", "time", "prn", "per", "diem"}
+    | {"required", "preferred", "needed", "wanted", "hiring", "urgent", "fully", "us", "usa", "nationwide"}
+)
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_TAIL = re.compile(r"\s[-\u2013\u2014|:]\s.*$")
 # Relevance of a title match, best first: the whole title, every word starting a word, every word inside.
 EXACT, WORDS, SUBSTRING = 0, 1, 2
 MAX_CANDIDATES = 10
@@ -55,6 +67,16 @@ class TitleMatch:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
+
+
+def _posting_title(text: str) -> str | None:
+    """The title inside a job posting's heading ('Medical Coder II - Remote' -> 'medical coder'), plurals
+    made singular; None when nothing is left or nothing was set aside."""
+    heading = _TAIL.sub("", _BRACKETED.sub(" ", text))
+    words = [w for w in _words(heading) if w not in _POSTING_WORDS]
+    words = [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+    title = " ".join(words)
+    return title if title and words != _words(text) else None
 
 
 def _rank(words: list[str], name: str) -> int | None:
@@ -99,6 +121,9 @@ class OccupationCatalog:
             # BLS marks split or merged codes with '(#)' or '(##)' after the title: not part of the title.
             self.successors.setdefault(old, []).append((old_title, new, _MARKER.sub("", new_title)))
         self._remembered = remembered(self._resolve)
+        # The names a refusal may suggest (titles and our aliases: O*NET's reported titles are too many to
+        # compare against on every refusal).
+        self._suggestable = sorted({" ".join(_words(name)) for _o, kind, name in self.names if kind < 2})
 
     def search(self, q: str) -> list[TitleMatch]:
         """Every occupation matching ``q`` (a title's words or a code's digits), best match first."""
@@ -138,9 +163,14 @@ class OccupationCatalog:
         if code is not None:
             return self._by_code(f"{code.group(1)}-{code.group(2)}", code.group(3), text, parameter)
         found = self.search(stripped) if _words(stripped) else []
+        title = None if found else _posting_title(stripped)
+        if title is not None:
+            found = self.search(title)
         if not found:
+            nearest = difflib.get_close_matches(title or " ".join(_words(stripped)), self._suggestable, n=1)
+            hint = f" Did you mean {parameter}={nearest[0]}?" if nearest else ""
             raise NotFound(
-                f"{parameter}={_shown(text)} matches no occupation we hold. Search titles with "
+                f"{parameter}={_shown(text)} matches no occupation we hold.{hint} Search titles with "
                 f"/occupations?q=, or give a SOC code such as {self.default_code}.",
                 details=[{"parameter": parameter, "value": _shown(text), "see": "/occupations"}],
             )
@@ -156,9 +186,9 @@ class OccupationCatalog:
                 candidates=[_candidate(m.occupation, m.matched) for m in found[:MAX_CANDIDATES]],
             )
         match = found[0]
-        return OccupationMatch(
-            match.occupation, text, f"{_shown(text)}: {match.occupation['title']}, by {match.matched}."
-        )
+        read_as = "" if title is None else f" (read as the title '{title}', the posting's other words aside)"
+        matched = f"{_shown(text)}: {match.occupation['title']}, by {match.matched}{read_as}."
+        return OccupationMatch(match.occupation, text, matched)
 
     def _by_code(self, soc: str, detail: str | None, text: str, parameter: str) -> OccupationMatch:
         held = self.by_code.get(soc)

@@ -15,7 +15,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import accumulate
 from typing import Any
@@ -30,6 +30,16 @@ from app.errors import Ambiguous, InvalidInput, NotFound
 # Longest location text accepted (the contract's maxLength): the longest OEWS area title is under 80.
 MAX_LOCATION_LENGTH = 120
 NATIONAL_WORDS = frozenset({"us", "usa", "u s", "u s a", "national", "nationwide", "united states", "remote"})
+# A job posting's ways of saying "no one place" ('Remote - US', 'US Remote', 'Work from home'): every word of
+# the location is one of these, and one of the first set makes it remote.
+_REMOTE_WORDS = frozenset({"remote", "anywhere", "virtual", "wfh", "telecommute", "telework", "home"})
+_NATIONAL_FILLER = frozenset(
+    {"us", "usa", "u", "s", "a", "united", "states", "national", "nationwide"}
+    | {"work", "from", "in", "the", "only"}
+)
+# What a posting adds around a place: a ZIP after 'City, ST' or before it, the country, a work mode.
+_ZIP_WORD = re.compile(r"(?:^|[\s,])(\d{5})(?:-\d{4})?(?=$|[\s,])")
+_DECORATION = re.compile(r"\s*(?:\([^)]*\)|,\s*(?:usa|us|u\.s\.a?\.?|united states))\s*$", re.IGNORECASE)
 METRO_TYPES = ("metro", "nonmetro")
 STATE_TYPES = ("state", "territory")
 # Words a place name may spell out or abbreviate; both sides are compared in the long form.
@@ -392,12 +402,33 @@ class Gazetteer:
             return self._city(city, state, text, parameter=parameter)
         located = self._by_metro_title_or_name(stripped, norm, text, parameter=parameter, cities=True)
         if located is None:
+            located = self._posted_place(stripped, norm, text, parameter=parameter)
+        if located is None:
             raise NotFound(
                 f"{parameter}={_shown(text)} names no place we know.{self._did_you_mean(stripped)} Give a "
                 "ZIP, 'City, ST' (e.g. Houston, TX), a state, or a metro's name or code (see /metros?q=).",
                 details=[{"parameter": parameter, "value": _shown(text), "see": "/metros"}],
             )
         return located
+
+    def _posted_place(self, stripped: str, norm: str, text: str, *, parameter: str) -> Located | None:
+        """A place as a job posting decorates it, read when the text as a whole names none: no one place
+        ('Remote - US'), a ZIP beside the city ('Hoboken, NJ 07030': the ZIP, the most precise), or a
+        country or work mode after it ('Houston, TX, USA', 'Houston, TX (Hybrid)')."""
+        words = norm.split()
+        if all(w in _REMOTE_WORDS or w in _NATIONAL_FILLER for w in words):
+            return self._national(text, remote=any(w in _REMOTE_WORDS for w in words))
+        zips = _ZIP_WORD.findall(stripped)
+        if len(zips) == 1:
+            return self._zip(zips[0], text, parameter=parameter)
+        undecorated = _DECORATION.sub("", stripped)
+        if undecorated and undecorated != stripped:
+            try:
+                located = self.locate_text(undecorated, parameter=parameter)
+            except NotFound:
+                return None  # the refusal names the whole text, as typed
+            return replace(located, input=text, explanation=f"{_shown(text)}: read as {located.explanation}")
+        return None
 
     def _national(self, text: str | None, *, remote: bool = False) -> Located:
         assert self.national is not None, "the national area is seeded with the reference areas"

@@ -50,6 +50,48 @@ def test_codes_and_titles_as_people_write_them(client: TestClient, typed: str, c
     assert (got["matched"] is None) == (typed.strip() == code)
 
 
+CODER = ARTICLE["occupation"][0]  # its first alias: "medical coder"
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("Medical Coder II", "medical coder"),
+        ("Senior Medical Coder", "medical coder"),
+        ("Sr. Medical Coder", "medical coder"),
+        ("Medical Coder - Remote", "medical coder"),
+        ("Medical Coder (Hybrid)", "medical coder"),
+        ("Medical coders", "medical coder"),
+        ("Level 2 Medical Coder, full time", "medical coder"),
+    ],
+)
+def test_a_job_postings_heading_is_read_as_its_title(client: TestClient, heading: str, title: str):
+    assert CODER["aliases"][0] == title
+    got = occupation(client, heading)
+    assert got["soc_code"] == CODER["soc_code"] and got["input"] == heading
+    # The answer says what was set aside, and which of our names the rest matched.
+    assert f"read as the title '{title}'" in got["matched"] and f"'{title}'" in got["matched"]
+
+
+def test_a_heading_that_names_a_title_is_not_trimmed(client: TestClient):
+    got = occupation(client, "billing and posting clerks")
+    assert got["soc_code"] == "43-3021" and "read as" not in got["matched"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "nearest"),
+    [("medcal coder", "medical coder"), ("Medical Coder IIII", "medical coder"), ("astronaut", None)],
+)
+def test_an_unknown_title_suggests_the_nearest_name(client: TestClient, typed: str, nearest: str | None):
+    r = client.get("/percentiles", params={"occupation": typed})
+    message = r.json()["error"]["message"]
+    assert r.status_code == 404 and typed in message
+    if nearest is None:
+        assert "Did you mean" not in message
+    else:
+        assert f"Did you mean occupation={nearest}?" in message
+
+
 def test_the_figures_follow_the_occupation_understood(client: TestClient):
     body = client.get("/percentiles", params={"occupation": "Billing Clerk", "location": "Texas"}).json()
     assert body["occupation"]["soc_code"] == "43-3021"

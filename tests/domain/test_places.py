@@ -148,6 +148,37 @@ def test_national_words(client: TestClient, typed: str):
     assert loc["area"]["code"] == "US" and loc["method"] == "national"
 
 
+@pytest.mark.parametrize(
+    "typed", ["Remote - US", "Remote (US)", "US Remote", "Remote, USA", "Anywhere", "Work from home"]
+)
+def test_a_postings_way_of_saying_remote_is_national(client: TestClient, typed: str):
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert loc["area"]["code"] == "US" and loc["method"] == "national"
+    assert loc["explanation"].startswith(f"{typed}: a remote job is tied to no one place")
+
+
+@pytest.mark.parametrize("typed", ["Houston, TX 77001", "Houston, TX 77001-1234", "TX 77001", "ZIP 77001"])
+def test_a_zip_beside_the_city_is_read_as_the_zip(client: TestClient, typed: str):
+    zip_alone = located(client, "location=77001")["location"]
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert (loc["area"], loc["method"], loc["input"]) == (zip_alone["area"], zip_alone["method"], typed)
+    assert "ZIP 77001 (Houston, TX)" in loc["explanation"]
+
+
+@pytest.mark.parametrize("typed", ["Houston, TX, USA", "Houston, TX, US", "Houston, TX (Hybrid)"])
+def test_a_country_or_work_mode_after_the_place_is_set_aside(client: TestClient, typed: str):
+    plain = located(client, f"location={quote('Houston, TX')}")["location"]
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert loc["area"] == plain["area"] and loc["alternatives"] == plain["alternatives"]
+    assert loc["input"] == typed and loc["explanation"] == f"{typed}: read as {plain['explanation']}"
+
+
+def test_a_decorated_place_that_names_nothing_is_refused_as_typed(client: TestClient):
+    r = client.get(f"/percentiles?location={quote('Atlantis, NJ, USA')}")
+    message = r.json()["error"]["message"]
+    assert r.status_code == 404 and "location=Atlantis, NJ, USA names no place" in message
+
+
 def test_codes_and_unique_names_of_metros(client: TestClient):
     houston = next(code for code, title in metros.items() if title.startswith("Houston"))
     for query in ("location=Houston", "metro=Houston", f"location=CBSA%20{houston}", f"metro={houston}"):
