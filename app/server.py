@@ -39,6 +39,9 @@ from app.observability.shutdown import drain
 from app.wire import ENCODED_HEAD, EncodedHead, offered
 
 PROTOCOL = "app.server:BoundedHttpToolsProtocol"
+MALFORMED_REQUEST = (
+    "The request could not be read as HTTP/1.1: a malformed request line, method, header or body framing."
+)
 log = logging.getLogger(__name__)
 
 # This process's open connections, so that the drain can end keep-alive on answers already under way.
@@ -288,7 +291,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             limit = self.max_head_bytes
             self._refuse(431, "headers_too_large", f"Request headers too large; the limit is {limit} bytes.")
             return
-        super().send_400_response(msg)
+        # uvicorn's is text/plain; a refusal leaves in the one error shape, whoever refuses.
+        self._refuse(400, "http_error", MALFORMED_REQUEST)
 
     def _count(self, size: int) -> None:
         self.head_bytes += size

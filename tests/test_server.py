@@ -161,6 +161,33 @@ def test_an_oversized_header_is_431_in_the_error_shape(limited_server: str, perc
     assert unchanged(limited_server, percentiles_before)
 
 
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /states?q=\xff HTTP/1.1\r\nHost: x\r\n\r\n",  # a raw byte no URL may hold
+        b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n",  # no such method
+        b"POST /estimate HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-A: b\x00c\r\n\r\n",  # a NUL in a header
+    ],
+)
+def test_a_request_that_is_not_http_is_a_400_in_the_error_shape(
+    limited_server: str, percentiles_before: bytes, request_bytes: bytes
+):
+    with raw_connection(limited_server) as sock:
+        sock.sendall(request_bytes)
+        data, _ = read_until_closed(sock)
+    assert data.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in data
+    assert error_of(data) == {
+        "status": 400,
+        "type": "http_error",
+        "message": "The request could not be read as HTTP/1.1: a malformed request line, method, header or "
+        "body framing.",
+        "details": [],
+        "request_id": None,
+    }
+    assert unchanged(limited_server, percentiles_before)
+
+
 def test_an_ordinary_request_is_unaffected(limited_server: str):
     r = httpx.get(f"{limited_server}/percentiles", headers={"X-Forwarded-For": "203.0.113.9"})
     assert r.status_code == 200 and r.json()["percentiles"]["median"]["annual"] == 51140
