@@ -245,6 +245,17 @@ class Crosswalk:
 
 # Other ways people name a state or territory.
 STATE_ALIASES = {"d c": "DC", "usvi": "VI", "us virgin islands": "VI"}
+# The abbreviations newspapers and job postings write after a city (AP style, 'Austin, Tex.'), normalised;
+# those that are USPS codes (Ga., Pa., Va. ...) are codes already. Before them, 'Colo.' was read as the town
+# of Colo, Iowa.
+STATE_ALIASES |= {
+    **{"ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE"},
+    **{"fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS", "mass": "MA", "mich": "MI", "minn": "MN"},
+    **{"miss": "MS", "mont": "MT", "neb": "NE", "nev": "NV", "n h": "NH", "n j": "NJ", "n m": "NM"},
+    **{"n y": "NY", "n c": "NC", "n d": "ND", "okla": "OK", "ore": "OR", "penn": "PA", "penna": "PA"},
+    **{"r i": "RI", "s c": "SC", "s d": "SD", "tenn": "TN", "tex": "TX", "wash": "WA", "w va": "WV"},
+    **{"wis": "WI", "wisc": "WI", "wyo": "WY"},
+}
 
 
 class Gazetteer:

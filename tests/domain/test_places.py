@@ -142,6 +142,23 @@ def test_a_state_by_code_or_name(client: TestClient, typed: str, code: str):
     assert located(client, f"state={quote(typed)}")["location"]["area"]["code"] == code
 
 
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("Calif.", "CA"), ("Colo.", "CO"), ("Ark.", "AR"), ("N.J.", "NJ"), ("Tex.", "TX"), ("W. Va.", "WV")],
+)
+def test_a_newspapers_abbreviation_of_a_state(client: TestClient, typed: str, code: str):
+    # AP style, as postings write it: 'Colo.' was read as the town of Colo, Iowa, and 'Ark.' as Ark, Virginia.
+    for query in (f"location={quote(typed)}", f"state={quote(typed)}"):
+        loc = located(client, query)["location"]
+        assert (loc["area"]["code"], loc["method"]) == (code, "state")
+
+
+def test_a_city_with_a_newspapers_state_abbreviation(client: TestClient):
+    plain = located(client, f"location={quote('Austin, TX')}")["location"]
+    loc = located(client, f"location={quote('Austin, Tex.')}")["location"]
+    assert (loc["method"], loc["area"]) == ("city", plain["area"])
+
+
 @pytest.mark.parametrize("typed", ["US", "national", "remote", "Remote", "United States"])
 def test_national_words(client: TestClient, typed: str):
     loc = located(client, f"location={quote(typed)}")["location"]
