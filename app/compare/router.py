@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from app.compare.schemas import CompareResponse, Unit
 from app.deps import LocatedDep, OccupationDep, SnapshotDep
 from app.domain import comparison as service
-from app.domain.units import HOURLY_BELOW
+from app.domain.units import AMOUNT_AS_TYPED, HOURLY_BELOW
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
@@ -16,7 +16,12 @@ router = APIRouter(tags=["compare"], responses=ERROR_RESPONSES)
 
 AmountParam = Annotated[
     float,
-    Query(gt=0, le=service.MAX_AMOUNT, description="USD, in the unit given by `unit` (or inferred)"),
+    Query(
+        gt=0,
+        le=service.MAX_AMOUNT,
+        description="USD, in the unit given by `unit` (or inferred); written as a posting writes it: 45k",
+    ),
+    AMOUNT_AS_TYPED,
 ]
 UNIT = (
     f"annual (USD a year) or hourly (USD an hour). Left out, amounts below {HOURLY_BELOW:,} are read as "

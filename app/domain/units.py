@@ -1,11 +1,39 @@
 """Which unit a pay amount is in when the caller does not say: job posts give hourly pay in tens of dollars
 and yearly pay in tens of thousands, so 1,000 separates them."""
 
+import re
+from typing import Any
+
+from pydantic import BeforeValidator
+
 from app.domain.models import WageUnit
 from app.errors import InvalidInput
 
 # Amounts below this are hourly, at or above it annual (no hourly wage reaches $1,000, no salary stays under).
 HOURLY_BELOW = 1000
+
+
+# A posting's pay amount as people write it: '$45,000', '45,000.00', 'USD 45,000', '45k', '$22.50/hr',
+# '22.50 per hour'. The per-unit words are read as written and left out: the unit is `unit`'s, or inferred.
+_TYPED_AMOUNT = re.compile(
+    r"(?:usd|us\$|\$)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(k)?\s*(?:usd)?"
+    r"\s*(?:(?:/|per|an?|a)\s*(?:hr|hour|h|yr|year|annum))?",
+    re.IGNORECASE,
+)
+
+
+def _typed_amount(value: Any) -> Any:
+    """The number in an amount written as a posting writes it, else the value as it came (then refused, or
+    read, as a number)."""
+    if isinstance(value, str):
+        found = _TYPED_AMOUNT.fullmatch(value.strip())
+        if found is not None:
+            whole, fraction, thousands = found.groups()
+            return float(whole.replace(",", "") + (fraction or "")) * (1000 if thousands else 1)
+    return value
+
+
+AMOUNT_AS_TYPED = BeforeValidator(_typed_amount)
 
 
 def pay_unit(

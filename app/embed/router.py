@@ -14,7 +14,7 @@ from app.cards.shapes import Card
 from app.deps import ProfileQueryDep, SnapshotDep, in_memory
 from app.domain.comparison import MAX_AMOUNT
 from app.domain.models import WageUnit as Unit
-from app.domain.units import HOURLY_BELOW
+from app.domain.units import AMOUNT_AS_TYPED, HOURLY_BELOW
 from app.embed import service
 from app.route_facts import route_facts
 from app.schemas import ERROR_RESPONSES
@@ -23,6 +23,7 @@ EMBED_JS = (Path(__file__).resolve().parent.parent / "static" / "embed.js").read
 CompareParam = Annotated[
     float | None,
     Query(gt=0, le=MAX_AMOUNT, description="Badge: a posted range's low or high, in compare_unit"),
+    AMOUNT_AS_TYPED,
 ]
 router = APIRouter(tags=["embed"])
 cards = APIRouter(route_class=CardRoute, responses=CARD_ERRORS)

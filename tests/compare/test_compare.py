@@ -132,6 +132,31 @@ def test_another_occupation_and_the_nation_by_default(client: TestClient):
 
 
 @pytest.mark.parametrize(
+    ("low", "high", "read_as", "unit"),
+    [
+        ("$45,000", "$60,000", (45000, 60000), "annual"),
+        ("45k", "60K", (45000, 60000), "annual"),
+        ("USD 45,000", "60,000.00", (45000, 60000), "annual"),
+        ("$22.50/hr", "$28 per hour", (22.5, 28), "hourly"),
+    ],
+)
+def test_a_posted_range_as_a_posting_writes_it(
+    client: TestClient, low: str, high: str, read_as: tuple[float, float], unit: str
+):
+    typed = client.get("/compare", params={"state": "TX", "low": low, "high": high})
+    plain = client.get("/compare", params={"state": "TX", "low": read_as[0], "high": read_as[1]})
+    assert typed.status_code == 200, typed.text
+    assert typed.json() == plain.json() and typed.json()["unit"] == unit
+    assert (typed.json()["low"]["value"], typed.json()["high"]["value"]) == read_as
+
+
+@pytest.mark.parametrize("low", ["4,5000", "45kk", "$", "45 thousand"])
+def test_an_amount_that_is_not_one_is_refused_as_typed(client: TestClient, low: str):
+    r = client.get("/compare", params={"state": "TX", "low": low, "high": 60000})
+    assert r.status_code == 422 and f"low={low} should be a number" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
     ("query", "status", "words"),
     [
         ("state=TX&low=60000&high=45000", 422, "low (60000) is greater than high (45000)"),
