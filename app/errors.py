@@ -242,7 +242,7 @@ def _allowed(err: dict[str, Any]) -> list[str] | None:
 
 # The labels pydantic puts in an error's location for the member of a union it tried ("constrained-str",
 # "list[constrained-str]"): the validator's words, not a parameter's name (ours are snake_case words).
-_UNION_TAG = re.compile(r"[\[\-]|^(?:str|int|float|bool|none|list|dict)$")
+_UNION_TAG = re.compile(r"^(?:constrained-\w+|\w+\[.*\]|str|int|float|bool|none|list|dict)$")
 
 
 def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
@@ -257,7 +257,7 @@ def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]
         loc = [
             _sendable(str(p))
             for p in raw_loc
-            if p not in ("query", "path", "body", "header", "cookie") and not _UNION_TAG.search(str(p))
+            if p not in ("query", "path", "body", "header", "cookie") and not _UNION_TAG.match(str(p))
         ]
         where = ".".join(loc) or "the request body"
         got = None if secret or err.get("type") == "missing" else err.get("input")

@@ -237,6 +237,7 @@ def test_a_lone_surrogate_is_refused_named_escaped(client: TestClient, path: str
         (b'{"years": {"a": [1, 2]}}', '{"a": [1, 2]}'),
         (b'{"years": 1e400}', "years=Infinity "),
         (b'{"certifications": [1, 2]}', "certifications.0=1 "),  # no union member's label
+        (b'{"hours-per-year": 2000}', "hours-per-year=2000 is not a field"),  # a name of the client's own
     ],
 )
 def test_a_refused_body_value_is_shown_as_the_client_wrote_it(client: TestClient, body: bytes, shown: str):
