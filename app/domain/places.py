@@ -343,6 +343,8 @@ class Gazetteer:
         code = text.strip().upper()
         if code in self.states:
             return self.states[code]
+        if not "".join(text.split()).isprintable():
+            return None  # a control character is no punctuation: 'N\x00J' is not N.J.
         return self.state_names.get(normalise(text))
 
     def require_state(self, text: str, *, parameter: str = "state") -> Located:
