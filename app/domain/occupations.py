@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from app.domain.places import REMOTE_WORDS
 from app.domain.records import OccupationRow
 from app.domain.remembering import remembered
 from app.errors import Ambiguous, NotFound
@@ -24,11 +25,12 @@ _CODE = re.compile(r"^(\d{2})-?(\d{4})(?:\.(\d{2}))?$")
 # What a job posting's heading puts around a title, naming no occupation: a level or seniority, how or where
 # the work is done, its terms. Set aside (with anything in brackets or after " - ") only when the whole
 # heading matches no title; the answer says so.
-_POSTING_WORDS = frozenset(
-    {"i", "ii", "iii", "iv", "v", "1", "2", "3", "4", "level", "sr", "senior", "jr", "junior", "lead"}
-    | {"trainee", "remote", "hybrid", "onsite", "on", "site", "telecommute", "telework", "wfh", "home"}
-    | {"from", "work", "contract", "temporary", "temp", "part", "full", "time", "prn", "per", "diem"}
-    | {"required", "preferred", "needed", "wanted", "hiring", "urgent", "fully", "us", "usa", "nationwide"}
+_POSTING_WORDS = (
+    REMOTE_WORDS
+    | {"i", "ii", "iii", "iv", "v", "1", "2", "3", "4", "level", "sr", "senior", "jr", "junior", "lead"}
+    | {"trainee", "hybrid", "onsite", "on", "site", "from", "work", "contract", "temporary", "temp", "part"}
+    | {"full", "time", "prn", "per", "diem", "required", "preferred", "needed", "wanted", "hiring", "urgent"}
+    | {"fully", "us", "usa", "nationwide"}
 )
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _TAIL = re.compile(r"\s[-\u2013\u2014|:]\s.*$")

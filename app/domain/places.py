@@ -30,13 +30,17 @@ from app.errors import Ambiguous, InvalidInput, NotFound
 # Longest location text accepted (the contract's maxLength): the longest OEWS area title is under 80.
 MAX_LOCATION_LENGTH = 120
 NATIONAL_WORDS = frozenset({"us", "usa", "u s", "u s a", "national", "nationwide", "united states", "remote"})
-# A job posting's ways of saying "no one place" ('Remote - US', 'US Remote', 'Work from home'): every word of
-# the location is one of these, and one of the first set makes it remote.
-_REMOTE_WORDS = frozenset({"remote", "anywhere", "virtual", "wfh", "telecommute", "telework", "home"})
-_NATIONAL_FILLER = frozenset(
-    {"us", "usa", "u", "s", "a", "united", "states", "national", "nationwide"}
-    | {"work", "from", "in", "the", "only"}
-)
+# The words a job posting uses for work tied to no one place (occupations set them aside from a title too).
+REMOTE_WORDS = frozenset({"remote", "anywhere", "virtual", "wfh", "telecommute", "telework", "home"})
+# A posting's ways of saying "no one place" ('Remote - US', 'US Remote', 'Work from home'): every word of the
+# location is a national word's or one of these, and a remote word makes it remote.
+_NATIONAL_FILLER = frozenset(w for phrase in NATIONAL_WORDS for w in phrase.split()) | {
+    "work",
+    "from",
+    "in",
+    "the",
+    "only",
+}
 # What a posting adds around a place: a ZIP after 'City, ST' or before it, the country, a work mode.
 _ZIP_WORD = re.compile(r"(?:^|[\s,])(\d{5})(?:-\d{4})?(?=$|[\s,])")
 _DECORATION = re.compile(r"\s*(?:\([^)]*\)|,\s*(?:usa|us|u\.s\.a?\.?|united states))\s*$", re.IGNORECASE)
@@ -429,8 +433,8 @@ class Gazetteer:
         ('Remote - US'), a ZIP beside the city ('Hoboken, NJ 07030': the ZIP, the most precise), or a
         country or work mode after it ('Houston, TX, USA', 'Houston, TX (Hybrid)')."""
         words = norm.split()
-        if all(w in _REMOTE_WORDS or w in _NATIONAL_FILLER for w in words):
-            return self._national(text, remote=any(w in _REMOTE_WORDS for w in words))
+        if all(w in REMOTE_WORDS or w in _NATIONAL_FILLER for w in words):
+            return self._national(text, remote=any(w in REMOTE_WORDS for w in words))
         zips = _ZIP_WORD.findall(stripped)
         if len(zips) == 1:
             return self._zip(zips[0], text, parameter=parameter)

@@ -17,7 +17,7 @@ HOURLY_BELOW = 1000
 # '22.50 per hour'. The per-unit words are read as written and left out: the unit is `unit`'s, or inferred.
 _TYPED_AMOUNT = re.compile(
     r"(?:usd|us\$|\$)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(k)?\s*(?:usd)?"
-    r"\s*(?:(?:/|per|an?|a)\s*(?:hr|hour|h|yr|year|annum))?",
+    r"\s*(?:(?:/|per|an?)\s*(?:hr|hour|h|yr|year|annum))?",
     re.IGNORECASE,
 )
 

@@ -29,9 +29,8 @@ class RouteTemplates:
     def add(self, path: str) -> None:
         """A path served outside the router (``/metrics``), labelled as itself."""
         self.patterns.insert(0, (re.compile(f"^{re.escape(path)}$"), path))
-        self.remembered = remembered(
-            self._template_of, maxsize=MAX_REMEMBERED
-        )  # labels asked before are stale
+        # Labels asked before may now be stale: a new memory.
+        self.remembered = remembered(self._template_of, maxsize=MAX_REMEMBERED)
 
     def template(self, path: str) -> str:
         """The route template, or ``unmatched`` (a 404) so unknown paths share one label."""
