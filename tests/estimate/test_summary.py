@@ -45,6 +45,23 @@ def test_an_open_top_says_or_more(client: TestClient):
     assert BLS not in summary and ARTICLE in summary
 
 
+@pytest.mark.parametrize(
+    ("hours", "annual"),
+    # Mid band $22.60-$29.47 in New Jersey (above) x hours; 2080 is the default, so no hours are named.
+    [
+        (2080, "$47,008 to $61,298 a year,"),
+        (1000, "$22,600 to $29,470 a year at 1,000 hours,"),
+        (2080, "$47,008 to $61,298 a year,"),
+        (1500, "$33,900 to $44,205 a year at 1,500 hours,"),
+    ],
+)
+def test_one_band_asked_at_other_hours_names_those_hours(client: TestClient, hours: int, annual: str):
+    # The same profile in turn: what is worded once per band must not carry one request's hours to the next.
+    query = f"years=5&certifications=CPC&state=NJ&hours_per_year={hours}"
+    summary = client.get(f"/estimate?{query}").json()["summary"]
+    assert f"(3\u20139 years of experience): {annual} or $22.60 to $29.47 an hour. Source: " in summary
+
+
 @pytest.mark.parametrize("query", ["state=TX", "years=5&state=NJ", "level=entry&metro=41940"])
 def test_post_and_get_give_the_same_summary(client: TestClient, query: str):
     get = client.get(f"/estimate?{query}").json()

@@ -12,7 +12,6 @@ from app.domain.estimation.gather import EstimateInputs, Releases
 from app.domain.profile import HOURS_DEFAULT
 from app.domain.records import Provenance, SourceRef
 
-MAX_SUMMARIES = 8
 # The answer's blocks that are the same objects on every request on one core (the method's core, its
 # provenance, and the occupation and location as the core's requests name them): serialised once and
 # spliced into each answer's JSON.
@@ -35,14 +34,8 @@ class Remembered:
 
     # keyed by "a retirement match was given": the only hours/match input that adds a source
     provenance: dict[bool, Provenance] = field(default_factory=dict)
-    # hours_per_year -> summary (the match does not change it): formatting costs more than the estimate
-    summaries: dict[int, str] = field(default_factory=dict)
-    # The summary's source line: the releases of the base and adjustments, the same for any hours and match.
-    source_line: str | None = None
-    # The hourly range in words (low, high): the core's, whatever the hours.
-    hourly_words: tuple[str, str] | None = None
-    # Whether a location factor moved the core's band: the summary then names the area, else the nation.
-    moved: bool | None = None
+    # published annual figures or not -> the summary around its hours-dependent words (`summary_frame`)
+    summary_frames: dict[bool, tuple[str, str]] = field(default_factory=dict)
     # CORE_BLOCKS serialised: name -> (the block, its JSON), used while an answer holds that very block.
     serialised: dict[str, tuple[object, orjson.Fragment]] = field(default_factory=dict)
 
@@ -106,26 +99,18 @@ def present(estimate: Estimate, inputs: EstimateInputs, remembered: Remembered) 
         "releases": named["releases"],
         "sources": named["sources"],
     }
-    hours = inputs.hours_per_year
-    summary = remembered.summaries.get(hours)
-    if summary is None:
-        if len(remembered.summaries) >= MAX_SUMMARIES:
-            remembered.summaries.clear()
-        if remembered.moved is None:
-            remembered.moved = any(a["factor"] in ("state", "metro") for a in estimate["adjustments"])
-        located = inputs.area_name if remembered.moved else "the United States"
-        if remembered.source_line is None:
-            remembered.source_line = fmt.range_source_line(answer)
-        if remembered.hourly_words is None:
-            remembered.hourly_words = _words(answer["hourly"], unit="hourly")
-        summary = remembered.summaries[hours] = summary_sentence(
+    published = answer["annual"]["published"]
+    frame = remembered.summary_frames.get(published)
+    if frame is None:
+        moved = any(a["factor"] in ("state", "metro") for a in estimate["adjustments"])
+        frame = remembered.summary_frames[published] = summary_frame(
             answer,
-            located=located,
-            hours=hours,
-            source=remembered.source_line,
-            hourly=remembered.hourly_words,
+            located=inputs.area_name if moved else "the United States",
+            source=fmt.range_source_line(answer),
+            hourly=_words(answer["hourly"], unit="hourly"),
         )
-    answer["summary"] = summary
+    before, after = frame
+    answer["summary"] = before + _hours_words(answer, inputs.hours_per_year) + after
     return answer
 
 
@@ -139,12 +124,12 @@ def _span(words: tuple[str, str], open_top: bool) -> str:
     return f"{low} to {high}" + (" or more" if open_top else "")
 
 
-def summary_sentence(
-    answer: Answer, *, located: str, hours: int, source: str, hourly: tuple[str, str]
-) -> str:
-    """'Half of Medical Records Specialists in Texas earn between $39,470 and $63,970 a year ...'; ``located``
-    names the area whose location factor moved an experience band ('the United States' for none), ``source``
-    is the range's source line, ``hourly`` the hourly range's low and high in words."""
+def summary_frame(answer: Answer, *, located: str, source: str, hourly: tuple[str, str]) -> tuple[str, str]:
+    """The summary sentence ('Half of Medical Records Specialists in Texas earn between $39,470 and $63,970 a
+    year ...') around its hours-dependent words (`_hours_words`), the same for every request on one core whose
+    annual figures are (or are not) BLS's published ones. ``located`` names the area whose location factor
+    moved an experience band ('the United States' for none), ``source`` is the range's source line,
+    ``hourly`` the hourly range's low and high in words."""
     occupation = answer["occupation"]["title"]
     base, annual = answer["base"], answer["annual"]
     if base["area"] is not None:  # the area's percentiles
@@ -153,11 +138,12 @@ def summary_sentence(
             return (
                 f"Half of {occupation} in {where} earn between {fmt.annual(annual['low'])} and "
                 f"{fmt.annual(annual['high'])} a year ({hourly[0]} to {hourly[1]} an hour); the median is "
-                f"{fmt.annual(annual['mid'])} a year. {source}."
+                f"{fmt.annual(annual['mid'])} a year. {source}.",
+                "",
             )
         return (
-            f"Half of {occupation} in {where} earn between {hourly[0]} and {hourly[1]} an hour; at {hours:,} "
-            f"hours a year that is {_span(_words(annual, unit='annual'), annual['open_top'])}. {source}."
+            f"Half of {occupation} in {where} earn between {hourly[0]} and {hourly[1]} an hour; at ",
+            f". {source}.",
         )
     level = answer["level"]
     assert level is not None  # a band's base
@@ -166,12 +152,21 @@ def summary_sentence(
         if level["years_max"] is not None
         else f"{level['years_min']}+ years"
     )
-    per_year = "a year" if hours == HOURS_DEFAULT else f"a year at {hours:,} hours"
     return (
-        f"Estimated pay for {occupation} in {located}, {level['name']} ({years} of experience): "
-        f"{_span(_words(annual, unit='annual'), annual['open_top'])} {per_year}, or "
-        f"{_span(hourly, answer['hourly']['open_top'])} an hour. {source}."
+        f"Estimated pay for {occupation} in {located}, {level['name']} ({years} of experience): ",
+        f", or {_span(hourly, answer['hourly']['open_top'])} an hour. {source}.",
     )
+
+
+def _hours_words(answer: Answer, hours: int) -> str:
+    """The words of the summary that depend on the hours: the annual range (none when it is BLS's own)."""
+    annual = answer["annual"]
+    if annual["published"]:
+        return ""
+    span = _span(_words(annual, unit="annual"), annual["open_top"])
+    if answer["base"]["area"] is not None:
+        return f"{hours:,} hours a year that is {span}"
+    return f"{span} " + ("a year" if hours == HOURS_DEFAULT else f"a year at {hours:,} hours")
 
 
 def answer_json(answer: Answer, remembered: Remembered) -> bytes:
