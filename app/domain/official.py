@@ -1,8 +1,6 @@
 """Which occupations hold official figures (not only quotes in the article): what the explorer and the cards
 offer."""
 
-import weakref
-
 from app.domain.records import OccupationRow
 from app.domain.store import Snapshot
 
@@ -10,14 +8,14 @@ OFFICIAL_KIND = "official_statistics"
 
 
 # Per snapshot (immutable), so a card or explorer request does not walk every occupation again.
-_OFFICIAL_OCCUPATIONS: weakref.WeakKeyDictionary[Snapshot, list[OccupationRow]] = weakref.WeakKeyDictionary()
+_OFFICIAL_OCCUPATIONS = "official occupations"
 
 
 def occupations_with_official_figures(snapshot: Snapshot) -> list[OccupationRow]:
     """Occupations holding figures from an official release (not only quotes in the article), by SOC code."""
-    known = _OFFICIAL_OCCUPATIONS.get(snapshot)
+    known: list[OccupationRow] | None = snapshot.derived.get(_OFFICIAL_OCCUPATIONS)
     if known is None:
-        known = _OFFICIAL_OCCUPATIONS[snapshot] = _official_occupations(snapshot)
+        known = snapshot.derived.setdefault(_OFFICIAL_OCCUPATIONS, _official_occupations(snapshot))
     return known
 
 

@@ -447,6 +447,10 @@ class Snapshot:
         self._views: BoundedMemo[tuple[int, str | None], OccupationView] = BoundedMemo(MAX_VIEWS)
         self._standings: BoundedMemo[tuple[int, int], dict[int, Standing]] = BoundedMemo(MAX_STANDINGS)
         self._figures_lock = threading.Lock()
+        # What other modules derive from this snapshot, each under its module's key (see `derived`): freed
+        # with the snapshot. A plain dict, looked up in C on every request (a WeakKeyDictionary's get is a
+        # Python call).
+        self.derived: dict[str, Any] = {}
 
     @classmethod
     def load(cls, engine: Engine, preload: tuple[str, ...] = (DEFAULT_OCCUPATION,)) -> Snapshot:

@@ -1,6 +1,5 @@
 """What the explorer page shows: choices, the estimate for the chosen profile, percentiles and states."""
 
-import weakref
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
@@ -92,19 +91,17 @@ def parse_profile(raw: Mapping[str, str | None]) -> EstimateRequest:
 
 
 # Per snapshot (immutable): the suggestion lists are worked out once, not per page.
-_WORDS: weakref.WeakKeyDictionary[Snapshot, Suggestions] = weakref.WeakKeyDictionary()
+_WORDS = "explorer suggestions"
 
 
 def suggestions(snapshot: Snapshot) -> Suggestions:
     """What the two free-text boxes suggest: places (states, metros, the national words) and occupations
     (titles, aliases and O*NET's reported titles of occupations with official figures), each a word that
     the resolvers lead back to its own area or occupation."""
-    known = _WORDS.get(snapshot)
+    known: Suggestions | None = snapshot.derived.get(_WORDS)
     if known is None:
-        known = _WORDS[snapshot] = {
-            "places": _place_words(snapshot),
-            "occupations": _occupation_words(snapshot),
-        }
+        words: Suggestions = {"places": _place_words(snapshot), "occupations": _occupation_words(snapshot)}
+        known = snapshot.derived.setdefault(_WORDS, words)
     return known
 
 

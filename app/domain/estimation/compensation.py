@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from app.domain.estimation.answer import Amounts, AnnualRange, Component, HourlyRange, TotalCompensation
 from app.domain.estimation.inputs import Sources
-from app.domain.estimation.money import Cents, dollars, percent_of, to_cents
+from app.domain.estimation.money import Cents, percent_of, to_cents
 
 
 def amounts(cents: Cents) -> Amounts:
     """Low / mid / high cents in dollars."""
-    return {"low": dollars(cents[0]), "mid": dollars(cents[1]), "high": dollars(cents[2])}
+    return {"low": cents[0] / 100, "mid": cents[1] / 100, "high": cents[2] / 100}
 
 
 def hourly_range(cents: Cents, open_top: bool) -> HourlyRange:
@@ -27,11 +27,23 @@ def per_year(cents: Cents, hours: int) -> Cents:
 def annual_range(annual: Cents, open_top: bool, published: bool) -> AnnualRange:
     """The annual block of a range; ``published`` when the figures are BLS's own."""
     return {
-        "low": dollars(annual[0]),
-        "mid": dollars(annual[1]),
-        "high": dollars(annual[2]),
+        "low": annual[0] / 100,
+        "mid": annual[1] / 100,
+        "high": annual[2] / 100,
         "open_top": open_top,
         "published": published,
+    }
+
+
+def annual_at(cents: Cents, hours: int, open_top: bool) -> AnnualRange:
+    """The annual block of an hourly range at ``hours`` a year: ``annual_range(per_year(cents, hours), ...)``
+    in one call (the progression makes one per band on every request), never BLS's published figures."""
+    return {
+        "low": cents[0] * hours / 100,
+        "mid": cents[1] * hours / 100,
+        "high": cents[2] * hours / 100,
+        "open_top": open_top,
+        "published": False,
     }
 
 
@@ -45,9 +57,9 @@ def additional_pay(sources: Sources) -> tuple[Component, int] | None:
         "component": "additional_pay",
         "label": "National average additional pay (cash bonuses, profit sharing) from Glassdoor; a "
         "national average for all medical coders, not scaled to this profile.",
-        "low": dollars(amount),
-        "mid": dollars(amount),
-        "high": dollars(amount),
+        "low": amount / 100,
+        "mid": amount / 100,
+        "high": amount / 100,
         "source": cited.source,
         "release": cited.release,
         "citation": cited.citation,
@@ -76,9 +88,9 @@ def _retirement_match(sources: Sources, annual: Cents, match_pct: float) -> tupl
     component: Component = {
         "component": "retirement_match",
         "label": label,
-        "low": dollars(match[0]),
-        "mid": dollars(match[1]),
-        "high": dollars(match[2]),
+        "low": match[0] / 100,
+        "mid": match[1] / 100,
+        "high": match[2] / 100,
         "source": cited.source if cited else None,
         "release": cited.release if cited else None,
         "citation": cited.citation if cited else None,
@@ -108,8 +120,8 @@ def total_compensation(
     return {
         "base_annual": amounts(annual),
         "components": components,
-        "low": dollars(low),
-        "mid": dollars(mid),
-        "high": dollars(high),
+        "low": low / 100,
+        "mid": mid / 100,
+        "high": high / 100,
         "open_top": open_top,
     }

@@ -4,7 +4,6 @@ Every profile's hours-independent part (its method profile, core and what presen
 per snapshot, so a stream of never-seen queries mostly reuses cores already computed."""
 
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -57,7 +56,7 @@ class _Prepared:
 # match vary continuously and the core does not depend on them. Only valid profiles are stored; past the
 # bound the oldest entry is let go, one at a time (each is about 8 kB, and 4 kB more for its serialised
 # blocks: freeing 1,024 of them at once took 12 ms, a pause for every request in flight).
-_PREPARED: weakref.WeakKeyDictionary[Snapshot, OrderedDict[Hashable, _Prepared]] = weakref.WeakKeyDictionary()
+_PREPARED = "estimate cores"
 _PREPARED_LOCK = threading.Lock()
 MAX_PREPARED = 1024
 
@@ -86,12 +85,13 @@ def estimate_json(snapshot: Snapshot, profile: ProfileQuery) -> bytes:
 def _estimate(snapshot: Snapshot, profile: ProfileQuery) -> tuple[Answer, Remembered]:
     """The answer, and what presenting its core worked out (kept for every later request on the core)."""
     resolved = resolve(snapshot, profile)
-    memo = _PREPARED.get(snapshot)
-    prepared = memo.get(resolved.key) if memo is not None else None
+    memo: OrderedDict[Hashable, _Prepared] | None = snapshot.derived.get(_PREPARED)
+    if memo is None:
+        memo = snapshot.derived.setdefault(_PREPARED, OrderedDict())
+    prepared = memo.get(resolved.key)
     if prepared is None:
         prepared = _prepare(snapshot, resolved, profile)
         with _PREPARED_LOCK:
-            memo = _PREPARED.setdefault(snapshot, OrderedDict())
             while len(memo) >= MAX_PREPARED:
                 memo.popitem(last=False)
             memo[resolved.key] = prepared

@@ -1,8 +1,6 @@
 """Gathering, part two: everything one estimate needs, read from the Snapshot once (`EstimateInputs`), so that
 the method and the presenter never go back to it."""
 
-import threading
-import weakref
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
@@ -66,13 +64,12 @@ class EstimateInputs(NamedTuple):
     releases: Releases
 
 
-_RELEASES: weakref.WeakKeyDictionary[Snapshot, Releases] = weakref.WeakKeyDictionary()
-_RELEASES_LOCK = threading.Lock()
+_RELEASES = "estimate releases"
 
 
 def releases_of(snapshot: Snapshot) -> Releases:
     """The snapshot's releases as provenance names them, built once per snapshot."""
-    found = _RELEASES.get(snapshot)
+    found: Releases | None = snapshot.derived.get(_RELEASES)
     if found is None:
         public = {r["key"]: snapshot.release_public(rid) for rid, r in snapshot.releases.items()}
         sources = {
@@ -83,9 +80,7 @@ def releases_of(snapshot: Snapshot) -> Releases:
             )
             for r in snapshot.releases.values()
         }
-        found = Releases(snapshot.version, public, sources)
-        with _RELEASES_LOCK:
-            _RELEASES[snapshot] = found
+        found = snapshot.derived.setdefault(_RELEASES, Releases(snapshot.version, public, sources))
     return found
 
 

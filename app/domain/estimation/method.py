@@ -22,6 +22,7 @@ from app.domain.estimation.answer import (
 from app.domain.estimation.base import band_base, percentile_area, percentile_base, pick_band
 from app.domain.estimation.compensation import (
     additional_pay,
+    annual_at,
     annual_range,
     hourly_range,
     per_year,
@@ -196,7 +197,7 @@ def finish_estimate(
             {
                 "level": step.level,
                 "hourly": step.hourly,
-                "annual": annual_range(per_year(step.cents, hours_per_year), step.open_top, False),
+                "annual": annual_at(step.cents, hours_per_year, step.open_top),
                 "open_top": step.open_top,
             }
             for step in core.progression

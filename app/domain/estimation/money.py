@@ -4,7 +4,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 
-# Money in whole cents (int) once the range is computed: exact like Decimal, and a fraction of its cost.
+# Money in whole cents (int) once the range is computed: exact like Decimal, and a fraction of its cost. In
+# the answer, cents / 100: int / int is correctly rounded, the float nearest (4189120 -> 41891.2). Written
+# inline, not as a function: its 21 calls were 3.6% of a never-seen /estimate's instructions.
 Cents = tuple[int, int, int]
 
 
@@ -16,11 +18,6 @@ def dec(value: float | int | Decimal) -> Decimal:
 def to_cents(value: float | Decimal) -> int:
     """The amount in whole cents, half up."""
     return int(dec(value).quantize(CENT, rounding=ROUND_HALF_UP) * 100)
-
-
-def dollars(cents: int) -> float:
-    """The float nearest to cents / 100 (int / int is correctly rounded), e.g. 4189120 -> 41891.2."""
-    return cents / 100
 
 
 def percent_of(cents: int, pct: tuple[int, int]) -> int:

@@ -2,7 +2,6 @@
 snapshot) and an area's `Area` (its figures and the national ones of the same period)."""
 
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import replace
@@ -34,17 +33,19 @@ def _national(snapshot: Snapshot, occupation_id: int) -> Area | None:
     return area_figures(snapshot, occupation_id, snapshot.area_by_key["national:US"])
 
 
-# Per snapshot (weak keys: a replaced snapshot is freed with its inputs), an LRU of occupations: an all-data
-# release holds ~830 of them, and each Sources keeps its own copies of the figures.
-_SOURCES: weakref.WeakKeyDictionary[Snapshot, OrderedDict[int, Sources]] = weakref.WeakKeyDictionary()
+# Per snapshot (in its `derived`: a replaced snapshot is freed with its inputs), an LRU of occupations: an
+# all-data release holds ~830 of them, and each Sources keeps its own copies of the figures.
+_SOURCES = "estimate sources"
 _SOURCES_LOCK = threading.Lock()
 MAX_SOURCES = 32
 
 
 def method_sources(snapshot: Snapshot, occupation_id: int) -> Sources:
     """Every figure the method needs, built once per snapshot and occupation (snapshots are immutable)."""
+    memo: OrderedDict[int, Sources] | None = snapshot.derived.get(_SOURCES)
+    if memo is None:
+        memo = snapshot.derived.setdefault(_SOURCES, OrderedDict())
     with _SOURCES_LOCK:
-        memo = _SOURCES.setdefault(snapshot, OrderedDict())
         cached = memo.get(occupation_id)
         if cached is not None:
             memo.move_to_end(occupation_id)

@@ -109,7 +109,7 @@ def test_past_its_bound_the_core_memory_lets_the_oldest_go(warm: Snapshot) -> No
     assert len(asks) == service.MAX_PREPARED + 2, "not enough distinct cores in the seed"
     for ask in asks:
         estimate(warm, **ask)
-    memo = service._PREPARED[warm]
+    memo = warm.derived[service._PREPARED]
     before = list(memo)
     assert len(before) == service.MAX_PREPARED
     estimate(warm, **asks[-1])  # the newest is kept: nothing is let go

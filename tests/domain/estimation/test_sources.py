@@ -29,7 +29,7 @@ def test_method_sources_keeps_only_the_most_recent_occupations(
     first = sources.method_sources(live, ids[0])
     for occupation_id in ids[1:]:
         sources.method_sources(live, occupation_id)
-    assert list(sources._SOURCES[live]) == ids[-2:]
+    assert list(live.derived[sources._SOURCES]) == ids[-2:]
     # Rebuilt on demand, equal to the evicted one (snapshots are immutable).
     assert sources.method_sources(live, ids[0]) == first
-    assert list(sources._SOURCES[live]) == [ids[-1], ids[0]]
+    assert list(live.derived[sources._SOURCES]) == [ids[-1], ids[0]]
