@@ -262,6 +262,36 @@ STATE_ALIASES |= {
 }
 
 
+# What people call a metro instead of its BLS title, by common usage (postings, news, the metros' own
+# boosters), to its CBSA code; each key is compared normalised, and only in ``location=``, where a state's
+# code or name and a metro's title or city are tried first ('LA' alone stays Louisiana; 'LA, CA' and 'L.A.'
+# are Los Angeles). A nickname that is also a USPS city's name (Nova, OH; Long Island, KS) wins over it alone,
+# and the city stays reachable as 'City, ST'. A nickname that covers several metros (the Research Triangle)
+# is not here: it names no one metro.
+METRO_NICKNAMES = {
+    "35620": ("NYC", "New York City", "Long Island"),  # New York-Newark-Jersey City
+    "47900": ("NoVA", "Northern Virginia", "DMV", "DC metro", "DC area"),  # Washington-Arlington-Alexandria
+    "41860": ("Bay Area", "SF Bay Area", "San Francisco Bay Area", "SF", "San Fran", "East Bay"),
+    "41940": ("Silicon Valley",),  # San Jose-Sunnyvale-Santa Clara
+    "19100": ("DFW", "Metroplex", "DFW Metroplex"),  # Dallas-Fort Worth-Arlington
+    "31080": ("LA", "L.A."),  # Los Angeles-Long Beach-Anaheim
+    "33460": ("Twin Cities", "MSP", "Mpls"),  # Minneapolis-St. Paul-Bloomington
+    "37980": ("Philly",),
+    "16980": ("Chicagoland",),
+    "29820": ("Vegas",),
+    "35380": ("NOLA",),  # New Orleans-Metairie
+    "12060": ("ATL",),
+    "41620": ("SLC",),
+    "36420": ("OKC",),
+    "28140": ("KC",),  # Kansas City, MO-KS
+    "41180": ("STL",),
+    "38060": ("PHX",),
+    "40140": ("Inland Empire",),  # Riverside-San Bernardino-Ontario
+    "33100": ("South Florida",),  # Miami-Fort Lauderdale-West Palm Beach
+    "47260": ("Hampton Roads",),  # Virginia Beach-Chesapeake-Norfolk
+}
+
+
 class Gazetteer:
     """Every name, code and ZIP a location may be given as, indexed once per snapshot."""
 
@@ -289,6 +319,12 @@ class Gazetteer:
         for alias, code in STATE_ALIASES.items():
             if code in self.states:
                 self.state_names.setdefault(alias, self.states[code])
+        self.nicknames = {
+            normalise(name): self.metros[code]
+            for code, names in METRO_NICKNAMES.items()
+            if code in self.metros
+            for name in names
+        }
         self._remembered = remembered(self._locate)
         # For "Did you mean ...?": every state's and metro's name, normalised.
         self._suggestions = {normalise(a["name"]): a for a in (*self.states.values(), *self.metros.values())}
@@ -417,6 +453,9 @@ class Gazetteer:
         if city_state is not None:
             city, state = city_state
             return self._city(city, state, text, parameter=parameter)
+        nicknamed = self.nicknames.get(norm)
+        if nicknamed is not None:
+            return self._nicknamed(nicknamed, text)
         located = self._by_metro_title_or_name(stripped, norm, text, parameter=parameter, cities=True)
         if located is None:
             located = self._posted_place(stripped, norm, text, parameter=parameter)
@@ -456,6 +495,15 @@ class Gazetteer:
         else:
             why = f"{_shown(text)}: national figures."
         return Located(self.national, Method.national, text, why)
+
+    def _nicknamed(self, area: AreaRow, text: str) -> Located:
+        return Located(
+            area,
+            Method.name,
+            text,
+            f"{_shown(text)}: read as a common name for the {area['name']} metropolitan area "
+            f"(CBSA {area['code']}).",
+        )
 
     def _coded(self, area: AreaRow, text: str) -> Located:
         method = Method.nonmetro if area["area_type"] == "nonmetro" else Method.metro
@@ -499,6 +547,9 @@ class Gazetteer:
             named = self._metro_name_in_state(city, state, text)
             if named is not None:
                 return named
+            nicknamed = self.nicknames.get(normalise(city))
+            if nicknamed is not None and state["code"] in nicknamed["principal_states"]:
+                return self._nicknamed(nicknamed, text)
             spelled = {normalise(c): c for (c, st) in cw.places if st == state["code"]}
             nearby = _close(normalise(city), list(spelled))
             hint = f" Did you mean {spelled[nearby].title()}, {state['code']}?" if nearby else ""
@@ -710,8 +761,8 @@ def _ambiguous(parameter: str, text: str, candidates: list[_Candidate], kinds: s
 
 
 def _metro_names(title: str) -> list[tuple[str, bool]]:
-    """The names a metro answers to: its title, its cities (the first is its principal city), and a
-    nonmetropolitan area's title without the suffix."""
+    """The names a metro answers to: its title, its cities (the first is its principal city) and its first
+    cities together, and a nonmetropolitan area's title without the suffix."""
     names = [(normalise(title), True)]
     if title.endswith(_NONMETRO_SUFFIX):
         names.append((normalise(title.removesuffix(_NONMETRO_SUFFIX)), True))
@@ -725,6 +776,9 @@ def _metro_names(title: str) -> list[tuple[str, bool]]:
     for n, part in enumerate(parts):
         for piece in part.split("/"):
             names.append((normalise(piece), n == 0))
+        # Its first cities, as people shorten a title: 'Dallas-Fort Worth' for Dallas-Fort Worth-Arlington.
+        if n:
+            names.append((normalise(" ".join(parts[: n + 1])), True))
     return [(name, first) for name, first in dict.fromkeys(names) if name]
 
 
@@ -765,8 +819,8 @@ def _query_word(text: str) -> str:
 
 LOCATION = (
     "Where, as people write it: a ZIP or ZIP+4, 'City, ST', a state's USPS code or name, a metro's name "
-    "or CBSA code, a BLS nonmetropolitan area code, or US / national / remote. The answer's `location` block "
-    "says how it was understood"
+    "(Dallas-Fort Worth), common name (NYC, Bay Area) or CBSA code, a BLS nonmetropolitan area code, or US / "
+    "national / remote. The answer's `location` block says how it was understood"
 )
 STATE = "A state or territory: USPS code or name, in any case (NJ, Texas)"
 METRO = (

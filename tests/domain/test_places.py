@@ -297,3 +297,120 @@ def test_the_state_filter_of_metros_takes_names_too(client: TestClient):
 def test_states_and_metros_by_name_in_the_path(client: TestClient):
     assert client.get("/states/texas").json()["item"]["code"] == "TX"
     assert client.get("/metros/Houston").json()["item"]["code"] == "26420"
+
+
+def metro_titled(start: str) -> str:
+    """The code of the one seeded BLS metro whose title begins with ``start``."""
+    (code,) = (code for code, title in metros.items() if title.startswith(start))
+    return code
+
+
+# What people call a metro, and the BLS title it is (common usage: Northern Virginia lies in the Washington
+# metro, the Twin Cities are Minneapolis and St. Paul, Chicagoland is Chicago's metro).
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("NoVA", "Washington-Arlington-Alexandria, DC-VA-MD-WV"),
+        ("Northern Virginia", "Washington-Arlington-Alexandria, DC-VA-MD-WV"),
+        ("NYC", "New York-Newark-Jersey City, NY-NJ"),
+        ("New York City", "New York-Newark-Jersey City, NY-NJ"),
+        ("Bay Area", "San Francisco-Oakland-Fremont, CA"),
+        ("SF", "San Francisco-Oakland-Fremont, CA"),
+        ("Silicon Valley", "San Jose-Sunnyvale-Santa Clara, CA"),
+        ("DFW", "Dallas-Fort Worth-Arlington, TX"),
+        ("Philly", "Philadelphia-Camden-Wilmington, PA-NJ-DE-MD"),
+        ("L.A.", "Los Angeles-Long Beach-Anaheim, CA"),
+        ("Twin Cities", "Minneapolis-St. Paul-Bloomington, MN-WI"),
+        ("Chicagoland", "Chicago-Naperville-Elgin, IL-IN"),
+        ("Inland Empire", "Riverside-San Bernardino-Ontario, CA"),
+        ("NOLA", "New Orleans-Metairie, LA"),
+    ],
+)
+def test_a_metros_nickname_is_read_as_the_metro(client: TestClient, typed: str, title: str):
+    code = metro_titled(title)
+    body = located(client, f"location={quote(typed)}")
+    loc = body["location"]
+    assert (loc["area"]["code"], loc["area"]["name"], loc["method"]) == (code, title, "name")
+    assert (
+        loc["explanation"]
+        == f"{typed}: read as a common name for the {title} metropolitan area (CBSA {code})."
+    )
+    assert served_median(body) == expected_median("metro", code)
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("LA, CA", "Los Angeles-Long Beach-Anaheim, CA"),
+        ("NYC, NY", "New York-Newark-Jersey City, NY-NJ"),
+        ("NoVA, VA", "Washington-Arlington-Alexandria, DC-VA-MD-WV"),
+        ("Philly, PA", "Philadelphia-Camden-Wilmington, PA-NJ-DE-MD"),
+    ],
+)
+def test_a_nickname_beside_a_state_of_its_metro(client: TestClient, typed: str, title: str):
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert (loc["area"]["code"], loc["method"]) == (metro_titled(title), "name")
+    assert "read as a common name" in loc["explanation"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "city", "state"), [("Nova, OH", "NOVA", "OH"), ("Long Island, VA", "LONG ISLAND", "VA")]
+)
+def test_a_town_sharing_a_nickname_is_still_reached_with_its_state(
+    client: TestClient, typed: str, city: str, state: str
+):
+    area_type, code = by_rule(city_weights(city, state), state)
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert (loc["area"]["area_type"], loc["area"]["code"]) == (area_type, code)
+    assert loc["method"] in ("city", "state_fallback") and "common name" not in loc["explanation"]
+
+
+def test_la_alone_stays_louisiana(client: TestClient):
+    # USPS codes keep their meaning: LA is Louisiana, and Los Angeles is 'L.A.' or 'LA, CA'.
+    loc = located(client, "location=LA")["location"]
+    assert (loc["area"]["code"], loc["area"]["name"], loc["method"]) == ("LA", "Louisiana", "state")
+
+
+def test_every_nickname_names_a_seeded_metro_and_shadows_no_state_or_metro_name(client: TestClient):
+    from app.domain.places import METRO_NICKNAMES, normalise
+
+    titled = {
+        normalise(piece)
+        for title in metros.values()
+        for piece in re.split(r"-|/", title.rpartition(", ")[0] or title)
+    }
+    state_words = {normalise(r["name"]) for r in states().values()} | {c.casefold() for c in states()}
+    for code, names in METRO_NICKNAMES.items():
+        assert code in metros, code
+        for name in names:
+            assert normalise(name) not in titled, name
+            if normalise(name) in state_words:  # only LA, whose nickname is read beside CA alone
+                assert name == "LA"
+                continue
+            assert located(client, f"location={quote(name)}")["location"]["area"]["code"] == code, name
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("Dallas-Fort Worth", "Dallas-Fort Worth-Arlington, TX"),
+        ("Dallas/Fort Worth", "Dallas-Fort Worth-Arlington, TX"),
+        ("Dallas-Fort Worth, TX", "Dallas-Fort Worth-Arlington, TX"),
+        ("Minneapolis-St. Paul", "Minneapolis-St. Paul-Bloomington, MN-WI"),
+        ("Minneapolis St Paul", "Minneapolis-St. Paul-Bloomington, MN-WI"),
+        ("Washington-Arlington", "Washington-Arlington-Alexandria, DC-VA-MD-WV"),
+        ("Nashville-Davidson--Murfreesboro", "Nashville-Davidson--Murfreesboro--Franklin, TN"),
+    ],
+)
+def test_the_first_cities_of_a_metros_title(client: TestClient, typed: str, title: str):
+    code = metro_titled(title)
+    queries = [f"location={quote(typed)}"] + ([] if "," in typed else [f"metro={quote(typed)}"])
+    for query in queries:
+        loc = located(client, query)["location"]
+        assert (loc["area"]["code"], loc["method"]) == (code, "name"), query
+        assert title in loc["explanation"]
+
+
+def test_part_of_a_city_in_a_title_is_no_metro(client: TestClient):
+    r = client.get(f"/percentiles?location={quote('Dallas-Fort')}")
+    assert r.status_code == 404 and "location=Dallas-Fort names no place" in r.json()["error"]["message"]
