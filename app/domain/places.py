@@ -14,7 +14,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import accumulate
@@ -53,13 +53,27 @@ _ZIP = re.compile(r"^(\d{5})(?:[- ]?(\d{4}))?$")
 _CBSA_WORDS = re.compile(r"^(?:cbsa|msa|metro|area)\s*:?\s*(\d{5}|\d{7})$", re.IGNORECASE)
 _NONMETRO = re.compile(r"^\d{7}$")
 _NONMETRO_SUFFIX = " nonmetropolitan area"
+_TITLE_STATES = re.compile(r"[A-Z]{2}(?:-[A-Z]{2})*$")
 MAX_CANDIDATES = 10
+
+
+def _plain_words(text: str) -> list[str]:
+    """The words of a text, lower case, accents and punctuation dropped."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
+    return _WORD.findall(ascii_text)
 
 
 def normalise(text: str) -> str:
     """Lower case, accents and punctuation dropped, 'St.' spelled 'saint': how names are compared."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in _WORD.findall(ascii_text))
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in _plain_words(text))
+
+
+def _searched(name: str) -> tuple[str, str]:
+    """An area's name as a search compares it: normalised (a title's USPS codes kept: 'MT' is Montana, not
+    'mount'), and its plain words after a space (a word's start)."""
+    places, _, codes = name.rpartition(", ")
+    spelled = f"{normalise(places)} {codes.casefold()}" if _TITLE_STATES.match(codes) else normalise(name)
+    return spelled.replace("-", " "), " " + " ".join(_plain_words(name))
 
 
 class Method(StrEnum):
@@ -326,6 +340,9 @@ class Gazetteer:
             for name in names
         }
         self._remembered = remembered(self._locate)
+        # Every area's name as ``q=`` searches it, worked out once per snapshot.
+        listed = (*self.states.values(), *self.metros.values())
+        self._searchable = {a["name"]: _searched(a["name"]) for a in listed}
         # For "Did you mean ...?": every state's and metro's name, normalised.
         self._suggestions = {normalise(a["name"]): a for a in (*self.states.values(), *self.metros.values())}
 
@@ -342,6 +359,22 @@ class Gazetteer:
             if leading == {area["code"]} and self.state_of(first) is None:
                 words.append(first)
         return words
+
+    def name_search(self, q: str) -> Callable[[str], bool]:
+        """Whether an area's name answers ``q=``: it holds the words normalised ('St Louis' finds St. Louis,
+        not Southwest Louisiana; 'Ft Worth' finds Fort Worth), or a word of it starts with them as typed
+        ('Ste' finds Steubenville). Text with no letter or digit is looked for as typed."""
+        spelled, plain = normalise(q), " " + " ".join(_plain_words(q))
+        if not spelled:
+            raw = q.casefold()
+            return lambda name: raw in name.casefold()
+
+        def holds(name: str) -> bool:
+            known = self._searchable.get(name)
+            name_spelled, name_plain = _searched(name) if known is None else known
+            return spelled in name_spelled or plain in name_plain
+
+        return holds
 
     # ------------------------------------------------------------------ the rule
     def locate(

@@ -352,7 +352,7 @@ def filter_areas(
 ) -> list[AreaRecord]:
     """Keep the areas whose annual statistics lie within the bounds and that match tier and name (a min_
     above its max_ simply keeps nothing)."""
-    needle = q.casefold() if q else None
+    named = snapshot.gazetteer.name_search(q) if q else None
     active = [
         (stat, low, high) for stat, (low, high) in bounds.items() if low is not None or high is not None
     ]
@@ -360,7 +360,7 @@ def filter_areas(
     for item in items:
         if tier is not None and item["tier"] != tier:
             continue
-        if needle is not None and needle not in item["name"].casefold():
+        if named is not None and not named(item["name"]):
             continue
         keep = True
         for stat, low, high in active:

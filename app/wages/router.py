@@ -79,7 +79,14 @@ async def area_filters(
             "served)"
         ),
     ] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Case-insensitive name substring")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Names holding these words, any case, St, Ft and Mt read as Saint, Fort and Mount "
+            "('St Louis'), or with a word starting with them ('Ste')",
+        ),
+    ] = None,
     fields: Annotated[
         str | None,
         Query(

@@ -414,3 +414,43 @@ def test_the_first_cities_of_a_metros_title(client: TestClient, typed: str, titl
 def test_part_of_a_city_in_a_title_is_no_metro(client: TestClient):
     r = client.get(f"/percentiles?location={quote('Dallas-Fort')}")
     assert r.status_code == 404 and "location=Dallas-Fort names no place" in r.json()["error"]["message"]
+
+
+def listed_metros(client: TestClient, q: str) -> set[str]:
+    return {i["code"] for i in client.get("/metros", params={"q": q, "limit": 1000}).json()["items"]}
+
+
+def seeded_metros_titled_with(words: str) -> set[str]:
+    """The seeded metros with figures whose BLS title holds ``words``."""
+    return {code for code, title in metros.items() if words in title and (code, OCCUPATION) in oews()}
+
+
+@pytest.mark.parametrize(
+    ("q", "spelled"),
+    [
+        ("St Louis", "St. Louis"),
+        ("Saint Louis", "St. Louis"),
+        ("st. louis, mo", "St. Louis, MO"),
+        ("Ft Worth", "Fort Worth"),
+        ("Mt Vernon", "Mount Vernon"),
+        ("Port Saint Lucie", "Port St. Lucie"),
+    ],
+)
+def test_metros_q_reads_saint_fort_and_mount_one_way(client: TestClient, q: str, spelled: str):
+    expected = seeded_metros_titled_with(spelled)
+    assert expected and listed_metros(client, q) == expected
+
+
+def test_metros_q_still_finds_a_word_as_it_is_typed(client: TestClient):
+    # 'Ste' is the start of Steubenville, not only 'Sainte'; 'Mount' is not Montana's USPS code.
+    assert seeded_metros_titled_with("Steubenville") <= listed_metros(client, "Ste")
+    montana = {code for code, title in metros.items() if title.endswith(", MT")}
+    assert montana and not montana & listed_metros(client, "Mount")
+    assert seeded_metros_titled_with(", MT") <= listed_metros(client, "MT")
+
+
+def test_st_louis_with_its_state_is_the_city(client: TestClient):
+    area_type, code = by_rule(city_weights("SAINT LOUIS", "MO"), "MO")
+    for typed in ("St Louis, MO", "St. Louis, MO", "Saint Louis, MO"):
+        loc = located(client, f"location={quote(typed)}")["location"]
+        assert (loc["area"]["area_type"], loc["area"]["code"], loc["method"]) == (area_type, code, "city")
