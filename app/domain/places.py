@@ -53,6 +53,7 @@ _ZIP = re.compile(r"^(\d{5})(?:[- ]?(\d{4}))?$")
 _CBSA_WORDS = re.compile(r"^(?:cbsa|msa|metro|area)\s*:?\s*(\d{5}|\d{7})$", re.IGNORECASE)
 _NONMETRO = re.compile(r"^\d{7}$")
 _NONMETRO_SUFFIX = " nonmetropolitan area"
+_DOTTED_CODE = re.compile(r"([A-Za-z])\.([A-Za-z])\.?$")
 _TITLE_STATES = re.compile(r"[A-Z]{2}(?:-[A-Z]{2})*$")
 MAX_CANDIDATES = 10
 
@@ -816,7 +817,8 @@ def _metro_names(title: str) -> list[tuple[str, bool]]:
 
 
 def _split_city_state(text: str, gazetteer: Gazetteer) -> tuple[str, AreaRow] | None:
-    """('Houston', Texas) from 'Houston, TX', 'Houston, Texas' or 'Houston TX'; None otherwise."""
+    """('Houston', Texas) from 'Houston, TX', 'Houston, Texas', 'Houston TX' or 'Washington D.C.'; None
+    otherwise."""
     if "," in text:
         city, _, rest = text.rpartition(",")
         state = gazetteer.state_of(rest)
@@ -825,7 +827,9 @@ def _split_city_state(text: str, gazetteer: Gazetteer) -> tuple[str, AreaRow] | 
         return None
     words = text.split()
     if len(words) >= 2:
-        state = gazetteer.states.get(words[-1].upper()) if len(words[-1]) == 2 else None
+        dotted = _DOTTED_CODE.match(words[-1])  # 'Washington D.C.': a code spelled with dots is still a code
+        last = "".join(dotted.groups()) if dotted else words[-1]
+        state = gazetteer.states.get(last.upper()) if len(last) == 2 else None
         if state is not None:
             return " ".join(words[:-1]), state
     return None

@@ -454,3 +454,11 @@ def test_st_louis_with_its_state_is_the_city(client: TestClient):
     for typed in ("St Louis, MO", "St. Louis, MO", "Saint Louis, MO"):
         loc = located(client, f"location={quote(typed)}")["location"]
         assert (loc["area"]["area_type"], loc["area"]["code"], loc["method"]) == (area_type, code, "city")
+
+
+@pytest.mark.parametrize("typed", ["Washington D.C.", "Washington DC", "Washington, D.C.", "Washington D.C"])
+def test_washington_dc_however_spelled(client: TestClient, typed: str):
+    area_type, code = by_rule(city_weights("WASHINGTON", "DC"), "DC")
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert (loc["area"]["area_type"], loc["area"]["code"], loc["method"]) == (area_type, code, "city")
+    assert loc["explanation"].startswith("Washington, DC: ")
