@@ -25,7 +25,7 @@ from typing_extensions import TypedDict
 
 from app.domain.records import AreaRef, AreaRow
 from app.domain.remembering import remembered
-from app.errors import Ambiguous, InvalidInput, NotFound
+from app.errors import Ambiguous, AppError, InvalidInput, NotFound
 
 # Longest location text accepted (the contract's maxLength): the longest OEWS area title is under 80.
 MAX_LOCATION_LENGTH = 120
@@ -484,7 +484,7 @@ class Gazetteer:
         if state is not None:
             return self._stated(state, text)
         city_state = _split_city_state(stripped, self)
-        if city_state is not None:
+        if city_state is not None and not _ZIP.match(city_state[0]):  # '07030, NJ' is a ZIP beside its state
             city, state = city_state
             return self._city(city, state, text, parameter=parameter)
         nicknamed = self.nicknames.get(norm)
@@ -510,6 +510,7 @@ class Gazetteer:
             return self._national(text, remote=any(w in REMOTE_WORDS for w in words))
         zips = _ZIP_WORD.findall(stripped)
         if len(zips) == 1:
+            self._check_zip_state(zips[0], stripped, text, parameter=parameter)
             return self._zip(zips[0], text, parameter=parameter)
         undecorated = _DECORATION.sub("", stripped)
         if undecorated and undecorated != stripped:
@@ -519,6 +520,42 @@ class Gazetteer:
                 return None  # the refusal names the whole text, as typed
             return replace(located, input=text, explanation=f"{_shown(text)}: read as {located.explanation}")
         return None
+
+    def _check_zip_state(self, digits: str, stripped: str, text: str, *, parameter: str) -> None:
+        """A state typed beside a ZIP must be the ZIP's ('Seattle, WA 07030' is refused, naming both: which
+        one is wrong is not ours to guess); the ZIP's own city alone ('Washington 20001') agrees."""
+        found = self.crosswalk.rows_of(int(digits))
+        if found is None:
+            return
+        zip_city, zip_state = self.crosswalk.places[found[1]]
+        beside = " ".join(_DECORATION.sub("", _ZIP_WORD.sub(" ", stripped)).split()).strip(" ,")
+        if normalise(beside) == normalise(zip_city):
+            return
+        typed = self.state_of(beside) if beside else None
+        if typed is None and beside:
+            city_state = _split_city_state(beside, self)
+            typed = city_state[1] if city_state else None
+        if typed is None or typed["code"] == zip_state:
+            return
+        instead = [digits]
+        try:
+            self.locate_text(beside, parameter=parameter)
+            instead.append(beside)
+        except AppError:
+            pass  # suggest only what would be served
+        said = " or ".join(f"{parameter}={_shown(v)}" for v in instead)
+        raise InvalidInput(
+            f"{parameter}={_shown(text)}: ZIP {digits} is in {zip_city.title()}, {zip_state}, but the state "
+            f"typed beside it is {typed['name']} ({typed['code']}); they disagree. Send {said}.",
+            details=[
+                {
+                    "parameter": parameter,
+                    "value": _shown(text),
+                    "problem": f"ZIP {digits} is in {zip_state}, not {typed['code']}",
+                    "allowed": [_shown(v) for v in instead],
+                }
+            ],
+        )
 
     def _national(self, text: str | None, *, remote: bool = False) -> Located:
         assert self.national is not None, "the national area is seeded with the reference areas"

@@ -462,3 +462,48 @@ def test_washington_dc_however_spelled(client: TestClient, typed: str):
     loc = located(client, f"location={quote(typed)}")["location"]
     assert (loc["area"]["area_type"], loc["area"]["code"], loc["method"]) == (area_type, code, "city")
     assert loc["explanation"].startswith("Washington, DC: ")
+
+
+# ZIP 07030 is Hoboken, NJ; 66101 is Kansas City, KS; 20001 is Washington, DC.
+@pytest.mark.parametrize(
+    "typed", ["07030, NJ", "07030 NJ", "07030, New Jersey", "Hoboken, NJ 07030", "Jersey City, NJ 07030"]
+)
+def test_a_zip_beside_its_own_state_is_the_zip(client: TestClient, typed: str):
+    zip_alone = located(client, "location=07030")["location"]
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert (loc["area"], loc["method"], loc["input"]) == (zip_alone["area"], "zip", typed)
+    assert "ZIP 07030 (Hoboken, NJ)" in loc["explanation"]
+
+
+def test_a_zip_beside_its_own_city_is_the_zip(client: TestClient):
+    loc = located(client, f"location={quote('Washington 20001')}")["location"]
+    assert (loc["area"]["code"], loc["method"]) == (crosswalk()["20001"][0]["cbsa"], "zip")
+
+
+@pytest.mark.parametrize(
+    ("typed", "zip_code", "zip_place", "state", "instead"),
+    [
+        (
+            "Seattle, WA 07030",
+            "07030",
+            "Hoboken, NJ",
+            "Washington (WA)",
+            "location=07030 or location=Seattle, WA",
+        ),
+        ("07030, WA", "07030", "Hoboken, NJ", "Washington (WA)", "location=07030 or location=WA"),
+        ("Atlantis, WA 07030", "07030", "Hoboken, NJ", "Washington (WA)", "location=07030."),
+        ("Kansas City, MO 66101", "66101", "Kansas City, KS", "Missouri (MO)", "location=66101 or"),
+    ],
+)
+def test_a_zip_beside_another_state_is_refused_naming_both(
+    client: TestClient, typed: str, zip_code: str, zip_place: str, state: str, instead: str
+):
+    r = client.get(f"/percentiles?location={quote(typed)}")
+    err = r.json()["error"]
+    assert r.status_code == 422 and err["type"] == "invalid_input"
+    message = err["message"]
+    assert message.startswith(f"location={typed}: ZIP {zip_code} is in {zip_place}, ")
+    assert f"the state typed beside it is {state}; they disagree. Send {instead}" in message
+    assert err["details"][0]["parameter"] == "location" and err["details"][0]["value"] == typed
+    assert err["details"][0]["allowed"][0] == zip_code
+    assert not NO_JARGON.search(message)
