@@ -264,10 +264,11 @@ class Crosswalk:
 
 # Other ways people name a state or territory.
 STATE_ALIASES = {"d c": "DC", "usvi": "VI", "us virgin islands": "VI"}
-# The abbreviations newspapers and job postings write after a city (AP style, 'Austin, Tex.'), normalised;
-# those that are USPS codes (Ga., Pa., Va. ...) are codes already. Before them, 'Colo.' was read as the town
-# of Colo, Iowa.
+# The abbreviations newspapers and job postings write after a city (AP style, 'Austin, Tex.'), normalised,
+# with those spelled as a USPS code and a dot (Ga., Pa., Va. ...: 'Atlanta, Ga.' named no place). Before
+# them, 'Colo.' was read as the town of Colo, Iowa.
 STATE_ALIASES |= {
+    **{"ga": "GA", "ky": "KY", "la": "LA", "md": "MD", "mo": "MO", "pa": "PA", "va": "VA", "vt": "VT"},
     **{"ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE"},
     **{"fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS", "mass": "MA", "mich": "MI", "minn": "MN"},
     **{"miss": "MS", "mont": "MT", "neb": "NE", "nev": "NV", "n h": "NH", "n j": "NJ", "n m": "NM"},

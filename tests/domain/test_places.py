@@ -144,7 +144,19 @@ def test_a_state_by_code_or_name(client: TestClient, typed: str, code: str):
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("Calif.", "CA"), ("Colo.", "CO"), ("Ark.", "AR"), ("N.J.", "NJ"), ("Tex.", "TX"), ("W. Va.", "WV")],
+    [
+        *[
+            ("Calif.", "CA"),
+            ("Colo.", "CO"),
+            ("Ark.", "AR"),
+            ("N.J.", "NJ"),
+            ("Tex.", "TX"),
+            ("W. Va.", "WV"),
+        ],
+        # AP's abbreviations spelled as the USPS code and a dot
+        *[("Ga.", "GA"), ("Ky.", "KY"), ("La.", "LA"), ("Md.", "MD"), ("Mo.", "MO"), ("Pa.", "PA")],
+        *[("Va.", "VA"), ("Vt.", "VT")],
+    ],
 )
 def test_a_newspapers_abbreviation_of_a_state(client: TestClient, typed: str, code: str):
     # AP style, as postings write it: 'Colo.' was read as the town of Colo, Iowa, and 'Ark.' as Ark, Virginia.
@@ -153,10 +165,14 @@ def test_a_newspapers_abbreviation_of_a_state(client: TestClient, typed: str, co
         assert (loc["area"]["code"], loc["method"]) == (code, "state")
 
 
-def test_a_city_with_a_newspapers_state_abbreviation(client: TestClient):
-    plain = located(client, f"location={quote('Austin, TX')}")["location"]
-    loc = located(client, f"location={quote('Austin, Tex.')}")["location"]
-    assert (loc["method"], loc["area"]) == ("city", plain["area"])
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [("Austin, Tex.", "Austin, TX"), ("Atlanta, Ga.", "Atlanta, GA"), ("Erie, Pa.", "Erie, PA")],
+)
+def test_a_city_with_a_newspapers_state_abbreviation(client: TestClient, typed: str, plain: str):
+    by_code = located(client, f"location={quote(plain)}")["location"]
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert (loc["method"], loc["area"]) == ("city", by_code["area"])
 
 
 @pytest.mark.parametrize("typed", ["US", "national", "remote", "Remote", "United States"])
