@@ -372,6 +372,7 @@ class Gazetteer:
             return lambda name: raw in name.casefold()
 
         def holds(name: str) -> bool:
+            """Whether this name answers the search."""
             known = self._searchable.get(name)
             name_spelled, name_plain = _searched(name) if known is None else known
             return spelled in name_spelled or plain in name_plain
@@ -569,6 +570,7 @@ class Gazetteer:
         return Located(self.national, Method.national, text, why)
 
     def _nicknamed(self, area: AreaRow, text: str) -> Located:
+        """A metro by its common name, the explanation saying so."""
         return Located(
             area,
             Method.name,

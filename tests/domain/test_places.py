@@ -433,6 +433,7 @@ def test_part_of_a_city_in_a_title_is_no_metro(client: TestClient):
 
 
 def listed_metros(client: TestClient, q: str) -> set[str]:
+    """The codes /metros lists for ``q``."""
     return {i["code"] for i in client.get("/metros", params={"q": q, "limit": 1000}).json()["items"]}
 
 
