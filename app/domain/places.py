@@ -1,6 +1,6 @@
 """Where a request is: one resolver turns what people type (a state code or name, "national" or "remote", a
-ZIP or ZIP+4, "City, ST", a CBSA or BLS nonmetropolitan area code, a metro's name) and the ``state`` and
-``metro`` parameters into one typed area, and says how it understood them.
+ZIP or ZIP+4, "City, ST", a CBSA or BLS nonmetropolitan area code, a metro's name or common name) and the
+``state`` and ``metro`` parameters into one typed area, and says how it understood them.
 
 The ZIP and city rules follow the HUD-USPS ZIP-CBSA crosswalk (its ``tot_ratio``, the share of all addresses):
 a ZIP goes to the OEWS metro holding most of its addresses; a ZIP whose largest share lies outside every
