@@ -5,6 +5,7 @@ Each field carries, beside its type, limits and description, a Prompt: how a per
 label, hint and the words for a refused value), which the explorer's form reads. The words a card uses for a
 profile are here too. No HTTP here: the pure method, the service and the routers all import it."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -74,7 +75,14 @@ CERTS_PATTERN = describe_pattern(
 )
 
 YEARS = f"Years of experience (0-{YEARS_MAX}); picks the experience band"
-LEVEL = "Experience level: entry, mid or senior (or give years)"
+LEVEL = (
+    "Experience level: entry, mid or senior, or a band's name as answers give it (Entry-Level, Mid-Career, "
+    "Senior/Experienced); or give years"
+)
+EDUCATION = (
+    "Highest education completed: certificate, associate or bachelor, also as commonly written "
+    "(associate's degree, A.A.S., Bachelor's, BS)"
+)
 HOURS = f"Paid hours a year (1-{HOURS_MAX}); annual = hourly x hours"
 MATCH = f"Employer retirement match, percent of base salary (0-{MATCH_MAX})"
 # How an annual figure follows from an hourly one when it is not published.
@@ -100,13 +108,91 @@ class Prompt:
     high: float | None = None
 
 
-def _folded(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
+# The words people type for a vocabulary's values, beside the values themselves, as `spelling` leaves them:
+# the experience bands as answers name them (``level.name``: Entry-Level, Mid-Career, Senior/Experienced),
+# the degrees as people write them (associate's degree, A.A.S., Bachelor's, BS).
+SYNONYMS: dict[type[StrEnum], dict[str, tuple[str, ...]]] = {
+    Level: {
+        "entry": ("entry level",),
+        "mid": ("mid career", "mid level", "midlevel"),
+        "senior": ("senior experienced", "senior level", "experienced"),
+    },
+    Education: {
+        "certificate": (
+            "certificate program",
+            "certificate course",
+            "postsecondary certificate",
+            "vocational certificate",
+            "non degree certificate",
+        ),
+        "associate": (
+            "associates",
+            "associate degree",
+            "associates degree",
+            "associate of applied science",
+            "associate of science",
+            "associate of arts",
+            "aas",
+            "aas degree",
+            "as",
+            "as degree",
+            "aa",
+            "aa degree",
+            "two year degree",
+            "2 year degree",
+        ),
+        "bachelor": (
+            "bachelors",
+            "bachelor degree",
+            "bachelors degree",
+            "bachelor of science",
+            "bachelor of arts",
+            "bs",
+            "bs degree",
+            "bsc",
+            "ba",
+            "ba degree",
+            "four year degree",
+            "4 year degree",
+        ),
+    },
+}
+_DROPPED = re.compile(r"[.'\u2019]")
+_SEPARATORS = re.compile(r"[\s_/-]+")
 
 
-# A vocabulary's values are lower case, and the case a person types them in does not change the question
-# (``MID`` is ``mid``), in a JSON body as in a query (where app.edge.canonical folds it for the cache's key).
-CASE_FOLDED = BeforeValidator(_folded)
+def spelling(text: str) -> str:
+    """A word as typed, with only what tells words apart: lower case, no dots or apostrophes, one space for
+    any run of spaces, hyphens, underscores and slashes ("Associate's Degree" is "associates degree")."""
+    return _SEPARATORS.sub(" ", _DROPPED.sub("", text.lower())).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Spelled:
+    """Reads a vocabulary's value as people type it: any case (``MID`` is ``mid``, in a JSON body as in a
+    query, where app.edge.canonical folds it for the cache's key), spaces for underscores ("physician
+    office") and the vocabulary's SYNONYMS; anything else is left as typed, for the enum to refuse."""
+
+    words: Mapping[str, str]
+
+    def __call__(self, value: Any) -> Any:
+        """The vocabulary's value ``value`` names, else ``value`` itself."""
+        if not isinstance(value, str):
+            return value
+        # The common case, a value as the API writes it in any case, is one lookup.
+        found = self.words.get(value.lower())
+        if found is None:
+            found = self.words.get(spelling(value))
+        return value if found is None else found
+
+
+def spelled(vocabulary: type[StrEnum]) -> BeforeValidator:
+    """The validator that reads ``vocabulary``'s values, and its SYNONYMS, as people type them."""
+    words: dict[str, str] = {}
+    for member in vocabulary:
+        for word in (member.value, *SYNONYMS.get(vocabulary, {}).get(member.value, ())):
+            words[word.lower()] = words[spelling(word)] = member.value
+    return BeforeValidator(Spelled(words))
 
 
 class ProfileQuery(BaseModel):
@@ -130,21 +216,21 @@ class ProfileQuery(BaseModel):
             "Years of experience", hint=f"0-{YEARS_MAX}", refused=f"Enter whole years, from 0 to {YEARS_MAX}."
         ),
     ] = Field(default=None, ge=0, le=YEARS_MAX, description=YEARS, examples=[5])
-    level: Annotated[Level | None, Prompt("Or experience level"), CASE_FOLDED] = Field(
+    level: Annotated[Level | None, Prompt("Or experience level"), spelled(Level)] = Field(
         default=None, strict=False, description=LEVEL
     )
     certifications: Annotated[str | None, Prompt("Certification", unknown="Not given (unknown)")] = Field(
         default=None, pattern=CERTS_PATTERN, max_length=CERTS_MAX_LENGTH, description=CERTS, examples=["CPC"]
     )
-    education: Annotated[Education | None, Prompt("Education"), CASE_FOLDED] = Field(
-        default=None, strict=False, description="Highest education completed"
+    education: Annotated[Education | None, Prompt("Education"), spelled(Education)] = Field(
+        default=None, strict=False, description=EDUCATION
     )
     state: str | None = STATE_FIELD
     metro: str | None = METRO_FIELD
-    setting: Annotated[Setting | None, Prompt("Setting"), CASE_FOLDED] = Field(
+    setting: Annotated[Setting | None, Prompt("Setting"), spelled(Setting)] = Field(
         default=None, strict=False, description="Work setting (described in words only)"
     )
-    specialty: Annotated[Specialty | None, Prompt("Specialty"), CASE_FOLDED] = Field(
+    specialty: Annotated[Specialty | None, Prompt("Specialty"), spelled(Specialty)] = Field(
         default=None, strict=False, description="Coding specialty"
     )
     hours_per_year: Annotated[

@@ -271,3 +271,54 @@ def test_the_match_label_names_the_percent_each_answer_was_given(
             c for c in body["total_compensation"]["components"] if c["component"] == "retirement_match"
         ]
         assert match["label"].startswith(f"Employer retirement match of {echoed:g}% of base salary"), match
+
+
+@pytest.mark.parametrize(
+    ("typed", "level"),
+    [
+        ("associate's degree", "associate"),
+        ("Associate Degree", "associate"),
+        ("Associate\u2019s", "associate"),
+        ("A.A.S.", "associate"),
+        ("AAS", "associate"),
+        ("bachelors", "bachelor"),
+        ("Bachelor's", "bachelor"),
+        ("BS", "bachelor"),
+        ("B.S.", "bachelor"),
+        ("certificate program", "certificate"),
+    ],
+)
+def test_education_as_people_write_it_is_read_and_echoed(client: TestClient, typed: str, level: str) -> None:
+    asked = client.get("/estimate", params={"years": 1, "education": typed})
+    assert asked.status_code == 200, asked.text
+    # The answer is the plain value's, and its profile says which level the words were read as.
+    assert asked.json() == client.get("/estimate", params={"years": 1, "education": level}).json()
+    assert asked.json()["profile"]["education"] == level
+    posted = client.post("/estimate", json={"years": 1, "education": typed})
+    assert posted.status_code == 200, posted.text
+    assert posted.json() == asked.json()
+
+
+def test_level_takes_the_band_names_answers_print(client: TestClient) -> None:
+    bands = [step["level"] for step in client.get("/estimate?years=1").json()["progression"]]
+    # seed/article.toml's experience table names its bands so.
+    assert [band["name"] for band in bands] == ["Entry-Level", "Mid-Career", "Senior/Experienced"]
+    for band in bands:
+        for asked in (
+            client.get("/estimate", params={"level": band["name"]}),
+            client.post("/estimate", json={"level": band["name"]}),
+        ):
+            assert asked.status_code == 200, asked.text
+            assert (asked.json()["level"], asked.json()["profile"]["level"]) == (band, band["key"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("master's degree", "education=master's degree should be one of"), ("junior", "level=junior should be")],
+)
+def test_words_for_no_value_of_the_vocabulary_are_still_refused(
+    client: TestClient, typed: str, said: str
+) -> None:
+    name = said.split("=", 1)[0]
+    err = error(client.get("/estimate", params={name: typed}), 422)
+    assert said in err["message"]

@@ -5,6 +5,7 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
+from app.edge.canonical import CanonicalQueries, canonical_query
 from app.estimate.fast import estimate_body, parse_profile
 
 PROFILES = [
@@ -163,3 +164,29 @@ def test_each_spelling_of_one_profile_names_its_own_words(client: TestClient):
         assert (body["location"]["input"], body["occupation"]["input"]) == (state, occupation)
         assert (body["location"]["area"]["name"], body["occupation"]["soc_code"]) == ("Washington", "29-2072")
         assert body["profile"]["hours_per_year"] == hours
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        (b"education=Associate%27s%20Degree&level=Entry-Level", b"education=associate&level=entry"),
+        (b"education=B.S.&level=Mid-Career", b"education=bachelor&level=mid"),
+        (b"level=Senior%2FExperienced&setting=Physician+Office", b"level=senior&setting=physician_office"),
+    ],
+)
+def test_a_vocabulary_as_people_write_it_is_read_by_the_fast_path_as_the_route_reads_it(
+    client: TestClient, typed: bytes, plain: bytes
+):
+    assert parse_profile(typed) == parse_profile(plain) is not None
+    body = estimate_body(client.app.state.store.snapshot, typed)
+    assert body is not None and orjson.loads(body) == client.get(f"/estimate?{plain.decode()}").json()
+
+
+@pytest.mark.parametrize(
+    "typed", [b"education=Associate%27s%20Degree&level=ENTRY-LEVEL", b"education=BS&setting=Physician+Office"]
+)
+def test_the_cache_keys_folded_words_are_read_as_the_typed_ones(client: TestClient, typed: bytes):
+    # The edge lower-cases a vocabulary's value in the cache's key, which the app then reads: one question.
+    folded = CanonicalQueries(client.app.routes).folded("/estimate")
+    assert {"education", "level", "setting"} <= folded
+    assert parse_profile(canonical_query(typed, folded)) == parse_profile(typed) is not None
