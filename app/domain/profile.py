@@ -69,9 +69,10 @@ CERTS_MAX_ENTRIES = 20
 CERT_CODE_PATTERN = describe_pattern(
     r"^[A-Za-z0-9-]{1,20}$", "a certification code such as CPC (see /certifications)"
 )
+# Spaces around a comma are how people type a list ("CPC, CCS"); the codes are read without them.
 CERTS_PATTERN = describe_pattern(
-    r"^[A-Za-z0-9-]{1,20}(?:,[A-Za-z0-9-]{1,20})*$",
-    "certification codes separated by commas, such as CPC,CCS (see /certifications), or none",
+    r"^ *[A-Za-z0-9-]{1,20}(?: *, *[A-Za-z0-9-]{1,20})* *$",
+    "certification codes separated by commas, such as CPC,CCS or CPC, CCS (see /certifications), or none",
 )
 
 YEARS = f"Years of experience (0-{YEARS_MAX}); picks the experience band"

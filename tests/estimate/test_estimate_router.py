@@ -322,3 +322,31 @@ def test_words_for_no_value_of_the_vocabulary_are_still_refused(
     name = said.split("=", 1)[0]
     err = error(client.get("/estimate", params={name: typed}), 422)
     assert said in err["message"]
+
+
+def test_certifications_with_spaces_after_the_commas(client: TestClient) -> None:
+    spaced = client.get("/estimate", params={"years": 4, "certifications": "CPC, CCS"})
+    assert spaced.status_code == 200, spaced.text
+    assert spaced.json()["profile"]["certifications"] == ["CPC", "CCS"]
+    assert spaced.json() == client.get("/estimate?years=4&certifications=CPC,CCS").json()
+
+
+@pytest.mark.parametrize(
+    ("code", "nearest"),
+    [
+        # The administrator's credential beside the technician's (RHIT), which the data hold.
+        ("RHIA", "RHIT"),
+        # CCS-P is the physician-based CCS; CPC-P the payer CPC.
+        ("CCS-P", "CCS"),
+        ("CPC-P", "CPC"),
+    ],
+)
+def test_a_certification_the_data_do_not_hold_names_the_nearest_held(
+    client: TestClient, code: str, nearest: str
+) -> None:
+    held = [c["code"] for c in client.get("/certifications").json()["items"]]
+    assert code not in held and nearest in held
+    err = error(client.get("/estimate", params={"certifications": code}), 404)
+    assert f"{code} is not a certification the data hold" in err["message"]
+    assert f"Nearest held: {nearest}" in err["message"]
+    assert nearest in err["details"][0]["nearest"] and err["details"][0]["allowed"] == [*held, "none"]

@@ -182,6 +182,12 @@ def test_a_vocabulary_as_people_write_it_is_read_by_the_fast_path_as_the_route_r
     assert body is not None and orjson.loads(body) == client.get(f"/estimate?{plain.decode()}").json()
 
 
+def test_certifications_with_spaces_are_answered_by_the_fast_path_as_without(client: TestClient):
+    body = estimate_body(client.app.state.store.snapshot, b"years=4&certifications=CPC,%20CCS")
+    assert body is not None
+    assert orjson.loads(body) == client.get("/estimate?years=4&certifications=CPC,CCS").json()
+
+
 @pytest.mark.parametrize(
     "typed", [b"education=Associate%27s%20Degree&level=ENTRY-LEVEL", b"education=BS&setting=Physician+Office"]
 )

@@ -1,6 +1,7 @@
 """Gathering, part two: everything one estimate needs, read from the Snapshot once (`EstimateInputs`), so that
 the method and the presenter never go back to it."""
 
+import difflib
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
@@ -224,11 +225,7 @@ def parse_certifications(snapshot: Snapshot, *, value: str | list[str] | None) -
     by_upper = {c.upper(): c for c in known}
     unknown = [p for p in parts if p.upper() not in by_upper]
     if unknown:
-        raise NotFound(
-            f"Unknown certification code(s): {', '.join(unknown)}. Allowed: {', '.join(allowed)} "
-            "(see /certifications).",
-            details=[{"parameter": "certifications", "value": unknown, "allowed": allowed}],
-        )
+        raise _not_held(unknown, known, allowed)
     codes = [by_upper[p.upper()] for p in parts]
     if len(set(codes)) != len(codes):
         raise InvalidInput(
@@ -236,3 +233,24 @@ def parse_certifications(snapshot: Snapshot, *, value: str | list[str] | None) -
             details=[{"parameter": "certifications", "value": value}],
         )
     return tuple(codes)
+
+
+def _not_held(unknown: list[str], known: list[str], allowed: list[str]) -> NotFound:
+    """The 404 for codes the data hold no figures for, naming the held codes nearest each by spelling."""
+    nearest = {code: difflib.get_close_matches(code.upper(), known, n=2, cutoff=0.5) for code in unknown}
+    hints = [f"{' or '.join(near)} for {code}" for code, near in nearest.items() if near]
+    return NotFound(
+        f"{', '.join(unknown)} {'is not a certification' if len(unknown) == 1 else 'are not certifications'} "
+        "the data hold: no source here gives wages for "
+        f"{'it' if len(unknown) == 1 else 'them'}."
+        + (f" Nearest held: {'; '.join(hints)}." if hints else "")
+        + f" Held: {', '.join(allowed)} (see /certifications).",
+        details=[
+            {
+                "parameter": "certifications",
+                "value": unknown,
+                "allowed": allowed,
+                "nearest": list(dict.fromkeys(c for near in nearest.values() for c in near)),
+            }
+        ],
+    )

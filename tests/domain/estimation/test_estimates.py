@@ -83,7 +83,7 @@ def test_a_valid_core_does_not_answer_for_an_invalid_profile(warm: Snapshot) -> 
     for _ in range(2):
         with pytest.raises(InvalidInput, match="41940, in CA\\); they disagree"):
             estimate(warm, years=3, state="NJ", certifications="CPC", metro="41940")
-        with pytest.raises(NotFound, match="Unknown certification"):
+        with pytest.raises(NotFound, match="XYZ is not a certification the data hold"):
             estimate(warm, years=3, state="NJ", certifications="CPC,XYZ")
         with pytest.raises(InvalidInput, match="contradict"):
             estimate(warm, years=3, level="senior", state="NJ", certifications="CPC")
