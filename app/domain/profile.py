@@ -61,6 +61,8 @@ class Specialty(StrEnum):
 YEARS_MAX = 50
 HOURS_MAX = 4000
 HOURS_DEFAULT = HOURS_PER_YEAR
+# A full-time year is 40 hours a week for 52 weeks (HOURS_DEFAULT).
+WEEKS_PER_YEAR = 52
 MATCH_MAX = 10
 CERTS_MAX_LENGTH = 200
 # A JSON list's bound, checked as it is read: past it validation stops, where a list of half a million bad
@@ -251,6 +253,13 @@ class ProfileQuery(BaseModel):
             refused=f"Enter a percentage from 0 to {MATCH_MAX}.",
         ),
     ] = Field(default=None, ge=0, le=MATCH_MAX, description=MATCH)
+
+
+def weekly_reading(hours_per_year: int) -> int | None:
+    """The hours a year ``hours_per_year`` would be if it was meant a week (40 -> 2,080), when that is a
+    number of hours the profile takes; None for a number that only makes sense a year."""
+    yearly = hours_per_year * WEEKS_PER_YEAR
+    return yearly if yearly <= HOURS_MAX else None
 
 
 PROFILE_FIELDS: tuple[str, ...] = tuple(ProfileQuery.model_fields)

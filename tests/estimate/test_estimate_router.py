@@ -350,3 +350,19 @@ def test_a_certification_the_data_do_not_hold_names_the_nearest_held(
     assert f"{code} is not a certification the data hold" in err["message"]
     assert f"Nearest held: {nearest}" in err["message"]
     assert nearest in err["details"][0]["nearest"] and err["details"][0]["allowed"] == [*held, "none"]
+
+
+@pytest.mark.parametrize(("hours", "yearly"), [(40, "2,080"), (20, "1,040"), (76, "3,952")])
+def test_hours_a_year_that_fit_in_a_week_get_a_note(client: TestClient, hours: int, yearly: str) -> None:
+    body = client.get("/estimate", params={"hours_per_year": hours}).json()
+    asked = [n["message"] for n in body["notes"] if n["factor"] == "hours_per_year"]
+    assert f"{hours} hours a year: did you mean {hours} a week, {yearly} a year" in " ".join(asked)
+    # The figures stay those of the hours given: BLS May 2025 national p25 $20.91 an hour x the hours.
+    assert body["annual"]["low"] == round(20.91 * hours, 2)
+
+
+@pytest.mark.parametrize("hours", [77, 1000, 2080])
+def test_hours_that_only_make_sense_a_year_get_no_weekly_note(client: TestClient, hours: int) -> None:
+    # 77 a week would be 4,004 a year, past the 4,000 hours a profile takes.
+    body = client.get("/estimate", params={"years": 3, "hours_per_year": hours}).json()
+    assert not [n for n in body["notes"] if "a week" in n["message"]]

@@ -39,7 +39,7 @@ from app.domain.estimation.factors import (
 )
 from app.domain.estimation.inputs import Band, Cited, Profile, Sources
 from app.domain.estimation.money import Cents, to_cents
-from app.domain.profile import HOURS_DEFAULT
+from app.domain.profile import HOURS_DEFAULT, weekly_reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +171,17 @@ def _annual_note(own: Range, hours_per_year: int) -> Note:
     return note("hours_per_year", hours_per_year, message, cited)
 
 
+def _weekly_note(hours_per_year: int, yearly: int) -> Note:
+    """A note asking whether hours a year that would fit in one week were meant a week; figures unchanged."""
+    return note(
+        "hours_per_year",
+        hours_per_year,
+        f"{hours_per_year} hours a year: did you mean {hours_per_year} a week, {yearly:,} a year "
+        f"(hours_per_year={yearly})? These figures are for {hours_per_year} hours a year.",
+        None,
+    )
+
+
 def finish_estimate(
     core: Core, sources: Sources, *, hours_per_year: int, retirement_match_pct: float | None
 ) -> Estimate:
@@ -182,6 +193,9 @@ def finish_estimate(
     notes = own.notes
     if own.base["kind"] == "area_percentiles" and published_annual is None:
         notes = [*notes, _annual_note(own, hours_per_year)]
+    yearly = weekly_reading(hours_per_year)
+    if yearly is not None:
+        notes = [*notes, _weekly_note(hours_per_year, yearly)]
     return {
         "level": own.level,
         "base": own.base,
