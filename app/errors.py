@@ -158,6 +158,10 @@ def _sendable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+# The error type of a validator that says what is wrong in its own plain words (a PydanticCustomError of
+# this type; its message follows the parameter and what was typed: "low=45k-55k is a range: ...").
+PLAIN_WORDS = "plain_words"
+
 # What a parameter's pattern means, in words, by the pattern: a value that does not match is explained with
 # these words, never with the regular expression. Whoever defines a pattern says what it means here.
 PATTERN_WORDS: dict[str, str] = {}
@@ -184,6 +188,8 @@ def _problem(err: dict[str, Any]) -> str:
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return "is required"
+    if kind == PLAIN_WORDS:
+        return str(err.get("msg"))
     if kind == "extra_forbidden":
         return "is not a field this request takes"
     if kind == "string_too_long":

@@ -2,13 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.compare.schemas import CompareResponse, Unit
 from app.deps import LocatedDep, OccupationDep, SnapshotDep
 from app.domain import comparison as service
-from app.domain.units import AMOUNT_AS_TYPED, HOURLY_BELOW
+from app.domain.units import HOURLY_BELOW, UNIT_AS_TYPED, UNIT_IN_WORDS, amount_as_typed
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
@@ -21,10 +21,11 @@ AmountParam = Annotated[
         le=service.MAX_AMOUNT,
         description="USD, in the unit given by `unit` (or inferred); written as a posting writes it: 45k",
     ),
-    AMOUNT_AS_TYPED,
+    amount_as_typed(("low", "high")),
 ]
 UNIT = (
-    f"annual (USD a year) or hourly (USD an hour). Left out, amounts below {HOURLY_BELOW:,} are read as "
+    f"annual (USD a year) or hourly (USD an hour), also in words ({UNIT_IN_WORDS}). Left out, amounts "
+    f"below {HOURLY_BELOW:,} are read as "
     f"hourly and amounts of {HOURLY_BELOW:,} or more as annual; a range straddling {HOURLY_BELOW:,} needs it"
 )
 
@@ -36,8 +37,17 @@ async def get_compare(
     place: LocatedDep,
     low: AmountParam,
     high: AmountParam,
-    unit: Annotated[Unit | None, Query(description=UNIT)] = None,
+    request: Request,
+    unit: Annotated[Unit | None, Query(description=UNIT), UNIT_AS_TYPED] = None,
 ) -> Response:
     """Percentile and position of a posted range's low and high among the area's published percentiles."""
-    body = service.compare(snapshot, occupation=occupation, low=low, high=high, unit=unit, place=place)
+    body = service.compare(
+        snapshot,
+        occupation=occupation,
+        low=low,
+        high=high,
+        unit=unit,
+        place=place,
+        typed=request.query_params,
+    )
     return json_response(body)

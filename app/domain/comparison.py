@@ -1,5 +1,6 @@
 """Where a posted pay range falls in an area's official wage distribution, linear between published points."""
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import cast
 
@@ -160,16 +161,17 @@ def compare(
     high: float,
     unit: WageUnit | None,
     place: Located,
+    typed: Mapping[str, str] | None = None,
 ) -> ComparisonAnswer:
     """Percentile and position of a pay range's low and high in the area's official distribution; 422 on a
-    reversed range, a range whose unit cannot be told, or an area without the five published percentiles in
-    that unit."""
+    reversed range, a range whose unit cannot be told, an amount ``typed`` in another unit than the one read
+    ('$22/hr' with unit=annual), or an area without the five published percentiles in that unit."""
     if low > high:
         raise InvalidInput(
             f"low ({low:g}) is greater than high ({high:g}); give the range's bottom as low.",
             details=[{"parameter": "low,high", "problem": "low greater than high"}],
         )
-    chosen, inferred = pay_unit(low=low, high=high, unit=unit, names=("low", "high"))
+    chosen, inferred = pay_unit(low=low, high=high, unit=unit, names=("low", "high"), typed=typed)
     unit_name = chosen.value
     view = snapshot.view(occupation.id, None)
     area = place.area

@@ -1,46 +1,151 @@
 """Which unit a pay amount is in when the caller does not say: job posts give hourly pay in tens of dollars
-and yearly pay in tens of thousands, so 1,000 separates them."""
+and yearly pay in tens of thousands, so 1,000 separates them. The words people write a unit in, in `unit=`
+or after an amount ('$22/hr'), are defined here once."""
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from app.domain.models import WageUnit
-from app.errors import InvalidInput
+from app.errors import PLAIN_WORDS, InvalidInput
 
 # Amounts below this are hourly, at or above it annual (no hourly wage reaches $1,000, no salary stays under).
 HOURLY_BELOW = 1000
 
-
-# A posting's pay amount as people write it: '$45,000', '45,000.00', 'USD 45,000', '45k', '$22.50/hr',
-# '22.50 per hour'. The per-unit words are read as written and left out: the unit is `unit`'s, or inferred.
-_TYPED_AMOUNT = re.compile(
-    r"(?:usd|us\$|\$)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(k)?\s*(?:usd)?"
-    r"\s*(?:(?:/|per|an?)\s*(?:hr|hour|h|yr|year|annum))?",
-    re.IGNORECASE,
+# The words of each unit, as `unit=` takes them ('per hour', 'yr', 'salary') and as they follow an amount
+# ('$22.50/hr', '28 per hour', '45k a year'); a unit's own name is among them.
+UNIT_WORDS: dict[WageUnit, tuple[str, ...]] = {
+    WageUnit.hourly: ("hourly", "hours", "hour", "hrs", "hr", "h"),
+    WageUnit.annual: ("annually", "annual", "yearly", "years", "year", "yrs", "yr", "annum", "salary"),
+}
+_UNIT_OF_WORD = {word: unit for unit, words in UNIT_WORDS.items() for word in words}
+# The words, as a contract's description lists them: "hourly: hours, hour, ...; annual: ...; ...".
+UNIT_IN_WORDS = (
+    "; ".join(
+        f"{unit.value}: " + ", ".join(w for w in words if w != unit.value)
+        for unit, words in UNIT_WORDS.items()
+    )
+    + "; each also after per, a or /"
 )
+# Matched against text without its spaces ('22.50 per hour' is '22.50perhour'): spaces between optional
+# parts let a regular expression try every way of sharing them out, cubic in their number (800 spaces in
+# one amount took 8 s), where without them the work is linear.
+_UNIT_TEXT = r"(?:/|per|an?)?(" + "|".join(_UNIT_OF_WORD) + ")"
+_UNIT = re.compile(_UNIT_TEXT, re.IGNORECASE)
+# A posting's pay amount as people write it: '$45,000', '45,000.00', 'USD 45,000', '45k', '$22.50/hr',
+# '22.50 per hour'. The number is the amount; its unit word must agree with the unit read (`pay_unit`).
+_TYPED_AMOUNT = re.compile(
+    r"(?:usd|us\$|\$)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(k)?(?:usd)?(?:" + _UNIT_TEXT + ")?", re.IGNORECASE
+)
+# Two amounts in one field ('45k-55k', '$22 to $28/hr'): a range, whose ends go in two parameters.
+_RANGE_SEPARATOR = re.compile("-|\u2013|\u2014|to", re.IGNORECASE)
+# A range longer than this is no posting's: it is refused as the number it is not, not repeated in words.
+_RANGE_LONGEST = 60
 
 
-def _typed_amount(value: Any) -> Any:
+def _compact(text: str) -> str:
+    """``text`` without its spaces: how amounts and unit words are matched."""
+    return "".join(text.split())
+
+
+def _typed_amount(value: Any, names: tuple[str, str]) -> Any:
     """The number in an amount written as a posting writes it, else the value as it came (then refused, or
-    read, as a number)."""
+    read, as a number); a range in one field is refused naming the two parameters its ends go in."""
     if isinstance(value, str):
-        found = _TYPED_AMOUNT.fullmatch(value.strip())
+        found = _TYPED_AMOUNT.fullmatch(_compact(value))
         if found is not None:
-            whole, fraction, thousands = found.groups()
+            whole, fraction, thousands, _word = found.groups()
             return float(whole.replace(",", "") + (fraction or "")) * (1000 if thousands else 1)
+        ends = [end.strip() for end in _RANGE_SEPARATOR.split(value, maxsplit=1)]
+        if (
+            len(value) <= _RANGE_LONGEST
+            and len(ends) == 2
+            and all(map(_TYPED_AMOUNT.fullmatch, map(_compact, ends)))
+        ):
+            low_name, high_name = names
+            raise PydanticCustomError(
+                PLAIN_WORDS,
+                "is a range: send its ends as two amounts, {low_name}={bottom}&{high_name}={top}",
+                {"low_name": low_name, "bottom": ends[0], "high_name": high_name, "top": ends[1]},
+            )
     return value
 
 
-AMOUNT_AS_TYPED = BeforeValidator(_typed_amount)
+def amount_as_typed(names: tuple[str, str]) -> BeforeValidator:
+    """The validator of a posted amount, one of the pair ``names`` (low, high) a range's ends go in."""
+    return BeforeValidator(lambda value: _typed_amount(value, names))
+
+
+def written_unit(text: str | None) -> WageUnit | None:
+    """The unit an amount's own words name ('$22/hr': hourly), else None."""
+    found = _TYPED_AMOUNT.fullmatch(_compact(text)) if text else None
+    word = found.group(4) if found is not None else None
+    return _UNIT_OF_WORD[word.lower()] if word else None
+
+
+def _typed_unit(value: Any) -> Any:
+    """The unit a `unit=` value names in words ('per hour', 'yr', 'salary'), else the value as it came."""
+    if isinstance(value, str):
+        found = _UNIT.fullmatch(_compact(value))
+        if found is not None:
+            return _UNIT_OF_WORD[found.group(1).lower()].value
+    return value
+
+
+UNIT_AS_TYPED = BeforeValidator(_typed_unit)
 
 
 def pay_unit(
-    *, low: float | None, high: float | None, unit: WageUnit | str | None, names: tuple[str, str]
+    *,
+    low: float | None,
+    high: float | None,
+    unit: WageUnit | str | None,
+    names: tuple[str, str],
+    typed: Mapping[str, str] | None = None,
 ) -> tuple[WageUnit, bool]:
     """(the unit, whether it was inferred): as given, else hourly when every amount is below 1,000 and annual
-    when every amount is 1,000 or more; a range straddling 1,000 is a 422 asking for the unit."""
+    when every amount is 1,000 or more; a range straddling 1,000 is a 422 asking for the unit, and so is an
+    amount ``typed`` with a unit word ('$22/hr') other than the unit read."""
+    unit_name = names[0].rsplit("_", 1)[0] + "_unit" if "_" in names[0] else "unit"
+    chosen, inferred = _chosen_unit(low=low, high=high, unit=unit, names=names, unit_name=unit_name)
+    for name in names:
+        text = (typed or {}).get(name)
+        said = written_unit(text)
+        if said is not None and said is not chosen:
+            why = (
+                f"amounts {'below' if chosen is WageUnit.hourly else 'of'} {HOURLY_BELOW:,}"
+                f"{'' if chosen is WageUnit.hourly else ' or more'} are read as {chosen.value}"
+                if inferred
+                else f"{unit_name}={chosen.value}"
+            )
+            raise InvalidInput(
+                f"{name}={text} is written as {said.value} pay, but {why}. Say which: {unit_name}="
+                f"{said.value} to read it as written, or leave the unit words out of {name}.",
+                details=[
+                    {"parameter": name, "value": text, "problem": f"written as {said.value}"},
+                    {
+                        "parameter": unit_name,
+                        "value": chosen.value,
+                        "problem": "conflict",
+                        "allowed": [u.value for u in WageUnit],
+                    },
+                ],
+            )
+    return chosen, inferred
+
+
+def _chosen_unit(
+    *,
+    low: float | None,
+    high: float | None,
+    unit: WageUnit | str | None,
+    names: tuple[str, str],
+    unit_name: str,
+) -> tuple[WageUnit, bool]:
+    """The unit given, else the one the amounts' size says; a 422 when they straddle 1,000."""
     if unit is not None:
         return WageUnit(unit), False
     amounts = [a for a in (low, high) if a is not None]
@@ -49,7 +154,6 @@ def pay_unit(
     if amounts and all(a >= HOURLY_BELOW for a in amounts):
         return WageUnit.annual, True
     low_name, high_name = names
-    unit_name = names[0].rsplit("_", 1)[0] + "_unit" if "_" in names[0] else "unit"
     raise InvalidInput(
         f"{low_name}={low:g} and {high_name}={high:g} lie on both sides of {HOURLY_BELOW:,}, so they cannot "
         f"both be hourly or both annual. Say which with {unit_name}=hourly or {unit_name}=annual.",

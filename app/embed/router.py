@@ -4,7 +4,7 @@ and the /embed.js loader."""
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.cards import render
@@ -14,7 +14,7 @@ from app.cards.shapes import Card
 from app.deps import ProfileQueryDep, SnapshotDep, in_memory
 from app.domain.comparison import MAX_AMOUNT
 from app.domain.models import WageUnit as Unit
-from app.domain.units import AMOUNT_AS_TYPED, HOURLY_BELOW
+from app.domain.units import HOURLY_BELOW, UNIT_AS_TYPED, UNIT_IN_WORDS, amount_as_typed
 from app.embed import service
 from app.route_facts import route_facts
 from app.schemas import ERROR_RESPONSES
@@ -23,7 +23,7 @@ EMBED_JS = (Path(__file__).resolve().parent.parent / "static" / "embed.js").read
 CompareParam = Annotated[
     float | None,
     Query(gt=0, le=MAX_AMOUNT, description="Badge: a posted range's low or high, in compare_unit"),
-    AMOUNT_AS_TYPED,
+    amount_as_typed(("compare_low", "compare_high")),
 ]
 router = APIRouter(tags=["embed"])
 cards = APIRouter(route_class=CardRoute, responses=CARD_ERRORS)
@@ -31,6 +31,7 @@ cards = APIRouter(route_class=CardRoute, responses=CARD_ERRORS)
 
 @cards.get("/embed/wage-range", response_class=HTMLResponse, responses=HTML_200)
 async def wage_range_card(
+    request: Request,
     snapshot: SnapshotDep,
     query: ProfileQueryDep,
     theme: Annotated[
@@ -47,9 +48,11 @@ async def wage_range_card(
     compare_unit: Annotated[
         Unit | None,
         Query(
-            description=f"Unit of compare_low and compare_high; left out, amounts below {HOURLY_BELOW:,} are "
+            description=f"Unit of compare_low and compare_high ({UNIT_IN_WORDS}); left out, amounts below "
+            f"{HOURLY_BELOW:,} are "
             "hourly and the others annual"
         ),
+        UNIT_AS_TYPED,
     ] = None,
 ) -> Response:
     """A small self-contained HTML card with the pay range for a profile, for an iframe or /embed.js."""
@@ -64,6 +67,7 @@ async def wage_range_card(
             low=compare_low,
             high=compare_high,
             unit=compare_unit,
+            typed=request.query_params,
             theme=theme,
             compact=compact,
             brand=colour,

@@ -31,6 +31,7 @@ def badge_card(
     low: float | None,
     high: float | None,
     unit: str | None,
+    typed: Mapping[str, str] | None = None,
     theme: str,
     compact: bool,
     brand: str | None = None,
@@ -46,7 +47,9 @@ def badge_card(
             f"compare_low ({low:g}) is greater than compare_high ({high:g}); give the range's bottom first.",
             details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
         )
-    chosen, _inferred = pay_unit(low=low, high=high, unit=unit, names=("compare_low", "compare_high"))
+    chosen, _inferred = pay_unit(
+        low=low, high=high, unit=unit, names=("compare_low", "compare_high"), typed=typed
+    )
     occupation = snapshot.catalog.resolve(profile.occupation)
     place = snapshot.gazetteer.locate(location=profile.location, state=profile.state, metro=profile.metro)
     body = compare_service.compare(

@@ -5,8 +5,10 @@ p75 and p90) from the rows of the seed's BLS file, read with the csv module; nev
 """
 
 import csv
+import time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -263,3 +265,75 @@ def test_a_range_straddling_1000_asks_for_the_unit(client: TestClient):
         err = r.json()["error"]
         assert r.status_code == 422 and "on both sides of 1,000" in err["message"]
         assert err["details"][0]["allowed"] == ["annual", "hourly"]
+
+
+@pytest.mark.parametrize(
+    ("words", "unit"),
+    [
+        ("hr", "hourly"),
+        ("hour", "hourly"),
+        ("per hour", "hourly"),
+        ("Per Hour", "hourly"),
+        ("year", "annual"),
+        ("per year", "annual"),
+        ("yr", "annual"),
+        ("salary", "annual"),
+        ("annually", "annual"),
+    ],
+)
+def test_the_unit_in_words(client: TestClient, words: str, unit: str):
+    # 900 is read as an hourly or an annual amount only as the unit says.
+    asked = client.get("/compare", params={"state": "TX", "low": 500, "high": 900, "unit": words})
+    assert asked.status_code == 200, asked.text
+    assert asked.json() == client.get(f"/compare?state=TX&low=500&high=900&unit={unit}").json()
+    assert (asked.json()["unit"], asked.json()["unit_inferred"]) == (unit, False)
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "suggested"),
+    [
+        ("/compare?state=TX&low=", "45k-55k", "low=45k&high=55k"),
+        ("/compare?state=TX&high=60000&low=", "45,000 to 55,000", "low=45,000&high=55,000"),
+        ("/compare?state=TX&low=", "$22 \u2013 $28/hr", "low=$22&high=$28/hr"),
+    ],
+)
+def test_a_range_in_one_amount_is_refused_naming_the_two_parameters(
+    client: TestClient, path: str, typed: str, suggested: str
+):
+    r = client.get(path + quote(typed))
+    err = r.json()["error"]
+    assert (
+        r.status_code == 422
+        and f"={typed} is a range: send its ends as two amounts, {suggested}" in err["message"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("low=$22/hr&high=$28/hr&unit=annual", "low=$22/hr is written as hourly pay, but unit=annual"),
+        (
+            "low=40,000&high=50k a year&unit=hourly",
+            "high=50k a year is written as annual pay, but unit=hourly",
+        ),
+        # No unit: 45,000 is read as annual, which its own words contradict.
+        (
+            "low=$45,000/hr&high=$55,000",
+            "low=$45,000/hr is written as hourly pay, but amounts of 1,000 or more",
+        ),
+    ],
+)
+def test_an_amounts_unit_words_that_contradict_the_unit_are_refused(
+    client: TestClient, query: str, words: str
+):
+    params = dict(pair.split("=", 1) for pair in query.split("&"))
+    r = client.get("/compare", params={"state": "TX", **params})
+    assert r.status_code == 422 and words in r.json()["error"]["message"], r.text
+
+
+def test_spaces_in_an_amount_cost_no_more_than_their_length(client: TestClient):
+    # Spaces between an amount's optional parts once made the regular expression cubic in their number.
+    started = time.perf_counter()
+    r = client.get("/compare", params={"state": "TX", "low": "1" + " " * 1000 + "x", "high": 2})
+    assert r.status_code == 422 and "should be a number" in r.json()["error"]["message"]
+    assert time.perf_counter() - started < 2

@@ -75,6 +75,14 @@ def test_badge_for_another_occupation_notes_unused_inputs(client: TestClient):
         ("metro=21300&compare_low=1&compare_high=2", "No official hourly percentiles"),
         ("state=TX&compare_low=-5&compare_high=2", "compare_low"),
         ("state=TX&compare_low=1&compare_high=2&compare_unit=weekly", "compare_unit"),
+        (
+            "state=TX&compare_low=45k-55k&compare_high=60k",
+            "compare_low=45k-55k is a range: send its ends as two amounts, compare_low=45k&compare_high=55k",
+        ),
+        (
+            "state=TX&compare_low=22/hr&compare_high=28&compare_unit=annual",
+            "compare_low=22/hr is written as hourly pay, but compare_unit=annual",
+        ),
     ],
 )
 def test_badge_bad_input(client: TestClient, query: str, words: str):
@@ -90,3 +98,10 @@ def test_embed_js_passes_the_compare_attributes(client: TestClient):
     for name in ("compare_low", "compare_high", "compare_unit"):
         assert f'"{name}"' in js
     assert "data-compare-low" in js
+
+
+def test_the_badges_unit_in_words(client: TestClient):
+    in_words = client.get("/embed/wage-range?state=TX&compare_low=20&compare_high=25&compare_unit=per%20hour")
+    plain = client.get("/embed/wage-range?state=TX&compare_low=20&compare_high=25&compare_unit=hourly")
+    assert in_words.status_code == 200, in_words.text
+    assert badge_text(in_words.text) == badge_text(plain.text) and "an hour" in unescape(in_words.text)
