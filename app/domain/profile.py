@@ -170,32 +170,28 @@ def spelling(text: str) -> str:
     return _SEPARATORS.sub(" ", _DROPPED.sub("", text.lower())).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Spelled:
-    """Reads a vocabulary's value as people type it: any case (``MID`` is ``mid``, in a JSON body as in a
-    query, where app.edge.canonical folds it for the cache's key), spaces for underscores ("physician
-    office") and the vocabulary's SYNONYMS; anything else is left as typed, for the enum to refuse."""
-
-    words: Mapping[str, str]
-
-    def __call__(self, value: Any) -> Any:
-        """The vocabulary's value ``value`` names, else ``value`` itself."""
-        if not isinstance(value, str):
-            return value
-        # The common case, a value as the API writes it in any case, is one lookup.
-        found = self.words.get(value.lower())
-        if found is None:
-            found = self.words.get(spelling(value))
-        return value if found is None else found
-
-
 def spelled(vocabulary: type[StrEnum]) -> BeforeValidator:
-    """The validator that reads ``vocabulary``'s values, and its SYNONYMS, as people type them."""
+    """The validator that reads ``vocabulary``'s values as people type them: any case (``MID`` is ``mid``, in
+    a JSON body as in a query, where app.edge.canonical folds it for the cache's key), spaces for
+    underscores ("physician office") and its SYNONYMS; anything else is left as typed, for the enum to
+    refuse."""
     words: dict[str, str] = {}
     for member in vocabulary:
         for word in (member.value, *SYNONYMS.get(vocabulary, {}).get(member.value, ())):
             words[word.lower()] = words[spelling(word)] = member.value
-    return BeforeValidator(Spelled(words))
+    known = words.get
+
+    def read(value: Any) -> Any:
+        """The vocabulary's value ``value`` names, else ``value`` itself."""
+        if not isinstance(value, str):
+            return value
+        # The common case, a value as the API writes it in any case, is one lookup.
+        found = known(value.lower())
+        if found is None:
+            found = known(spelling(value))
+        return value if found is None else found
+
+    return BeforeValidator(read)
 
 
 class ProfileQuery(BaseModel):
