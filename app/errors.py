@@ -4,7 +4,7 @@
 import difflib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -167,13 +167,24 @@ PLAIN_WORDS = "plain_words"
 PATTERN_WORDS: dict[str, str] = {}
 # The values a pattern allows, where they are a list (sort and fields names), by the pattern.
 PATTERN_ALLOWED: dict[str, list[str]] = {}
+# What a value refused by a pattern was likely meant to be, where the pattern's definer can say better than
+# the nearest allowed value (a sort's 'median desc' is '-median'), by the pattern.
+PATTERN_MEANT: dict[str, Callable[[str], str | None]] = {}
 
 
-def describe_pattern(pattern: str, words: str, allowed: list[str] | None = None) -> str:
-    """Register what ``pattern`` means (and its allowed values) for validation messages; returns it."""
+def describe_pattern(
+    pattern: str,
+    words: str,
+    allowed: list[str] | None = None,
+    suggest: Callable[[str], str | None] | None = None,
+) -> str:
+    """Register what ``pattern`` means (its allowed values, what a refused value was likely meant to be) for
+    validation messages; returns it."""
     PATTERN_WORDS[pattern] = words
     if allowed is not None:
         PATTERN_ALLOWED[pattern] = allowed
+    if suggest is not None:
+        PATTERN_MEANT[pattern] = suggest
     return pattern
 
 
@@ -246,6 +257,14 @@ def _allowed(err: dict[str, Any]) -> list[str] | None:
     return None
 
 
+def _meant(err: dict[str, Any], got: str, allowed: list[str]) -> str | None:
+    """What a refused value was likely meant to be: its pattern's own suggestion, else the nearest allowed."""
+    suggest = PATTERN_MEANT.get(str((err.get("ctx") or {}).get("pattern")))
+    if suggest is not None:
+        return suggest(got)
+    return next(iter(difflib.get_close_matches(got.lower(), allowed, n=1, cutoff=0.6)), None)
+
+
 # The labels pydantic puts in an error's location for the member of a union it tried ("constrained-str",
 # "list[constrained-str]"): the validator's words, not a parameter's name (ours are snake_case words).
 _UNION_TAG = re.compile(r"^(?:constrained-\w+|\w+\[.*\]|str|int|float|bool|none|list|dict)$")
@@ -270,9 +289,9 @@ def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]
         problem = _problem(err)
         allowed = _allowed(err)
         if allowed and isinstance(got, str):
-            nearest = difflib.get_close_matches(got.lower(), allowed, n=1, cutoff=0.6)
+            nearest = _meant(err, got, allowed)
             if nearest:
-                problem += f" (did you mean {nearest[0]}?)"
+                problem += f" (did you mean {_short(nearest)}?)"
         detail: dict[str, Any] = {
             "parameter": where,
             "problem": problem,

@@ -1,5 +1,7 @@
 """Sorting, paging and strict query-parameter checking shared by every list endpoint."""
 
+import difflib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar
@@ -7,8 +9,8 @@ from urllib.parse import urlencode
 
 from fastapi import Query, Request
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel, BeforeValidator
 
 from app.errors import InvalidQuery, describe_pattern
 
@@ -17,6 +19,16 @@ SortKey = Callable[[Any], Any]
 ItemT = TypeVar("ItemT", bound=Mapping[str, Any])
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
+# The longest ``sort`` or ``fields`` value taken.
+MAX_NAMES_LENGTH = 300
+# A direction written after a sort field ("median desc", "median:desc", "median_desc"), as people write it.
+_DIRECTION = re.compile(r"^(?P<name>.*?)(?:[\s:_]+(?P<word>asc|ascending|desc|descending))?$")
+
+
+def names(value: str) -> list[str]:
+    """The names of a comma-separated ``sort`` or ``fields`` value as a person types them: the case of a
+    name and the spaces around it mean nothing."""
+    return [part.strip().lower() for part in value.split(",")]
 
 
 def parse_sort(sort: str | None, allowed: dict[str, SortKey]) -> list[tuple[str, bool]]:
@@ -24,8 +36,7 @@ def parse_sort(sort: str | None, allowed: dict[str, SortKey]) -> list[tuple[str,
     if sort is None or sort == "":
         return []
     spec: list[tuple[str, bool]] = []
-    for raw in sort.split(","):
-        part = raw.strip()
+    for part in names(sort):
         desc = part.startswith("-")
         name = part[1:] if desc or part.startswith("+") else part
         if name not in allowed:
@@ -45,23 +56,69 @@ def sort_pattern(fields: Iterable[str], *, signed: bool = True) -> str:
     """The regular expression of a ``sort`` value (allowed fields, comma-separated, each maybe '-'/'+'), or
     with ``signed=False`` of a ``fields`` value; a value that does not match is explained by the names."""
     listed = list(fields)
-    names = "|".join(sorted(listed, key=lambda f: (-len(f), f)))
+    alternatives = "|".join(sorted(listed, key=lambda f: (-len(f), f)))
     sign = "[-+]?" if signed else ""
     words = f"comma-separated fields from {', '.join(listed)}" + (
         " ('-' before a field: descending)" if signed else ""
     )
-    return describe_pattern(f"^{sign}(?:{names})(?:,{sign}(?:{names}))*$", words, listed)
+    return describe_pattern(
+        f"^{sign}(?:{alternatives})(?:,{sign}(?:{alternatives}))*$",
+        words,
+        listed,
+        suggest=lambda typed: meant_names(typed, listed, signed=signed),
+    )
+
+
+def meant_names(typed: str, allowed: list[str], *, signed: bool = True) -> str | None:
+    """The value ``typed`` was likely meant to be ('median desc' is '-median', 'Medain' is 'median'), or None
+    when some name in it is like none of ``allowed``."""
+    meant = []
+    for part in names(typed[:MAX_NAMES_LENGTH]):
+        sign = ""
+        if signed:
+            if part[:1] in ("-", "+"):
+                sign, part = part[0].replace("+", ""), part[1:].strip()
+            said = _DIRECTION.match(part)
+            if said is not None and said["word"]:
+                part, sign = said["name"], "-" if said["word"].startswith("desc") else ""
+        name = part if part in allowed else next(iter(difflib.get_close_matches(part, allowed, n=1)), None)
+        if name is None:
+            return None
+        meant.append(sign + name)
+    return ",".join(meant)
+
+
+def _folding(pattern: str) -> BeforeValidator:
+    """A value of names read as typed (any case, spaces around a name) where that makes it match ``pattern``;
+    any other value stays as typed, for the refusal to name it."""
+    matches = re.compile(pattern).fullmatch
+
+    def fold(value: Any) -> Any:
+        if isinstance(value, str) and len(value) <= MAX_NAMES_LENGTH:
+            folded = ",".join(names(value))
+            if matches(folded):
+                return folded
+        return value
+
+    return BeforeValidator(fold)
+
+
+def names_query(fields: Iterable[str], *, signed: bool = True, **query: Any) -> Any:
+    """``Query`` of a comma-separated list of ``fields`` (a ``sort`` value when ``signed``), read as typed."""
+    pattern = sort_pattern(fields, signed=signed)
+    param = Query(pattern=pattern, max_length=MAX_NAMES_LENGTH, **query)
+    param.metadata.append(_folding(pattern))
+    return param
 
 
 def sort_query(fields: Iterable[str], purpose: str = "Sort fields") -> Any:
     """``Query`` of the ``sort`` parameter of a list whose sort fields are ``fields``."""
-    names = list(fields)
-    return Query(
-        description=f"{purpose}: comma-separated, from {', '.join(names)}. Prefix '-' for descending; "
-        "nulls sort last; a field given again is ignored.",
-        pattern=sort_pattern(names),
-        max_length=300,
-        examples=[f"-{names[-1]},{names[0]}"],
+    listed = list(fields)
+    return names_query(
+        listed,
+        description=f"{purpose}: comma-separated, from {', '.join(listed)}. Prefix '-' for descending; "
+        "nulls sort last; a field given again is ignored; case and spaces around a field do not matter.",
+        examples=[f"-{listed[-1]},{listed[0]}"],
     )
 
 
@@ -109,11 +166,11 @@ def _route_params(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
     cached = _ALLOWED.get(id(route))
     if cached is None:
         params = list(query_params(route.dependant))
-        names = frozenset(p.alias for p in params)
+        known = frozenset(p.alias for p in params)
         multi = frozenset(
             p.alias for p in params if getattr(p.field_info, "json_schema_extra", None) == {"multi": True}
         )
-        cached = (names, multi)
+        cached = (known, multi)
         _ALLOWED[id(route)] = cached
     return cached
 
@@ -125,17 +182,47 @@ async def reject_unknown_params(request: Request) -> None:
         return
     allowed, multi = _route_params(route)
     seen: set[str] = set()
-    for key, _value in request.query_params.multi_items():
+    for key, value in request.query_params.multi_items():
         if key not in allowed:
-            shown = key if len(key) <= 40 else key[:40] + "..."
-            raise InvalidQuery(
-                f"Unknown query parameter {shown!r}. Allowed parameters here: "
-                f"{', '.join(sorted(allowed)) or 'none'}.",
-                details=[{"parameter": shown, "allowed": sorted(allowed)}],
-            )
+            raise _unknown(request, route, key, value, allowed)
         if key in seen and key not in multi:
             raise InvalidQuery(
                 f"Query parameter {key!r} is given more than once; give it once.",
                 details=[{"parameter": key}],
             )
         seen.add(key)
+
+
+def _unknown(
+    request: Request, route: APIRoute, key: str, value: str, allowed: frozenset[str]
+) -> InvalidQuery:
+    """The refusal of a parameter ``route`` does not take, with the nearest it does take; a list's CSV twin
+    (its path plus '.csv') says where a parameter of the JSON list alone, such as its paging, goes instead."""
+    shown = key if len(key) <= 40 else key[:40] + "..."
+    listed = sorted(allowed)
+    detail: dict[str, Any] = {"parameter": shown, "allowed": listed}
+    message = f"Unknown query parameter {shown!r}."
+    paths = [
+        (context.original_route, context.path)
+        for context in iter_route_contexts(list(request.app.router.routes))
+        if "GET" in (context.methods or ()) and isinstance(context.original_route, APIRoute)
+    ]
+    path = next((p for r, p in paths if r is route and p is not None), route.path)
+    json_path = path.removesuffix(".csv")
+    twin = next((r for r, p in paths if p == json_path), None) if json_path != path else None
+    if twin is not None and key in _route_params(twin)[0]:
+        query = request.url.query
+        suggestion = f"{json_path}?{query if len(query) <= 200 else urlencode([(key, value[:40])])}"
+        message = (
+            f"Unknown query parameter {shown!r}: {path} answers every matching row, without paging; "
+            f"{shown!r} is a parameter of the JSON list: {suggestion}."
+        )
+        detail["problem"] = f"a parameter of {json_path}, not of {path}"
+        detail["suggestion"] = suggestion
+    else:
+        nearest = difflib.get_close_matches(key.lower(), listed, n=1)
+        if nearest:
+            message += f" Did you mean {nearest[0]!r}?"
+    return InvalidQuery(
+        f"{message} Allowed parameters here: {', '.join(listed) or 'none'}.", details=[detail]
+    )

@@ -18,7 +18,7 @@ from app.domain.occupations import OccupationMatch
 from app.domain.places import MAX_LOCATION_LENGTH, METRO, STATE
 from app.domain.store import Snapshot
 from app.listing import CSV_CONTENT, Paging, csv_twin, json_response, list_response, paging
-from app.query import sort_pattern, sort_query
+from app.query import names_query, sort_query
 from app.schemas import ERROR_RESPONSES
 from app.wages.schemas import AreaDetail, AreaPage, BenchmarkPage, MetroPage, PercentilesResponse
 
@@ -89,11 +89,12 @@ async def area_filters(
     ] = None,
     fields: Annotated[
         str | None,
-        Query(
-            max_length=300,
-            pattern=sort_pattern(FIELDS, signed=False),
-            description=f"Comma-separated fields to return, from: {', '.join(FIELDS)}. The items then carry "
-            "their identity (code, name, area_type) and these fields (see AreaFields).",
+        names_query(
+            FIELDS,
+            signed=False,
+            description=f"Comma-separated fields to return, from: {', '.join(FIELDS)}; case and spaces "
+            "around a field do not matter. The items then carry their identity (code, name, area_type) and "
+            "these fields (see AreaFields).",
             examples=["code,name,median"],
         ),
     ] = None,

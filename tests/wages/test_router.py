@@ -15,7 +15,8 @@ from tests.conftest import make_client
 # Top-paying states by the article's mean annual wage, highest first.
 MEAN_DESC = ["DC", "NJ", "MD", "CA", "MA"]
 LOWER_PAYING = {"MS", "AL", "AR", "WV", "OK"}
-ARTICLE = "release=bls-oews-2023-05-article"
+RELEASE = "bls-oews-2023-05-article"
+ARTICLE = f"release={RELEASE}"
 
 
 def codes(resp) -> list[str]:
@@ -257,3 +258,53 @@ def test_fields_projection_json_and_csv(client: TestClient):
     )
     header = client.get(f"/states?{ARTICLE}&fields=code,name,mean&format=csv").text.splitlines()[0]
     assert header.split(",")[:4] == ["code", "name", "area_type", "mean_hourly"]
+
+
+@pytest.mark.parametrize("sort", ["-Mean", "-MEAN", " -mean ", "-mean , Code"])
+def test_a_sort_field_is_read_whatever_its_case_and_spaces(client: TestClient, sort: str):
+    assert codes(client.get("/states", params={"release": RELEASE, "sort": sort}))[:5] == MEAN_DESC
+
+
+def test_fields_are_read_whatever_their_case_and_spaces(client: TestClient):
+    asked = {"release": RELEASE, "sort": "-mean", "limit": "1", "fields": "Code, mean"}
+    body = client.get("/states", params=asked).json()
+    assert list(body["items"][0]) == ["code", "name", "area_type", "mean"]
+    assert body["items"][0]["mean"]["annual"] == 75690  # DC, the article's highest mean
+
+
+@pytest.mark.parametrize(
+    ("sort", "meant"),
+    [
+        ("median desc", "-median"),
+        ("median:desc", "-median"),
+        ("MEAN DESC, name", "-mean,name"),
+        ("name asc", "name"),
+        ("Medain", "median"),
+    ],
+)
+def test_a_sort_written_otherwise_is_refused_with_the_sort_meant(client: TestClient, sort: str, meant: str):
+    r = client.get("/states", params={"sort": sort})
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert f"sort={sort} " in error["message"] and f"(did you mean {meant}?)" in error["message"]
+    assert error["details"][0]["value"] == sort
+
+
+@pytest.mark.parametrize(
+    ("paging", "page"), [("limit=5", MEAN_DESC), ("offset=5", ["AL", "AR", "MS", "OK", "WV"])]
+)
+def test_the_csv_twin_refuses_paging_and_names_the_json_list_that_pages(
+    client: TestClient, paging: str, page: list[str]
+):
+    r = client.get(f"/states.csv?{ARTICLE}&sort=-mean&{paging}")
+    assert r.status_code == 400
+    error = r.json()["error"]
+    name = paging.split("=")[0]
+    assert error["message"].startswith(
+        f"Unknown query parameter '{name}': /states.csv answers every matching row"
+    )
+    suggestion = error["details"][0]["suggestion"]
+    assert suggestion.startswith("/states?") and suggestion in error["message"]
+    # The JSON list, paged as asked: the article's five means, or the five states without one (by name:
+    # Alabama, Arkansas, Mississippi, Oklahoma, West Virginia).
+    assert codes(client.get(suggestion)) == page
