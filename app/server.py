@@ -14,6 +14,10 @@ goes apart from its head, as uvicorn writes it: joining would copy it once more.
 Without them a client can hold a connection open for ever by sending nothing, half a request, or a header
 every few seconds, and can make the parser buffer a header of any size. The limits come from ``Settings``
 (``SALARY_API_MAX_HEADER_BYTES``, ``SALARY_API_HEADER_TIMEOUT``), read in each worker process.
+
+It also refuses, in the error shape and ending the connection, a request whose head has no Host field
+(HTTP/1.1) or several (RFC 9112 §3.2: 400), and one of an HTTP version other than 1.x (RFC 9110 §15.6.6:
+505), which llhttp parses but uvicorn would answer as if it were HTTP/1.1.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from uvicorn.protocols.http.httptools_impl import (
 )
 
 from app.config import get_settings
+from app.edge.common import send_error
 from app.errors import error_body
 from app.observability.disconnect import CONNECTION
 from app.observability.shutdown import drain
@@ -233,6 +238,38 @@ class RequestHeadTooLarge(Exception):
     """Raised from a parser callback to stop parsing a head over the limit."""
 
 
+# The scope key holding the number of Host fields of a head that had other than one (absent: exactly one).
+HOSTS = "salary_api.hosts"
+
+
+def head_refusal(version: str, hosts: int) -> tuple[int, str] | None:
+    """The status and message refusing a head of HTTP ``version`` with ``hosts`` Host fields, or None: a major
+    version other than 1 is a 505 (RFC 9110 §15.6.6; llhttp itself refuses all but 0.9, 1.x and 2.0), an
+    HTTP/1.1 request without exactly one Host, or any request with several, a 400 (RFC 9112 §3.2)."""
+    if not version.startswith("1."):
+        return (
+            505,
+            f"HTTP/{version} is not supported here: this server speaks HTTP/1.1 (and HTTP/1.0). Send the "
+            "request line as 'GET /path HTTP/1.1'.",
+        )
+    if hosts > 1 or (hosts == 0 and version == "1.1"):
+        return (
+            400,
+            f"The request sent {'no Host header' if hosts == 0 else f'{hosts} Host headers'}; an HTTP/1.1 "
+            "request names its host in exactly one (RFC 9112, section 3.2), e.g. 'Host: api.example.org'.",
+        )
+    return None
+
+
+def refusing(status: int, message: str) -> Any:
+    """An ASGI application answering every request with this refusal, in the error shape."""
+
+    async def refuse(_scope: Any, _receive: Any, send: Any) -> None:
+        await send_error(send, status, "http_error", message)
+
+    return refuse
+
+
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a head size cap (431) and a head deadline (408)."""
 
@@ -242,6 +279,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.max_head_bytes = settings.max_header_bytes
         self.head_timeout = settings.header_timeout
         self.head_bytes = 0
+        # The Host fields of the head now arriving.
+        self.hosts = 0
         # When the head now arriving began (loop time), or None when none is: the sweep's to check.
         self.head_started: float | None = None
         self.head_refused = False
@@ -260,6 +299,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self.head_bytes = 0
+        self.hosts = 0
         if self.head_started is None:
             self.head_started = self.loop.time()
 
@@ -268,11 +308,19 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._count(len(name) + len(value) + 4)
+        # _count's work written out: the call it saves pays for counting the Host fields.
+        self.head_bytes += len(name) + len(value) + 4
+        if self.head_bytes > self.max_head_bytes:
+            self.head_refused = True
+            raise RequestHeadTooLarge
+        if len(name) == 4 and name.lower() == b"host":
+            self.hosts += 1
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         self.head_started = None
+        if self.hosts != 1:
+            cast(dict[str, Any], self.scope)[HOSTS] = self.hosts
         super().on_headers_complete()
         if drain.draining and self.cycle is not None:
             self.cycle.keep_alive = False
@@ -285,6 +333,17 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             # reference: the cycle holds the scope, and a scope holding the cycle would make every request a
             # reference cycle, freed only by the garbage collector's rare full passes (app.main tunes them).
             cast(dict[str, Any], self.scope)[CONNECTION] = weakref.ref(cycle)
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
+        """Start answering ``cycle`` (now, or when the answers pipelined before it are done), with a refusal
+        in the error shape, ending the connection, when its head is one this server does not take."""
+        scope = cycle.scope
+        if scope["http_version"] != "1.1" or HOSTS in scope:
+            refusal = head_refusal(scope["http_version"], cast(dict[str, Any], scope).get(HOSTS, 1))
+            if refusal is not None:
+                app = refusing(*refusal)
+                cycle.keep_alive = False
+        super()._start_asgi_task(cycle, app)
 
     def send_400_response(self, msg: str) -> None:
         if self.head_refused:

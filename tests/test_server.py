@@ -188,6 +188,61 @@ def test_a_request_that_is_not_http_is_a_400_in_the_error_shape(
     assert unchanged(limited_server, percentiles_before)
 
 
+NO_HOST = (
+    "The request sent no Host header; an HTTP/1.1 request names its host in exactly one (RFC 9112, section "
+    "3.2), e.g. 'Host: api.example.org'."
+)
+TWO_HOSTS = NO_HOST.replace("no Host header", "2 Host headers")
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "message"),
+    [
+        (b"GET /percentiles HTTP/1.1\r\nAccept: */*\r\n\r\n", 400, NO_HOST),
+        (b"GET /percentiles HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, TWO_HOSTS),
+        (b"GET /percentiles HTTP/1.0\r\nHOST: a\r\nhost: a\r\n\r\n", 400, TWO_HOSTS),
+        (
+            b"GET /percentiles HTTP/2.0\r\nHost: x\r\n\r\n",
+            505,
+            "HTTP/2.0 is not supported here: this server speaks HTTP/1.1 (and HTTP/1.0). Send the request "
+            "line as 'GET /path HTTP/1.1'.",
+        ),
+    ],
+)
+def test_a_head_without_one_host_or_of_another_version_is_refused_in_the_error_shape(
+    limited_server: str, request_bytes: bytes, status: int, message: str
+):
+    with raw_connection(limited_server) as sock:
+        sock.sendall(request_bytes)
+        data, _ = read_until_closed(sock)
+    assert data.startswith(f"HTTP/1.1 {status} ".encode()) and b"content-type: application/json" in data
+    assert error_of(data) == {
+        "status": status,
+        "type": "http_error",
+        "message": message,
+        "details": [],
+        "request_id": None,
+    }
+
+
+def test_a_head_without_a_host_pipelined_behind_an_answer_is_refused_after_it(
+    limited_server: str, percentiles_before: bytes
+):
+    with raw_connection(limited_server) as sock:
+        sock.sendall(b"GET /percentiles HTTP/1.1\r\nHost: x\r\n\r\nGET /percentiles HTTP/1.1\r\n\r\n")
+        data, _ = read_until_closed(sock)
+    first, refused = data.split(b"HTTP/1.1 400 ")
+    assert first.startswith(b"HTTP/1.1 200 ") and first.endswith(percentiles_before)
+    assert b"connection: close" in refused and error_of(refused)["message"] == NO_HOST
+
+
+def test_an_http_1_0_request_may_leave_out_its_host(limited_server: str, percentiles_before: bytes):
+    with raw_connection(limited_server) as sock:
+        sock.sendall(b"GET /percentiles HTTP/1.0\r\n\r\n")
+        data, _ = read_until_closed(sock)
+    assert data.startswith(b"HTTP/1.1 200 ") and data.split(b"\r\n\r\n", 1)[1] == percentiles_before
+
+
 def test_an_ordinary_request_is_unaffected(limited_server: str):
     r = httpx.get(f"{limited_server}/percentiles", headers={"X-Forwarded-For": "203.0.113.9"})
     assert r.status_code == 200 and r.json()["percentiles"]["median"]["annual"] == 51140
