@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -81,8 +82,14 @@ def install_error_handlers(app: FastAPI) -> None:
             method = "HEAD" if is_head(request.scope) else request.method
             message = f"Method {method} is not allowed on {request.url.path[:100]}."
             error_type = "method_not_allowed"
-            # Starlette's Allow names only the first route matching the path; every method it has counts.
-            allowed = allowed_methods(request.app, request.scope)
+            # Starlette's Allow names only the first route matching the path; every method it has counts. A
+            # mounted application (the docs' files) names its own.
+            allowed = allowed_methods(request.app, request.scope) or with_options(
+                (exc.headers or {}).get("Allow", "")
+            )
+            if method == "OPTIONS" and allowed:
+                # OPTIONS asks what the path allows (RFC 9110 §9.3.7): every path that has a route answers it.
+                return Response(status_code=204, headers={"Allow": allowed})
             if allowed:
                 return json_response(
                     error_body(405, error_type, f"{message} Allowed: {allowed}."),
@@ -116,7 +123,44 @@ def allowed_methods(app: FastAPI, scope: Scope) -> str:
     ]
     if "GET" in allowed and "HEAD" not in allowed:  # the edge answers HEAD for every GET
         allowed.insert(1, "HEAD")
-    return ", ".join(allowed)
+    return with_options(", ".join(allowed))
+
+
+def with_options(allow: str) -> str:
+    """An Allow header's methods and OPTIONS, which every path that has a method answers (none: none)."""
+    return f"{allow}, OPTIONS" if allow and "OPTIONS" not in allow else allow
+
+
+class CORS(CORSMiddleware):
+    """Starlette's CORS, whose refused preflight answers in the error shape, naming what was asked."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        """The preflight's answer; a refusal (Starlette's text/plain 400) in the error shape."""
+        answer = super().preflight_response(request_headers)
+        if answer.status_code != 400:
+            return answer
+        methods = answer.headers["access-control-allow-methods"]
+        allowed = answer.headers["access-control-allow-headers"]
+        method = request_headers["access-control-request-method"][:20]
+        asked = request_headers.get("access-control-request-headers", "")[:200]
+        refused = [
+            h for h in (h.strip() for h in asked.split(",")) if h and h.lower() not in self.allow_headers
+        ]
+        reasons, details = [], []
+        if method not in self.allow_methods:
+            reasons.append(f"this API takes no {method!r} requests")
+            named = {"parameter": "Access-Control-Request-Method", "value": method}
+            details.append({**named, "allowed": methods.split(", ")})
+        if refused:
+            reasons.append(f"a request here may not send {', '.join(refused)}")
+            named = {"parameter": "Access-Control-Request-Headers", "value": asked}
+            details.append({**named, "allowed": allowed.split(", ")})
+        why = " and ".join(reasons) or "it asked for what this API does not allow"
+        message = f"CORS preflight refused: {why}. Allowed methods: {methods}; request headers: {allowed}."
+        headers = {k: v for k, v in answer.headers.items() if k not in ("content-length", "content-type")}
+        return json_response(
+            error_body(400, "http_error", message, details), status_code=400, headers=headers
+        )
 
 
 async def _refresh_loop(store: Store, interval: float) -> None:
@@ -221,10 +265,17 @@ def create_app(settings: Settings | None = None) -> SalaryAPI:
     install_error_handlers(app)
     install_openapi(app)
     app.add_middleware(
-        CORSMiddleware,
+        CORS,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type", "If-None-Match", "Authorization", "X-Request-ID"],
+        allow_headers=[
+            "Accept",
+            "Content-Type",
+            "If-None-Match",
+            "If-Match",
+            "Authorization",
+            "X-Request-ID",
+        ],
         expose_headers=list(EXPOSED_HEADERS),
         max_age=settings.cors_max_age,
     )

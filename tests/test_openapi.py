@@ -148,13 +148,32 @@ def test_error_types_sent_are_in_the_enum(client: TestClient) -> None:
         assert client.get(path).json()["error"]["type"] in enum
 
 
-def test_options_and_405_name_every_method_of_the_path(client: TestClient) -> None:
-    r = client.options("/estimate")
-    assert r.status_code == 405
-    assert r.headers["allow"] == "GET, HEAD, POST"
-    assert r.json()["error"]["type"] == "method_not_allowed"
-    r = client.delete("/states")
-    assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/estimate", "GET, HEAD, POST, OPTIONS"),
+        ("/states", "GET, HEAD, OPTIONS"),
+        ("/openapi.json", "GET, HEAD, OPTIONS"),
+        ("/docs/assets/swagger-ui.css", "GET, HEAD, OPTIONS"),
+    ],
+)
+def test_options_and_405_name_every_method_of_the_path(client: TestClient, path: str, allow: str) -> None:
+    r = client.options(path)
+    assert r.status_code == 204 and r.headers["allow"] == allow and r.content == b""
+    r = client.delete(path)
+    assert r.status_code == 405 and r.headers["allow"] == allow
+    assert r.json()["error"] == {
+        "status": 405,
+        "type": "method_not_allowed",
+        "message": f"Method DELETE is not allowed on {path}. Allowed: {allow}.",
+        "details": [],
+        "request_id": r.headers["x-request-id"],
+    }
+
+
+def test_options_where_no_route_is_a_404(client: TestClient) -> None:
+    r = client.options("/nowhere")
+    assert r.status_code == 404 and r.json()["error"]["type"] == "not_found"
 
 
 def test_csv_is_its_own_operation_and_the_json_paths_still_answer_csv(client: TestClient) -> None:

@@ -303,13 +303,20 @@ def _refused(scope: Scope) -> tuple[int, tuple[str, str], list[tuple[bytes, byte
     return 401, ("unauthorized", message), [(b"www-authenticate", b"Bearer")]
 
 
+METRICS_ALLOW = b"GET, HEAD, OPTIONS"
+
+
 async def serve_metrics(scope: Scope, send: Send) -> None:
     """Answer a request for the metrics path: the exposition, or an error in the error shape."""
     extra: list[tuple[bytes, bytes]] = []
     refused = _refused(scope)
+    if scope["method"] == "OPTIONS":  # what the path allows (RFC 9110 §9.3.7), as every other path answers
+        await send({"type": "http.response.start", "status": 204, "headers": [(b"allow", METRICS_ALLOW)]})
+        await send({"type": "http.response.body", "body": b""})
+        return
     if scope["method"] not in ("GET", "HEAD"):
         status, error = 405, ("method_not_allowed", f"Method {scope['method'][:20]} is not allowed here.")
-        extra = [(b"allow", b"GET, HEAD")]
+        extra = [(b"allow", METRICS_ALLOW)]
     elif refused is not None:
         status, error, extra = refused
     elif scope["query_string"]:

@@ -77,6 +77,64 @@ def test_cors_simple_get_and_preflight(client: TestClient):
     assert int(pre.headers["access-control-max-age"]) >= 600
 
 
+ALLOWED_HEADERS = [
+    "Accept",
+    "Accept-Language",
+    "Authorization",
+    "Content-Language",
+    "Content-Type",
+    "If-Match",
+    "If-None-Match",
+    "X-Request-ID",
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "why", "details"),
+    [
+        (
+            "PUT",
+            "Content-Type",
+            "this API takes no 'PUT' requests",
+            [
+                {
+                    "parameter": "Access-Control-Request-Method",
+                    "value": "PUT",
+                    "allowed": ["GET", "HEAD", "POST", "OPTIONS"],
+                }
+            ],
+        ),
+        (
+            "POST",
+            "Content-Type, X-Api-Key",
+            "a request here may not send X-Api-Key",
+            [
+                {
+                    "parameter": "Access-Control-Request-Headers",
+                    "value": "Content-Type, X-Api-Key",
+                    "allowed": ALLOWED_HEADERS,
+                }
+            ],
+        ),
+    ],
+)
+def test_a_refused_preflight_answers_in_the_error_shape_naming_what_was_asked(
+    client: TestClient, method: str, headers: str, why: str, details: list
+):
+    asked = {"Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers}
+    pre = client.options("/estimate", headers={"Origin": "https://college.example", **asked})
+    assert pre.status_code == 400 and pre.headers["content-type"] == "application/json"
+    assert pre.json()["error"] == {
+        "status": 400,
+        "type": "http_error",
+        "message": f"CORS preflight refused: {why}. Allowed methods: GET, HEAD, POST, OPTIONS; "
+        f"request headers: {', '.join(ALLOWED_HEADERS)}.",
+        "details": details,
+        "request_id": pre.headers["x-request-id"],
+    }
+    assert pre.headers["access-control-allow-origin"] == "*"  # the page may read why
+
+
 def test_a_page_on_another_origin_can_send_and_read_the_request_id(client: TestClient):
     pre = client.options(
         "/percentiles",

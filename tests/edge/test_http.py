@@ -120,11 +120,11 @@ def test_head_where_no_get_is_a_405_naming_the_methods(served: Served) -> None:
     with connect(served) as sock:
         sock.sendall(b"HEAD /estimate/batch HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
         status, headers, rest = head_of(read_until_closed(sock))
-    assert status == 405 and headers["allow"] == "POST" and rest == b""
-    for path in ("/export", "/healthz", "/readyz"):
+    assert status == 405 and headers["allow"] == "POST, OPTIONS" and rest == b""
+    for path in ("/export", "/healthz", "/readyz", "/metrics"):
         options = httpx.options(served.base + path)
-        assert options.status_code == 405 and options.headers["allow"] == "GET, HEAD"
-        assert "OPTIONS" in options.json()["error"]["message"]
+        assert options.status_code == 204 and options.headers["allow"] == "GET, HEAD, OPTIONS"
+        assert options.content == b""
 
 
 def test_a_client_hanging_up_mid_body_is_a_499_never_a_5xx(served: Served) -> None:
@@ -241,7 +241,7 @@ def test_a_slow_body_to_a_get_only_route_is_refused_at_once(served: Served) -> N
             sock.sendall(head + b"x" * 10)  # and nothing more: the server must not wait for the rest
             status, headers, body = head_of(read_until_closed(sock))
         assert status == 405 and headers["connection"] == "close", head
-        assert headers["allow"] == "GET, HEAD"
+        assert headers["allow"] == "GET, HEAD, OPTIONS"
         assert json.loads(body)["error"]["type"] == "method_not_allowed"
 
 

@@ -127,7 +127,7 @@ def test_metrics_errors_use_the_error_shape(seeded_sqlite: str):
     with make_client(seeded_sqlite, metrics_access="public") as c:
         post = c.post("/metrics")
         query = c.get("/metrics?name=x")
-    assert post.status_code == 405 and post.headers["allow"] == "GET, HEAD"
+    assert post.status_code == 405 and post.headers["allow"] == "GET, HEAD, OPTIONS"
     assert post.json()["error"]["type"] == "method_not_allowed"
     assert query.status_code == 400 and query.json()["error"]["type"] == "invalid_query"
     for r in (post, query):
