@@ -22,6 +22,7 @@ class ErrorType(StrEnum):
     method_not_allowed = "method_not_allowed"
     unauthorized = "unauthorized"
     forbidden = "forbidden"
+    precondition_failed = "precondition_failed"
     payload_too_large = "payload_too_large"
     unsupported_media_type = "unsupported_media_type"
     rate_limited = "rate_limited"

@@ -24,7 +24,8 @@ release and citation; values computed here (for example hourly = annual / 2080) 
 list's path plus `.csv`.
 * Every error, whatever its status, has one shape: `{"error": {"status", "type", "message", "details"}}`.
 * Unknown or repeated query parameters are rejected (400).
-* GET responses carry a strong `ETag`; send `If-None-Match` to get a 304.
+* GET responses carry a strong `ETag`; send `If-None-Match` to get a 304, and `If-Match` to get a 412 \
+unless a tag it lists is still the answer's (strong comparison).
 """
 LICENSE = {"name": "MIT", "identifier": "MIT"}
 CONTACT = {"name": "Salary API maintainers", "url": "https://salary-api.example.org"}
@@ -189,6 +190,7 @@ ERROR_DESCRIPTIONS = {
     "404": "Not found: the occupation, release, place or code named is none we hold (the message suggests "
     "the nearest), or it has no such figures",
     "408": "The request body was not received in time",
+    "412": "Precondition failed: no entity tag If-Match lists is the answer's current ETag",
     "413": "Request body too large",
     "415": "The body is not marked as JSON: send Content-Type: application/json",
     "422": "Invalid input: a value outside the schema, or values that contradict each other",
@@ -196,9 +198,9 @@ ERROR_DESCRIPTIONS = {
     "503": "Data not available (database unreachable or not seeded), or the request took too long",
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
-# Statuses the edge answers before any route runs (app/edge/): always the JSON error, whatever the route's
-# own errors look like (an HTML card's).
-EDGE_STATUSES = frozenset({"408", "413", "429"})
+# Statuses the edge answers (app/edge/) before any route runs, or in place of its answer (412): always the
+# JSON error, whatever the route's own errors look like (an HTML card's).
+EDGE_STATUSES = frozenset({"408", "412", "413", "429"})
 # Inputs that are valid one by one but can refuse together, which a schema cannot express: a place or title
 # that could mean several things (type ambiguous, with candidates), or values that contradict each other
 # (the two ways to give experience; a metro outside the state; a location that disagrees with state or
@@ -253,6 +255,8 @@ def _errors_for(method: str, operation: dict[str, Any], facts: RouteFacts) -> li
         codes += ["401", "403"]
     if facts.may_miss:
         codes.append("404")
+    if method == "get" and facts.revalidates:
+        codes.append("412")
     if method == "post":
         codes.append("413")
     if operation.get("requestBody"):

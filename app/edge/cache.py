@@ -24,9 +24,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.edge.canonical import CanonicalQueries
 from app.edge.clients import client_key
-from app.edge.common import CORS_HEADERS, NOSNIFF, header
+from app.edge.common import CORS_HEADERS, NOSNIFF, header, send_error
 from app.edge.doorkeeper import Doorkeeper
-from app.edge.etag import none_match_fails, not_modified_headers, strong_etag
+from app.edge.etag import (
+    PRECONDITION_FAILED,
+    PRECONDITIONS,
+    match_fails,
+    none_match_fails,
+    not_modified_headers,
+    preconditions,
+    strong_etag,
+)
 from app.negotiation import MEDIA_TYPES, Representation, negotiate
 from app.observability import metrics
 from app.route_facts import FastRoute
@@ -243,7 +251,7 @@ class ResponseCacheMiddleware:
                     chunks.append(message.get("body", b""))
 
         # The application reads the canonical query; preconditions are the cache's to evaluate.
-        request_headers = [h for h in scope["headers"] if h[0] != b"if-none-match"]
+        request_headers = [h for h in scope["headers"] if h[0] not in PRECONDITIONS]
         _path, query, _variant, _version = key
         below = {**scope, "method": "GET", "query_string": query, "headers": request_headers}
         await self.app(below, receive, capture)
@@ -283,7 +291,11 @@ class ResponseCacheMiddleware:
 
     async def _send_cached(self, scope: Scope, send: Send, entry: CachedResponse) -> None:
         stale = [] if self.store.database_ok else [STALE_HEADER]
-        if none_match_fails(header(scope, b"if-none-match"), entry.etag):
+        if_match, if_none_match = preconditions(scope)
+        if if_match is not None and match_fails(if_match, entry.etag):
+            await send_error(send, 412, "precondition_failed", PRECONDITION_FAILED, stale)
+            return
+        if none_match_fails(if_none_match, entry.etag):
             headers_304, encoded_304 = entry.not_modified(head_encoder(scope))
             await send(response_start(304, headers_304 + stale, encoded_304))
             await send({"type": "http.response.body", "body": b""})

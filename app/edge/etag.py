@@ -1,8 +1,11 @@
-"""Entity tags (RFC 9110 §8.8.3) and the ``If-None-Match`` precondition (§13.1.2): the one implementation,
-used by the response cache, the export and every other answer that carries an ``ETag``.
+"""Entity tags (RFC 9110 §8.8.3) and the ``If-Match`` and ``If-None-Match`` preconditions (§13.1.1, §13.1.2):
+the one implementation, used by the response cache, the export and every other answer that carries an
+``ETag``.
 
-``If-None-Match`` uses the weak comparison: ``W/"x"`` and ``"x"`` match; ``*`` matches any current
-representation. Tags are strong, a hash of what is sent, so the same answer has the same tag however the
+``If-Match`` uses the strong comparison: ``"x"`` matches, ``W/"x"`` never does; when no listed tag matches,
+a GET or HEAD is a 412. ``If-None-Match`` uses the weak comparison: ``W/"x"`` and ``"x"`` match, and a GET or
+HEAD is then a 304. ``*`` matches any current representation in both. ``If-Match`` is evaluated first
+(§13.2.2). Tags are strong, a hash of what is sent, so the same answer has the same tag however the
 question was spelled.
 """
 
@@ -11,10 +14,13 @@ import re
 import xxhash
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.edge.common import header
+from app.edge.common import send_error
 
 # An entity tag: optional W/, then a quoted opaque string (which may hold commas, so split by pattern).
-_TAG = re.compile(rb'\s*(?:W/)?"([^"]*)"\s*(?:,|$)')
+_TAG = re.compile(rb'\s*(W/)?"([^"]*)"\s*(?:,|$)')
+IF_MATCH = b"if-match"
+IF_NONE_MATCH = b"if-none-match"
+PRECONDITIONS = frozenset({IF_MATCH, IF_NONE_MATCH})
 
 
 def strong_etag(body: bytes, media_type: bytes = b"") -> bytes:
@@ -51,16 +57,65 @@ def none_match_fails(if_none_match: bytes | None, etag: bytes | None) -> bool:
         return True
     if etag is None or not value:
         return False
-    wanted = opaque(etag)
+    return _listed(value, opaque(etag), weak=True)
+
+
+def _listed(value: bytes, wanted: bytes, *, weak: bool) -> bool:
+    """Whether the list of tags ``value`` holds one whose opaque part is ``wanted`` (weak tags count only for
+    the ``weak`` comparison); a list that stops being well formed holds nothing after that point."""
     position = 0
     while position < len(value):
         found = _TAG.match(value, position)
         if found is None:
             return False
-        if found.group(1) == wanted:
+        if found.group(2) == wanted and (weak or found.group(1) is None):
             return True
         position = found.end()
     return False
+
+
+def match_fails(if_match: bytes | None, etag: bytes | None) -> bool:
+    """True when ``If-Match`` evaluates to false for a representation with tag ``etag`` (None when it has
+    none): no listed tag is strongly equal to it (§8.8.3.2: a weak tag on either side never is), or there is
+    no representation for ``*``. A GET or HEAD is then a 412 Precondition Failed."""
+    if if_match is None or (if_match == etag and not if_match.startswith(b"W/")):
+        return False
+    value = if_match.strip()
+    if value == b"*":
+        return etag is None
+    if etag is None or etag.startswith(b"W/"):
+        return True
+    return not _listed(value, opaque(etag), weak=False)
+
+
+def preconditions(scope: Scope) -> tuple[bytes | None, bytes | None]:
+    """The request's ``If-Match`` and ``If-None-Match`` (the first of each), in one pass over its headers."""
+    if_match = if_none_match = None
+    for name, value in scope["headers"]:
+        if name == IF_NONE_MATCH:
+            if if_none_match is None:
+                if_none_match = value
+        elif name == IF_MATCH and if_match is None:
+            if_match = value
+    return if_match, if_none_match
+
+
+def precondition_status(
+    if_match: bytes | None, if_none_match: bytes | None, etag: bytes | None
+) -> int | None:
+    """What a GET or HEAD answers instead of the representation tagged ``etag``: 412 when ``If-Match`` fails
+    (evaluated first, §13.2.2), 304 when ``If-None-Match`` does; None to send the representation."""
+    if if_match is not None and match_fails(if_match, etag):
+        return 412
+    if if_none_match is not None and none_match_fails(if_none_match, etag):
+        return 304
+    return None
+
+
+PRECONDITION_FAILED = (
+    "The If-Match precondition failed: no entity tag it lists is this answer's current one (compared "
+    "strongly: a weak W/ tag never matches). Ask again without If-Match for the current answer and its ETag."
+)
 
 
 # Headers a 304 repeats from the full answer (RFC 9110 §15.4.5), plus the ones our readers rely on.
@@ -86,11 +141,12 @@ def not_modified_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes
 
 
 class ConditionalMiddleware:
-    """``If-None-Match`` for the answers made below the response cache that carry their own validator
-    (the export, the contract, the docs) and for ``*`` on any of them: a 2xx GET or HEAD whose tag
-    matches becomes a 304 with the answer's validators, and its body is not sent. Preconditions on
-    other statuses are ignored (RFC 9110 §13.2.1), and so are answers without a tag: those routes do not
-    revalidate (the health probes), so even ``*`` gets their full answer, as the contract declares."""
+    """``If-Match`` and ``If-None-Match`` for the answers made below the response cache that carry their own
+    validator (the export, the contract, the docs): a 2xx GET or HEAD whose tag no ``If-Match`` tag matches
+    becomes a 412 in the error shape, one whose tag an ``If-None-Match`` tag matches a 304 with the answer's
+    validators; the full answer's body is then not sent. Preconditions on other statuses are ignored (RFC
+    9110 §13.2.1), and so are answers without a tag: those routes do not revalidate (the health probes), so
+    even ``*`` gets their full answer, as the contract declares."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -99,8 +155,8 @@ class ConditionalMiddleware:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        if_none_match = header(scope, b"if-none-match")
-        if if_none_match is None:
+        if_match, if_none_match = preconditions(scope)
+        if if_match is None and if_none_match is None:
             await self.app(scope, receive, send)
             return
         replaced = False
@@ -112,7 +168,12 @@ class ConditionalMiddleware:
             if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
                 headers = list(message.get("headers", ()))
                 etag = next((v for k, v in headers if k == b"etag"), None)
-                if etag is not None and none_match_fails(if_none_match, etag):
+                status = None if etag is None else precondition_status(if_match, if_none_match, etag)
+                if status == 412:
+                    replaced = True
+                    await send_error(send, 412, "precondition_failed", PRECONDITION_FAILED)
+                    return
+                if status == 304:
                     replaced = True
                     start = {"type": "http.response.start", "status": 304}
                     await send({**start, "headers": not_modified_headers(headers)})

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from app.deps import SnapshotDep
-from app.edge.etag import none_match_fails
+from app.edge.etag import PRECONDITION_FAILED, precondition_status, preconditions
 from app.edge.head import is_head
 from app.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, error_body
 from app.export.cache import ExportCache
@@ -74,8 +74,12 @@ async def export(
 ) -> Response:
     """Download every table (figures, releases, sources, citations) as a zip of CSVs or a SQLite file."""
     etag = export_etag(format, snapshot.version)
-    # Before the build: a client holding this version's file (or asking with *) needs no new one.
-    if none_match_fails(request.headers.get("if-none-match", "").encode("latin-1") or None, etag.encode()):
+    # Before the build: a client holding this version's file (or asking with *) needs no new one, and one
+    # holding another version's needs no build to learn that its If-Match failed.
+    status = precondition_status(*preconditions(request.scope), etag.encode())
+    if status == 412:
+        return json_response(error_body(412, "precondition_failed", PRECONDITION_FAILED), status_code=412)
+    if status == 304:
         return Response(
             status_code=304,
             headers={"ETag": etag, "X-Data-Version": str(snapshot.version), "Cache-Control": "no-cache"},

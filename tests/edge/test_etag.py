@@ -1,5 +1,5 @@
-"""The If-None-Match comparison (RFC 9110 §13.1.2: weak comparison, `*`, lists) and the canonical query the
-cache keys on, as tables."""
+"""The If-None-Match comparison (RFC 9110 §13.1.2: weak comparison, `*`, lists), the If-Match one (§13.1.1:
+strong comparison, evaluated first) and the canonical query the cache keys on, as tables."""
 
 import random
 
@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.edge.canonical import canonical_query, parsed_canonical_query
-from app.edge.etag import none_match_fails, strong_etag
+from app.edge.etag import match_fails, none_match_fails, strong_etag
 
 TAG = b'"abc"'
 
@@ -34,6 +34,70 @@ TAG = b'"abc"'
 )
 def test_if_none_match(if_none_match: bytes | None, etag: bytes | None, not_modified: bool) -> None:
     assert none_match_fails(if_none_match, etag) is not_modified
+
+
+@pytest.mark.parametrize(
+    ("if_match", "etag", "failed"),
+    [
+        (None, TAG, False),
+        (b'"abc"', TAG, False),
+        (b'W/"abc"', TAG, True),  # the strong comparison: a weak tag never matches
+        (b'"abc"', b'W/"abc"', True),
+        (b'W/"abc"', b'W/"abc"', True),
+        (b'"x", "abc"', TAG, False),
+        (b'"x",W/"abc"', TAG, True),
+        (b'"a,b", "abc"', TAG, False),
+        (b'"abcd"', TAG, True),
+        (b"abc", TAG, True),  # not a quoted tag: it lists none, so none matches
+        (b"*", TAG, False),
+        (b" * ", None, True),  # no current representation for * to match
+        (b'"abc"', None, True),
+        (b"", TAG, True),
+    ],
+)
+def test_if_match(if_match: bytes | None, etag: bytes | None, failed: bool) -> None:
+    assert match_fails(if_match, etag) is failed
+
+
+ERROR_412 = (
+    "The If-Match precondition failed: no entity tag it lists is this answer's current one (compared "
+    "strongly: a weak W/ tag never matches). Ask again without If-Match for the current answer and its ETag."
+)
+
+
+@pytest.mark.parametrize("path", ["/percentiles?state=NJ", "/states.csv", "/openapi.json"])
+def test_a_get_whose_if_match_fails_is_a_412_whether_cached_or_not(client: TestClient, path: str) -> None:
+    full = client.get(path)
+    tag = full.headers["etag"]
+    for _ in range(3):  # the first sighting, the admission, a hit
+        assert client.get(path, headers={"If-Match": tag}).content == full.content
+        assert client.get(path, headers={"If-Match": f'"x", {tag}'}).content == full.content
+        assert client.get(path, headers={"If-Match": "*"}).content == full.content
+        for if_match, if_none_match in ((f"W/{tag}", None), ('"x"', None), ('"x"', tag)):
+            asked = {"If-Match": if_match, **({"If-None-Match": if_none_match} if if_none_match else {})}
+            refused = client.get(path, headers=asked)
+            assert refused.status_code == 412 and refused.json()["error"] == {
+                "status": 412,
+                "type": "precondition_failed",
+                "message": ERROR_412,
+                "details": [],
+                "request_id": refused.headers["x-request-id"],
+            }
+        assert client.get(path, headers={"If-Match": tag, "If-None-Match": tag}).status_code == 304
+
+
+def test_the_export_refuses_a_failed_if_match_without_building(client: TestClient) -> None:
+    version = client.get("/readyz").json()["data_version"]
+    refused = client.get("/export", headers={"If-Match": f'"export-zip-v{version - 1}"'})
+    assert refused.status_code == 412 and refused.json()["error"]["type"] == "precondition_failed"
+    held = client.get("/export", headers={"If-Match": f'"export-zip-v{version}"', "If-None-Match": "*"})
+    assert held.status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_a_route_without_a_tag_ignores_if_match(client: TestClient, path: str) -> None:
+    answer = client.get(path, headers={"If-Match": '"x"'})
+    assert answer.status_code == 200 and answer.json()["status"] in ("ok", "ready")
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
