@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
 from app.domain.profile import EXPERIENCE_FIELDS
+from app.query import reject_any_params
 from app.route_facts import DEFAULT as DEFAULT_FACTS
 from app.route_facts import RouteFacts, facts_of, routes_with_paths
 
@@ -360,8 +361,10 @@ def install(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
     served: list[Response] = []
 
-    async def contract(_request: Request) -> Response:
-        """The contract as JSON."""
+    async def contract(request: Request) -> Response:
+        """The contract as JSON; it takes no query parameters, and refuses them as every route does."""
+        if request.url.query:
+            reject_any_params(request)
         if not served:
             served.append(contract_response(openapi()))
         return served[0]

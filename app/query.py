@@ -193,8 +193,15 @@ async def reject_unknown_params(request: Request) -> None:
         seen.add(key)
 
 
+def reject_any_params(request: Request) -> None:
+    """For a route outside FastAPI's parameters (the contract at /openapi.json): any query parameter is
+    refused as reject_unknown_params refuses one."""
+    for key, value in request.query_params.multi_items():
+        raise _unknown(request, None, key, value, frozenset())
+
+
 def _unknown(
-    request: Request, route: APIRoute, key: str, value: str, allowed: frozenset[str]
+    request: Request, route: APIRoute | None, key: str, value: str, allowed: frozenset[str]
 ) -> InvalidQuery:
     """The refusal of a parameter ``route`` does not take, with the nearest it does take; a list's CSV twin
     (its path plus '.csv') says where a parameter of the JSON list alone, such as its paging, goes instead."""
@@ -207,7 +214,7 @@ def _unknown(
         for context in iter_route_contexts(list(request.app.router.routes))
         if "GET" in (context.methods or ()) and isinstance(context.original_route, APIRoute)
     ]
-    path = next((p for r, p in paths if r is route and p is not None), route.path)
+    path = next((p for r, p in paths if r is route and p is not None), request.url.path)
     json_path = path.removesuffix(".csv")
     twin = next((r for r, p in paths if p == json_path), None) if json_path != path else None
     if twin is not None and key in _route_params(twin)[0]:

@@ -171,6 +171,18 @@ def test_options_and_405_name_every_method_of_the_path(client: TestClient, path:
     }
 
 
+@pytest.mark.parametrize("path", ["/openapi.json", "/docs", "/redoc"])
+def test_the_contract_refuses_a_query_parameter_as_every_route_does(client: TestClient, path: str) -> None:
+    r = client.get(f"{path}?v=2")
+    assert r.status_code == 400 and r.json()["error"] == {
+        "status": 400,
+        "type": "invalid_query",
+        "message": "Unknown query parameter 'v'. Allowed parameters here: none.",
+        "details": [{"parameter": "v", "allowed": []}],
+        "request_id": r.headers["x-request-id"],
+    }
+
+
 def test_options_where_no_route_is_a_404(client: TestClient) -> None:
     r = client.options("/nowhere")
     assert r.status_code == 404 and r.json()["error"]["type"] == "not_found"

@@ -4,14 +4,60 @@ packaged copy in ``fastapi-offline``, and a strict CSP allows scripts from this 
 from importlib import resources
 from pathlib import Path
 
+import orjson
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
+from starlette.types import Message, Receive, Scope, Send
 
+from app.errors import error_body
 from app.route_facts import route_facts
 
 ASSETS_PATH = "/docs/assets"
-VIEWERS = StaticFiles(directory=str(resources.files("fastapi_offline") / "static"))
+
+
+class ViewerFiles(StaticFiles):
+    """The viewers' files, whose refusals of a Range header (Starlette's text/plain 400 and empty 416) answer
+    in the error shape, saying what was asked and what to send instead."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        asked = next((value for name, value in scope.get("headers", ()) if name == b"range"), None)
+        if asked is None:
+            await super().__call__(scope, receive, send)
+            return
+        refused = False
+
+        async def shaped(message: Message) -> None:
+            nonlocal refused
+            if refused:
+                return  # Starlette's own body of the refusal
+            if message["type"] == "http.response.start" and message["status"] in (400, 416):
+                refused = True
+                await _refuse_range(send, message, asked.decode("latin-1")[:60])
+                return
+            await send(message)
+
+        await super().__call__(scope, receive, shaped)
+
+
+async def _refuse_range(send: Send, start: Message, asked: str) -> None:
+    """Answer Starlette's refusal of the Range ``asked`` (its response start) in the error shape."""
+    status = start["status"]
+    kept = [(k, v) for k, v in start.get("headers", ()) if k == b"content-range"]
+    if status == 416:
+        size = dict(kept).get(b"content-range", b"").decode("latin-1").rpartition("/")[2]
+        message = (
+            f"The range {asked!r} lies outside the file's {size} bytes; ask within them, or without Range."
+        )
+    else:
+        message = f"The range {asked!r} could not be read; send e.g. 'Range: bytes=0-1023', or no Range."
+    body = orjson.dumps(error_body(status, "http_error", message))
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *kept]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+VIEWERS = ViewerFiles(directory=str(resources.files("fastapi_offline") / "static"))
 SWAGGER_INIT = (Path(__file__).resolve().parent.parent / "static" / "swagger-init.js").read_text("utf-8")
 # ReDoc renders with inline styles and searches in a blob: worker; no inline script is needed by either.
 DOCS_CSP = (
