@@ -72,6 +72,23 @@ def test_unknown_parameter_message_lists_allowed(client: TestClient):
     assert "'colour'" in err["message"] and "sort" in err["message"] and "limit" in err["message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "typed", "meant"),
+    [
+        ("/states?sortby=-mean", "sortby", "sort"),
+        ("/states?limt=5", "limt", "limit"),
+        ("/percentiles?State=NJ", "State", "state"),
+        ("/metros?ofset=100", "ofset", "offset"),
+    ],
+)
+def test_an_unknown_parameter_names_the_one_likely_meant(
+    client: TestClient, path: str, typed: str, meant: str
+):
+    err = client.get(path).json()["error"]
+    assert err["message"].startswith(f"Unknown query parameter '{typed}'. Did you mean '{meant}'? Allowed")
+    assert err["details"][0]["parameter"] == typed and meant in err["details"][0]["allowed"]
+
+
 def test_sort_message_lists_allowed_fields(client: TestClient):
     err = client.get("/states?sort=salary").json()["error"]
     assert err["details"][0]["parameter"] == "sort"
