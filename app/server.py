@@ -37,7 +37,6 @@ from uvicorn.protocols.http.httptools_impl import (
 )
 
 from app.config import get_settings
-from app.edge.common import send_error
 from app.errors import error_body
 from app.observability.disconnect import CONNECTION
 from app.observability.shutdown import drain
@@ -262,10 +261,14 @@ def head_refusal(version: str, hosts: int) -> tuple[int, str] | None:
 
 
 def refusing(status: int, message: str) -> Any:
-    """An ASGI application answering every request with this refusal, in the error shape."""
+    """An ASGI application answering every request with this refusal, in the error shape (app.edge is not
+    imported here: it brings the metrics, which the serving parent process must not register)."""
 
     async def refuse(_scope: Any, _receive: Any, send: Any) -> None:
-        await send_error(send, status, "http_error", message)
+        body = orjson.dumps(error_body(status, "http_error", message))
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     return refuse
 
