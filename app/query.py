@@ -19,8 +19,9 @@ SortKey = Callable[[Any], Any]
 ItemT = TypeVar("ItemT", bound=Mapping[str, Any])
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
-# The longest ``sort`` or ``fields`` value taken.
+# The longest ``sort`` or ``fields`` value taken, and the most names a refusal suggests a spelling for.
 MAX_NAMES_LENGTH = 300
+MAX_SUGGESTED_NAMES = 12
 # A direction written after a sort field ("median desc", "median:desc", "median_desc"), as people write it.
 _DIRECTION = re.compile(r"^(?P<name>.*?)(?:[\s:_]+(?P<word>asc|ascending|desc|descending))?$")
 
@@ -72,8 +73,11 @@ def sort_pattern(fields: Iterable[str], *, signed: bool = True) -> str:
 def meant_names(typed: str, allowed: list[str], *, signed: bool = True) -> str | None:
     """The value ``typed`` was likely meant to be ('median desc' is '-median', 'Medain' is 'median'), or None
     when some name in it is like none of ``allowed``."""
+    parts = names(typed[:MAX_NAMES_LENGTH])
+    if len(parts) > MAX_SUGGESTED_NAMES:  # a suggestion costs a fuzzy match a name: bounded
+        return None
     meant = []
-    for part in names(typed[:MAX_NAMES_LENGTH]):
+    for part in parts:
         sign = ""
         if signed:
             if part[:1] in ("-", "+"):

@@ -308,3 +308,9 @@ def test_the_csv_twin_refuses_paging_and_names_the_json_list_that_pages(
     # The JSON list, paged as asked: the article's five means, or the five states without one (by name:
     # Alabama, Arkansas, Mississippi, Oklahoma, West Virginia).
     assert codes(client.get(suggestion)) == page
+
+
+def test_a_long_refused_sort_gets_no_suggestion_and_costs_little(client: TestClient):
+    sort = ",".join(["medain"] * 40)  # every name near one: a suggestion would fuzzy-match each
+    error = client.get("/states", params={"sort": sort}).json()["error"]
+    assert error["details"][0]["value"].startswith("medain,medain") and "did you mean" not in error["message"]
