@@ -193,7 +193,8 @@ ERROR_DESCRIPTIONS = {
     "408": "The request body was not received in time",
     "412": "Precondition failed: no entity tag If-Match lists is the answer's current ETag",
     "413": "Request body too large",
-    "415": "The body is not marked as JSON: send Content-Type: application/json",
+    "415": "The body is not marked as JSON (send Content-Type: application/json) or is compressed (send it "
+    "without Content-Encoding)",
     "422": "Invalid input: a value outside the schema, or values that contradict each other",
     "429": "Rate limit exceeded; see Retry-After",
     "503": "Data not available (database unreachable or not seeded), or the request took too long",

@@ -1,6 +1,7 @@
 """Every kind of error leaves in the same JSON shape, with a human message and no internals; hostile and
 absurd input is always a 4xx in that shape, never a 500, with bounded work."""
 
+import gzip
 import time
 from urllib.parse import unquote
 
@@ -106,6 +107,25 @@ def test_a_body_not_marked_as_json_is_told_what_to_send(
     r = client.post(path, content=b'{"years": 4}', headers=headers)
     assert_error_shape(r, 415, "unsupported_media_type")
     assert "Content-Type: application/json" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("path", ["/estimate", "/estimate/batch"])
+@pytest.mark.parametrize("coding", ["gzip", "br", "GZIP, identity"])
+def test_a_compressed_body_is_refused_naming_its_coding(client: TestClient, path: str, coding: str):
+    # RFC 9110 15.5.16: an unsupported content coding is a 415 that says, in Accept-Encoding, what would do.
+    body = gzip.compress(b'{"years": 4}') if path == "/estimate" else gzip.compress(b'{"profiles": [{}]}')
+    headers = {"Content-Type": "application/json", "Content-Encoding": coding}
+    r = client.post(path, content=body, headers=headers)
+    assert_error_shape(r, 415, "unsupported_media_type")
+    assert repr(coding) in r.json()["error"]["message"] and "uncompressed" in r.json()["error"]["message"]
+    assert r.headers["accept-encoding"] == "identity"
+
+
+@pytest.mark.parametrize("coding", ["identity", " Identity "])
+def test_the_identity_coding_is_the_body_as_sent(client: TestClient, coding: str):
+    headers = {"Content-Type": "application/json", "Content-Encoding": coding}
+    r = client.post("/estimate", content=b'{"years": 4}', headers=headers)
+    assert r.status_code == 200 and r.json()["level"]["key"] == "mid"
 
 
 @pytest.mark.parametrize(

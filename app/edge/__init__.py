@@ -4,7 +4,8 @@
 2. ``ClientAddressMiddleware``: the client address, from a trusted proxy's ``X-Forwarded-For`` or the peer;
 3. ``RateLimitMiddleware``: per-client token buckets, 429;
 4. ``BodyLimitMiddleware``: decided from the head: 413 past the limit, a body no route reads never waited
-   for; a body a route reads read up to the limit within the time limit (408);
+   for; a body a route reads refused in a coding nothing here undoes (501, 415), else read up to the limit
+   within the time limit (408);
 5. ``ResponseCacheMiddleware``: cached GETs and fast routes on the canonical query, strong ETags, 304s, 412s;
 6. ``TimeoutMiddleware``: 503 when producing an answer takes longer than its method and path allow;
 7. ``ConditionalMiddleware``: If-Match (412) and If-None-Match (304) for answers made below the cache;

@@ -70,6 +70,31 @@ class BodyRoutes:
         return any(route.matches(scope)[0] is Match.FULL for route in self.routes)
 
 
+def _coding_refused(headers: Iterable[tuple[bytes, bytes]], codings: bytes) -> tuple[Any, ...] | None:
+    """``send_error``'s arguments refusing a body wrapped in a coding nothing here undoes, or None: a
+    transfer coding but chunked (RFC 9112 6.1: 501), a content coding but identity (RFC 9110 15.5.16: 415,
+    saying in Accept-Encoding that only the body as is would do). Without them a gzipped body would reach the
+    route as bytes it cannot read."""
+    unknown = [c for c in codings.lower().replace(b" ", b"").split(b",") if c not in (b"", b"chunked")]
+    if unknown:
+        shown = b", ".join(unknown)[:60].decode("latin-1")
+        message = (
+            f"Transfer-Encoding {shown!r} is not decoded here: send the body chunked alone, or with "
+            "Content-Length."
+        )
+        return 501, "http_error", message, [CONNECTION_CLOSE]
+    content = [v for n, v in headers if n == b"content-encoding"]
+    coding = b", ".join(content).strip()
+    if content and coding.lower() not in (b"", b"identity"):
+        shown = coding[:60].decode("latin-1")
+        message = (
+            f"Content-Encoding {shown!r} is not decoded here: send the JSON uncompressed, without "
+            "Content-Encoding."
+        )
+        return 415, "unsupported_media_type", message, [CONNECTION_CLOSE, (b"accept-encoding", b"identity")]
+    return None
+
+
 def close_after(send: Send) -> Send:
     """``send``, with ``Connection: close`` on the answer: the body left unread is never waited for."""
 
@@ -87,8 +112,9 @@ class BodyLimitMiddleware:
     No body: passed on. A declared length over the limit: 413 at once, whatever the method. A body where no
     route reads one (any body on GET, a POST to a GET-only path): never read; the answer (a GET's, a 405)
     goes out at once, and the connection closes after it unless the body was declared small enough to be
-    skipped. A body a route reads: read here up to the limit (413 past it, declared or chunked) within the
-    time limit (408), then handed to the application in one message."""
+    skipped. A body a route reads: refused if a transfer coding other than chunked wraps it (501), else read
+    here up to the limit (413 past it, declared or chunked) within the time limit (408), then handed to the
+    application in one message."""
 
     def __init__(
         self, app: ASGIApp, *, max_body_bytes: int, read_timeout: float, routes: Iterable[Any] = ()
@@ -103,12 +129,13 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared: bytes | None = None
-        chunked = False
+        codings = b""
         for name, value in scope["headers"]:
             if name == b"content-length":
                 declared = value
             elif name == b"transfer-encoding":
-                chunked = True
+                codings += b"," + value
+        chunked = bool(codings)
         if declared is None and not chunked:
             await self.app(scope, receive, send)  # no body: the common case
             return
@@ -123,6 +150,10 @@ class BodyLimitMiddleware:
             # Never read: a small declared body is skipped by the server, anything else ends the connection.
             skipped = not chunked and scope["method"] in BODYLESS_METHODS
             await self.app(scope, receive, send if skipped else close_after(send))
+            return
+        refused = _coding_refused(scope["headers"], codings)
+        if refused is not None:
+            await send_error(send, *refused)
             return
         try:
             async with asyncio.timeout(self.read_timeout):

@@ -245,6 +245,35 @@ def test_a_slow_body_to_a_get_only_route_is_refused_at_once(served: Served) -> N
         assert json.loads(body)["error"]["type"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize("codings", ["gzip, chunked", "deflate,chunked", "x-custom, chunked"])
+def test_a_body_in_a_transfer_coding_not_decoded_here_is_a_501(served: Served, codings: str) -> None:
+    # RFC 9112 6.1: the server undoes chunked only; a body still gzipped would reach the route as garbage.
+    chunk = b'{"years": 4}'
+    with connect(served) as sock:
+        sock.sendall(
+            f"POST /estimate HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            f"Transfer-Encoding: {codings}\r\n\r\n{len(chunk):x}\r\n".encode()
+            + chunk
+            + b"\r\n0\r\n\r\n"
+        )
+        status, headers, body = head_of(read_until_closed(sock))
+    assert status == 501 and headers["connection"] == "close"
+    error = json.loads(body)["error"]
+    assert error["type"] == "http_error" and "chunked alone" in error["message"]
+    assert codings.split(",")[0].strip() in error["message"]
+
+
+def test_a_chunked_body_alone_is_read(served: Served) -> None:
+    chunk = b'{"years": 4}'
+    with connect(served) as sock:
+        sock.sendall(
+            b"POST /estimate HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n0\r\n\r\n"
+        )
+        status, _headers, body = head_of(read_until_closed(sock))
+    assert status == 200 and json.loads(body)["level"]["key"] == "mid"
+
+
 def test_a_body_past_the_limit_is_a_413_whatever_the_method(served: Served) -> None:
     for method, path in (("POST", "/export"), ("GET", "/states"), ("POST", "/estimate/batch")):
         with connect(served) as sock:
