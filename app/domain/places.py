@@ -281,11 +281,13 @@ STATE_ALIASES |= {
 # What people call a metro instead of its BLS title, by common usage (postings, news, the metros' own
 # boosters), to its CBSA code; each key is compared normalised, and only in ``location=``, where a state's
 # code or name and a metro's title or city are tried first ('LA' alone stays Louisiana; 'LA, CA' and 'L.A.'
-# are Los Angeles). A nickname that is also a USPS city's name (Nova, OH; Long Island, KS) wins over it alone,
-# and the city stays reachable as 'City, ST'. A nickname that covers several metros (the Research Triangle)
-# is not here: it names no one metro.
+# are Los Angeles). A nickname that is also a USPS city's name (Nova, OH; Long Island, KS) or a metro's
+# (Manhattan, KS) wins over it alone, and the city stays reachable as 'City, ST'. A nickname that covers
+# several metros (the Research Triangle) is not here: it names no one metro.
 METRO_NICKNAMES = {
-    "35620": ("NYC", "New York City", "Long Island"),  # New York-Newark-Jersey City
+    # New York-Newark-Jersey City, with the boroughs USPS names no city after. 'Manhattan' alone is New York's
+    # as 'LA' is Louisiana's: far more postings mean it than Manhattan, KS, which 'Manhattan, KS' reaches.
+    "35620": ("NYC", "New York City", "Long Island", "Manhattan", "Queens", "Staten Island"),
     "47900": ("NoVA", "Northern Virginia", "DMV", "DC metro", "DC area"),  # Washington-Arlington-Alexandria
     "41860": ("Bay Area", "SF Bay Area", "San Francisco Bay Area", "SF", "San Fran", "East Bay"),
     "41940": ("Silicon Valley",),  # San Jose-Sunnyvale-Santa Clara
@@ -392,7 +394,7 @@ class Gazetteer:
     def _locate(self, location: str | None, state: str | None, metro: str | None) -> Located:
         given: list[tuple[str, Located]] = []
         if location is not None:
-            given.append(("location", self.locate_text(location)))
+            given.append(("location", self._location_beside(location, state)))
         if state is not None:
             given.append(("state", self.require_state(state)))
         if metro is not None:
@@ -412,6 +414,30 @@ class Gazetteer:
         return Located(
             chosen.area, chosen.method, said, f"{said} agree. {chosen.explanation}", chosen.alternatives
         )
+
+    def _location_beside(self, location: str, state: str | None) -> Located:
+        """``location=``, read as 'location, ST' when alone it names no place, or one outside ``state=``
+        ('Nova' with state=OH is Nova, OH, not Northern Virginia); else as it is alone."""
+        try:
+            alone: Located | None = self.locate_text(location)
+        except AppError as exc:
+            alone, refusal = None, exc
+        stated = self.state_of(state) if state is not None else None
+        if stated is None or (
+            alone is not None and _agree(alone, self._stated(stated, state or "")) is not None
+        ):
+            if alone is None:
+                raise refusal
+            return alone
+        try:
+            beside = self.locate_text(f"{location}, {stated['code']}")
+        except AppError:
+            beside = None
+        if beside is not None and _agree(beside, self._stated(stated, state or "")) is not None:
+            return replace(beside, input=location)
+        if alone is None:
+            raise refusal
+        return alone
 
     # ------------------------------------------------------------------ single parameters
     def state_of(self, text: str) -> AreaRow | None:
@@ -524,8 +550,10 @@ class Gazetteer:
         return None
 
     def _check_zip_state(self, digits: str, stripped: str, text: str, *, parameter: str) -> None:
-        """A state typed beside a ZIP must be the ZIP's ('Seattle, WA 07030' is refused, naming both: which
-        one is wrong is not ours to guess); the ZIP's own city alone ('Washington 20001') agrees."""
+        """A state written as one beside a ZIP, after a comma ('Seattle, WA 07030', '07030, WA'), must be the
+        ZIP's: if not, a 422 naming both (which one is wrong is not ours to guess). The ZIP's own city
+        ('Washington 20001'), a nickname of the metro the ZIP lies in ('Hollywood, LA 90028': Los Angeles)
+        and words without a comma ('LA 90012', 'in 07030') are not checked: the ZIP is read."""
         found = self.crosswalk.rows_of(int(digits))
         if found is None:
             return
@@ -533,18 +561,25 @@ class Gazetteer:
         beside = " ".join(_DECORATION.sub("", _ZIP_WORD.sub(" ", stripped)).split()).strip(" ,")
         if normalise(beside) == normalise(zip_city):
             return
-        typed = self.state_of(beside) if beside else None
-        if typed is None and beside:
+        before, _, after = stripped.partition(digits)
+        if "," in beside:
             city_state = _split_city_state(beside, self)
-            typed = city_state[1] if city_state else None
+            typed, written = (city_state[1], beside.rpartition(",")[2]) if city_state else (None, "")
+        elif before.rstrip().endswith(",") or after.lstrip().startswith(","):
+            typed, written = self.state_of(beside), beside
+        else:
+            return
         if typed is None or typed["code"] == zip_state:
+            return
+        nicknamed = self.nicknames.get(normalise(written))
+        if nicknamed is not None and nicknamed is self._zip(digits, text, parameter=parameter).area:
             return
         instead = [digits]
         try:
-            self.locate_text(beside, parameter=parameter)
-            instead.append(beside)
+            if _agree(self.locate_text(beside, parameter=parameter), self._stated(typed, beside)) is not None:
+                instead.append(beside)
         except AppError:
-            pass  # suggest only what would be served
+            pass  # suggest only what would be served as typed
         said = " or ".join(f"{parameter}={_shown(v)}" for v in instead)
         raise InvalidInput(
             f"{parameter}={_shown(text)}: ZIP {digits} is in {zip_city.title()}, {zip_state}, but the state "

@@ -46,9 +46,13 @@ _RANGE_SEPARATOR = re.compile("-|\u2013|\u2014|to", re.IGNORECASE)
 _RANGE_LONGEST = 60
 
 
+# Spaces, but not one between two digits: '22 25' stays two numbers (refused), never 2225.
+_SPACES = re.compile(r"\s+(?!\d)|(?<!\d)\s+")
+
+
 def _compact(text: str) -> str:
-    """``text`` without its spaces: how amounts and unit words are matched."""
-    return "".join(text.split())
+    """``text`` without its spaces, except between digits: how amounts and unit words are matched."""
+    return _SPACES.sub("", text)
 
 
 def _typed_amount(value: Any, names: tuple[str, str]) -> Any:

@@ -89,14 +89,14 @@ def match_fails(if_match: bytes | None, etag: bytes | None) -> bool:
 
 
 def preconditions(scope: Scope) -> tuple[bytes | None, bytes | None]:
-    """The request's ``If-Match`` and ``If-None-Match`` (the first of each), in one pass over its headers."""
+    """The request's ``If-Match`` and ``If-None-Match``, in one pass over its headers; a field sent on several
+    lines is their values joined by commas, one list (RFC 9110 5.3)."""
     if_match = if_none_match = None
     for name, value in scope["headers"]:
         if name == IF_NONE_MATCH:
-            if if_none_match is None:
-                if_none_match = value
-        elif name == IF_MATCH and if_match is None:
-            if_match = value
+            if_none_match = value if if_none_match is None else if_none_match + b", " + value
+        elif name == IF_MATCH:
+            if_match = value if if_match is None else if_match + b", " + value
     return if_match, if_none_match
 
 

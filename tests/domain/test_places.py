@@ -340,6 +340,9 @@ def metro_titled(start: str) -> str:
         ("Chicagoland", "Chicago-Naperville-Elgin, IL-IN"),
         ("Inland Empire", "Riverside-San Bernardino-Ontario, CA"),
         ("NOLA", "New Orleans-Metairie, LA"),
+        ("Manhattan", "New York-Newark-Jersey City, NY-NJ"),
+        ("Queens", "New York-Newark-Jersey City, NY-NJ"),
+        ("Staten Island", "New York-Newark-Jersey City, NY-NJ"),
     ],
 )
 def test_a_metros_nickname_is_read_as_the_metro(client: TestClient, typed: str, title: str):
@@ -361,6 +364,9 @@ def test_a_metros_nickname_is_read_as_the_metro(client: TestClient, typed: str, 
         ("NYC, NY", "New York-Newark-Jersey City, NY-NJ"),
         ("NoVA, VA", "Washington-Arlington-Alexandria, DC-VA-MD-WV"),
         ("Philly, PA", "Philadelphia-Camden-Wilmington, PA-NJ-DE-MD"),
+        # USPS names the boroughs' mail New York (or a neighbourhood), never Manhattan or Queens.
+        ("Manhattan, NY", "New York-Newark-Jersey City, NY-NJ"),
+        ("Queens, NY", "New York-Newark-Jersey City, NY-NJ"),
     ],
 )
 def test_a_nickname_beside_a_state_of_its_metro(client: TestClient, typed: str, title: str):
@@ -370,7 +376,12 @@ def test_a_nickname_beside_a_state_of_its_metro(client: TestClient, typed: str, 
 
 
 @pytest.mark.parametrize(
-    ("typed", "city", "state"), [("Nova, OH", "NOVA", "OH"), ("Long Island, VA", "LONG ISLAND", "VA")]
+    ("typed", "city", "state"),
+    [
+        ("Nova, OH", "NOVA", "OH"),
+        ("Long Island, VA", "LONG ISLAND", "VA"),
+        ("Manhattan, KS", "MANHATTAN", "KS"),
+    ],
 )
 def test_a_town_sharing_a_nickname_is_still_reached_with_its_state(
     client: TestClient, typed: str, city: str, state: str
@@ -399,7 +410,7 @@ def test_every_nickname_names_a_seeded_metro_and_shadows_no_state_or_metro_name(
     for code, names in METRO_NICKNAMES.items():
         assert code in metros, code
         for name in names:
-            assert normalise(name) not in titled, name
+            assert normalise(name) not in titled or name == "Manhattan", name  # Manhattan, KS: as LA
             if normalise(name) in state_words:  # only LA, whose nickname is read beside CA alone
                 assert name == "LA"
                 continue
@@ -490,6 +501,41 @@ def test_a_zip_beside_its_own_state_is_the_zip(client: TestClient, typed: str):
     loc = located(client, f"location={quote(typed)}")["location"]
     assert (loc["area"], loc["method"], loc["input"]) == (zip_alone["area"], "zip", typed)
     assert "ZIP 07030 (Hoboken, NJ)" in loc["explanation"]
+
+
+# Words without a comma are not a state written beside the ZIP ('LA' is Los Angeles as often as Louisiana,
+# 'in' and 'oh' are words), and a nickname of the ZIP's own metro agrees with it: the ZIP is read.
+# 90012 and 90028 are Los Angeles (downtown, Hollywood).
+@pytest.mark.parametrize(
+    ("typed", "zip_code"),
+    [
+        ("LA 90012", "90012"),
+        ("Downtown LA 90012", "90012"),
+        ("Hollywood, LA 90028", "90028"),
+        ("in 07030", "07030"),
+        ("Oh 07030", "07030"),
+    ],
+)
+def test_words_beside_a_zip_that_are_no_state_written_as_one_leave_the_zip(
+    client: TestClient, typed: str, zip_code: str
+):
+    zip_alone = located(client, f"location={zip_code}")["location"]
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert (loc["area"], loc["method"]) == (zip_alone["area"], "zip")
+
+
+# state= beside a location reads it as 'location, ST', as one text would be read.
+@pytest.mark.parametrize(
+    ("location", "state", "same_as"),
+    [("Nova", "OH", "Nova, OH"), ("Long Island", "KS", "Long Island, KS"), ("LA", "CA", "LA, CA")],
+)
+def test_state_beside_a_location_reads_it_in_that_state(
+    client: TestClient, location: str, state: str, same_as: str
+):
+    one_text = located(client, f"location={quote(same_as)}")["location"]
+    both = located(client, f"location={quote(location)}&state={state}")["location"]
+    assert both["area"] == one_text["area"]
+    assert both["input"] == f"location={location}; state={state}"
 
 
 def test_a_zip_beside_its_own_city_is_the_zip(client: TestClient):

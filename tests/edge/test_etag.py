@@ -72,6 +72,8 @@ def test_a_get_whose_if_match_fails_is_a_412_whether_cached_or_not(client: TestC
     for _ in range(3):  # the first sighting, the admission, a hit
         assert client.get(path, headers={"If-Match": tag}).content == full.content
         assert client.get(path, headers={"If-Match": f'"x", {tag}'}).content == full.content
+        # The same list on two lines (RFC 9110 5.3).
+        assert client.get(path, headers=[("If-Match", '"x"'), ("If-Match", tag)]).content == full.content
         assert client.get(path, headers={"If-Match": "*"}).content == full.content
         for if_match, if_none_match in ((f"W/{tag}", None), ('"x"', None), ('"x"', tag)):
             asked = {"If-Match": if_match, **({"If-None-Match": if_none_match} if if_none_match else {})}

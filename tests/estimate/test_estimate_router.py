@@ -352,6 +352,12 @@ def test_a_certification_the_data_do_not_hold_names_the_nearest_held(
     assert nearest in err["details"][0]["nearest"] and err["details"][0]["allowed"] == [*held, "none"]
 
 
+def test_one_hour_a_year_is_said_in_the_singular(client: TestClient) -> None:
+    body = client.get("/estimate", params={"hours_per_year": 1}).json()
+    (weekly,) = [n["message"] for n in body["notes"] if "did you mean" in n["message"]]
+    assert weekly.startswith("1 hour a year: did you mean 1 a week, 52 a year") and "1 hours" not in weekly
+
+
 @pytest.mark.parametrize(("hours", "yearly"), [(40, "2,080"), (20, "1,040"), (76, "3,952")])
 def test_hours_a_year_that_fit_in_a_week_get_a_note(client: TestClient, hours: int, yearly: str) -> None:
     body = client.get("/estimate", params={"hours_per_year": hours}).json()

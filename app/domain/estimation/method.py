@@ -173,11 +173,12 @@ def _annual_note(own: Range, hours_per_year: int) -> Note:
 
 def _weekly_note(hours_per_year: int, yearly: int) -> Note:
     """A note asking whether hours a year that would fit in one week were meant a week; figures unchanged."""
+    hours = f"{hours_per_year} hour{'' if hours_per_year == 1 else 's'}"
     return note(
         "hours_per_year",
         hours_per_year,
-        f"{hours_per_year} hours a year: did you mean {hours_per_year} a week, {yearly:,} a year "
-        f"(hours_per_year={yearly})? These figures are for {hours_per_year} hours a year.",
+        f"{hours} a year: did you mean {hours_per_year} a week, {yearly:,} a year (hours_per_year={yearly})? "
+        f"These figures are for {hours} a year.",
         None,
     )
 
