@@ -44,6 +44,17 @@ _NATIONAL_FILLER = frozenset(w for phrase in NATIONAL_WORDS for w in phrase.spli
 # What a posting adds around a place: a ZIP after 'City, ST' or before it, the country, a work mode.
 _ZIP_WORD = re.compile(r"(?:^|[\s,])(\d{5})(?:-\d{4})?(?=$|[\s,])")
 _DECORATION = re.compile(r"\s*(?:\([^)]*\)|,\s*(?:usa|us|u\.s\.a?\.?|united states))\s*$", re.IGNORECASE)
+# ... and the words around a place that say it is an area or how one works there: 'Greater Boston', 'Houston
+# area', 'Austin metro', 'Remote - NYC', 'Denver, CO - Hybrid'. Each is anchored and has one quantifier per
+# run of spaces, so a match is linear in the text's length.
+_AREA_WORDS = (
+    re.compile(r"^greater\s+", re.IGNORECASE),
+    re.compile(r"\s+(?:metro(?:politan)?(?:\s+area)?|area|region)$", re.IGNORECASE),
+    re.compile(
+        r"^(?:remote|hybrid|on-?site)\s*(?:[-\u2013\u2014:|/,]|\bin\b|\bwithin\b|\bnear\b)\s*", re.IGNORECASE
+    ),
+    re.compile(r"\s*[-\u2013\u2014:|/,]\s*(?:remote|hybrid|on-?site)$", re.IGNORECASE),
+)
 METRO_TYPES = ("metro", "nonmetro")
 STATE_TYPES = ("state", "territory")
 # Words a place name may spell out or abbreviate; both sides are compared in the long form.
@@ -540,7 +551,7 @@ class Gazetteer:
         if len(zips) == 1:
             self._check_zip_state(zips[0], stripped, text, parameter=parameter)
             return self._zip(zips[0], text, parameter=parameter)
-        undecorated = _DECORATION.sub("", stripped)
+        undecorated = _undecorated(stripped)
         if undecorated and undecorated != stripped:
             try:
                 located = self.locate_text(undecorated, parameter=parameter)
@@ -867,6 +878,18 @@ def _ambiguous(parameter: str, text: str, candidates: list[_Candidate], kinds: s
         details=[{"parameter": parameter, "value": _shown(text)}],
         candidates=[{"value": c.value, "label": c.label, **area_ref(c.area)} for c in shown],
     )
+
+
+def _undecorated(text: str) -> str:
+    """``text`` without what a posting writes around a place (_DECORATION, _AREA_WORDS), as often as they
+    are nested ('Greater Houston area (Hybrid)'); each pass removes something, so it ends."""
+    while True:
+        undone = _DECORATION.sub("", text)
+        for words in _AREA_WORDS:
+            undone = words.sub("", undone).strip()
+        if undone == text:
+            return text
+        text = undone
 
 
 def _metro_names(title: str) -> list[tuple[str, bool]]:

@@ -538,6 +538,34 @@ def test_state_beside_a_location_reads_it_in_that_state(
     assert both["input"] == f"location={location}; state={state}"
 
 
+# What a posting writes around a place, which the place as typed alone reads the same without.
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("Houston area", "Houston"),
+        ("Greater Boston", "Boston"),
+        ("Greater Houston area (Hybrid)", "Houston"),
+        ("Austin metro", "Austin"),
+        ("Chicago metropolitan area", "Chicago"),
+        ("Remote - NYC", "NYC"),
+        ("Remote - Texas", "Texas"),
+        ("Denver, CO - Hybrid", "Denver, CO"),
+    ],
+)
+def test_words_a_posting_writes_around_a_place_leave_the_place(client: TestClient, typed: str, plain: str):
+    loc = located(client, f"location={quote(typed)}")["location"]
+    assert loc["area"] == located(client, f"location={quote(plain)}")["location"]["area"]
+    assert loc["input"] == typed and loc["explanation"].startswith(f"{typed}: read as {plain}")
+
+
+@pytest.mark.parametrize("typed", ["Area", "Greater", "Greater Nowhere area", "Houston, TX area - Remote -"])
+def test_decoration_around_no_place_is_refused_as_typed(client: TestClient, typed: str):
+    r = client.get(f"/percentiles?location={quote(typed)}")
+    assert r.status_code == 404 and r.json()["error"]["message"].startswith(
+        f"location={typed} names no place"
+    )
+
+
 def test_a_zip_beside_its_own_city_is_the_zip(client: TestClient):
     loc = located(client, f"location={quote('Washington 20001')}")["location"]
     assert (loc["area"]["code"], loc["method"]) == (crosswalk()["20001"][0]["cbsa"], "zip")
