@@ -24,6 +24,10 @@ import tempfile
 from pathlib import Path
 
 WARM_UP = 1_500
+# The counted queries' first k: their hours_per_year (1 + k // 51 % 4000) are then 3,608-3,647, as the
+# hours of nearly all of wrk's queries are. From k = 0 they would be 1-40, hours that also get the note
+# asking whether a week was meant: one request in 52 of wrk's, but every one counted here.
+COUNTED_FROM = 1_000_000
 
 
 async def child(path: str, requests: int, url: str) -> None:
@@ -38,7 +42,7 @@ async def child(path: str, requests: int, url: str) -> None:
     async with app.router.lifespan_context(app):
         await send_all(app, path, distinct_queries(10_000_000, WARM_UP))
         if requests:
-            failed = await send_all(app, path, distinct_queries(0, requests))
+            failed = await send_all(app, path, distinct_queries(COUNTED_FROM, requests))
             if failed:
                 raise SystemExit(f"{failed} answers were not 200")
 
