@@ -290,11 +290,12 @@ STATE_ALIASES |= {
 
 
 # What people call a metro instead of its BLS title, by common usage (postings, news, the metros' own
-# boosters), to its CBSA code; each key is compared normalised, and only in ``location=``, where a state's
-# code or name and a metro's title or city are tried first ('LA' alone stays Louisiana; 'LA, CA' and 'L.A.'
-# are Los Angeles). A nickname that is also a USPS city's name (Nova, OH; Long Island, KS) or a metro's
-# (Manhattan, KS) wins over it alone, and the city stays reachable as 'City, ST'. A nickname that covers
-# several metros (the Research Triangle) is not here: it names no one metro.
+# boosters), to its CBSA code; each key is compared normalised, in ``metro=`` (where only metros are meant:
+# 'LA' is Los Angeles) and in ``location=``, where a state's code or name and a metro's title or city are
+# tried first ('LA' alone stays Louisiana; 'LA, CA' and 'L.A.' are Los Angeles). A nickname that is also a
+# USPS city's name (Nova, OH; Long Island, KS) or a metro's (Manhattan, KS) wins over it alone, and the city
+# stays reachable as 'City, ST'. A nickname that covers several metros (the Research Triangle) is not here:
+# it names no one metro.
 METRO_NICKNAMES = {
     # New York-Newark-Jersey City, with the boroughs USPS names no city after. 'Manhattan' alone is New York's
     # as 'LA' is Louisiana's: far more postings mean it than Manhattan, KS, which 'Manhattan, KS' reaches.
@@ -477,7 +478,8 @@ class Gazetteer:
         )
 
     def require_metro(self, text: str, *, parameter: str = "metro") -> Located:
-        """``metro=``: a CBSA code, a BLS nonmetropolitan area code, or a metro's name when it is unique."""
+        """``metro=``: a CBSA code, a BLS nonmetropolitan area code, a metro's name when it is unique, or its
+        common name (where only metros are meant, `LA` is Los Angeles)."""
         stripped = " ".join(text.split())
         worded = _CBSA_WORDS.match(stripped)
         code = worded.group(1) if worded else stripped
@@ -494,6 +496,9 @@ class Gazetteer:
             stripped, normalise(stripped), text, parameter=parameter, cities=False
         )
         if located is None:
+            nicknamed = self.nicknames.get(normalise(stripped))  # only metros here: 'LA' is Los Angeles
+            if nicknamed is not None:
+                return self._nicknamed(nicknamed, text)
             raise NotFound(
                 f"{parameter}={_shown(text)} names no metropolitan or nonmetropolitan area we know."
                 f"{self._did_you_mean(text)} Search by name with /metros?q={_query_word(text)}.",
@@ -959,8 +964,8 @@ LOCATION = (
 )
 STATE = "A state or territory: USPS code or name, in any case (NJ, Texas)"
 METRO = (
-    "A metropolitan or nonmetropolitan area: CBSA code, BLS nonmetropolitan area code, or a metro's name "
-    "when it is unique (35620, Houston); see /metros"
+    "A metropolitan or nonmetropolitan area: CBSA code, BLS nonmetropolitan area code, a metro's name when "
+    "it is unique, or its common name (35620, Houston, NYC); see /metros"
 )
 
 

@@ -392,6 +392,21 @@ def test_a_town_sharing_a_nickname_is_still_reached_with_its_state(
     assert loc["method"] in ("city", "state_fallback") and "common name" not in loc["explanation"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("NYC", "New York-Newark-Jersey City, NY-NJ"),
+        ("Bay Area", "San Francisco-Oakland-Fremont, CA"),
+        ("LA", "Los Angeles-Long Beach-Anaheim, CA"),
+        ("DFW", "Dallas-Fort Worth-Arlington, TX"),
+    ],
+)
+def test_metro_takes_a_common_name_where_only_metros_are_meant(client: TestClient, typed: str, title: str):
+    loc = located(client, f"metro={quote(typed)}")["location"]
+    assert (loc["area"]["code"], loc["method"]) == (metro_titled(title), "name")
+    assert "read as a common name" in loc["explanation"]
+
+
 def test_la_alone_stays_louisiana(client: TestClient):
     # USPS codes keep their meaning: LA is Louisiana, and Los Angeles is 'L.A.' or 'LA, CA'.
     loc = located(client, "location=LA")["location"]
