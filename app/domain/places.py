@@ -530,7 +530,18 @@ class Gazetteer:
         city_state = _split_city_state(stripped, self)
         if city_state is not None and not _ZIP.match(city_state[0]):  # '07030, NJ' is a ZIP beside its state
             city, state = city_state
-            return self._city(city, state, text, parameter=parameter)
+            try:
+                return self._city(city, state, text, parameter=parameter)
+            except NotFound as refusal:
+                # 'Remote in Denver, CO', 'Greater Denver, CO': the city as a posting words it.
+                undecorated = _undecorated(stripped)
+                if undecorated == stripped or not undecorated:
+                    raise
+                try:
+                    read = self.locate_text(undecorated, parameter=parameter)
+                except NotFound:
+                    raise refusal from None  # the refusal names the whole text, as typed
+                return replace(read, input=text, explanation=f"{_shown(text)}: read as {read.explanation}")
         nicknamed = self.nicknames.get(norm)
         if nicknamed is not None:
             return self._nicknamed(nicknamed, text)
