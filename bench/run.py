@@ -261,6 +261,10 @@ EXAMPLE_ESTIMATE = (
 )
 
 
+# bench/estimate_variant.py's variants (its VARIANTS), named here without importing the application.
+ESTIMATE_VARIANTS = ("fixed", "per-core", "per-core-copied")
+
+
 def variant_command(variant: str) -> Callable[[int], list[str]]:
     """`salary-api serve` with part of the never-seen estimate's work taken out: bench/estimate_variant.py."""
     return lambda port: [sys.executable, "-m", "bench.estimate_variant", variant, *serve_command(port)[3:]]
@@ -729,7 +733,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument(
         "--estimate-variant",
-        choices=("fixed", "per-core", "per-core-copied"),
+        choices=ESTIMATE_VARIANTS,
         help="the API with part of the never-seen /estimate's work taken out, to take its cost apart "
         "(bench/estimate_variant.py; its answers are wrong: not the API); printed",
     )

@@ -169,7 +169,15 @@ def main(argv: list[str] | None = None) -> int:
         help="CPU the floor spends on each request before answering (bench/floor.py), to compare the two "
         "at about the same rate: the API's application part (default 0: a floor as fast as it goes)",
     )
+    p.add_argument(
+        "--estimate-variant",
+        choices=harness.ESTIMATE_VARIANTS,
+        help="with --distinct: the API with part of the never-seen /estimate's work taken out "
+        "(bench/estimate_variant.py; its answers are wrong: not the API)",
+    )
     args = p.parse_args(argv)
+    if args.estimate_variant and not args.distinct:
+        p.error("--estimate-variant takes the never-seen /estimate apart: give --distinct")
     harness.ensure_wrk()
     if not PY_SPY.exists():
         harness.log(f"py-spy is not installed beside {sys.executable}: run `make install`")
@@ -182,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     ):
         workdir = Path(tmp)
         url = harness.build_database(workdir)
-        api = harness.start_api("api", workdir, harness.server_env(url))
+        api = harness.start_api(
+            "api", workdir, harness.server_env(url), estimate_variant=args.estimate_variant
+        )
         started.append(api)
         harness.wait_ready(api, "/readyz")
         probe = harness.EXAMPLE_ESTIMATE if args.distinct else path
