@@ -4,7 +4,7 @@
 import difflib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -271,10 +271,13 @@ def _meant(err: dict[str, Any], got: str, allowed: list[str]) -> str | None:
 _UNION_TAG = re.compile(r"^(?:constrained-\w+|\w+\[.*\]|str|int|float|bool|none|list|dict)$")
 
 
-def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
+def validation_message(
+    errors: Sequence[Any], *, empty: Collection[str] = ()
+) -> tuple[str, list[dict[str, Any]]]:
     """A person-readable message and details from pydantic's validation errors: each names the parameter and
     what was typed, says what is wrong in plain words and, where it is a list, what is allowed. Header and
-    cookie values are never echoed: they may be credentials."""
+    cookie values are never echoed: they may be credentials. ``empty`` names the query parameters given
+    with an empty value, read as not given: a required one is said to be empty."""
     details = []
     parts = []
     for err in errors:
@@ -288,6 +291,8 @@ def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]
         where = ".".join(loc) or "the request body"
         got = None if secret or err.get("type") == "missing" else err.get("input")
         problem = _problem(err)
+        if err.get("type") == "missing" and where in empty:
+            got, problem = "", "is empty, and is required"
         allowed = _allowed(err)
         if allowed and isinstance(got, str):
             nearest = _meant(err, got, allowed)

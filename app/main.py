@@ -41,7 +41,7 @@ from app.observability.routes import RouteTemplates
 from app.observability.shutdown import drain
 from app.openapi import install as install_openapi
 from app.openapi import operation_id, warm
-from app.query import reject_unknown_params
+from app.query import EMPTY_PARAMS, EmptyValuesAbsent, reject_unknown_params
 from app.reference.router import router as reference_router
 from app.trends.router import router as trends_router
 from app.wages.router import router as wages_router
@@ -62,11 +62,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return json_response(error.to_dict(), status_code=503, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = exc.errors()
         if any(err.get("type") == "json_invalid" for err in errors):  # not JSON at all: malformed syntax
             return json_response(error_body(400, "invalid_body", MALFORMED_BODY), status_code=400)
-        message, details = validation_message(errors)
+        message, details = validation_message(errors, empty=request.scope.get(EMPTY_PARAMS, ()))
         return json_response(error_body(422, "invalid_input", message, details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -180,7 +180,7 @@ class SalaryAPI(FastAPI):
     telemetry_off = False
 
     def build_middleware_stack(self) -> ASGIApp:
-        return build_edge(super().build_middleware_stack(), self.edge_options)
+        return build_edge(EmptyValuesAbsent(super().build_middleware_stack()), self.edge_options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         stack = self.middleware_stack

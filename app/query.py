@@ -11,6 +11,7 @@ from fastapi import Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, BeforeValidator
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import InvalidQuery, describe_pattern
 
@@ -24,6 +25,43 @@ MAX_NAMES_LENGTH = 300
 MAX_SUGGESTED_NAMES = 12
 # A direction written after a sort field ("median desc", "median:desc", "median_desc"), as people write it.
 _DIRECTION = re.compile(r"^(?P<name>.*?)(?:[\s:_]+(?P<word>asc|ascending|desc|descending))?$")
+
+
+# Where EmptyValuesAbsent leaves the names of the parameters it took out, for reject_unknown_params.
+EMPTY_PARAMS = "salary_api.empty_params"
+
+
+def without_empty_values(query_string: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """The query without its parameters whose value is empty (``years=``, or ``years`` alone), and their
+    names, in order."""
+    kept: list[bytes] = []
+    empty: list[str] = []
+    for pair in query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if value:
+            kept.append(pair)
+        elif name:
+            empty.append(name.decode("latin-1"))
+    return b"&".join(kept), tuple(empty)
+
+
+class EmptyValuesAbsent:
+    """A parameter with an empty value is a parameter not given: an HTML form sends a field left blank as
+    ``years=``, and a job board fills a URL template from a posting's empty fields. Its name must still be
+    one the route takes. Placed where FastAPI's stack starts, below the response cache (which keys such a
+    query apart, for the same bytes and ETag) and the estimate's fast route (which leaves it to FastAPI), so
+    no cached answer pays for it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query_string = scope.get("query_string", b"")
+        if scope["type"] == "http" and query_string:
+            kept, empty = without_empty_values(query_string)
+            if empty:
+                scope = {**scope, "query_string": kept, EMPTY_PARAMS: empty}
+        await self.app(scope, receive, send)
 
 
 def names(value: str) -> list[str]:
@@ -185,6 +223,9 @@ async def reject_unknown_params(request: Request) -> None:
     if not isinstance(route, APIRoute):
         return
     allowed, multi = _route_params(route)
+    for key in request.scope.get(EMPTY_PARAMS, ()):
+        if key not in allowed:
+            raise _unknown(request, route, key, "", allowed)
     seen: set[str] = set()
     for key, value in request.query_params.multi_items():
         if key not in allowed:

@@ -133,7 +133,7 @@ def test_the_identity_coding_is_the_body_as_sent(client: TestClient, coding: str
     [
         ("/percentiles?occupation=" + "x" * 200, "occupation"),
         ("/estimate?years=51", "years=51"),
-        ("/estimate?certifications=", "certifications"),
+        ("/estimate?certifications=CPC;CCS", "certifications=CPC;CCS"),
         ("/estimate?level=seniro", "did you mean senior?"),
         ("/states?sort=salary", "sort=salary"),
         ("/states?fields=code,salary", "fields=code,salary"),

@@ -207,7 +207,7 @@ def test_unknown_certification_lists_the_certifications_endpoint_codes(client: T
         ("?metro=47900&state=NJ", "47900, in DC, VA, MD, WV); they disagree"),
         ("?certifications=none,CPC", "'none' and list codes"),
         ("?certifications=CPC,CPC", "twice"),
-        ("?certifications=", "should be certification codes separated by commas"),
+        ("?certifications=CPC,,CCS", "should be certification codes separated by commas"),
     ],
 )
 def test_contradictions_are_422_explaining_the_conflict(client: TestClient, query: str, phrase: str) -> None:
