@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
+from fastapi.routing import iter_route_contexts
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -72,6 +73,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
+            if request.method == "OPTIONS" and request.scope.get("raw_path") == b"*":
+                # OPTIONS * asks about the server in general (RFC 9110 §9.3.7): the methods some path takes.
+                return Response(status_code=204, headers={"Allow": server_methods(request.app)})
             path = request.url.path
             # No redirect for a trailing slash: a Location built from the client's Host header could
             # send a shared cache's users elsewhere. Say where the resource is instead.
@@ -124,6 +128,16 @@ def allowed_methods(app: FastAPI, scope: Scope) -> str:
     if "GET" in allowed and "HEAD" not in allowed:  # the edge answers HEAD for every GET
         allowed.insert(1, "HEAD")
     return with_options(", ".join(allowed))
+
+
+def server_methods(app: FastAPI) -> str:
+    """Every method some path of the server offers, as an Allow header."""
+    offered = {m for context in iter_route_contexts(list(app.router.routes)) for m in context.methods or ()}
+    if "GET" in offered:  # the edge answers HEAD for every GET
+        offered.add("HEAD")
+    return with_options(
+        ", ".join(m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE") if m in offered)
+    )
 
 
 def with_options(allow: str) -> str:

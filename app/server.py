@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import sys
 import weakref
 from typing import Any, cast
 
@@ -46,6 +48,14 @@ PROTOCOL = "app.server:BoundedHttpToolsProtocol"
 MALFORMED_REQUEST = (
     "The request could not be read as HTTP/1.1: a malformed request line, method, header or body framing."
 )
+# llhttp takes HTTP/0.9, 1.0, 1.1 and 2.0 (refused in its turn: 505); any other version stops the parser.
+UNREAD_VERSION = (
+    "The request line names an HTTP version this server does not read: it speaks HTTP/1.1 (and HTTP/1.0). "
+    "Send the request line as 'GET /path HTTP/1.1'."
+)
+# A Host field's value (RFC 9112 §3.2, RFC 3986 §3.2.2): a registered name, IPv4 address or bracketed IP
+# literal, then an optional port; empty when the target has no authority.
+_HOST_VALUE = re.compile(rb"(?:\[[0-9A-Za-z:._~!$&'()*+,;=%-]*\]|[0-9A-Za-z._~!$&'()*+,;=%-]*)(?::[0-9]*)?")
 log = logging.getLogger(__name__)
 
 # This process's open connections, so that the drain can end keep-alive on answers already under way.
@@ -237,19 +247,28 @@ class RequestHeadTooLarge(Exception):
     """Raised from a parser callback to stop parsing a head over the limit."""
 
 
-# The scope key holding the number of Host fields of a head that had other than one (absent: exactly one).
+# The scope key holding the number of Host fields of a head that had other than one (absent: exactly one),
+# or INVALID_HOST for one whose value is not a host.
 HOSTS = "salary_api.hosts"
+INVALID_HOST = -1
 
 
 def head_refusal(version: str, hosts: int) -> tuple[int, str] | None:
     """The status and message refusing a head of HTTP ``version`` with ``hosts`` Host fields, or None: a major
     version other than 1 is a 505 (RFC 9110 §15.6.6; llhttp itself refuses all but 0.9, 1.x and 2.0), an
-    HTTP/1.1 request without exactly one Host, or any request with several, a 400 (RFC 9112 §3.2)."""
+    HTTP/1.1 request without exactly one Host, or any request with several or with a Host that names no
+    host, a 400 (RFC 9112 §3.2)."""
     if not version.startswith("1."):
         return (
             505,
             f"HTTP/{version} is not supported here: this server speaks HTTP/1.1 (and HTTP/1.0). Send the "
             "request line as 'GET /path HTTP/1.1'.",
+        )
+    if hosts == INVALID_HOST:
+        return (
+            400,
+            "The request's Host header names no host: give a host name or address and an optional port, "
+            "e.g. 'Host: api.example.org' (RFC 9112, section 3.2).",
         )
     if hosts > 1 or (hosts == 0 and version == "1.1"):
         return (
@@ -286,8 +305,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.max_head_bytes = settings.max_header_bytes
         self.head_timeout = settings.header_timeout
         self.head_bytes = 0
-        # The Host fields of the head now arriving.
+        # The Host fields of the head now arriving, and whether one of them names no host.
         self.hosts = 0
+        self.host_invalid = False
         # When the head now arriving began (loop time), or None when none is: the sweep's to check.
         self.head_started: float | None = None
         self.head_refused = False
@@ -307,6 +327,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_begin()
         self.head_bytes = 0
         self.hosts = 0
+        self.host_invalid = False
         if self.head_started is None:
             self.head_started = self.loop.time()
 
@@ -322,12 +343,14 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             raise RequestHeadTooLarge
         if len(name) == 4 and name.lower() == b"host":
             self.hosts += 1
+            if not _HOST_VALUE.fullmatch(value):
+                self.host_invalid = True
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         self.head_started = None
-        if self.hosts != 1:
-            cast(dict[str, Any], self.scope)[HOSTS] = self.hosts
+        if self.hosts != 1 or self.host_invalid:
+            cast(dict[str, Any], self.scope)[HOSTS] = INVALID_HOST if self.host_invalid else self.hosts
         super().on_headers_complete()
         if drain.draining and self.cycle is not None:
             self.cycle.keep_alive = False
@@ -357,8 +380,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             limit = self.max_head_bytes
             self._refuse(431, "headers_too_large", f"Request headers too large; the limit is {limit} bytes.")
             return
-        # uvicorn's is text/plain; a refusal leaves in the one error shape, whoever refuses.
-        self._refuse(400, "http_error", MALFORMED_REQUEST)
+        # uvicorn's is text/plain; a refusal leaves in the one error shape, whoever refuses. uvicorn calls
+        # this while handling the parser's error, which says what stopped it.
+        error = sys.exc_info()[1]
+        unread_version = error is not None and str(error) == "Invalid HTTP version"
+        self._refuse(400, "http_error", UNREAD_VERSION if unread_version else MALFORMED_REQUEST)
 
     def _count(self, size: int) -> None:
         self.head_bytes += size

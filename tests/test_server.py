@@ -193,6 +193,10 @@ NO_HOST = (
     "3.2), e.g. 'Host: api.example.org'."
 )
 TWO_HOSTS = NO_HOST.replace("no Host header", "2 Host headers")
+NO_HOST_NAMED = (
+    "The request's Host header names no host: give a host name or address and an optional port, e.g. "
+    "'Host: api.example.org' (RFC 9112, section 3.2)."
+)
 
 
 @pytest.mark.parametrize(
@@ -201,6 +205,16 @@ TWO_HOSTS = NO_HOST.replace("no Host header", "2 Host headers")
         (b"GET /percentiles HTTP/1.1\r\nAccept: */*\r\n\r\n", 400, NO_HOST),
         (b"GET /percentiles HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, TWO_HOSTS),
         (b"GET /percentiles HTTP/1.0\r\nHOST: a\r\nhost: a\r\n\r\n", 400, TWO_HOSTS),
+        (b"GET /percentiles HTTP/1.1\r\nHost: a b\r\n\r\n", 400, NO_HOST_NAMED),
+        (b"GET /percentiles HTTP/1.1\r\nHost: api.example.org/x\r\n\r\n", 400, NO_HOST_NAMED),
+        (b"GET /percentiles HTTP/1.1\r\nHost: [::1\r\n\r\n", 400, NO_HOST_NAMED),
+        (b"GET /percentiles HTTP/1.1\r\nHost: x:80a\r\n\r\n", 400, NO_HOST_NAMED),
+        (
+            b"GET /percentiles HTTP/1.2\r\nHost: x\r\n\r\n",
+            400,
+            "The request line names an HTTP version this server does not read: it speaks HTTP/1.1 (and "
+            "HTTP/1.0). Send the request line as 'GET /path HTTP/1.1'.",
+        ),
         (
             b"GET /percentiles HTTP/2.0\r\nHost: x\r\n\r\n",
             505,

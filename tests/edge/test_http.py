@@ -127,6 +127,28 @@ def test_head_where_no_get_is_a_405_naming_the_methods(served: Served) -> None:
         assert options.content == b""
 
 
+@pytest.mark.parametrize(
+    "host", [b"api.example.org:8443", b"127.0.0.1", b"[::1]:8000", b"xn--bcher-kva.example", b""]
+)
+def test_every_form_of_host_is_taken(served: Served, host: bytes) -> None:
+    expected = httpx.get(served.base + "/percentiles").content
+    with connect(served) as sock:
+        sock.sendall(b"GET /percentiles HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+        status, _headers, rest = head_of(read_until_closed(sock))
+    assert status == 200 and rest == expected
+
+
+def test_options_asterisk_names_every_method_the_server_offers(served: Served) -> None:
+    paths = httpx.get(served.base + "/openapi.json").json()["paths"]
+    offered = {method.upper() for operations in paths.values() for method in operations}
+    with connect(served) as sock:
+        sock.sendall(b"OPTIONS * HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        status, headers, rest = head_of(read_until_closed(sock))
+    assert status == 204 and rest == b""
+    allowed = headers["allow"].split(", ")
+    assert set(allowed) == offered | {"HEAD", "OPTIONS"} and allowed[-1] == "OPTIONS"
+
+
 def test_a_client_hanging_up_mid_body_is_a_499_never_a_5xx(served: Served) -> None:
     before_499 = metric(served, "salary_api_request_duration_seconds_count", status="499")
     before_500 = metric(served, "salary_api_request_duration_seconds_count", status="500")
