@@ -171,6 +171,9 @@ PATTERN_ALLOWED: dict[str, list[str]] = {}
 # What a value refused by a pattern was likely meant to be, where the pattern's definer can say better than
 # the nearest allowed value (a sort's 'median desc' is '-median'), by the pattern.
 PATTERN_MEANT: dict[str, Callable[[str], str | None]] = {}
+# What a value outside a closed vocabulary says, where its definer knows (education=masters: above what the
+# sources price), by the vocabulary's values in order: words for the refusal, instead of the nearest spelling.
+VOCABULARY_OUTSIDE: dict[tuple[str, ...], Callable[[str], str | None]] = {}
 
 
 def describe_pattern(
@@ -295,8 +298,12 @@ def validation_message(
             got, problem = "", "is empty, and is required"
         allowed = _allowed(err)
         if allowed and isinstance(got, str):
-            nearest = _meant(err, got, allowed)
-            if nearest:
+            outside = VOCABULARY_OUTSIDE.get(tuple(allowed))
+            said = outside(got) if outside is not None else None
+            nearest = None if said else _meant(err, got, allowed)
+            if said:
+                problem += f" ({said})"
+            elif nearest:
                 problem += f" (did you mean {_short(nearest)}?)"
         detail: dict[str, Any] = {
             "parameter": where,

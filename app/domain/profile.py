@@ -19,7 +19,7 @@ from app.domain.models import HOURS_PER_YEAR
 from app.domain.occupations import MAX_OCCUPATION_LENGTH, OCCUPATION
 from app.domain.places import LOCATION_FIELD, METRO_FIELD, STATE_FIELD
 from app.domain.store import Snapshot
-from app.errors import describe_pattern
+from app.errors import VOCABULARY_OUTSIDE, describe_pattern
 
 
 class Level(StrEnum):
@@ -160,6 +160,57 @@ SYNONYMS: dict[type[StrEnum], dict[str, tuple[str, ...]]] = {
         ),
     },
 }
+# What people write for what a vocabulary does not hold, and what to give instead (in a refusal's words): a
+# title's seniority is no band of the article's (whose years the data give), and the sources price no
+# education below a certificate or above a bachelor's.
+_BELOW_CERTIFICATE = "the sources price no education below a certificate: leave education out"
+_ABOVE_BACHELOR = (
+    "the sources price no degree above a bachelor's: give bachelor, the highest they price, or leave "
+    "education out"
+)
+_NO_BAND = "the bands are the article's, by years of experience: give years, or the band meant"
+OUTSIDE: dict[type[StrEnum], dict[str, str]] = {
+    Level: dict.fromkeys(
+        (
+            "junior",
+            "junior level",
+            "jr",
+            "beginner",
+            "trainee",
+            "lead",
+            "principal",
+            "expert",
+            "intermediate",
+        ),
+        _NO_BAND,
+    ),
+    Education: {
+        **dict.fromkeys(
+            ("high school", "high school diploma", "hs diploma", "diploma", "ged", "no degree", "none"),
+            _BELOW_CERTIFICATE,
+        ),
+        **dict.fromkeys(
+            (
+                "master",
+                "masters",
+                "masters degree",
+                "master of science",
+                "master of health administration",
+                "ms",
+                "msc",
+                "ma",
+                "mba",
+                "mha",
+                "mhi",
+                "graduate degree",
+                "phd",
+                "doctorate",
+                "doctoral degree",
+            ),
+            _ABOVE_BACHELOR,
+        ),
+    },
+}
 _DROPPED = re.compile(r"[.'\u2019]")
 _SEPARATORS = re.compile(r"[\s_/-]+")
 
@@ -180,6 +231,10 @@ def spelled(vocabulary: type[StrEnum]) -> BeforeValidator:
         for word in (member.value, *SYNONYMS.get(vocabulary, {}).get(member.value, ())):
             words[word.lower()] = words[spelling(word)] = member.value
     known = words.get
+    outside = OUTSIDE.get(vocabulary, {})
+    VOCABULARY_OUTSIDE[tuple(member.value for member in vocabulary)] = lambda typed: outside.get(
+        spelling(typed)
+    )
 
     def read(value: Any) -> Any:
         """The vocabulary's value ``value`` names, else ``value`` itself."""

@@ -372,3 +372,29 @@ def test_hours_that_only_make_sense_a_year_get_no_weekly_note(client: TestClient
     # 77 a week would be 4,004 a year, past the 4,000 hours a profile takes.
     body = client.get("/estimate", params={"years": 3, "hours_per_year": hours}).json()
     assert not [n for n in body["notes"] if "a week" in n["message"]]
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Master's", "the sources price no degree above a bachelor's: give bachelor, the highest they price"),
+        ("MBA", "the sources price no degree above a bachelor's"),
+        ("Ph.D.", "the sources price no degree above a bachelor's"),
+        ("high school diploma", "the sources price no education below a certificate: leave education out"),
+        ("GED", "the sources price no education below a certificate"),
+    ],
+    ids=str,
+)
+def test_education_outside_the_priced_levels_is_refused_saying_what_to_give(
+    client: TestClient, typed: str, said: str
+):
+    err = error(client.get("/estimate", params={"education": typed}), 422)
+    assert said in err["message"] and "did you mean" not in err["message"]
+    assert err["details"][0]["allowed"] == ["certificate", "associate", "bachelor"]
+
+
+@pytest.mark.parametrize("typed", ["junior", "Junior-Level", "Lead", "intermediate"])
+def test_a_title_seniority_is_refused_asking_for_years_not_a_look_alike_band(client: TestClient, typed: str):
+    # 'junior' is nearest 'senior' by spelling: the refusal must not suggest the opposite band.
+    err = error(client.get("/estimate", params={"level": typed}), 422)
+    assert "give years, or the band meant" in err["message"] and "did you mean" not in err["message"]
