@@ -261,12 +261,29 @@ def _allowed(err: dict[str, Any]) -> list[str] | None:
     return None
 
 
+# How alike a typo and what was meant must be (difflib's ratio) for a refusal to suggest it.
+SPELLING_CUTOFF = 0.6
+
+
+def nearest_spellings(
+    word: str, choices: Sequence[str], *, n: int = 1, cutoff: float = SPELLING_CUTOFF
+) -> list[str]:
+    """The ``n`` choices spelled nearest ``word`` (difflib's ratio at least ``cutoff``), closest first: what
+    every refusal suggests was meant. The caller folds case as its choices are written."""
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
+def nearest_spelling(word: str, choices: Sequence[str], *, cutoff: float = SPELLING_CUTOFF) -> str | None:
+    """The choice spelled nearest ``word``, or None when none is alike enough (``nearest_spellings``)."""
+    return next(iter(nearest_spellings(word, choices, cutoff=cutoff)), None)
+
+
 def _meant(err: dict[str, Any], got: str, allowed: list[str]) -> str | None:
     """What a refused value was likely meant to be: its pattern's own suggestion, else the nearest allowed."""
     suggest = PATTERN_MEANT.get(str((err.get("ctx") or {}).get("pattern")))
     if suggest is not None:
         return suggest(got)
-    return next(iter(difflib.get_close_matches(got.lower(), allowed, n=1, cutoff=0.6)), None)
+    return nearest_spelling(got.lower(), allowed)
 
 
 # The labels pydantic puts in an error's location for the member of a union it tried ("constrained-str",

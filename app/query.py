@@ -1,6 +1,5 @@
 """Sorting, paging and strict query-parameter checking shared by every list endpoint."""
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import SimpleNamespace
@@ -13,7 +12,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, BeforeValidator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.errors import InvalidQuery, describe_pattern
+from app.errors import InvalidQuery, describe_pattern, nearest_spelling
 
 SortKey = Callable[[Any], Any]
 # An item of a list answer: a plain dict, or a TypedDict (app/domain/records.py).
@@ -123,7 +122,7 @@ def meant_names(typed: str, allowed: list[str], *, signed: bool = True) -> str |
             said = _DIRECTION.match(part)
             if said is not None and said["word"]:
                 part, sign = said["name"], "-" if said["word"].startswith("desc") else ""
-        name = part if part in allowed else next(iter(difflib.get_close_matches(part, allowed, n=1)), None)
+        name = part if part in allowed else nearest_spelling(part, allowed)
         if name is None:
             return None
         meant.append(sign + name)
@@ -272,9 +271,9 @@ def _unknown(
         detail["problem"] = f"a parameter of {json_path}, not of {path}"
         detail["suggestion"] = suggestion
     else:
-        nearest = difflib.get_close_matches(key.lower(), listed, n=1)
+        nearest = nearest_spelling(key.lower(), listed)
         if nearest:
-            message += f" Did you mean {nearest[0]!r}?"
+            message += f" Did you mean {nearest!r}?"
     return InvalidQuery(
         f"{message} Allowed parameters here: {', '.join(listed) or 'none'}.", details=[detail]
     )

@@ -4,7 +4,6 @@ a SOC 2010 code through BLS's 2010-to-2018 crosswalk, or a job title, through on
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 from app.domain.places import REMOTE_WORDS
 from app.domain.records import OccupationRow
 from app.domain.remembering import remembered
-from app.errors import Ambiguous, NotFound
+from app.errors import Ambiguous, NotFound, nearest_spelling
 
 MAX_OCCUPATION_LENGTH = 120
 OCCUPATION = (
@@ -169,8 +168,8 @@ class OccupationCatalog:
         if title is not None:
             found = self.search(title)
         if not found:
-            nearest = difflib.get_close_matches(title or " ".join(_words(stripped)), self._suggestable, n=1)
-            hint = f" Did you mean {parameter}={nearest[0]}?" if nearest else ""
+            nearest = nearest_spelling(title or " ".join(_words(stripped)), self._suggestable)
+            hint = f" Did you mean {parameter}={nearest}?" if nearest else ""
             raise NotFound(
                 f"{parameter}={_shown(text)} matches no occupation we hold.{hint} Search titles with "
                 f"/occupations?q=, or give a SOC code such as {self.default_code}.",

@@ -9,7 +9,6 @@ each ZIP weighted by its shares. Everything here is in memory: built once per sn
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from array import array
@@ -25,7 +24,7 @@ from typing_extensions import TypedDict
 
 from app.domain.records import AreaRef, AreaRow
 from app.domain.remembering import remembered
-from app.errors import Ambiguous, AppError, InvalidInput, NotFound
+from app.errors import Ambiguous, AppError, InvalidInput, NotFound, nearest_spelling
 
 # Longest location text accepted (the contract's maxLength): the longest OEWS area title is under 80.
 MAX_LOCATION_LENGTH = 120
@@ -954,8 +953,9 @@ def _as_tuple(found: int | tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _close(word: str, choices: list[str]) -> str | None:
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.8)
-    return found[0] if found else None
+    """The place name spelled nearest ``word``: held closer than other words' suggestions, since thousands of
+    places lie within a loose ratio of any typo."""
+    return nearest_spelling(word, choices, cutoff=0.8)
 
 
 def _shown(text: str, limit: int = 60) -> str:

@@ -1,7 +1,6 @@
 """Gathering, part two: everything one estimate needs, read from the Snapshot once (`EstimateInputs`), so that
 the method and the presenter never go back to it."""
 
-import difflib
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
@@ -16,7 +15,7 @@ from app.domain.places import Located, LocationPublic
 from app.domain.profile import ARTICLE_METHOD_FIELDS, PROFILE_FIELDS, ProfileQuery
 from app.domain.records import OccupationPublic, ReleasePublic, SourceRef
 from app.domain.store import Snapshot
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound, nearest_spellings
 
 # The article's inputs that the band does not already stand for: with the band, the occupation and the
 # place, they are everything the hours-independent part of an estimate depends on.
@@ -237,7 +236,8 @@ def parse_certifications(snapshot: Snapshot, *, value: str | list[str] | None) -
 
 def _not_held(unknown: list[str], known: list[str], allowed: list[str]) -> NotFound:
     """The 404 for codes the data hold no figures for, naming the held codes nearest each by spelling."""
-    nearest = {code: difflib.get_close_matches(code.upper(), known, n=2, cutoff=0.5) for code in unknown}
+    # Codes are short: one letter in three may differ (RHIA: RHIT).
+    nearest = {code: nearest_spellings(code.upper(), known, n=2, cutoff=0.5) for code in unknown}
     hints = [f"{' or '.join(near)} for {code}" for code, near in nearest.items() if near]
     return NotFound(
         f"{', '.join(unknown)} {'is not a certification' if len(unknown) == 1 else 'are not certifications'} "
