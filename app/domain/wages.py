@@ -6,7 +6,7 @@ from typing import Annotated, Any, cast
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from app.domain.models import HOURS_PER_YEAR, Tier
+from app.domain.models import HOURS_PER_YEAR, Tier, TierBasis
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located, LocationPublic, area_ref
 from app.domain.records import (
@@ -19,7 +19,7 @@ from app.domain.records import (
     WageFigure,
 )
 from app.domain.store import EMPLOYMENT_FIELDS, OccupationView, Snapshot
-from app.errors import InvalidQuery, NotFound
+from app.errors import InvalidInput, InvalidQuery, NotFound
 
 PERCENTILES = ("p10", "p25", "median", "p75", "p90")
 WAGE_FIELDS = ("mean", "median", "p10", "p25", "p75", "p90")
@@ -342,16 +342,64 @@ AREA_FIELDS = (
 )
 
 
+# The tiers that are the article's claims; the others are computed from an official release.
+CLAIMED_TIERS = frozenset({Tier.top_paying, Tier.lower_paying})
+
+
+def _check_tier_served(
+    snapshot: Snapshot, items: list[AreaRecord], *, occupation: OccupationMatch, tier: Tier
+) -> None:
+    """Refuse a tier no area of the served release can have, saying which release has such tiers: the
+    article's claims are served only with its release, computed tiers only with an official one."""
+    claimed = tier in CLAIMED_TIERS
+    basis = TierBasis.article_claim if claimed else TierBasis.computed
+    if not items or any(item["tier_basis"] == basis for item in items):
+        return
+    if not claimed:
+        raise InvalidInput(
+            f"tier={tier.value} is computed from an official release's figures, and the release served has "
+            "none for these areas. Leave release= out for the newest official release.",
+            details=[{"parameter": "tier", "value": tier.value}],
+        )
+    kinds = {item["area_type"] for item in items}
+    keys = sorted(
+        {
+            snapshot.releases[release]["key"]
+            for (occ, release, area) in snapshot.rankings
+            if occ == occupation.id and snapshot.areas[area]["area_type"] in kinds
+        }
+    )
+    said = (
+        f"served only with the article's release: add release={keys[0]}"
+        if keys
+        else f"and the article claims no tier for these areas for {occupation.occupation['title']}; the "
+        "tiers computed from official figures are above_national, at_national and below_national"
+    )
+    raise InvalidInput(
+        f"tier={tier.value} is the article's claim, {said}.",
+        details=[
+            {
+                "parameter": "tier",
+                "value": tier.value,
+                **({"suggestion": f"release={keys[0]}"} if keys else {}),
+            }
+        ],
+    )
+
+
 def filter_areas(
     snapshot: Snapshot,
-    items: Iterable[AreaRecord],
+    items: list[AreaRecord],
     *,
+    occupation: OccupationMatch,
     bounds: dict[str, tuple[float | None, float | None]],
     tier: Tier | None,
     q: str | None,
 ) -> list[AreaRecord]:
     """Keep the areas whose annual statistics lie within the bounds and that match tier and name (a min_
-    above its max_ simply keeps nothing)."""
+    above its max_ simply keeps nothing); a tier of another kind than the served release's is refused."""
+    if tier is not None:
+        _check_tier_served(snapshot, items, occupation=occupation, tier=tier)
     named = snapshot.gazetteer.name_search(q) if q else None
     active = [
         (stat, low, high) for stat, (low, high) in bounds.items() if low is not None or high is not None

@@ -160,7 +160,9 @@ def _area_list(
         envelope, items = service.list_states(snapshot, occupation=occupation, release=release)
     else:
         envelope, items = service.list_metros(snapshot, occupation=occupation, release=release, state=state)
-    items = service.filter_areas(snapshot, items, bounds=filters.bounds, tier=filters.tier, q=filters.q)
+    items = service.filter_areas(
+        snapshot, items, occupation=occupation, bounds=filters.bounds, tier=filters.tier, q=filters.q
+    )
     fields = filters.fields
     csv_name = f"{kind}s_{occupation.soc_code}_{release or snapshot.newest_release_key or 'none'}.csv"
     return list_response(

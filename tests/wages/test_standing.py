@@ -141,7 +141,51 @@ def test_article_tiers_are_not_served_beside_official_figures(client: TestClient
     assert got["DC"]["tier_citation"] is None and got["DC"]["wages"]["mean"]["annual"] == 80250
     body = client.get("/states?occupation=29-2072").json()
     assert [r["key"] for r in body["releases"]] == [OFFICIAL]
-    assert client.get("/states?tier=top_paying").json()["total"] == 0
+
+
+@pytest.mark.parametrize("path", ["/states", "/states.csv"])
+def test_an_article_tier_without_its_release_is_refused_naming_it(client: TestClient, path: str):
+    # Silently empty before: the official release served has computed tiers only.
+    r = client.get(f"{path}?tier=top_paying")
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["message"] == (
+        "tier=top_paying is the article's claim, served only with the article's release: "
+        f"add release={ARTICLE}."
+    )
+    assert error["details"] == [
+        {"parameter": "tier", "value": "top_paying", "suggestion": f"release={ARTICLE}"}
+    ]
+    followed = client.get(f"/states?tier=top_paying&{error['details'][0]['suggestion']}").json()
+    assert followed["total"] == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        (
+            f"/states?release={ARTICLE}&tier=above_national",
+            "tier=above_national is computed from an official",
+        ),
+        (
+            f"/metros?release={ARTICLE}&tier=below_national",
+            "tier=below_national is computed from an official",
+        ),
+        (
+            "/metros?tier=top_paying",
+            "the article claims no tier for these areas for Medical Records Specialists",
+        ),
+    ],
+)
+def test_a_tier_the_served_release_cannot_have_is_refused(client: TestClient, query: str, said: str):
+    r = client.get(query)
+    assert r.status_code == 422 and said in r.json()["error"]["message"]
+
+
+def test_a_tier_no_area_is_in_is_an_empty_list_not_a_refusal(client: TestClient):
+    # A computed tier of the served release's kind: its emptiness is an answer, not an error.
+    got = client.get("/metros?state=NJ&tier=at_national&min_median=1000000").json()
+    assert got["total"] == 0 and got["items"] == []
 
 
 def test_article_claims_where_its_release_is_pinned(client: TestClient):
