@@ -132,6 +132,31 @@ MALFORMED_BODY = (
 )
 
 
+class RepeatedName(InvalidInput):
+    """A JSON body with an object giving one name twice (``{"years": 4, "years": 40}``), at any depth: 422
+    naming it and where. JSON leaves which one counts to each reader (RFC 8259 §4: a proxy may check the
+    first, Python keeps the last), so neither is taken. ``path`` leads to the object: names and list indexes,
+    a leading index being the profile's in a list of them; None when it was not searched for (a huge body)."""
+
+    def __init__(self, name: str, path: Sequence[str | int] | None) -> None:
+        steps = tuple(path or ())
+        index = steps[0] if steps and isinstance(steps[0], int) else None
+        inner = ".".join(str(p) for p in steps[index is not None :])
+        places = ["in one of its many objects"] if path is None else []
+        places += [f"in profile {index}"] if index is not None else []
+        places += [f"under {_short(inner, 100)}"] if inner else []
+        where = f" ({', '.join(places)})" if places else ""
+        detail: dict[str, Any] = {
+            "parameter": _short(".".join(str(p) for p in (*steps, name)), 100),
+            "problem": "is given twice",
+            "value": None,
+        }
+        super().__init__(
+            f"The JSON body gives '{_short(name)}' twice{where}; give each field once.",
+            details=[detail if index is None else {"index": index, **detail}],
+        )
+
+
 def error_body(
     status: int, error_type: str, message: str, details: list[dict[str, Any]] | None = None
 ) -> dict:

@@ -228,12 +228,13 @@ def test_sql_text_changed_nothing(client: TestClient, seeded_database: str):
     [
         (b"[" * 5000 + b"]" * 5000, 400),  # nested too deeply to parse
         (b'{"years": ' + b"[" * 900 + b"]" * 900 + b"}", 422),
-        (b'{"years": 1, "years": 12}', 200),  # JSON's last-wins (senior, not entry); still validated
+        (b'{"years": 1, "years": 12}', 422),  # a name twice: neither value taken (not JSON's last-wins)
         (b'{"years": 1e309}', 422),
         (b'{"years": NaN}', 422),
         (b'{"state": "NJ\\u0000"}', 404),
         (b"not json", 400),  # not JSON at all: malformed syntax, as for a body nested too deeply
         (b'{"years": 1', 400),
+        (b'{"years": 1, "years": 12', 400),  # malformed first: a name twice in it changes nothing
         (b"", 422),  # no body: the profile is missing
         (b"[" + b'{"years": 1},' * 100 + b'{"years": 2}]', 422),  # 101 profiles: over the limit of 100
         (b'{"years": 3, "zip": "07001"}', 422),  # unknown field
@@ -300,6 +301,32 @@ def test_a_long_list_of_bad_certifications_stops_at_its_bound(client: TestClient
     assert_error_shape(r, 422, "invalid_input", sent="1")
     error = r.json()["error"]
     assert "at most 20" in error["message"] and len(error["details"]) <= 22
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        # A megabyte of objects each giving a name twice: one parse, the first named.
+        (b"[" + b",".join([b'{"a": 1, "a": 1}'] * 55_000) + b"]", "(in profile 0)"),
+        # The one repeat past as many values as a search for its place looks through: named, its place not.
+        (b"[" + b"[]," * 150_000 + b'{"a": 1, "a": 1}]', "(in one of its many objects)"),
+    ],
+)
+def test_a_huge_body_giving_names_twice_is_refused_with_bounded_work(
+    client: TestClient, body: bytes, named: str
+):
+    started = time.perf_counter()
+    r = client.post("/estimate/batch", content=body, headers={"Content-Type": "application/json"})
+    elapsed = time.perf_counter() - started
+    assert_error_shape(r, 422, "invalid_input")
+    assert r.json()["error"]["message"] == f"The JSON body gives 'a' twice {named}; give each field once."
+    assert elapsed < 5  # bounded work; a generous bound, not a performance assertion
+
+
+@pytest.mark.parametrize("path", ["/estimate", "/estimate/batch"])
+def test_a_body_not_marked_as_json_is_told_so_before_any_name_given_twice(client: TestClient, path: str):
+    r = client.post(path, content=b'{"years": 4, "years": 40}', headers={"Content-Type": "text/plain"})
+    assert_error_shape(r, 415, "unsupported_media_type")
 
 
 def test_oversized_estimate_body_is_413(client: TestClient):

@@ -235,6 +235,91 @@ def test_post_rejects_unknown_fields_and_wrong_types(client: TestClient) -> None
     assert "1.years" in err["message"]
 
 
+TWICE = {"problem": "is given twice", "value": None}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message", "details"),
+    [
+        (
+            "/estimate",
+            b'{"years": 4, "years": 40}',
+            "The JSON body gives 'years' twice; give each field once.",
+            [{"parameter": "years", **TWICE}],
+        ),
+        # The same name however it is escaped: what a reader compares is the name read.
+        (
+            "/estimate",
+            b'{"years": 4, "y\\u0065ars": 40}',
+            "The JSON body gives 'years' twice; give each field once.",
+            [{"parameter": "years", **TWICE}],
+        ),
+        # Refused before any value is validated: which one would be is the question.
+        (
+            "/estimate",
+            b'{"years": "four", "years": 4}',
+            "The JSON body gives 'years' twice; give each field once.",
+            [{"parameter": "years", **TWICE}],
+        ),
+        (
+            "/estimate/batch",
+            b'[{"years": 4}, {"level": "mid", "years": 4, "level": "senior"}]',
+            "The JSON body gives 'level' twice (in profile 1); give each field once.",
+            [{"index": 1, "parameter": "1.level", **TWICE}],
+        ),
+        # No profile field takes an object; one inside a value is checked all the same, at any depth.
+        (
+            "/estimate",
+            b'{"certifications": [{"code": "CPC", "code": "CCS"}]}',
+            "The JSON body gives 'code' twice (under certifications.0); give each field once.",
+            [{"parameter": "certifications.0.code", **TWICE}],
+        ),
+        (
+            "/estimate/batch",
+            b'[{}, {"years": {"a": {"b": 1, "b": 2}}}]',
+            "The JSON body gives 'b' twice (in profile 1, under years.a); give each field once.",
+            [{"index": 1, "parameter": "1.years.a.b", **TWICE}],
+        ),
+        # Names are compared as written: the API does not fold their case, so 'Years' is another name.
+        (
+            "/estimate",
+            b'{"years": 4, "Years": 40}',
+            "Invalid request: Years=40 is not a field this request takes.",
+            [{"parameter": "Years", "problem": "is not a field this request takes", "value": "40"}],
+        ),
+    ],
+)
+def test_a_name_given_twice_in_a_body_is_refused_naming_it_and_where(
+    client: TestClient, path: str, body: bytes, message: str, details: list
+) -> None:
+    # JSON readers disagree on which of two values counts (RFC 8259 4): a proxy checking the first must
+    # not be bypassed by Python keeping the last.
+    err = error(client.post(path, content=body, headers={"Content-Type": "application/json"}), 422)
+    assert (err["type"], err["message"], err["details"]) == ("invalid_input", message, details)
+
+
+@pytest.mark.parametrize(
+    ("body", "query"),
+    [
+        ({"years": 4, "certifications": ["CPC"], "state": "NJ"}, "?years=4&certifications=CPC&state=NJ"),
+        (
+            {"level": "mid", "education": "associate", "hours_per_year": 1000},
+            "?level=mid&education=associate&hours_per_year=1000",
+        ),
+    ],
+)
+def test_a_body_without_repeated_names_is_answered_as_before(
+    client: TestClient, body: dict, query: str
+) -> None:
+    got = client.get("/estimate" + query).json()
+    posted = client.post("/estimate", json=body)
+    assert posted.status_code == 200, posted.text
+    assert posted.json() == got
+    batch = client.post("/estimate/batch", json=[body, body])
+    assert batch.status_code == 200, batch.text
+    assert batch.json() == {"items": [got, got]}
+
+
 def test_sources_figures_are_read_from_the_snapshot(client: TestClient) -> None:
     snapshot = client.app.state.store.snapshot  # type: ignore[attr-defined]
     occupation_id = snapshot.occupation_by_code["29-2072"]["id"]
