@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 from fastapi import Query, Request
 from fastapi.dependencies.models import Dependant
@@ -30,26 +30,36 @@ _DIRECTION = re.compile(r"^(?P<name>.*?)(?:[\s:_]+(?P<word>asc|ascending|desc|de
 EMPTY_PARAMS = "salary_api.empty_params"
 
 
-def without_empty_values(query_string: bytes) -> tuple[bytes, tuple[str, ...]]:
-    """The query without its parameters whose value is empty (``years=``, or ``years`` alone), and their
-    names, in order."""
+def without_empty_values(query_string: bytes) -> tuple[bytes, tuple[str, ...]] | None:
+    """The query without its parameters whose value is empty or only spaces (``years=``, ``years=+``,
+    ``years`` alone; a stray ``&`` or ``=``), and the names of those taken out, unescaped as typed; None when
+    there are none."""
     kept: list[bytes] = []
     empty: list[str] = []
-    for pair in query_string.split(b"&"):
+    pairs = query_string.split(b"&")
+    for pair in pairs:
         name, _, value = pair.partition(b"=")
-        if value:
+        if _blank(value):
+            if name:
+                empty.append(unquote_plus(name.decode("latin-1")))
+        else:
             kept.append(pair)
-        elif name:
-            empty.append(name.decode("latin-1"))
-    return b"&".join(kept), tuple(empty)
+    return None if len(kept) == len(pairs) else (b"&".join(kept), tuple(empty))
+
+
+def _blank(value: bytes) -> bool:
+    """Whether a query value as sent is empty once unescaped and stripped (``+``, ``%20``, ``%09``)."""
+    if not value.strip(b"+"):
+        return True
+    return b"%" in value and not unquote_plus(value.decode("latin-1")).strip()
 
 
 class EmptyValuesAbsent:
-    """A parameter with an empty value is a parameter not given: an HTML form sends a field left blank as
-    ``years=``, and a job board fills a URL template from a posting's empty fields. Its name must still be
-    one the route takes. Placed where FastAPI's stack starts, below the response cache (which keys such a
-    query apart, for the same bytes and ETag) and the estimate's fast route (which leaves it to FastAPI), so
-    no cached answer pays for it."""
+    """A parameter with an empty value (or only spaces) is a parameter not given: an HTML form sends a
+    field left blank as ``years=``, and a job board fills a URL template from a posting's empty fields. Its
+    name must still be one the route takes. Placed where FastAPI's stack starts, below the response cache
+    (which keys such a query apart, for the same bytes and ETag) and the estimate's fast route (which leaves
+    it to FastAPI), so no cached answer pays for it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -57,8 +67,9 @@ class EmptyValuesAbsent:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         query_string = scope.get("query_string", b"")
         if scope["type"] == "http" and query_string:
-            kept, empty = without_empty_values(query_string)
-            if empty:
+            found = without_empty_values(query_string)
+            if found is not None:
+                kept, empty = found
                 scope = {**scope, "query_string": kept, EMPTY_PARAMS: empty}
         await self.app(scope, receive, send)
 
@@ -239,7 +250,9 @@ async def reject_unknown_params(request: Request) -> None:
 
 def reject_any_params(request: Request) -> None:
     """For a route outside FastAPI's parameters (the contract at /openapi.json): any query parameter is
-    refused as reject_unknown_params refuses one."""
+    refused as reject_unknown_params refuses one, with a value or without."""
+    for key in request.scope.get(EMPTY_PARAMS, ()):
+        raise _unknown(request, None, key, "", frozenset())
     for key, value in request.query_params.multi_items():
         raise _unknown(request, None, key, value, frozenset())
 
@@ -262,7 +275,7 @@ def _unknown(
     json_path = path.removesuffix(".csv")
     twin = next((r for r, p in paths if p == json_path), None) if json_path != path else None
     if twin is not None and key in _route_params(twin)[0]:
-        query = request.url.query
+        query = request.url.query or urlencode([(key, value[:40])])
         suggestion = f"{json_path}?{query if len(query) <= 200 else urlencode([(key, value[:40])])}"
         message = (
             f"Unknown query parameter {shown!r}: {path} answers every matching row, without paging; "

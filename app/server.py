@@ -343,7 +343,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             raise RequestHeadTooLarge
         if len(name) == 4 and name.lower() == b"host":
             self.hosts += 1
-            if not _HOST_VALUE.fullmatch(value):
+            # llhttp leaves trailing whitespace in a value, which is not part of it (RFC 9112 §5).
+            if not _HOST_VALUE.fullmatch(value.rstrip(b" \t")):
                 self.host_invalid = True
         super().on_header(name, value)
 

@@ -17,6 +17,10 @@ from fastapi.testclient import TestClient
         ("/percentiles?occupation=&state=TX", "/percentiles?state=TX"),
         ("/compare?low=20&high=30&location=&unit=", "/compare?low=20&high=30"),
         ("/embed/wage-range?location=&years=&theme=", "/embed/wage-range"),
+        ("/estimate?state=%20&location=+&years=3", "/estimate?years=3"),
+        ("/estimate?=&&years=3&", "/estimate?years=3"),
+        ("/estimate?%79ears=&state=TX", "/estimate?state=TX"),
+        ("/export?%66ormat=", "/export"),
     ],
 )
 def test_an_empty_value_is_the_parameter_not_given(client: TestClient, with_empty: str, without: str):
@@ -42,10 +46,18 @@ def test_an_empty_required_value_is_refused_as_empty(client: TestClient):
     assert error["details"] == [{"parameter": "low", "problem": "is empty, and is required", "value": ""}]
 
 
-@pytest.mark.parametrize("query", ["/estimate?bogus=", "/states?yeers=&limit=2", "/estimate?years=4&colour"])
+@pytest.mark.parametrize(
+    "query", ["/estimate?bogus=", "/states?yeers=&limit=2", "/estimate?years=4&colour", "/openapi.json?x="]
+)
 def test_an_unknown_name_is_refused_even_when_empty(client: TestClient, query: str):
     r = client.get(query)
     assert r.status_code == 400
     error = r.json()["error"]
     assert error["type"] == "invalid_query"
     assert error["message"].startswith("Unknown query parameter")
+
+
+def test_a_blank_paging_parameter_on_a_csv_twin_points_to_the_json_list(client: TestClient):
+    r = client.get("/states.csv?limit=")
+    assert r.status_code == 400
+    assert "'limit' is a parameter of the JSON list: /states?limit=." in r.json()["error"]["message"]

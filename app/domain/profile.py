@@ -19,7 +19,7 @@ from app.domain.models import HOURS_PER_YEAR
 from app.domain.occupations import MAX_OCCUPATION_LENGTH, OCCUPATION
 from app.domain.places import LOCATION_FIELD, METRO_FIELD, STATE_FIELD
 from app.domain.store import Snapshot
-from app.errors import VOCABULARY_OUTSIDE, describe_pattern
+from app.errors import VOCABULARY_OUTSIDE, describe_pattern, nearest_spelling
 
 
 class Level(StrEnum):
@@ -118,7 +118,7 @@ SYNONYMS: dict[type[StrEnum], dict[str, tuple[str, ...]]] = {
     Level: {
         "entry": ("entry level",),
         "mid": ("mid career", "mid level", "midlevel"),
-        "senior": ("senior experienced", "senior level", "experienced"),
+        "senior": ("senior experienced", "senior level", "experienced", "sr"),
     },
     Education: {
         "certificate": (
@@ -203,7 +203,14 @@ OUTSIDE: dict[type[StrEnum], dict[str, str]] = {
                 "mha",
                 "mhi",
                 "graduate degree",
+                "msn",
+                "mph",
+                "graduate",
+                "postgraduate",
+                "post graduate",
                 "phd",
+                "md",
+                "dnp",
                 "doctorate",
                 "doctoral degree",
             ),
@@ -232,9 +239,14 @@ def spelled(vocabulary: type[StrEnum]) -> BeforeValidator:
             words[word.lower()] = words[spelling(word)] = member.value
     known = words.get
     outside = OUTSIDE.get(vocabulary, {})
-    VOCABULARY_OUTSIDE[tuple(member.value for member in vocabulary)] = lambda typed: outside.get(
-        spelling(typed)
-    )
+    outside_words = list(outside)
+
+    def said_outside(typed: str) -> str | None:
+        """What ``typed`` names outside the vocabulary, written as its words are or closely misspelt."""
+        word = spelling(typed)
+        return outside.get(word) or outside.get(nearest_spelling(word, outside_words, cutoff=0.85) or "")
+
+    VOCABULARY_OUTSIDE[tuple(member.value for member in vocabulary)] = said_outside
 
     def read(value: Any) -> Any:
         """The vocabulary's value ``value`` names, else ``value`` itself."""

@@ -349,11 +349,11 @@ CLAIMED_TIERS = frozenset({Tier.top_paying, Tier.lower_paying})
 def _check_tier_served(
     snapshot: Snapshot, items: list[AreaRecord], *, occupation: OccupationMatch, tier: Tier
 ) -> None:
-    """Refuse a tier no area of the served release can have, saying which release has such tiers: the
-    article's claims are served only with its release, computed tiers only with an official one."""
+    """Refuse a tier no area of the served release can have, saying where such tiers are: the article's
+    claims only with its release, computed tiers only with an official one (the default)."""
     claimed = tier in CLAIMED_TIERS
     basis = TierBasis.article_claim if claimed else TierBasis.computed
-    if not items or any(item["tier_basis"] == basis for item in items):
+    if any(item["tier_basis"] == basis for item in items):
         return
     if not claimed:
         raise InvalidInput(
@@ -366,14 +366,15 @@ def _check_tier_served(
         {
             snapshot.releases[release]["key"]
             for (occ, release, area) in snapshot.rankings
-            if occ == occupation.id and snapshot.areas[area]["area_type"] in kinds
+            if occ == occupation.id and (not kinds or snapshot.areas[area]["area_type"] in kinds)
         }
     )
     said = (
-        f"served only with the article's release: add release={keys[0]}"
+        f"served only with the article's release: give release={keys[0]}"
         if keys
-        else f"and the article claims no tier for these areas for {occupation.occupation['title']}; the "
-        "tiers computed from official figures are above_national, at_national and below_national"
+        else f"and the article claims no tier for these areas for {occupation.occupation['title']}; "
+        "without release=, the tiers are computed from the newest official figures: above_national, "
+        "at_national and below_national"
     )
     raise InvalidInput(
         f"tier={tier.value} is the article's claim, {said}.",

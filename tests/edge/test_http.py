@@ -128,7 +128,15 @@ def test_head_where_no_get_is_a_405_naming_the_methods(served: Served) -> None:
 
 
 @pytest.mark.parametrize(
-    "host", [b"api.example.org:8443", b"127.0.0.1", b"[::1]:8000", b"xn--bcher-kva.example", b""]
+    "host",
+    [
+        b"api.example.org:8443",
+        b"127.0.0.1",
+        b"[::1]:8000",
+        b"xn--bcher-kva.example",
+        b"",
+        b"api.example.org \t",
+    ],
 )
 def test_every_form_of_host_is_taken(served: Served, host: bytes) -> None:
     expected = httpx.get(served.base + "/percentiles").content

@@ -467,6 +467,8 @@ def test_hours_that_only_make_sense_a_year_get_no_weekly_note(client: TestClient
         ("Ph.D.", "the sources price no degree above a bachelor's"),
         ("high school diploma", "the sources price no education below a certificate: leave education out"),
         ("GED", "the sources price no education below a certificate"),
+        ("MSN", "the sources price no degree above a bachelor's"),
+        ("mastr", "the sources price no degree above a bachelor's"),
     ],
     ids=str,
 )
@@ -478,8 +480,16 @@ def test_education_outside_the_priced_levels_is_refused_saying_what_to_give(
     assert err["details"][0]["allowed"] == ["certificate", "associate", "bachelor"]
 
 
-@pytest.mark.parametrize("typed", ["junior", "Junior-Level", "Lead", "intermediate"])
+@pytest.mark.parametrize("typed", ["junior", "Junior-Level", "Lead", "intermediate", "jnior", "juniors"])
 def test_a_title_seniority_is_refused_asking_for_years_not_a_look_alike_band(client: TestClient, typed: str):
     # 'junior' is nearest 'senior' by spelling: the refusal must not suggest the opposite band.
     err = error(client.get("/estimate", params={"level": typed}), 422)
     assert "give years, or the band meant" in err["message"] and "did you mean" not in err["message"]
+
+
+@pytest.mark.parametrize("typed", ["Sr.", "SR", "senior level"])
+def test_senior_abbreviated_is_the_senior_band(client: TestClient, typed: str):
+    assert (
+        client.get("/estimate", params={"level": typed}).json()["level"]
+        == client.get("/estimate?level=senior").json()["level"]
+    )

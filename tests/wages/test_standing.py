@@ -151,7 +151,7 @@ def test_an_article_tier_without_its_release_is_refused_naming_it(client: TestCl
     error = r.json()["error"]
     assert error["message"] == (
         "tier=top_paying is the article's claim, served only with the article's release: "
-        f"add release={ARTICLE}."
+        f"give release={ARTICLE}."
     )
     assert error["details"] == [
         {"parameter": "tier", "value": "top_paying", "suggestion": f"release={ARTICLE}"}
