@@ -2,20 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.compare.schemas import CompareResponse, Unit
 from app.deps import LocatedDep, OccupationDep, SnapshotDep
 from app.domain import comparison as service
-from app.domain.units import HOURLY_BELOW, UNIT_AS_TYPED, UNIT_IN_WORDS, amount_as_typed
+from app.domain.units import HOURLY_BELOW, UNIT_AS_TYPED, UNIT_IN_WORDS, TypedAmount, amount_as_typed
 from app.listing import json_response
 from app.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["compare"], responses=ERROR_RESPONSES)
 
 AmountParam = Annotated[
-    float,
+    TypedAmount,
     Query(
         gt=0,
         le=service.MAX_AMOUNT,
@@ -37,7 +37,6 @@ async def get_compare(
     place: LocatedDep,
     low: AmountParam,
     high: AmountParam,
-    request: Request,
     unit: Annotated[Unit | None, Query(description=UNIT), UNIT_AS_TYPED] = None,
 ) -> Response:
     """Percentile and position of a posted range's low and high among the area's published percentiles."""
@@ -48,6 +47,5 @@ async def get_compare(
         high=high,
         unit=unit,
         place=place,
-        typed=request.query_params,
     )
     return json_response(body)

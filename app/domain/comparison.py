@@ -1,6 +1,5 @@
 """Where a posted pay range falls in an area's official wage distribution, linear between published points."""
 
-from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import cast
 
@@ -11,7 +10,7 @@ from app.domain.occupations import OccupationMatch
 from app.domain.places import Located, LocationPublic, area_ref
 from app.domain.records import AreaRef, Figures, OccupationPublic, Provenance, ReleasePublic, WageFigure
 from app.domain.store import Snapshot
-from app.domain.units import pay_unit, unit_reason
+from app.domain.units import TypedAmount, pay_unit, unit_reason
 from app.errors import InvalidInput
 from app.fmt import money
 
@@ -157,21 +156,20 @@ def compare(
     snapshot: Snapshot,
     *,
     occupation: OccupationMatch,
-    low: float,
-    high: float,
+    low: TypedAmount,
+    high: TypedAmount,
     unit: WageUnit | None,
     place: Located,
-    typed: Mapping[str, str] | None = None,
 ) -> ComparisonAnswer:
     """Percentile and position of a pay range's low and high in the area's official distribution; 422 on a
-    reversed range, a range whose unit cannot be told, an amount ``typed`` in another unit than the one read
+    reversed range, a range whose unit cannot be told, an amount written in another unit than the one read
     ('$22/hr' with unit=annual), or an area without the five published percentiles in that unit."""
-    if low > high:
+    if low.amount > high.amount:
         raise InvalidInput(
-            f"low ({low:g}) is greater than high ({high:g}); give the range's bottom as low.",
+            f"low ({low.amount:g}) is greater than high ({high.amount:g}); give the range's bottom as low.",
             details=[{"parameter": "low,high", "problem": "low greater than high"}],
         )
-    chosen, inferred = pay_unit(low=low, high=high, unit=unit, names=("low", "high"), typed=typed)
+    chosen, inferred = pay_unit(low=low, high=high, unit=unit, names=("low", "high"))
     unit_name = chosen.value
     view = snapshot.view(occupation.id, None)
     area = place.area
@@ -192,8 +190,8 @@ def compare(
             details=[{"parameter": "location", "value": area["code"], "missing": missing, "unit": unit_name}],
         )
     points = [(p, float(value or 0), bool(capped)) for p, (value, capped) in published.items()]
-    low_place = place_value(value=low, points=points, unit=unit_name)
-    high_place = place_value(value=high, points=points, unit=unit_name)
+    low_place = place_value(value=low.amount, points=points, unit=unit_name)
+    high_place = place_value(value=high.amount, points=points, unit=unit_name)
     release = snapshot.release_by_key[rec["release"]]  # type: ignore[index]
     return {
         "occupation": snapshot.occupation_public(occupation.id, occupation),

@@ -3,11 +3,12 @@ and yearly pay in tens of thousands, so 1,000 separates them. The words people w
 or after an amount ('$22/hr'), are defined here once."""
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, final, get_args
 
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
+from pydantic import BeforeValidator, GetCoreSchemaHandler
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from app.domain.models import WageUnit
 from app.errors import PLAIN_WORDS, InvalidInput
@@ -55,14 +56,38 @@ def _compact(text: str) -> str:
     return _SPACES.sub("", text)
 
 
-def _typed_amount(value: Any, names: tuple[str, str]) -> Any:
-    """The number in an amount written as a posting writes it, else the value as it came (then refused, or
-    read, as a number); a range in one field is refused naming the two parameters its ends go in."""
+@final
+class TypedAmount:
+    """A posted amount as written: the number ('$22/hr': 22.0, '45k': 45000.0), the unit its own words name
+    ('$22/hr': hourly; None without unit words) and the text it was read from, which a refusal repeats."""
+
+    __slots__ = ("amount", "text", "unit")
+    amount: float
+    unit: WageUnit | None
+    text: str | None
+
+    def __init__(self, amount: float, *, unit: WageUnit | None = None, text: str | None = None) -> None:
+        object.__setattr__(self, "amount", amount)
+        object.__setattr__(self, "unit", unit)
+        object.__setattr__(self, "text", text)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a TypedAmount does not change: {name}")
+
+    def __repr__(self) -> str:
+        return f"TypedAmount({self.amount!r}, unit={self.unit!r}, text={self.text!r})"
+
+
+def _read_amount(value: Any, names: tuple[str, str]) -> tuple[Any, WageUnit | None]:
+    """(the number in an amount written as a posting writes it, the unit its words name), else (the value as
+    it came, None): then refused, or read, as a number; a range in one field is refused naming the two
+    parameters its ends go in."""
     if isinstance(value, str):
         found = _TYPED_AMOUNT.fullmatch(_compact(value))
         if found is not None:
-            whole, fraction, thousands, _word = found.groups()
-            return float(whole.replace(",", "") + (fraction or "")) * (1000 if thousands else 1)
+            whole, fraction, thousands, word = found.groups()
+            number = float(whole.replace(",", "") + (fraction or "")) * (1000 if thousands else 1)
+            return number, _UNIT_OF_WORD[word.lower()] if word else None
         ends = [end.strip() for end in _RANGE_SEPARATOR.split(value, maxsplit=1)]
         if (
             len(value) <= _RANGE_LONGEST
@@ -75,19 +100,34 @@ def _typed_amount(value: Any, names: tuple[str, str]) -> Any:
                 "is a range: send its ends as two amounts, {low_name}={bottom}&{high_name}={top}",
                 {"low_name": low_name, "bottom": ends[0], "high_name": high_name, "top": ends[1]},
             )
-    return value
+    return value, None
 
 
-def amount_as_typed(names: tuple[str, str]) -> BeforeValidator:
-    """The validator of a posted amount, one of the pair ``names`` (low, high) a range's ends go in."""
-    return BeforeValidator(lambda value: _typed_amount(value, names))
+@dataclass(frozen=True)
+class _AmountAsTyped:
+    """How a posted amount is validated: read as written (its number and unit words), then checked as the
+    number the contract documents (its bounds); a ``TypedAmount``, or None where it may be left out."""
+
+    names: tuple[str, str]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # On the wire an amount is a number (or nothing, where it may be left out): the bounds given with it
+        # apply to that number, and the contract documents it.
+        number = float | None if type(None) in get_args(source) else float
+        return core_schema.no_info_wrap_validator_function(self._validate, handler(number))
+
+    def _validate(self, value: Any, handler: ValidatorFunctionWrapHandler) -> TypedAmount | None:
+        number, unit = _read_amount(value, self.names)
+        amount = handler(number)
+        if amount is None:
+            return None
+        return TypedAmount(amount, unit=unit, text=value if isinstance(value, str) else None)
 
 
-def written_unit(text: str | None) -> WageUnit | None:
-    """The unit an amount's own words name ('$22/hr': hourly), else None."""
-    found = _TYPED_AMOUNT.fullmatch(_compact(text)) if text else None
-    word = found.group(4) if found is not None else None
-    return _UNIT_OF_WORD[word.lower()] if word else None
+def amount_as_typed(names: tuple[str, str]) -> _AmountAsTyped:
+    """The validator of a posted amount (a ``TypedAmount``), one of the pair ``names`` (low, high) a range's
+    ends go in."""
+    return _AmountAsTyped(names)
 
 
 def _typed_unit(value: Any) -> Any:
@@ -104,20 +144,20 @@ UNIT_AS_TYPED = BeforeValidator(_typed_unit)
 
 def pay_unit(
     *,
-    low: float | None,
-    high: float | None,
+    low: TypedAmount,
+    high: TypedAmount,
     unit: WageUnit | str | None,
     names: tuple[str, str],
-    typed: Mapping[str, str] | None = None,
 ) -> tuple[WageUnit, bool]:
     """(the unit, whether it was inferred): as given, else hourly when every amount is below 1,000 and annual
     when every amount is 1,000 or more; a range straddling 1,000 is a 422 asking for the unit, and so is an
-    amount ``typed`` with a unit word ('$22/hr') other than the unit read."""
+    amount written with a unit word ('$22/hr') other than the unit read."""
     unit_name = names[0].rsplit("_", 1)[0] + "_unit" if "_" in names[0] else "unit"
-    chosen, inferred = _chosen_unit(low=low, high=high, unit=unit, names=names, unit_name=unit_name)
-    for name in names:
-        text = (typed or {}).get(name)
-        said = written_unit(text)
+    chosen, inferred = _chosen_unit(
+        low=low.amount, high=high.amount, unit=unit, names=names, unit_name=unit_name
+    )
+    for name, typed in zip(names, (low, high), strict=True):
+        said = typed.unit
         if said is not None and said is not chosen:
             why = (
                 f"amounts {'below' if chosen is WageUnit.hourly else 'of'} {HOURLY_BELOW:,}"
@@ -126,10 +166,10 @@ def pay_unit(
                 else f"{unit_name}={chosen.value}"
             )
             raise InvalidInput(
-                f"{name}={text} is written as {said.value} pay, but {why}. Say which: {unit_name}="
+                f"{name}={typed.text} is written as {said.value} pay, but {why}. Say which: {unit_name}="
                 f"{said.value} to read it as written, or leave the unit words out of {name}.",
                 details=[
-                    {"parameter": name, "value": text, "problem": f"written as {said.value}"},
+                    {"parameter": name, "value": typed.text, "problem": f"written as {said.value}"},
                     {
                         "parameter": unit_name,
                         "value": chosen.value,

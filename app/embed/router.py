@@ -4,7 +4,7 @@ and the /embed.js loader."""
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from app.cards import render
@@ -14,14 +14,14 @@ from app.cards.shapes import Card
 from app.deps import ProfileQueryDep, SnapshotDep, in_memory
 from app.domain.comparison import MAX_AMOUNT
 from app.domain.models import WageUnit as Unit
-from app.domain.units import HOURLY_BELOW, UNIT_AS_TYPED, UNIT_IN_WORDS, amount_as_typed
+from app.domain.units import HOURLY_BELOW, UNIT_AS_TYPED, UNIT_IN_WORDS, TypedAmount, amount_as_typed
 from app.embed import service
 from app.route_facts import route_facts
 from app.schemas import ERROR_RESPONSES
 
 EMBED_JS = (Path(__file__).resolve().parent.parent / "static" / "embed.js").read_text(encoding="utf-8")
 CompareParam = Annotated[
-    float | None,
+    TypedAmount | None,
     Query(gt=0, le=MAX_AMOUNT, description="Badge: a posted range's low or high, in compare_unit"),
     amount_as_typed(("compare_low", "compare_high")),
 ]
@@ -31,7 +31,6 @@ cards = APIRouter(route_class=CardRoute, responses=CARD_ERRORS)
 
 @cards.get("/embed/wage-range", response_class=HTMLResponse, responses=HTML_200)
 async def wage_range_card(
-    request: Request,
     snapshot: SnapshotDep,
     query: ProfileQueryDep,
     theme: Annotated[
@@ -67,7 +66,6 @@ async def wage_range_card(
             low=compare_low,
             high=compare_high,
             unit=compare_unit,
-            typed=request.query_params,
             theme=theme,
             compact=compact,
             brand=colour,

@@ -11,7 +11,7 @@ from app.domain import comparison as compare_service
 from app.domain.estimation import estimates as estimate_service
 from app.domain.profile import ESTIMATE_ONLY_FIELDS, ProfileQuery
 from app.domain.store import Snapshot
-from app.domain.units import pay_unit
+from app.domain.units import TypedAmount, pay_unit
 from app.errors import InvalidInput
 
 
@@ -28,10 +28,9 @@ def badge_card(
     snapshot: Snapshot,
     *,
     profile: ProfileQuery,
-    low: float | None,
-    high: float | None,
+    low: TypedAmount | None,
+    high: TypedAmount | None,
     unit: str | None,
-    typed: Mapping[str, str] | None = None,
     theme: str,
     compact: bool,
     brand: str | None = None,
@@ -42,14 +41,13 @@ def badge_card(
             "Give both compare_low and compare_high (the posted range) for the badge.",
             details=[{"parameter": "compare_low,compare_high", "problem": "one of the pair missing"}],
         )
-    if low > high:
+    if low.amount > high.amount:
         raise InvalidInput(
-            f"compare_low ({low:g}) is greater than compare_high ({high:g}); give the range's bottom first.",
+            f"compare_low ({low.amount:g}) is greater than compare_high ({high.amount:g}); give the range's "
+            "bottom first.",
             details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
         )
-    chosen, _inferred = pay_unit(
-        low=low, high=high, unit=unit, names=("compare_low", "compare_high"), typed=typed
-    )
+    chosen, _inferred = pay_unit(low=low, high=high, unit=unit, names=("compare_low", "compare_high"))
     occupation = snapshot.catalog.resolve(profile.occupation)
     place = snapshot.gazetteer.locate(location=profile.location, state=profile.state, metro=profile.metro)
     body = compare_service.compare(
@@ -62,7 +60,7 @@ def badge_card(
         "area": body["area"]["name"],
         "location": body["location"],
         "sentence": body["summary"],
-        "range_text": f"{fmt.money(low, unit=chosen)} \u2013 {fmt.money(high, unit=chosen)} "
+        "range_text": f"{fmt.money(low.amount, unit=chosen)} \u2013 {fmt.money(high.amount, unit=chosen)} "
         f"{'an hour' if chosen == 'hourly' else 'a year'}",
         "low_pos": _bar_position(body["low"]),
         "high_pos": _bar_position(body["high"]),
