@@ -86,7 +86,8 @@ def _read_amount(value: Any, names: tuple[str, str]) -> tuple[Any, WageUnit | No
         found = _TYPED_AMOUNT.fullmatch(_compact(value))
         if found is not None:
             whole, fraction, thousands, word = found.groups()
-            number = float(whole.replace(",", "") + (fraction or "")) * (1000 if thousands else 1)
+            # '32.2k' is read as 32.2e3, one correctly rounded number (32.2 * 1000 is 32200.000000000004).
+            number = float(whole.replace(",", "") + (fraction or "") + ("e3" if thousands else ""))
             return number, _UNIT_OF_WORD[word.lower()] if word else None
         ends = [end.strip() for end in _RANGE_SEPARATOR.split(value, maxsplit=1)]
         if (
