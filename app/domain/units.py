@@ -4,11 +4,11 @@ or after an amount ('$22/hr'), are defined here once."""
 
 import re
 from dataclasses import dataclass
-from typing import Any, final, get_args
+from typing import Any, cast, final, get_args
 
-from pydantic import BeforeValidator, GetCoreSchemaHandler
-from pydantic_core import CoreSchema, PydanticCustomError, core_schema
-from pydantic_core.core_schema import ValidatorFunctionWrapHandler
+from pydantic import BeforeValidator, GetCoreSchemaHandler, ValidationError
+from pydantic_core import CoreSchema, PydanticCustomError, PydanticKnownError, core_schema
+from pydantic_core.core_schema import ErrorType, ValidatorFunctionWrapHandler
 
 from app.domain.models import WageUnit
 from app.errors import PLAIN_WORDS, InvalidInput
@@ -119,7 +119,14 @@ class _AmountAsTyped:
 
     def _validate(self, value: Any, handler: ValidatorFunctionWrapHandler) -> TypedAmount | None:
         number, unit = _read_amount(value, self.names)
-        amount = handler(number)
+        try:
+            amount = handler(number)
+        except ValidationError as refused:
+            if number is value:
+                raise
+            # Out of bounds ('$0', '20000k'): refused as typed, not as the number read (0.0, 20000000.0).
+            error = refused.errors()[0]
+            raise PydanticKnownError(cast(ErrorType, error["type"]), error.get("ctx")) from None
         if amount is None:
             return None
         return TypedAmount(amount, unit=unit, text=value if isinstance(value, str) else None)

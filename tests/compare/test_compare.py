@@ -174,6 +174,24 @@ def test_an_amount_that_is_not_one_is_refused_as_typed(client: TestClient, low: 
     assert r.status_code == 422 and f"low={low} should be a number" in r.json()["error"]["message"]
 
 
+# An amount out of bounds is refused as typed, not as the number read from it (low=0.0, low=20000000.0).
+@pytest.mark.parametrize(
+    ("path", "name", "typed"),
+    [
+        ("/compare?state=TX&high=60000&low=", "low", "0"),
+        ("/compare?state=TX&high=60000&low=", "low", "$0/hr"),
+        ("/compare?state=TX&low=45000&high=", "high", "20000k"),
+        ("/compare?state=TX&low=45000&high=", "high", "10000001"),
+        ("/embed/wage-range?state=TX&compare_high=60000&compare_low=", "compare_low", "0k"),
+    ],
+)
+def test_an_amount_out_of_bounds_is_refused_as_typed(client: TestClient, path: str, name: str, typed: str):
+    r = client.get(path + quote(typed), headers={"Accept": "application/json"})
+    err = r.json()["error"]
+    assert r.status_code == 422 and err["message"].startswith(f"Invalid request: {name}={typed} should be ")
+    assert err["details"][0]["parameter"] == name and err["details"][0]["value"] == typed
+
+
 @pytest.mark.parametrize(
     ("query", "status", "words"),
     [
