@@ -219,7 +219,8 @@ def describe_pattern(
 
 def _bound(ctx: dict[str, Any], key: str) -> str:
     value = ctx.get(key)
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    # In digits, as a person writes it: a float bound of 10,000,000 is 10000000, never 1e+07.
+    return f"{value:.15g}" if isinstance(value, float) else str(value)
 
 
 def _problem(err: dict[str, Any]) -> str:

@@ -192,6 +192,17 @@ def test_an_amount_out_of_bounds_is_refused_as_typed(client: TestClient, path: s
     assert err["details"][0]["parameter"] == name and err["details"][0]["value"] == typed
 
 
+def test_the_largest_amount_is_said_in_digits(client: TestClient):
+    for path in (
+        "/compare?state=TX&low=45000&high=",
+        "/embed/wage-range?state=TX&compare_low=45000&compare_high=",
+    ):
+        r = client.get(path + "10000001", headers={"Accept": "application/json"})
+        assert r.status_code == 422 and r.json()["error"]["message"].endswith(
+            "=10000001 should be at most 10000000."
+        ), r.text
+
+
 @pytest.mark.parametrize(
     ("query", "status", "words"),
     [
