@@ -19,6 +19,7 @@ AmountParam = Annotated[
     Query(
         gt=0,
         le=service.MAX_AMOUNT,
+        allow_inf_nan=False,
         description="USD, in the unit given by `unit` (or inferred); written as a posting writes it: 45k",
     ),
     amount_as_typed(("low", "high")),

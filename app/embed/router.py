@@ -22,7 +22,12 @@ from app.schemas import ERROR_RESPONSES
 EMBED_JS = (Path(__file__).resolve().parent.parent / "static" / "embed.js").read_text(encoding="utf-8")
 CompareParam = Annotated[
     TypedAmount | None,
-    Query(gt=0, le=MAX_AMOUNT, description="Badge: a posted range's low or high, in compare_unit"),
+    Query(
+        gt=0,
+        le=MAX_AMOUNT,
+        allow_inf_nan=False,
+        description="Badge: a posted range's low or high, in compare_unit",
+    ),
     amount_as_typed(("compare_low", "compare_high")),
 ]
 router = APIRouter(tags=["embed"])

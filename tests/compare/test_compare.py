@@ -192,6 +192,17 @@ def test_an_amount_out_of_bounds_is_refused_as_typed(client: TestClient, path: s
     assert err["details"][0]["parameter"] == name and err["details"][0]["value"] == typed
 
 
+@pytest.mark.parametrize("typed", ["nan", "inf", "-inf", "1e400"])
+def test_an_amount_that_is_no_finite_number_is_refused_as_such(client: TestClient, typed: str):
+    for path, name in (
+        ("/compare?state=TX&high=60000&low=", "low"),
+        ("/embed/wage-range?compare_high=9&compare_low=", "compare_low"),
+    ):
+        r = client.get(path + typed, headers={"Accept": "application/json"})
+        assert r.status_code == 422
+        assert r.json()["error"]["message"] == f"Invalid request: {name}={typed} should be a finite number."
+
+
 def test_the_largest_amount_is_said_in_digits(client: TestClient):
     for path in (
         "/compare?state=TX&low=45000&high=",
