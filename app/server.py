@@ -294,6 +294,7 @@ def refusing(status: int, message: str) -> Any:
 
 # uvicorn's, called directly: super() would cost every request about 0.1 us more.
 _start_asgi_task = HttpToolsProtocol._start_asgi_task
+_on_response_complete = HttpToolsProtocol.on_response_complete
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -311,6 +312,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         # When the head now arriving began (loop time), or None when none is: the sweep's to check.
         self.head_started: float | None = None
         self.head_refused = False
+        # The refusal of a head that could not be read, written once the requests read before it are answered.
+        self.refusal: bytes | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -404,16 +407,35 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._refuse(408, "request_timeout", f"The request was not received within {seconds} s.")
 
     def _refuse(self, status: int, error_type: str, message: str) -> None:
+        """Refuse the head now arriving and end the connection: at once, or, when requests read in full
+        before it are still being answered, after their answers (RFC 9112 §9.3.2: each in the order asked)."""
+        if self.refusal is not None:
+            return  # one refusal a connection: the parser stays stopped at the first
         body = orjson.dumps(error_body(status, error_type, message))
-        self.transport.write(
-            b"".join(
-                [
-                    STATUS_LINE[status],
-                    b"content-type: application/json\r\n",
-                    b"content-length: " + str(len(body)).encode() + b"\r\n",
-                    b"connection: close\r\n\r\n",
-                    body,
-                ]
-            )
+        self.refusal = b"".join(
+            [
+                STATUS_LINE[status],
+                b"content-type: application/json\r\n",
+                b"content-length: " + str(len(body)).encode() + b"\r\n",
+                b"connection: close\r\n\r\n",
+                body,
+            ]
         )
-        self.transport.close()
+        cycle = self.cycle
+        if cycle is None or cycle.response_complete or cycle.more_body:
+            self._send_refusal()
+
+    def _send_refusal(self) -> None:
+        if self.refusal is not None and not self.transport.is_closing():
+            self.transport.write(self.refusal)
+            self.transport.close()
+
+    def on_response_complete(self) -> None:
+        _on_response_complete(self)
+        if (
+            self.refusal is not None
+            and not self.pipeline
+            and self.cycle is not None
+            and self.cycle.response_complete
+        ):
+            self._send_refusal()

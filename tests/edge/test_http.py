@@ -146,6 +146,42 @@ def test_every_form_of_host_is_taken(served: Served, host: bytes) -> None:
     assert status == 200 and rest == expected
 
 
+@pytest.mark.parametrize(
+    ("unreadable", "status", "message"),
+    [
+        (
+            b"GET / HTTP/1.2\r\nHost: t\r\n\r\n",
+            400,
+            "The request line names an HTTP version this server does not read: it speaks HTTP/1.1 (and "
+            "HTTP/1.0). Send the request line as 'GET /path HTTP/1.1'.",
+        ),
+        (
+            b"FOO\x01 / HTTP/1.1\r\n\r\n",
+            400,
+            "The request could not be read as HTTP/1.1: a malformed request line, method, header or body "
+            "framing.",
+        ),
+        (b"GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n", 431, None),
+    ],
+    ids=["version", "request line", "head too large"],
+)
+def test_requests_pipelined_before_an_unreadable_one_are_answered_first(
+    served: Served, unreadable: bytes, status: int, message: str | None
+) -> None:
+    expected = httpx.get(served.base + "/percentiles").content
+    asked = b"GET /percentiles HTTP/1.1\r\nHost: t\r\n\r\n"
+    with connect(served) as sock:
+        sock.sendall(asked * 2 + unreadable)
+        data = read_until_closed(sock)
+    answers = re.split(rb"(?=HTTP/1\.1 \d{3} )", data)[1:]
+    assert [head_of(answer)[0] for answer in answers] == [200, 200, status]
+    assert all(head_of(answer)[2] == expected for answer in answers[:2])
+    refusal_status, headers, body = head_of(answers[2])
+    assert headers["connection"] == "close" and headers["content-type"] == "application/json"
+    if message is not None:
+        assert json.loads(body)["error"]["message"] == message
+
+
 def test_options_asterisk_names_every_method_the_server_offers(served: Served) -> None:
     paths = httpx.get(served.base + "/openapi.json").json()["paths"]
     offered = {method.upper() for operations in paths.values() for method in operations}
