@@ -15,9 +15,12 @@ Without them a client can hold a connection open for ever by sending nothing, ha
 every few seconds, and can make the parser buffer a header of any size. The limits come from ``Settings``
 (``SALARY_API_MAX_HEADER_BYTES``, ``SALARY_API_HEADER_TIMEOUT``), read in each worker process.
 
-It also refuses, in the error shape and ending the connection, a request whose head has no Host field
-(HTTP/1.1) or several (RFC 9112 §3.2: 400), and one of an HTTP version other than 1.x (RFC 9110 §15.6.6:
-505), which llhttp parses but uvicorn would answer as if it were HTTP/1.1.
+It also refuses, ending the connection, a request whose head has no Host field (HTTP/1.1), several, or one
+naming no host (RFC 9112 §3.2: 400), and one of an HTTP version other than 1.x (RFC 9110 §15.6.6: 505),
+which llhttp parses but uvicorn would answer as if it were HTTP/1.1: the request goes to the application
+marked with its refusal (app.wire.HEAD_REFUSAL), whose edge answers it in the error shape, logged and
+counted like any 4xx. A head llhttp cannot read at all is refused here, after the answers to the requests
+read before it.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from app.config import get_settings
 from app.errors import error_body
 from app.observability.disconnect import CONNECTION
 from app.observability.shutdown import drain
-from app.wire import ENCODED_HEAD, EncodedHead, offered
+from app.wire import ENCODED_HEAD, HEAD_REFUSAL, EncodedHead, offered
 
 PROTOCOL = "app.server:BoundedHttpToolsProtocol"
 MALFORMED_REQUEST = (
@@ -279,19 +282,6 @@ def head_refusal(version: str, hosts: int) -> tuple[int, str] | None:
     return None
 
 
-def refusing(status: int, message: str) -> Any:
-    """An ASGI application answering every request with this refusal, in the error shape (app.edge is not
-    imported here: it brings the metrics, which the serving parent process must not register)."""
-
-    async def refuse(_scope: Any, _receive: Any, send: Any) -> None:
-        body = orjson.dumps(error_body(status, "http_error", message))
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-    return refuse
-
-
 # uvicorn's, called directly: super() would cost every request about 0.1 us more.
 _start_asgi_task = HttpToolsProtocol._start_asgi_task
 _on_response_complete = HttpToolsProtocol.on_response_complete
@@ -369,13 +359,14 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             cast(dict[str, Any], self.scope)[CONNECTION] = weakref.ref(cycle)
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
-        """Start answering ``cycle`` (now, or when the answers pipelined before it are done), with a refusal
-        in the error shape, ending the connection, when its head is one this server does not take."""
+        """Start answering ``cycle`` (now, or when the answers pipelined before it are done); a head this
+        server does not take goes to the application marked with its refusal (app.wire.HEAD_REFUSAL), which
+        the edge sends, and the connection ends after it."""
         scope = cycle.scope
         if scope["http_version"] != "1.1" or HOSTS in scope:
             refusal = head_refusal(scope["http_version"], cast(dict[str, Any], scope).get(HOSTS, 1))
             if refusal is not None:
-                app = refusing(*refusal)
+                cast(dict[str, Any], scope)[HEAD_REFUSAL] = refusal
                 cycle.keep_alive = False
         _start_asgi_task(self, cycle, app)
 

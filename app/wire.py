@@ -1,4 +1,5 @@
-"""What this project's server (app.server) and the edge (app.edge) agree on beyond ASGI: one extension.
+"""What this project's server (app.server) and the edge (app.edge) agree on beyond ASGI: one extension, and
+one scope key.
 
 The server names it in ``scope["extensions"]``: a response start may carry, under ``ENCODED_HEAD``, an
 ``EncodedHead`` made by the extension's ``encode``, so that the headers of a cached answer are checked and
@@ -14,6 +15,10 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 ENCODED_HEAD = "salary_api.encoded_head"
+# The scope key under which the server hands over a head it does not take (status, message: a Host missing,
+# repeated or naming no host, 400; HTTP/2.0, 505): the edge answers it in the error shape, so that it is
+# logged, counted and given a request id like any 4xx, and the server then ends the connection.
+HEAD_REFUSAL = "salary_api.head_refusal"
 _ENCODE = "encode"  # the extension's one entry: the server's encoder
 Headers = list[tuple[bytes, bytes]]
 

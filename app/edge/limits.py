@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.edge.common import send_error
 from app.errors import RETRY_AFTER_SECONDS
 from app.observability.disconnect import CLIENT_GONE
+from app.wire import HEAD_REFUSAL
 
 # Methods whose body has no meaning (RFC 9110 §9.3): a body sent with them is ignored, never read.
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "TRACE"})
@@ -109,6 +110,9 @@ def close_after(send: Send) -> Send:
 class BodyLimitMiddleware:
     """What a request may send, decided from its head before anything waits for its body.
 
+    A head the server does not take (app.wire.HEAD_REFUSAL: no Host, several, one naming no host, HTTP/2.0):
+    its refusal, in the error shape.
+
     No body: passed on. A declared length over the limit: 413 at once, whatever the method. A body where no
     route reads one (any body on GET, a POST to a GET-only path): never read; the answer (a GET's, a 405)
     goes out at once, and the connection closes after it unless the body was declared small enough to be
@@ -127,6 +131,11 @@ class BodyLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        refusal = scope.get(HEAD_REFUSAL)
+        if refusal is not None:
+            status, message = refusal
+            await send_error(send, status, "http_error", message)
             return
         declared: bytes | None = None
         codings = b""

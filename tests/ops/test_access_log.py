@@ -5,6 +5,7 @@ the queue written out at shutdown."""
 import io
 import json
 import logging
+import socket
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -200,3 +201,20 @@ def test_a_lines_time_is_utc_to_the_millisecond(created: float):
     doc = json.loads(JsonFormatter().format(logging.makeLogRecord({"msg": "m", "created": created})))
     assert datetime.fromisoformat(doc["time"].replace("Z", "+00:00")) == expected
     assert doc["time"].endswith("Z") and len(doc["time"]) == len("2026-12-04T17:44:22.026Z")
+
+
+def test_a_head_the_server_refuses_is_logged_with_its_request_id(seeded_sqlite: str, tmp_path: Path):
+    server = Served(seeded_sqlite, tmp_path / "api.log", log_format="json")
+    refused = []
+    try:
+        server.wait_ready()
+        for host in (b"Host: a b\r\n", b"", b"Host: x\r\nHost: y\r\n"):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+                sock.sendall(b"GET /percentiles HTTP/1.1\r\n" + host + b"\r\n")
+                refused.append(sock.recv(65536))
+    finally:
+        server.stop()
+    ids = [json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"]["request_id"] for answer in refused]
+    assert all(answer.startswith(b"HTTP/1.1 400 ") for answer in refused) and all(ids)
+    lines = {d["request_id"]: d for d in access_lines(server)}
+    assert [(lines[i]["status"], lines[i]["path"]) for i in ids] == [(400, "/percentiles")] * 3
