@@ -207,6 +207,7 @@ NO_HOST_NAMED = (
         (b"GET /percentiles HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, TWO_HOSTS),
         (b"GET /percentiles HTTP/1.0\r\nHOST: a\r\nhost: a\r\n\r\n", 400, TWO_HOSTS),
         (b"GET /percentiles HTTP/1.1\r\nHost: a b\r\n\r\n", 400, NO_HOST_NAMED),
+        (b"GET /metrics HTTP/1.1\r\n\r\n", 400, NO_HOST),
         (b"GET /percentiles HTTP/1.1\r\nHost: api.example.org/x\r\n\r\n", 400, NO_HOST_NAMED),
         (b"GET /percentiles HTTP/1.1\r\nHost: [::1\r\n\r\n", 400, NO_HOST_NAMED),
         (b"GET /percentiles HTTP/1.1\r\nHost: x:80a\r\n\r\n", 400, NO_HOST_NAMED),

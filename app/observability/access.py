@@ -22,6 +22,7 @@ from app.observability.disconnect import CLIENT_CLOSED_REQUEST, client_gone
 from app.observability.requestid import current_request_id, request_id
 from app.observability.routes import RouteTemplates
 from app.observability.writer import AccessLogWriter
+from app.wire import HEAD_REFUSAL
 
 log = logging.getLogger("salary_api.access")
 
@@ -70,7 +71,8 @@ class ObserveMiddleware:
             await send(message)
 
         try:
-            if scope["path"] == self.metrics_path:
+            # A head the server refused is answered below (app.edge.limits), whatever its path.
+            if scope["path"] == self.metrics_path and HEAD_REFUSAL not in scope:
                 await metrics.serve_metrics(scope, observed_send)
             else:
                 await self.app(scope, receive, observed_send)

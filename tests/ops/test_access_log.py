@@ -211,7 +211,10 @@ def test_a_head_the_server_refuses_is_logged_with_its_request_id(seeded_sqlite: 
         for host in (b"Host: a b\r\n", b"", b"Host: x\r\nHost: y\r\n"):
             with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
                 sock.sendall(b"GET /percentiles HTTP/1.1\r\n" + host + b"\r\n")
-                refused.append(sock.recv(65536))
+                answer = b""
+                while chunk := sock.recv(65536):  # the server ends the connection after a refusal
+                    answer += chunk
+                refused.append(answer)
     finally:
         server.stop()
     ids = [json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"]["request_id"] for answer in refused]
