@@ -288,7 +288,9 @@ _on_response_complete = HttpToolsProtocol.on_response_complete
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with a head size cap (431) and a head deadline (408)."""
+    """uvicorn's httptools protocol with a head size cap (431), a head deadline (408), heads it does not take
+    handed to the edge marked with their refusal (400, 505), and a head it cannot read refused after the
+    answers to the requests read before it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -413,8 +415,15 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             ]
         )
         cycle = self.cycle
-        if cycle is None or cycle.response_complete or cycle.more_body:
+        if cycle is not None and cycle.more_body and self.pipeline and self.pipeline[0][0] is cycle:
+            # A request queued behind an answer, whose body could not be read: never started.
+            self.pipeline.popleft()
+        elif cycle is None or cycle.response_complete or cycle.more_body:
+            # Nothing is being answered, or the request being answered is the unreadable one.
             self._send_refusal()
+            return
+        # The parser stays stopped at its error: whatever else arrives would only be refused again.
+        self.flow.pause_reading()
 
     def _send_refusal(self) -> None:
         if self.refusal is not None and not self.transport.is_closing():
@@ -422,11 +431,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def on_response_complete(self) -> None:
+        last = not self.pipeline
         _on_response_complete(self)
-        if (
-            self.refusal is not None
-            and not self.pipeline
-            and self.cycle is not None
-            and self.cycle.response_complete
-        ):
-            self._send_refusal()
+        if self.refusal is not None:
+            if last:
+                self._send_refusal()  # every request read before the unreadable one is answered
+            else:
+                self.flow.pause_reading()

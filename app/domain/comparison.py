@@ -166,7 +166,7 @@ def compare(
     ('$22/hr' with unit=annual), or an area without the five published percentiles in that unit."""
     if low.amount > high.amount:
         raise InvalidInput(
-            f"low ({low.amount:g}) is greater than high ({high.amount:g}); give the range's bottom as low.",
+            f"low ({low.shown}) is greater than high ({high.shown}); give the range's bottom as low.",
             details=[{"parameter": "low,high", "problem": "low greater than high"}],
         )
     chosen, inferred = pay_unit(low=low, high=high, unit=unit, names=("low", "high"))

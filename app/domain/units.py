@@ -74,6 +74,11 @@ class TypedAmount:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a TypedAmount does not change: {name}")
 
+    @property
+    def shown(self) -> str:
+        """The amount as a refusal repeats it: as typed, else in digits (1234567, not 1.23457e+06)."""
+        return self.text if self.text is not None else f"{self.amount:.15g}"
+
     def __repr__(self) -> str:
         return f"TypedAmount({self.amount!r}, unit={self.unit!r}, text={self.text!r})"
 
@@ -161,9 +166,7 @@ def pay_unit(
     when every amount is 1,000 or more; a range straddling 1,000 is a 422 asking for the unit, and so is an
     amount written with a unit word ('$22/hr') other than the unit read."""
     unit_name = names[0].rsplit("_", 1)[0] + "_unit" if "_" in names[0] else "unit"
-    chosen, inferred = _chosen_unit(
-        low=low.amount, high=high.amount, unit=unit, names=names, unit_name=unit_name
-    )
+    chosen, inferred = _chosen_unit(low=low, high=high, unit=unit, names=names, unit_name=unit_name)
     for name, typed in zip(names, (low, high), strict=True):
         said = typed.unit
         if said is not None and said is not chosen:
@@ -191,8 +194,8 @@ def pay_unit(
 
 def _chosen_unit(
     *,
-    low: float | None,
-    high: float | None,
+    low: TypedAmount,
+    high: TypedAmount,
     unit: WageUnit | str | None,
     names: tuple[str, str],
     unit_name: str,
@@ -200,15 +203,14 @@ def _chosen_unit(
     """The unit given, else the one the amounts' size says; a 422 when they straddle 1,000."""
     if unit is not None:
         return WageUnit(unit), False
-    amounts = [a for a in (low, high) if a is not None]
-    if amounts and all(a < HOURLY_BELOW for a in amounts):
+    if low.amount < HOURLY_BELOW and high.amount < HOURLY_BELOW:
         return WageUnit.hourly, True
-    if amounts and all(a >= HOURLY_BELOW for a in amounts):
+    if low.amount >= HOURLY_BELOW and high.amount >= HOURLY_BELOW:
         return WageUnit.annual, True
     low_name, high_name = names
     raise InvalidInput(
-        f"{low_name}={low:g} and {high_name}={high:g} lie on both sides of {HOURLY_BELOW:,}, so they cannot "
-        f"both be hourly or both annual. Say which with {unit_name}=hourly or {unit_name}=annual.",
+        f"{low_name}={low.shown} and {high_name}={high.shown} lie on both sides of {HOURLY_BELOW:,}, so they "
+        f"cannot both be hourly or both annual. Say which with {unit_name}=hourly or {unit_name}=annual.",
         details=[{"parameter": unit_name, "problem": "unit needed", "allowed": [u.value for u in WageUnit]}],
     )
 

@@ -3,7 +3,8 @@
 1. ``ErrorShapeMiddleware``: whatever fails below answers a 500 in the error shape;
 2. ``ClientAddressMiddleware``: the client address, from a trusted proxy's ``X-Forwarded-For`` or the peer;
 3. ``RateLimitMiddleware``: per-client token buckets, 429;
-4. ``BodyLimitMiddleware``: decided from the head: 413 past the limit, a body no route reads never waited
+4. ``BodyLimitMiddleware``: decided from the head: a head the server refused (app.wire.HEAD_REFUSAL: 400,
+   505) in the error shape, 413 past the limit, a body no route reads never waited
    for; a body a route reads refused in a coding nothing here undoes (501, 415), else read up to the limit
    within the time limit (408);
 5. ``ResponseCacheMiddleware``: cached GETs and fast routes on the canonical query, strong ETags, 304s, 412s;

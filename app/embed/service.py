@@ -43,7 +43,7 @@ def badge_card(
         )
     if low.amount > high.amount:
         raise InvalidInput(
-            f"compare_low ({low.amount:g}) is greater than compare_high ({high.amount:g}); give the range's "
+            f"compare_low ({low.shown}) is greater than compare_high ({high.shown}); give the range's "
             "bottom first.",
             details=[{"parameter": "compare_low,compare_high", "problem": "low greater than high"}],
         )

@@ -218,6 +218,9 @@ def test_the_largest_amount_is_said_in_digits(client: TestClient):
     ("query", "status", "words"),
     [
         ("state=TX&low=60000&high=45000", 422, "low (60000) is greater than high (45000)"),
+        ("state=TX&low=1234567&high=1234566", 422, "low (1234567) is greater than high (1234566)"),
+        ("state=TX&low=22&high=1234567", 422, "low=22 and high=1234567 lie on both sides of 1,000"),
+        ("state=TX&low=%2422%2Fhr&high=45k", 422, "low=$22/hr and high=45k lie on both sides of 1,000"),
         ("state=ZZ&low=1&high=2", 404, "state=ZZ names no state or territory we know"),
         (
             "metro=99999&low=1&high=2",

@@ -162,8 +162,14 @@ def test_every_form_of_host_is_taken(served: Served, host: bytes) -> None:
             "framing.",
         ),
         (b"GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n", 431, None),
+        (
+            b"POST /compare HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n",
+            400,
+            "The request could not be read as HTTP/1.1: a malformed request line, method, header or body "
+            "framing.",
+        ),
     ],
-    ids=["version", "request line", "head too large"],
+    ids=["version", "request line", "head too large", "queued body"],
 )
 def test_requests_pipelined_before_an_unreadable_one_are_answered_first(
     served: Served, unreadable: bytes, status: int, message: str | None
