@@ -24,7 +24,8 @@ release and citation; values computed here (for example hourly = annual / 2080) 
 * Lists are JSON pages (`limit`, `offset`, `next`); the same list as CSV is its own operation at the \
 list's path plus `.csv`.
 * Every error, whatever its status, has one shape: `{"error": {"status", "type", "message", "details"}}`.
-* Unknown or repeated query parameters are rejected (400).
+* Unknown or repeated query parameters are rejected (400). An optional parameter given with an empty \
+value (`years=`, as an HTML form sends a field left blank) is not given (`allowEmptyValue`).
 * GET responses carry a strong `ETag`; send `If-None-Match` to get a 304, and `If-Match` to get a 412 \
 unless a tag it lists is still the answer's (strong comparison).
 """
@@ -337,6 +338,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                         **({} if code in EDGE_STATUSES else other_media),
                     },
                 }
+            # EmptyValuesAbsent (app/query.py): an empty value is the parameter not given; a required one
+            # given empty is refused.
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
             operation.setdefault("security", [])
             if operation["operationId"] in OPERATION_EXAMPLES:
                 media, example = OPERATION_EXAMPLES[operation["operationId"]]
