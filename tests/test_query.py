@@ -31,7 +31,7 @@ def test_an_empty_value_is_the_parameter_not_given(client: TestClient, with_empt
     assert blank.headers["etag"] == plain.headers["etag"]
 
 
-def test_a_form_left_blank_is_answered_by_the_fast_route_once_asked_again(client: TestClient):
+def test_a_form_left_blank_asked_again_is_the_same_answer_as_the_bare_query(client: TestClient):
     # The cache keys the blank form apart from the bare query: its second asking is a hit of its own.
     query = "/estimate?location=&years=7&certifications=&education=&hours_per_year=1999"
     first, second = client.get(query), client.get(query)

@@ -16,6 +16,7 @@ from app.cards.figures import THEMES, error_card
 from app.cards.frame import RESIZE_HASH
 from app.cards.shapes import CardStyle
 from app.errors import AppError, describe_pattern, validation_message
+from app.query import EMPTY_PARAMS
 from app.schemas import ERROR_RESPONSES
 
 # The card's one script is allowed by its hash; the card may be framed by any site.
@@ -54,7 +55,7 @@ def _error_card(request: Request, exc: Exception) -> Response:
     if isinstance(exc, AppError):
         status, message = exc.status_code, exc.message
     elif isinstance(exc, RequestValidationError):
-        status, message = 422, validation_message(exc.errors())[0]
+        status, message = 422, validation_message(exc.errors(), empty=request.scope.get(EMPTY_PARAMS, ()))[0]
     else:
         assert isinstance(exc, StarletteHTTPException)
         status, message = exc.status_code, str(exc.detail)

@@ -91,6 +91,11 @@ class Tier(StrEnum):
     lower_paying = "lower_paying"
 
 
+# The tiers that are the article's claims, and those computed from an official release.
+CLAIMED_TIERS = (Tier.top_paying, Tier.lower_paying)
+COMPUTED_TIERS = tuple(tier for tier in Tier if tier not in CLAIMED_TIERS)
+
+
 class TierBasis(StrEnum):
     """What places an area in its tier: computed here from the served release's figures, or a claim the
     article makes (served only where the article's release is)."""

@@ -6,7 +6,7 @@ from typing import Annotated, Any, cast
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from app.domain.models import HOURS_PER_YEAR, Tier, TierBasis
+from app.domain.models import CLAIMED_TIERS, COMPUTED_TIERS, HOURS_PER_YEAR, Tier, TierBasis
 from app.domain.occupations import OccupationMatch
 from app.domain.places import Located, LocationPublic, area_ref
 from app.domain.records import (
@@ -342,10 +342,6 @@ AREA_FIELDS = (
 )
 
 
-# The tiers that are the article's claims; the others are computed from an official release.
-CLAIMED_TIERS = frozenset({Tier.top_paying, Tier.lower_paying})
-
-
 def _check_tier_served(
     snapshot: Snapshot, items: list[AreaRecord], *, occupation: OccupationMatch, tier: Tier
 ) -> None:
@@ -373,8 +369,8 @@ def _check_tier_served(
         f"served only with the article's release: give release={keys[0]}"
         if keys
         else f"and the article claims no tier for these areas for {occupation.occupation['title']}; "
-        "without release=, the tiers are computed from the newest official figures: above_national, "
-        "at_national and below_national"
+        "without release=, the tiers are computed from the newest official figures: "
+        + ", ".join(COMPUTED_TIERS)
     )
     raise InvalidInput(
         f"tier={tier.value} is the article's claim, {said}.",

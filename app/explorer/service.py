@@ -80,8 +80,9 @@ def field_errors(exc: AppError, given: Mapping[str, str | None]) -> dict[str, st
 
 
 def parse_profile(raw: Mapping[str, str | None]) -> EstimateRequest:
-    """Form values (empty = not given) as a profile, checked by /estimate's own model."""
-    given = {name: value.strip() for name, value in raw.items() if value and value.strip()}
+    """Form values as a profile, checked by /estimate's own model (a field left blank arrives as not given:
+    app.query.EmptyValuesAbsent)."""
+    given = {name: value.strip() for name, value in raw.items() if value is not None}
     try:
         # Not strict: form values are strings, so "3" must become 3 (as in a query string).
         return EstimateRequest.model_validate(given, strict=False)

@@ -13,7 +13,7 @@ from app.deps import (
     SnapshotDep,
 )
 from app.domain import wages as service
-from app.domain.models import Tier
+from app.domain.models import CLAIMED_TIERS, COMPUTED_TIERS, Tier
 from app.domain.occupations import OccupationMatch
 from app.domain.places import MAX_LOCATION_LENGTH, METRO, STATE
 from app.domain.store import Snapshot
@@ -74,9 +74,8 @@ async def area_filters(
     tier: Annotated[
         Tier | None,
         Query(
-            description="Only areas in this tier: above_national, at_national or below_national (computed "
-            "from the served release), or the article's top_paying or lower_paying (where its release is "
-            "served)"
+            description=f"Only areas in this tier: {', '.join(COMPUTED_TIERS)} (computed from the served "
+            f"release), or the article's {', '.join(CLAIMED_TIERS)} (where its release is served)"
         ),
     ] = None,
     q: Annotated[
